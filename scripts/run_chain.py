@@ -1,0 +1,119 @@
+"""``make run``: the whole chain in one process with embedded defaults.
+
+SQLite files under ``var/``, the in-process event bus shared by every service, mail to a local
+SMTP sink that writes ``var/mail/*.eml``, two LSP instances (LSP-A, LSP-B). Ctrl-C stops all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from scripts.mail_sink import start_mail_sink
+from services.bnsp_mock.app import create_app as bnsp_app
+from services.bnsp_mock.settings import BnspSettings
+from services.lpjk_mock.app import create_app as lpjk_app
+from services.lpjk_mock.settings import LpjkSettings
+from services.lsp.app import create_app as lsp_app
+from services.lsp.settings import LspSettings
+from services.portal.app import create_app as portal_app
+from services.portal.settings import PortalSettings
+from services.siki.app import create_app as siki_app
+from services.siki.settings import SikiSettings
+from shared.bus import InProcessBus, RetryPolicy
+from shared.logging import configure_logging, get_logger
+
+VAR = Path(os.environ.get("SKK_VAR_DIR", "var"))
+SMTP_PORT = int(os.environ.get("SKK_MAIL_SINK_PORT", "8025"))
+
+
+class _Server(uvicorn.Server):
+    # The runner owns the signals: one Ctrl-C stops every server together.
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def build_apps(bus: InProcessBus, var: Path = VAR, smtp_url: str | None = None) -> list[tuple[str, FastAPI, int]]:
+    common: dict[str, Any] = {"amqp_url": None, "log_json": False}
+    if smtp_url:
+        common["smtp_url"] = smtp_url
+
+    def db(name: str) -> str:
+        return f"sqlite+aiosqlite:///{var}/{name}.db"
+
+    apps: list[tuple[str, FastAPI, int]] = []
+    s_portal = PortalSettings(database_url=db("portal"), **common)
+    apps.append(("portal", portal_app(s_portal, bus=bus), s_portal.port))
+    s_siki = SikiSettings(database_url=db("siki"), **common)
+    apps.append(("siki", siki_app(s_siki, bus=bus), s_siki.port))
+    for code in ("LSP-A", "LSP-B"):
+        s_lsp = LspSettings(lsp_code=code, database_url=db(code.lower().replace("-", "_")), **common)
+        apps.append((code, lsp_app(s_lsp, bus=bus), s_lsp.port))
+    s_bnsp = BnspSettings(database_url=db("bnsp"), **common)
+    apps.append(("bnsp_mock", bnsp_app(s_bnsp, bus=bus), s_bnsp.port))
+    s_lpjk = LpjkSettings(database_url=db("lpjk"), **common)
+    apps.append(("lpjk_mock", lpjk_app(s_lpjk, bus=bus), s_lpjk.port))
+    return apps
+
+
+async def main() -> None:
+    configure_logging(os.environ.get("SKK_LOG_LEVEL", "INFO"), json=False)
+    log = get_logger("run_chain")
+    VAR.mkdir(parents=True, exist_ok=True)
+    smtp_url = os.environ.get("SKK_SMTP_URL")
+    sink = None
+    if not smtp_url:
+        sink = start_mail_sink(VAR / "mail", port=SMTP_PORT)
+        smtp_url = f"smtp://127.0.0.1:{SMTP_PORT}"
+        log.info("mail sink listening", url=smtp_url, folder=str(VAR / "mail"))
+    try:
+        await _serve(log, smtp_url)
+    finally:
+        if sink is not None:
+            sink.stop()
+
+
+async def _serve(log: Any, smtp_url: str) -> None:
+    bus = InProcessBus(RetryPolicy(max_attempts=8, base_seconds=0.5, max_seconds=30))
+    apps = build_apps(bus, VAR, smtp_url)
+    servers = [
+        _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
+                               lifespan="on"))
+        for _, app, port in apps
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await bus.start()
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    for name, _, port in apps:
+        log.info("service", name=name, url=f"http://127.0.0.1:{port}")
+    log.info("chain running; Ctrl-C stops it")
+    done_waiter = asyncio.create_task(asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED))
+    stop_waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait({done_waiter, stop_waiter}, return_when=asyncio.FIRST_COMPLETED)
+    log.info("stopping")
+    for s in servers:
+        s.should_exit = True
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await bus.stop()
+    for t in (done_waiter, stop_waiter):
+        t.cancel()
+    failed = [name for (name, _, _), s in zip(apps, servers, strict=True) if not s.started]
+    if failed:
+        log.error("services failed to start", services=failed)
+    log.info("stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""BNSP: issues SKK numbers and BNSP registration numbers."""

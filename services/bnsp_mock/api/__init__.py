@@ -1,0 +1,1 @@
+"""HTTP routes of the bnsp service: parse, authorise, call the domain, respond."""

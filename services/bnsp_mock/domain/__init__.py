@@ -1,0 +1,1 @@
+"""The bnsp service's rules as plain Python (no I/O)."""

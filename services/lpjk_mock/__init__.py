@@ -1,0 +1,1 @@
+"""LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly."""

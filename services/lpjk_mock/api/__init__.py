@@ -1,0 +1,1 @@
+"""HTTP routes of the lpjk service: parse, authorise, call the domain, respond."""

@@ -1,0 +1,29 @@
+"""The lpjk service's FastAPI factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.lpjk_mock.db.models import InboxEntry, OutboxEvent
+from services.lpjk_mock.events import register_consumers
+from services.lpjk_mock.settings import LpjkSettings
+from shared.bus import EventBus
+from shared.contracts.events import QUEUES
+from shared.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+
+
+def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = None) -> FastAPI:
+    settings = settings or LpjkSettings()
+    runtime = ServiceRuntime(
+        settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
+        bus=bus, declare_queues=QUEUES,
+    )
+    register_consumers(runtime)
+    app = FastAPI(title="lpjk", version="1.0.0", lifespan=runtime.lifespan,
+                  description="LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly.")
+    runtime.install(app)
+    return app

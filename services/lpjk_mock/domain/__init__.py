@@ -1,0 +1,1 @@
+"""The lpjk service's rules as plain Python (no I/O)."""

@@ -1,0 +1,1 @@
+"""One LSP's own certification system (one instance per LSP)."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the lsp service: parse, authorise, call the domain, respond."""

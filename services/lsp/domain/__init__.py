@@ -1,0 +1,1 @@
+"""The lsp service's rules as plain Python (no I/O)."""

@@ -1,0 +1,1 @@
+"""The PUPR licensing portal: applicants register, apply, pay and download."""

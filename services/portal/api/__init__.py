@@ -1,0 +1,1 @@
+"""HTTP routes of the portal service: parse, authorise, call the domain, respond."""

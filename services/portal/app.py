@@ -1,0 +1,29 @@
+"""The portal service's FastAPI factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.portal.db.models import InboxEntry, OutboxEvent
+from services.portal.events import register_consumers
+from services.portal.settings import PortalSettings
+from shared.bus import EventBus
+from shared.contracts.events import QUEUES
+from shared.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+
+
+def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None = None) -> FastAPI:
+    settings = settings or PortalSettings()
+    runtime = ServiceRuntime(
+        settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
+        bus=bus, declare_queues=QUEUES,
+    )
+    register_consumers(runtime)
+    app = FastAPI(title="portal", version="1.0.0", lifespan=runtime.lifespan,
+                  description="The PUPR licensing portal: applicants register, apply, pay and download.")
+    runtime.install(app)
+    return app

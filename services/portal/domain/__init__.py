@@ -1,0 +1,1 @@
+"""The portal service's rules as plain Python (no I/O)."""

@@ -1,0 +1,9 @@
+"""What the portal service publishes and consumes on the bus."""
+
+from __future__ import annotations
+
+from shared.runtime import ServiceRuntime
+
+
+def register_consumers(runtime: ServiceRuntime) -> None:
+    """Subscribe this service's consumers (none yet)."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the siki service: parse, authorise, call the domain, respond."""

@@ -1,0 +1,4 @@
+from services.siki.db.models import Base
+from shared.database import alembic_env_run
+
+alembic_env_run(Base.metadata)

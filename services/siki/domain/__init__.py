@@ -1,0 +1,1 @@
+"""The siki service's rules as plain Python (no I/O)."""

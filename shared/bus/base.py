@@ -1,0 +1,111 @@
+"""One interface for both transports.
+
+Semantics both transports guarantee (and ``shared/tests/test_bus_conformance.py`` checks):
+- ``publish`` returns once the event is safely accepted (publisher confirm for RabbitMQ);
+- each subscription is a durable named queue bound to topic patterns; every queue gets its own
+  copy of an event;
+- a handler that raises gets the event again after a backoff, up to ``max_attempts``; then the
+  event goes to the queue's dead-letter queue (``dead_letters``), never lost, never looping;
+- delivery is at least once: pair handlers with the inbox (``shared.inbox``) for exactly-once
+  effect.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from shared.bus.envelope import EventEnvelope
+
+
+@dataclass(frozen=True)
+class Delivery:
+    attempt: int  # 1 for the first delivery
+    max_attempts: int
+    queue: str
+
+    @property
+    def is_last_attempt(self) -> bool:
+        return self.attempt >= self.max_attempts
+
+
+Handler = Callable[[EventEnvelope, Delivery], Awaitable[None]]
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 5
+    base_seconds: float = 0.2
+    max_seconds: float = 5.0
+
+    def delay(self, attempt: int) -> float:
+        """Delay before delivery ``attempt + 1`` after delivery ``attempt`` failed."""
+        return float(min(self.max_seconds, self.base_seconds * (2 ** (attempt - 1))))
+
+
+@dataclass
+class Subscription:
+    queue: str
+    patterns: list[str]
+    handler: Handler
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    concurrency: int = 16
+
+
+def topic_matches(pattern: str, routing_key: str) -> bool:
+    """AMQP topic matching: ``*`` is one word, ``#`` zero or more."""
+    pw = pattern.split(".")
+    kw = routing_key.split(".")
+
+    def match(i: int, j: int) -> bool:
+        if i == len(pw):
+            return j == len(kw)
+        if pw[i] == "#":
+            return any(match(i + 1, k) for k in range(j, len(kw) + 1))
+        if j == len(kw):
+            return False
+        return pw[i] in ("*", kw[j]) and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+class EventBus(ABC):
+    def __init__(self, default_policy: RetryPolicy | None = None) -> None:
+        self.default_policy = default_policy or RetryPolicy()
+        self.subscriptions: list[Subscription] = []
+
+    def subscribe(
+        self,
+        queue: str,
+        patterns: list[str],
+        handler: Handler,
+        *,
+        policy: RetryPolicy | None = None,
+        concurrency: int = 16,
+    ) -> None:
+        """Register before ``start``. ``queue`` names the consumer (for example ``portal``)."""
+        self.subscriptions.append(
+            Subscription(queue, list(patterns), handler, policy or self.default_policy, concurrency)
+        )
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def publish(self, event: EventEnvelope) -> None: ...
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise if the transport cannot take events now (used by ``/readyz``)."""
+
+    @abstractmethod
+    async def dead_letters(self, queue: str) -> list[EventEnvelope]:
+        """The events parked in ``queue``'s dead-letter queue (for operators and tests)."""
+
+    @abstractmethod
+    async def redeliver_dead_letters(self, queue: str) -> int:
+        """Move every parked event of ``queue`` back for a fresh round of attempts."""

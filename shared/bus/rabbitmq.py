@@ -1,0 +1,261 @@
+"""The RabbitMQ transport (aio-pika).
+
+Topology, for an exchange ``X`` and a consumer queue ``q``:
+- ``X``: durable topic exchange every event is published to (persistent, publisher confirms);
+- ``X.q``: durable queue bound to the subscription's patterns, consumed with manual acks;
+- ``X.q.retry``: durable queue without consumers; a failed event waits there for its backoff
+  (per-message TTL) and is dead-lettered back into ``X.q`` with its attempt count raised;
+- ``X.q.dead``: durable dead-letter queue for events that failed ``max_attempts`` times.
+
+A failed event is republished (confirmed) before the original is acked, so a crash in between
+redelivers rather than loses it; the inbox absorbs the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
+
+from shared.bus.base import Delivery, EventBus, RetryPolicy, Subscription
+from shared.bus.envelope import EventEnvelope
+from shared.bus.keyed_lock import KeyedLock
+from shared.logging import correlation_id_var, get_logger
+
+log = get_logger(__name__)
+
+ATTEMPT_HEADER = "x-skk-attempt"
+
+
+class RabbitMqBus(EventBus):
+    def __init__(
+        self,
+        url: str,
+        exchange: str = "skk.events",
+        default_policy: RetryPolicy | None = None,
+        prefetch: int = 16,
+    ) -> None:
+        super().__init__(default_policy)
+        self.url = url
+        self.exchange_name = exchange
+        self.prefetch = prefetch
+        self._conn: AbstractRobustConnection | None = None
+        self._pub_channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._consumer_channels: list[AbstractChannel] = []
+        self._consumer_tags: list[tuple[AbstractQueue, str]] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._pub_lock = asyncio.Lock()
+
+    def queue_name(self, queue: str) -> str:
+        return f"{self.exchange_name}.{queue}"
+
+    async def _connect(self) -> None:
+        if self._conn is None or self._conn.is_closed:
+            self._conn = await aio_pika.connect_robust(self.url, timeout=10)
+        if self._pub_channel is None or self._pub_channel.is_closed:
+            self._pub_channel = await self._conn.channel(publisher_confirms=True)
+            self._exchange = await self._pub_channel.declare_exchange(
+                self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+
+    async def _declare(self, channel: AbstractChannel, sub: Subscription) -> AbstractQueue:
+        name = self.queue_name(sub.queue)
+        exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(name, durable=True)
+        for pattern in sub.patterns:
+            await queue.bind(exchange, routing_key=pattern)
+        await channel.declare_queue(
+            name + ".retry",
+            durable=True,
+            arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
+        )
+        await channel.declare_queue(name + ".dead", durable=True)
+        return queue
+
+    async def declare(self) -> None:
+        """Declare the exchange and every subscribed queue without consuming (so that events
+        published before the consumers start are kept)."""
+        await self._connect()
+        assert self._conn is not None
+        ch = await self._conn.channel()
+        for sub in self.subscriptions:
+            await self._declare(ch, sub)
+        await ch.close()
+
+    async def start(self) -> None:
+        await self._connect()
+        assert self._conn is not None
+        for sub in self.subscriptions:
+            ch = await self._conn.channel(publisher_confirms=True)
+            await ch.set_qos(prefetch_count=max(1, sub.concurrency))
+            queue = await self._declare(ch, sub)
+            locks = KeyedLock()
+
+            async def on_message(message: AbstractIncomingMessage, sub: Subscription = sub,
+                                 ch: AbstractChannel = ch, locks: KeyedLock = locks) -> None:
+                # Handlers run as tasks so that one slow application does not stall the queue;
+                # the keyed lock keeps one application's events in order.
+                task = asyncio.create_task(self._on_message(message, sub, ch, locks))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+            tag = await queue.consume(on_message, no_ack=False)
+            self._consumer_channels.append(ch)
+            self._consumer_tags.append((queue, tag))
+
+    async def stop(self) -> None:
+        for queue, tag in self._consumer_tags:
+            with contextlib.suppress(Exception):
+                await queue.cancel(tag)
+        self._consumer_tags = []
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+        for ch in self._consumer_channels:
+            with contextlib.suppress(Exception):
+                await ch.close()
+        self._consumer_channels = []
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
+        self._conn = None
+        self._pub_channel = None
+        self._exchange = None
+
+    async def ping(self) -> None:
+        await self._connect()
+        assert self._conn is not None and not self._conn.is_closed
+
+    async def publish(self, event: EventEnvelope) -> None:
+        async with self._pub_lock:
+            await self._connect()
+        assert self._exchange is not None
+        await self._exchange.publish(self._message(event, 1), routing_key=event.routing_key, mandatory=False)
+
+    @staticmethod
+    def _message(event: EventEnvelope, attempt: int, **kw: Any) -> aio_pika.Message:
+        return aio_pika.Message(
+            body=event.model_dump_json().encode(),
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=event.id,
+            type=event.type,
+            correlation_id=event.correlation_id,
+            headers={ATTEMPT_HEADER: attempt},
+            **kw,
+        )
+
+    async def _on_message(self, message: AbstractIncomingMessage, sub: Subscription,
+                          ch: AbstractChannel, locks: KeyedLock) -> None:
+        name = self.queue_name(sub.queue)
+        try:
+            event = EventEnvelope.model_validate_json(message.body)
+        except Exception as exc:
+            log.error("unreadable event dead-lettered", queue=name, error=repr(exc))
+            await ch.default_exchange.publish(
+                aio_pika.Message(body=message.body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                                 headers={"x-skk-error": repr(exc)[:500]}),
+                routing_key=name + ".dead",
+            )
+            await message.ack()
+            return
+        raw_attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
+        attempt = int(raw_attempt) if isinstance(raw_attempt, int | str) else 1
+        policy = sub.policy
+        token = correlation_id_var.set(event.correlation_id)
+        try:
+            async with locks.hold(event.application_id):
+                await sub.handler(event, Delivery(attempt, policy.max_attempts, sub.queue))
+        except Exception as exc:
+            try:
+                if attempt >= policy.max_attempts:
+                    log.warning("event dead-lettered", queue=name, event_type=event.type, event_id=event.id,
+                                attempts=attempt, error=repr(exc))
+                    await ch.default_exchange.publish(
+                        self._message(event, attempt), routing_key=name + ".dead"
+                    )
+                else:
+                    delay = policy.delay(attempt)
+                    log.info("event handler failed, will retry", queue=name, event_type=event.type,
+                             event_id=event.id, attempt=attempt, retry_in=delay, error=repr(exc))
+                    await ch.default_exchange.publish(
+                        self._message(event, attempt + 1, expiration=max(1, int(delay * 1000))),
+                        routing_key=name + ".retry",
+                    )
+                await message.ack()
+            except Exception:
+                log.exception("could not park a failed event; the broker will redeliver it", queue=name)
+                with contextlib.suppress(Exception):
+                    await message.nack(requeue=True)
+        else:
+            with contextlib.suppress(Exception):
+                await message.ack()
+        finally:
+            correlation_id_var.reset(token)
+
+    async def _drain_queue(self, name: str) -> list[tuple[AbstractIncomingMessage, bytes]]:
+        await self._connect()
+        assert self._conn is not None
+        ch = await self._conn.channel()
+        queue = await ch.declare_queue(name, durable=True)
+        got: list[tuple[AbstractIncomingMessage, bytes]] = []
+        while True:
+            msg = await queue.get(no_ack=False, fail=False)
+            if msg is None:
+                break
+            got.append((msg, msg.body))
+        return got
+
+    async def dead_letters(self, queue: str) -> list[EventEnvelope]:
+        got = await self._drain_queue(self.queue_name(queue) + ".dead")
+        events: list[EventEnvelope] = []
+        for msg, body in got:
+            with contextlib.suppress(Exception):
+                events.append(EventEnvelope.model_validate(json.loads(body)))
+            await msg.nack(requeue=True)
+        if got:
+            await got[0][0].channel.close()
+        return events
+
+    async def redeliver_dead_letters(self, queue: str) -> int:
+        name = self.queue_name(queue)
+        got = await self._drain_queue(name + ".dead")
+        await self._connect()
+        assert self._pub_channel is not None
+        moved = 0
+        for msg, body in got:
+            try:
+                event = EventEnvelope.model_validate(json.loads(body))
+            except Exception:
+                await msg.nack(requeue=True)
+                continue
+            await self._pub_channel.default_exchange.publish(self._message(event, 1), routing_key=name)
+            await msg.ack()
+            moved += 1
+        if got:
+            await got[0][0].channel.close()
+        return moved
+
+    async def delete_topology(self) -> None:
+        """Remove this bus's exchange and queues (test clean-up)."""
+        await self._connect()
+        assert self._conn is not None
+        ch = await self._conn.channel()
+        for sub in self.subscriptions:
+            for suffix in ("", ".retry", ".dead"):
+                with contextlib.suppress(Exception):
+                    await ch.queue_delete(self.queue_name(sub.queue) + suffix)
+        with contextlib.suppress(Exception):
+            await ch.exchange_delete(self.exchange_name)
+        with contextlib.suppress(Exception):
+            await ch.close()

@@ -1,0 +1,82 @@
+"""LSP -> BNSP (issuance plan) and LSP -> LPJK (recording), and LPJK's public verification."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from shared.contracts.siki import Kualifikasi
+
+
+class IssuanceRequest(BaseModel):
+    """BNSP ``create_issuance``: idempotent per (``lsp_code``, ``application_id``)."""
+
+    lsp_code: str
+    application_id: str
+    nik: str
+    full_name: str
+    klasifikasi_code: str
+    subklasifikasi_code: str
+    kualifikasi: Kualifikasi
+    jabatan_kerja_code: str
+    jenjang: int = Field(ge=1, le=9)
+    decided_at: datetime
+
+
+class IssuanceResponse(BaseModel):
+    lsp_code: str
+    application_id: str
+    skk_number: str
+    registration_number: str
+    issued_at: datetime
+
+
+class RecordRequest(BaseModel):
+    """LPJK ``create_record``: idempotent per ``skk_number``."""
+
+    lsp_code: str
+    application_id: str
+    skk_number: str
+    registration_number: str
+    nik: str
+    full_name: str
+    klasifikasi_code: str
+    subklasifikasi_code: str
+    kualifikasi: Kualifikasi
+    jabatan_kerja_code: str
+    jenjang: int = Field(ge=1, le=9)
+    issued_on: date
+    valid_until: date
+
+
+class RecordResponse(BaseModel):
+    recording_number: str
+    skk_number: str
+    registration_number: str
+    qr_payload: str
+    verification_url: str
+    issued_on: date
+    valid_until: date
+
+
+class VerificationResult(BaseModel):
+    """Answer of ``verify_certificate`` and ``verify_qr_payload``."""
+
+    valid: bool
+    reason: str | None = None
+    recording_number: str | None = None
+    skk_number: str | None = None
+    registration_number: str | None = None
+    holder_name_masked: str | None = None
+    jabatan_kerja_code: str | None = None
+    jabatan_kerja_name: str | None = None
+    klasifikasi_code: str | None = None
+    subklasifikasi_code: str | None = None
+    kualifikasi: str | None = None
+    jenjang: int | None = None
+    lsp_code: str | None = None
+    issued_on: date | None = None
+    valid_until: date | None = None
+    revoked: bool | None = None
+    key_id: str | None = None

@@ -1,0 +1,235 @@
+"""The transactional outbox and the idempotent consumer's inbox.
+
+A service's state change and the events it causes are written in one transaction
+(:func:`add_event`); the :class:`OutboxRelay` publishes committed rows in order and marks them.
+If the broker is down the rows wait; nothing is published for a transaction that rolled back.
+
+On the consuming side :func:`handle_once` records the event id in the inbox in the same
+transaction as the handler's effect, so a redelivered event takes effect once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, event, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from shared.bus.base import EventBus
+from shared.bus.envelope import EventEnvelope, utcnow
+from shared.logging import get_correlation_id, get_logger
+
+log = get_logger(__name__)
+
+
+class OutboxMixin:
+    """Mix into a service's declarative base: ``class OutboxEvent(OutboxMixin, Base): pass``."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    type: Mapped[str] = mapped_column(String(100), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    correlation_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    application_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    source: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    publish_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    def envelope(self) -> EventEnvelope:
+        return EventEnvelope(
+            id=self.event_id,
+            type=self.type,
+            version=self.version,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            application_id=self.application_id,
+            source=self.source,
+            payload=self.payload,
+        )
+
+
+class InboxMixin:
+    """Mix into a service's declarative base: ``class InboxEntry(InboxMixin, Base): pass``."""
+
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+_WAKE_KEY = "skk_outbox_dirty"
+
+
+def add_event(
+    session: AsyncSession,
+    model: type[OutboxMixin],
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    application_id: str | None = None,
+    source: str = "",
+    version: int = 1,
+    correlation_id: str | None = None,
+) -> EventEnvelope:
+    """Stage an event in the caller's transaction; it is published only if that commits."""
+    env = EventEnvelope(
+        type=type_,
+        version=version,
+        correlation_id=correlation_id or get_correlation_id(),
+        application_id=application_id,
+        source=source,
+        payload=payload,
+        occurred_at=utcnow(),
+    )
+    row = model(  # type: ignore[call-arg]
+        event_id=env.id,
+        type=env.type,
+        version=env.version,
+        occurred_at=env.occurred_at,
+        correlation_id=env.correlation_id,
+        application_id=env.application_id,
+        source=env.source,
+        payload=env.model_dump(mode="json")["payload"],
+        publish_attempts=0,
+    )
+    session.add(row)
+    session.info[_WAKE_KEY] = True
+    return env
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows, oldest first, and marks them published."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        model: type[OutboxMixin],
+        bus: EventBus,
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 200,
+    ) -> None:
+        self.session_factory = session_factory
+        self.model = model
+        self.bus = bus
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._hooked = False
+
+    def hook_commits(self) -> None:
+        """Wake the relay right after any commit that staged events, instead of waiting a poll."""
+        if self._hooked:
+            return
+        self._hooked = True
+        sync_maker = self.session_factory.kw.get("sync_session_class", Session)
+
+        @event.listens_for(sync_maker, "after_commit")
+        def _after_commit(sess: Session) -> None:
+            if sess.info.pop(_WAKE_KEY, False):
+                self.wake()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """One pass: publish what is pending. Returns how many were published."""
+        async with self._lock:
+            published = 0
+            while True:
+                async with self.session_factory() as session:
+                    rows = (
+                        await session.execute(
+                            select(self.model)
+                            .where(self.model.published_at.is_(None))
+                            .order_by(self.model.seq)
+                            .limit(self.batch_size)
+                        )
+                    ).scalars().all()
+                    if not rows:
+                        return published
+                    done: list[int] = []
+                    failed: Exception | None = None
+                    for row in rows:
+                        try:
+                            await self.bus.publish(row.envelope())
+                        except Exception as exc:  # the broker is down: keep the rest for later
+                            failed = exc
+                            break
+                        done.append(row.seq)
+                    if done:
+                        await session.execute(
+                            update(self.model).where(self.model.seq.in_(done)).values(published_at=utcnow())
+                        )
+                        await session.commit()
+                        published += len(done)
+                    if failed is not None:
+                        log.warning("outbox publish failed; will retry", error=repr(failed), pending=len(rows) - len(done))
+                        return published
+                    if len(rows) < self.batch_size:
+                        return published
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.publish_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("outbox relay pass failed", error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+
+    def start(self) -> None:
+        self.hook_commits()
+        if self._task is None:
+            self._task = asyncio.create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+async def handle_once(
+    session_factory: async_sessionmaker[AsyncSession],
+    inbox_model: type[InboxMixin],
+    consumer: str,
+    event_: EventEnvelope,
+    effect: Callable[[AsyncSession, EventEnvelope], Awaitable[None]],
+) -> bool:
+    """Run ``effect`` and record the event in the inbox in one transaction.
+
+    Returns False (and does nothing) when this consumer already processed the event.
+    """
+    try:
+        async with session_factory() as session, session.begin():
+            seen = await session.get(inbox_model, (event_.id, consumer))
+            if seen is not None:
+                return False
+            session.add(inbox_model(  # type: ignore[call-arg]
+                event_id=event_.id, consumer=consumer, event_type=event_.type, processed_at=utcnow()
+            ))
+            await session.flush()
+            await effect(session, event_)
+        return True
+    except IntegrityError:
+        # A concurrent delivery of the same event won the race and committed first.
+        return False

@@ -1,0 +1,50 @@
+"""NIK and NPWP rules (python-stdnum), and masking for display."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+from stdnum.id import npwp as stdnum_npwp
+
+
+def nik_errors(nik: str, birth_date: date | None, gender: str | None, field: str = "nik") -> list[dict[str, str]]:
+    """Problems of a NIK against the holder's birth date and gender (day + 40 for women)."""
+    if not (len(nik) == 16 and nik.isdigit()):
+        return [{"field": field, "message": "NIK must be exactly 16 digits"}]
+    try:
+        stdnum_nik.validate(nik)
+    except ValidationError as exc:
+        return [{"field": field, "message": f"invalid NIK: {exc.message}"}]
+    errors: list[dict[str, str]] = []
+    day = int(nik[6:8])
+    encoded_female = day > 40
+    if gender in ("L", "P") and encoded_female != (gender == "P"):
+        errors.append({"field": field, "message": "NIK's encoded gender (day + 40 for women) does not match gender"})
+    if birth_date is not None:
+        real_day = day - 40 if encoded_female else day
+        if (real_day, int(nik[8:10]), int(nik[10:12])) != (birth_date.day, birth_date.month, birth_date.year % 100):
+            errors.append({"field": field, "message": "NIK's encoded birth date (DDMMYY) does not match birth_date"})
+    return errors
+
+
+def npwp_errors(npwp: str, field: str = "npwp") -> list[dict[str, str]]:
+    digits = stdnum_npwp.compact(npwp) if npwp else ""
+    if not (digits.isdigit() and len(digits) in (15, 16)):
+        return [{"field": field, "message": "NPWP must have 15 digits or the 16-digit form"}]
+    try:
+        stdnum_npwp.validate(digits)
+    except ValidationError as exc:
+        return [{"field": field, "message": f"invalid NPWP: {exc.message}"}]
+    return []
+
+
+def mask_nik(nik: str) -> str:
+    """``3171011708450001`` -> ``317101********01``: enough to recognise, not to misuse."""
+    return nik[:6] + "*" * 8 + nik[-2:] if len(nik) == 16 else "*" * len(nik)
+
+
+def mask_name(name: str) -> str:
+    """``Budi Santoso`` -> ``B*** S******``, for public verification."""
+    return " ".join(w[0] + "*" * (len(w) - 1) if w else w for w in name.split(" "))

@@ -1,0 +1,296 @@
+"""What every service process is made of, assembled once: database, migrations, event bus,
+outbox relay, inbox consumers, service clients, health, metrics, errors and logging.
+
+A service's ``app.py`` builds a :class:`ServiceRuntime`, registers its consumers and start-up
+steps on it, and calls :meth:`ServiceRuntime.install` on its FastAPI app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import ServiceTokenSigner
+from shared.bus import EventBus, EventEnvelope, RabbitMqBus, RetryPolicy, make_bus
+from shared.bus.base import Delivery
+from shared.database import create_engine, make_session_factory, ping, run_migrations
+from shared.errors import Problem, install_problem_handlers, problem_response
+from shared.logging import configure_logging, correlation_id_var, get_logger, new_correlation_id
+from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
+from shared.service_client import ServiceClient
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+Effect = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+Hook = Callable[[], Awaitable[None]]
+
+
+class CorrelationIdMiddleware:
+    """Takes ``X-Correlation-ID`` from the request (or makes one) and returns it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cid = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-correlation-id":
+                cid = value.decode("latin-1")[:64]
+                break
+        cid = cid or new_correlation_id()
+        token = correlation_id_var.set(cid)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-correlation-id", cid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            correlation_id_var.reset(token)
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, requests: Counter, latency: Histogram) -> None:
+        self.app = app
+        self.requests = requests
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = {"code": 500}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            self.requests.labels(scope.get("method", ""), path, str(status["code"])).inc()
+            self.latency.labels(scope.get("method", ""), path).observe(time.perf_counter() - start)
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        outbox_model: type[OutboxMixin],
+        inbox_model: type[InboxMixin],
+        migrations: Path | str,
+        bus: EventBus | None = None,
+        declare_queues: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        self.sessions: async_sessionmaker[AsyncSession] = make_session_factory(self.engine)
+        self.outbox_model = outbox_model
+        self.inbox_model = inbox_model
+        self.migrations = Path(migrations)
+        policy = RetryPolicy(settings.bus_max_attempts, settings.bus_retry_base_seconds, settings.bus_retry_max_seconds)
+        self.owns_bus = bus is None
+        self.bus = bus if bus is not None else make_bus(
+            settings.amqp_url, exchange=settings.bus_exchange, policy=policy, prefetch=settings.bus_prefetch
+        )
+        self.declare_queues = declare_queues or {}
+        self.relay = OutboxRelay(self.sessions, outbox_model, self.bus, poll_seconds=settings.outbox_poll_seconds)
+        self.signer = ServiceTokenSigner(
+            settings.service_name, settings.service_token_secret.get_secret_value(), settings.service_token_ttl_seconds
+        )
+        self._clients: list[ServiceClient] = []
+        self._startup: list[Hook] = []
+        self._shutdown: list[Hook] = []
+        self._background: list[Callable[[], Awaitable[None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self.registry = CollectorRegistry()
+        self._requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
+                                 registry=self.registry)
+        self._latency = Histogram("http_request_seconds", "HTTP request latency", ["method", "route"],
+                                  registry=self.registry)
+        self.events_handled = Counter("events_handled_total", "Events handled", ["queue", "type", "outcome"],
+                                      registry=self.registry)
+        self.started = False
+
+    # --- building blocks for the service -------------------------------------------------
+
+    def client(self, base_url: str, *, audience: str, name: str | None = None,
+               token: Callable[[], str | None] | None = None, **kw: Any) -> ServiceClient:
+        """An HTTP client to another service, authenticated with a service token by default."""
+        c = ServiceClient(
+            base_url,
+            auth=token if token is not None else (lambda: self.signer.token(audience)),
+            timeout=kw.pop("timeout", self.settings.http_timeout_seconds),
+            retries=kw.pop("retries", self.settings.http_retries),
+            name=name or audience,
+            **kw,
+        )
+        self._clients.append(c)
+        return c
+
+    def emit(self, session: AsyncSession, type_: str, payload: dict[str, Any], *,
+             application_id: str | None = None, version: int = 1) -> EventEnvelope:
+        """Stage an event in ``session``'s transaction (the outbox)."""
+        return add_event(session, self.outbox_model, type_, payload, application_id=application_id,
+                         source=self.name, version=version)
+
+    def consume(self, queue: str, patterns: list[str], effect: Effect, *,
+                policy: RetryPolicy | None = None, concurrency: int | None = None,
+                raw: Callable[[EventEnvelope, Delivery], Awaitable[None]] | None = None) -> None:
+        """Subscribe ``effect`` so that each event takes effect once (inbox, same transaction)."""
+
+        async def handler(event: EventEnvelope, delivery: Delivery) -> None:
+            token = correlation_id_var.set(event.correlation_id)
+            try:
+                if raw is not None:
+                    await raw(event, delivery)
+                    outcome = "ok"
+                else:
+                    done = await handle_once(self.sessions, self.inbox_model, queue, event, effect)
+                    outcome = "ok" if done else "duplicate"
+                self.events_handled.labels(queue, event.type, outcome).inc()
+            except Exception:
+                self.events_handled.labels(queue, event.type, "error").inc()
+                raise
+            finally:
+                correlation_id_var.reset(token)
+
+        self.bus.subscribe(queue, patterns, handler, policy=policy,
+                           concurrency=concurrency or self.settings.bus_prefetch)
+
+    def on_startup(self, hook: Hook) -> Hook:
+        """Runs after migrations, before the bus starts (seeding goes here)."""
+        self._startup.append(hook)
+        return hook
+
+    def on_shutdown(self, hook: Hook) -> Hook:
+        self._shutdown.append(hook)
+        return hook
+
+    def background(self, loop: Callable[[], Awaitable[None]]) -> None:
+        """A long-running task (for example a periodic sweep), cancelled at shutdown."""
+        self._background.append(loop)
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def startup(self) -> None:
+        configure_logging(self.settings.log_level, self.settings.log_json)
+        if self.settings.migrate_on_startup:
+            await run_migrations(self.engine, self.migrations)
+        for hook in self._startup:
+            await hook()
+        if isinstance(self.bus, RabbitMqBus) and self.declare_queues:
+            # Declaring every consumer queue of the chain first means an event published
+            # before its consumer has ever started still waits for it.
+            from shared.bus.base import Subscription
+
+            async def _noop(_: EventEnvelope, __: Delivery) -> None:
+                return None
+
+            declarer = RabbitMqBus(self.bus.url, exchange=self.bus.exchange_name)
+            declarer.subscriptions = [Subscription(q, p, _noop) for q, p in self.declare_queues.items()]
+            await declarer.declare()
+            await declarer.stop()
+        if self.owns_bus:
+            await self.bus.start()
+        self.relay.start()
+        for loop in self._background:
+            self._tasks.append(asyncio.create_task(self._guard(loop)))
+        self.started = True
+        log.info("service started", service=self.name, port=self.settings.port)
+
+    async def _guard(self, loop: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background task failed; restarting", service=self.name)
+                await asyncio.sleep(1)
+
+    async def shutdown(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            try:
+                await t
+            except (asyncio.CancelledError, Exception):  # noqa: S110
+                pass
+        self._tasks = []
+        await self.relay.stop()
+        if self.owns_bus:
+            await self.bus.stop()
+        for hook in self._shutdown:
+            await hook()
+        for c in self._clients:
+            await c.aclose()
+        await self.engine.dispose()
+        self.started = False
+
+    @asynccontextmanager
+    async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        await self.startup()
+        try:
+            yield
+        finally:
+            await self.shutdown()
+
+    def install(self, app: FastAPI) -> None:
+        """Errors, correlation ids, metrics, ``/healthz``, ``/readyz`` and ``/metrics``."""
+        install_problem_handlers(app)
+        app.add_middleware(MetricsMiddleware, requests=self._requests, latency=self._latency)
+        app.add_middleware(CorrelationIdMiddleware)
+        app.state.runtime = self
+
+        @app.get("/healthz", tags=["operations"], operation_id="healthz")
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": self.name}
+
+        @app.get("/readyz", tags=["operations"], operation_id="readyz")
+        async def readyz() -> Response:
+            checks: dict[str, str] = {}
+            try:
+                await ping(self.engine)
+                checks["database"] = "ok"
+            except Exception as exc:
+                checks["database"] = f"error: {type(exc).__name__}"
+            try:
+                await asyncio.wait_for(self.bus.ping(), 5)
+                checks["bus"] = "ok"
+            except Exception as exc:
+                checks["bus"] = f"error: {type(exc).__name__}"
+            if not self.started:
+                checks["startup"] = "pending"
+            if all(v == "ok" for v in checks.values()):
+                return JSONResponse({"status": "ready", "service": self.name, "checks": checks})
+            return problem_response(Problem(503, "not ready", checks=checks))
+
+        @app.get("/metrics", tags=["operations"], operation_id="metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

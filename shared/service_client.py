@@ -1,0 +1,118 @@
+"""Calls from one service to another over HTTP.
+
+Authenticated (a bearer token from ``auth``), bounded by timeouts, carrying the correlation id,
+and retried with exponential backoff only where a retry cannot do a thing twice: safe methods,
+or a call that carries an idempotency key the callee honours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from shared.logging import get_correlation_id, get_logger
+
+log = get_logger(__name__)
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_RETRY_STATUS = frozenset({502, 503, 504})
+
+
+class ServiceCallError(Exception):
+    def __init__(self, message: str, *, status: int | None = None, body: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class ServiceClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: Callable[[], str | None] | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff_seconds: float = 0.2,
+        transport: httpx.AsyncBaseTransport | None = None,
+        name: str = "service",
+    ) -> None:
+        self.name = name
+        self.auth = auth
+        self.retries = retries
+        self.backoff = backoff_seconds
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _headers(self, extra: dict[str, str] | None, idempotency_key: str | None) -> dict[str, str]:
+        headers = {"X-Correlation-ID": get_correlation_id()}
+        if self.auth is not None:
+            token = self.auth()
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        if extra:
+            headers.update(extra)
+        return headers
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+        content: bytes | None = None,
+        files: Any = None,
+        data: Any = None,
+    ) -> httpx.Response:
+        method = method.upper()
+        retryable = method in _SAFE_METHODS or idempotency_key is not None
+        attempts = self.retries + 1 if retryable else 1
+        last_exc: Exception | None = None
+        for attempt in range(1, attempts + 1):
+            try:
+                resp = await self._client.request(
+                    method, path, json=json, params=params, content=content, files=files, data=data,
+                    headers=self._headers(headers, idempotency_key),
+                )
+                if resp.status_code in _RETRY_STATUS and attempt < attempts:
+                    last_exc = ServiceCallError(f"{self.name} answered {resp.status_code}", status=resp.status_code)
+                else:
+                    return resp
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                last_exc = exc
+                if attempt >= attempts:
+                    break
+            delay = self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())  # noqa: S311
+            log.info("service call failed, retrying", target=self.name, path=path, attempt=attempt,
+                     retry_in=round(delay, 3), error=repr(last_exc))
+            await asyncio.sleep(delay)
+        raise ServiceCallError(f"{self.name} unreachable: {last_exc!r}") from last_exc
+
+    async def call_json(self, method: str, path: str, **kw: Any) -> Any:
+        """Request and return the JSON body; a non-2xx answer raises :class:`ServiceCallError`."""
+        resp = await self.request(method, path, **kw)
+        if resp.status_code >= 400:
+            try:
+                body = resp.json()
+            except ValueError:
+                body = resp.text
+            raise ServiceCallError(f"{self.name} answered {resp.status_code}", status=resp.status_code, body=body)
+        if not resp.content:
+            return None
+        return resp.json()
