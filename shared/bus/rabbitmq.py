@@ -27,7 +27,7 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
-from shared.bus.base import Delivery, EventBus, RetryPolicy, Subscription
+from shared.bus.base import Delivery, EventBus, RetryPolicy, Subscription, topic_matches
 from shared.bus.envelope import EventEnvelope
 from shared.bus.keyed_lock import KeyedLock
 from shared.logging import correlation_id_var, get_logger
@@ -96,17 +96,25 @@ class RabbitMqBus(EventBus):
     async def start(self) -> None:
         await self._connect()
         assert self._conn is not None
+        # One consumer per queue; several subscriptions on one queue share it and each event
+        # goes to the handlers whose patterns match it.
+        by_queue: dict[str, list[Subscription]] = {}
         for sub in self.subscriptions:
+            by_queue.setdefault(sub.queue, []).append(sub)
+        for subs in by_queue.values():
             ch = await self._conn.channel(publisher_confirms=True)
-            await ch.set_qos(prefetch_count=max(1, sub.concurrency))
-            queue = await self._declare(ch, sub)
+            await ch.set_qos(prefetch_count=max(1, max(s.concurrency for s in subs)))
+            queue = None
+            for sub in subs:
+                queue = await self._declare(ch, sub)
+            assert queue is not None
             locks = KeyedLock()
 
-            async def on_message(message: AbstractIncomingMessage, sub: Subscription = sub,
+            async def on_message(message: AbstractIncomingMessage, subs: list[Subscription] = subs,
                                  ch: AbstractChannel = ch, locks: KeyedLock = locks) -> None:
                 # Handlers run as tasks so that one slow application does not stall the queue;
                 # the keyed lock keeps one application's events in order.
-                task = asyncio.create_task(self._on_message(message, sub, ch, locks))
+                task = asyncio.create_task(self._on_message(message, subs, ch, locks))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
 
@@ -155,8 +163,9 @@ class RabbitMqBus(EventBus):
             **kw,
         )
 
-    async def _on_message(self, message: AbstractIncomingMessage, sub: Subscription,
+    async def _on_message(self, message: AbstractIncomingMessage, subs: list[Subscription],
                           ch: AbstractChannel, locks: KeyedLock) -> None:
+        sub = subs[0]
         name = self.queue_name(sub.queue)
         try:
             event = EventEnvelope.model_validate_json(message.body)
@@ -175,7 +184,9 @@ class RabbitMqBus(EventBus):
         token = correlation_id_var.set(event.correlation_id)
         try:
             async with locks.hold(event.application_id):
-                await sub.handler(event, Delivery(attempt, policy.max_attempts, sub.queue))
+                for s in subs:
+                    if any(topic_matches(p, event.routing_key) for p in s.patterns):
+                        await s.handler(event, Delivery(attempt, policy.max_attempts, sub.queue))
         except Exception as exc:
             try:
                 if attempt >= policy.max_attempts:
