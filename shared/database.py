@@ -93,7 +93,7 @@ def _alembic_config(script_location: str | Path, connection: Connection) -> Conf
 _MIGRATION_LOCK: asyncio.Lock | None = None
 
 
-async def run_migrations(engine: AsyncEngine, script_location: str | Path, revision: str = "head") -> None:
+async def run_migrations(engine: AsyncEngine, script_location: str | Path, revision: str = "heads") -> None:
     """Upgrade the service's database to ``revision`` with Alembic."""
     global _MIGRATION_LOCK
 
