@@ -68,7 +68,7 @@ def build_apps(bus: InProcessBus, var: Path = VAR, smtp_url: str | None = None) 
 async def main() -> None:
     configure_logging(os.environ.get("SKK_LOG_LEVEL", "INFO"), json=False)
     log = get_logger("run_chain")
-    VAR.mkdir(parents=True, exist_ok=True)
+    VAR.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (once, before serving)
     smtp_url = os.environ.get("SKK_SMTP_URL")
     sink = None
     if not smtp_url:

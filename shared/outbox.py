@@ -178,7 +178,8 @@ class OutboxRelay:
                         await session.commit()
                         published += len(done)
                     if failed is not None:
-                        log.warning("outbox publish failed; will retry", error=repr(failed), pending=len(rows) - len(done))
+                        log.warning("outbox publish failed; will retry", error=repr(failed),
+                                    pending=len(rows) - len(done))
                         return published
                     if len(rows) < self.batch_size:
                         return published

@@ -21,12 +21,16 @@ class Mode(StrEnum):
     PRODUCTION = "production"
 
 
-DEV_SERVICE_TOKEN_SECRET = "dev-service-token-secret-change-me-0000"  # noqa: S105
-DEV_PASSWORD = "Dev-Password-123"  # noqa: S105
+DEV_SERVICE_TOKEN_SECRET = "dev-service-token-secret-change-me-0000"
+DEV_PASSWORD = "Dev-Password-123"
 
 
 class DefaultSecretError(ValueError):
     pass
+
+
+def _unwrap(value: Any) -> Any:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 class ServiceSettings(BaseSettings):
@@ -79,8 +83,8 @@ class ServiceSettings(BaseSettings):
             field = type(self).model_fields[name]
             default: Any = field.get_default(call_default_factory=True)
             value: Any = getattr(self, name)
-            unwrap = (lambda v: v.get_secret_value() if isinstance(v, SecretStr) else v)
-            if value is None or not unwrap(value) or unwrap(value) == unwrap(default) or is_dev_credential(str(unwrap(value))):
+            plain, plain_default = _unwrap(value), _unwrap(default)
+            if not plain or plain == plain_default or is_dev_credential(str(plain)):
                 offending.append("SKK_" + name.upper())
         if offending:
             raise DefaultSecretError(

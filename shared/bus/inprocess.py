@@ -136,7 +136,7 @@ class InProcessBus(EventBus):
             handle = loop.call_later(delay, _requeue)
             q.timers.add(handle)
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, limit_seconds: float = 10.0) -> None:
         """Wait until every queue is empty and idle (tests)."""
         async def _all() -> None:
             while True:
@@ -146,4 +146,4 @@ class InProcessBus(EventBus):
                     return
                 await asyncio.sleep(0.01)
 
-        await asyncio.wait_for(_all(), timeout)
+        await asyncio.wait_for(_all(), limit_seconds)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import timedelta
 from typing import Any
 
 import aio_pika
@@ -49,6 +50,7 @@ class RabbitMqBus(EventBus):
         self.url = url
         self.exchange_name = exchange
         self.prefetch = prefetch
+        self.publish_timeout = 10.0
         self._conn: AbstractRobustConnection | None = None
         self._pub_channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
@@ -148,7 +150,8 @@ class RabbitMqBus(EventBus):
         async with self._pub_lock:
             await self._connect()
         assert self._exchange is not None
-        await self._exchange.publish(self._message(event, 1), routing_key=event.routing_key, mandatory=False)
+        await self._exchange.publish(self._message(event, 1), routing_key=event.routing_key, mandatory=False,
+                                     timeout=self.publish_timeout)
 
     @staticmethod
     def _message(event: EventEnvelope, attempt: int, **kw: Any) -> aio_pika.Message:
@@ -200,7 +203,7 @@ class RabbitMqBus(EventBus):
                     log.info("event handler failed, will retry", queue=name, event_type=event.type,
                              event_id=event.id, attempt=attempt, retry_in=delay, error=repr(exc))
                     await ch.default_exchange.publish(
-                        self._message(event, attempt + 1, expiration=max(1, int(delay * 1000))),
+                        self._message(event, attempt + 1, expiration=timedelta(seconds=max(0.001, delay))),
                         routing_key=name + ".retry",
                     )
                 await message.ack()

@@ -56,7 +56,7 @@ class ReferenceData:
 
     def lsp_licensed_for(self, lsp_code: str, jabatan_kerja_code: str) -> bool:
         lsp = self.lsps.get(lsp_code)
-        return bool(lsp) and jabatan_kerja_code in lsp["jabatan_kerja_codes"]
+        return lsp is not None and jabatan_kerja_code in lsp["jabatan_kerja_codes"]
 
     def requirement_options(self, jenjang: int) -> list[dict[str, Any]]:
         """Default scheme requirements for a jenjang: ``[{"education_level", "min_years"}]``."""
@@ -114,7 +114,8 @@ def check_qualification(
     if sub is None:
         err("subklasifikasi_code", f"unknown subklasifikasi {subklasifikasi_code!r}")
     elif sub["klasifikasi_code"] != klasifikasi_code:
-        err("subklasifikasi_code", f"subklasifikasi {subklasifikasi_code} does not belong to klasifikasi {klasifikasi_code}")
+        err("subklasifikasi_code",
+            f"subklasifikasi {subklasifikasi_code} does not belong to klasifikasi {klasifikasi_code}")
     bounds = KUALIFIKASI_JENJANG.get(kualifikasi)
     if bounds is None:
         err("kualifikasi", f"unknown kualifikasi {kualifikasi!r}; one of {', '.join(KUALIFIKASI_JENJANG)}")
@@ -125,7 +126,8 @@ def check_qualification(
         err("jabatan_kerja_code", f"unknown jabatan kerja {jabatan_kerja_code!r}")
     else:
         if jk["subklasifikasi_code"] != subklasifikasi_code:
-            err("jabatan_kerja_code", f"jabatan kerja {jabatan_kerja_code} does not belong to subklasifikasi {subklasifikasi_code}")
+            err("jabatan_kerja_code",
+                f"jabatan kerja {jabatan_kerja_code} does not belong to subklasifikasi {subklasifikasi_code}")
         if jenjang not in jk["jenjang"]:
             err("jenjang", f"jabatan kerja {jabatan_kerja_code} has no jenjang {jenjang} (has {jk['jenjang']})")
         if bounds is not None and jk["kualifikasi"] != kualifikasi:

@@ -16,7 +16,7 @@ def nik_errors(nik: str, birth_date: date | None, gender: str | None, field: str
     try:
         stdnum_nik.validate(nik)
     except ValidationError as exc:
-        return [{"field": field, "message": f"invalid NIK: {exc.message}"}]
+        return [{"field": field, "message": f"invalid NIK: {exc}"}]
     errors: list[dict[str, str]] = []
     day = int(nik[6:8])
     encoded_female = day > 40
@@ -36,7 +36,7 @@ def npwp_errors(npwp: str, field: str = "npwp") -> list[dict[str, str]]:
     try:
         stdnum_npwp.validate(digits)
     except ValidationError as exc:
-        return [{"field": field, "message": f"invalid NPWP: {exc.message}"}]
+        return [{"field": field, "message": f"invalid NPWP: {exc}"}]
     return []
 
 

@@ -1,0 +1,132 @@
+"""Settings, logging, errors, topic matching, service tokens and the service client."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stderr
+
+import httpx
+import pytest
+import respx
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from shared.auth import ServiceTokenSigner, verify_service_token
+from shared.bus import topic_matches
+from shared.errors import PROBLEM_JSON, Problem, install_problem_handlers
+from shared.logging import configure_logging, get_logger, mask_identity_numbers
+from shared.service_client import ServiceCallError, ServiceClient
+from shared.settings import Mode, ServiceSettings
+
+
+def test_dev_mode_starts_with_defaults() -> None:
+    s = ServiceSettings()
+    assert s.mode == Mode.DEV and s.is_dev
+
+
+def test_production_refuses_default_secrets() -> None:
+    with pytest.raises(ValueError, match="refuses default secrets; set SKK_SERVICE_TOKEN_SECRET"):
+        ServiceSettings(mode="production")
+
+
+def test_production_accepts_real_secrets() -> None:
+    s = ServiceSettings(mode="production", service_token_secret="a-real-secret-from-the-vault-0123456789")
+    assert s.mode == Mode.PRODUCTION
+
+
+def test_every_key_is_overridable_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKK_DATABASE_URL", "postgresql+asyncpg://u@h/db")
+    monkeypatch.setenv("SKK_AMQP_URL", "amqp://guest:guest@127.0.0.1/")
+    monkeypatch.setenv("SKK_BUS_MAX_ATTEMPTS", "9")
+    s = ServiceSettings()
+    assert (s.database_url, s.amqp_url, s.bus_max_attempts) == (
+        "postgresql+asyncpg://u@h/db", "amqp://guest:guest@127.0.0.1/", 9)
+
+
+@pytest.mark.parametrize(("pattern", "key", "match"), [
+    ("a.b", "a.b", True), ("a.b", "a.c", False), ("a.*", "a.b", True), ("a.*", "a.b.c", False),
+    ("a.#", "a", True), ("a.#", "a.b.c", True), ("#", "x.y", True), ("*.b.#", "x.b", True),
+    ("lsp.LSP-A.*", "lsp.LSP-B.report_pending", False), ("lsp.LSP-A.*", "lsp.LSP-A.report_pending", True),
+])
+def test_topic_matching(pattern: str, key: str, match: bool) -> None:
+    assert topic_matches(pattern, key) is match
+
+
+def test_logs_never_carry_nik_or_npwp() -> None:
+    configure_logging("INFO", json=True)
+    buf = io.StringIO()
+    with redirect_stderr(buf):
+        import structlog
+
+        structlog.configure(logger_factory=structlog.PrintLoggerFactory(buf))
+        get_logger("t").info("submitted by 3171011708450001", nik="3171011708450001",
+                             data={"npwp": "012345678901234", "note": "npwp 0123456789012345"})
+    line = buf.getvalue()
+    assert "3171011708450001" not in line and "012345678901234" not in line and "0123456789012345" not in line
+    record = json.loads(line.strip().splitlines()[-1])
+    assert record["nik"] == "***" and record["data"]["npwp"] == "***"
+    configure_logging("INFO", json=True)
+
+
+def test_mask_identity_numbers_leaves_short_numbers() -> None:
+    assert mask_identity_numbers("invoice 2025 amount 1500000") == "invoice 2025 amount 1500000"
+    assert mask_identity_numbers("x 3171011708450001 y") == "x 3171************ y"
+
+
+class Body(BaseModel):
+    nik: str
+    jenjang: int
+
+
+async def test_problem_json_names_the_field() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/x")
+    async def x(body: Body) -> dict[str, str]:
+        raise Problem(409, "cannot", errors=[{"field": "status", "message": "final"}])
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        bad = await c.post("/x", json={"nik": "1", "jenjang": "seven"})
+        assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM_JSON
+        assert bad.json()["field"] == "jenjang" and bad.json()["errors"][0]["field"] == "jenjang"
+        conflict = await c.post("/x", json={"nik": "1", "jenjang": 7})
+        assert conflict.status_code == 409 and conflict.json()["title"] == "Conflict"
+        missing = await c.get("/nowhere")
+        assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM_JSON
+
+
+def test_service_tokens() -> None:
+    signer = ServiceTokenSigner("portal", "s" * 32, ttl_seconds=60)
+    tok = signer.token("siki")
+    assert verify_service_token(tok, secret="s" * 32, audience="siki") == "portal"
+    assert signer.token("siki") == tok  # cached
+    with pytest.raises(Problem) as wrong_aud:
+        verify_service_token(tok, secret="s" * 32, audience="lpjk")
+    assert wrong_aud.value.status == 401
+    with pytest.raises(Problem):
+        verify_service_token(tok, secret="t" * 32, audience="siki")
+    expired = ServiceTokenSigner("portal", "s" * 32, ttl_seconds=-120)
+    with pytest.raises(Problem):
+        verify_service_token(expired.token("siki"), secret="s" * 32, audience="siki")
+
+
+@respx.mock
+async def test_client_retries_only_idempotent_calls() -> None:
+    route = respx.post("http://svc/api/v1/x").mock(side_effect=[httpx.ConnectError("down"), httpx.Response(201)])
+    client = ServiceClient("http://svc", auth=lambda: "tok", retries=3, backoff_seconds=0.001)
+    # With an idempotency key a POST may be retried...
+    resp = await client.request("POST", "/api/v1/x", json={}, idempotency_key="k1")
+    assert resp.status_code == 201 and route.call_count == 2
+    assert route.calls[0].request.headers["Idempotency-Key"] == "k1"
+    assert route.calls[0].request.headers["Authorization"] == "Bearer tok"
+    assert route.calls[0].request.headers["X-Correlation-ID"]
+    # ...without one it is not: a second effect could follow.
+    route2 = respx.post("http://svc/api/v1/y").mock(side_effect=[httpx.ConnectError("down"), httpx.Response(201)])
+    with pytest.raises(ServiceCallError):
+        await client.request("POST", "/api/v1/y", json={})
+    assert route2.call_count == 1
+    get = respx.get("http://svc/api/v1/z").mock(side_effect=[httpx.Response(503), httpx.Response(200, json={"ok": 1})])
+    assert await client.call_json("GET", "/api/v1/z") == {"ok": 1} and get.call_count == 2
+    await client.aclose()
