@@ -48,7 +48,10 @@ async def create_database(admin_url: str, prefix: str = "skk_t") -> str:
     finally:
         await conn.close()
     u = urlparse(admin_url)
-    return f"postgresql+asyncpg://{u.username or 'postgres'}@{u.hostname}:{u.port or 5432}/{name}"
+    auth = u.username or "postgres"
+    if u.password:
+        auth += f":{u.password}"
+    return f"postgresql+asyncpg://{auth}@{u.hostname}:{u.port or 5432}/{name}"
 
 
 async def drop_database(admin_url: str, url: str) -> None:

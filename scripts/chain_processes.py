@@ -1,0 +1,173 @@
+"""Start the whole chain with every service as its own process, against RabbitMQ and
+PostgreSQL: the deployed way of running it (``make run-services``), used by the whole-chain
+tests and the benchmark too.
+
+Each instance gets its own database on the PostgreSQL server (created if missing), and every
+URL between the parties is derived from one port map, so several chains can run side by side
+(tests pick free ports and a unique exchange and database prefix).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+DEFAULT_PORTS = {"portal": 8000, "siki": 8001, "LSP-A": 8002, "LSP-B": 8012, "bnsp": 8003, "lpjk": 8004}
+MODULES = {"portal": "services.portal", "siki": "services.siki", "LSP-A": "services.lsp",
+           "LSP-B": "services.lsp", "bnsp": "services.bnsp_mock", "lpjk": "services.lpjk_mock"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def free_ports() -> dict[str, int]:
+    return {name: free_port() for name in DEFAULT_PORTS}
+
+
+@dataclass
+class ChainProcesses:
+    postgres_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    db_prefix: str = "skk"
+    exchange: str = "skk.events"
+    smtp_url: str | None = None
+    log_dir: Path = Path("var/logs")
+    extra_env: dict[str, str] = field(default_factory=dict)
+    fresh_databases: bool = False
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def database_name(self, name: str) -> str:
+        return f"{self.db_prefix}_{name.lower().replace('-', '_')}"
+
+    def database_url(self, name: str) -> str:
+        u = urlparse(self.postgres_admin_url)
+        auth = u.username or "postgres"
+        if u.password:
+            auth += f":{u.password}"
+        return f"postgresql+asyncpg://{auth}@{u.hostname}:{u.port or 5432}/{self.database_name(name)}"
+
+    async def create_databases(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.postgres_admin_url)
+        try:
+            for name in DEFAULT_PORTS:
+                db = self.database_name(name)
+                if self.fresh_databases:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+                exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db)
+                if not exists:
+                    await conn.execute(f'CREATE DATABASE "{db}"')
+        finally:
+            await conn.close()
+
+    async def drop_databases(self) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.postgres_admin_url)
+        try:
+            for name in DEFAULT_PORTS:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name(name)}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    def env_for(self, name: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SKK_")}
+        env.update({
+            "SKK_DATABASE_URL": self.database_url(name),
+            "SKK_AMQP_URL": self.amqp_url,
+            "SKK_BUS_EXCHANGE": self.exchange,
+            "SKK_PORT": str(self.ports[name]),
+            "SKK_PORTAL_URL": self.url("portal"),
+            "SKK_SIKI_URL": self.url("siki"),
+            "SKK_BNSP_URL": self.url("bnsp"),
+            "SKK_LPJK_URL": self.url("lpjk"),
+            "SKK_PUBLIC_URL": self.url(name),
+            "SKK_DEV_LSP_URLS": json.dumps({"LSP-A": self.url("LSP-A"), "LSP-B": self.url("LSP-B")}),
+            "SKK_LOG_JSON": "true",
+            "PYTHONUNBUFFERED": "1",
+        })
+        if name.startswith("LSP-"):
+            env["SKK_LSP_CODE"] = name
+        if self.smtp_url:
+            env["SKK_SMTP_URL"] = self.smtp_url
+        env.update(self.extra_env)
+        return env
+
+    def start_one(self, name: str) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")  # kept open for the child
+        self.procs[name] = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", MODULES[name]], env=self.env_for(name), stdout=log, stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+
+    async def start(self, timeout: float = 60.0) -> None:
+        await self.create_databases()
+        for name in DEFAULT_PORTS:
+            self.start_one(name)
+        await self.wait_ready(timeout=timeout)
+
+    async def wait_ready(self, names: list[str] | None = None, timeout: float = 60.0) -> None:
+        pending = set(names or DEFAULT_PORTS)
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(timeout=2) as client:
+            while pending:
+                for name in list(pending):
+                    proc = self.procs.get(name)
+                    if proc is not None and proc.poll() is not None:
+                        raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir}/{name}.log")
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await client.get(self.url(name) + "/readyz")).status_code == 200:
+                            pending.discard(name)
+                if pending and time.monotonic() > deadline:
+                    raise TimeoutError(f"not ready after {timeout}s: {sorted(pending)}")
+                if pending:
+                    await asyncio.sleep(0.2)
+
+    def stop_one(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def kill_one(self, name: str) -> None:
+        """Crash a service (SIGKILL): nothing graceful happens."""
+        self.stop_one(name, signal.SIGKILL)
+
+    async def restart_one(self, name: str, timeout: float = 60.0) -> None:
+        self.stop_one(name)
+        self.start_one(name)
+        await self.wait_ready([name], timeout=timeout)
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            proc = self.procs[name]
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for name in list(self.procs):
+            self.stop_one(name)
