@@ -17,6 +17,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from scripts.chain_processes import DEFAULT_PORTS
 from scripts.mail_sink import start_mail_sink
 from services.bnsp_mock.app import create_app as bnsp_app
 from services.bnsp_mock.settings import BnspSettings
@@ -42,26 +43,45 @@ class _Server(uvicorn.Server):
         yield
 
 
-def build_apps(bus: InProcessBus, var: Path = VAR, smtp_url: str | None = None) -> list[tuple[str, FastAPI, int]]:
-    common: dict[str, Any] = {"amqp_url": None, "log_json": False}
+def chain_ports() -> dict[str, int]:
+    """The spec's ports, or consecutive ports from ``SKK_CHAIN_PORT_BASE`` (to run beside another chain)."""
+    base = os.environ.get("SKK_CHAIN_PORT_BASE")
+    if not base:
+        return dict(DEFAULT_PORTS)
+    return {name: int(base) + i for i, name in enumerate(DEFAULT_PORTS)}
+
+
+def build_apps(bus: InProcessBus, var: Path = VAR, smtp_url: str | None = None,
+               ports: dict[str, int] | None = None) -> list[tuple[str, FastAPI, int]]:
+    ports = ports or chain_ports()
+
+    def url(name: str) -> str:
+        return f"http://127.0.0.1:{ports[name]}"
+
+    common: dict[str, Any] = {
+        "amqp_url": None, "log_json": False, "portal_url": url("portal"), "siki_url": url("siki"),
+        "bnsp_url": url("bnsp"), "lpjk_url": url("lpjk"),
+    }
     if smtp_url:
         common["smtp_url"] = smtp_url
 
-    def db(name: str) -> str:
-        return f"sqlite+aiosqlite:///{var}/{name}.db"
+    def settings(cls: type[Any], name: str, db_name: str, **kw: Any) -> Any:
+        extra = dict(common, database_url=f"sqlite+aiosqlite:///{var}/{db_name}.db", port=ports[name], **kw)
+        if "public_url" in cls.model_fields:
+            extra["public_url"] = url(name)
+        if "dev_lsp_urls" in cls.model_fields:
+            extra["dev_lsp_urls"] = {"LSP-A": url("LSP-A"), "LSP-B": url("LSP-B")}
+        return cls(**extra)
 
-    apps: list[tuple[str, FastAPI, int]] = []
-    s_portal = PortalSettings(database_url=db("portal"), **common)
-    apps.append(("portal", portal_app(s_portal, bus=bus), s_portal.port))
-    s_siki = SikiSettings(database_url=db("siki"), **common)
-    apps.append(("siki", siki_app(s_siki, bus=bus), s_siki.port))
+    apps: list[tuple[str, FastAPI, int]] = [
+        ("portal", portal_app(settings(PortalSettings, "portal", "portal"), bus=bus), ports["portal"]),
+        ("siki", siki_app(settings(SikiSettings, "siki", "siki"), bus=bus), ports["siki"]),
+    ]
     for code in ("LSP-A", "LSP-B"):
-        s_lsp = LspSettings(lsp_code=code, database_url=db(code.lower().replace("-", "_")), **common)
-        apps.append((code, lsp_app(s_lsp, bus=bus), s_lsp.port))
-    s_bnsp = BnspSettings(database_url=db("bnsp"), **common)
-    apps.append(("bnsp_mock", bnsp_app(s_bnsp, bus=bus), s_bnsp.port))
-    s_lpjk = LpjkSettings(database_url=db("lpjk"), **common)
-    apps.append(("lpjk_mock", lpjk_app(s_lpjk, bus=bus), s_lpjk.port))
+        s_lsp = settings(LspSettings, code, code.lower().replace("-", "_"), lsp_code=code)
+        apps.append((code, lsp_app(s_lsp, bus=bus), ports[code]))
+    apps.append(("bnsp", bnsp_app(settings(BnspSettings, "bnsp", "bnsp"), bus=bus), ports["bnsp"]))
+    apps.append(("lpjk", lpjk_app(settings(LpjkSettings, "lpjk", "lpjk"), bus=bus), ports["lpjk"]))
     return apps
 
 
