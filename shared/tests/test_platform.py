@@ -130,3 +130,40 @@ async def test_client_retries_only_idempotent_calls() -> None:
     get = respx.get("http://svc/api/v1/z").mock(side_effect=[httpx.Response(503), httpx.Response(200, json={"ok": 1})])
     assert await client.call_json("GET", "/api/v1/z") == {"ok": 1} and get.call_count == 2
     await client.aclose()
+
+
+async def test_aiohttp_backend_speaks_to_a_real_server() -> None:
+    import asyncio
+    import contextlib
+
+    import uvicorn
+
+    from shared.runtime import ServiceRuntime
+
+    app = FastAPI()
+
+    @app.post("/echo")
+    async def echo(body: dict[str, int]) -> dict[str, int]:
+        return {"n": body["n"] + 1}
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+
+    from shared.outbox import InboxMixin, OutboxMixin
+
+    settings = ServiceSettings(http_backend="aiohttp", database_url="sqlite+aiosqlite:///:memory:")
+    # Never started: only its client factory is under test, so the mixins stand in for models.
+    runtime = ServiceRuntime(settings, outbox_model=OutboxMixin, inbox_model=InboxMixin, migrations=".")
+    client = runtime.client(f"http://127.0.0.1:{port}", audience="x")
+    try:
+        assert type(client._client._transport).__name__ == "AiohttpTransport"
+        assert await client.call_json("POST", "/echo", json={"n": 41}, idempotency_key="k") == {"n": 42}
+    finally:
+        await client.aclose()
+        await runtime.engine.dispose()
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
