@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from shared.database import make_base
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.database import NAMING_CONVENTION
 from shared.outbox import InboxMixin, OutboxMixin
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class OutboxEvent(OutboxMixin, Base):
@@ -14,3 +34,142 @@ class OutboxEvent(OutboxMixin, Base):
 
 class InboxEntry(InboxMixin, Base):
     pass
+
+
+class Lsp(Base):
+    """An LSP SIKI routes to: its licence and its webhook credentials."""
+
+    __tablename__ = "lsps"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    webhook_url: Mapped[str] = mapped_column(String(500), nullable=False)
+    # Kept in clear: SIKI must sign with it (HMAC), unlike the api key, kept as a hash.
+    webhook_secret: Mapped[str] = mapped_column(String(100), nullable=False)
+    api_key_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    jabatan_kerja_codes: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    applicant_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    applicant_email: Mapped[str] = mapped_column(String(320), nullable=False)
+    klasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    subklasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    kualifikasi: Mapped[str] = mapped_column(String(32), nullable=False)
+    jabatan_kerja_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    submission_no: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    submission: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    last_proof_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    appeal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    certificate_pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class TimelineEntry(Base):
+    __tablename__ = "timeline"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, index=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    previous_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+
+
+class StatusReportRecord(Base):
+    """Processed ``report_status`` calls: a retried report id answers the stored answer."""
+
+    __tablename__ = "status_reports"
+
+    report_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class WebhookDelivery(Base):
+    """One webhook to one LSP; its id is the ``webhook-id`` of every attempt."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # What makes the webhook unique (e.g. ``submission:2``): a retried command adds none.
+    dedupe_key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(String(64), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    # pending -> delivered | failed (retrying) -> delivered | dead; an operator resets to pending.
+    status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    attempt_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    redeliveries: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "attempt_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("webhook_deliveries.id"), nullable=False, index=True)
+    attempt_no: Mapped[int] = mapped_column(Integer, nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_excerpt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class SkkHeld(Base):
+    """The register of SKK per NIK, fed by LPJK's ``skk.recorded`` events."""
+
+    __tablename__ = "skk_register"
+
+    recording_number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    skk_number: Mapped[str] = mapped_column(String(64), nullable=False)
+    registration_number: Mapped[str] = mapped_column(String(64), nullable=False)
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    klasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    subklasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    kualifikasi: Mapped[str] = mapped_column(String(32), nullable=False)
+    jabatan_kerja_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
+    issued_on: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class StoredDocument(Base):
+    """Bytes SIKI keeps itself (the e-certificate PDFs), content-addressed."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

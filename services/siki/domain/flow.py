@@ -1,0 +1,73 @@
+"""Who may move an application to which state, as SIKI enforces it (docs/CONTRACTS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.contracts.states import TRANSITIONS, ApplicationStatus, can_transition
+
+S = ApplicationStatus
+
+# The portal's commands (and SIKI itself) set these; an LSP never reports them.
+NOT_REPORTABLE_BY_LSP = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED})
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """What a status report does: ``forwarded_first`` records delivery before the step."""
+
+    forwarded_first: bool
+    target: ApplicationStatus
+
+
+class ReportRefused(ValueError):
+    def __init__(self, status_code: int, message: str, current: ApplicationStatus,
+                 allowed: list[str]) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.current = current
+        self.allowed = allowed
+
+
+def allowed_next(current: ApplicationStatus) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS[current])
+
+
+def plan_report(current: ApplicationStatus, reported: ApplicationStatus) -> ReportPlan:
+    """Check an LSP's report against the state machine; raise :class:`ReportRefused`.
+
+    A report while SIKI still shows ``submitted`` proves the webhook reached the LSP, so the
+    report is checked as if from ``forwarded`` (recorded first, in the same transaction).
+    """
+    if reported in NOT_REPORTABLE_BY_LSP:
+        raise ReportRefused(
+            422, f"an LSP does not report {reported.value!r}: the portal's commands set it",
+            current, allowed_next(current),
+        )
+    if current == S.SUBMITTED and reported == S.FORWARDED:
+        return ReportPlan(forwarded_first=False, target=S.FORWARDED)
+    forwarded_first = current == S.SUBMITTED
+    effective = S.FORWARDED if forwarded_first else current
+    if not can_transition(effective, reported):
+        allowed = allowed_next(effective)
+        raise ReportRefused(
+            409,
+            f"cannot move application from {current.value!r} to {reported.value!r}; "
+            f"allowed next: {', '.join(allowed) or 'none (final state)'}",
+            current, allowed,
+        )
+    return ReportPlan(forwarded_first=forwarded_first, target=reported)
+
+
+def submission_check(current: ApplicationStatus | None, stored_no: int | None, submission_no: int) -> str:
+    """``new``, ``duplicate`` (answer again, no effect), ``resubmit``, or raise ValueError."""
+    if current is None or stored_no is None:
+        return "new"
+    if submission_no <= stored_no:
+        return "duplicate"
+    if current != S.RETURNED:
+        raise ValueError(
+            f"a resubmission is allowed only from 'returned'; the application is {current.value!r}"
+        )
+    return "resubmit"

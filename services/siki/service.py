@@ -1,0 +1,676 @@
+"""SIKI's use cases: each one transaction in which the state change, its timeline entry, its
+events and its webhook delivery are written together. The routes (api/) and the consumers
+(events.py) call these; the rules themselves live in domain/."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db.models import (
+    Application,
+    Lsp,
+    SkkHeld,
+    StatusReportRecord,
+    StoredDocument,
+    TimelineEntry,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from services.siki.domain.consistency import date_errors, parse_date
+from services.siki.domain.flow import ReportRefused, allowed_next, plan_report, submission_check
+from services.siki.domain.limits import Holding, ownership_limit_errors
+from services.siki.domain.webhooks import (
+    SUBMISSION_TYPES,
+    new_api_key,
+    new_webhook_secret,
+    signed_headers,
+    webhook_body,
+)
+from services.siki.settings import SikiSettings
+from shared.bus import Delivery, EventEnvelope
+from shared.bus.keyed_lock import KeyedLock
+from shared.contracts.events import (
+    APPLICATION_STATUS_CHANGED,
+    WEBHOOK_REQUESTED,
+    CertificateDownloaded,
+    SkkRecorded,
+    StatusChanged,
+    WebhookRequested,
+)
+from shared.contracts.siki import (
+    AppealSubmission,
+    AppealWebhookData,
+    ApplicationSubmission,
+    Certificate,
+    Invoice,
+    PaymentProofSubmission,
+    PaymentProofWebhookData,
+    StatusReport,
+    SubmissionAccepted,
+    WebhookType,
+)
+from shared.contracts.states import IN_PROGRESS_STATES, ApplicationStatus, can_transition
+from shared.devdefaults import DEV_LSPS, dev_api_key, dev_lsp_url, dev_webhook_secret
+from shared.errors import Problem, not_found, validation_problem
+from shared.logging import get_logger
+from shared.reference import check_qualification, get_reference
+from shared.reference.identity import nik_errors
+from shared.runtime import ServiceRuntime
+
+log = get_logger(__name__)
+S = ApplicationStatus
+
+DELIVERY_PENDING = "pending"
+DELIVERY_FAILED = "failed"
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_DEAD = "dead"
+DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_FAILED, DELIVERY_DELIVERED, DELIVERY_DEAD)
+EXCERPT_CHARS = 500
+
+
+class WebhookAttemptFailed(Exception):
+    """Raised so that the bus retries the delivery with backoff."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def sha256_hex(value: str | bytes) -> str:
+    return hashlib.sha256(value.encode() if isinstance(value, str) else value).hexdigest()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+@dataclass(frozen=True)
+class LspCredentials:
+    code: str
+    webhook_secret: str
+    api_key: str
+
+
+class Siki:
+    def __init__(self, runtime: ServiceRuntime, settings: SikiSettings) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.sessions = runtime.sessions
+        # Serialise changes to one application (and limit checks for one NIK) in this process,
+        # so two concurrent commands cannot both read the same state and both append.
+        self.app_locks = KeyedLock()
+        self.nik_locks = KeyedLock()
+        self._http: httpx.AsyncClient | None = None
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.webhook_timeout_seconds))
+        if self.settings.is_dev and self.settings.seed_dev_lsps:
+            await self.seed_dev_lsps()
+
+    async def stop(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.webhook_timeout_seconds))
+        return self._http
+
+    # --- the LSP registry ------------------------------------------------------------------
+
+    def dev_webhook_url(self, code: str) -> str:
+        base = self.settings.dev_lsp_urls.get(code) or dev_lsp_url(code)
+        return base.rstrip("/") + self.settings.webhook_path
+
+    async def seed_dev_lsps(self) -> None:
+        ref = get_reference()
+        async with self.sessions() as s, s.begin():
+            for code, dev in DEV_LSPS.items():
+                url = self.dev_webhook_url(code)
+                row = await s.get(Lsp, code)
+                licence = ref.lsps.get(code, {}).get("jabatan_kerja_codes", [])
+                if row is not None:
+                    # The dev LSPs follow the configured URLs and the reference data; their
+                    # credentials (perhaps rotated by an operator) are kept.
+                    row.webhook_url = url
+                    row.jabatan_kerja_codes = list(licence)
+                    continue
+                s.add(Lsp(
+                    code=code, name=str(dev["name"]), webhook_url=url,
+                    webhook_secret=dev_webhook_secret(code), api_key_sha256=sha256_hex(dev_api_key(code)),
+                    jabatan_kerja_codes=list(licence), active=True, created_at=utcnow(),
+                ))
+
+    async def register_lsp(self, code: str, name: str, webhook_url: str, jabatan_kerja_codes: list[str],
+                           active: bool = True) -> tuple[Lsp, LspCredentials]:
+        ref = get_reference()
+        unknown = [c for c in jabatan_kerja_codes if c not in ref.jabatan_kerja]
+        if unknown:
+            raise validation_problem([{"field": "jabatan_kerja_codes",
+                                       "message": f"unknown jabatan kerja: {', '.join(unknown)}"}])
+        secret, api_key = new_webhook_secret(), new_api_key()
+        async with self.sessions() as s, s.begin():
+            if await s.get(Lsp, code) is not None:
+                raise Problem(409, f"LSP {code} is already registered; rotate its secret instead",
+                              field="code")
+            row = Lsp(code=code, name=name, webhook_url=webhook_url, webhook_secret=secret,
+                      api_key_sha256=sha256_hex(api_key), jabatan_kerja_codes=list(jabatan_kerja_codes),
+                      active=active, created_at=utcnow())
+            s.add(row)
+        log.info("LSP registered", lsp_code=code)
+        return row, LspCredentials(code, secret, api_key)
+
+    async def rotate_lsp_secret(self, code: str) -> tuple[Lsp, LspCredentials]:
+        secret, api_key = new_webhook_secret(), new_api_key()
+        async with self.sessions() as s, s.begin():
+            row = await s.get(Lsp, code, with_for_update=True)
+            if row is None:
+                raise not_found(f"LSP {code}")
+            row.webhook_secret = secret
+            row.api_key_sha256 = sha256_hex(api_key)
+            row.rotated_at = utcnow()
+        log.info("LSP credentials rotated", lsp_code=code)
+        return row, LspCredentials(code, secret, api_key)
+
+    async def list_lsps(self) -> list[Lsp]:
+        async with self.sessions() as s:
+            return list((await s.execute(select(Lsp).order_by(Lsp.code))).scalars())
+
+    async def lsp_by_api_key(self, api_key: str) -> Lsp | None:
+        digest = sha256_hex(api_key)
+        async with self.sessions() as s:
+            row = (await s.execute(select(Lsp).where(Lsp.api_key_sha256 == digest))).scalar_one_or_none()
+        # The lookup is by hash already; compare again in constant time for good measure.
+        if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
+            return row
+        return None
+
+    # --- the timeline and its events ---------------------------------------------------------
+
+    def _append(self, s: AsyncSession, app: Application, status: ApplicationStatus, *, at: datetime,
+                actor: str, note: str | None = None, reasons: list[str] | None = None) -> TimelineEntry:
+        """One timeline entry, the application's new status and its status_changed event."""
+        previous = S(app.status) if app.status else None
+        at = _aware(at) or at  # a naive time from a caller is taken as UTC
+        app.last_seq = (app.last_seq or 0) + 1
+        app.status = status.value
+        app.updated_at = utcnow()
+        entry = TimelineEntry(application_id=app.id, seq=app.last_seq, status=status.value,
+                              previous_status=previous.value if previous else None, at=at, actor=actor,
+                              note=note, reasons=list(reasons or []))
+        s.add(entry)
+        event = StatusChanged(
+            application_id=app.id, seq=app.last_seq, status=status, previous_status=previous, at=at,
+            actor=actor, note=note, reasons=list(reasons or []), lsp_code=app.lsp_code,
+            applicant_user_id=app.applicant_user_id, applicant_email=app.applicant_email,
+            invoice=Invoice.model_validate(app.invoice) if app.invoice else None,
+            certificate=Certificate.model_validate(app.certificate) if app.certificate else None,
+        )
+        self.runtime.emit(s, APPLICATION_STATUS_CHANGED, event.model_dump(mode="json"), application_id=app.id)
+        return entry
+
+    async def _request_webhook(self, s: AsyncSession, app: Application, type_: WebhookType,
+                               data: dict[str, Any], dedupe_key: str) -> WebhookDelivery | None:
+        """Record a delivery and ask the bus to deliver it; a known ``dedupe_key`` adds nothing."""
+        existing = (await s.execute(
+            select(WebhookDelivery).where(WebhookDelivery.dedupe_key == dedupe_key)
+        )).scalar_one_or_none()
+        if existing is not None:
+            return None
+        now = utcnow()
+        row = WebhookDelivery(
+            id=str(uuid.uuid4()), dedupe_key=dedupe_key, application_id=app.id, lsp_code=app.lsp_code,
+            type=type_, body=webhook_body(type_, data, now), status=DELIVERY_PENDING, attempt_count=0,
+            redeliveries=0, created_at=now,
+        )
+        s.add(row)
+        self.runtime.emit(s, WEBHOOK_REQUESTED, WebhookRequested(delivery_id=row.id).model_dump(mode="json"),
+                          application_id=app.id)
+        return row
+
+    # --- submission -------------------------------------------------------------------------
+
+    async def submit(self, sub: ApplicationSubmission) -> SubmissionAccepted:
+        async with self.nik_locks.hold(sha256_hex(sub.nik)), self.app_locks.hold(sub.id), \
+                self.sessions() as s, s.begin():
+            app = await s.get(Application, sub.id, with_for_update=True)
+            try:
+                kind = submission_check(S(app.status) if app else None,
+                                        app.submission_no if app else None, sub.submission_no)
+            except ValueError as exc:
+                assert app is not None
+                raise Problem(409, str(exc), field="submission_no", current_status=app.status,
+                              allowed=allowed_next(S(app.status))) from exc
+            if kind == "duplicate":
+                assert app is not None
+                return SubmissionAccepted(id=app.id, status=S.SUBMITTED, lsp_code=app.lsp_code)
+            errors = await self._submission_errors(s, sub, app)
+            if errors:
+                raise validation_problem(
+                    errors, detail=f"the application cannot be submitted: {len(errors)} reason(s)")
+            now = utcnow()
+            if app is None:
+                app = Application(id=sub.id, status="", last_seq=0, last_proof_no=0, created_at=now,
+                                  updated_at=now, submission_no=sub.submission_no, submission={},
+                                  nik=sub.nik, lsp_code=sub.lsp_code, applicant_user_id="", applicant_email="",
+                                  klasifikasi_code="", subklasifikasi_code="", kualifikasi="",
+                                  jabatan_kerja_code="", jenjang=sub.jenjang)
+                s.add(app)
+            body = sub.model_dump(mode="json")
+            app.nik = sub.nik
+            app.lsp_code = sub.lsp_code
+            app.applicant_user_id = sub.applicant.user_id
+            app.applicant_email = sub.applicant.email
+            app.klasifikasi_code = sub.klasifikasi_code
+            app.subklasifikasi_code = sub.subklasifikasi_code
+            app.kualifikasi = sub.kualifikasi
+            app.jabatan_kerja_code = sub.jabatan_kerja_code
+            app.jenjang = sub.jenjang
+            app.submission_no = sub.submission_no
+            app.submission = body
+            await s.flush()
+            resubmit = kind == "resubmit"
+            self._append(s, app, S.SUBMITTED, at=sub.submitted_at, actor="applicant",
+                         note=f"resubmission #{sub.submission_no}" if resubmit else None)
+            await self._request_webhook(
+                s, app, "application.resubmitted" if resubmit else "application.submitted", body,
+                dedupe_key=f"{app.id}:submission:{sub.submission_no}",
+            )
+            log.info("application submitted", application_id=app.id, lsp_code=app.lsp_code,
+                     submission_no=sub.submission_no)
+            return SubmissionAccepted(id=app.id, status=S.SUBMITTED, lsp_code=app.lsp_code)
+
+    async def _submission_errors(self, s: AsyncSession, sub: ApplicationSubmission,
+                                 app: Application | None) -> list[dict[str, str]]:
+        ref = get_reference()
+        errors: list[dict[str, str]] = []
+        # SIKI's own registry, not the reference file, says which LSPs exist and what they may
+        # certify (a third-party LSP registered by an operator is not in the reference data).
+        errors += [e for e in check_qualification(
+            ref, lsp_code=sub.lsp_code, klasifikasi_code=sub.klasifikasi_code,
+            subklasifikasi_code=sub.subklasifikasi_code, kualifikasi=sub.kualifikasi,
+            jabatan_kerja_code=sub.jabatan_kerja_code, jenjang=sub.jenjang,
+        ) if e["field"] != "qualification.lsp_code"]
+        lsp = await s.get(Lsp, sub.lsp_code)
+        if lsp is None:
+            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code!r} is not registered"})
+        elif not lsp.active:
+            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code} is not active"})
+        elif sub.jabatan_kerja_code not in (lsp.jabatan_kerja_codes or []):
+            errors.append({"field": "qualification.lsp_code",
+                           "message": f"LSP {sub.lsp_code} is not licensed for jabatan kerja {sub.jabatan_kerja_code}"})
+        if app is not None and app.lsp_code != sub.lsp_code:
+            errors.append({"field": "qualification.lsp_code",
+                           "message": f"a resubmission goes to the same LSP ({app.lsp_code})"})
+
+        personal = sub.sections.get("personal") if isinstance(sub.sections.get("personal"), dict) else {}
+        assert isinstance(personal, dict)
+        birth_date = parse_date(personal.get("birth_date"))
+        gender = personal.get("gender")
+        if personal.get("nik") not in (None, sub.nik):
+            errors.append({"field": "personal.nik", "message": "differs from the submitted NIK"})
+        errors += nik_errors(sub.nik, birth_date, gender if isinstance(gender, str) else None, field="personal.nik")
+        if birth_date is None and personal.get("birth_date") is None:
+            errors.append({"field": "personal.birth_date", "message": "required to check the NIK"})
+        if gender not in ("L", "P"):
+            errors.append({"field": "personal.gender", "message": "must be L or P"})
+        errors += date_errors(sub.sections, utcnow().date())
+
+        held = await self._holdings(s, sub.nik, exclude_application=sub.id)
+        errors += ownership_limit_errors(
+            held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code))
+        return errors
+
+    async def _holdings(self, s: AsyncSession, nik: str, *, exclude_application: str) -> list[Holding]:
+        """SKK held (recorded, not expired, not revoked) plus other applications in progress."""
+        today = utcnow().date()
+        skk = list((await s.execute(
+            select(SkkHeld).where(SkkHeld.nik == nik, SkkHeld.revoked.is_(False), SkkHeld.valid_until >= today)
+        )).scalars())
+        recorded_apps = {k.application_id for k in skk}
+        apps = list((await s.execute(
+            select(Application).where(
+                Application.nik == nik, Application.id != exclude_application,
+                Application.status.in_([st.value for st in IN_PROGRESS_STATES]),
+            )
+        )).scalars())
+        held = [Holding(k.kualifikasi, k.klasifikasi_code, k.subklasifikasi_code)
+                for k in skk if k.application_id != exclude_application]
+        # An application whose SKK is already in the register counts once, as the SKK.
+        held += [Holding(a.kualifikasi, a.klasifikasi_code, a.subklasifikasi_code)
+                 for a in apps if a.id not in recorded_apps]
+        return held
+
+    # --- payment proofs and appeals from the portal --------------------------------------
+
+    async def _locked_application(self, s: AsyncSession, application_id: str) -> Application:
+        app = await s.get(Application, application_id, with_for_update=True)
+        if app is None:
+            raise not_found(f"application {application_id}")
+        return app
+
+    @staticmethod
+    def _transition_conflict(app: Application, target: ApplicationStatus) -> Problem:
+        allowed = allowed_next(S(app.status))
+        return Problem(
+            409, f"cannot move application from {app.status!r} to {target.value!r}; "
+                 f"allowed next: {', '.join(allowed) or 'none (final state)'}",
+            field="status", current_status=app.status, allowed=allowed,
+        )
+
+    async def upload_payment_proof(self, application_id: str, proof: PaymentProofSubmission) -> SubmissionAccepted:
+        async with self.app_locks.hold(application_id), self.sessions() as s, s.begin():
+            app = await self._locked_application(s, application_id)
+            if proof.proof_no <= app.last_proof_no:
+                return SubmissionAccepted(id=app.id, status=S(app.status), lsp_code=app.lsp_code)
+            if not can_transition(S(app.status), S.PAYMENT_UPLOADED):
+                raise self._transition_conflict(app, S.PAYMENT_UPLOADED)
+            app.last_proof_no = proof.proof_no
+            self._append(s, app, S.PAYMENT_UPLOADED, at=proof.uploaded_at, actor="applicant",
+                         note=f"proof of payment #{proof.proof_no}")
+            data = PaymentProofWebhookData(application_id=app.id, proof_no=proof.proof_no,
+                                           document=proof.document, uploaded_at=proof.uploaded_at)
+            await self._request_webhook(s, app, "payment.proof_uploaded", data.model_dump(mode="json"),
+                                        dedupe_key=f"{app.id}:payment_proof:{proof.proof_no}")
+            return SubmissionAccepted(id=app.id, status=S.PAYMENT_UPLOADED, lsp_code=app.lsp_code)
+
+    async def file_appeal(self, application_id: str, appeal: AppealSubmission) -> SubmissionAccepted:
+        async with self.app_locks.hold(application_id), self.sessions() as s, s.begin():
+            app = await self._locked_application(s, application_id)
+            if app.status == S.APPEALED and app.appeal_reason == appeal.reason:
+                return SubmissionAccepted(id=app.id, status=S.APPEALED, lsp_code=app.lsp_code)
+            if not can_transition(S(app.status), S.APPEALED):
+                raise self._transition_conflict(app, S.APPEALED)
+            app.appeal_reason = appeal.reason
+            entry = self._append(s, app, S.APPEALED, at=appeal.filed_at, actor="applicant", note=appeal.reason)
+            data = AppealWebhookData(application_id=app.id, reason=appeal.reason, filed_at=appeal.filed_at)
+            await self._request_webhook(s, app, "appeal.filed", data.model_dump(mode="json"),
+                                        dedupe_key=f"{app.id}:appeal:{entry.seq}")
+            return SubmissionAccepted(id=app.id, status=S.APPEALED, lsp_code=app.lsp_code)
+
+    # --- status reports from the LSP -----------------------------------------------------
+
+    async def report_status(self, lsp_code: str, application_id: str, report: StatusReport) -> dict[str, Any]:
+        pdf: bytes | None = None
+        if report.certificate_pdf_base64 is not None:
+            try:
+                pdf = base64.b64decode(report.certificate_pdf_base64, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise validation_problem([{"field": "certificate_pdf_base64", "message": "not base64"}]) from exc
+            if not pdf.startswith(b"%PDF-"):
+                raise validation_problem([{"field": "certificate_pdf_base64", "message": "not a PDF"}])
+        async with self.app_locks.hold(application_id), self.sessions() as s, s.begin():
+            done = await s.get(StatusReportRecord, report.report_id)
+            if done is not None:
+                if done.lsp_code != lsp_code or done.application_id != application_id:
+                    raise Problem(409, "report_id was already used for another report", field="report_id")
+                return dict(done.answer)
+            app = await self._locked_application(s, application_id)
+            if app.lsp_code != lsp_code:
+                raise Problem(403, f"application {application_id} is not with LSP {lsp_code}")
+            try:
+                plan = plan_report(S(app.status), report.status)
+            except ReportRefused as exc:
+                raise Problem(exc.status_code, exc.message, field="status", current_status=exc.current.value,
+                              allowed=exc.allowed) from exc
+            if plan.forwarded_first:
+                self._append(s, app, S.FORWARDED, at=utcnow(), actor="SIKI",
+                             note="delivery proven by the LSP's status report")
+            if report.invoice is not None:
+                app.invoice = report.invoice.model_dump(mode="json")
+            if report.certificate is not None:
+                cert = report.certificate.model_dump(mode="json")
+                if pdf is not None:
+                    cert["pdf_sha256"] = sha256_hex(pdf)
+                app.certificate = cert
+            if pdf is not None:
+                digest = sha256_hex(pdf)
+                if await s.get(StoredDocument, digest) is None:
+                    s.add(StoredDocument(sha256=digest, content_type="application/pdf", size=len(pdf),
+                                         content=pdf, stored_at=utcnow()))
+                app.certificate_pdf_sha256 = digest
+                if app.certificate is not None and app.certificate.get("pdf_sha256") != digest:
+                    app.certificate = {**app.certificate, "pdf_sha256": digest}
+            entry = self._append(s, app, plan.target, at=report.at, actor=report.actor, note=report.note,
+                                 reasons=report.reasons)
+            answer = {"application_id": app.id, "status": plan.target.value, "seq": entry.seq,
+                      "report_id": report.report_id}
+            s.add(StatusReportRecord(report_id=report.report_id, lsp_code=lsp_code, application_id=app.id,
+                                     answer=answer, processed_at=utcnow()))
+            log.info("status reported", application_id=app.id, lsp_code=lsp_code, status=plan.target.value)
+            return answer
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def get_application(self, application_id: str) -> Application:
+        async with self.sessions() as s:
+            app = await s.get(Application, application_id)
+        if app is None:
+            raise not_found(f"application {application_id}")
+        return app
+
+    async def timeline(self, application_id: str) -> tuple[Application, list[TimelineEntry]]:
+        async with self.sessions() as s:
+            app = await s.get(Application, application_id)
+            if app is None:
+                raise not_found(f"application {application_id}")
+            rows = list((await s.execute(
+                select(TimelineEntry).where(TimelineEntry.application_id == application_id)
+                .order_by(TimelineEntry.seq)
+            )).scalars())
+        for r in rows:
+            r.at = _aware(r.at) or r.at
+        return app, rows
+
+    async def certificate_pdf(self, application_id: str) -> bytes:
+        async with self.sessions() as s:
+            app = await s.get(Application, application_id)
+            if app is None:
+                raise not_found(f"application {application_id}")
+            if not app.certificate_pdf_sha256:
+                raise not_found(f"e-certificate of application {application_id}")
+            doc = await s.get(StoredDocument, app.certificate_pdf_sha256)
+        if doc is None:
+            raise not_found(f"e-certificate of application {application_id}")
+        return doc.content
+
+    async def skk_by_nik(self, nik: str) -> dict[str, Any]:
+        today = utcnow().date()
+        async with self.sessions() as s:
+            skk = list((await s.execute(
+                select(SkkHeld).where(SkkHeld.nik == nik).order_by(SkkHeld.issued_on)
+            )).scalars())
+            apps = list((await s.execute(
+                select(Application).where(
+                    Application.nik == nik, Application.status.in_([st.value for st in IN_PROGRESS_STATES]))
+                .order_by(Application.created_at)
+            )).scalars())
+        return {
+            "skk": [_skk_json(k, today) for k in skk],
+            "applications_in_progress": [
+                {"id": a.id, "status": a.status, "lsp_code": a.lsp_code, "kualifikasi": a.kualifikasi,
+                 "klasifikasi_code": a.klasifikasi_code, "subklasifikasi_code": a.subklasifikasi_code,
+                 "jabatan_kerja_code": a.jabatan_kerja_code, "jenjang": a.jenjang}
+                for a in apps
+            ],
+        }
+
+    # --- webhook deliveries -----------------------------------------------------------------
+
+    async def list_deliveries(self, *, application_id: str | None = None, lsp_code: str | None = None,
+                              status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        async with self.sessions() as s:
+            q = select(WebhookDelivery).order_by(WebhookDelivery.created_at.desc()).limit(limit)
+            if application_id:
+                q = q.where(WebhookDelivery.application_id == application_id)
+            if lsp_code:
+                q = q.where(WebhookDelivery.lsp_code == lsp_code)
+            if status:
+                q = q.where(WebhookDelivery.status == status)
+            rows = list((await s.execute(q)).scalars())
+            ids = [r.id for r in rows]
+            attempts = list((await s.execute(
+                select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids))
+                .order_by(WebhookAttempt.delivery_id, WebhookAttempt.attempt_no)
+            )).scalars()) if ids else []
+        by_delivery: dict[str, list[WebhookAttempt]] = {}
+        for a in attempts:
+            by_delivery.setdefault(a.delivery_id, []).append(a)
+        return [_delivery_json(r, by_delivery.get(r.id, [])) for r in rows]
+
+    async def redeliver(self, delivery_id: str) -> dict[str, Any]:
+        async with self.sessions() as s, s.begin():
+            row = await s.get(WebhookDelivery, delivery_id, with_for_update=True)
+            if row is None:
+                raise not_found(f"webhook delivery {delivery_id}")
+            if row.status not in (DELIVERY_DEAD, DELIVERY_FAILED):
+                raise Problem(409, f"only a dead or failed delivery can be redelivered; this one is {row.status}",
+                              field="status", current_status=row.status)
+            row.status = DELIVERY_PENDING
+            row.redeliveries += 1
+            self.runtime.emit(s, WEBHOOK_REQUESTED, WebhookRequested(delivery_id=row.id).model_dump(mode="json"),
+                              application_id=row.application_id)
+        log.info("webhook redelivery requested", delivery_id=delivery_id, application_id=row.application_id)
+        return _delivery_json(row, [])
+
+    async def deliver_webhook(self, event: EventEnvelope, delivery: Delivery) -> None:
+        """One attempt at a delivery; raises so that the bus retries, until the last attempt."""
+        delivery_id = WebhookRequested.model_validate(event.payload).delivery_id
+        async with self.sessions() as s:
+            row = await s.get(WebhookDelivery, delivery_id)
+            lsp = await s.get(Lsp, row.lsp_code) if row is not None else None
+        if row is None or lsp is None:
+            log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)
+            return
+        if row.status in (DELIVERY_DELIVERED, DELIVERY_DEAD):
+            return  # delivered already (a duplicate event), or parked until an operator redelivers
+        headers = signed_headers(lsp.webhook_secret, row.id, row.body)
+        started = time.monotonic()
+        status_code: int | None = None
+        excerpt: str | None = None
+        error: str | None = None
+        try:
+            resp = await self.http.post(lsp.webhook_url, content=row.body.encode(), headers=headers)
+            status_code, excerpt = resp.status_code, resp.text[:EXCERPT_CHARS]
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:EXCERPT_CHARS]
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        ok = status_code is not None and 200 <= status_code < 300
+        if not ok and error is None:
+            error = f"HTTP {status_code}"
+        async with self.app_locks.hold(row.application_id), self.sessions() as s, s.begin():
+            current = await s.get(WebhookDelivery, delivery_id, with_for_update=True)
+            assert current is not None
+            current.attempt_count += 1
+            s.add(WebhookAttempt(delivery_id=current.id, attempt_no=current.attempt_count, at=utcnow(),
+                                 status_code=status_code, response_excerpt=excerpt, error=None if ok else error,
+                                 duration_ms=elapsed_ms))
+            if ok:
+                if current.status != DELIVERY_DELIVERED:
+                    current.status = DELIVERY_DELIVERED
+                    current.delivered_at = utcnow()
+                    current.last_error = None
+                    if current.type in SUBMISSION_TYPES:
+                        await self._mark_forwarded(s, current)
+            elif current.status != DELIVERY_DELIVERED:
+                current.last_error = error
+                current.status = DELIVERY_DEAD if delivery.is_last_attempt else DELIVERY_FAILED
+        if ok:
+            log.info("webhook delivered", delivery_id=delivery_id, application_id=row.application_id,
+                     lsp_code=row.lsp_code, type=row.type, attempt=delivery.attempt)
+            return
+        if delivery.is_last_attempt:
+            log.warning("webhook dead-lettered", delivery_id=delivery_id, application_id=row.application_id,
+                        lsp_code=row.lsp_code, attempts=delivery.attempt, error=error)
+            return
+        raise WebhookAttemptFailed(f"delivery {delivery_id} to {row.lsp_code} failed: {error}")
+
+    async def _mark_forwarded(self, s: AsyncSession, delivery: WebhookDelivery) -> None:
+        app = await s.get(Application, delivery.application_id, with_for_update=True)
+        if app is None or app.status != S.SUBMITTED:
+            return
+        # Only the delivery of the current submission proves that this submission arrived.
+        if delivery.dedupe_key != f"{app.id}:submission:{app.submission_no}":
+            return
+        self._append(s, app, S.FORWARDED, at=utcnow(), actor="SIKI",
+                     note=f"delivered to {app.lsp_code} (webhook {delivery.id})")
+
+    # --- events from the chain ----------------------------------------------------------
+
+    async def on_skk_recorded(self, s: AsyncSession, event: EventEnvelope) -> None:
+        rec = SkkRecorded.model_validate(event.payload)
+        if await s.get(SkkHeld, rec.recording_number) is not None:
+            return
+        s.add(SkkHeld(
+            recording_number=rec.recording_number, nik=rec.nik, skk_number=rec.skk_number,
+            registration_number=rec.registration_number, lsp_code=rec.lsp_code,
+            application_id=rec.application_id, klasifikasi_code=rec.klasifikasi_code,
+            subklasifikasi_code=rec.subklasifikasi_code, kualifikasi=rec.kualifikasi,
+            jabatan_kerja_code=rec.jabatan_kerja_code, jenjang=rec.jenjang, issued_on=rec.issued_on,
+            valid_until=rec.valid_until, revoked=False, recorded_at=utcnow(),
+        ))
+        log.info("SKK entered in the register", recording_number=rec.recording_number,
+                 application_id=rec.application_id)
+
+    async def on_certificate_downloaded(self, s: AsyncSession, event: EventEnvelope) -> None:
+        ev = CertificateDownloaded.model_validate(event.payload)
+        app = await s.get(Application, ev.application_id, with_for_update=True)
+        if app is None:
+            log.warning("certificate downloaded for an unknown application", application_id=ev.application_id)
+            return
+        if app.status != S.CERTIFICATE_ISSUED:
+            return  # already completed (a later download), or not issued: nothing to move
+        self._append(s, app, S.COMPLETED, at=ev.at, actor="applicant", note="e-certificate downloaded")
+
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (_aware(value) or value).isoformat()
+    return value.isoformat()
+
+
+def _skk_json(k: SkkHeld, today: date) -> dict[str, Any]:
+    return {
+        "recording_number": k.recording_number, "skk_number": k.skk_number,
+        "registration_number": k.registration_number, "lsp_code": k.lsp_code,
+        "application_id": k.application_id, "klasifikasi_code": k.klasifikasi_code,
+        "subklasifikasi_code": k.subklasifikasi_code, "kualifikasi": k.kualifikasi,
+        "jabatan_kerja_code": k.jabatan_kerja_code, "jenjang": k.jenjang,
+        "issued_on": _iso(k.issued_on), "valid_until": _iso(k.valid_until), "revoked": k.revoked,
+        "valid": not k.revoked and k.valid_until >= today,
+    }
+
+
+def _delivery_json(r: WebhookDelivery, attempts: list[WebhookAttempt]) -> dict[str, Any]:
+    return {
+        "id": r.id, "application_id": r.application_id, "lsp_code": r.lsp_code, "type": r.type,
+        "status": r.status, "attempt_count": r.attempt_count, "redeliveries": r.redeliveries,
+        "last_error": r.last_error, "created_at": _iso(r.created_at), "delivered_at": _iso(r.delivered_at),
+        "attempts": [
+            {"attempt_no": a.attempt_no, "at": _iso(a.at), "status_code": a.status_code,
+             "response_excerpt": a.response_excerpt, "error": a.error, "duration_ms": a.duration_ms}
+            for a in attempts
+        ],
+    }
