@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.bnsp_mock.api.issuances import router as issuance_router
 from services.bnsp_mock.db.models import InboxEntry, OutboxEvent
 from services.bnsp_mock.events import register_consumers
 from services.bnsp_mock.settings import BnspSettings
@@ -26,4 +27,5 @@ def create_app(settings: BnspSettings | None = None, *, bus: EventBus | None = N
     app = FastAPI(title="bnsp", version="1.0.0", lifespan=runtime.lifespan,
                   description="BNSP: issues SKK numbers and BNSP registration numbers.")
     runtime.install(app)
+    app.include_router(issuance_router)
     return app

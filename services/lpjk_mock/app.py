@@ -6,8 +6,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.lpjk_mock.api.public import router as public_router
+from services.lpjk_mock.api.records import router as records_router
 from services.lpjk_mock.db.models import InboxEntry, OutboxEvent
 from services.lpjk_mock.events import register_consumers
+from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
@@ -26,4 +29,8 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
     app = FastAPI(title="lpjk", version="1.0.0", lifespan=runtime.lifespan,
                   description="LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly.")
     runtime.install(app)
+    # Loaded once at start: a malformed key fails the start, not the first request.
+    app.state.qr_keyring = keyring_from(settings)
+    app.include_router(records_router)
+    app.include_router(public_router)
     return app

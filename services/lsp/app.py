@@ -1,4 +1,4 @@
-"""The lsp service's FastAPI factory."""
+"""The lsp service's FastAPI factory (one app per LSP; two may share a process)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.lsp.api.routes import router
+from services.lsp.context import install_context
 from services.lsp.db.models import InboxEntry, OutboxEvent
 from services.lsp.events import register_consumers
+from services.lsp.issuance.consumer import register_issuance
+from services.lsp.seed import seed_dev_staff, seed_schemes
 from services.lsp.settings import LspSettings
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
@@ -22,8 +26,18 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
-    register_consumers(runtime)
+    ctx = install_context(runtime, settings)
+    register_consumers(runtime, ctx)
+    register_issuance(runtime, settings)
+
+    async def seed() -> None:
+        await seed_schemes(ctx)
+        await seed_dev_staff(ctx)
+
+    runtime.on_startup(seed)
     app = FastAPI(title="lsp", version="1.0.0", lifespan=runtime.lifespan,
-                  description="One LSP's own certification system (one instance per LSP).")
+                  description=f"{settings.lsp_name}: one LSP's own certification system (one instance per LSP).")
     runtime.install(app)
+    app.state.lsp = ctx
+    app.include_router(router)
     return app

@@ -6,17 +6,37 @@ credentials default per code in dev mode (LSP-A on 8002, LSP-B on 8012).
 
 from __future__ import annotations
 
+import hashlib
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from pydantic import SecretStr, model_validator
 
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
-from shared.settings import ServiceSettings
+from shared.settings import DefaultSecretError, Mode, ServiceSettings
+
+
+def dev_jwt_secret(lsp_code: str) -> str:
+    """The dev-only staff-token secret, different per LSP so one LSP's tokens never open another."""
+    return "dev-lsp-jwt-" + hashlib.sha256(f"skk-dev-only:jwt:{lsp_code}".encode()).hexdigest()[:32]
+
+
+# Scheme requirements for the jenjang the reference data has no public source for
+# (REFERENCE.md: "configurable"). Each option: minimum education level and years of experience.
+DEFAULT_REQUIREMENTS: dict[int, list[dict[str, Any]]] = {
+    1: [{"education_level": "SD", "min_years": 0}],
+    2: [{"education_level": "SMP", "min_years": 0}, {"education_level": "SD", "min_years": 2}],
+    3: [{"education_level": "SMA", "min_years": 0}, {"education_level": "SMK", "min_years": 0},
+        {"education_level": "SMP", "min_years": 2}],
+    5: [{"education_level": "D3", "min_years": 2}, {"education_level": "SMK", "min_years": 6}],
+    8: [{"education_level": "S1", "min_years": 6}, {"education_level": "D4", "min_years": 6}],
+    9: [{"education_level": "S1", "min_years": 10}, {"education_level": "D4", "min_years": 10}],
+}
 
 
 class LspSettings(ServiceSettings):
     secret_fields: ClassVar[tuple[str, ...]] = (
-        "service_token_secret", "siki_webhook_secret", "siki_api_key",
+        "service_token_secret", "siki_webhook_secret", "siki_api_key", "jwt_secret",
     )
 
     lsp_code: str = "LSP-A"
@@ -29,6 +49,24 @@ class LspSettings(ServiceSettings):
     siki_webhook_secret: SecretStr = SecretStr("")
     siki_api_key: SecretStr = SecretStr("")
     webhook_tolerance_seconds: int = 300
+    # Staff tokens (OAuth2 password flow on this LSP).
+    jwt_secret: SecretStr = SecretStr("")
+    access_token_ttl_seconds: int = 3600
+    # The invoice: due after this many working days; collective leave (cuti bersama, the
+    # `holidays` package's "government" category) counts as a holiday unless switched off.
+    invoice_working_days: int = 7
+    count_collective_leave: bool = True
+    # Dates (invoice issue date, assessment day, sweep "today") are taken in this zone.
+    timezone: str = "Asia/Jakarta"
+    deadline_sweep_interval_seconds: float = 300.0
+    # Safety net for status reports whose bus retries ran out during a long SIKI outage.
+    report_resend_interval_seconds: float = 30.0
+    # Scheme defaults (scheme data: seeded once, then the LSP's own).
+    scheme_fees: dict[str, Decimal] = {
+        "Operator": Decimal(500000), "Teknisi/Analis": Decimal(1000000), "Ahli": Decimal(2500000),
+    }
+    default_requirements: dict[int, list[dict[str, Any]]] = DEFAULT_REQUIREMENTS
+    seed_dev_staff: bool = True
 
     @model_validator(mode="before")
     @classmethod
@@ -51,7 +89,19 @@ class LspSettings(ServiceSettings):
         default("database_url", f"sqlite+aiosqlite:///var/{slug}.db")
         default("siki_webhook_secret", dev_webhook_secret(code))
         default("siki_api_key", dev_api_key(code))
+        default("jwt_secret", dev_jwt_secret(code))
         return data
+
+    @model_validator(mode="after")
+    def _refuse_derived_dev_secret(self) -> LspSettings:
+        # The base check compares with the field default (empty); the dev value is derived.
+        if self.mode == Mode.PRODUCTION:
+            jwt = self.jwt_secret.get_secret_value()
+            # HS256 wants at least 32 bytes of key (RFC 7518, section 3.2).
+            if jwt.startswith("dev-lsp-jwt-") or len(jwt.encode()) < 32:
+                raise DefaultSecretError("production mode refuses default or short secrets; set SKK_JWT_SECRET "
+                                         "(32 bytes or more)")
+        return self
 
     @property
     def bus_queue(self) -> str:

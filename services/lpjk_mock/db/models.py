@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from shared.database import make_base
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.database import NAMING_CONVENTION
 from shared.outbox import InboxMixin, OutboxMixin
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class OutboxEvent(OutboxMixin, Base):
@@ -14,3 +22,41 @@ class OutboxEvent(OutboxMixin, Base):
 
 class InboxEntry(InboxMixin, Base):
     pass
+
+
+class NumberCounter(Base):
+    """A named sequence (``record:2026``), incremented under its row lock."""
+
+    __tablename__ = "number_counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class SkkRecord(Base):
+    """One recorded SKK: the register LPJK verifies certificates against."""
+
+    __tablename__ = "skk_record"
+
+    recording_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    skk_number: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    registration_number: Mapped[str] = mapped_column(String(80), nullable=False)
+    lsp_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    full_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    klasifikasi_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    subklasifikasi_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    kualifikasi: Mapped[str] = mapped_column(String(20), nullable=False)
+    jabatan_kerja_code: Mapped[str] = mapped_column(String(20), nullable=False)
+    jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
+    issued_on: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    # The identity facts of the request (domain.records.IDENTITY_FIELDS), to refuse a repeat
+    # that changes them.
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    qr_payload: Mapped[str] = mapped_column(Text, nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -1,11 +1,20 @@
-"""The lsp service's tables."""
+"""The lsp service's tables (one database per LSP instance)."""
 
 from __future__ import annotations
 
-from shared.database import make_base
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.database import NAMING_CONVENTION
 from shared.outbox import InboxMixin, OutboxMixin
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class OutboxEvent(OutboxMixin, Base):
@@ -14,3 +23,158 @@ class OutboxEvent(OutboxMixin, Base):
 
 class InboxEntry(InboxMixin, Base):
     pass
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # A list of "admin", "asesor", "komite": one person may hold several (komite also assesses).
+    roles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Scheme(Base):
+    __tablename__ = "schemes"
+
+    jabatan_kerja_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    klasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    subklasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    kualifikasi: Mapped[str] = mapped_column(String(32), nullable=False)
+    jenjang: Mapped[list[int]] = mapped_column(JSON, nullable=False)
+    # {"7": [{"education_level": "S1", "min_years": 2}, ...]}: any one option suffices.
+    requirements: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    fee: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="IDR")
+    skkni: Mapped[str] = mapped_column(String(255), nullable=False)
+    units: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    submission_no: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # This instance's own identity, kept on the row so issuance_facts(session, id) needs no context.
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    lsp_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    applicant_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    email: Mapped[str] = mapped_column(String(255), nullable=False)
+    full_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    nik: Mapped[str] = mapped_column(String(16), nullable=False)
+    klasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    subklasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    kualifikasi: Mapped[str] = mapped_column(String(32), nullable=False)
+    jabatan_kerja_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
+    application_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    tuk_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sections: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+    precheck: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # FR.APL.01: the admin's recommendation and signature.
+    apl01_recommendation: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    apl01_signed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    apl01_signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    return_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    payment_proof_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    payment_proof: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    payment_verified_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    payment_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    certification_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    certification_started_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    appeal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    appeal_filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    appeal_decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    appeal_decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    appeal_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Optimistic locking: of two concurrent steps on one application, the second fails
+    # (StaleDataError -> 409) instead of both taking effect.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TimelineEntry(Base):
+    __tablename__ = "timeline"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    actor: Mapped[str] = mapped_column(String(128), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, unique=True)
+    number: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    due_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, index=True)
+    round: Mapped[int] = mapped_column(Integer, nullable=False)
+    assessor_username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    tuk_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    scheduled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    scheduled_day: Mapped[date] = mapped_column(Date, nullable=False)
+    scheduled_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    # "assessor|day" while the assessment is active, NULL once reported: a unique column the
+    # database itself uses to refuse a double booking that slipped past the check.
+    busy_key: Mapped[str | None] = mapped_column(String(128), nullable=True, unique=True)
+    recommendation: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StatusReportRow(Base):
+    """A status report to SIKI, staged in the step's transaction and sent in order."""
+
+    __tablename__ = "status_reports"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProcessedWebhook(Base):
+    """Webhook ids already processed: a replay is answered 2xx without a second effect."""
+
+    __tablename__ = "processed_webhooks"
+
+    webhook_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64), nullable=False)
+    application_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,0 +1,83 @@
+"""BNSP's numbering and the rules of an issuance plan (plain Python, no I/O).
+
+Number formats (stable; documented in the README of the chain):
+
+- SKK number: ``{jabatan_kerja_code}.{jenjang}.{yyyy}.{seq:07d}``,
+  e.g. ``SI011002.7.2026.0000042``.
+- BNSP registration number: ``BNSP/{lsp_code}/{yyyy}/{seq:07d}``,
+  e.g. ``BNSP/LSP-A/2026/0000042``.
+
+``yyyy`` is the year of issuance in Western Indonesian Time (WIB, UTC+7) and ``seq`` is BNSP's
+register sequence for that year: one counter for all LSPs and jabatan kerja, so both numbers of
+one issuance carry the same ``seq`` and no two issuances ever share either number.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from shared.contracts.issuance import IssuanceRequest
+from shared.reference import ReferenceData, check_qualification
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+# The facts that identify an issuance plan: a repeat of (lsp_code, application_id) must carry
+# exactly these, or it is a different plan (409). ``decided_at`` is metadata, not identity.
+IDENTITY_FIELDS: tuple[str, ...] = (
+    "nik", "full_name", "klasifikasi_code", "subklasifikasi_code", "kualifikasi",
+    "jabatan_kerja_code", "jenjang",
+)
+
+
+def issuance_year(at: datetime) -> int:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(WIB).year
+
+
+def counter_name(year: int) -> str:
+    return f"skk:{year}"
+
+
+def skk_number(jabatan_kerja_code: str, jenjang: int, year: int, seq: int) -> str:
+    return f"{jabatan_kerja_code}.{jenjang}.{year}.{seq:07d}"
+
+
+def registration_number(lsp_code: str, year: int, seq: int) -> str:
+    return f"BNSP/{lsp_code}/{year}/{seq:07d}"
+
+
+def identity_facts(req: IssuanceRequest) -> dict[str, Any]:
+    data = req.model_dump(mode="json")
+    return {k: data[k] for k in IDENTITY_FIELDS}
+
+
+def differing_fields(stored: dict[str, Any], requested: dict[str, Any]) -> list[str]:
+    """Names (never values: they hold personal data) of the facts a repeat changed."""
+    return [k for k in IDENTITY_FIELDS if stored.get(k) != requested.get(k)]
+
+
+def plan_problems(ref: ReferenceData, req: IssuanceRequest) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """``(inconsistencies, licence_problems)`` of a plan, each naming its field.
+
+    BNSP licenses LSPs, so an LSP that is unknown or not licensed for the jabatan kerja is a
+    licence problem (403), kept apart from an inconsistent plan (422).
+    """
+    errors = check_qualification(
+        ref,
+        lsp_code=req.lsp_code,
+        klasifikasi_code=req.klasifikasi_code,
+        subklasifikasi_code=req.subklasifikasi_code,
+        kualifikasi=req.kualifikasi,
+        jabatan_kerja_code=req.jabatan_kerja_code,
+        jenjang=req.jenjang,
+        prefix="",
+    )
+    if not (len(req.nik) == 16 and req.nik.isdigit()):
+        errors.append({"field": "nik", "message": "NIK must be exactly 16 digits"})
+    if not req.full_name.strip():
+        errors.append({"field": "full_name", "message": "full_name must not be empty"})
+    licence = [e for e in errors if e["field"] == "lsp_code"]
+    inconsistent = [e for e in errors if e["field"] != "lsp_code"]
+    return inconsistent, licence

@@ -1,0 +1,112 @@
+"""LPJK's signed QR payload: a compact JWS (EdDSA over Ed25519, header ``kid``) over compact
+claims, verifiable offline by anyone holding LPJK's public key for that ``kid``.
+
+Claims: ``iss`` = ``"LPJK"``, ``rn`` recording number, ``skk`` SKK number, ``nm`` the holder's
+masked name, ``jk`` jabatan kerja code, ``vf``/``vu`` valid from/until (ISO dates).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+ALGORITHM = "EdDSA"
+ISSUER = "LPJK"
+_DEV_SEED = b"skk-dev-only:lpjk-qr-signing-key"
+
+
+def dev_signing_key() -> Ed25519PrivateKey:
+    """The dev key: derived from a published constant, so production refuses it."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(_DEV_SEED).digest())
+
+
+def load_private_key(pem: str) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("the QR signing key must be an Ed25519 private key")
+    return key
+
+
+def load_public_key(pem: str) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem.encode())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("a QR verification key must be an Ed25519 public key")
+    return key
+
+
+def public_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def public_jwk(kid: str, key: Ed25519PublicKey) -> dict[str, str]:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {
+        "kty": "OKP", "crv": "Ed25519", "alg": ALGORITHM, "use": "sig", "kid": kid,
+        "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
+        "public_key_pem": public_pem(key),
+    }
+
+
+def claims(*, recording_number: str, skk_number: str, holder_name_masked: str, jabatan_kerja_code: str,
+           valid_from: date, valid_until: date) -> dict[str, Any]:
+    return {
+        "iss": ISSUER, "rn": recording_number, "skk": skk_number, "nm": holder_name_masked,
+        "jk": jabatan_kerja_code, "vf": valid_from.isoformat(), "vu": valid_until.isoformat(),
+    }
+
+
+def sign(payload: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
+    return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def extract_token(qr_payload: str) -> str:
+    """The JWS itself, from either the bare JWS or the verification URL carrying it as ``qr``."""
+    text = qr_payload.strip()
+    if "://" in text:
+        values = parse_qs(urlsplit(text).query).get("qr")
+        return values[0] if values else ""
+    return text
+
+
+@dataclass(frozen=True)
+class QrCheck:
+    valid: bool
+    reason: str | None = None
+    key_id: str | None = None
+    claims: dict[str, Any] | None = None
+
+
+def verify(qr_payload: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck:
+    """Check the signature offline. Never raises: a bad payload is an answer, not an error."""
+    token = extract_token(qr_payload)
+    if not token:
+        return QrCheck(False, "no QR payload (expected a JWS or a verification URL with ?qr=)")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        return QrCheck(False, "malformed QR payload")
+    kid = header.get("kid")
+    if header.get("alg") != ALGORITHM:
+        return QrCheck(False, f"unexpected algorithm {header.get('alg')!r}", key_id=kid)
+    key = public_keys.get(kid) if isinstance(kid, str) else None
+    if key is None:
+        return QrCheck(False, f"unknown key id {kid!r}", key_id=kid if isinstance(kid, str) else None)
+    try:
+        decoded = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
+                             options={"require": ["iss"]})
+    except jwt.InvalidSignatureError:
+        return QrCheck(False, "bad signature", key_id=kid)
+    except jwt.PyJWTError as exc:
+        return QrCheck(False, f"invalid QR payload: {exc}", key_id=kid)
+    missing = [c for c in ("rn", "skk", "nm", "jk", "vf", "vu") if c not in decoded]
+    if missing:
+        return QrCheck(False, f"QR payload lacks claims {', '.join(missing)}", key_id=kid)
+    return QrCheck(True, key_id=kid, claims=decoded)

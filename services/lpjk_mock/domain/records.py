@@ -1,0 +1,80 @@
+"""LPJK's recording rules (plain Python, no I/O).
+
+Recording number format (stable, documented): ``LPJK-{yyyy}-{seq:08d}``, e.g.
+``LPJK-2026-00000042``: ``yyyy`` the year of recording in WIB (UTC+7), ``seq`` LPJK's register
+sequence for that year.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from shared.contracts.issuance import RecordRequest
+from shared.reference import ReferenceData, check_qualification
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+# A repeat for the same skk_number must carry exactly these facts, or it is refused (409).
+IDENTITY_FIELDS: tuple[str, ...] = (
+    "lsp_code", "application_id", "registration_number", "nik", "full_name", "klasifikasi_code",
+    "subklasifikasi_code", "kualifikasi", "jabatan_kerja_code", "jenjang", "issued_on", "valid_until",
+)
+
+
+def wib_date(at: datetime) -> date:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(WIB).date()
+
+
+def counter_name(year: int) -> str:
+    return f"record:{year}"
+
+
+def recording_number(year: int, seq: int) -> str:
+    return f"LPJK-{year}-{seq:08d}"
+
+
+def identity_facts(req: RecordRequest) -> dict[str, Any]:
+    data = req.model_dump(mode="json")
+    return {k: data[k] for k in IDENTITY_FIELDS}
+
+
+def differing_fields(stored: dict[str, Any], requested: dict[str, Any]) -> list[str]:
+    return [k for k in IDENTITY_FIELDS if stored.get(k) != requested.get(k)]
+
+
+def record_problems(ref: ReferenceData, req: RecordRequest) -> list[dict[str, str]]:
+    errors = check_qualification(
+        ref,
+        lsp_code=req.lsp_code,
+        klasifikasi_code=req.klasifikasi_code,
+        subklasifikasi_code=req.subklasifikasi_code,
+        kualifikasi=req.kualifikasi,
+        jabatan_kerja_code=req.jabatan_kerja_code,
+        jenjang=req.jenjang,
+        prefix="",
+    )
+    if not (len(req.nik) == 16 and req.nik.isdigit()):
+        errors.append({"field": "nik", "message": "NIK must be exactly 16 digits"})
+    if not req.full_name.strip():
+        errors.append({"field": "full_name", "message": "full_name must not be empty"})
+    if not req.skk_number.strip():
+        errors.append({"field": "skk_number", "message": "skk_number must not be empty"})
+    if not req.registration_number.strip():
+        errors.append({"field": "registration_number", "message": "registration_number must not be empty"})
+    if req.valid_until <= req.issued_on:
+        errors.append({"field": "valid_until", "message": "valid_until must be after issued_on"})
+    return errors
+
+
+def validity(issued_on: date, valid_until: date, revoked: bool, today: date) -> tuple[bool, str | None]:
+    """Whether a recorded SKK is valid ``today``, and why not."""
+    if revoked:
+        return False, "revoked"
+    if today < issued_on:
+        return False, "not yet valid"
+    if today > valid_until:
+        return False, "expired"
+    return True, None

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from services.lpjk_mock.app import create_app
+from services.lpjk_mock.settings import LpjkSettings
+from shared.auth import ServiceTokenSigner
+from shared.settings import DEV_SERVICE_TOKEN_SECRET
+
+NIK = "3171011708450001"
+
+
+def auth(caller: str = "lsp:LSP-A", audience: str = "lpjk") -> dict[str, str]:
+    return {"Authorization": f"Bearer {ServiceTokenSigner(caller, DEV_SERVICE_TOKEN_SECRET).token(audience)}"}
+
+
+def record_body(skk_number: str = "SI012022.4.2026.0000001", application_id: str = "app-1",
+                lsp_code: str = "LSP-A", **over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "lsp_code": lsp_code,
+        "application_id": application_id,
+        "skk_number": skk_number,
+        "registration_number": "BNSP/" + lsp_code + "/2026/" + skk_number.rsplit(".", 1)[-1],
+        "nik": NIK,
+        "full_name": "Budi Santoso",
+        "klasifikasi_code": "SI",
+        "subklasifikasi_code": "SI01",
+        "kualifikasi": "Teknisi/Analis",
+        "jabatan_kerja_code": "SI012022",
+        "jenjang": 4,
+        "issued_on": date.today().isoformat(),
+        "valid_until": date.today().replace(year=date.today().year + 5).isoformat(),
+    }
+    body.update(over)
+    return body
+
+
+@asynccontextmanager
+async def running(database_url: str, **settings: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(LpjkSettings(database_url=database_url, log_json=False, **settings))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://lpjk") as client:
+            yield app, client

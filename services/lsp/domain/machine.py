@@ -1,0 +1,107 @@
+"""The LSP's state machine: which action, by which role, from which states, to which states.
+
+Every result state sequence is a path in the chain's shared transition table
+(``shared.contracts.states.TRANSITIONS``); the unit tests check that, so the LSP can never
+ask SIKI for a step SIKI would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.contracts.states import ApplicationStatus as S
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ASESOR = "asesor"
+    KOMITE = "komite"
+    # Steps the LSP takes on SIKI's word (webhooks) or on its own clock (the deadline sweep).
+    SIKI = "siki"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    ACCEPT_APPLICATION = "accept_application"
+    REJECT_APPLICATION = "reject_application"
+    VERIFY_PAYMENT_VALID = "verify_payment_valid"
+    VERIFY_PAYMENT_INVALID = "verify_payment_invalid"
+    START_CERTIFICATION = "start_certification"
+    SCHEDULE_ASSESSMENT = "schedule_assessment"
+    SUBMIT_ASSESSMENT_REPORT = "submit_assessment_report"
+    DECIDE_KOMPETEN = "decide_kompeten"
+    DECIDE_BELUM_KOMPETEN = "decide_belum_kompeten"
+    UPHOLD_APPEAL = "uphold_appeal"
+    REJECT_APPEAL = "reject_appeal"
+    CANCEL_OVERDUE = "cancel_overdue"
+    RECEIVE_RESUBMISSION = "receive_resubmission"
+    RECEIVE_PAYMENT_PROOF = "receive_payment_proof"
+    RECEIVE_APPEAL = "receive_appeal"
+    RECEIVE_COMPLETION = "receive_completion"
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: Role
+    from_states: frozenset[S]
+    # The states the application passes through, in order; the last is where it ends.
+    results: tuple[S, ...]
+
+
+RULES: dict[Action, Rule] = {
+    # Accepting signs APL-01 (accepted, "pre-assessment") and issues the invoice at once.
+    Action.ACCEPT_APPLICATION: Rule(Role.ADMIN, frozenset({S.FORWARDED}), (S.ACCEPTED, S.INVOICED)),
+    Action.REJECT_APPLICATION: Rule(Role.ADMIN, frozenset({S.FORWARDED}), (S.RETURNED,)),
+    Action.VERIFY_PAYMENT_VALID: Rule(Role.ADMIN, frozenset({S.PAYMENT_UPLOADED}), (S.PAYMENT_VERIFIED,)),
+    Action.VERIFY_PAYMENT_INVALID: Rule(Role.ADMIN, frozenset({S.PAYMENT_UPLOADED}), (S.PAYMENT_REJECTED,)),
+    Action.START_CERTIFICATION: Rule(Role.ADMIN, frozenset({S.PAYMENT_VERIFIED}), (S.IN_CERTIFICATION,)),
+    Action.SCHEDULE_ASSESSMENT: Rule(Role.ADMIN, frozenset({S.IN_CERTIFICATION, S.APPEAL_UPHELD}),
+                                     (S.SCHEDULED,)),
+    Action.SUBMIT_ASSESSMENT_REPORT: Rule(Role.ASESOR, frozenset({S.SCHEDULED}), (S.ASSESSED,)),
+    Action.DECIDE_KOMPETEN: Rule(Role.KOMITE, frozenset({S.ASSESSED}), (S.COMPETENT,)),
+    Action.DECIDE_BELUM_KOMPETEN: Rule(Role.KOMITE, frozenset({S.ASSESSED}), (S.NOT_YET_COMPETENT,)),
+    Action.UPHOLD_APPEAL: Rule(Role.KOMITE, frozenset({S.APPEALED}), (S.APPEAL_UPHELD,)),
+    Action.REJECT_APPEAL: Rule(Role.KOMITE, frozenset({S.APPEALED}), (S.APPEAL_REJECTED,)),
+    Action.CANCEL_OVERDUE: Rule(Role.SYSTEM, frozenset({S.INVOICED, S.PAYMENT_REJECTED}), (S.CANCELLED,)),
+    Action.RECEIVE_RESUBMISSION: Rule(Role.SIKI, frozenset({S.RETURNED}), (S.SUBMITTED, S.FORWARDED)),
+    Action.RECEIVE_PAYMENT_PROOF: Rule(Role.SIKI, frozenset({S.INVOICED, S.PAYMENT_REJECTED}),
+                                       (S.PAYMENT_UPLOADED,)),
+    Action.RECEIVE_APPEAL: Rule(Role.SIKI, frozenset({S.NOT_YET_COMPETENT}), (S.APPEALED,)),
+    Action.RECEIVE_COMPLETION: Rule(Role.SIKI, frozenset({S.CERTIFICATE_ISSUED}), (S.COMPLETED,)),
+}
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.ASESOR, Role.KOMITE})
+
+
+class ActionRefused(Exception):
+    """The action is not allowed now; ``status`` says what an HTTP answer should be."""
+
+    def __init__(self, status: int, detail: str, **extra: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.extra = extra
+
+
+def allowed_actions(state: S) -> frozenset[Action]:
+    return frozenset(a for a, r in RULES.items() if state in r.from_states)
+
+
+def check_action(action: Action, state: S, roles: frozenset[str] | set[str] | None = None) -> Rule:
+    """The rule of ``action`` if ``roles`` (None: a system step) may take it from ``state``.
+
+    The role is checked first: someone who may never take an action learns nothing of the
+    application's state from trying it.
+    """
+    rule = RULES[action]
+    if roles is not None and rule.role.value not in roles:
+        raise ActionRefused(403, f"{action.value} needs the role {rule.role.value!r}", required_role=rule.role.value)
+    if state not in rule.from_states:
+        allowed = ", ".join(sorted(s.value for s in rule.from_states))
+        raise ActionRefused(
+            409,
+            f"{action.value} is not allowed while the application is {state.value!r} (only from: {allowed})",
+            current_status=state.value,
+        )
+    return rule

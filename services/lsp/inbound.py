@@ -1,0 +1,233 @@
+"""SIKI's webhooks to this LSP (Standard Webhooks): verified, applied once, replay answered 2xx.
+
+The steps a webhook brings (``forwarded``, ``payment_uploaded``, ``appealed``, ...) are SIKI's
+own: SIKI recorded them when it delivered, so the LSP records them on its timeline without
+reporting them back.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+from standardwebhooks import Webhook
+
+from services.lsp.context import LspContext
+from services.lsp.db.models import Application, ProcessedWebhook, Scheme
+from services.lsp.domain.machine import Action
+from services.lsp.domain.precheck import run_precheck
+from services.lsp.workflow import apply_step, check, load_application
+from shared.bus.envelope import utcnow
+from shared.contracts.siki import (
+    AppealWebhookData,
+    ApplicationSubmission,
+    PaymentProofWebhookData,
+    WebhookBody,
+)
+from shared.contracts.states import ApplicationStatus as S
+from shared.errors import FieldError, Problem, validation_problem
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+SIKI_ACTOR = "SIKI"
+M = TypeVar("M", bound=BaseModel)
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, f"webhook refused: {detail}", errors=[FieldError("webhook-signature", detail)])
+
+
+def verify_signature(ctx: LspContext, body: bytes, headers: Mapping[str, str], now: float | None = None) -> str:
+    """Check the Standard Webhooks headers; return the webhook id. The replay window is this
+    LSP's setting (the library's own check is fixed at 5 minutes), the HMAC is the library's."""
+    wid = headers.get("webhook-id")
+    ts = headers.get("webhook-timestamp")
+    sig = headers.get("webhook-signature")
+    if not (wid and ts and sig):
+        raise _unauthorized("missing webhook-id, webhook-timestamp or webhook-signature")
+    try:
+        sent_at = int(ts)
+    except ValueError as exc:
+        raise _unauthorized("webhook-timestamp is not a Unix time") from exc
+    if abs((now if now is not None else time.time()) - sent_at) > ctx.settings.webhook_tolerance_seconds:
+        raise _unauthorized("webhook-timestamp outside the tolerance window")
+    try:
+        text = body.decode()
+    except UnicodeDecodeError as exc:
+        raise _unauthorized("body is not UTF-8") from exc
+    expected = Webhook(ctx.settings.siki_webhook_secret.get_secret_value()).sign(
+        wid, datetime.fromtimestamp(sent_at, UTC), text
+    ).split(",", 1)[1]
+    for candidate in sig.split(" "):
+        version, _, value = candidate.partition(",")
+        if version == "v1" and hmac.compare_digest(value.encode(), expected.encode()):
+            return wid
+    raise _unauthorized("no matching signature")
+
+
+def _parse(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [FieldError("data." + ".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
+        raise validation_problem(errors) from exc
+
+
+async def _precheck(session: AsyncSession, ctx: LspContext, app: Application) -> None:
+    scheme = await session.get(Scheme, app.jabatan_kerja_code)
+    options = list((scheme.requirements if scheme else {}).get(str(app.jenjang), []))
+    result = run_precheck(jenjang=app.jenjang, kualifikasi=app.kualifikasi, options=options, sections=app.sections,
+                          education_rank=ctx.reference.education_rank, as_of=ctx.local_date(app.submitted_at))
+    app.precheck = {**result.as_dict(), "checked_at": utcnow().isoformat()}
+
+
+def _take_submission(app: Application, sub: ApplicationSubmission) -> None:
+    personal = sub.sections.get("personal") or {}
+    qualification = sub.sections.get("qualification") or {}
+    app.submission_no = sub.submission_no
+    app.applicant_user_id = sub.applicant.user_id
+    app.email = sub.applicant.email
+    app.full_name = str(personal.get("full_name") or sub.applicant.full_name)
+    app.nik = sub.nik
+    app.klasifikasi_code = sub.klasifikasi_code
+    app.subklasifikasi_code = sub.subklasifikasi_code
+    app.kualifikasi = sub.kualifikasi
+    app.jabatan_kerja_code = sub.jabatan_kerja_code
+    app.jenjang = sub.jenjang
+    app.application_kind = sub.application_kind
+    app.tuk_code = qualification.get("tuk_code")
+    app.submitted_at = sub.submitted_at
+    app.sections = sub.sections
+    app.documents = [d.model_dump(mode="json") for d in sub.documents]
+
+
+async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: ApplicationSubmission) -> None:
+    if sub.lsp_code != ctx.code:
+        raise validation_problem([FieldError("data.lsp_code", f"this is {ctx.code}, not {sub.lsp_code}")])
+    scheme = await session.get(Scheme, sub.jabatan_kerja_code)
+    if scheme is None:
+        raise validation_problem([FieldError("data.jabatan_kerja_code",
+                                             f"{ctx.code} has no scheme for {sub.jabatan_kerja_code}")])
+    if sub.jenjang not in scheme.jenjang:
+        raise validation_problem([FieldError("data.jenjang", f"the scheme has no jenjang {sub.jenjang}")])
+
+
+async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    sub = _parse(ApplicationSubmission, data)
+    await _check_scheme(session, ctx, sub)
+    existing = await session.get(Application, sub.id)
+    if existing is not None:
+        if existing.submission_no >= sub.submission_no:
+            return "already received"
+        raise Problem(409, "a later submission must come as application.resubmitted",
+                      errors=[FieldError("data.submission_no", "already have this application")])
+    now = utcnow()
+    app = Application(id=sub.id, status=S.SUBMITTED.value, lsp_code=ctx.code, lsp_name=ctx.settings.lsp_name,
+                      created_at=now, updated_at=now, payment_proof_no=0)
+    _take_submission(app, sub)
+    session.add(app)
+    await session.flush()
+    await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
+                     note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
+    await _precheck(session, ctx, app)
+    return "created"
+
+
+async def on_resubmitted(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    sub = _parse(ApplicationSubmission, data)
+    await _check_scheme(session, ctx, sub)
+    app = await load_application(session, sub.id)
+    if sub.submission_no <= app.submission_no:
+        return "already received"
+    check(Action.RECEIVE_RESUBMISSION, app, None)
+    _take_submission(app, sub)
+    # The corrected application is checked and signed afresh.
+    app.apl01_recommendation = app.apl01_signed_by = None
+    app.apl01_signed_at = None
+    await apply_step(session, ctx, app, S.SUBMITTED, actor=SIKI_ACTOR, report=False, at=sub.submitted_at,
+                     note="Permohonan diperbaiki dan diajukan ulang")
+    await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
+                     note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
+    await _precheck(session, ctx, app)
+    return "updated"
+
+
+async def on_payment_proof(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    proof = _parse(PaymentProofWebhookData, data)
+    app = await load_application(session, proof.application_id)
+    if proof.proof_no <= app.payment_proof_no:
+        return "already received"
+    check(Action.RECEIVE_PAYMENT_PROOF, app, None)
+    app.payment_proof_no = proof.proof_no
+    app.payment_proof = {**proof.document.model_dump(mode="json"), "uploaded_at": proof.uploaded_at.isoformat(),
+                         "proof_no": proof.proof_no}
+    await apply_step(session, ctx, app, S.PAYMENT_UPLOADED, actor=SIKI_ACTOR, report=False,
+                     note=f"Bukti pembayaran ke-{proof.proof_no} diunggah")
+    return "updated"
+
+
+async def on_appeal(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    appeal = _parse(AppealWebhookData, data)
+    app = await load_application(session, appeal.application_id)
+    if app.appeal_filed_at is not None and app.status != S.NOT_YET_COMPETENT.value:
+        return "already received"
+    check(Action.RECEIVE_APPEAL, app, None)
+    app.appeal_reason, app.appeal_filed_at = appeal.reason, appeal.filed_at
+    await apply_step(session, ctx, app, S.APPEALED, actor=SIKI_ACTOR, report=False, note="Banding diajukan")
+    return "updated"
+
+
+async def on_completed(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    application_id = str(data.get("application_id") or data.get("id") or "")
+    app = await load_application(session, application_id)
+    if app.status == S.COMPLETED.value:
+        return "already received"
+    check(Action.RECEIVE_COMPLETION, app, None)
+    await apply_step(session, ctx, app, S.COMPLETED, actor=SIKI_ACTOR, report=False,
+                     note="Sertifikat elektronik telah diunduh pemohon")
+    return "updated"
+
+
+HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitable[str]]] = {
+    "application.submitted": on_submitted,
+    "application.resubmitted": on_resubmitted,
+    "payment.proof_uploaded": on_payment_proof,
+    "appeal.filed": on_appeal,
+    "application.completed": on_completed,
+}
+
+
+async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+    wid = verify_signature(ctx, body, headers)
+    try:
+        parsed = WebhookBody.model_validate(json.loads(body))
+    except (ValueError, ValidationError) as exc:
+        raise validation_problem([FieldError("body", f"not a webhook body: {exc}")]) from exc
+    handler = HANDLERS[parsed.type]
+    try:
+        async with ctx.runtime.sessions() as session, session.begin():
+            if await session.get(ProcessedWebhook, wid) is not None:
+                return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
+            application_id = parsed.data.get("application_id") or parsed.data.get("id")
+            session.add(ProcessedWebhook(webhook_id=wid, type=parsed.type, received_at=utcnow(),
+                                         application_id=str(application_id) if application_id else None))
+            await session.flush()
+            outcome = await handler(session, ctx, parsed.data)
+    except IntegrityError:
+        # The same webhook id delivered twice at once: the other delivery took effect.
+        return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
+    except StaleDataError as exc:
+        # A staff action changed the application meanwhile; SIKI retries the delivery.
+        raise Problem(409, "the application changed meanwhile; retry the delivery",
+                      errors=[FieldError("status", "concurrent change")]) from exc
+    log.info("webhook processed", webhook_id=wid, type=parsed.type, outcome=outcome)
+    return {"webhook_id": wid, "type": parsed.type, "outcome": outcome}

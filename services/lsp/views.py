@@ -1,0 +1,97 @@
+"""How the LSP's staff see an application (``get_application``, ``list_applications``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
+
+
+def application_summary(app: Application) -> dict[str, Any]:
+    return {
+        "id": app.id,
+        "status": app.status,
+        "full_name": app.full_name,
+        "jabatan_kerja_code": app.jabatan_kerja_code,
+        "kualifikasi": app.kualifikasi,
+        "jenjang": app.jenjang,
+        "submitted_at": app.submitted_at,
+        "updated_at": app.updated_at,
+        "precheck_passed": (app.precheck or {}).get("passed"),
+    }
+
+
+async def application_view(session: AsyncSession, app: Application) -> dict[str, Any]:
+    invoice = (await session.execute(select(Invoice).where(Invoice.application_id == app.id))).scalar_one_or_none()
+    assessments = (await session.execute(
+        select(Assessment).where(Assessment.application_id == app.id).order_by(Assessment.round)
+    )).scalars().all()
+    timeline = (await session.execute(
+        select(TimelineEntry).where(TimelineEntry.application_id == app.id).order_by(TimelineEntry.id)
+    )).scalars().all()
+    reports = (await session.execute(
+        select(StatusReportRow).where(StatusReportRow.application_id == app.id).order_by(StatusReportRow.seq)
+    )).scalars().all()
+    return {
+        "id": app.id,
+        "status": app.status,
+        "lsp_code": app.lsp_code,
+        "submission_no": app.submission_no,
+        "applicant": {"user_id": app.applicant_user_id, "email": app.email, "full_name": app.full_name},
+        "nik": app.nik,
+        "klasifikasi_code": app.klasifikasi_code,
+        "subklasifikasi_code": app.subklasifikasi_code,
+        "kualifikasi": app.kualifikasi,
+        "jabatan_kerja_code": app.jabatan_kerja_code,
+        "jenjang": app.jenjang,
+        "application_kind": app.application_kind,
+        "tuk_code": app.tuk_code,
+        "submitted_at": app.submitted_at,
+        "sections": app.sections,
+        "documents": app.documents,
+        "precheck": app.precheck,
+        "apl01": {
+            "recommendation": app.apl01_recommendation,
+            "signed_by": app.apl01_signed_by,
+            "signed_at": app.apl01_signed_at,
+            "reasons": app.return_reasons or [],
+        },
+        "invoice": None if invoice is None else {
+            "number": invoice.number, "amount": invoice.amount, "currency": invoice.currency,
+            "issued_at": invoice.issued_at, "due_date": invoice.due_date,
+        },
+        "payment": {
+            "proof_no": app.payment_proof_no,
+            "proof": app.payment_proof,
+            "verified_by": app.payment_verified_by,
+            "reasons": app.payment_reasons or [],
+        },
+        "certification_started_at": app.certification_started_at,
+        "assessments": [
+            {
+                "round": a.round, "assessor_username": a.assessor_username, "tuk_code": a.tuk_code,
+                "scheduled_at": a.scheduled_at, "recommendation": a.recommendation, "notes": a.notes,
+                "reported_at": a.reported_at, "result": a.result, "decided_by": a.decided_by,
+                "decided_at": a.decided_at,
+            }
+            for a in assessments
+        ],
+        "decision": {"result": app.result, "decided_by": app.decided_by, "decided_at": app.decided_at},
+        "appeal": {
+            "reason": app.appeal_reason, "filed_at": app.appeal_filed_at, "decision": app.appeal_decision,
+            "decided_by": app.appeal_decided_by, "decided_at": app.appeal_decided_at,
+        },
+        "certificate": app.certificate,
+        "timeline": [
+            {"status": t.status, "at": t.at, "actor": t.actor, "note": t.note, "reasons": t.reasons}
+            for t in timeline
+        ],
+        "reports": [
+            {"report_id": r.report_id, "status": r.status, "created_at": r.created_at, "sent_at": r.sent_at,
+             "attempts": r.attempts, "last_error": r.last_error}
+            for r in reports
+        ],
+    }
