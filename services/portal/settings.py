@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from pydantic import SecretStr
+
 from shared.settings import ServiceSettings
+
+# Published in this repository, so production mode refuses it (see ``secret_fields``).
+DEV_JWT_SECRET = "dev-portal-jwt-secret-change-me-0000"
 
 
 class PortalSettings(ServiceSettings):
+    secret_fields: ClassVar[tuple[str, ...]] = (*ServiceSettings.secret_fields, "jwt_secret")
+
     service_name: str = "portal"
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///var/portal.db"
+
+    # Applicants' bearer tokens (HS256).
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    access_token_ttl_seconds: int = 900
+    activation_ttl_seconds: int = 86400
+    # Where the portal is reached from outside: the activation link and DocumentRef.url use it.
+    public_url: str = "http://127.0.0.1:8000"
+
+    max_upload_bytes: int = 5 * 1024 * 1024
+    document_dir: str = "var/documents/portal"
+    # Where mail goes when no SMTP server is configured (one .eml per message).
+    mail_dir: str = "var/mail"
+
+    # Failed logins per email within the window before the email is throttled.
+    login_max_failures: int = 5
+    login_window_seconds: int = 900

@@ -1,0 +1,150 @@
+"""The portal's side of the application's life: which state allows which action, what a
+submission to SIKI looks like, and what the applicant is told at each step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from services.portal.domain.sections import referenced_documents
+from shared.contracts.documents import DocumentRef
+from shared.contracts.siki import Applicant, ApplicationSubmission
+from shared.contracts.states import ApplicationStatus
+
+S = ApplicationStatus
+
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+SUBMITTABLE = EDITABLE
+PROOF_ALLOWED = frozenset({S.INVOICED, S.PAYMENT_REJECTED})
+APPEAL_ALLOWED = frozenset({S.NOT_YET_COMPETENT})
+DOWNLOADABLE = frozenset({S.CERTIFICATE_ISSUED, S.COMPLETED})
+APPLICANT_ACTOR = "applicant"
+
+
+class ActionNotAllowed(Exception):
+    """The application's status does not allow the action (answered with 409)."""
+
+    def __init__(self, action: str, status: str, allowed: frozenset[ApplicationStatus]) -> None:
+        allowed_txt = ", ".join(sorted(s.value for s in allowed))
+        super().__init__(f"cannot {action} while the application is {status!r}; allowed in: {allowed_txt}")
+        self.action = action
+        self.status = status
+
+
+def require_status(status: str, allowed: frozenset[ApplicationStatus], action: str) -> None:
+    if status not in {s.value for s in allowed}:
+        raise ActionNotAllowed(action, status, allowed)
+
+
+def next_submission_no(current: int) -> int:
+    """1 for the first submission, +1 for each resubmission after ``returned``."""
+    return current + 1
+
+
+def should_apply(last_seq: int, seq: int) -> bool:
+    """A SIKI status event takes effect only if it is newer than the last one applied."""
+    return seq > last_seq
+
+
+def build_submission(
+    *,
+    application_id: str,
+    submission_no: int,
+    application_kind: str,
+    user_id: str,
+    email: str,
+    full_name: str,
+    sections: Mapping[str, Any],
+    documents: Mapping[str, Mapping[str, Any]],
+    public_url: str,
+    now: datetime,
+) -> ApplicationSubmission:
+    """The body of SIKI's ``submit_application``; ``documents`` holds the user's documents by id."""
+    q = sections["qualification"]
+    refs: list[DocumentRef] = []
+    for kind, doc_id in referenced_documents(sections):
+        doc = documents[doc_id]
+        refs.append(DocumentRef(
+            id=doc_id, kind=kind, sha256=doc["sha256"], content_type=doc["content_type"], size=doc["size"],
+            url=document_url(public_url, doc_id),
+        ))
+    return ApplicationSubmission(
+        id=application_id,
+        submission_no=submission_no,
+        applicant=Applicant(user_id=user_id, email=email, full_name=full_name),
+        nik=sections["personal"]["nik"],
+        lsp_code=q["lsp_code"],
+        klasifikasi_code=q["klasifikasi_code"],
+        subklasifikasi_code=q["subklasifikasi_code"],
+        kualifikasi=q["kualifikasi"],
+        jabatan_kerja_code=q["jabatan_kerja_code"],
+        jenjang=q["jenjang"],
+        application_kind=application_kind,
+        submitted_at=now,
+        sections=dict(sections),
+        documents=refs,
+    )
+
+
+def document_url(public_url: str, document_id: str) -> str:
+    return f"{public_url.rstrip('/')}/api/v1/internal/documents/{document_id}"
+
+
+_STATUS_TEXT: dict[ApplicationStatus, str] = {
+    S.DRAFT: "Permohonan disimpan sebagai draf.",
+    S.SUBMITTED: "Permohonan Anda telah dikirim ke SIKI.",
+    S.FORWARDED: "Permohonan Anda telah diteruskan ke LSP.",
+    S.RETURNED: "Permohonan Anda dikembalikan oleh LSP untuk diperbaiki.",
+    S.ACCEPTED: "Permohonan Anda diterima oleh LSP.",
+    S.INVOICED: "Tagihan pembayaran telah diterbitkan.",
+    S.CANCELLED: "Permohonan Anda dibatalkan.",
+    S.PAYMENT_UPLOADED: "Bukti pembayaran Anda telah diterima dan menunggu verifikasi.",
+    S.PAYMENT_REJECTED: "Bukti pembayaran Anda ditolak; silakan unggah ulang.",
+    S.PAYMENT_VERIFIED: "Pembayaran Anda telah diverifikasi.",
+    S.IN_CERTIFICATION: "Proses sertifikasi dimulai.",
+    S.SCHEDULED: "Jadwal asesmen Anda telah ditetapkan.",
+    S.ASSESSED: "Asesmen Anda telah selesai dilaksanakan.",
+    S.COMPETENT: "Selamat, Anda dinyatakan Kompeten.",
+    S.NOT_YET_COMPETENT: "Anda dinyatakan Belum Kompeten. Anda dapat mengajukan banding.",
+    S.APPEALED: "Banding Anda telah diajukan.",
+    S.APPEAL_UPHELD: "Banding Anda diterima; asesmen ulang akan dijadwalkan.",
+    S.APPEAL_REJECTED: "Banding Anda ditolak.",
+    S.SKK_NUMBERED: "Nomor SKK Anda telah diterbitkan oleh BNSP.",
+    S.RECORDED: "SKK Anda telah dicatat oleh LPJK.",
+    S.CERTIFICATE_ISSUED: "Sertifikat elektronik (SKK) Anda sudah tersedia untuk diunduh.",
+    S.COMPLETED: "Proses sertifikasi selesai.",
+}
+
+
+def status_message(status: ApplicationStatus, note: str | None = None, reasons: list[str] | None = None) -> str:
+    text = _STATUS_TEXT[status]
+    if reasons:
+        text += " Alasan: " + "; ".join(reasons) + "."
+    elif note:
+        text += f" Catatan: {note}"
+    return text
+
+
+def activation_email(first_name: str, link: str, ttl_hours: int) -> tuple[str, str]:
+    subject = "Aktivasi akun SKK Konstruksi"
+    body = (
+        f"Yth. {first_name},\n\n"
+        "Terima kasih telah mendaftar di portal SKK Konstruksi.\n"
+        "Buka tautan berikut untuk mengaktifkan akun Anda dan membuat kata sandi:\n\n"
+        f"{link}\n\n"
+        f"Tautan ini hanya dapat digunakan satu kali dan berlaku selama {ttl_hours} jam.\n"
+        "Jika Anda tidak merasa mendaftar, abaikan email ini.\n"
+    )
+    return subject, body
+
+
+def certificate_ready_email(first_name: str, application_id: str, public_url: str) -> tuple[str, str]:
+    subject = "Sertifikat SKK Konstruksi Anda sudah terbit"
+    body = (
+        f"Yth. {first_name},\n\n"
+        "Sertifikat elektronik SKK Konstruksi Anda sudah terbit.\n"
+        f"Silakan masuk ke portal ({public_url.rstrip('/')}) dan unduh sertifikat untuk permohonan "
+        f"{application_id}. Proses sertifikasi selesai setelah sertifikat diunduh.\n"
+    )
+    return subject, body

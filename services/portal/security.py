@@ -1,0 +1,53 @@
+"""Applicants' passwords (argon2) and bearer tokens (HS256 JWT)."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from shared.errors import Problem
+
+ALGORITHM = "HS256"
+ACCESS_TYPE = "access"
+
+_FIELD = [{"field": "authorization", "message": "invalid or expired bearer token"}]
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a miss costs as much time as a hit.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float | None = None) -> str:
+    issued = int(now if now is not None else time.time())
+    claims = {"sub": user_id, "iat": issued, "exp": issued + ttl_seconds, "typ": ACCESS_TYPE, "iss": "portal"}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_access_token(token: str, *, secret: str) -> str:
+    """The user id the token names, or :class:`Problem` 401."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="portal",
+                            options={"require": ["exp", "sub", "iat"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise Problem(401, "the access token has expired; log in again",
+                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
+    except jwt.PyJWTError as exc:
+        raise Problem(401, "invalid access token",
+                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
+    if claims.get("typ") != ACCESS_TYPE:
+        raise Problem(401, "not an access token", headers={"WWW-Authenticate": "Bearer"}, errors=_FIELD)
+    return str(claims["sub"])
