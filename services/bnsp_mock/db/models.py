@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.database import NAMING_CONVENTION
 from shared.outbox import InboxMixin, OutboxMixin
+from shared.sequences import CounterMixin
 
 
 class Base(DeclarativeBase):
@@ -24,14 +25,9 @@ class InboxEntry(InboxMixin, Base):
     pass
 
 
-class NumberCounter(Base):
+class NumberCounter(CounterMixin, Base):
     """A named sequence (``skk:2026``); incremented under its row lock, so two concurrent
     issuances never draw the same value."""
-
-    __tablename__ = "number_counter"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class Issuance(Base):

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.bnsp_mock.db.counters import next_value
-from services.bnsp_mock.db.models import Issuance
+from services.bnsp_mock.db.models import Issuance, NumberCounter
 from services.bnsp_mock.domain import numbers
 from shared.contracts.issuance import IssuanceRequest
 from shared.errors import Problem
+from shared.sequences import next_value
 
 
 async def find(session: AsyncSession, lsp_code: str, application_id: str) -> Issuance | None:
@@ -51,7 +51,7 @@ async def issue(
     year = numbers.issuance_year(now)
     try:
         async with sessions() as s, s.begin():
-            seq = await next_value(s, numbers.counter_name(year))
+            seq = await next_value(s, NumberCounter, numbers.counter_name(year))
             row = Issuance(
                 lsp_code=req.lsp_code,
                 application_id=req.application_id,

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lpjk_mock.db.counters import next_value
-from services.lpjk_mock.db.models import SkkRecord
+from services.lpjk_mock.db.models import NumberCounter, SkkRecord
 from services.lpjk_mock.domain import qr, records
 from services.lpjk_mock.keys import QrKeyring
 from shared.contracts.events import SKK_RECORDED, SkkRecorded
@@ -17,6 +16,7 @@ from shared.contracts.issuance import RecordRequest
 from shared.errors import Problem
 from shared.reference.identity import mask_name
 from shared.runtime import ServiceRuntime
+from shared.sequences import next_value
 
 
 async def find_by_skk(session: AsyncSession, skk_number: str) -> SkkRecord | None:
@@ -52,7 +52,7 @@ async def record(runtime: ServiceRuntime, req: RecordRequest, keyring: QrKeyring
     year = records.wib_date(now).year
     try:
         async with runtime.sessions() as s, s.begin():
-            number = records.recording_number(year, await next_value(s, records.counter_name(year)))
+            number = records.recording_number(year, await next_value(s, NumberCounter, records.counter_name(year)))
             token = qr.sign(
                 qr.claims(recording_number=number, skk_number=req.skk_number,
                           holder_name_masked=mask_name(req.full_name), jabatan_kerja_code=req.jabatan_kerja_code,
