@@ -1,0 +1,99 @@
+"""``python -m scripts.bench [--short | --long] [options]``: see ``scripts/bench/__init__.py``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from scripts.bench.chain import measure_chain
+from scripts.bench.floors import measure_floors
+from scripts.bench.report import goals, print_table
+from scripts.simulator.chains import POSTGRES_URL
+
+MODES: dict[str, dict[str, Any]] = {
+    # applicants through the chain at full load / at half the peak rate / drafts for the submit burst
+    "short": {"applicants": 30, "half_rate_applicants": 10, "submit_drafts": 30, "duration": 4.0},
+    "long": {"applicants": 300, "half_rate_applicants": 60, "submit_drafts": 200, "duration": 20.0},
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bench", description=__doc__)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--short", action="store_true", help="about 90 s (the default)")
+    mode.add_argument("--long", action="store_true", help="about ten minutes, larger samples")
+    p.add_argument("--applicants", type=int, default=None, help="applicants at full load")
+    p.add_argument("--half-rate-applicants", type=int, default=None)
+    p.add_argument("--submit-drafts", type=int, default=None, help="drafts submitted in the submit burst")
+    p.add_argument("--duration", type=float, default=None, help="seconds of each closed-loop load phase")
+    p.add_argument("--concurrency", type=int, default=32, help="applicants in flight / HTTP load connections")
+    p.add_argument("--skip-floors", action="store_true")
+    p.add_argument("--out-dir", type=Path, default=Path("bench-results"))
+    p.add_argument("--log-dir", type=Path, default=None)
+    return p
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    mode = "long" if args.long else "short"
+    cfg = dict(MODES[mode])
+    for key in ("applicants", "half_rate_applicants", "submit_drafts", "duration"):
+        if getattr(args, key) is not None:
+            cfg[key] = getattr(args, key)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    log_dir = args.log_dir or Path("var/bench-logs") / stamp
+    out = sys.stdout
+    print(f"bench ({mode}): {cfg}, concurrency {args.concurrency}; logs in {log_dir}", flush=True)
+    floors: dict[str, Any] = {}
+    if not args.skip_floors:
+        measured = await measure_floors(postgres_admin_url=POSTGRES_URL, log_dir=log_dir,
+                                        duration=cfg["duration"], concurrency=args.concurrency, out=out)
+        floors = {k: v.as_dict() for k, v in measured.items()}
+    chain = await measure_chain(log_dir=log_dir, applicants=cfg["applicants"],
+                                half_rate_applicants=cfg["half_rate_applicants"],
+                                submit_drafts=cfg["submit_drafts"], duration=cfg["duration"],
+                                concurrency=args.concurrency, out=out)
+    results: dict[str, Any] = {
+        "mode": mode, "config": {**cfg, "concurrency": args.concurrency}, "started": stamp,
+        "machine": _machine(), "floors": floors, "chain": chain,
+    }
+    results["goals"] = goals(results)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    path = args.out_dir / f"bench-{stamp}-{mode}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    results["path"] = str(path)
+    return results
+
+
+def _machine() -> dict[str, Any]:
+    import os
+
+    info: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform(),
+                            "cpus": os.cpu_count()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/loadavg").read_text().splitlines():
+            info["loadavg_at_end"] = line
+    except OSError:
+        pass
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    results = asyncio.run(_run(args))
+    print_table(results)
+    print(f"\nresults: {results['path']}")
+    return 0 if results["chain"].get("all_as_expected") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The floors of docs PERFORMANCE.md, measured in the same run as the chain: a bare JSON GET,
+a POST with one PostgreSQL insert, and one service calling another (httpx, aiohttp, and the
+chain's own ServiceClient)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from scripts.bench.load import LoadResult, closed_loop
+from scripts.chain_processes import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2) as c:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"floor server exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                await c.get(url)
+                return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"floor server at {url} not ready")
+
+
+def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+@contextlib.asynccontextmanager
+async def floor_server(kind: str, log_dir: Path, **opts: str) -> AsyncIterator[tuple[str, int]]:
+    """``(base url, pid)`` of a floor server running as its own process."""
+    port = free_port()
+    args = [sys.executable, "-m", "scripts.bench.floor_apps", kind, "--port", str(port)]
+    for k, v in opts.items():
+        args += [f"--{k.replace('_', '-')}", v]
+    proc = _spawn(args, log_dir / f"floor-{kind}.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_ready(url + "/docs", proc)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def _temp_database(admin_url: str) -> tuple[str, str]:
+    import asyncpg
+
+    name = f"skkbench_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = admin_url.rsplit("/", 1)[0]
+    return name, f"{base}/{name}"
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def measure_floors(*, postgres_admin_url: str, log_dir: Path, duration: float, concurrency: int,
+                         out: Any = None) -> dict[str, LoadResult]:
+    results: dict[str, LoadResult] = {}
+
+    def say(text: str) -> None:
+        if out is not None:
+            print(text, file=out, flush=True)
+
+    async with floor_server("bare", log_dir) as (bare, _):
+        say("floor: bare FastAPI JSON GET")
+        results["bare_get"] = await closed_loop(
+            "bare_get", lambda i: ("GET", bare + "/json", None, None), concurrency=concurrency, duration=duration)
+        for kind in ("hop-httpx", "hop-aiohttp", "hop-chain"):
+            async with floor_server(kind, log_dir, target=bare) as (hop, _):
+                say(f"floor: service hop ({kind})")
+                results[kind.replace("-", "_")] = await closed_loop(
+                    kind, lambda i, hop=hop: ("GET", hop + "/hop", None, None),  # type: ignore[misc]
+                    concurrency=concurrency, duration=duration)
+    name, db_url = await _temp_database(postgres_admin_url)
+    try:
+        async with floor_server("insert", log_dir, database_url=db_url) as (ins, _):
+            say("floor: POST with one PostgreSQL insert")
+            results["pg_insert_post"] = await closed_loop(
+                "pg_insert_post", lambda i: ("POST", ins + "/items", None, {"name": f"item-{i}", "value": i}),
+                concurrency=concurrency, duration=duration)
+    finally:
+        await _drop_database(postgres_admin_url, name)
+    return results

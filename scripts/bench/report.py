@@ -1,0 +1,85 @@
+"""The goals of PERFORMANCE.md as ratios against the floors measured in the same run, and the
+readable table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _get(d: dict[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(key)  # type: ignore[assignment]
+    return d
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a is not None and b else None
+
+
+def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
+    f, c = results.get("floors") or {}, results.get("chain") or {}
+    bare, insert = _get(f, "bare_get", "rps"), _get(f, "pg_insert_post", "rps")
+    aiohttp_hop, chain_hop = _get(f, "hop_aiohttp", "rps"), _get(f, "hop_chain", "rps")
+    get_rps = _get(c, "portal_get_application_load", "rps")
+    submit_rps = _get(c, "portal_submit_application_load", "rps")
+    idle = c.get("idle_rss") or {}
+    worst_idle = max((v.get("rss_mib") or 0 for v in idle.values()), default=None)
+    rows = [
+        ("completed applications per second", _get(c, "full_load", "completed_per_second"), ">=", 12.0),
+        ("portal get_application / bare GET", _ratio(get_rps, bare), ">=", 0.6),
+        ("portal submit_application / one-insert POST", _ratio(submit_rps, insert), ">=", 0.4),
+        ("chain service call (ServiceClient) / aiohttp hop", _ratio(chain_hop, aiohttp_hop), ">=", 0.5),
+        ("p99 submission -> certificate at half peak (s)", _get(c, "half_rate", "submit_to_certificate", "p99_s"),
+         "<", 2.0),
+        ("largest idle RSS of a service (MiB)", worst_idle, "<", 100.0),
+    ]
+    out = []
+    for name, value, op, target in rows:
+        met = None if value is None else (value >= target if op == ">=" else value < target)
+        out.append({"goal": name, "value": value, "target": f"{op} {target}", "met": met})
+    return out
+
+
+def print_table(results: dict[str, Any]) -> None:
+    f, c = results.get("floors") or {}, results.get("chain") or {}
+    print(f"\n== floors (same run; {results['machine'].get('cpus')} CPUs, {results['machine'].get('cpu', '?')})")
+    print(f"{'floor':<34}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, r in f.items():
+        print(f"{name:<34}{r['rps']:>10}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}{r['errors']:>8}")
+    fl = c.get("full_load") or {}
+    print("\n== chain (processes, RabbitMQ + PostgreSQL)")
+    print(f"full load: {fl.get('completed')}/{fl.get('applicants')} completed in {fl.get('seconds')} s = "
+          f"{fl.get('completed_per_second')} completed/s; ~{fl.get('requests_per_application')} HTTP requests "
+          f"per application (client side)")
+    lat = fl.get("submit_to_certificate") or {}
+    print(f"  submission -> certificate issued: p50 {lat.get('p50_s')} s, p95 {lat.get('p95_s')} s, "
+          f"p99 {lat.get('p99_s')} s")
+    for op in ("portal_get_application", "portal_submit_application"):
+        x = fl.get(op) or {}
+        print(f"  {op} during the run: p50 {x.get('p50_ms')} ms, p95 {x.get('p95_ms')} ms, "
+              f"p99 {x.get('p99_ms')} ms (n={x.get('n')})")
+    cpu = fl.get("cpu_ms_per_application") or {}
+    if cpu:
+        print("  CPU ms per completed application: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    hr = c.get("half_rate")
+    if hr:
+        lat = hr["submit_to_certificate"]
+        print(f"half the peak rate ({hr['rate_per_second']}/s, {hr['applicants']} applicants): p50 {lat['p50_s']} s, "
+              f"p95 {lat['p95_s']} s, p99 {lat['p99_s']} s; {hr['failed']} failed")
+    for key in ("portal_get_application_load", "portal_submit_application_load"):
+        x = c.get(key)
+        if x:
+            print(f"{key}: {x['rps']} rps, p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms, errors {x['errors']}")
+    print(f"\n{'service':<10}{'idle RSS MiB':>14}{'peak RSS MiB':>14}")
+    for name, v in (c.get("idle_rss") or {}).items():
+        peak = (c.get("peak_rss") or {}).get(name, {})
+        print(f"{name:<10}{v.get('rss_mib')!s:>14}{peak.get('peak_rss_mib')!s:>14}")
+    print(f"\nerror lines in the services' logs: {c.get('log_error_count')}")
+    for line in (c.get("log_errors") or [])[:5]:
+        print(f"  {line}")
+    print("\n== goals (PERFORMANCE.md)")
+    for g in results.get("goals") or []:
+        mark = {True: "met", False: "NOT met", None: "n/a"}[g["met"]]
+        print(f"  {g['goal']:<52}{g['value']!s:>10}  {g['target']:<8} {mark}")
