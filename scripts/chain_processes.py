@@ -104,6 +104,8 @@ class ChainProcesses:
             "SKK_PUBLIC_URL": self.url(name),
             "SKK_DEV_LSP_URLS": json.dumps({"LSP-A": self.url("LSP-A"), "LSP-B": self.url("LSP-B")}),
             "SKK_LOG_JSON": "true",
+            "SKK_HTTP_BACKEND": "aiohttp",
+            "SKK_DATABASE_POOL_SIZE": "8",
             "PYTHONUNBUFFERED": "1",
         })
         if name.startswith("LSP-"):

@@ -50,8 +50,10 @@ def create_engine(url: str, *, pool_size: int = 20, echo: bool = False) -> Async
             cur.close()
 
         return engine
+    # Six instances share one PostgreSQL server (100 connections by default): keep the overflow
+    # small so that pool_size alone sizes what a service may hold.
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=max(2, pool_size // 4), pool_pre_ping=True
     )
 
 

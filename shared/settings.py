@@ -45,7 +45,7 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     # sqlite+aiosqlite:///var/x.db or postgresql+asyncpg://user@host/db
     database_url: str = "sqlite+aiosqlite:///var/service.db"
-    database_pool_size: int = 20
+    database_pool_size: int = 10
     # None selects the in-process bus (embedded mode); amqp://guest:guest@127.0.0.1/ selects RabbitMQ.
     amqp_url: str | None = None
     bus_exchange: str = "skk.events"

@@ -131,8 +131,10 @@ async def get_timeline(application_id: str, request: Request,
     allowed = caller.kind == "operator" or caller.is_portal or (caller.kind == "lsp" and caller.name == app.lsp_code)
     if not allowed:
         raise Problem(403, f"{caller.kind} {caller.name!r} may not read this timeline")
+    # The status is the last timeline entry: both come from one read of the timeline, so they
+    # cannot disagree even when a step commits between the two queries.
     return {
-        "application_id": app.id, "status": app.status, "lsp_code": app.lsp_code,
+        "application_id": app.id, "status": rows[-1].status if rows else app.status, "lsp_code": app.lsp_code,
         "timeline": [{"seq": r.seq, "status": r.status, "at": r.at, "actor": r.actor, "note": r.note,
                       "reasons": list(r.reasons or [])} for r in rows],
     }
