@@ -78,3 +78,30 @@ async def pg_url(postgres_admin_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path: object) -> str:
     return f"sqlite+aiosqlite:///{tmp_path}/test.db"
+
+
+_INFRA_FIXTURES = {"amqp_url": "rabbitmq", "postgres_admin_url": "postgres", "pg_url": "postgres"}
+_infra_passed: dict[str, set[str]] = {"rabbitmq": set(), "postgres": set()}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Count the tests that passed against the real broker or database, whether they asked for
+    it by argument, through another fixture, or with ``request.getfixturevalue``."""
+    report = yield
+    if call.when == "call" and getattr(report, "passed", False):
+        names = set(getattr(item, "fixturenames", ()))
+        request = getattr(item, "_request", None)
+        names |= set(getattr(request, "_fixture_defs", {}) or {})
+        for fixture, kind in _INFRA_FIXTURES.items():
+            if fixture in names:
+                _infra_passed[kind].add(item.nodeid)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    both = _infra_passed["rabbitmq"] | _infra_passed["postgres"]
+    terminalreporter.write_line(
+        f"real infrastructure: {len(_infra_passed['postgres'])} tests passed against PostgreSQL, "
+        f"{len(_infra_passed['rabbitmq'])} against RabbitMQ ({len(both)} distinct)"
+    )
