@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -142,12 +141,7 @@ class ServiceRuntime:
     def client(self, base_url: str, *, audience: str, name: str | None = None,
                token: Callable[[], str | None] | None = None, **kw: Any) -> ServiceClient:
         """An HTTP client to another service, authenticated with a service token by default."""
-        if self.settings.http_backend == "aiohttp" and "transport" not in kw:
-            from httpx_aiohttp import AiohttpTransport
-
-            kw["transport"] = AiohttpTransport(
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=50)
-            )
+        kw.setdefault("backend", self.settings.http_backend)
         c = ServiceClient(
             base_url,
             auth=token if token is not None else (lambda: self.signer.token(audience)),

@@ -40,16 +40,23 @@ class ServiceClient:
         backoff_seconds: float = 0.2,
         transport: httpx.AsyncBaseTransport | None = None,
         name: str = "service",
+        backend: str = "httpx",
     ) -> None:
         self.name = name
         self.auth = auth
         self.retries = retries
         self.backoff = backoff_seconds
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+        if transport is None and backend == "aiohttp":
+            # The httpx API on aiohttp's client: several times the calls per second.
+            from httpx_aiohttp import AiohttpTransport
+
+            transport = AiohttpTransport(limits=limits)
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
             transport=transport,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+            limits=limits,
         )
 
     async def aclose(self) -> None:

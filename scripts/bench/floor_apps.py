@@ -84,7 +84,8 @@ def hop_app(kind: str, target: str) -> FastAPI:
             from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
             signer = ServiceTokenSigner("portal", DEV_SERVICE_TOKEN_SECRET, 300)
-            state["client"] = ServiceClient(target, auth=lambda: signer.token("siki"), name="bare")
+            # As the chain runs it (SKK_HTTP_BACKEND=aiohttp in the multi-process deployment).
+            state["client"] = ServiceClient(target, auth=lambda: signer.token("siki"), name="bare", backend="aiohttp")
         yield
         client = state["client"]
         await (client.close() if kind == "hop-aiohttp" else client.aclose())
