@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.portal.api import applications, auth, documents, notifications, reference
-from services.portal.api.deps import PortalContext
+from services.portal.api.deps import ConfirmedUsers, PortalContext
 from services.portal.db.models import InboxEntry, OutboxEvent
 from services.portal.events import register_consumers
 from services.portal.settings import PortalSettings
@@ -33,6 +33,7 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     app.state.portal = PortalContext(
         runtime=runtime, settings=settings, store=DocumentStore(settings.document_dir),
         siki=runtime.client(settings.siki_url, audience="siki", name="siki"),
+        confirmed_users=ConfirmedUsers(min(settings.user_recheck_seconds, settings.access_token_ttl_seconds)),
     )
     for module in (auth, reference, documents, applications, notifications):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -17,7 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, User
 from services.portal.db.repositories import add_timeline, last_timeline_entry, notify
-from services.portal.domain.applications import certificate_ready_email, should_apply, status_message
+from services.portal.domain.applications import (
+    SELF_RECORDED,
+    certificate_ready_email,
+    should_apply,
+    status_message,
+)
 from services.portal.mail import send_email
 from services.portal.settings import PortalSettings
 from shared.bus import EventEnvelope, utcnow
@@ -61,7 +66,9 @@ async def apply_status_changed(runtime: ServiceRuntime, session: AsyncSession, p
         app.certificate = ev.certificate.model_dump(mode="json")
     if ev.reasons or ev.status in (ApplicationStatus.RETURNED, ApplicationStatus.PAYMENT_REJECTED):
         app.reasons = list(ev.reasons)
-    last = await last_timeline_entry(session, app.id)
+    # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
+    # others there is nothing to look up.
+    last = await last_timeline_entry(session, app.id) if ev.status in SELF_RECORDED else None
     if last is not None and last.seq is None and last.status == ev.status.value:
         # The portal recorded this step itself when SIKI accepted the command: SIKI's event
         # confirms it rather than adding it twice.

@@ -22,6 +22,9 @@ class PortalSettings(ServiceSettings):
     # Applicants' bearer tokens (HS256).
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     access_token_ttl_seconds: int = 900
+    # How long a request may rely on an earlier read that the token's user exists and is
+    # activated (api/deps.py ConfirmedUsers); 0 reads the user on every request.
+    user_recheck_seconds: float = 30
     activation_ttl_seconds: int = 86400
     # Where the portal is reached from outside: the activation link and DocumentRef.url use it.
     public_url: str = "http://127.0.0.1:8000"

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import aiohttp
 import httpx
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import (
@@ -99,6 +100,34 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
+# Statements of the hot reads, built once (only their parameters change per call).
+_LSP_BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindparam("digest"))
+_APP_HEAD = select(Application.id, Application.status, Application.lsp_code).where(
+    Application.id == bindparam("application_id"))
+_TIMELINE = (
+    select(TimelineEntry.seq, TimelineEntry.status, TimelineEntry.at, TimelineEntry.actor, TimelineEntry.note,
+           TimelineEntry.reasons)
+    .where(TimelineEntry.application_id == bindparam("application_id"))
+    .order_by(TimelineEntry.seq)
+)
+_CERTIFICATE_PDF = (
+    select(Application.certificate_pdf_sha256, StoredDocument.content)
+    .select_from(Application)
+    .outerjoin(StoredDocument, StoredDocument.sha256 == Application.certificate_pdf_sha256)
+    .where(Application.id == bindparam("application_id"))
+)
+_DELIVERY_TO_SEND = (
+    select(WebhookDelivery.id, WebhookDelivery.application_id, WebhookDelivery.lsp_code, WebhookDelivery.type,
+           WebhookDelivery.body, WebhookDelivery.status, Lsp.webhook_url, Lsp.webhook_secret)
+    .select_from(WebhookDelivery)
+    .outerjoin(Lsp, Lsp.code == WebhookDelivery.lsp_code)
+    .where(WebhookDelivery.id == bindparam("delivery_id"))
+)
+# What a failed webhook attempt may raise: httpx's errors, and with the aiohttp backend the
+# few of aiohttp's that its transport does not map to httpx's.
+_HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, aiohttp.ClientError, TimeoutError)
+
+
 @dataclass(frozen=True)
 class LspCredentials:
     code: str
@@ -119,8 +148,18 @@ class Siki:
 
     # --- life cycle ------------------------------------------------------------------------
 
+    def _new_http(self) -> httpx.AsyncClient:
+        transport: httpx.AsyncBaseTransport | None = None
+        if self.settings.http_backend == "aiohttp":
+            # The httpx API on aiohttp's client, as the service clients use it when so configured
+            # (several times the calls per second); the default stays httpx, which tests mock.
+            from httpx_aiohttp import AiohttpTransport
+
+            transport = AiohttpTransport(limits=httpx.Limits(max_connections=100, max_keepalive_connections=50))
+        return httpx.AsyncClient(timeout=httpx.Timeout(self.settings.webhook_timeout_seconds), transport=transport)
+
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.webhook_timeout_seconds))
+        self._http = self._new_http()
         if self.settings.is_dev and self.settings.seed_dev_lsps:
             await self.seed_dev_lsps()
 
@@ -132,7 +171,7 @@ class Siki:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.webhook_timeout_seconds))
+            self._http = self._new_http()
         return self._http
 
     # --- the LSP registry ------------------------------------------------------------------
@@ -195,13 +234,15 @@ class Siki:
         async with self.sessions() as s:
             return list((await s.execute(select(Lsp).order_by(Lsp.code))).scalars())
 
-    async def lsp_by_api_key(self, api_key: str) -> Lsp | None:
+    async def lsp_code_by_api_key(self, api_key: str) -> str | None:
+        """The code of the LSP this api key belongs to (read on every call: a rotated key stops
+        working at once), on a plain connection: an ORM session is not needed for one value."""
         digest = sha256_hex(api_key)
-        async with self.sessions() as s:
-            row = (await s.execute(select(Lsp).where(Lsp.api_key_sha256 == digest))).scalar_one_or_none()
+        async with self.runtime.engine.connect() as conn:
+            row = (await conn.execute(_LSP_BY_KEY, {"digest": digest})).first()
         # The lookup is by hash already; compare again in constant time for good measure.
         if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
-            return row
+            return str(row.code)
         return None
 
     # --- the timeline and its events ---------------------------------------------------------
@@ -232,7 +273,7 @@ class Siki:
                                data: dict[str, Any], dedupe_key: str) -> WebhookDelivery | None:
         """Record a delivery and ask the bus to deliver it; a known ``dedupe_key`` adds nothing."""
         existing = (await s.execute(
-            select(WebhookDelivery).where(WebhookDelivery.dedupe_key == dedupe_key)
+            select(WebhookDelivery.id).where(WebhookDelivery.dedupe_key == dedupe_key)
         )).scalar_one_or_none()
         if existing is not None:
             return None
@@ -343,16 +384,21 @@ class Siki:
     async def _holdings(self, s: AsyncSession, nik: str, *, exclude_application: str) -> list[Holding]:
         """SKK held (recorded, not expired, not revoked) plus other applications in progress."""
         today = utcnow().date()
-        skk = list((await s.execute(
-            select(SkkHeld).where(SkkHeld.nik == nik, SkkHeld.revoked.is_(False), SkkHeld.valid_until >= today)
-        )).scalars())
+        # Only the columns the limits need (not the stored submissions of other applications).
+        skk = (await s.execute(
+            select(SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code,
+                   SkkHeld.subklasifikasi_code)
+            .where(SkkHeld.nik == nik, SkkHeld.revoked.is_(False), SkkHeld.valid_until >= today)
+        )).all()
         recorded_apps = {k.application_id for k in skk}
-        apps = list((await s.execute(
-            select(Application).where(
+        apps = (await s.execute(
+            select(Application.id, Application.kualifikasi, Application.klasifikasi_code,
+                   Application.subklasifikasi_code)
+            .where(
                 Application.nik == nik, Application.id != exclude_application,
                 Application.status.in_([st.value for st in IN_PROGRESS_STATES]),
             )
-        )).scalars())
+        )).all()
         held = [Holding(k.kualifikasi, k.klasifikasi_code, k.subklasifikasi_code)
                 for k in skk if k.application_id != exclude_application]
         # An application whose SKK is already in the register counts once, as the SKK.
@@ -468,30 +514,26 @@ class Siki:
             raise not_found(f"application {application_id}")
         return app
 
-    async def timeline(self, application_id: str) -> tuple[Application, list[TimelineEntry]]:
-        async with self.sessions() as s:
-            app = await s.get(Application, application_id)
+    async def timeline(self, application_id: str) -> tuple[Row[str, str, str], list[dict[str, Any]]]:
+        """The application's id, status and LSP, and its timeline entries (oldest first), both
+        from one transaction on a plain connection (no ORM objects for a read)."""
+        params = {"application_id": application_id}
+        async with self.runtime.engine.connect() as conn:
+            app = (await conn.execute(_APP_HEAD, params)).first()
             if app is None:
                 raise not_found(f"application {application_id}")
-            rows = list((await s.execute(
-                select(TimelineEntry).where(TimelineEntry.application_id == application_id)
-                .order_by(TimelineEntry.seq)
-            )).scalars())
-        for r in rows:
-            r.at = _aware(r.at) or r.at
-        return app, rows
+            rows = (await conn.execute(_TIMELINE, params)).all()
+        return app, [{"seq": r.seq, "status": r.status, "at": _aware(r.at) or r.at, "actor": r.actor,
+                      "note": r.note, "reasons": list(r.reasons or [])} for r in rows]
 
     async def certificate_pdf(self, application_id: str) -> bytes:
-        async with self.sessions() as s:
-            app = await s.get(Application, application_id)
-            if app is None:
-                raise not_found(f"application {application_id}")
-            if not app.certificate_pdf_sha256:
-                raise not_found(f"e-certificate of application {application_id}")
-            doc = await s.get(StoredDocument, app.certificate_pdf_sha256)
-        if doc is None:
+        async with self.runtime.engine.connect() as conn:
+            row = (await conn.execute(_CERTIFICATE_PDF, {"application_id": application_id})).first()
+        if row is None:
+            raise not_found(f"application {application_id}")
+        if not row.certificate_pdf_sha256 or row.content is None:
             raise not_found(f"e-certificate of application {application_id}")
-        return doc.content
+        return bytes(row.content)
 
     async def skk_by_nik(self, nik: str) -> dict[str, Any]:
         today = utcnow().date()
@@ -555,23 +597,24 @@ class Siki:
     async def deliver_webhook(self, event: EventEnvelope, delivery: Delivery) -> None:
         """One attempt at a delivery; raises so that the bus retries, until the last attempt."""
         delivery_id = WebhookRequested.model_validate(event.payload).delivery_id
-        async with self.sessions() as s:
-            row = await s.get(WebhookDelivery, delivery_id)
-            lsp = await s.get(Lsp, row.lsp_code) if row is not None else None
-        if row is None or lsp is None:
+        # The delivery and its LSP's webhook credentials in one read (no lock is held while
+        # sending; the attempt is recorded under the lock below).
+        async with self.runtime.engine.connect() as conn:
+            row = (await conn.execute(_DELIVERY_TO_SEND, {"delivery_id": delivery_id})).first()
+        if row is None or row.webhook_url is None:
             log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)
             return
         if row.status in (DELIVERY_DELIVERED, DELIVERY_DEAD):
             return  # delivered already (a duplicate event), or parked until an operator redelivers
-        headers = signed_headers(lsp.webhook_secret, row.id, row.body)
+        headers = signed_headers(row.webhook_secret, row.id, row.body)
         started = time.monotonic()
         status_code: int | None = None
         excerpt: str | None = None
         error: str | None = None
         try:
-            resp = await self.http.post(lsp.webhook_url, content=row.body.encode(), headers=headers)
+            resp = await self.http.post(row.webhook_url, content=row.body.encode(), headers=headers)
             status_code, excerpt = resp.status_code, resp.text[:EXCERPT_CHARS]
-        except httpx.HTTPError as exc:
+        except _HTTP_ERRORS as exc:
             error = f"{type(exc).__name__}: {exc}"[:EXCERPT_CHARS]
         elapsed_ms = int((time.monotonic() - started) * 1000)
         ok = status_code is not None and 200 <= status_code < 300

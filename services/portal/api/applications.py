@@ -4,6 +4,7 @@ appeal and the e-certificate."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,13 +15,16 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.portal.api.deps import PortalContext, conflict_from, current_user, get_portal, utc
+from services.portal.api.deps import Applicant, PortalContext, conflict_from, current_user, get_portal, utc
 from services.portal.api.documents import DocumentOut, document_out, store_document
 from services.portal.db.models import Application, User
 from services.portal.db.repositories import (
     add_timeline,
     document_infos,
     own_application,
+    own_application_fields,
+    own_application_view,
+    own_document_infos,
     own_documents,
     timeline,
     timeline_json,
@@ -43,6 +47,7 @@ from services.portal.domain.sections import (
     APPLICATION_KINDS,
     PAYMENT_PROOF_KIND,
     SECTION_NAMES,
+    DocumentInfo,
     ValidationContext,
     validate_application,
     validate_section,
@@ -77,7 +82,8 @@ class PaymentProofOut(BaseModel):
     document: DocumentOut
 
 
-def _view(app: Application, entries: list[Any]) -> dict[str, Any]:
+def _view(app: Any, entries: Sequence[Any]) -> dict[str, Any]:
+    """The application as answered; ``app`` is an Application or a row of ``VIEW_COLUMNS``."""
     return {
         "id": app.id,
         "application_kind": app.application_kind,
@@ -99,8 +105,9 @@ async def _view_of(s: AsyncSession, app: Application) -> dict[str, Any]:
 
 
 async def _load_view(portal: PortalContext, user_id: str, application_id: str) -> dict[str, Any]:
-    async with portal.runtime.sessions() as s:
-        return await _view_of(s, await own_application(s, user_id, application_id))
+    async with portal.runtime.engine.connect() as conn:
+        row, entries = await own_application_view(conn, user_id, application_id)
+    return _view(row, entries)
 
 
 def _require(status: str, allowed: frozenset[ApplicationStatus], action: str) -> None:
@@ -110,8 +117,8 @@ def _require(status: str, allowed: frozenset[ApplicationStatus], action: str) ->
         raise conflict_from(exc) from exc
 
 
-def _context(docs: dict[str, Any], application_kind: str) -> ValidationContext:
-    return ValidationContext(ref=get_reference(), today=date.today(), documents=document_infos(docs),
+def _context(documents: dict[str, DocumentInfo], application_kind: str) -> ValidationContext:
+    return ValidationContext(ref=get_reference(), today=date.today(), documents=documents,
                              application_kind=application_kind)
 
 
@@ -155,7 +162,7 @@ async def _call_siki(portal: PortalContext, method: str, path: str, what: str, *
 
 
 @router.post("/applications", operation_id="create_application", status_code=201, responses=PROBLEM_RESPONSES)
-async def create_application(body: CreateApplication | None = None, user: User = Depends(current_user),
+async def create_application(body: CreateApplication | None = None, user: Applicant = Depends(current_user),
                              portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     kind = (body or CreateApplication()).application_kind
     if kind not in APPLICATION_KINDS:
@@ -169,22 +176,26 @@ async def create_application(body: CreateApplication | None = None, user: User =
         s.add(app)
         await s.flush()
         add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, "draf dibuat")
-    return await _load_view(portal, user.id, app.id)
+        # The timeline read back in the same transaction (it flushes the entry first).
+        return await _view_of(s, app)
 
 
 @router.get("/applications", operation_id="list_applications", responses=PROBLEM_RESPONSES)
-async def list_applications(user: User = Depends(current_user),
+async def list_applications(user: Applicant = Depends(current_user),
                             portal: PortalContext = Depends(get_portal)) -> list[dict[str, Any]]:
     async with portal.runtime.sessions() as s:
-        apps = (await s.execute(select(Application).where(Application.user_id == user.id)
-                                .order_by(Application.created_at.desc()))).scalars().all()
+        apps = (await s.execute(
+            select(Application.id, Application.application_kind, Application.status, Application.lsp_code,
+                   Application.created_at, Application.updated_at)
+            .where(Application.user_id == user.id).order_by(Application.created_at.desc())
+        )).all()
         return [{"id": a.id, "application_kind": a.application_kind, "status": a.status, "lsp_code": a.lsp_code,
                  "created_at": utc(a.created_at).isoformat(), "updated_at": utc(a.updated_at).isoformat()}
                 for a in apps]
 
 
 @router.get("/applications/{application_id}", operation_id="get_application", responses=PROBLEM_RESPONSES)
-async def get_application(application_id: str, user: User = Depends(current_user),
+async def get_application(application_id: str, user: Applicant = Depends(current_user),
                           portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     return await _load_view(portal, user.id, application_id)
 
@@ -192,7 +203,7 @@ async def get_application(application_id: str, user: User = Depends(current_user
 @router.put("/applications/{application_id}/sections/{section}", operation_id="put_application_section",
             responses=PROBLEM_RESPONSES)
 async def put_application_section(application_id: str, section: str, payload: Any = Body(...),
-                                  user: User = Depends(current_user),
+                                  user: Applicant = Depends(current_user),
                                   portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     async with portal.runtime.sessions() as s, s.begin():
         app = await own_application(s, user.id, application_id, for_update=True)
@@ -200,7 +211,7 @@ async def put_application_section(application_id: str, section: str, payload: An
             raise validation_problem([{"field": "section",
                                        "message": f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}"}])
         _require(app.status, EDITABLE, "change a section")
-        docs = await own_documents(s, user.id)
+        docs = await own_document_infos(s, user.id)
         normalized, errors = validate_section(section, payload, _context(docs, app.application_kind))
         if errors:
             raise validation_problem(errors)
@@ -214,13 +225,17 @@ async def put_application_section(application_id: str, section: str, payload: An
 
 @router.post("/applications/{application_id}/submit", operation_id="submit_application",
              responses=PROBLEM_RESPONSES)
-async def submit_application(application_id: str, user: User = Depends(current_user),
+async def submit_application(application_id: str, caller: Applicant = Depends(current_user),
                              portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     async with portal.runtime.sessions() as s:
-        app = await own_application(s, user.id, application_id)
+        app = await own_application(s, caller.id, application_id)
         _require(app.status, SUBMITTABLE, "submit")
+        user = await s.get(User, caller.id)
+        if user is None or user.verified_at is None:
+            raise Problem(401, "invalid access token", headers={"WWW-Authenticate": "Bearer"},
+                          errors=[{"field": "authorization", "message": "unknown user"}])
         docs = await own_documents(s, user.id)
-        errors = validate_application(app.sections, _context(docs, app.application_kind))
+        errors = validate_application(app.sections, _context(document_infos(docs), app.application_kind))
         if errors:
             fields = ", ".join(e["field"] for e in errors)
             raise validation_problem(errors, "the application is not complete: " + fields)
@@ -255,10 +270,11 @@ async def submit_application(application_id: str, user: User = Depends(current_u
 
 
 @router.get("/applications/{application_id}/invoice", operation_id="get_invoice", responses=PROBLEM_RESPONSES)
-async def get_invoice(application_id: str, user: User = Depends(current_user),
+async def get_invoice(application_id: str, user: Applicant = Depends(current_user),
                       portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     async with portal.runtime.sessions() as s:
-        app = await own_application(s, user.id, application_id)
+        app = await own_application_fields(s, user.id, application_id,
+                                           Application.id, Application.status, Application.invoice)
     if app.invoice is None:
         raise Problem(404, "no invoice has been issued for this application yet", status_now=app.status,
                       errors=[{"field": "invoice", "message": f"not issued yet (status {app.status})"}])
@@ -270,12 +286,13 @@ async def get_invoice(application_id: str, user: User = Depends(current_user),
              responses={**PROBLEM_RESPONSES, 413: {"description": "too large"}, 415: {"description": "bad type"},
                         503: {"description": "SIKI unreachable"}})
 async def upload_payment_proof(application_id: str, file: Annotated[UploadFile, File()],
-                               user: User = Depends(current_user),
+                               user: Applicant = Depends(current_user),
                                portal: PortalContext = Depends(get_portal)) -> PaymentProofOut:
     async with portal.runtime.sessions() as s:
-        app = await own_application(s, user.id, application_id)
-        _require(app.status, PROOF_ALLOWED, "upload a payment proof")
-        proof_no = app.proofs_sent + 1
+        current = await own_application_fields(s, user.id, application_id,
+                                               Application.status, Application.proofs_sent)
+        _require(current.status, PROOF_ALLOWED, "upload a payment proof")
+        proof_no = current.proofs_sent + 1
     # Committed before SIKI hears of it: SIKI and the LSP fetch the proof by reference.
     doc = await store_document(portal, user.id, PAYMENT_PROOF_KIND, file)
     now = utcnow()
@@ -301,12 +318,13 @@ async def upload_payment_proof(application_id: str, file: Annotated[UploadFile, 
 
 @router.post("/applications/{application_id}/appeal", operation_id="file_appeal",
              responses={**PROBLEM_RESPONSES, 503: {"description": "SIKI unreachable"}})
-async def file_appeal(application_id: str, body: AppealRequest, user: User = Depends(current_user),
+async def file_appeal(application_id: str, body: AppealRequest, user: Applicant = Depends(current_user),
                       portal: PortalContext = Depends(get_portal)) -> dict[str, Any]:
     async with portal.runtime.sessions() as s:
-        app = await own_application(s, user.id, application_id)
-        _require(app.status, APPEAL_ALLOWED, "file an appeal")
-        appeal_no = app.appeals_filed + 1
+        current = await own_application_fields(s, user.id, application_id,
+                                               Application.status, Application.appeals_filed)
+        _require(current.status, APPEAL_ALLOWED, "file an appeal")
+        appeal_no = current.appeals_filed + 1
     now = utcnow()
     submission = AppealSubmission(reason=body.reason, filed_at=now)
     await _call_siki(portal, "POST", f"/api/v1/applications/{application_id}/appeals", "file the appeal",
@@ -326,10 +344,11 @@ async def file_appeal(application_id: str, body: AppealRequest, user: User = Dep
 @router.get("/applications/{application_id}/certificate", operation_id="download_certificate",
             responses={200: {"content": {"application/pdf": {}}}, **PROBLEM_RESPONSES,
                        503: {"description": "SIKI unreachable"}})
-async def download_certificate(application_id: str, user: User = Depends(current_user),
+async def download_certificate(application_id: str, user: Applicant = Depends(current_user),
                                portal: PortalContext = Depends(get_portal)) -> Response:
     async with portal.runtime.sessions() as s:
-        app = await own_application(s, user.id, application_id)
+        app = await own_application_fields(s, user.id, application_id,
+                                           Application.status, Application.certificate_sha256)
         _require(app.status, DOWNLOADABLE, "download the certificate")
         digest = app.certificate_sha256
     if digest is None or not portal.store.exists(digest):

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from services.portal.api.deps import PortalContext, current_user, get_portal, read_upload
-from services.portal.db.models import Application, Document, User
+from services.portal.api.deps import Applicant, PortalContext, current_user, get_portal, read_upload
+from services.portal.db.models import Application, Document
 from services.portal.domain.documents import ALLOWED_TYPES, sha256_hex, sniff_content_type
 from services.portal.domain.sections import DOCUMENT_KINDS
 from shared.auth import service_caller_dependency
@@ -55,7 +55,7 @@ async def store_document(portal: PortalContext, user_id: str, kind: str, file: U
 async def upload_document(
     kind: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
-    user: User = Depends(current_user),
+    user: Applicant = Depends(current_user),
     portal: PortalContext = Depends(get_portal),
 ) -> DocumentOut:
     if kind not in DOCUMENT_KINDS:

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from services.portal.api.deps import PortalContext, current_user, get_portal, utc
-from services.portal.db.models import Notification, User
+from services.portal.api.deps import Applicant, PortalContext, current_user, get_portal, utc
+from services.portal.db.models import Notification
 from shared.errors import PROBLEM_RESPONSES
 
 router = APIRouter(tags=["notifications"])
@@ -25,10 +25,13 @@ class NotificationOut(BaseModel):
 
 @router.get("/notifications", operation_id="list_notifications", response_model=list[NotificationOut],
             responses=PROBLEM_RESPONSES)
-async def list_notifications(user: User = Depends(current_user),
+async def list_notifications(user: Applicant = Depends(current_user),
                              portal: PortalContext = Depends(get_portal)) -> list[NotificationOut]:
     async with portal.runtime.sessions() as s:
-        rows = (await s.execute(select(Notification).where(Notification.user_id == user.id)
-                                .order_by(Notification.created_at.desc(), Notification.id))).scalars().all()
+        rows = (await s.execute(
+            select(Notification.id, Notification.application_id, Notification.status, Notification.message,
+                   Notification.created_at)
+            .where(Notification.user_id == user.id).order_by(Notification.created_at.desc(), Notification.id)
+        )).all()
     return [NotificationOut(id=n.id, application_id=n.application_id, status=n.status, message=n.message,
                             created_at=utc(n.created_at)) for n in rows]

@@ -4,19 +4,26 @@ another applicant's id is simply not found."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.portal.db.models import Application, Document, Notification, TimelineEntry, User
+from services.portal.domain.applications import SELF_RECORDED_VALUES
 from services.portal.domain.sections import DocumentInfo
 from shared.errors import Problem
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+
+
+def _no_such_application() -> Problem:
+    return Problem(404, "application not found",
+                   errors=[{"field": "application_id", "message": "no such application of yours"}])
 
 
 async def own_application(session: AsyncSession, user_id: str, application_id: str, *,
@@ -26,9 +33,20 @@ async def own_application(session: AsyncSession, user_id: str, application_id: s
         stmt = stmt.with_for_update()
     app = (await session.execute(stmt)).scalar_one_or_none()
     if app is None:
-        raise Problem(404, "application not found",
-                      errors=[{"field": "application_id", "message": "no such application of yours"}])
+        raise _no_such_application()
     return app
+
+
+async def own_application_fields(session: AsyncSession, user_id: str, application_id: str,
+                                 *columns: Any) -> Row[Any]:
+    """Only the named columns of one of the user's applications (no ORM object, and no
+    ``sections`` JSON parsed unless asked for): for routes that only read a few fields."""
+    row = (await session.execute(
+        select(*columns).where(Application.id == application_id, Application.user_id == user_id)
+    )).first()
+    if row is None:
+        raise _no_such_application()
+    return row
 
 
 async def own_document(session: AsyncSession, user_id: str, document_id: str) -> Document:
@@ -50,11 +68,46 @@ def document_infos(docs: dict[str, Document]) -> dict[str, DocumentInfo]:
     return {i: DocumentInfo(kind=d.kind, content_type=d.content_type) for i, d in docs.items()}
 
 
-async def timeline(session: AsyncSession, application_id: str) -> list[TimelineEntry]:
-    return list((await session.execute(
-        select(TimelineEntry).where(TimelineEntry.application_id == application_id)
-        .order_by(TimelineEntry.id)
-    )).scalars().all())
+async def own_document_infos(session: AsyncSession, user_id: str) -> dict[str, DocumentInfo]:
+    """What the section rules need of the user's documents, read without ORM objects."""
+    rows = (await session.execute(
+        select(Document.id, Document.kind, Document.content_type).where(Document.user_id == user_id)
+    )).all()
+    return {r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows}
+
+
+# Built once (the statements are constant; only their parameters change per request).
+_TIMELINE = (
+    select(TimelineEntry.status, TimelineEntry.at, TimelineEntry.actor, TimelineEntry.note)
+    .where(TimelineEntry.application_id == bindparam("application_id"))
+    .order_by(TimelineEntry.id)
+)
+# What an application's view shows (everything but the timeline).
+VIEW_COLUMNS = (
+    Application.id, Application.application_kind, Application.status, Application.submission_no,
+    Application.lsp_code, Application.created_at, Application.updated_at, Application.sections,
+    Application.invoice, Application.certificate, Application.reasons,
+)
+_OWN_VIEW = select(*VIEW_COLUMNS).where(
+    Application.id == bindparam("application_id"), Application.user_id == bindparam("user_id"))
+
+TimelineRows = Sequence[Row[str, datetime, str, str | None]]
+
+
+async def timeline(session: AsyncSession, application_id: str) -> TimelineRows:
+    """The application's timeline, oldest first: rows of ``status, at, actor, note`` read from
+    the database (plain rows, not ORM objects, so that a view costs little)."""
+    return (await session.execute(_TIMELINE, {"application_id": application_id})).all()
+
+
+async def own_application_view(conn: AsyncConnection, user_id: str,
+                               application_id: str) -> tuple[Row[Any], TimelineRows]:
+    """One of the user's applications (``VIEW_COLUMNS``) and its timeline, read on a plain
+    connection: a read-only view needs no ORM session."""
+    row = (await conn.execute(_OWN_VIEW, {"application_id": application_id, "user_id": user_id})).first()
+    if row is None:
+        raise _no_such_application()
+    return row, (await conn.execute(_TIMELINE, {"application_id": application_id})).all()
 
 
 async def last_timeline_entry(session: AsyncSession, application_id: str) -> TimelineEntry | None:
@@ -66,6 +119,9 @@ async def last_timeline_entry(session: AsyncSession, application_id: str) -> Tim
 
 def add_timeline(session: AsyncSession, application_id: str, status: str, at: datetime, actor: str,
                  note: str | None = None, seq: int | None = None) -> None:
+    if seq is None and status not in SELF_RECORDED_VALUES:
+        # The status consumer looks for an unconfirmed entry only for these statuses.
+        raise ValueError(f"the portal does not record {status!r} itself; add it to SELF_RECORDED")
     session.add(TimelineEntry(application_id=application_id, status=status, at=at, actor=actor, note=note, seq=seq))
 
 
@@ -75,6 +131,6 @@ def notify(session: AsyncSession, user_id: str, application_id: str | None, stat
                              status=status, message=message, created_at=at))
 
 
-def timeline_json(entries: list[TimelineEntry]) -> list[dict[str, Any]]:
+def timeline_json(entries: Sequence[Any]) -> list[dict[str, Any]]:
     return [{"status": e.status, "at": e.at.isoformat() if e.at else None, "actor": e.actor, "note": e.note}
             for e in entries]

@@ -20,6 +20,10 @@ PROOF_ALLOWED = frozenset({S.INVOICED, S.PAYMENT_REJECTED})
 APPEAL_ALLOWED = frozenset({S.NOT_YET_COMPETENT})
 DOWNLOADABLE = frozenset({S.CERTIFICATE_ISSUED, S.COMPLETED})
 APPLICANT_ACTOR = "applicant"
+# The steps the portal writes on its own timeline before SIKI confirms them (entries without
+# SIKI's seq); SIKI's event for one of these confirms the entry instead of adding another.
+SELF_RECORDED = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED})
+SELF_RECORDED_VALUES = frozenset(s.value for s in SELF_RECORDED)
 
 
 class ActionNotAllowed(Exception):

@@ -39,9 +39,9 @@ async def identify(request: Request) -> Caller:
         caller = verify_service_token(
             token, secret=siki.settings.service_token_secret.get_secret_value(), audience="siki")
         return Caller("service", caller)
-    lsp = await siki.lsp_by_api_key(token)
-    if lsp is not None:
-        return Caller("lsp", lsp.code)
+    lsp_code = await siki.lsp_code_by_api_key(token)
+    if lsp_code is not None:
+        return Caller("lsp", lsp_code)
     raise Problem(401, "unknown credentials", headers={"WWW-Authenticate": "Bearer"})
 
 
