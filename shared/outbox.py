@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import JSON, DateTime, Integer, String, event, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -101,7 +104,7 @@ def add_event(
         correlation_id=env.correlation_id,
         application_id=env.application_id,
         source=env.source,
-        payload=env.model_dump(mode="json")["payload"],
+        payload=to_jsonable_python(payload),
         publish_attempts=0,
     )
     session.add(row)
@@ -162,15 +165,7 @@ class OutboxRelay:
                     ).scalars().all()
                     if not rows:
                         return published
-                    done: list[int] = []
-                    failed: Exception | None = None
-                    for row in rows:
-                        try:
-                            await self.bus.publish(row.envelope())
-                        except Exception as exc:  # the broker is down: keep the rest for later
-                            failed = exc
-                            break
-                        done.append(row.seq)
+                    done, failed = await self._publish_rows(rows)
                     if done:
                         await session.execute(
                             update(self.model).where(self.model.seq.in_(done)).values(published_at=utcnow())
@@ -183,6 +178,27 @@ class OutboxRelay:
                         return published
                     if len(rows) < self.batch_size:
                         return published
+
+    async def _publish_rows(self, rows: Sequence[OutboxMixin]) -> tuple[list[int], Exception | None]:
+        """Publish with publisher confirms pipelined across applications; one application's
+        events go one after another, in order, and stop at its first failure."""
+        groups: dict[str | None, list[OutboxMixin]] = {}
+        for row in rows:
+            groups.setdefault(row.application_id, []).append(row)
+        done: list[int] = []
+        failures: list[Exception] = []
+
+        async def publish_group(group: list[OutboxMixin]) -> None:
+            for row in group:
+                try:
+                    await self.bus.publish(row.envelope())
+                except Exception as exc:  # the broker is down: keep the rest for later
+                    failures.append(exc)
+                    return
+                done.append(row.seq)
+
+        await asyncio.gather(*(publish_group(g) for g in groups.values()))
+        return done, (failures[0] if failures else None)
 
     async def run(self) -> None:
         while True:
@@ -222,13 +238,16 @@ async def handle_once(
     """
     try:
         async with session_factory() as session, session.begin():
-            seen = await session.get(inbox_model, (event_.id, consumer))
-            if seen is not None:
+            # One round trip: the insert claims the event, or finds it already processed.
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            claimed = (await session.execute(
+                insert(inbox_model)
+                .values(event_id=event_.id, consumer=consumer, event_type=event_.type, processed_at=utcnow())
+                .on_conflict_do_nothing()
+                .returning(inbox_model.event_id)
+            )).first()
+            if claimed is None:
                 return False
-            session.add(inbox_model(  # type: ignore[call-arg]
-                event_id=event_.id, consumer=consumer, event_type=event_.type, processed_at=utcnow()
-            ))
-            await session.flush()
             await effect(session, event_)
         return True
     except IntegrityError:
