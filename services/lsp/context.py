@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
 from fastapi import Request
 
 from services.lsp.domain.calendar import indonesian_holidays
@@ -17,6 +17,9 @@ from shared.reference import ReferenceData, get_reference
 from shared.runtime import ServiceRuntime
 from shared.service_client import ServiceClient
 
+if TYPE_CHECKING:
+    import holidays
+
 
 @dataclass
 class LspContext:
@@ -24,13 +27,17 @@ class LspContext:
     settings: LspSettings
     siki: ServiceClient
     reference: ReferenceData = field(default_factory=get_reference)
-    calendar: holidays.HolidayBase = field(init=False)
     # Serialises sending one application's reports inside this process (the consumer and the
     # periodic resend may both try).
     report_locks: KeyedLock = field(default_factory=KeyedLock)
+    _calendar: holidays.HolidayBase | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.calendar = indonesian_holidays(self.settings.count_collective_leave)
+    @property
+    def calendar(self) -> holidays.HolidayBase:
+        """The holiday calendar, built when the first invoice needs it (not at start-up)."""
+        if self._calendar is None:
+            self._calendar = indonesian_holidays(self.settings.count_collective_leave)
+        return self._calendar
 
     @property
     def code(self) -> str:

@@ -25,16 +25,26 @@ def application_summary(app: Application) -> dict[str, Any]:
 
 
 async def application_view(session: AsyncSession, app: Application) -> dict[str, Any]:
-    invoice = (await session.execute(select(Invoice).where(Invoice.application_id == app.id))).scalar_one_or_none()
+    # Columns, not ORM objects: the view only reads them (cheaper than building entities).
+    invoice = (await session.execute(
+        select(Invoice.number, Invoice.amount, Invoice.currency, Invoice.issued_at, Invoice.due_date)
+        .where(Invoice.application_id == app.id)
+    )).one_or_none()
     assessments = (await session.execute(
-        select(Assessment).where(Assessment.application_id == app.id).order_by(Assessment.round)
-    )).scalars().all()
+        select(Assessment.round, Assessment.assessor_username, Assessment.tuk_code, Assessment.scheduled_at,
+               Assessment.recommendation, Assessment.notes, Assessment.reported_at, Assessment.result,
+               Assessment.decided_by, Assessment.decided_at)
+        .where(Assessment.application_id == app.id).order_by(Assessment.round)
+    )).all()
     timeline = (await session.execute(
-        select(TimelineEntry).where(TimelineEntry.application_id == app.id).order_by(TimelineEntry.id)
-    )).scalars().all()
+        select(TimelineEntry.status, TimelineEntry.at, TimelineEntry.actor, TimelineEntry.note, TimelineEntry.reasons)
+        .where(TimelineEntry.application_id == app.id).order_by(TimelineEntry.id)
+    )).all()
     reports = (await session.execute(
-        select(StatusReportRow).where(StatusReportRow.application_id == app.id).order_by(StatusReportRow.seq)
-    )).scalars().all()
+        select(StatusReportRow.report_id, StatusReportRow.status, StatusReportRow.created_at, StatusReportRow.sent_at,
+               StatusReportRow.attempts, StatusReportRow.last_error)
+        .where(StatusReportRow.application_id == app.id).order_by(StatusReportRow.seq)
+    )).all()
     return {
         "id": app.id,
         "status": app.status,

@@ -176,8 +176,15 @@ async def apply_step(
         )
         session.add(StatusReportRow(report_id=body.report_id, application_id=app.id, status=status.value,
                                     payload=body.model_dump(mode="json"), created_at=now, attempts=0))
-        ctx.runtime.emit(session, lsp_event(ctx.code, REPORT_PENDING), {"application_id": app.id},
-                         application_id=app.id)
+        # One event per application and transaction suffices: its handler sends every unsent
+        # report of the application, in order (two steps in one transaction, e.g. accepted and
+        # invoiced, used to publish two events, the second finding nothing left to send).
+        transaction = session.sync_session.get_transaction()
+        staged = session.info.setdefault("lsp_report_pending_staged", {})
+        if transaction is None or staged.get(app.id) is not transaction:
+            ctx.runtime.emit(session, lsp_event(ctx.code, REPORT_PENDING), {"application_id": app.id},
+                             application_id=app.id)
+            staged[app.id] = transaction
     await session.flush()
 
 

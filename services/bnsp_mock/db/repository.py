@@ -44,31 +44,32 @@ async def issue(
     Returns ``(issuance, created)``. Concurrent twins of one request race on the unique
     (lsp_code, application_id) constraint; the loser reads back and returns the winner's numbers.
     """
-    async with sessions() as s:
-        existing = await find(s, req.lsp_code, req.application_id)
-    if existing is not None:
-        return _same_plan_or_conflict(existing, req), False
     year = numbers.issuance_year(now)
     try:
+        # One session: the lookup of a repeat and the new issuance (the common case) share it.
         async with sessions() as s, s.begin():
-            seq = await next_value(s, NumberCounter, numbers.counter_name(year))
-            row = Issuance(
-                lsp_code=req.lsp_code,
-                application_id=req.application_id,
-                skk_number=numbers.skk_number(req.jabatan_kerja_code, req.jenjang, year, seq),
-                registration_number=numbers.registration_number(req.lsp_code, year, seq),
-                year=year,
-                seq=seq,
-                facts=numbers.identity_facts(req),
-                decided_at=req.decided_at,
-                issued_at=now,
-            )
-            s.add(row)
-            await s.flush()
+            existing = await find(s, req.lsp_code, req.application_id)
+            if existing is None:
+                seq = await next_value(s, NumberCounter, numbers.counter_name(year))
+                row = Issuance(
+                    lsp_code=req.lsp_code,
+                    application_id=req.application_id,
+                    skk_number=numbers.skk_number(req.jabatan_kerja_code, req.jenjang, year, seq),
+                    registration_number=numbers.registration_number(req.lsp_code, year, seq),
+                    year=year,
+                    seq=seq,
+                    facts=numbers.identity_facts(req),
+                    decided_at=req.decided_at,
+                    issued_at=now,
+                )
+                s.add(row)
+                await s.flush()
     except IntegrityError:
         async with sessions() as s:
             existing = await find(s, req.lsp_code, req.application_id)
         if existing is None:
             raise
+        return _same_plan_or_conflict(existing, req), False
+    if existing is not None:
         return _same_plan_or_conflict(existing, req), False
     return row, True

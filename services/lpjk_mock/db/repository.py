@@ -45,43 +45,44 @@ async def record(runtime: ServiceRuntime, req: RecordRequest, keyring: QrKeyring
     Returns ``(record, created)``; a concurrent twin loses on the unique SKK number and returns
     the winner's record.
     """
-    async with runtime.sessions() as s:
-        existing = await find_by_skk(s, req.skk_number)
-    if existing is not None:
-        return _same_record_or_conflict(existing, req), False
     year = records.wib_date(now).year
     try:
+        # One session: the lookup of a repeat and the new record (the common case) share it.
         async with runtime.sessions() as s, s.begin():
-            number = records.recording_number(year, await next_value(s, NumberCounter, records.counter_name(year)))
-            token = qr.sign(
-                qr.claims(recording_number=number, skk_number=req.skk_number,
-                          holder_name_masked=mask_name(req.full_name), jabatan_kerja_code=req.jabatan_kerja_code,
-                          valid_from=req.issued_on, valid_until=req.valid_until),
-                keyring.signing_key, keyring.key_id,
-            )
-            row = SkkRecord(
-                recording_number=number, skk_number=req.skk_number, registration_number=req.registration_number,
-                lsp_code=req.lsp_code, application_id=req.application_id, nik=req.nik, full_name=req.full_name,
-                klasifikasi_code=req.klasifikasi_code, subklasifikasi_code=req.subklasifikasi_code,
-                kualifikasi=req.kualifikasi, jabatan_kerja_code=req.jabatan_kerja_code, jenjang=req.jenjang,
-                issued_on=req.issued_on, valid_until=req.valid_until, facts=records.identity_facts(req),
-                qr_payload=token, key_id=keyring.key_id, recorded_at=now,
-            )
-            s.add(row)
-            await s.flush()
-            event = SkkRecorded(
-                recording_number=number, skk_number=req.skk_number, registration_number=req.registration_number,
-                nik=req.nik, lsp_code=req.lsp_code, application_id=req.application_id,
-                klasifikasi_code=req.klasifikasi_code, subklasifikasi_code=req.subklasifikasi_code,
-                kualifikasi=req.kualifikasi, jabatan_kerja_code=req.jabatan_kerja_code, jenjang=req.jenjang,
-                issued_on=req.issued_on, valid_until=req.valid_until,
-            )
-            runtime.emit(s, SKK_RECORDED, event.model_dump(mode="json"), application_id=req.application_id)
+            existing = await find_by_skk(s, req.skk_number)
+            if existing is None:
+                number = records.recording_number(year, await next_value(s, NumberCounter, records.counter_name(year)))
+                token = qr.sign(
+                    qr.claims(recording_number=number, skk_number=req.skk_number,
+                              holder_name_masked=mask_name(req.full_name), jabatan_kerja_code=req.jabatan_kerja_code,
+                              valid_from=req.issued_on, valid_until=req.valid_until),
+                    keyring.signing_key, keyring.key_id,
+                )
+                row = SkkRecord(
+                    recording_number=number, skk_number=req.skk_number, registration_number=req.registration_number,
+                    lsp_code=req.lsp_code, application_id=req.application_id, nik=req.nik, full_name=req.full_name,
+                    klasifikasi_code=req.klasifikasi_code, subklasifikasi_code=req.subklasifikasi_code,
+                    kualifikasi=req.kualifikasi, jabatan_kerja_code=req.jabatan_kerja_code, jenjang=req.jenjang,
+                    issued_on=req.issued_on, valid_until=req.valid_until, facts=records.identity_facts(req),
+                    qr_payload=token, key_id=keyring.key_id, recorded_at=now,
+                )
+                s.add(row)
+                await s.flush()
+                event = SkkRecorded(
+                    recording_number=number, skk_number=req.skk_number, registration_number=req.registration_number,
+                    nik=req.nik, lsp_code=req.lsp_code, application_id=req.application_id,
+                    klasifikasi_code=req.klasifikasi_code, subklasifikasi_code=req.subklasifikasi_code,
+                    kualifikasi=req.kualifikasi, jabatan_kerja_code=req.jabatan_kerja_code, jenjang=req.jenjang,
+                    issued_on=req.issued_on, valid_until=req.valid_until,
+                )
+                runtime.emit(s, SKK_RECORDED, event.model_dump(mode="json"), application_id=req.application_id)
     except IntegrityError:
         async with runtime.sessions() as s:
             existing = await find_by_skk(s, req.skk_number)
         if existing is None:
             raise
+        return _same_record_or_conflict(existing, req), False
+    if existing is not None:
         return _same_record_or_conflict(existing, req), False
     return row, True
 

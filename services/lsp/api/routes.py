@@ -18,7 +18,6 @@ from services.lsp import workflow
 from services.lsp.api.deps import current_staff, require_role
 from services.lsp.context import LspContext, request_context
 from services.lsp.db.models import Application, Assessment, Scheme, Staff
-from services.lsp.forms import apl01_pdf, apl02_pdf
 from services.lsp.inbound import receive_webhook
 from services.lsp.security import StaffPrincipal, issue_token, verify_password
 from services.lsp.views import application_summary, application_view
@@ -83,19 +82,22 @@ class SweepBody(BaseModel):
 
 async def _act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
                step: Callable[[AsyncSession], Awaitable[None]]) -> dict[str, Any]:
-    """Run one action in one transaction, then answer with the application as it is now."""
+    """Run one action in one transaction, then answer with the application as it is now.
+
+    One session throughout: the visibility check reads the application the step then uses, and
+    the answer is read back from the database once the step has committed."""
     async with ctx.runtime.sessions() as session:
-        app = await session.get(Application, application_id)
-        if app is None:
-            raise not_found(f"application {application_id!r}")
-        await _may_see(session, staff, app)
-    try:
-        async with ctx.runtime.sessions() as session, session.begin():
-            await step(session)
-    except StaleDataError as exc:
-        raise Problem(409, "the application changed meanwhile; reload it and try again",
-                      errors=[FieldError("status", "concurrent change")]) from exc
-    async with ctx.runtime.sessions() as session:
+        try:
+            async with session.begin():
+                app = await session.get(Application, application_id)
+                if app is None:
+                    raise not_found(f"application {application_id!r}")
+                await _may_see(session, staff, app)
+                await step(session)
+        except StaleDataError as exc:
+            raise Problem(409, "the application changed meanwhile; reload it and try again",
+                          errors=[FieldError("status", "concurrent change")]) from exc
+        session.expire_all()  # the answer shows what was stored, as a fresh read would
         return await application_view(session, await workflow.load_application(session, application_id))
 
 
@@ -251,6 +253,8 @@ async def get_scheme_form(ctx: Ctx, jabatan_kerja_code: str, form: Literal["apl0
         scheme = await session.get(Scheme, jabatan_kerja_code)
     if scheme is None:
         raise not_found(f"scheme {jabatan_kerja_code!r}")
+    from services.lsp.forms import apl01_pdf, apl02_pdf  # fpdf2 only when a form is asked for
+
     pdf = apl01_pdf(scheme, ctx.settings.lsp_name) if form == "apl01" else apl02_pdf(scheme, ctx.settings.lsp_name)
     name = f"FR.APL.{'01' if form == 'apl01' else '02'}-{jabatan_kerja_code}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

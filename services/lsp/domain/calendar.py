@@ -3,18 +3,44 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Container
 from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 PUBLIC_ONLY = ("public",)
 WITH_COLLECTIVE_LEAVE = ("public", "government")
 
+_INDONESIA: Any = None
+
+
+def _indonesia_class() -> Any:
+    """The package's Indonesia calendar class, loaded by itself: ``holidays.country_holidays``
+    imports the module of every country (some 300 modules, about 8 MiB) to find one."""
+    global _INDONESIA
+    if _INDONESIA is None:
+        import holidays
+
+        try:
+            path = Path(holidays.__file__).parent / "countries" / "indonesia.py"
+            spec = importlib.util.spec_from_file_location("holidays.countries.indonesia", path)
+            if spec is None or spec.loader is None:
+                raise ImportError(str(path))
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            _INDONESIA = module.Indonesia
+        except Exception:  # another layout of the package: the ordinary way
+            _INDONESIA = type(holidays.country_holidays("ID"))
+    return _INDONESIA
+
 
 def indonesian_holidays(count_collective_leave: bool = True) -> holidays.HolidayBase:
     categories = WITH_COLLECTIVE_LEAVE if count_collective_leave else PUBLIC_ONLY
-    return holidays.country_holidays("ID", categories=categories)
+    return _indonesia_class()(categories=categories)  # type: ignore[no-any-return]
 
 
 def is_working_day(day: date, calendar: Container[date]) -> bool:

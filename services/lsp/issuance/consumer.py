@@ -28,7 +28,6 @@ from services.lsp.issuance import rules
 from services.lsp.issuance.models import Issuance
 from services.lsp.issuance.pdf import CertificateData, render_certificate
 from services.lsp.issuance.settings import IssuanceSettings, issuance_settings
-from services.lsp.issuance.signing import identity_for, sign_pdf_blocking
 from services.lsp.settings import LspSettings
 from shared.bus import Delivery, EventEnvelope, utcnow
 from shared.bus.keyed_lock import KeyedLock
@@ -120,7 +119,9 @@ class IssuanceSteps:
     async def _start(self, application_id: str) -> Issuance:
         try:
             async with self.runtime.sessions() as s, s.begin():
-                s.add(Issuance(application_id=application_id, requested_at=utcnow()))
+                started = Issuance(application_id=application_id, requested_at=utcnow())
+                s.add(started)
+            return started  # nothing else is filled in yet: no need to read it back
         except IntegrityError:
             pass  # a concurrent run started it
         async with self.runtime.sessions() as s:
@@ -189,10 +190,16 @@ class IssuanceSteps:
         return current
 
     async def _certificate(self, facts: workflow.IssuanceFacts, row: Issuance) -> Issuance:
+        # pyhanko and cryptography's x509 are imported on the first certificate, not at start-up.
+        from services.lsp.issuance.signing import identity_for, sign_pdf_blocking
+
         data = certificate_data(facts, row)
         identity = identity_for(self.cfg, self.settings.lsp_code, facts.lsp_name)
-        unsigned = await asyncio.to_thread(render_certificate, data)
-        signed = await asyncio.to_thread(sign_pdf_blocking, unsigned, identity, lsp_name=facts.lsp_name)
+
+        def render_and_sign() -> bytes:  # one trip to a worker thread for the CPU-bound part
+            return sign_pdf_blocking(render_certificate(data), identity, lsp_name=facts.lsp_name)
+
+        signed = await asyncio.to_thread(render_and_sign)
         digest = hashlib.sha256(signed).hexdigest()
         async with self.runtime.sessions() as s, s.begin():
             current = await s.get(Issuance, row.application_id, with_for_update=True)

@@ -6,17 +6,20 @@ signed payload. :mod:`signing` signs the result.
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import segno
-from fpdf import FPDF
+from typing import TYPE_CHECKING, Any
 
 from services.lsp.issuance.rules import tanggal
 from shared.reference import get_reference
 from shared.reference.identity import mask_nik
+
+if TYPE_CHECKING:  # fpdf, segno and fontTools are imported on the first certificate, not at start-up
+    from fpdf import FPDF
 
 TITLE = "SERTIFIKAT KOMPETENSI KERJA KONSTRUKSI"
 # Where the visible signature goes (mm from the top-left of an A4 page); signing.py draws it.
@@ -71,26 +74,128 @@ def field_rows(data: CertificateData) -> list[tuple[str, str]]:
     ]
 
 
-def qr_png(url: str) -> bytes:
+def _qr(url: str) -> Any:
     # A fixed mask skips segno's evaluation of all eight (the slow part); error level M keeps
     # the code readable when printed small.
+    import segno
+
+    return segno.make_qr(url, error="m", mask=0, boost_error=False)
+
+
+def qr_png(url: str) -> bytes:
     buf = io.BytesIO()
-    segno.make_qr(url, error="m", mask=0, boost_error=False).save(buf, kind="png", scale=4, border=4)
+    _qr(url).save(buf, kind="png", scale=4, border=4)
     return buf.getvalue()
 
 
-def _font(pdf: FPDF) -> tuple[str, bool]:
+def qr_image(url: str) -> Any:
+    """The same pixels as :func:`qr_png` (scale 4, border 4, 1 bit), as a PIL image: fpdf2
+    embeds it directly, without encoding a PNG and decoding it again."""
+    from PIL import Image
+
+    matrix = _qr(url).matrix
+    n, border, scale = len(matrix), 4, 4
+    size = n + 2 * border
+    raw = bytearray(b"\xff" * (size * size))
+    for y, row in enumerate(matrix):
+        start = (y + border) * size + border
+        raw[start:start + n] = bytes(0 if dark else 255 for dark in row)
+    image = Image.frombytes("L", (size, size), bytes(raw))
+    return image.resize((size * scale, size * scale), Image.Resampling.NEAREST).convert("1")
+
+
+# fpdf2 subsets the embedded font for every document, and DejaVu Sans has some 6,000 glyphs:
+# decompiling and recompiling them is most of a certificate's rendering time. The font is
+# therefore parsed once per process, and a reduced copy holding the Latin scripts (and common
+# punctuation) serves every document whose text stays inside them; any other document gets the
+# whole font, so every name still renders.
+_REDUCED_RANGES = ((0x0000, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
+_REDUCED_CHARS = frozenset(c for lo, hi in _REDUCED_RANGES for c in range(lo, hi + 1))
+
+
+@dataclass(frozen=True)
+class _ParsedFont:
+    template: Any  # fpdf.fonts.TTFFont, parsed once per process
+    data: bytes  # the font file it was parsed from
+
+
+_FONT_CACHE: dict[tuple[str, str, bool], _ParsedFont] = {}
+_FONT_LOCK = threading.Lock()
+
+
+def _parsed_font(path: Path, style: str, reduced: bool) -> _ParsedFont:
+    key = (str(path), style, reduced)
+    cached = _FONT_CACHE.get(key)
+    if cached is not None:
+        return cached
+    with _FONT_LOCK:
+        cached = _FONT_CACHE.get(key)
+        if cached is None:
+            from fontTools import subset
+            from fontTools.ttLib import TTFont
+            from fpdf import FPDF
+            from fpdf.fonts import TTFFont
+
+            data = path.read_bytes()
+            if reduced:
+                font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+                for tag in ("FFTM", "GPOS", "GSUB", "GDEF", "MATH"):  # fpdf2 drops them anyway
+                    if tag in font:
+                        del font[tag]
+                options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True,
+                                         name_IDs=["*"], name_languages=["*"], layout_features=[])
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(unicodes=sorted(_REDUCED_CHARS))
+                subsetter.subset(font)
+                out = io.BytesIO()
+                font.save(out)
+                data = out.getvalue()
+            template = TTFFont(FPDF(), io.BytesIO(data), "f" + style, style)  # type: ignore[arg-type]
+            cached = _FONT_CACHE[key] = _ParsedFont(template, data)
+    return cached
+
+
+def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bool) -> None:
+    """``pdf.add_font(family, style, path)`` from the parsed copy: the document gets its own
+    font object (its own subset, a fresh fontTools font to subset), sharing only what fpdf2
+    never changes (metrics, character map, descriptor)."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    parsed = _parsed_font(path, style, reduced)
+    template = parsed.template
+    font = TTFFont.__new__(TTFFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(template, slot):
+            setattr(font, slot, getattr(template, slot))
+    fontkey = f"{family.lower()}{style}"
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = fontkey
+    font.ttfont = TTFont(io.BytesIO(parsed.data), recalcTimestamp=False, lazy=True)
+    # fpdf2 writes the document's object number and font stream into the descriptor: its own copy.
+    font.desc = copy.copy(template.desc)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[fontkey] = font
+
+
+def _font(pdf: FPDF, texts: list[str]) -> tuple[str, bool]:
     """DejaVu Sans when installed (every name renders); else Helvetica, Latin-1 only."""
     for d in _FONT_DIRS:
         regular, bold = d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf"
         if regular.is_file() and bold.is_file():
-            pdf.add_font("DejaVu", "", str(regular))
-            pdf.add_font("DejaVu", "B", str(bold))
+            reduced = {ord(c) for t in texts for c in t} <= _REDUCED_CHARS
+            _add_cached_font(pdf, "DejaVu", "", regular, reduced)
+            _add_cached_font(pdf, "DejaVu", "B", bold, reduced)
             return "DejaVu", True
     return "Helvetica", False
 
 
 def render_certificate(data: CertificateData) -> bytes:
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"{TITLE} {data.skk_number}")
     pdf.set_author(data.lsp_name)
@@ -99,7 +204,10 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_lang("id")
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    family, unicode_ok = _font(pdf)
+    rows = field_rows(data)
+    # Every text on the page: the static wording is ASCII, the rest comes from these.
+    family, unicode_ok = _font(pdf, [data.full_name, data.lsp_name, data.skk_number,
+                                     *(f"{label}: {value}" for label, value in rows)])
 
     def text(value: str) -> str:
         return value if unicode_ok else value.encode("latin-1", "replace").decode("latin-1")
@@ -130,7 +238,7 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.ln(4)
 
     label_w, value_w, x0 = 62.0, 118.0, 16.0
-    for label, value in field_rows(data):
+    for label, value in rows:
         pdf.set_x(x0)
         pdf.set_font(family, "", 10.5)
         y = pdf.get_y()
@@ -140,7 +248,7 @@ def render_certificate(data: CertificateData) -> bytes:
         pdf.multi_cell(value_w, 6.6, text(f": {value}"), new_x="LMARGIN", new_y="NEXT")
 
     qr_y = 212.0
-    pdf.image(io.BytesIO(qr_png(data.verification_url)), x=18, y=qr_y, w=52, h=52)
+    pdf.image(qr_image(data.verification_url), x=18, y=qr_y, w=52, h=52)
     pdf.set_font(family, "", 8.5)
     pdf.set_xy(16, qr_y + 53)
     pdf.multi_cell(70, 4, text("Pindai kode QR untuk memeriksa keabsahan sertifikat ini di LPJK. "

@@ -90,7 +90,9 @@ def identity_for(cfg: IssuanceSettings, lsp_code: str, lsp_name: str) -> Signing
     return dev_identity(lsp_code, lsp_name)
 
 
+@lru_cache(maxsize=16)
 def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
+    """The pyhanko signer of ``identity``, parsed once (it holds no per-document state)."""
     certs = list(load_certs_from_pemder_data(identity.cert_pem))
     if not certs:
         raise ValueError("the signing certificate PEM holds no certificate")
