@@ -102,7 +102,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         root = logging.getLogger()
         root.handlers = [handler]
         root.setLevel(level.upper())
-        for noisy in ("aiormq", "aio_pika", "httpx", "httpcore", "mail.log"):
+        for noisy in ("aiormq", "aio_pika", "httpx", "httpcore", "mail.log", "fontTools"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         _configured = True
 

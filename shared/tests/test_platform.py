@@ -167,3 +167,38 @@ async def test_aiohttp_backend_speaks_to_a_real_server() -> None:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def test_script_heads_reads_every_branch_of_a_migrations_folder() -> None:
+    from pathlib import Path
+
+    from shared.database import script_heads
+
+    root = Path(__file__).resolve().parents[2] / "services"
+    assert script_heads(root / "portal" / "db" / "migrations") == {"0002"}
+    lsp = script_heads(root / "lsp" / "db" / "migrations")
+    assert len(lsp) >= 2 and "0001" not in lsp  # the workflow and issuance branches
+
+
+async def test_migrations_skip_a_database_already_at_its_heads(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from shared.database import create_engine, run_migrations, script_heads
+
+    folder = Path(__file__).resolve().parents[2] / "services" / "bnsp_mock" / "db" / "migrations"
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+    try:
+        await run_migrations(engine, folder)
+        async with engine.connect() as conn:
+            versions = set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+        assert versions == script_heads(folder)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP TABLE outbox"))
+        await run_migrations(engine, folder)  # at its heads: left alone, nothing recreated
+        async with engine.connect() as conn:
+            tables = set((await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))).scalars())
+        assert "outbox" not in tables and "inbox" in tables
+    finally:
+        await engine.dispose()
