@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -89,6 +89,53 @@ def get_reference() -> ReferenceData:
         asosiasi=_by_code(_load("asosiasi")),
         requirements=_load("requirements"),
     )
+
+
+class HolderFacts(Protocol):
+    """What BNSP and LPJK are told of a certificate holder and their qualification."""
+
+    @property
+    def lsp_code(self) -> str: ...
+
+    @property
+    def klasifikasi_code(self) -> str: ...
+
+    @property
+    def subklasifikasi_code(self) -> str: ...
+
+    @property
+    def kualifikasi(self) -> str: ...
+
+    @property
+    def jabatan_kerja_code(self) -> str: ...
+
+    @property
+    def jenjang(self) -> int: ...
+
+    @property
+    def nik(self) -> str: ...
+
+    @property
+    def full_name(self) -> str: ...
+
+
+def holder_fact_errors(ref: ReferenceData, facts: HolderFacts) -> list[dict[str, str]]:
+    """Every problem of an issuance plan or a recording request's facts, naming top-level fields."""
+    errors = check_qualification(
+        ref,
+        lsp_code=facts.lsp_code,
+        klasifikasi_code=facts.klasifikasi_code,
+        subklasifikasi_code=facts.subklasifikasi_code,
+        kualifikasi=facts.kualifikasi,
+        jabatan_kerja_code=facts.jabatan_kerja_code,
+        jenjang=facts.jenjang,
+        prefix="",
+    )
+    if not (len(facts.nik) == 16 and facts.nik.isdigit()):
+        errors.append({"field": "nik", "message": "NIK must be exactly 16 digits"})
+    if not facts.full_name.strip():
+        errors.append({"field": "full_name", "message": "full_name must not be empty"})
+    return errors
 
 
 def check_qualification(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from shared.contracts.issuance import IssuanceRequest
-from shared.reference import ReferenceData, check_qualification
+from shared.reference import ReferenceData, holder_fact_errors
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -64,20 +64,7 @@ def plan_problems(ref: ReferenceData, req: IssuanceRequest) -> tuple[list[dict[s
     BNSP licenses LSPs, so an LSP that is unknown or not licensed for the jabatan kerja is a
     licence problem (403), kept apart from an inconsistent plan (422).
     """
-    errors = check_qualification(
-        ref,
-        lsp_code=req.lsp_code,
-        klasifikasi_code=req.klasifikasi_code,
-        subklasifikasi_code=req.subklasifikasi_code,
-        kualifikasi=req.kualifikasi,
-        jabatan_kerja_code=req.jabatan_kerja_code,
-        jenjang=req.jenjang,
-        prefix="",
-    )
-    if not (len(req.nik) == 16 and req.nik.isdigit()):
-        errors.append({"field": "nik", "message": "NIK must be exactly 16 digits"})
-    if not req.full_name.strip():
-        errors.append({"field": "full_name", "message": "full_name must not be empty"})
+    errors = holder_fact_errors(ref, req)
     licence = [e for e in errors if e["field"] == "lsp_code"]
     inconsistent = [e for e in errors if e["field"] != "lsp_code"]
     return inconsistent, licence

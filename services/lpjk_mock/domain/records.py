@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from shared.contracts.issuance import RecordRequest
-from shared.reference import ReferenceData, check_qualification
+from shared.reference import ReferenceData, holder_fact_errors
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -46,20 +46,7 @@ def differing_fields(stored: dict[str, Any], requested: dict[str, Any]) -> list[
 
 
 def record_problems(ref: ReferenceData, req: RecordRequest) -> list[dict[str, str]]:
-    errors = check_qualification(
-        ref,
-        lsp_code=req.lsp_code,
-        klasifikasi_code=req.klasifikasi_code,
-        subklasifikasi_code=req.subklasifikasi_code,
-        kualifikasi=req.kualifikasi,
-        jabatan_kerja_code=req.jabatan_kerja_code,
-        jenjang=req.jenjang,
-        prefix="",
-    )
-    if not (len(req.nik) == 16 and req.nik.isdigit()):
-        errors.append({"field": "nik", "message": "NIK must be exactly 16 digits"})
-    if not req.full_name.strip():
-        errors.append({"field": "full_name", "message": "full_name must not be empty"})
+    errors = holder_fact_errors(ref, req)
     if not req.skk_number.strip():
         errors.append({"field": "skk_number", "message": "skk_number must not be empty"})
     if not req.registration_number.strip():
