@@ -73,6 +73,13 @@ class InboxMixin:
 
 
 _WAKE_KEY = "skk_outbox_dirty"
+_RELAY_LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
+
+
+def _relay_lock(db_key: str) -> asyncio.Lock:
+    """Relays on one database in one event loop take turns (SQLite cannot lock rows); across
+    processes PostgreSQL's SKIP LOCKED keeps them apart."""
+    return _RELAY_LOCKS.setdefault((db_key, id(asyncio.get_running_loop())), asyncio.Lock())
 
 
 def add_event(
@@ -131,7 +138,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
+        bind = session_factory.kw.get("bind")
+        self._db_key = str(bind.url) if bind is not None else str(id(self))
         self._hooked = False
 
     def hook_commits(self) -> None:
@@ -151,7 +159,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """One pass: publish what is pending. Returns how many were published."""
-        async with self._lock:
+        async with _relay_lock(self._db_key):
             published = 0
             while True:
                 async with self.session_factory() as session:
@@ -161,6 +169,10 @@ class OutboxRelay:
                             .where(self.model.published_at.is_(None))
                             .order_by(self.model.seq)
                             .limit(self.batch_size)
+                            # Several processes of one service each run a relay: a row is
+                            # published by whichever locks it first (PostgreSQL; SQLite has one
+                            # writer anyway).
+                            .with_for_update(skip_locked=True)
                         )
                     ).scalars().all()
                     if not rows:

@@ -300,3 +300,23 @@ async def test_rolled_back_change_publishes_nothing(harness: Harness) -> None:
     await asyncio.sleep(0.3)
     assert got == []
     assert await _effect_count(harness) == 0
+
+
+async def test_two_relays_of_one_service_publish_each_event_once(harness: Harness) -> None:
+    bus = harness.make_bus()
+    got: list[str] = []
+
+    async def on(ev: EventEnvelope, d: Delivery) -> None:
+        got.append(ev.id)
+
+    bus.subscribe("scaled", ["test.*"], on)
+    await started(harness, bus)
+    async with harness.sessions() as s, s.begin():
+        staged = [add_event(s, Outbox, "test.happened", {"i": i}, application_id=f"app-{i % 7}", source="test")
+                  for i in range(60)]
+    relays = [OutboxRelay(harness.sessions, Outbox, bus, batch_size=10) for _ in range(2)]
+    counts = await asyncio.gather(*(r.publish_pending() for r in relays))
+    assert sum(counts) == 60
+    await eventually(lambda: len(got) == 60)
+    await asyncio.sleep(0.2)
+    assert sorted(got) == sorted(e.id for e in staged)  # each once, none twice
