@@ -19,6 +19,7 @@ from services.portal.api.deps import Applicant, PortalContext, conflict_from, cu
 from services.portal.api.documents import DocumentOut, document_out, store_document
 from services.portal.db.models import Application, User
 from services.portal.db.repositories import (
+    PAYMENT_PROOF_REFERENCE,
     add_timeline,
     document_infos,
     own_application,
@@ -26,6 +27,7 @@ from services.portal.db.repositories import (
     own_application_view,
     own_document_infos,
     own_documents,
+    sync_section_references,
     timeline,
     timeline_json,
 )
@@ -220,6 +222,7 @@ async def put_application_section(application_id: str, section: str, payload: An
         if section == "qualification":
             app.lsp_code = normalized["lsp_code"]
         app.updated_at = utcnow()
+        await sync_section_references(s, app.id, app.sections)
         return await _view_of(s, app)
 
 
@@ -293,8 +296,10 @@ async def upload_payment_proof(application_id: str, file: Annotated[UploadFile, 
                                                Application.status, Application.proofs_sent)
         _require(current.status, PROOF_ALLOWED, "upload a payment proof")
         proof_no = current.proofs_sent + 1
-    # Committed before SIKI hears of it: SIKI and the LSP fetch the proof by reference.
-    doc = await store_document(portal, user.id, PAYMENT_PROOF_KIND, file)
+    # Committed, with its link to the application, before SIKI hears of it: SIKI and the
+    # application's LSP fetch the proof by reference.
+    doc = await store_document(portal, user.id, PAYMENT_PROOF_KIND, file,
+                               reference=(application_id, PAYMENT_PROOF_REFERENCE))
     now = utcnow()
     body = PaymentProofSubmission(
         proof_no=proof_no, uploaded_at=now,

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from services.portal.api.deps import Applicant, PortalContext, current_user, get_portal, read_upload
-from services.portal.db.models import Application, Document
+from services.portal.db.models import Document
+from services.portal.db.repositories import add_document_reference, fetchable_document
 from services.portal.domain.documents import ALLOWED_TYPES, sha256_hex, sniff_content_type
 from services.portal.domain.sections import DOCUMENT_KINDS
 from shared.auth import service_caller_dependency
@@ -34,8 +34,10 @@ def document_out(d: Document) -> DocumentOut:
     return DocumentOut(id=d.id, kind=d.kind, sha256=d.sha256, content_type=d.content_type, size=d.size)
 
 
-async def store_document(portal: PortalContext, user_id: str, kind: str, file: UploadFile) -> Document:
-    """Check and keep one upload: the bytes once per content, a row per upload (committed)."""
+async def store_document(portal: PortalContext, user_id: str, kind: str, file: UploadFile, *,
+                         reference: tuple[str, str] | None = None) -> Document:
+    """Check and keep one upload: the bytes once per content, a row per upload (committed).
+    ``reference`` (application id, source): the application that names it, recorded with it."""
     data = await read_upload(file, portal.settings.max_upload_bytes)
     content_type = sniff_content_type(data)
     if content_type is None:
@@ -47,6 +49,9 @@ async def store_document(portal: PortalContext, user_id: str, kind: str, file: U
                    size=len(data), created_at=utcnow())
     async with portal.runtime.sessions() as s, s.begin():
         s.add(doc)
+        if reference is not None:
+            await s.flush()  # the document row first (the reference points to it)
+            add_document_reference(s, reference[0], doc.id, reference[1])
     return doc
 
 
@@ -78,14 +83,10 @@ _internal_caller = service_caller_dependency(
 async def fetch_document(document_id: str, caller: str = Depends(_internal_caller),
                          portal: PortalContext = Depends(get_portal)) -> Response:
     async with portal.runtime.sessions() as s:
-        doc = (await s.execute(select(Document).where(Document.id == document_id))).scalar_one_or_none()
-        if doc is not None and caller.startswith("lsp:"):
-            # An LSP reads only the documents of applicants who chose it, not anyone's.
-            chosen = (await s.execute(select(Application.id).where(
-                Application.user_id == doc.user_id, Application.lsp_code == caller.removeprefix("lsp:")
-            ).limit(1))).scalar_one_or_none()
-            if chosen is None:
-                doc = None
+        # SIKI routes every document; an LSP reads only those an application submitted to it
+        # references (its sections or payment proofs), refused exactly like an unknown id.
+        lsp_code = caller.removeprefix("lsp:") if caller.startswith("lsp:") else None
+        doc = await fetchable_document(s, document_id, lsp_code)
     if doc is None or not portal.store.exists(doc.sha256):
         raise Problem(404, "document not found", errors=[{"field": "document_id", "message": "no such document"}])
     data = await portal.store.get(doc.sha256)

@@ -95,6 +95,17 @@ class Application(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+class DocumentReference(Base):
+    """A document an application names: in a section (``section``) or as a payment proof
+    (``payment_proof``). What an LSP may fetch is looked up here, not in the sections' JSON."""
+
+    __tablename__ = "document_references"
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True, index=True)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+
+
 class TimelineEntry(Base):
     __tablename__ = "timeline_entries"
 

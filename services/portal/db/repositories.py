@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from services.portal.db.models import Application, Document, Notification, TimelineEntry, User
+from services.portal.db.models import Application, Document, DocumentReference, Notification, TimelineEntry, User
 from services.portal.domain.applications import SELF_RECORDED_VALUES
-from services.portal.domain.sections import DocumentInfo
+from services.portal.domain.sections import DocumentInfo, referenced_documents
+from shared.contracts.states import ApplicationStatus
 from shared.errors import Problem
 
 
@@ -74,6 +75,46 @@ async def own_document_infos(session: AsyncSession, user_id: str) -> dict[str, D
         select(Document.id, Document.kind, Document.content_type).where(Document.user_id == user_id)
     )).all()
     return {r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows}
+
+
+SECTION_REFERENCE = "section"
+PAYMENT_PROOF_REFERENCE = "payment_proof"
+
+
+async def sync_section_references(session: AsyncSession, application_id: str, sections: dict[str, Any]) -> None:
+    """Make the application's ``section`` references exactly the documents its sections name now
+    (a document dropped from the sections is no longer the LSP's to read)."""
+    wanted = {doc_id for _, doc_id in referenced_documents(sections)}
+    have = set((await session.execute(
+        select(DocumentReference.document_id).where(DocumentReference.application_id == application_id,
+                                                    DocumentReference.source == SECTION_REFERENCE)
+    )).scalars().all())
+    if have - wanted:
+        await session.execute(delete(DocumentReference).where(
+            DocumentReference.application_id == application_id, DocumentReference.source == SECTION_REFERENCE,
+            DocumentReference.document_id.in_(have - wanted)))
+    session.add_all(DocumentReference(application_id=application_id, document_id=doc_id, source=SECTION_REFERENCE)
+                    for doc_id in sorted(wanted - have))
+
+
+def add_document_reference(session: AsyncSession, application_id: str, document_id: str, source: str) -> None:
+    session.add(DocumentReference(application_id=application_id, document_id=document_id, source=source))
+
+
+async def fetchable_document(session: AsyncSession, document_id: str, lsp_code: str | None) -> Document | None:
+    """The document, for SIKI (``lsp_code`` None) always; for an LSP only if an application of the
+    document's owner that names that LSP and is no longer a draft references it. One indexed
+    query; ``None`` both when there is no such document and when the LSP may not read it."""
+    stmt = select(Document).where(Document.id == document_id)
+    if lsp_code is not None:
+        stmt = stmt.where(
+            select(DocumentReference.document_id)
+            .join(Application, Application.id == DocumentReference.application_id)
+            .where(DocumentReference.document_id == Document.id, Application.user_id == Document.user_id,
+                   Application.lsp_code == lsp_code, Application.status != ApplicationStatus.DRAFT.value)
+            .exists()
+        )
+    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 # Built once (the statements are constant; only their parameters change per request).

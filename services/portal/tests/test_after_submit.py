@@ -4,14 +4,26 @@ e-certificate download."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import respx
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from services.portal.app import MIGRATIONS
 from services.portal.db.models import OutboxEvent
-from services.portal.tests.factories import PDF_BYTES, PNG_BYTES, Portal, status_event
+from services.portal.tests.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    Portal,
+    portal_settings,
+    running_portal,
+    status_event,
+)
+from services.portal.tests.test_documents import service_headers
+from shared.database import run_migrations
 
 SIKI = "http://siki.test/api/v1/applications"
 PROBLEM = "application/problem+json"
@@ -149,6 +161,21 @@ async def test_payment_proof(portal: Portal, applicant: dict[str, str]) -> None:
     assert route.calls.last.request.headers["idempotency-key"] == f"{app_id}:proof:2"
 
 
+async def test_payment_proof_is_fetchable_by_the_applications_lsp(portal: Portal, applicant: dict[str, str]) -> None:
+    app_id = await submitted(portal, applicant)
+    await advance(portal, app_id, PATH_TO_INVOICED)
+    with respx.mock:
+        respx.post(f"{SIKI}/{app_id}/payment-proofs").mock(return_value=httpx.Response(202, json={}))
+        r = await upload_proof(portal, applicant, app_id, PNG_BYTES)
+    assert r.status_code == 201, r.text
+    proof = f"/api/v1/internal/documents/{r.json()['document']['id']}"
+    for caller in ("lsp:LSP-A", "siki"):
+        got = await portal.client.get(proof, headers=service_headers(caller))
+        assert got.status_code == 200 and got.content == PNG_BYTES
+    other = await portal.client.get(proof, headers=service_headers("lsp:LSP-B"))
+    assert other.status_code == 404 and other.json()["field"] == "document_id"
+
+
 async def test_payment_proof_when_siki_is_down(portal: Portal, applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
     await advance(portal, app_id, PATH_TO_INVOICED)
@@ -247,3 +274,42 @@ async def test_certificate_download_when_siki_fails(portal: Portal, applicant: d
         assert r.status_code == code and r.headers["content-type"] == PROBLEM
         assert await get_app(portal, applicant, app_id) == before
     assert "portal.certificate_downloaded" not in await outbox_types(portal)
+
+
+async def test_migration_0003_backfills_existing_references(portal: Portal, applicant: dict[str, str]) -> None:
+    await check_backfill(portal, applicant)
+
+
+@pytest.mark.postgres
+async def test_migration_0003_backfills_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
+        await check_backfill(portal, await portal.applicant())
+
+
+async def check_backfill(portal: Portal, applicant: dict[str, str]) -> None:
+    """Applications saved before revision 0003 keep working: their section documents and payment
+    proofs (matched through the payment_uploaded timeline when the applicant has several) are linked."""
+    proofs: dict[str, str] = {}
+    for lsp in ("LSP-A", "LSP-B"):
+        app_id = await submitted(portal, applicant)
+        await advance(portal, app_id, [("submitted", {}), ("forwarded", {"lsp_code": lsp}),
+                                       ("accepted", {}), ("invoiced", {"invoice": INVOICE})])
+        with respx.mock:
+            respx.post(f"{SIKI}/{app_id}/payment-proofs").mock(return_value=httpx.Response(202, json={}))
+            r = await upload_proof(portal, applicant, app_id)
+        assert r.status_code == 201, r.text
+        proofs[app_id] = r.json()["document"]["id"]
+    engine = portal.runtime.engine
+
+    async def references() -> set[tuple[str, str, str]]:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT application_id, document_id, source FROM document_references"))
+            return {(r[0], r[1], r[2]) for r in rows}
+
+    before = await references()
+    assert {(a, d) for a, d, src in before if src == "payment_proof"} == set(proofs.items())
+    async with engine.begin() as conn:  # the database as revision 0002 left it
+        await conn.execute(text("DROP TABLE document_references"))
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    await run_migrations(engine, MIGRATIONS)
+    assert await references() == before

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 
+import httpx
+import respx
 from sqlalchemy import func, select
 
-from services.portal.db.models import Document
-from services.portal.tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, Portal, portal_settings, running_portal
+from services.portal.db.models import Document, DocumentReference
+from services.portal.tests.factories import (
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    Portal,
+    all_sections,
+    personal,
+    portal_settings,
+    qualification,
+    running_portal,
+)
 from shared.auth import ServiceTokenSigner
 from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 PROBLEM = "application/problem+json"
+SIKI = "http://siki.test/api/v1/applications"
 
 
 async def count_documents(portal: Portal) -> int:
@@ -72,11 +86,11 @@ def service_headers(caller: str, audience: str = "portal", secret: str = DEV_SER
 
 
 async def test_fetch_document_for_siki_and_lsps_only(portal: Portal, applicant: dict[str, str]) -> None:
-    doc = (await portal.upload(applicant, "ktp", PNG_BYTES, "a.png", "image/png")).json()
-    path = f"/api/v1/internal/documents/{doc['id']}"
-    # An LSP sees an applicant's documents only once the applicant chose that LSP.
+    app_id, docs = await portal.complete_draft(applicant)  # its qualification names LSP-A
+    path = f"/api/v1/internal/documents/{docs['photo']}"
+    # A draft's documents are not the LSP's yet; once submitted to LSP-A, LSP-A (only) reads them.
     assert (await portal.client.get(path, headers=service_headers("lsp:LSP-A"))).status_code == 404
-    await portal.complete_draft(applicant)  # its qualification names LSP-A
+    await submit(portal, applicant, app_id)
     assert (await portal.client.get(path, headers=service_headers("lsp:LSP-B"))).status_code == 404
     for caller in ("siki", "lsp:LSP-A"):
         r = await portal.client.get(path, headers=service_headers(caller))
@@ -88,3 +102,75 @@ async def test_fetch_document_for_siki_and_lsps_only(portal: Portal, applicant: 
     assert (await portal.client.get(path)).status_code == 401
     r = await portal.client.get("/api/v1/internal/documents/nope", headers=service_headers("siki"))
     assert r.status_code == 404 and r.headers["content-type"] == PROBLEM
+
+
+async def submit(portal: Portal, headers: dict[str, str], app_id: str) -> None:
+    with respx.mock:
+        respx.post(SIKI).mock(return_value=httpx.Response(202, json={}))
+        r = await portal.client.post(f"/api/v1/applications/{app_id}/submit", headers=headers)
+    assert r.status_code == 200 and r.json()["status"] == "submitted", r.text
+
+
+async def fetch(portal: Portal, caller: str, document_id: str) -> httpx.Response:
+    return await portal.client.get(f"/api/v1/internal/documents/{document_id}", headers=service_headers(caller))
+
+
+async def assert_hidden(portal: Portal, caller: str, document_id: str) -> None:
+    """Refused exactly as an unknown id is: nothing tells the LSP the document exists."""
+    r = await fetch(portal, caller, document_id)
+    unknown = await fetch(portal, caller, str(uuid.uuid4()))
+    assert r.status_code == unknown.status_code == 404 and r.headers["content-type"] == PROBLEM
+    def same(body: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in body.items() if k != "instance"}  # the path, which names the id asked for
+    assert same(r.json()) == same(unknown.json()) and r.json()["field"] == "document_id"
+
+
+async def test_an_lsp_reads_only_what_an_application_sent_to_it_references(
+        portal: Portal, applicant: dict[str, str]) -> None:
+    stray = (await portal.upload(applicant, "ktp", PDF_BYTES + b"stray")).json()["id"]
+    # Application A, to LSP-A, submitted.
+    app_a, docs_a = await portal.complete_draft(applicant)
+    await submit(portal, applicant, app_a)
+    # Application B of the same applicant, other documents, to LSP-B, submitted.
+    docs_b = await portal.upload_all(applicant)
+    app_b = await portal.draft(applicant)
+    sections_b = {**all_sections(docs_b), "qualification": qualification(
+        docs_b, lsp_code="LSP-B", kualifikasi="Ahli", jabatan_kerja_code="SI011002", jenjang=7,
+        tuk_code="TUK-B-01", asosiasi_code="PII")}
+    for name, payload in sections_b.items():
+        r = await portal.client.put(f"/api/v1/applications/{app_b}/sections/{name}", headers=applicant, json=payload)
+        assert r.status_code == 200, r.text
+    await submit(portal, applicant, app_b)
+    # Application C, to LSP-A, still a draft.
+    _, docs_c = await portal.complete_draft(applicant)
+
+    for doc_id in docs_a.values():  # every section, every item
+        assert (await fetch(portal, "lsp:LSP-A", doc_id)).status_code == 200
+        await assert_hidden(portal, "lsp:LSP-B", doc_id)
+    for doc_id in docs_b.values():
+        assert (await fetch(portal, "lsp:LSP-B", doc_id)).status_code == 200
+        await assert_hidden(portal, "lsp:LSP-A", doc_id)  # same applicant, another LSP's application
+    for doc_id in docs_c.values():
+        await assert_hidden(portal, "lsp:LSP-A", doc_id)  # a draft's
+    await assert_hidden(portal, "lsp:LSP-A", stray)  # referenced by nothing
+    await assert_hidden(portal, "lsp:LSP-B", stray)
+    # SIKI routes every document.
+    for doc_id in [stray, *docs_a.values(), *docs_b.values(), *docs_c.values()]:
+        assert (await fetch(portal, "siki", doc_id)).status_code == 200
+
+
+async def test_a_document_dropped_from_the_sections_is_no_longer_the_lsps(
+        portal: Portal, applicant: dict[str, str]) -> None:
+    app_id, docs = await portal.complete_draft(applicant)
+    new_ktp = (await portal.upload(applicant, "ktp", PDF_BYTES + b"new ktp")).json()["id"]
+    r = await portal.client.put(f"/api/v1/applications/{app_id}/sections/personal", headers=applicant,
+                                json=personal({**docs, "ktp": new_ktp}))
+    assert r.status_code == 200, r.text
+    await submit(portal, applicant, app_id)
+    assert (await fetch(portal, "lsp:LSP-A", new_ktp)).status_code == 200
+    await assert_hidden(portal, "lsp:LSP-A", docs["ktp"])
+    assert (await fetch(portal, "lsp:LSP-A", docs["npwp"])).status_code == 200
+    async with portal.runtime.sessions() as s:
+        refs = set((await s.execute(select(DocumentReference.document_id)
+                                    .where(DocumentReference.application_id == app_id))).scalars().all())
+    assert refs == {*docs.values(), new_ktp} - {docs["ktp"]}
