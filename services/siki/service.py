@@ -8,16 +8,19 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import httpx
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Table, Text, bindparam, case, insert, literal, select, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from services.siki.db.models import (
     Application,
@@ -123,9 +126,54 @@ _DELIVERY_TO_SEND = (
     .outerjoin(Lsp, Lsp.code == WebhookDelivery.lsp_code)
     .where(WebhookDelivery.id == bindparam("delivery_id"))
 )
+# The columns a step needs of its application (never the stored submission, a few KB of JSON
+# that none of these paths reads), locked for the transaction.
+_STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
+                 Application.lsp_code, Application.applicant_user_id, Application.applicant_email,
+                 Application.invoice, Application.certificate)
+_SUBMIT_HEAD = (select(Application.id, Application.status, Application.last_seq, Application.submission_no,
+                       Application.lsp_code)
+                .where(Application.id == bindparam("application_id")).with_for_update())
+# A report's application (locked) and, in the same round trip, what an earlier report with the
+# same id answered.
+_REPORT_HEAD = (
+    select(*_STEP_COLUMNS, StatusReportRecord.lsp_code.label("done_lsp_code"),
+           StatusReportRecord.application_id.label("done_application_id"),
+           StatusReportRecord.answer.label("done_answer"))
+    .select_from(Application)
+    .outerjoin(StatusReportRecord, StatusReportRecord.report_id == bindparam("report_id"))
+    .where(Application.id == bindparam("application_id"))
+    .with_for_update(of=Application)
+)
+_NO_SUBMISSION = [defer(Application.submission)]
+_STEP_HEAD = select(*_STEP_COLUMNS).where(Application.id == bindparam("application_id")).with_for_update()
+_DELIVERY_STATE = (
+    select(WebhookDelivery.id, WebhookDelivery.application_id, WebhookDelivery.type, WebhookDelivery.status,
+           WebhookDelivery.attempt_count, WebhookDelivery.dedupe_key)
+    .where(WebhookDelivery.id == bindparam("delivery_id")).with_for_update()
+)
+_REPORT_DONE = select(StatusReportRecord.lsp_code, StatusReportRecord.application_id, StatusReportRecord.answer).where(
+    StatusReportRecord.report_id == bindparam("report_id"))
+_DOCUMENT_EXISTS = select(StoredDocument.sha256).where(StoredDocument.sha256 == bindparam("sha256"))
+_KIND_SKK, _KIND_APP, _KIND_LSP_ACTIVE, _KIND_LSP_INACTIVE = "skk", "app", "lsp", "lsp-inactive"
+IN_PROGRESS_VALUES = [st.value for st in IN_PROGRESS_STATES]
 # What a failed webhook attempt may raise: httpx's errors, and with the aiohttp backend the
 # few of aiohttp's that its transport does not map to httpx's.
 _HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, aiohttp.ClientError, TimeoutError)
+
+
+# The tables themselves, for plain Core statements (no ORM unit of work on the hot paths).
+_APPLICATIONS = cast(Table, Application.__table__)
+_TIMELINE_TABLE = cast(Table, TimelineEntry.__table__)
+_DELIVERIES_TABLE = cast(Table, WebhookDelivery.__table__)
+_REPORTS_TABLE = cast(Table, StatusReportRecord.__table__)
+_ATTEMPTS_TABLE = cast(Table, WebhookAttempt.__table__)
+
+
+@dataclass(frozen=True)
+class _Step:
+    timeline: dict[str, Any]
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -140,6 +188,9 @@ class Siki:
         self.runtime = runtime
         self.settings = settings
         self.sessions = runtime.sessions
+        # Single-statement reads need no transaction: in autocommit mode asyncpg sends the one
+        # query, not BEGIN, the query and ROLLBACK (three round trips). Same pool.
+        self.reads = runtime.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Serialise changes to one application (and limit checks for one NIK) in this process,
         # so two concurrent commands cannot both read the same state and both append.
         self.app_locks = KeyedLock()
@@ -238,7 +289,7 @@ class Siki:
         """The code of the LSP this api key belongs to (read on every call: a rotated key stops
         working at once), on a plain connection: an ORM session is not needed for one value."""
         digest = sha256_hex(api_key)
-        async with self.runtime.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             row = (await conn.execute(_LSP_BY_KEY, {"digest": digest})).first()
         # The lookup is by hash already; compare again in constant time for good measure.
         if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
@@ -291,125 +342,186 @@ class Siki:
     # --- submission -------------------------------------------------------------------------
 
     async def submit(self, sub: ApplicationSubmission) -> SubmissionAccepted:
+        # Core statements on the few columns needed (no ORM unit of work; the stored submission is
+        # not loaded): the head is locked, the LSP and the limits read in one round trip, the
+        # writes are one statement per table. The checks that need no database run before a
+        # connection is taken.
+        static = self._static_errors(sub)
         async with self.nik_locks.hold(sha256_hex(sub.nik)), self.app_locks.hold(sub.id), \
                 self.sessions() as s, s.begin():
-            app = await s.get(Application, sub.id, with_for_update=True)
+            head = (await s.execute(_SUBMIT_HEAD, {"application_id": sub.id})).first()
             try:
-                kind = submission_check(S(app.status) if app else None,
-                                        app.submission_no if app else None, sub.submission_no)
+                kind = submission_check(S(head.status) if head else None,
+                                        head.submission_no if head else None, sub.submission_no)
             except ValueError as exc:
-                assert app is not None
-                raise Problem(409, str(exc), field="submission_no", current_status=app.status,
-                              allowed=allowed_next(S(app.status))) from exc
+                assert head is not None
+                raise Problem(409, str(exc), field="submission_no", current_status=head.status,
+                              allowed=allowed_next(S(head.status))) from exc
             if kind == "duplicate":
-                assert app is not None
-                return SubmissionAccepted(id=app.id, status=S.SUBMITTED, lsp_code=app.lsp_code)
-            errors = await self._submission_errors(s, sub, app)
+                assert head is not None
+                return SubmissionAccepted(id=head.id, status=S.SUBMITTED, lsp_code=head.lsp_code)
+            errors = await self._submission_errors(s, sub, head.lsp_code if head else None, static)
             if errors:
                 raise validation_problem(
                     errors, detail=f"the application cannot be submitted: {len(errors)} reason(s)")
             now = utcnow()
-            if app is None:
-                app = Application(id=sub.id, status="", last_seq=0, last_proof_no=0, created_at=now,
-                                  updated_at=now, submission_no=sub.submission_no, submission={},
-                                  nik=sub.nik, lsp_code=sub.lsp_code, applicant_user_id="", applicant_email="",
-                                  klasifikasi_code="", subklasifikasi_code="", kualifikasi="",
-                                  jabatan_kerja_code="", jenjang=sub.jenjang)
-                s.add(app)
             body = sub.model_dump(mode="json")
-            app.nik = sub.nik
-            app.lsp_code = sub.lsp_code
-            app.applicant_user_id = sub.applicant.user_id
-            app.applicant_email = sub.applicant.email
-            app.klasifikasi_code = sub.klasifikasi_code
-            app.subklasifikasi_code = sub.subklasifikasi_code
-            app.kualifikasi = sub.kualifikasi
-            app.jabatan_kerja_code = sub.jabatan_kerja_code
-            app.jenjang = sub.jenjang
-            app.submission_no = sub.submission_no
-            app.submission = body
-            await s.flush()
+            previous = S(head.status) if head is not None and head.status else None
+            seq = (head.last_seq or 0) + 1 if head is not None else 1
+            values: dict[str, Any] = {
+                "nik": sub.nik, "lsp_code": sub.lsp_code, "applicant_user_id": sub.applicant.user_id,
+                "applicant_email": sub.applicant.email, "klasifikasi_code": sub.klasifikasi_code,
+                "subklasifikasi_code": sub.subklasifikasi_code, "kualifikasi": sub.kualifikasi,
+                "jabatan_kerja_code": sub.jabatan_kerja_code, "jenjang": sub.jenjang,
+                "submission_no": sub.submission_no, "submission": body, "status": S.SUBMITTED.value,
+                "last_seq": seq, "updated_at": now,
+            }
+            if head is None:
+                await s.execute(insert(_APPLICATIONS).values(id=sub.id, last_proof_no=0, created_at=now, **values))
+            else:
+                await s.execute(update(_APPLICATIONS).where(_APPLICATIONS.c.id == sub.id).values(**values))
             resubmit = kind == "resubmit"
-            self._append(s, app, S.SUBMITTED, at=sub.submitted_at, actor="applicant",
-                         note=f"resubmission #{sub.submission_no}" if resubmit else None)
-            await self._request_webhook(
-                s, app, "application.resubmitted" if resubmit else "application.submitted", body,
-                dedupe_key=f"{app.id}:submission:{sub.submission_no}",
+            event = self._step(
+                sub.id, seq, previous, S.SUBMITTED, at=sub.submitted_at, actor="applicant",
+                note=f"resubmission #{sub.submission_no}" if resubmit else None, lsp_code=sub.lsp_code,
+                applicant_user_id=sub.applicant.user_id, applicant_email=sub.applicant.email,
+                invoice=None, certificate=None,
             )
-            log.info("application submitted", application_id=app.id, lsp_code=app.lsp_code,
+            await s.execute(insert(_TIMELINE_TABLE).values(**event.timeline))
+            # A new submission number has no delivery yet (the delivery of a submission commits
+            # with it), so there is no dedupe key to look up; the unique key still guards it.
+            delivery_id = await self._insert_delivery(
+                s, sub.id, sub.lsp_code, "application.resubmitted" if resubmit else "application.submitted",
+                body, dedupe_key=f"{sub.id}:submission:{sub.submission_no}", now=now)
+            self.runtime.emit(s, APPLICATION_STATUS_CHANGED, event.payload, application_id=sub.id)
+            self._emit_webhook_requested(s, sub.id, delivery_id)
+            log.info("application submitted", application_id=sub.id, lsp_code=sub.lsp_code,
                      submission_no=sub.submission_no)
-            return SubmissionAccepted(id=app.id, status=S.SUBMITTED, lsp_code=app.lsp_code)
+            return SubmissionAccepted(id=sub.id, status=S.SUBMITTED, lsp_code=sub.lsp_code)
 
-    async def _submission_errors(self, s: AsyncSession, sub: ApplicationSubmission,
-                                 app: Application | None) -> list[dict[str, str]]:
+    def _step(self, application_id: str, seq: int, previous: ApplicationStatus | None,
+              status: ApplicationStatus, *, at: datetime, actor: str, note: str | None,
+              lsp_code: str, applicant_user_id: str, applicant_email: str,
+              invoice: dict[str, Any] | None, certificate: dict[str, Any] | None,
+              reasons: list[str] | None = None) -> _Step:
+        """A timeline entry's row and its status_changed event (what :meth:`_append` adds with
+        the ORM), for the Core paths."""
+        at = _aware(at) or at  # a naive time from a caller is taken as UTC
+        reasons = list(reasons or [])
+        timeline = {"application_id": application_id, "seq": seq, "status": status.value,
+                    "previous_status": previous.value if previous else None, "at": at, "actor": actor,
+                    "note": note, "reasons": reasons}
+        event = StatusChanged(
+            application_id=application_id, seq=seq, status=status, previous_status=previous, at=at,
+            actor=actor, note=note, reasons=list(reasons), lsp_code=lsp_code,
+            applicant_user_id=applicant_user_id, applicant_email=applicant_email,
+            invoice=Invoice.model_validate(invoice) if invoice else None,
+            certificate=Certificate.model_validate(certificate) if certificate else None,
+        )
+        return _Step(timeline, event.model_dump(mode="json"))
+
+    async def _insert_delivery(self, s: AsyncSession, application_id: str, lsp_code: str, type_: WebhookType,
+                               data: dict[str, Any], *, dedupe_key: str, now: datetime) -> str:
+        delivery_id = str(uuid.uuid4())
+        await s.execute(insert(_DELIVERIES_TABLE).values(
+            id=delivery_id, dedupe_key=dedupe_key, application_id=application_id, lsp_code=lsp_code,
+            type=type_, body=webhook_body(type_, data, now), status=DELIVERY_PENDING, attempt_count=0,
+            redeliveries=0, created_at=now,
+        ))
+        return delivery_id
+
+    def _emit_webhook_requested(self, s: AsyncSession, application_id: str, delivery_id: str) -> None:
+        self.runtime.emit(s, WEBHOOK_REQUESTED, WebhookRequested(delivery_id=delivery_id).model_dump(mode="json"),
+                          application_id=application_id)
+
+    def _static_errors(self, sub: ApplicationSubmission) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        """The checks that need no database, computed before a connection is taken: the
+        qualification's errors and the applicant's (personal data, dates)."""
         ref = get_reference()
-        errors: list[dict[str, str]] = []
         # SIKI's own registry, not the reference file, says which LSPs exist and what they may
         # certify (a third-party LSP registered by an operator is not in the reference data).
-        errors += [e for e in check_qualification(
+        qualification = [e for e in check_qualification(
             ref, lsp_code=sub.lsp_code, klasifikasi_code=sub.klasifikasi_code,
             subklasifikasi_code=sub.subklasifikasi_code, kualifikasi=sub.kualifikasi,
             jabatan_kerja_code=sub.jabatan_kerja_code, jenjang=sub.jenjang,
         ) if e["field"] != "qualification.lsp_code"]
-        lsp = await s.get(Lsp, sub.lsp_code)
-        if lsp is None:
-            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code!r} is not registered"})
-        elif not lsp.active:
-            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code} is not active"})
-        elif sub.jabatan_kerja_code not in (lsp.jabatan_kerja_codes or []):
-            errors.append({"field": "qualification.lsp_code",
-                           "message": f"LSP {sub.lsp_code} is not licensed for jabatan kerja {sub.jabatan_kerja_code}"})
-        if app is not None and app.lsp_code != sub.lsp_code:
-            errors.append({"field": "qualification.lsp_code",
-                           "message": f"a resubmission goes to the same LSP ({app.lsp_code})"})
-
+        applicant: list[dict[str, str]] = []
         personal = sub.sections.get("personal") if isinstance(sub.sections.get("personal"), dict) else {}
         assert isinstance(personal, dict)
         birth_date = parse_date(personal.get("birth_date"))
         gender = personal.get("gender")
         if personal.get("nik") not in (None, sub.nik):
-            errors.append({"field": "personal.nik", "message": "differs from the submitted NIK"})
-        errors += nik_errors(sub.nik, birth_date, gender if isinstance(gender, str) else None, field="personal.nik")
+            applicant.append({"field": "personal.nik", "message": "differs from the submitted NIK"})
+        applicant += nik_errors(sub.nik, birth_date, gender if isinstance(gender, str) else None, field="personal.nik")
         if birth_date is None and personal.get("birth_date") is None:
-            errors.append({"field": "personal.birth_date", "message": "required to check the NIK"})
+            applicant.append({"field": "personal.birth_date", "message": "required to check the NIK"})
         if gender not in ("L", "P"):
-            errors.append({"field": "personal.gender", "message": "must be L or P"})
-        errors += date_errors(sub.sections, utcnow().date())
+            applicant.append({"field": "personal.gender", "message": "must be L or P"})
+        applicant += date_errors(sub.sections, utcnow().date())
+        return qualification, applicant
 
-        held = await self._holdings(s, sub.nik, exclude_application=sub.id)
+    async def _submission_errors(self, s: AsyncSession, sub: ApplicationSubmission, stored_lsp_code: str | None,
+                                 static: tuple[list[dict[str, str]], list[dict[str, str]]]) -> list[dict[str, str]]:
+        qualification, applicant = static
+        errors = list(qualification)
+        lsp, held = await self._lsp_and_holdings(s, sub.lsp_code, sub.nik, exclude_application=sub.id)
+        if lsp is None:
+            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code!r} is not registered"})
+        elif not lsp[0]:
+            errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code} is not active"})
+        elif sub.jabatan_kerja_code not in lsp[1]:
+            errors.append({"field": "qualification.lsp_code",
+                           "message": f"LSP {sub.lsp_code} is not licensed for jabatan kerja {sub.jabatan_kerja_code}"})
+        if stored_lsp_code is not None and stored_lsp_code != sub.lsp_code:
+            errors.append({"field": "qualification.lsp_code",
+                           "message": f"a resubmission goes to the same LSP ({stored_lsp_code})"})
+        errors += applicant
         errors += ownership_limit_errors(
             held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code))
         return errors
 
-    async def _holdings(self, s: AsyncSession, nik: str, *, exclude_application: str) -> list[Holding]:
-        """SKK held (recorded, not expired, not revoked) plus other applications in progress."""
+    async def _lsp_and_holdings(self, s: AsyncSession, lsp_code: str, nik: str, *, exclude_application: str
+                                ) -> tuple[tuple[bool, list[str]] | None, list[Holding]]:
+        """The LSP's licence (active, jabatan kerja codes; None if not registered), and the SKK
+        held (recorded, not expired, not revoked) plus the other applications in progress, in
+        one round trip and only the columns needed (not the stored submissions)."""
         today = utcnow().date()
-        # Only the columns the limits need (not the stored submissions of other applications).
-        skk = (await s.execute(
-            select(SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code,
-                   SkkHeld.subklasifikasi_code)
+        rows = (await s.execute(
+            select(literal(_KIND_SKK).label("kind"), SkkHeld.application_id.label("id"),
+                   SkkHeld.kualifikasi.label("a"), SkkHeld.klasifikasi_code.label("b"),
+                   SkkHeld.subklasifikasi_code.label("c"))
             .where(SkkHeld.nik == nik, SkkHeld.revoked.is_(False), SkkHeld.valid_until >= today)
-        )).all()
-        recorded_apps = {k.application_id for k in skk}
-        apps = (await s.execute(
-            select(Application.id, Application.kualifikasi, Application.klasifikasi_code,
-                   Application.subklasifikasi_code)
-            .where(
-                Application.nik == nik, Application.id != exclude_application,
-                Application.status.in_([st.value for st in IN_PROGRESS_STATES]),
+            .union_all(
+                select(literal(_KIND_APP), Application.id, Application.kualifikasi, Application.klasifikasi_code,
+                       Application.subklasifikasi_code)
+                .where(Application.nik == nik, Application.id != exclude_application,
+                       Application.status.in_(IN_PROGRESS_VALUES)),
+                select(case((Lsp.active, literal(_KIND_LSP_ACTIVE)), else_=literal(_KIND_LSP_INACTIVE)), Lsp.code,
+                       cast_(Lsp.jabatan_kerja_codes, Text), literal(""), literal(""))
+                .where(Lsp.code == lsp_code),
             )
         )).all()
-        held = [Holding(k.kualifikasi, k.klasifikasi_code, k.subklasifikasi_code)
-                for k in skk if k.application_id != exclude_application]
+        lsp: tuple[bool, list[str]] | None = None
+        skk, apps = [], []
+        for r in rows:
+            if r.kind == _KIND_SKK:
+                skk.append(r)
+            elif r.kind == _KIND_APP:
+                apps.append(r)
+            else:
+                codes = json.loads(r.a) if r.a else []
+                lsp = (r.kind == _KIND_LSP_ACTIVE, list(codes or []))
+        recorded_apps = {k.id for k in skk}
+        held = [Holding(k.a, k.b, k.c) for k in skk if k.id != exclude_application]
         # An application whose SKK is already in the register counts once, as the SKK.
-        held += [Holding(a.kualifikasi, a.klasifikasi_code, a.subklasifikasi_code)
-                 for a in apps if a.id not in recorded_apps]
-        return held
+        held += [Holding(a.a, a.b, a.c) for a in apps if a.id not in recorded_apps]
+        return lsp, held
 
     # --- payment proofs and appeals from the portal --------------------------------------
 
     async def _locked_application(self, s: AsyncSession, application_id: str) -> Application:
-        app = await s.get(Application, application_id, with_for_update=True)
+        # Not its stored submission (a few KB of JSON) that no step reads.
+        app = await s.get(Application, application_id, with_for_update=True, options=_NO_SUBMISSION)
         if app is None:
             raise not_found(f"application {application_id}")
         return app
@@ -465,12 +577,19 @@ class Siki:
             if not pdf.startswith(b"%PDF-"):
                 raise validation_problem([{"field": "certificate_pdf_base64", "message": "not a PDF"}])
         async with self.app_locks.hold(application_id), self.sessions() as s, s.begin():
-            done = await s.get(StatusReportRecord, report.report_id)
-            if done is not None:
-                if done.lsp_code != lsp_code or done.application_id != application_id:
+            # The application (locked, without its stored submission) and an earlier report with
+            # this id, in one round trip; Core statements for the writes.
+            app = (await s.execute(_REPORT_HEAD, {"application_id": application_id,
+                                                  "report_id": report.report_id})).first()
+            if app is None:
+                done = (await s.execute(_REPORT_DONE, {"report_id": report.report_id})).first()
+                if done is not None:
                     raise Problem(409, "report_id was already used for another report", field="report_id")
-                return dict(done.answer)
-            app = await self._locked_application(s, application_id)
+                raise not_found(f"application {application_id}")
+            if app.done_answer is not None:
+                if app.done_lsp_code != lsp_code or app.done_application_id != application_id:
+                    raise Problem(409, "report_id was already used for another report", field="report_id")
+                return dict(app.done_answer)
             if app.lsp_code != lsp_code:
                 raise Problem(403, f"application {application_id} is not with LSP {lsp_code}")
             try:
@@ -478,30 +597,50 @@ class Siki:
             except ReportRefused as exc:
                 raise Problem(exc.status_code, exc.message, field="status", current_status=exc.current.value,
                               allowed=exc.allowed) from exc
-            if plan.forwarded_first:
-                self._append(s, app, S.FORWARDED, at=utcnow(), actor="SIKI",
-                             note="delivery proven by the LSP's status report")
+            now = utcnow()
+            changes: dict[str, Any] = {}
+            invoice, certificate = app.invoice, app.certificate
             if report.invoice is not None:
-                app.invoice = report.invoice.model_dump(mode="json")
+                invoice = changes["invoice"] = report.invoice.model_dump(mode="json")
+            digest = sha256_hex(pdf) if pdf is not None else None
             if report.certificate is not None:
-                cert = report.certificate.model_dump(mode="json")
-                if pdf is not None:
-                    cert["pdf_sha256"] = sha256_hex(pdf)
-                app.certificate = cert
-            if pdf is not None:
-                digest = sha256_hex(pdf)
-                if await s.get(StoredDocument, digest) is None:
+                certificate = report.certificate.model_dump(mode="json")
+                if digest is not None:
+                    certificate["pdf_sha256"] = digest
+                changes["certificate"] = certificate
+            if pdf is not None and digest is not None:
+                if (await s.execute(_DOCUMENT_EXISTS, {"sha256": digest})).first() is None:
                     s.add(StoredDocument(sha256=digest, content_type="application/pdf", size=len(pdf),
-                                         content=pdf, stored_at=utcnow()))
-                app.certificate_pdf_sha256 = digest
-                if app.certificate is not None and app.certificate.get("pdf_sha256") != digest:
-                    app.certificate = {**app.certificate, "pdf_sha256": digest}
-            entry = self._append(s, app, plan.target, at=report.at, actor=report.actor, note=report.note,
-                                 reasons=report.reasons)
-            answer = {"application_id": app.id, "status": plan.target.value, "seq": entry.seq,
+                                         content=pdf, stored_at=now))
+                changes["certificate_pdf_sha256"] = digest
+                if certificate is not None and certificate.get("pdf_sha256") != digest:
+                    certificate = changes["certificate"] = {**certificate, "pdf_sha256": digest}
+            common: dict[str, Any] = {"lsp_code": app.lsp_code, "applicant_user_id": app.applicant_user_id,
+                                      "applicant_email": app.applicant_email}
+            steps: list[_Step] = []
+            seq = app.last_seq or 0
+            current = S(app.status)
+            if plan.forwarded_first:
+                # As before, recorded with the invoice and certificate the application had.
+                seq += 1
+                steps.append(self._step(app.id, seq, current, S.FORWARDED, at=now, actor="SIKI",
+                                        note="delivery proven by the LSP's status report",
+                                        invoice=app.invoice, certificate=app.certificate, **common))
+                current = S.FORWARDED
+            seq += 1
+            steps.append(self._step(app.id, seq, current, plan.target, at=report.at, actor=report.actor,
+                                    note=report.note, reasons=report.reasons, invoice=invoice,
+                                    certificate=certificate, **common))
+            await s.execute(update(_APPLICATIONS).where(_APPLICATIONS.c.id == app.id).values(
+                status=plan.target.value, last_seq=seq, updated_at=utcnow(), **changes))
+            await s.execute(insert(_TIMELINE_TABLE), [step.timeline for step in steps])
+            answer = {"application_id": app.id, "status": plan.target.value, "seq": seq,
                       "report_id": report.report_id}
-            s.add(StatusReportRecord(report_id=report.report_id, lsp_code=lsp_code, application_id=app.id,
-                                     answer=answer, processed_at=utcnow()))
+            await s.execute(insert(_REPORTS_TABLE).values(
+                report_id=report.report_id, lsp_code=lsp_code, application_id=app.id, answer=answer,
+                processed_at=utcnow()))
+            for step in steps:
+                self.runtime.emit(s, APPLICATION_STATUS_CHANGED, step.payload, application_id=app.id)
             log.info("status reported", application_id=app.id, lsp_code=lsp_code, status=plan.target.value)
             return answer
 
@@ -527,7 +666,7 @@ class Siki:
                       "note": r.note, "reasons": list(r.reasons or [])} for r in rows]
 
     async def certificate_pdf(self, application_id: str) -> bytes:
-        async with self.runtime.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             row = (await conn.execute(_CERTIFICATE_PDF, {"application_id": application_id})).first()
         if row is None:
             raise not_found(f"application {application_id}")
@@ -599,7 +738,7 @@ class Siki:
         delivery_id = WebhookRequested.model_validate(event.payload).delivery_id
         # The delivery and its LSP's webhook credentials in one read (no lock is held while
         # sending; the attempt is recorded under the lock below).
-        async with self.runtime.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             row = (await conn.execute(_DELIVERY_TO_SEND, {"delivery_id": delivery_id})).first()
         if row is None or row.webhook_url is None:
             log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)
@@ -621,22 +760,26 @@ class Siki:
         if not ok and error is None:
             error = f"HTTP {status_code}"
         async with self.app_locks.hold(row.application_id), self.sessions() as s, s.begin():
-            current = await s.get(WebhookDelivery, delivery_id, with_for_update=True)
+            # Core statements on the delivery's state (not its body) and, for a submission, on the
+            # application's step columns (not its stored submission).
+            current = (await s.execute(_DELIVERY_STATE, {"delivery_id": delivery_id})).first()
             assert current is not None
-            current.attempt_count += 1
-            s.add(WebhookAttempt(delivery_id=current.id, attempt_no=current.attempt_count, at=utcnow(),
-                                 status_code=status_code, response_excerpt=excerpt, error=None if ok else error,
-                                 duration_ms=elapsed_ms))
+            attempt_no = current.attempt_count + 1
+            await s.execute(insert(_ATTEMPTS_TABLE).values(
+                delivery_id=current.id, attempt_no=attempt_no, at=utcnow(), status_code=status_code,
+                response_excerpt=excerpt, error=None if ok else error, duration_ms=elapsed_ms))
+            changes: dict[str, Any] = {"attempt_count": attempt_no}
+            forwarded = False
             if ok:
                 if current.status != DELIVERY_DELIVERED:
-                    current.status = DELIVERY_DELIVERED
-                    current.delivered_at = utcnow()
-                    current.last_error = None
-                    if current.type in SUBMISSION_TYPES:
-                        await self._mark_forwarded(s, current)
+                    changes.update(status=DELIVERY_DELIVERED, delivered_at=utcnow(), last_error=None)
+                    forwarded = current.type in SUBMISSION_TYPES
             elif current.status != DELIVERY_DELIVERED:
-                current.last_error = error
-                current.status = DELIVERY_DEAD if delivery.is_last_attempt else DELIVERY_FAILED
+                changes.update(last_error=error,
+                               status=DELIVERY_DEAD if delivery.is_last_attempt else DELIVERY_FAILED)
+            await s.execute(update(_DELIVERIES_TABLE).where(_DELIVERIES_TABLE.c.id == current.id).values(**changes))
+            if forwarded:
+                await self._mark_forwarded(s, current.id, current.application_id, current.dedupe_key)
         if ok:
             log.info("webhook delivered", delivery_id=delivery_id, application_id=row.application_id,
                      lsp_code=row.lsp_code, type=row.type, attempt=delivery.attempt)
@@ -647,15 +790,22 @@ class Siki:
             return
         raise WebhookAttemptFailed(f"delivery {delivery_id} to {row.lsp_code} failed: {error}")
 
-    async def _mark_forwarded(self, s: AsyncSession, delivery: WebhookDelivery) -> None:
-        app = await s.get(Application, delivery.application_id, with_for_update=True)
+    async def _mark_forwarded(self, s: AsyncSession, delivery_id: str, application_id: str, dedupe_key: str) -> None:
+        app = (await s.execute(_STEP_HEAD, {"application_id": application_id})).first()
         if app is None or app.status != S.SUBMITTED:
             return
         # Only the delivery of the current submission proves that this submission arrived.
-        if delivery.dedupe_key != f"{app.id}:submission:{app.submission_no}":
+        if dedupe_key != f"{app.id}:submission:{app.submission_no}":
             return
-        self._append(s, app, S.FORWARDED, at=utcnow(), actor="SIKI",
-                     note=f"delivered to {app.lsp_code} (webhook {delivery.id})")
+        seq = (app.last_seq or 0) + 1
+        step = self._step(app.id, seq, S(app.status), S.FORWARDED, at=utcnow(), actor="SIKI",
+                          note=f"delivered to {app.lsp_code} (webhook {delivery_id})", lsp_code=app.lsp_code,
+                          applicant_user_id=app.applicant_user_id, applicant_email=app.applicant_email,
+                          invoice=app.invoice, certificate=app.certificate)
+        await s.execute(update(_APPLICATIONS).where(_APPLICATIONS.c.id == app.id).values(
+            status=S.FORWARDED.value, last_seq=seq, updated_at=utcnow()))
+        await s.execute(insert(_TIMELINE_TABLE).values(**step.timeline))
+        self.runtime.emit(s, APPLICATION_STATUS_CHANGED, step.payload, application_id=app.id)
 
     # --- events from the chain ----------------------------------------------------------
 
@@ -676,7 +826,7 @@ class Siki:
 
     async def on_certificate_downloaded(self, s: AsyncSession, event: EventEnvelope) -> None:
         ev = CertificateDownloaded.model_validate(event.payload)
-        app = await s.get(Application, ev.application_id, with_for_update=True)
+        app = await s.get(Application, ev.application_id, with_for_update=True, options=_NO_SUBMISSION)
         if app is None:
             log.warning("certificate downloaded for an unknown application", application_id=ev.application_id)
             return
