@@ -19,9 +19,10 @@ from scripts.simulator.logscan import log_offsets, scan_logs
 from scripts.simulator.people import Person, make_people
 from scripts.simulator.run import bounded, chain_clients, make_plans, new_http, percentile
 
-# The portal carries the applicants' load, so it gets the larger pool; the six processes stay
-# within PostgreSQL's default max_connections (100) with room for others: 2 x (12 + 5 x 6) = 84.
-SERVICE_ENV = {"portal": {"SKK_DATABASE_POOL_SIZE": "12"}}
+# The portal and SIKI carry every submission synchronously, so they get the larger pools; with
+# the overflow (a quarter of the pool, at least 2) the six processes stay within PostgreSQL's
+# default max_connections (100): 2 x (12 + 3) + 4 x (6 + 2) = 62.
+SERVICE_ENV = {"portal": {"SKK_DATABASE_POOL_SIZE": "12"}, "siki": {"SKK_DATABASE_POOL_SIZE": "12"}}
 COMMON_ENV = {"SKK_DATABASE_POOL_SIZE": "6"}
 
 
