@@ -189,13 +189,17 @@ async def test_issuance_on_postgres_and_rabbitmq(
 ) -> None:
     bus = RabbitMqBus(amqp_url, exchange=f"skk.test.{uuid.uuid4().hex[:8]}",
                       default_policy=RetryPolicy(max_attempts=6, base_seconds=0.05, max_seconds=0.2))
-    async with chain(monkeypatch, tmp_path, lsp_database_url=pg_url, bus=bus) as c:
-        await c.fake.add(c.lsp, "app-1", S.COMPETENT)
-        c.fake.crash_after[S.SKK_NUMBERED] = 1
-        c.to_lpjk.fail_next = 1
-        await c.request_issuance("app-1")
-        row = await c.wait_issued("app-1")
-        assert c.to_bnsp.calls == 2 and c.to_lpjk.calls == 2
-        await _authorities_hold_one(c)
-        assert [s for s, _ in await c.fake.steps(c.lsp, "app-1")] == ISSUING
-        assert row.pdf is not None and row.pdf.startswith(b"%PDF")
+    try:
+        async with chain(monkeypatch, tmp_path, lsp_database_url=pg_url, bus=bus) as c:
+            await c.fake.add(c.lsp, "app-1", S.COMPETENT)
+            c.fake.crash_after[S.SKK_NUMBERED] = 1
+            c.to_lpjk.fail_next = 1
+            await c.request_issuance("app-1")
+            row = await c.wait_issued("app-1")
+            assert c.to_bnsp.calls == 2 and c.to_lpjk.calls == 2
+            await _authorities_hold_one(c)
+            assert [s for s, _ in await c.fake.steps(c.lsp, "app-1")] == ISSUING
+            assert row.pdf is not None and row.pdf.startswith(b"%PDF")
+    finally:
+        await bus.delete_topology()  # the test's exchange and queues, not left on the broker
+        await bus.stop()
