@@ -320,3 +320,29 @@ async def test_two_relays_of_one_service_publish_each_event_once(harness: Harnes
     await eventually(lambda: len(got) == 60)
     await asyncio.sleep(0.2)
     assert sorted(got) == sorted(e.id for e in staged)  # each once, none twice
+
+
+# Only RabbitMQ has a connection to lose; the in-process queues live in the process itself.
+@pytest.mark.parametrize("harness", ["rabbitmq+postgres"], indirect=True)
+async def test_consumer_resumes_after_the_broker_connection_drops(harness: Harness) -> None:
+    consumer = harness.make_bus(via_proxy=True)
+    got: list[str] = []
+
+    async def on(ev: EventEnvelope, d: Delivery) -> None:
+        got.append(ev.id)
+
+    consumer.subscribe("resume", ["test.*"], on)
+    await started(harness, consumer)
+    publisher = harness.make_bus()  # straight to the broker
+    harness.buses.append(publisher)
+    first = event()
+    await publisher.publish(first)
+    await eventually(lambda: got == [first.id])
+
+    await harness.broker_down(consumer)  # the consumer's connection is cut
+    second = event()
+    await publisher.publish(second)  # kept by the durable queue meanwhile
+    await asyncio.sleep(0.5)
+    await harness.broker_up(consumer)
+    await eventually(lambda: second.id in got, timeout=30)
+    assert got.count(second.id) >= 1 and got[0] == first.id
