@@ -24,19 +24,33 @@ run: $(STAMP)
 run-services: $(STAMP)
 	$(PY) -m scripts.run_services
 
-## The whole suite, real RabbitMQ and PostgreSQL included (they must be up: see .ci/run).
+## The whole suite, real RabbitMQ and PostgreSQL included: scripts/ensure_infra.sh installs and
+## starts them first where missing (silent when they are up), and its stdout (an
+## SKK_TEST_POSTGRES_URL on a fresh cluster) is evaluated before pytest.
+## INFRA_ARGS=--with-browser (or SKK_TEST_BROWSER=1) adds Chromium and chromedriver: the hook
+## for the browser tests, off until they exist.
+INFRA_ARGS ?=
 test: $(STAMP)
-	SKK_REQUIRE_INFRA=1 $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	@infra_env="$$(bash scripts/ensure_infra.sh $(INFRA_ARGS))" && eval "$$infra_env" && \
+	  echo "SKK_REQUIRE_INFRA=1 $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)" && \
+	  SKK_REQUIRE_INFRA=1 $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(PY) -m pytest -q -m "not chain and not rabbitmq and not postgres" $(PYTEST_ARGS)
 
+## ruff, mypy and the import contracts (lint-imports, [tool.importlinter] in pyproject.toml):
+## all three run, and it fails if any fails.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy shared services scripts
+	@status=0; \
+	echo "== ruff"; $(VENV)/bin/ruff check . || status=1; \
+	echo "== mypy"; $(VENV)/bin/mypy shared services scripts || status=1; \
+	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-logo || status=1; \
+	exit $$status
 
+## The prestart step by hand: every embedded database (var/*.db), or ARGS="--service siki" with
+## SKK_DATABASE_URL, or ARGS="--url-template postgresql+asyncpg://...skk_{instance}".
 migrate: $(STAMP)
-	$(PY) -m scripts.migrate
+	$(PY) -m scripts.migrate $(ARGS)
 
 simulate: $(STAMP)
 	$(PY) -m scripts.skk simulate $(ARGS)
@@ -44,5 +58,19 @@ simulate: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m scripts.bench $(ARGS)
 
+## Generated from the code (tests/contracts fails when they are stale; commit the result):
+## contracts: docs/asyncapi.yaml and the event tables of docs/CONTRACTS.md (shared/contracts/events.py);
+## openapi: docs/openapi/<service>.json (each app's .openapi());
+## client: clients/<service>_client from those documents (openapi-python-client).
+.PHONY: contracts openapi client
+contracts: $(STAMP)
+	$(PY) -m scripts.contracts events
+
+openapi: $(STAMP)
+	$(PY) -m scripts.contracts openapi
+
+client: $(STAMP)
+	$(PY) -m scripts.contracts client
+
 clean:
-	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -2,8 +2,10 @@
 PostgreSQL: the deployed way of running it (``make run-services``), used by the whole-chain
 tests and the benchmark too.
 
-Each instance gets its own database on the PostgreSQL server (created if missing), and every
-URL between the parties is derived from one port map, so several chains can run side by side
+Each instance gets its own database on the PostgreSQL server (created if missing), migrated
+first by the prestart step (``python -m scripts.migrate``, as ``deploy/compose.yaml`` does) so
+that the services start with ``SKK_MIGRATE_ON_STARTUP=false``; every URL between the parties is
+derived from one port map, so several chains can run side by side
 (tests pick free ports and a unique exchange and database prefix).
 """
 
@@ -59,11 +61,28 @@ class ChainProcesses:
         return f"{self.db_prefix}_{name.lower().replace('-', '_')}"
 
     def database_url(self, name: str) -> str:
+        return self._database_url(self.database_name(name))
+
+    def _database_url(self, database: str) -> str:
         u = urlparse(self.postgres_admin_url)
         auth = u.username or "postgres"
         if u.password:
             auth += f":{u.password}"
-        return f"postgresql+asyncpg://{auth}@{u.hostname}:{u.port or 5432}/{self.database_name(name)}"
+        return f"postgresql+asyncpg://{auth}@{u.hostname}:{u.port or 5432}/{database}"
+
+    def migrate(self) -> None:
+        """The prestart step: every instance's database to its heads, in one process."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        template = self._database_url(f"{self.db_prefix}_{{instance}}")  # the instances are database_name's
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SKK_")}
+        with open(self.log_dir / "migrate.log", "ab") as log:
+            done = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "scripts.migrate", "--url-template", template],
+                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent,
+                check=False,
+            )
+        if done.returncode != 0:
+            raise RuntimeError(f"migrations failed ({done.returncode}); see {self.log_dir}/migrate.log")
 
     async def create_databases(self) -> None:
         import asyncpg
@@ -106,6 +125,7 @@ class ChainProcesses:
             "SKK_LOG_JSON": "true",
             "SKK_HTTP_BACKEND": "aiohttp",
             "SKK_DATABASE_POOL_SIZE": "8",
+            "SKK_MIGRATE_ON_STARTUP": "false",  # done by migrate() before the services start
             "PYTHONUNBUFFERED": "1",
         })
         if name.startswith("LSP-"):
@@ -125,6 +145,7 @@ class ChainProcesses:
 
     async def start(self, timeout: float = 60.0) -> None:
         await self.create_databases()
+        await asyncio.to_thread(self.migrate)
         for name in DEFAULT_PORTS:
             self.start_one(name)
         await self.wait_ready(timeout=timeout)

@@ -1,15 +1,14 @@
 """Async SQLAlchemy engines and sessions for SQLite (aiosqlite, WAL) and PostgreSQL (asyncpg).
 
 The URL alone chooses the backend. Alembic migrations are run from code, against the same
-async engine, so ``migrate_on_startup`` and ``make migrate`` take the same path.
+async engine, so ``migrate_on_startup`` and the ``python -m scripts.migrate`` prestart step
+(``make migrate``) take the same path, under a lock shared between processes.
 """
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import os
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,8 +19,12 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from shared.logging import get_logger
+
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = get_logger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,7 +86,6 @@ async def ping(engine: AsyncEngine) -> None:
 
 
 def _alembic_config(script_location: str | Path, connection: Connection) -> Config:
-    # Alembic (with mako) costs about 10 MiB resident: imported only when migrating.
     from alembic.config import Config
 
     cfg = Config()
@@ -92,58 +94,131 @@ def _alembic_config(script_location: str | Path, connection: Connection) -> Conf
     return cfg
 
 
-_MIGRATION_LOCK: asyncio.Lock | None = None
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
-
-
 def script_heads(script_location: str | Path) -> set[str]:
-    """The head revisions of a migrations folder, read from its files without importing Alembic."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (Path(script_location) / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            continue
-        revisions.add(str(ast.literal_eval(found["revision"].strip())))
-        down = ast.literal_eval(found.get("down_revision", "None").strip())
-        if isinstance(down, str):
-            parents.add(down)
-        elif isinstance(down, tuple | list):
-            parents.update(str(d) for d in down)
-    return revisions - parents
+    """The head revisions of a migrations folder, as Alembic computes them."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory(str(script_location)).get_heads())
 
 
-async def _database_revisions(engine: AsyncEngine) -> set[str] | None:
+# Key of the session-level PostgreSQL advisory lock held while a database is migrated
+# (advisory locks are per database, so one constant serves every service).
+MIGRATION_LOCK_KEY = 0x534B4B5F4D494752  # "SKK_MIGR"
+_MIGRATION_LOCK_POLL_SECONDS = 0.1
+# Alembic's ``context`` is process-global: services sharing a process migrate one at a time.
+_PROCESS_MIGRATION_LOCK: asyncio.Lock | None = None
+
+
+def migration_lock_path(url: str) -> Path | None:
+    """The lock file beside a SQLite database file (None for an in-memory database)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return path.with_name(path.name + ".migrate-lock")
+
+
+@asynccontextmanager
+async def migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Held while one process migrates ``engine``'s database, so that several processes of a
+    service (or a prestart step and a service) starting together migrate it once, in turn.
+
+    PostgreSQL: ``pg_advisory_lock`` on a connection of its own, kept for the duration (the
+    lock goes with the session, so a process that dies releases it). SQLite: ``flock`` on a
+    file beside the database file.
+    """
+    if engine.dialect.name == "postgresql":
+        async with _pg_advisory_lock(engine):
+            yield
+        return
+    path = migration_lock_path(str(engine.url)) if is_sqlite(str(engine.url)) else None
+    if path is None:
+        yield
+        return
+    async with _file_lock(path):
+        yield
+
+
+@asynccontextmanager
+async def _pg_advisory_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    key = {"key": MIGRATION_LOCK_KEY}
+    async with engine.connect() as conn:
+        got = (await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar()
+        if not got:
+            log.info("waiting for another process to finish migrating", database=engine.url.database)
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+        await conn.commit()  # the lock is the session's: no transaction is left open while held
+        try:
+            yield
+        finally:
+            try:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                await conn.commit()
+            except BaseException:
+                # Closing the session releases the lock: never hand a locked connection back to the pool.
+                await conn.invalidate()
+                raise
+
+
+@asynccontextmanager
+async def _file_lock(path: Path) -> AsyncIterator[None]:
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        waited = False
+        while True:  # polled rather than blocking a thread, so that cancelling the wait is clean
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    log.info("waiting for another process to finish migrating", lock=str(path))
+                    waited = True
+                await asyncio.sleep(_MIGRATION_LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+async def run_migrations(engine: AsyncEngine, script_location: str | Path, revision: str = "heads") -> set[str]:
+    """Upgrade the service's database to ``revision`` with Alembic, under :func:`migration_lock`.
+
+    Alembic reads the database's current revision inside the lock, so a database already at
+    ``revision`` (or brought there by another process while this one waited) is left alone.
+    Returns the revisions the database was at when this process got the lock (empty: a fresh
+    database). Alembic is imported here only: a service started with ``migrate_on_startup`` off
+    (the deployed way, after the ``python -m scripts.migrate`` prestart step) never loads it.
+    """
+    global _PROCESS_MIGRATION_LOCK
+    found: set[str] = set()
+
+    def _upgrade(connection: Connection) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
+        found.update(MigrationContext.configure(connection).get_current_heads())
+        command.upgrade(_alembic_config(script_location, connection), revision)
+
+    if _PROCESS_MIGRATION_LOCK is None:
+        _PROCESS_MIGRATION_LOCK = asyncio.Lock()
+    async with _PROCESS_MIGRATION_LOCK, migration_lock(engine), engine.begin() as conn:
+        await conn.run_sync(_upgrade)
+    return found
+
+
+async def database_revisions(engine: AsyncEngine) -> set[str]:
+    """The revisions a database is at (empty for a database never migrated)."""
     try:
         async with engine.connect() as conn:
             rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
             return {str(r) for r in rows}
     except Exception:  # no version table yet: a fresh database
-        return None
-
-
-async def run_migrations(engine: AsyncEngine, script_location: str | Path, revision: str = "heads") -> None:
-    """Upgrade the service's database to ``revision`` with Alembic.
-
-    A database already at the folder's heads is left alone without importing Alembic, which
-    keeps about 10 MiB out of every running service.
-    """
-    global _MIGRATION_LOCK
-    if revision == "heads":
-        heads = script_heads(script_location)
-        if heads and await _database_revisions(engine) == heads:
-            return
-
-    def _upgrade(connection: Connection) -> None:
-        from alembic import command
-
-        command.upgrade(_alembic_config(script_location, connection), revision)
-
-    # Alembic's ``context`` is process-global: services sharing a process migrate one at a time.
-    if _MIGRATION_LOCK is None:
-        _MIGRATION_LOCK = asyncio.Lock()
-    async with _MIGRATION_LOCK, engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+        return set()
 
 
 def alembic_env_run(target_metadata: MetaData) -> None:
