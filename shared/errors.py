@@ -7,13 +7,16 @@ Every error a service answers is ``application/problem+json``. Validation proble
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared import exceptions as ex
 from shared.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -26,6 +29,7 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    410: "Gone",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
@@ -112,7 +116,45 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+# How the shared domain errors answer; a service passes its own additions to
+# :func:`install_problem_handlers`. The most specific class in an exception's MRO wins.
+DEFAULT_STATUSES: dict[type[Exception], int] = {
+    ex.Invalid: 422,
+    ex.NotFound: 404,
+    ex.Conflict: 409,
+    ex.Forbidden: 403,
+    ex.Unauthenticated: 401,
+    ex.Gone: 410,
+    ex.TooLarge: 413,
+    ex.UnsupportedType: 415,
+    ex.TooManyRequests: 429,
+    ex.UpstreamRefused: 502,
+    ex.Unavailable: 503,
+    ex.DomainError: 400,
+}
+
+
+def status_of(exc: BaseException, statuses: Mapping[type[Exception], int]) -> int:
+    for cls in type(exc).__mro__:
+        if cls in statuses:
+            return statuses[cls]  # type: ignore[index]
+    return 400
+
+
+def problem_from(exc: ex.DomainError, statuses: Mapping[type[Exception], int] = DEFAULT_STATUSES) -> Problem:
+    """The problem+json answer for a domain or use-case error."""
+    status = status_of(exc, statuses)
+    return Problem(status, exc.detail, title=exc.title, type_=exc.type, errors=exc.errors, headers=exc.headers,
+                   **exc.extra)
+
+
+def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Exception], int] | None = None) -> None:
+    table: dict[type[Exception], int] = {**DEFAULT_STATUSES, **(statuses or {})}
+
+    @app.exception_handler(ex.DomainError)
+    async def _domain(request: Request, exc: ex.DomainError) -> JSONResponse:
+        return problem_response(problem_from(exc, table), request)
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc, request)
@@ -132,6 +174,64 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(Problem(500, "internal error"), request)
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": _TITLES[code], "content": {PROBLEM_JSON: {}}} for code in (400, 401, 403, 404, 409, 422)
-}
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details; validation problems name the fields in ``errors``."""
+
+    model_config = ConfigDict(extra="allow", title="ProblemDetails")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    field: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries for these error codes, each a problem+json document."""
+    return {code: {"description": _TITLES.get(code, "Error"), "model": ProblemDetails} for code in codes}
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = problem_responses(400, 401, 403, 404, 409, 422)
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+
+
+def problem_openapi(app: FastAPI) -> None:
+    """Make every error response of ``app``'s OpenAPI a problem+json document with its schema.
+
+    FastAPI documents error models as ``application/json`` and validation errors with its own
+    schema; the services answer ``application/problem+json`` with :class:`ProblemDetails`.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = build()
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        for name, schema in ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")\
+                .get("$defs", {}).items():
+            schemas.setdefault(name, schema)
+        schemas["ProblemDetails"] = {k: v for k, v in ProblemDetails.model_json_schema(
+            ref_template="#/components/schemas/{model}").items() if k != "$defs"}
+        for path in doc.get("paths", {}).values():
+            for op in path.values():
+                responses = op.setdefault("responses", {})
+                for code, answer in responses.items():
+                    if code == "default" or int(code) >= 400:
+                        answer["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+                responses.setdefault("default", {"description": "Any other error",
+                                                 "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}}})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import ServiceTokenSigner
 from shared.bus import EventBus, EventEnvelope, RabbitMqBus, RetryPolicy, make_bus
 from shared.bus.base import Delivery
+from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
-from shared.errors import Problem, install_problem_handlers, problem_response
+from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
 from shared.logging import configure_logging, correlation_id_var, get_logger, new_correlation_id
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
 from shared.service_client import ServiceClient
@@ -33,8 +35,21 @@ from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 
-Effect = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+E = TypeVar("E", bound=Event)
+# A consumer's effect, run in the inbox's transaction: effect(session, event, envelope).
+EventEffect = Callable[[AsyncSession, E, EventEnvelope], Awaitable[None]]
+# A handler that makes itself idempotent: handler(event, envelope, delivery).
+RawEffect = Callable[[E, EventEnvelope, Delivery], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
+
+
+class Health(BaseModel):
+    status: str
+    service: str
+
+
+class Readiness(Health):
+    checks: dict[str, str]
 
 
 class CorrelationIdMiddleware:
@@ -153,26 +168,49 @@ class ServiceRuntime:
         self._clients.append(c)
         return c
 
-    def emit(self, session: AsyncSession, type_: str, payload: dict[str, Any], *,
-             application_id: str | None = None, version: int = 1) -> EventEnvelope:
-        """Stage an event in ``session``'s transaction (the outbox)."""
-        return add_event(session, self.outbox_model, type_, payload, application_id=application_id,
-                         source=self.name, version=version)
+    def emit(self, session: AsyncSession, event: Event, *, application_id: str | None = None) -> EventEnvelope:
+        """Stage a catalogue event in ``session``'s transaction (the outbox)."""
+        if application_id is None:
+            application_id = getattr(event, "application_id", None)
+        return add_event(session, self.outbox_model, event.routing_key(), event.model_dump(mode="json"),
+                         application_id=application_id, source=self.name, version=event.version)
 
-    def consume(self, queue: str, patterns: list[str], effect: Effect, *,
-                policy: RetryPolicy | None = None, concurrency: int | None = None,
-                raw: Callable[[EventEnvelope, Delivery], Awaitable[None]] | None = None) -> None:
-        """Subscribe ``effect`` so that each event takes effect once (inbox, same transaction)."""
+    def consume(self, queue: str, handlers: Mapping[type[Event], EventEffect[Any]], *,
+                patterns: list[str] | None = None, policy: RetryPolicy | None = None,
+                concurrency: int | None = None) -> None:
+        """Subscribe typed effects so that each event takes effect once (inbox, same transaction).
 
+        ``handlers`` maps catalogue classes to ``effect(session, event, envelope)``; the queue is
+        bound to their types (or to ``patterns``, e.g. one LSP's own routing keys).
+        """
+        self._subscribe(queue, handlers, patterns, None, policy, concurrency)
+
+    def consume_raw(self, queue: str, handlers: Mapping[type[Event], RawEffect[Any]], *,
+                    patterns: list[str] | None = None, policy: RetryPolicy | None = None,
+                    concurrency: int | None = None) -> None:
+        """Subscribe typed handlers that make themselves idempotent: ``handler(event, envelope, delivery)``
+        runs on every delivery, with no inbox (for example a delivery attempt that must run again)."""
+
+        async def handler(envelope: EventEnvelope, delivery: Delivery) -> None:
+            found = _typed(handlers, envelope)
+            if found is not None:
+                await found[0](found[1], envelope, delivery)
+
+        self._subscribe(queue, handlers, patterns, handler, policy, concurrency)
+
+    def _subscribe(self, queue: str, handlers: Mapping[type[Event], Any], patterns: list[str] | None,
+                   raw: Callable[[EventEnvelope, Delivery], Awaitable[None]] | None, policy: RetryPolicy | None,
+                   concurrency: int | None) -> None:
         async def handler(event: EventEnvelope, delivery: Delivery) -> None:
             token = correlation_id_var.set(event.correlation_id)
             try:
-                if raw is not None:
+                if raw is None:
+                    done = await handle_once(self.sessions, self.inbox_model, queue, event,
+                                             lambda session, envelope: _run_typed(handlers, session, envelope))
+                    outcome = "ok" if done else "duplicate"
+                else:
                     await raw(event, delivery)
                     outcome = "ok"
-                else:
-                    done = await handle_once(self.sessions, self.inbox_model, queue, event, effect)
-                    outcome = "ok" if done else "duplicate"
                 self.events_handled.labels(queue, event.type, outcome).inc()
             except Exception:
                 self.events_handled.labels(queue, event.type, "error").inc()
@@ -180,7 +218,7 @@ class ServiceRuntime:
             finally:
                 correlation_id_var.reset(token)
 
-        self.bus.subscribe(queue, patterns, handler, policy=policy,
+        self.bus.subscribe(queue, patterns or [cls.event_type for cls in handlers], handler, policy=policy,
                            concurrency=concurrency or self.settings.bus_prefetch)
 
     def on_startup(self, hook: Hook) -> Hook:
@@ -262,18 +300,21 @@ class ServiceRuntime:
         finally:
             await self.shutdown()
 
-    def install(self, app: FastAPI) -> None:
-        """Errors, correlation ids, metrics, ``/healthz``, ``/readyz`` and ``/metrics``."""
-        install_problem_handlers(app)
+    def install(self, app: FastAPI, *, errors: Mapping[type[Exception], int] | None = None) -> None:
+        """Errors (``errors`` maps the service's own exceptions to statuses), correlation ids, metrics,
+        ``/healthz``, ``/readyz`` and ``/metrics``."""
+        install_problem_handlers(app, errors)
+        problem_openapi(app)
         app.add_middleware(MetricsMiddleware, requests=self._requests, latency=self._latency)
         app.add_middleware(CorrelationIdMiddleware)
         app.state.runtime = self
 
-        @app.get("/healthz", tags=["operations"], operation_id="healthz")
+        @app.get("/healthz", tags=["operations"], operation_id="healthz", response_model=Health)
         async def healthz() -> dict[str, str]:
             return {"status": "ok", "service": self.name}
 
-        @app.get("/readyz", tags=["operations"], operation_id="readyz")
+        @app.get("/readyz", tags=["operations"], operation_id="readyz", response_model=Readiness,
+                 responses=problem_responses(503))
         async def readyz() -> Response:
             checks: dict[str, str] = {}
             try:
@@ -295,3 +336,19 @@ class ServiceRuntime:
         @app.get("/metrics", tags=["operations"], operation_id="metrics", include_in_schema=False)
         async def metrics() -> Response:
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _typed(handlers: Mapping[type[Event], Any], envelope: EventEnvelope) -> tuple[Any, Event] | None:
+    """The handler for ``envelope`` and its payload parsed into the catalogue model, or None when
+    this subscription does not handle its type."""
+    for cls, handler in handlers.items():
+        if cls.matches(envelope.type):
+            return handler, cls.model_validate(envelope.payload)
+    return None
+
+
+async def _run_typed(handlers: Mapping[type[Event], EventEffect[Any]], session: AsyncSession,
+                     envelope: EventEnvelope) -> None:
+    found = _typed(handlers, envelope)
+    if found is not None:
+        await found[0](session, found[1], envelope)

@@ -1,43 +1,60 @@
-"""Events on the bus: their types, payloads, and which queue consumes which.
+"""The event catalogue: every event on the bus, as a typed model with its producers and consumers.
 
-Routing key = event type. Every consumer queue of the chain is listed in :data:`QUEUES` so that
-every service can declare all of them at start-up: an event published before its consumer first
-started still waits for it. LSP instances add their own queue ``lsp.<code>`` for their internal
-events ``lsp.<code>.*``.
+Routing key = event type. Services publish instances of these models
+(``runtime.emit(session, SkkRecorded(...))``) and their handlers receive instances
+(``runtime.consume(queue, {SkkRecorded: on_skk_recorded})``). Everything else about events is
+derived from this module: the queue table :data:`QUEUES` (declared by every service at start-up,
+so an event published before its consumer first started still waits for it), the event table in
+``docs/CONTRACTS.md`` and ``docs/asyncapi.yaml`` (``make contracts``).
+
+An LSP instance's internal events travel as ``lsp.<code>.<name>`` on its own queue
+``lsp.<code>``; their catalogue type uses ``*`` for the code.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from shared.bus.base import topic_matches
 from shared.contracts.siki import Certificate, Invoice
 from shared.contracts.states import ApplicationStatus
 
-# Published by SIKI for every step on an application's timeline.
-APPLICATION_STATUS_CHANGED = "application.status_changed"
-# Published by LPJK when an SKK is recorded (feeds SIKI's register of SKK per NIK).
-SKK_RECORDED = "skk.recorded"
-# Published by the portal when the applicant first downloads the e-certificate.
-CERTIFICATE_DOWNLOADED = "portal.certificate_downloaded"
-# SIKI's own: a webhook to deliver to an LSP (retried with backoff through the bus).
-WEBHOOK_REQUESTED = "siki.webhook_requested"
+
+class Event(BaseModel):
+    """Base of every event payload on the bus."""
+
+    # The routing key (AMQP topic; ``*`` stands for one word filled in per instance).
+    event_type: ClassVar[str]
+    # Who may publish it: service names, or a family such as ``lsp`` for ``lsp:<code>``.
+    producers: ClassVar[tuple[str, ...]]
+    # The consumer queues it is routed to (an LSP's own queue is ``lsp.<code>``).
+    queues: ClassVar[tuple[str, ...]] = ()
+    version: ClassVar[int] = 1
+    summary: ClassVar[str] = ""
+
+    def routing_key(self) -> str:
+        return self.event_type
+
+    @classmethod
+    def matches(cls, routing_key: str) -> bool:
+        return topic_matches(cls.event_type, routing_key)
+
+    @classmethod
+    def produced_by(cls, source: str) -> bool:
+        """Whether ``source`` (an envelope's producer, e.g. ``lsp:LSP-A``) may publish this event."""
+        family = source.split(":", 1)[0]
+        return source in cls.producers or family in cls.producers
 
 
-def lsp_event(lsp_code: str, name: str) -> str:
-    """An LSP instance's internal event type, e.g. ``lsp.LSP-A.report_pending``."""
-    return f"lsp.{lsp_code}.{name}"
+class StatusChanged(Event):
+    event_type = "application.status_changed"
+    producers = ("siki",)
+    queues = ("portal",)
+    summary = "A step on an application's SIKI timeline (the portal mirrors it and notifies the applicant)."
 
-
-QUEUES: dict[str, list[str]] = {
-    "portal": [APPLICATION_STATUS_CHANGED],
-    "siki": [SKK_RECORDED, CERTIFICATE_DOWNLOADED],
-    "siki.webhooks": [WEBHOOK_REQUESTED],
-}
-
-
-class StatusChanged(BaseModel):
     application_id: str
     # Position on SIKI's timeline (1, 2, ...): a consumer applies a status only if its seq is
     # newer than the last it applied, so redelivered or reordered events cannot go backwards.
@@ -55,7 +72,12 @@ class StatusChanged(BaseModel):
     certificate: Certificate | None = None
 
 
-class SkkRecorded(BaseModel):
+class SkkRecorded(Event):
+    event_type = "skk.recorded"
+    producers = ("lpjk",)
+    queues = ("siki",)
+    summary = "LPJK recorded an SKK (feeds SIKI's register of SKK per NIK)."
+
     recording_number: str
     skk_number: str
     registration_number: str
@@ -71,11 +93,98 @@ class SkkRecorded(BaseModel):
     valid_until: date
 
 
-class CertificateDownloaded(BaseModel):
+class CertificateDownloaded(Event):
+    event_type = "portal.certificate_downloaded"
+    producers = ("portal",)
+    queues = ("siki",)
+    summary = "The applicant downloaded the e-certificate for the first time (SIKI completes the application)."
+
     application_id: str
     user_id: str
     at: datetime
 
 
-class WebhookRequested(BaseModel):
+class WebhookRequested(Event):
+    event_type = "siki.webhook_requested"
+    producers = ("siki",)
+    queues = ("siki.webhooks",)
+    summary = "SIKI's own: one attempt to deliver a stored webhook to an LSP (retried with backoff)."
+
     delivery_id: str
+
+
+class EmailRequested(Event):
+    event_type = "portal.email_requested"
+    producers = ("portal",)
+    queues = ("portal.mail",)
+    summary = "The portal's own: an email to send over SMTP once the transaction that asked for it committed."
+
+    to: str
+    subject: str
+    body: str
+
+
+class _LspInternal(Event):
+    """An LSP instance's own event: routed to its own queue only."""
+
+    producers = ("lsp",)
+    queues = ("lsp.*",)
+    name: ClassVar[str]
+
+    lsp_code: str
+    application_id: str
+
+    def routing_key(self) -> str:
+        return lsp_event(self.lsp_code, self.name)
+
+    @classmethod
+    def for_lsp(cls, lsp_code: str) -> str:
+        """The routing key (and binding pattern) of this event for one LSP."""
+        return lsp_event(lsp_code, cls.name)
+
+
+class ReportPending(_LspInternal):
+    event_type = "lsp.*.report_pending"
+    name = "report_pending"
+    summary = "An LSP's own: a status report waits in its outbox to be sent to SIKI."
+
+
+class IssuanceRequested(_LspInternal):
+    event_type = "lsp.*.issuance_requested"
+    name = "issuance_requested"
+    summary = "An LSP's own: Kompeten was decided; the issuance steps (BNSP, LPJK, certificate) take over."
+
+
+CATALOGUE: tuple[type[Event], ...] = (
+    StatusChanged, SkkRecorded, CertificateDownloaded, WebhookRequested, EmailRequested,
+    ReportPending, IssuanceRequested,
+)
+
+
+def lsp_event(lsp_code: str, name: str) -> str:
+    """An LSP instance's internal event type, e.g. ``lsp.LSP-A.report_pending``."""
+    return f"lsp.{lsp_code}.{name}"
+
+
+def event_class(routing_key: str) -> type[Event] | None:
+    return next((cls for cls in CATALOGUE if cls.matches(routing_key)), None)
+
+
+def _queue_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for cls in CATALOGUE:
+        for queue in cls.queues:
+            if "*" not in queue:  # an LSP declares its own queue
+                table.setdefault(queue, []).append(cls.event_type)
+    return table
+
+
+# Every consumer queue of the chain with its bindings, derived from the catalogue.
+QUEUES: dict[str, list[str]] = _queue_table()
+
+# The routing keys, for code that names a type without a payload at hand.
+APPLICATION_STATUS_CHANGED = StatusChanged.event_type
+SKK_RECORDED = SkkRecorded.event_type
+CERTIFICATE_DOWNLOADED = CertificateDownloaded.event_type
+WEBHOOK_REQUESTED = WebhookRequested.event_type
+EMAIL_REQUESTED = EmailRequested.event_type
