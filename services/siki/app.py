@@ -1,4 +1,5 @@
-"""The siki service's FastAPI factory."""
+"""The siki service's composition root: the runtime, the use cases' context, the webhook
+gateway, the consumers and the routes."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.siki.api.routes import router
+from services.siki.api import router
+from services.siki.api.deps import bind
 from services.siki.db.models import InboxEntry, OutboxEvent
 from services.siki.events import register_consumers
-from services.siki.service import Siki
+from services.siki.gateways import WebhookSender
 from services.siki.settings import SikiSettings
+from services.siki.usecases.context import SikiContext
+from services.siki.usecases.registry import seed_dev_lsps
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.devdefaults import DEV_LSPS
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -24,13 +29,18 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
-    siki = Siki(runtime, settings)
-    register_consumers(runtime, siki)
-    runtime.on_startup(siki.start)
-    runtime.on_shutdown(siki.stop)
+    siki = SikiContext(sessions=runtime.sessions, engine=runtime.engine,
+                       reads=runtime.engine.execution_options(isolation_level="AUTOCOMMIT"), emit=runtime.emit)
+    # Webhooks go to each LSP's own URL, signed, with no service token; the bus retries them.
+    sender = WebhookSender(runtime.client("", audience="lsp", name="lsp-webhooks", token=lambda: None,
+                                          timeout=settings.webhook_timeout_seconds, retries=0))
+    register_consumers(runtime, siki, sender, settings)
+    if settings.is_dev and settings.seed_dev_lsps:
+        urls = {code: settings.dev_webhook_url(code) for code in DEV_LSPS}
+        runtime.on_startup(lambda: seed_dev_lsps(siki, urls))
     app = FastAPI(title="siki", version="1.0.0", lifespan=runtime.lifespan,
                   description="SIKI, LPJK's hub: routes applications to LSPs, keeps the timeline and the SKK register.")
     runtime.install(app)
-    app.state.siki = siki
+    bind(app, siki, settings)
     app.include_router(router, prefix="/api/v1")
     return app

@@ -13,9 +13,13 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import InboxEntry
-from services.siki.service import Siki
+from services.siki.settings import SikiSettings
+from services.siki.usecases.applicant import complete_on_download
+from services.siki.usecases.context import SikiContext
+from services.siki.usecases.deliveries import WebhookPoster, attempt_delivery
+from services.siki.usecases.skk_register import record_skk
 from shared.bus import Delivery, EventEnvelope, RetryPolicy
-from shared.contracts.events import CERTIFICATE_DOWNLOADED, SKK_RECORDED, WEBHOOK_REQUESTED
+from shared.contracts.events import CertificateDownloaded, SkkRecorded, WebhookRequested
 from shared.outbox import handle_once
 from shared.runtime import ServiceRuntime
 
@@ -23,29 +27,27 @@ SIKI_QUEUE = "siki"
 WEBHOOK_QUEUE = "siki.webhooks"
 
 
-def register_consumers(runtime: ServiceRuntime, siki: Siki) -> None:
-    settings = siki.settings
-
-    async def effect(session: AsyncSession, event: EventEnvelope) -> None:
-        if event.type == SKK_RECORDED:
-            await siki.on_skk_recorded(session, event)
-        elif event.type == CERTIFICATE_DOWNLOADED:
-            await siki.on_certificate_downloaded(session, event)
-
-    def locked(queue: str) -> Callable[[EventEnvelope, Delivery], Awaitable[None]]:
+def register_consumers(runtime: ServiceRuntime, siki: SikiContext, poster: WebhookPoster,
+                       settings: SikiSettings) -> None:
+    async def once(envelope: EventEnvelope, application_id: str,
+                   effect: Callable[[AsyncSession], Awaitable[None]]) -> None:
         # The inbox makes each event take effect once; the application's lock is taken before
         # the transaction opens, the same order the HTTP commands use.
-        async def handler(event: EventEnvelope, _: Delivery) -> None:
-            async with siki.app_locks.hold(event.application_id or event.payload.get("application_id")):
-                await handle_once(runtime.sessions, InboxEntry, queue, event, effect)
+        async with siki.app_locks.hold(envelope.application_id or application_id):
+            await handle_once(runtime.sessions, InboxEntry, SIKI_QUEUE, envelope, lambda s, _: effect(s))
 
-        return handler
+    async def on_skk_recorded(event: SkkRecorded, envelope: EventEnvelope, _: Delivery) -> None:
+        await once(envelope, event.application_id, lambda s: record_skk(s, event))
 
-    runtime.consume(SIKI_QUEUE, [SKK_RECORDED, CERTIFICATE_DOWNLOADED], effect, raw=locked(SIKI_QUEUE))
+    async def on_certificate_downloaded(event: CertificateDownloaded, envelope: EventEnvelope, _: Delivery) -> None:
+        await once(envelope, event.application_id, lambda s: complete_on_download(siki, s, event))
+
+    async def on_webhook_requested(event: WebhookRequested, _: EventEnvelope, delivery: Delivery) -> None:
+        await attempt_delivery(siki, poster, event.delivery_id, attempt=delivery.attempt,
+                               last_attempt=delivery.is_last_attempt)
+
+    runtime.consume_raw(SIKI_QUEUE, {SkkRecorded: on_skk_recorded, CertificateDownloaded: on_certificate_downloaded})
     # Not through the inbox: a failed attempt must run again, and an operator's redelivery is a
     # new event. The delivery row's status makes it idempotent instead.
-    runtime.consume(
-        WEBHOOK_QUEUE, [WEBHOOK_REQUESTED], effect, raw=siki.deliver_webhook,
-        policy=RetryPolicy(settings.webhook_max_attempts, settings.webhook_retry_base_seconds,
-                           settings.webhook_retry_max_seconds),
-    )
+    runtime.consume_raw(WEBHOOK_QUEUE, {WebhookRequested: on_webhook_requested}, policy=RetryPolicy(
+        settings.webhook_max_attempts, settings.webhook_retry_base_seconds, settings.webhook_retry_max_seconds))

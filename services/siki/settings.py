@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import SecretStr
 
+from shared.devdefaults import dev_lsp_url
 from shared.settings import ServiceSettings
 
 DEV_OPERATOR_TOKEN = "dev-siki-operator-token-change-me"
@@ -31,3 +32,8 @@ class SikiSettings(ServiceSettings):
     webhook_retry_max_seconds: float = 60.0
     webhook_timeout_seconds: float = 5
     skk_validity_years: int = 5
+
+    def dev_webhook_url(self, code: str) -> str:
+        """Where a dev LSP receives SIKI's webhooks."""
+        base = self.dev_lsp_urls.get(code) or dev_lsp_url(code)
+        return base.rstrip("/") + self.webhook_path

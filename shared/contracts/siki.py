@@ -142,3 +142,122 @@ class WebhookBody(BaseModel):
     type: WebhookType
     timestamp: datetime
     data: dict[str, Any]
+
+
+# --- SIKI's answers (SPEC section 7) ----------------------------------------------------------
+
+DeliveryStatus = Literal["pending", "failed", "delivered", "dead"]
+
+
+class StatusReportAnswer(BaseModel):
+    """SIKI -> LSP ``report_status``: the step recorded (a retried ``report_id`` answers it again)."""
+
+    application_id: str
+    status: ApplicationStatus
+    seq: int
+    report_id: str
+
+
+class TimelineEntryOut(TimelineItem):
+    seq: int
+    reasons: list[str] = Field(default_factory=list)
+
+
+class TimelineOut(BaseModel):
+    application_id: str
+    status: ApplicationStatus
+    lsp_code: str
+    timeline: list[TimelineEntryOut]
+
+
+class LspRegistration(BaseModel):
+    """operator -> SIKI ``register_lsp``."""
+
+    code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    name: str = Field(min_length=1, max_length=200)
+    webhook_url: str = Field(pattern=r"^https?://", max_length=500)
+    jabatan_kerja_codes: list[str] = Field(default_factory=list)
+    active: bool = True
+
+
+class LspOut(BaseModel):
+    code: str
+    name: str
+    webhook_url: str
+    jabatan_kerja_codes: list[str]
+    active: bool
+    created_at: datetime
+    rotated_at: datetime | None = None
+
+
+class LspWithCredentials(LspOut):
+    """Answered once: SIKI keeps the api key only as a hash."""
+
+    webhook_secret: str
+    api_key: str
+
+
+class SkkQuery(BaseModel):
+    nik: str = Field(min_length=16, max_length=16, pattern=r"^\d{16}$")
+
+
+class RegisteredSkk(BaseModel):
+    """One SKK in SIKI's register; ``valid``: not revoked and not expired today."""
+
+    recording_number: str
+    skk_number: str
+    registration_number: str
+    lsp_code: str
+    application_id: str
+    klasifikasi_code: str
+    subklasifikasi_code: str
+    kualifikasi: str
+    jabatan_kerja_code: str
+    jenjang: int
+    issued_on: date
+    valid_until: date
+    revoked: bool
+    valid: bool
+
+
+class ApplicationInProgress(BaseModel):
+    id: str
+    status: ApplicationStatus
+    lsp_code: str
+    kualifikasi: str
+    klasifikasi_code: str
+    subklasifikasi_code: str
+    jabatan_kerja_code: str
+    jenjang: int
+
+
+class SkkByNik(BaseModel):
+    """``list_skk_by_nik``: the SKK a NIK holds and its applications in progress."""
+
+    skk: list[RegisteredSkk]
+    applications_in_progress: list[ApplicationInProgress]
+
+
+class WebhookAttemptOut(BaseModel):
+    attempt_no: int
+    at: datetime
+    status_code: int | None
+    response_excerpt: str | None
+    error: str | None
+    duration_ms: int
+
+
+class WebhookDeliveryOut(BaseModel):
+    """One webhook to one LSP and its attempts (``id`` is the ``webhook-id`` of every attempt)."""
+
+    id: str
+    application_id: str
+    lsp_code: str
+    type: WebhookType
+    status: DeliveryStatus
+    attempt_count: int
+    redeliveries: int
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    attempts: list[WebhookAttemptOut]

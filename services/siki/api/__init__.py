@@ -1,1 +1,11 @@
-"""HTTP routes of the siki service: parse, authorise, call the domain, respond."""
+"""SIKI's HTTP API: thin routes (parse, authorise, call one use case, answer)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.siki.api import applications, lsps, skk, webhooks
+
+router = APIRouter()
+for _module in (applications, lsps, skk, webhooks):
+    router.include_router(_module.router)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import Request
+from fastapi import Depends, Request
 
-from services.siki.service import Siki
+from services.siki.api.deps import SettingsDep, SikiDep
+from services.siki.usecases.registry import lsp_code_by_api_key
 from shared.auth import bearer_token, verify_service_token
-from shared.errors import Problem
+from shared.exceptions import Forbidden, Unauthenticated
 
 CallerKind = Literal["operator", "service", "lsp"]
 
@@ -25,55 +26,57 @@ class Caller:
         return self.kind == "service" and self.name == "portal"
 
 
-def siki_of(request: Request) -> Siki:
-    siki: Siki = request.app.state.siki
-    return siki
-
-
-async def identify(request: Request) -> Caller:
+async def identify(request: Request, siki: SikiDep, settings: SettingsDep) -> Caller:
     token = bearer_token(request)
-    siki = siki_of(request)
-    if hmac.compare_digest(token.encode(), siki.settings.operator_token.get_secret_value().encode()):
+    if hmac.compare_digest(token.encode(), settings.operator_token.get_secret_value().encode()):
         return Caller("operator", "operator")
     if token.count(".") == 2:  # a JWT: a service token of the chain
         caller = verify_service_token(
-            token, secret=siki.settings.service_token_secret.get_secret_value(), audience="siki")
+            token, secret=settings.service_token_secret.get_secret_value(), audience="siki")
         return Caller("service", caller)
-    lsp_code = await siki.lsp_code_by_api_key(token)
+    lsp_code = await lsp_code_by_api_key(siki, token)
     if lsp_code is not None:
         return Caller("lsp", lsp_code)
-    raise Problem(401, "unknown credentials", headers={"WWW-Authenticate": "Bearer"})
+    raise Unauthenticated("unknown credentials", headers={"WWW-Authenticate": "Bearer"})
 
 
 def require(caller: Caller, *, operator: bool = False, portal: bool = False, lsp: bool = False) -> None:
     if (operator and caller.kind == "operator") or (portal and caller.is_portal) or (lsp and caller.kind == "lsp"):
         return
-    raise Problem(403, f"{caller.kind} {caller.name!r} may not call this operation")
+    raise Forbidden(f"{caller.kind} {caller.name!r} may not call this operation")
 
 
-async def operator(request: Request) -> Caller:
-    caller = await identify(request)
+def require_timeline_reader(caller: Caller, lsp_code: str) -> None:
+    """Operators, the portal and the application's own LSP read its timeline."""
+    if caller.kind == "operator" or caller.is_portal or (caller.kind == "lsp" and caller.name == lsp_code):
+        return
+    raise Forbidden(f"{caller.kind} {caller.name!r} may not read this timeline")
+
+
+AnyoneKnown = Annotated[Caller, Depends(identify)]
+
+
+async def operator(caller: AnyoneKnown) -> Caller:
     require(caller, operator=True)
     return caller
 
 
-async def portal(request: Request) -> Caller:
-    caller = await identify(request)
+async def portal(caller: AnyoneKnown) -> Caller:
     require(caller, portal=True)
     return caller
 
 
-async def operator_or_portal(request: Request) -> Caller:
-    caller = await identify(request)
+async def operator_or_portal(caller: AnyoneKnown) -> Caller:
     require(caller, operator=True, portal=True)
     return caller
 
 
-async def lsp(request: Request) -> Caller:
-    caller = await identify(request)
+async def lsp(caller: AnyoneKnown) -> Caller:
     require(caller, lsp=True)
     return caller
 
 
-async def anyone_known(request: Request) -> Caller:
-    return await identify(request)
+Operator = Annotated[Caller, Depends(operator)]
+Portal = Annotated[Caller, Depends(portal)]
+OperatorOrPortal = Annotated[Caller, Depends(operator_or_portal)]
+LspCaller = Annotated[Caller, Depends(lsp)]

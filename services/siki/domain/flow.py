@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.contracts.states import TRANSITIONS, ApplicationStatus, can_transition
+from shared.exceptions import Conflict, Invalid
 
 S = ApplicationStatus
 
@@ -20,12 +21,21 @@ class ReportPlan:
     target: ApplicationStatus
 
 
-class ReportRefused(ValueError):
-    def __init__(self, status_code: int, message: str, current: ApplicationStatus,
-                 allowed: list[str]) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+class NotReportable(Invalid):
+    """An LSP reported a status that only the portal's commands (or SIKI) set."""
+
+    def __init__(self, detail: str, current: ApplicationStatus, allowed: list[str]) -> None:
+        # The problem names the field and, for the caller to recover, where the application is.
+        super().__init__(detail, field="status", current_status=current.value, allowed=allowed)
+        self.current = current
+        self.allowed = allowed
+
+
+class TransitionRefused(Conflict):
+    """The state machine does not allow the step from the application's current status."""
+
+    def __init__(self, detail: str, current: ApplicationStatus, allowed: list[str]) -> None:
+        super().__init__(detail, field="status", current_status=current.value, allowed=allowed)
         self.current = current
         self.allowed = allowed
 
@@ -34,15 +44,32 @@ def allowed_next(current: ApplicationStatus) -> list[str]:
     return sorted(s.value for s in TRANSITIONS[current])
 
 
+def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> None:
+    """Raise :class:`TransitionRefused` unless the state machine allows ``current -> target``."""
+    if not can_transition(current, target):
+        raise _refused(current, current, target)
+
+
+def _refused(current: ApplicationStatus, effective: ApplicationStatus,
+             target: ApplicationStatus) -> TransitionRefused:
+    allowed = allowed_next(effective)
+    return TransitionRefused(
+        f"cannot move application from {current.value!r} to {target.value!r}; "
+        f"allowed next: {', '.join(allowed) or 'none (final state)'}",
+        current, allowed,
+    )
+
+
 def plan_report(current: ApplicationStatus, reported: ApplicationStatus) -> ReportPlan:
-    """Check an LSP's report against the state machine; raise :class:`ReportRefused`.
+    """Check an LSP's report against the state machine; raise :class:`NotReportable` or
+    :class:`TransitionRefused`.
 
     A report while SIKI still shows ``submitted`` proves the webhook reached the LSP, so the
     report is checked as if from ``forwarded`` (recorded first, in the same transaction).
     """
     if reported in NOT_REPORTABLE_BY_LSP:
-        raise ReportRefused(
-            422, f"an LSP does not report {reported.value!r}: the portal's commands set it",
+        raise NotReportable(
+            f"an LSP does not report {reported.value!r}: the portal's commands set it",
             current, allowed_next(current),
         )
     if current == S.SUBMITTED and reported == S.FORWARDED:
@@ -50,13 +77,7 @@ def plan_report(current: ApplicationStatus, reported: ApplicationStatus) -> Repo
     forwarded_first = current == S.SUBMITTED
     effective = S.FORWARDED if forwarded_first else current
     if not can_transition(effective, reported):
-        allowed = allowed_next(effective)
-        raise ReportRefused(
-            409,
-            f"cannot move application from {current.value!r} to {reported.value!r}; "
-            f"allowed next: {', '.join(allowed) or 'none (final state)'}",
-            current, allowed,
-        )
+        raise _refused(current, effective, reported)
     return ReportPlan(forwarded_first=forwarded_first, target=reported)
 
 

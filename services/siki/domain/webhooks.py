@@ -39,3 +39,37 @@ def signed_headers(secret: str, webhook_id: str, body: str, now: datetime | None
         "webhook-timestamp": str(floor(now.timestamp())),
         "webhook-signature": Webhook(secret).sign(msg_id=webhook_id, timestamp=now, data=body),
     }
+
+
+# A delivery's life: pending -> delivered | failed (retrying) -> delivered | dead; an operator
+# resets a dead or failed one to pending.
+DELIVERY_PENDING = "pending"
+DELIVERY_FAILED = "failed"
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_DEAD = "dead"
+REDELIVERABLE = frozenset({DELIVERY_DEAD, DELIVERY_FAILED})
+# Nothing to send: delivered already (a duplicate event), or parked until an operator redelivers.
+NOT_TO_SEND = frozenset({DELIVERY_DELIVERED, DELIVERY_DEAD})
+
+
+def after_attempt(status: str, type_: str, *, ok: bool, last_attempt: bool) -> tuple[str | None, bool]:
+    """A delivery's new status after one attempt (None: unchanged), and whether the attempt
+    proves that a submission reached its LSP."""
+    if status == DELIVERY_DELIVERED:
+        return None, False
+    if ok:
+        return DELIVERY_DELIVERED, type_ in SUBMISSION_TYPES
+    return (DELIVERY_DEAD if last_attempt else DELIVERY_FAILED), False
+
+
+# What makes a webhook unique: a retried command finds its key and adds no second delivery.
+def submission_key(application_id: str, submission_no: int) -> str:
+    return f"{application_id}:submission:{submission_no}"
+
+
+def payment_proof_key(application_id: str, proof_no: int) -> str:
+    return f"{application_id}:payment_proof:{proof_no}"
+
+
+def appeal_key(application_id: str, seq: int) -> str:
+    return f"{application_id}:appeal:{seq}"

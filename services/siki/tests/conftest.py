@@ -15,11 +15,11 @@ import respx
 from fastapi import FastAPI
 
 from services.siki.app import create_app
-from services.siki.service import Siki
 from services.siki.settings import DEV_OPERATOR_TOKEN, SikiSettings
 from shared.auth import ServiceTokenSigner
 from shared.bus import EventEnvelope
 from shared.devdefaults import dev_api_key
+from shared.runtime import ServiceRuntime
 from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 # The dev LSPs' webhooks go to these hosts in tests (respx answers for them).
@@ -63,7 +63,7 @@ class Harness:
     def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
         self.app = app
         self.client = client
-        self.siki: Siki = app.state.siki
+        self.runtime: ServiceRuntime = app.state.runtime
         signer = ServiceTokenSigner("portal", DEV_SERVICE_TOKEN_SECRET)
         self.portal = {"Authorization": f"Bearer {signer.token('siki')}"}
         self.operator = {"Authorization": f"Bearer {DEV_OPERATOR_TOKEN}"}
@@ -88,7 +88,7 @@ class Harness:
         return list(r.json())
 
     async def publish(self, type_: str, payload: dict[str, Any], application_id: str | None = None) -> None:
-        await self.siki.runtime.bus.publish(EventEnvelope(
+        await self.runtime.bus.publish(EventEnvelope(
             type=type_, correlation_id=uuid.uuid4().hex, application_id=application_id, source="test",
             payload=payload))
 
@@ -97,7 +97,7 @@ class Harness:
 
         from services.siki.db.models import OutboxEvent
 
-        async with self.siki.sessions() as s:
+        async with self.runtime.sessions() as s:
             rows = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == type_)
                                     .order_by(OutboxEvent.seq))).scalars().all()
         return [dict(r.payload) for r in rows]

@@ -14,7 +14,8 @@ async def test_refusal_lists_every_reason_and_changes_nothing(make_settings: Any
         # Five problems at once: the jenjang does not fit the jabatan kerja, LSP-B is not
         # licensed for it, the NIK encodes another birth date and a man, and an experience
         # period ends before it starts.
-        lsp_b_codes = {lsp.code: lsp for lsp in await h.siki.list_lsps()}["LSP-B"].jabatan_kerja_codes
+        lsps = (await h.client.get("/api/v1/lsps", headers=h.operator)).json()
+        lsp_b_codes = {lsp["code"]: lsp for lsp in lsps}["LSP-B"]["jabatan_kerja_codes"]
         unlicensed = "SI013013" if "SI013013" not in lsp_b_codes else next(
             c for c in ("AR011001", "ME063109", "TL013007") if c not in lsp_b_codes)
         from shared.reference import get_reference

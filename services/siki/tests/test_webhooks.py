@@ -215,7 +215,7 @@ async def test_a_duplicate_request_event_sends_nothing_again(
         d = await _delivery(h, body["id"])
         for _ in range(2):  # the bus delivers at least once
             await h.publish(WEBHOOK_REQUESTED, {"delivery_id": d["id"]}, body["id"])
-        assert isinstance(h.siki.runtime.bus, InProcessBus)
-        await h.siki.runtime.bus.drain()
+        assert isinstance(h.runtime.bus, InProcessBus)
+        await h.runtime.bus.drain()
         assert len((await _delivery(h, body["id"]))["attempts"]) == 1
     assert len(lsp.requests) == 1

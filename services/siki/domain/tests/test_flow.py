@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.siki.domain.flow import ReportRefused, plan_report, submission_check
+from services.siki.domain.flow import NotReportable, TransitionRefused, plan_report, submission_check
 from shared.contracts.states import ApplicationStatus as S
+from shared.errors import DEFAULT_STATUSES, status_of
 
 
 def test_report_while_submitted_records_forwarded_first() -> None:
@@ -27,17 +28,17 @@ def test_explicit_forwarded_report_while_submitted() -> None:
     (S.FORWARDED, S.FORWARDED),
 ])
 def test_disallowed_transition_is_409(current: S, reported: S) -> None:
-    with pytest.raises(ReportRefused) as info:
+    with pytest.raises(TransitionRefused) as info:
         plan_report(current, reported)
-    assert info.value.status_code == 409
-    assert current.value in info.value.message and reported.value in info.value.message
+    assert status_of(info.value, DEFAULT_STATUSES) == 409
+    assert current.value in info.value.detail and reported.value in info.value.detail
 
 
 @pytest.mark.parametrize("reported", [S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED, S.DRAFT])
 def test_lsp_cannot_report_the_portals_states(reported: S) -> None:
-    with pytest.raises(ReportRefused) as info:
+    with pytest.raises(NotReportable) as info:
         plan_report(S.INVOICED, reported)
-    assert info.value.status_code == 422
+    assert status_of(info.value, DEFAULT_STATUSES) == 422
 
 
 def test_submission_check() -> None:

@@ -1,0 +1,32 @@
+"""The LSP registry (operators; the portal lists it)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.siki.api.auth import Operator, OperatorOrPortal
+from services.siki.api.deps import SikiDep
+from services.siki.usecases import registry
+from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
+from shared.errors import PROBLEM_RESPONSES
+
+router = APIRouter(tags=["lsps"])
+
+
+@router.post("/lsps", operation_id="register_lsp", status_code=201, response_model=LspWithCredentials,
+             responses=PROBLEM_RESPONSES)
+async def register_lsp(body: LspRegistration, siki: SikiDep, _: Operator) -> LspWithCredentials:
+    """Register an LSP; the webhook secret and api key are answered this once."""
+    return await registry.register_lsp(siki, body)
+
+
+@router.get("/lsps", operation_id="list_lsps", response_model=list[LspOut], responses=PROBLEM_RESPONSES)
+async def list_lsps(siki: SikiDep, _: OperatorOrPortal) -> list[LspOut]:
+    return await registry.list_lsps(siki)
+
+
+@router.post("/lsps/{code}/rotate-secret", operation_id="rotate_lsp_secret", response_model=LspWithCredentials,
+             responses=PROBLEM_RESPONSES)
+async def rotate_lsp_secret(code: str, siki: SikiDep, _: Operator) -> LspWithCredentials:
+    """A new webhook secret and api key; the old ones stop working at once."""
+    return await registry.rotate_lsp_secret(siki, code)

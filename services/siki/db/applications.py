@@ -1,0 +1,83 @@
+"""Applications, their timeline, the processed status reports and the stored documents: the
+statements of the hot commands (submission, status reports), built once (only their parameters
+change per call), on the few columns each path needs (never the stored submission, a few KB of
+JSON that none of these paths reads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db.common import APPLICATIONS, REPORTS, TIMELINE, AnyRow
+from services.siki.db.models import Application, StatusReportRecord, StoredDocument
+
+# The columns a step needs of its application, locked for the transaction.
+STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
+                Application.lsp_code, Application.applicant_user_id, Application.applicant_email,
+                Application.invoice, Application.certificate)
+_SUBMIT_HEAD = (select(Application.id, Application.status, Application.last_seq, Application.submission_no,
+                       Application.lsp_code)
+                .where(Application.id == bindparam("application_id")).with_for_update())
+_LOCKED_HEAD = (select(*STEP_COLUMNS, Application.last_proof_no, Application.appeal_reason)
+                .where(Application.id == bindparam("application_id")).with_for_update())
+# A report's application (locked) and, in the same round trip, what an earlier report with the
+# same id answered.
+_REPORT_HEAD = (
+    select(*STEP_COLUMNS, StatusReportRecord.lsp_code.label("done_lsp_code"),
+           StatusReportRecord.application_id.label("done_application_id"),
+           StatusReportRecord.answer.label("done_answer"))
+    .select_from(Application)
+    .outerjoin(StatusReportRecord, StatusReportRecord.report_id == bindparam("report_id"))
+    .where(Application.id == bindparam("application_id"))
+    .with_for_update(of=Application)
+)
+_REPORT_DONE = select(StatusReportRecord.lsp_code, StatusReportRecord.application_id, StatusReportRecord.answer).where(
+    StatusReportRecord.report_id == bindparam("report_id"))
+_DOCUMENT_EXISTS = select(StoredDocument.sha256).where(StoredDocument.sha256 == bindparam("sha256"))
+
+
+async def submit_head(s: AsyncSession, application_id: str) -> AnyRow | None:
+    """What a submission needs of an earlier one (locked), or None for a new application."""
+    return (await s.execute(_SUBMIT_HEAD, {"application_id": application_id})).first()
+
+
+async def locked_head(s: AsyncSession, application_id: str) -> AnyRow | None:
+    """The step columns (and the last proof number and appeal reason), locked."""
+    return (await s.execute(_LOCKED_HEAD, {"application_id": application_id})).first()
+
+
+async def report_head(s: AsyncSession, application_id: str, report_id: str) -> AnyRow | None:
+    """The step columns (locked) plus ``done_*``: what an earlier report with this id answered."""
+    return (await s.execute(_REPORT_HEAD, {"application_id": application_id, "report_id": report_id})).first()
+
+
+async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
+    return (await s.execute(_REPORT_DONE, {"report_id": report_id})).first()
+
+
+async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime) -> None:
+    await s.execute(insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now, **values))
+
+
+async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any]) -> None:
+    await s.execute(update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**values))
+
+
+async def insert_timeline(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    await s.execute(insert(TIMELINE), rows)
+
+
+async def insert_report(s: AsyncSession, report_id: str, lsp_code: str, application_id: str,
+                        answer: dict[str, Any], now: datetime) -> None:
+    await s.execute(insert(REPORTS).values(report_id=report_id, lsp_code=lsp_code, application_id=application_id,
+                                           answer=answer, processed_at=now))
+
+
+async def store_document(s: AsyncSession, digest: str, content: bytes, content_type: str, now: datetime) -> None:
+    """Keep ``content`` under its digest, once (the same bytes are stored once)."""
+    if (await s.execute(_DOCUMENT_EXISTS, {"sha256": digest})).first() is None:
+        s.add(StoredDocument(sha256=digest, content_type=content_type, size=len(content), content=content,
+                             stored_at=now))

@@ -1,0 +1,23 @@
+"""The LSP registry: licences and webhook credentials."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from services.siki.db.common import AnyRow
+from services.siki.db.models import Lsp
+
+_BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindparam("digest"))
+
+
+async def by_api_key_digest(conn: AsyncConnection, digest: str) -> AnyRow | None:
+    return (await conn.execute(_BY_KEY, {"digest": digest})).first()
+
+
+async def get(s: AsyncSession, code: str, *, lock: bool = False) -> Lsp | None:
+    return await s.get(Lsp, code, with_for_update=lock)
+
+
+async def all_lsps(s: AsyncSession) -> list[Lsp]:
+    return list((await s.execute(select(Lsp).order_by(Lsp.code))).scalars())

@@ -1,0 +1,86 @@
+"""The applicant's steps that the portal relays (a proof of payment, an appeal) or reports on
+the bus (the first download of the e-certificate completes the application)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db import applications
+from services.siki.db.common import AnyRow
+from services.siki.domain.flow import check_transition
+from services.siki.domain.webhooks import appeal_key, payment_proof_key
+from services.siki.usecases.context import SikiContext, utcnow
+from services.siki.usecases.deliveries import request_delivery
+from services.siki.usecases.timeline import Timeline
+from shared.contracts.events import CertificateDownloaded
+from shared.contracts.siki import (
+    AppealSubmission,
+    AppealWebhookData,
+    PaymentProofSubmission,
+    PaymentProofWebhookData,
+    SubmissionAccepted,
+)
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import NotFound
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+S = ApplicationStatus
+
+
+async def _locked(s: AsyncSession, application_id: str) -> AnyRow:
+    head = await applications.locked_head(s, application_id)
+    if head is None:
+        raise NotFound(f"application {application_id} not found")
+    return head
+
+
+async def upload_payment_proof(ctx: SikiContext, application_id: str,
+                               proof: PaymentProofSubmission) -> SubmissionAccepted:
+    """``payment_uploaded`` and the proof's webhook; a proof number seen before changes nothing."""
+    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+        head = await _locked(s, application_id)
+        if proof.proof_no <= head.last_proof_no:
+            return SubmissionAccepted(id=head.id, status=S(head.status), lsp_code=head.lsp_code)
+        check_transition(S(head.status), S.PAYMENT_UPLOADED)
+        timeline = Timeline.of(head)
+        timeline.add(S.PAYMENT_UPLOADED, at=proof.uploaded_at, actor="applicant",
+                     note=f"proof of payment #{proof.proof_no}")
+        await timeline.write(s, ctx.emit, last_proof_no=proof.proof_no)
+        data = PaymentProofWebhookData(application_id=head.id, proof_no=proof.proof_no, document=proof.document,
+                                       uploaded_at=proof.uploaded_at)
+        await request_delivery(s, ctx.emit, application_id=head.id, lsp_code=head.lsp_code,
+                               type_="payment.proof_uploaded", data=data.model_dump(mode="json"),
+                               dedupe_key=payment_proof_key(head.id, proof.proof_no), now=utcnow())
+        return SubmissionAccepted(id=head.id, status=S.PAYMENT_UPLOADED, lsp_code=head.lsp_code)
+
+
+async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmission) -> SubmissionAccepted:
+    """``appealed`` and the appeal's webhook; the same appeal again changes nothing."""
+    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+        head = await _locked(s, application_id)
+        if head.status == S.APPEALED and head.appeal_reason == appeal.reason:
+            return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
+        check_transition(S(head.status), S.APPEALED)
+        timeline = Timeline.of(head)
+        timeline.add(S.APPEALED, at=appeal.filed_at, actor="applicant", note=appeal.reason)
+        await timeline.write(s, ctx.emit, appeal_reason=appeal.reason)
+        data = AppealWebhookData(application_id=head.id, reason=appeal.reason, filed_at=appeal.filed_at)
+        await request_delivery(s, ctx.emit, application_id=head.id, lsp_code=head.lsp_code, type_="appeal.filed",
+                               data=data.model_dump(mode="json"), dedupe_key=appeal_key(head.id, timeline.seq),
+                               now=utcnow())
+        return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
+
+
+async def complete_on_download(ctx: SikiContext, s: AsyncSession, event: CertificateDownloaded) -> None:
+    """The first download of the e-certificate completes the application (in the consumer's
+    transaction; a later download, or one before issuance, moves nothing)."""
+    head = await applications.locked_head(s, event.application_id)
+    if head is None:
+        log.warning("certificate downloaded for an unknown application", application_id=event.application_id)
+        return
+    if head.status != S.CERTIFICATE_ISSUED:
+        return
+    timeline = Timeline.of(head)
+    timeline.add(S.COMPLETED, at=event.at, actor="applicant", note="e-certificate downloaded")
+    await timeline.write(s, ctx.emit)

@@ -1,0 +1,41 @@
+"""What SIKI's use cases share: the database, the outbox and the per-key locks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.bus.keyed_lock import KeyedLock
+from shared.contracts.events import Event
+
+
+class Emit(Protocol):
+    """Stages a catalogue event in the session's transaction (``ServiceRuntime.emit``)."""
+
+    def __call__(self, session: AsyncSession, event: Event, *, application_id: str | None = None) -> object: ...
+
+
+@dataclass(frozen=True)
+class SikiContext:
+    sessions: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine
+    # Single-statement reads need no transaction: in autocommit mode asyncpg sends the one
+    # query, not BEGIN, the query and ROLLBACK (three round trips). Same pool as ``engine``.
+    reads: AsyncEngine
+    emit: Emit
+    # Serialise changes to one application (and limit checks for one NIK) in this process, so
+    # two concurrent commands cannot both read the same state and both append.
+    app_locks: KeyedLock = field(default_factory=KeyedLock)
+    nik_locks: KeyedLock = field(default_factory=KeyedLock)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def sha256_hex(value: str | bytes) -> str:
+    return hashlib.sha256(value.encode() if isinstance(value, str) else value).hexdigest()

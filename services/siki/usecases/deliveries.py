@@ -1,0 +1,144 @@
+"""Webhook deliveries: the one writer of a delivery (with its request to the bus), one attempt
+at sending it (retried by the bus, dead-lettered past the bound) and an operator's redelivery."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db import applications, deliveries
+from services.siki.db.common import AnyRow
+from services.siki.domain.webhooks import (
+    DELIVERY_DELIVERED,
+    DELIVERY_PENDING,
+    NOT_TO_SEND,
+    REDELIVERABLE,
+    after_attempt,
+    signed_headers,
+    submission_key,
+    webhook_body,
+)
+from services.siki.usecases.context import Emit, SikiContext, utcnow
+from services.siki.usecases.queries import delivery_out
+from services.siki.usecases.timeline import Timeline
+from shared.contracts.events import WebhookRequested
+from shared.contracts.siki import WebhookDeliveryOut, WebhookType
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Conflict, NotFound
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+S = ApplicationStatus
+
+
+class WebhookAttemptFailed(Exception):
+    """Raised so that the bus retries the delivery with backoff."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one POST to an LSP's webhook URL gave: whether the LSP acknowledged it, its status
+    code and the start of its answer, or the error."""
+
+    ok: bool
+    status_code: int | None
+    excerpt: str | None
+    error: str | None
+    duration_ms: int
+
+
+class WebhookPoster(Protocol):
+    async def post(self, url: str, body: str, headers: dict[str, str]) -> SendResult: ...
+
+
+async def request_delivery(s: AsyncSession, emit: Emit, *, application_id: str, lsp_code: str,
+                           type_: WebhookType, data: dict[str, Any], dedupe_key: str, now: datetime) -> str | None:
+    """Record a delivery and ask the bus to deliver it, in the caller's transaction; a known
+    ``dedupe_key`` adds nothing (None)."""
+    delivery_id = str(uuid.uuid4())
+    inserted = await deliveries.insert_delivery(s, {
+        "id": delivery_id, "dedupe_key": dedupe_key, "application_id": application_id, "lsp_code": lsp_code,
+        "type": type_, "body": webhook_body(type_, data, now), "status": DELIVERY_PENDING, "attempt_count": 0,
+        "redeliveries": 0, "created_at": now,
+    })
+    if not inserted:
+        return None
+    emit(s, WebhookRequested(delivery_id=delivery_id), application_id=application_id)
+    return delivery_id
+
+
+async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id: str, *, attempt: int,
+                           last_attempt: bool) -> None:
+    """One attempt at a delivery; raises :class:`WebhookAttemptFailed` so that the bus retries,
+    until the last attempt (then the delivery is dead)."""
+    # No lock is held while sending; the attempt is recorded under the application's lock.
+    async with ctx.reads.connect() as conn:
+        target = await deliveries.to_send(conn, delivery_id)
+    if target is None or target.webhook_url is None:
+        log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)
+        return
+    if target.status in NOT_TO_SEND:
+        return
+    result = await poster.post(target.webhook_url, target.body,
+                               signed_headers(target.webhook_secret, target.id, target.body))
+    async with ctx.app_locks.hold(target.application_id), ctx.sessions() as s, s.begin():
+        await _record_attempt(ctx, s, delivery_id, result, last_attempt)
+    where = {"delivery_id": delivery_id, "application_id": target.application_id, "lsp_code": target.lsp_code}
+    if result.ok:
+        log.info("webhook delivered", **where, type=target.type, attempt=attempt)
+    elif last_attempt:
+        log.warning("webhook dead-lettered", **where, attempts=attempt, error=result.error)
+    else:
+        raise WebhookAttemptFailed(f"delivery {delivery_id} to {target.lsp_code} failed: {result.error}")
+
+
+async def _record_attempt(ctx: SikiContext, s: AsyncSession, delivery_id: str, result: SendResult,
+                          last_attempt: bool) -> None:
+    current = await deliveries.locked_state(s, delivery_id)
+    assert current is not None
+    attempt_no = current.attempt_count + 1
+    await deliveries.insert_attempt(s, current.id, attempt_no, utcnow(), status_code=result.status_code,
+                                    excerpt=result.excerpt, error=None if result.ok else result.error,
+                                    duration_ms=result.duration_ms)
+    status, forwarded = after_attempt(current.status, current.type, ok=result.ok, last_attempt=last_attempt)
+    changes: dict[str, Any] = {"attempt_count": attempt_no}
+    if status == DELIVERY_DELIVERED:
+        changes.update(status=status, delivered_at=utcnow(), last_error=None)
+    elif status is not None:
+        changes.update(status=status, last_error=result.error)
+    await deliveries.update_delivery(s, current.id, changes)
+    if forwarded:
+        await _mark_forwarded(ctx, s, current)
+
+
+async def _mark_forwarded(ctx: SikiContext, s: AsyncSession, delivery: AnyRow) -> None:
+    """The LSP acknowledged a submission's webhook: the application is ``forwarded``."""
+    head = await applications.locked_head(s, delivery.application_id)
+    if head is None or head.status != S.SUBMITTED:
+        return
+    # Only the delivery of the current submission proves that this submission arrived.
+    if delivery.dedupe_key != submission_key(head.id, head.submission_no):
+        return
+    timeline = Timeline.of(head)
+    timeline.add(S.FORWARDED, at=utcnow(), actor="SIKI", note=f"delivered to {head.lsp_code} (webhook {delivery.id})")
+    await timeline.write(s, ctx.emit)
+
+
+async def redeliver(ctx: SikiContext, delivery_id: str) -> WebhookDeliveryOut:
+    """An operator sends a dead (or failing) delivery again: same ``webhook-id``, a fresh round."""
+    async with ctx.sessions() as s, s.begin():
+        row = await deliveries.locked_summary(s, delivery_id)
+        if row is None:
+            raise NotFound(f"webhook delivery {delivery_id} not found")
+        if row.status not in REDELIVERABLE:
+            raise Conflict(f"only a dead or failed delivery can be redelivered; this one is {row.status}",
+                           field="status", current_status=row.status)
+        redeliveries = row.redeliveries + 1
+        await deliveries.update_delivery(s, row.id, {"status": DELIVERY_PENDING, "redeliveries": redeliveries})
+        ctx.emit(s, WebhookRequested(delivery_id=row.id), application_id=row.application_id)
+    log.info("webhook redelivery requested", delivery_id=delivery_id, application_id=row.application_id)
+    return delivery_out(row, [], status=DELIVERY_PENDING, redeliveries=redeliveries)

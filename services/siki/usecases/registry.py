@@ -1,0 +1,94 @@
+"""The LSP registry: who SIKI routes to, what each may certify, and their credentials (the
+webhook secret SIKI signs with, the api key an LSP reports with, kept only as a hash)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+
+from services.siki.db import lsps
+from services.siki.db.models import Lsp
+from services.siki.domain.webhooks import new_api_key, new_webhook_secret
+from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
+from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
+from shared.exceptions import Conflict, Invalid, NotFound
+from shared.logging import get_logger
+from shared.reference import get_reference
+
+log = get_logger(__name__)
+
+
+async def seed_dev_lsps(ctx: SikiContext, webhook_urls: Mapping[str, str]) -> None:
+    """Register the dev LSPs (``webhook_urls`` by code) with the well-known dev credentials.
+    Known ones follow the configured URLs and the reference data, and keep their credentials
+    (perhaps rotated by an operator)."""
+    ref = get_reference()
+    async with ctx.sessions() as s, s.begin():
+        for code, dev in DEV_LSPS.items():
+            url = webhook_urls[code]
+            licence = list(ref.lsps.get(code, {}).get("jabatan_kerja_codes", []))
+            row = await lsps.get(s, code)
+            if row is not None:
+                row.webhook_url = url
+                row.jabatan_kerja_codes = licence
+                continue
+            s.add(Lsp(
+                code=code, name=str(dev["name"]), webhook_url=url,
+                webhook_secret=dev_webhook_secret(code), api_key_sha256=sha256_hex(dev_api_key(code)),
+                jabatan_kerja_codes=licence, active=True, created_at=utcnow(),
+            ))
+
+
+async def register_lsp(ctx: SikiContext, reg: LspRegistration) -> LspWithCredentials:
+    """Register an LSP; its webhook secret and api key are answered this once."""
+    unknown = [c for c in reg.jabatan_kerja_codes if c not in get_reference().jabatan_kerja]
+    if unknown:
+        raise Invalid.field("jabatan_kerja_codes", f"unknown jabatan kerja: {', '.join(unknown)}")
+    secret, api_key = new_webhook_secret(), new_api_key()
+    async with ctx.sessions() as s, s.begin():
+        if await lsps.get(s, reg.code) is not None:
+            raise Conflict(f"LSP {reg.code} is already registered; rotate its secret instead", field="code")
+        row = Lsp(code=reg.code, name=reg.name, webhook_url=reg.webhook_url, webhook_secret=secret,
+                  api_key_sha256=sha256_hex(api_key), jabatan_kerja_codes=list(reg.jabatan_kerja_codes),
+                  active=reg.active, created_at=utcnow())
+        s.add(row)
+    log.info("LSP registered", lsp_code=reg.code)
+    return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
+
+
+async def rotate_lsp_secret(ctx: SikiContext, code: str) -> LspWithCredentials:
+    """A new webhook secret and api key; the old ones stop working at once."""
+    secret, api_key = new_webhook_secret(), new_api_key()
+    async with ctx.sessions() as s, s.begin():
+        row = await lsps.get(s, code, lock=True)
+        if row is None:
+            raise NotFound(f"LSP {code} not found")
+        row.webhook_secret = secret
+        row.api_key_sha256 = sha256_hex(api_key)
+        row.rotated_at = utcnow()
+    log.info("LSP credentials rotated", lsp_code=code)
+    return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
+
+
+async def list_lsps(ctx: SikiContext) -> list[LspOut]:
+    async with ctx.sessions() as s:
+        return [lsp_out(row) for row in await lsps.all_lsps(s)]
+
+
+async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
+    """The code of the LSP this api key belongs to (read on every call: a rotated key stops
+    working at once), on a plain connection: an ORM session is not needed for one value."""
+    digest = sha256_hex(api_key)
+    async with ctx.reads.connect() as conn:
+        row = await lsps.by_api_key_digest(conn, digest)
+    # The lookup is by hash already; compare again in constant time for good measure.
+    if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
+        return str(row.code)
+    return None
+
+
+def lsp_out(row: Lsp) -> LspOut:
+    return LspOut(code=row.code, name=row.name, webhook_url=row.webhook_url,
+                  jabatan_kerja_codes=list(row.jabatan_kerja_codes or []), active=row.active,
+                  created_at=row.created_at, rotated_at=row.rotated_at)

@@ -1,0 +1,123 @@
+"""report_status: an LSP reports one step of its workflow.
+
+Checked against the state machine (a report while SIKI still shows ``submitted`` proves
+delivery: ``forwarded`` is recorded first), idempotent by ``report_id``, with the invoice, the
+certificate and the e-certificate PDF that travel with the last steps. The application (locked,
+without its stored submission) and an earlier report with the same id are read in one round
+trip; the writes are Core statements."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db import applications
+from services.siki.db.common import AnyRow
+from services.siki.domain.flow import ReportPlan, plan_report
+from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from services.siki.usecases.timeline import Timeline
+from shared.contracts.siki import StatusReport, StatusReportAnswer
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Conflict, Forbidden, Invalid, NotFound
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+S = ApplicationStatus
+
+
+@dataclass
+class _Documents:
+    """The invoice and certificate after the report, and the application's columns that change."""
+
+    invoice: dict[str, Any] | None
+    certificate: dict[str, Any] | None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+async def report_status(ctx: SikiContext, lsp_code: str, application_id: str,
+                        report: StatusReport) -> StatusReportAnswer:
+    pdf = _certificate_pdf(report)
+    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+        head = await applications.report_head(s, application_id, report.report_id)
+        earlier = await _earlier_answer(s, head, lsp_code, application_id, report.report_id)
+        if earlier is not None:
+            return earlier
+        assert head is not None
+        if head.lsp_code != lsp_code:
+            raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
+        plan = plan_report(S(head.status), report.status)
+        documents = await _documents(s, head, report, pdf)
+        timeline = _steps(head, plan, report, documents)
+        await timeline.write(s, ctx.emit, **documents.changes)
+        answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
+                                    report_id=report.report_id)
+        await applications.insert_report(s, report.report_id, lsp_code, head.id, answer.model_dump(mode="json"),
+                                         utcnow())
+    log.info("status reported", application_id=application_id, lsp_code=lsp_code, status=plan.target.value)
+    return answer
+
+
+def _certificate_pdf(report: StatusReport) -> bytes | None:
+    """The e-certificate PDF sent with the report, decoded (checked before a connection is taken)."""
+    if report.certificate_pdf_base64 is None:
+        return None
+    try:
+        pdf = base64.b64decode(report.certificate_pdf_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Invalid.field("certificate_pdf_base64", "not base64") from exc
+    if not pdf.startswith(b"%PDF-"):
+        raise Invalid.field("certificate_pdf_base64", "not a PDF")
+    return pdf
+
+
+async def _earlier_answer(s: AsyncSession, head: AnyRow | None, lsp_code: str, application_id: str,
+                          report_id: str) -> StatusReportAnswer | None:
+    """What a report with this id answered before (a retry), or None; a report id used for
+    another report conflicts, an unknown application is not found."""
+    if head is None:
+        if await applications.report_done(s, report_id) is not None:
+            raise _report_id_used()
+        raise NotFound(f"application {application_id} not found")
+    if head.done_answer is None:
+        return None
+    if head.done_lsp_code != lsp_code or head.done_application_id != application_id:
+        raise _report_id_used()
+    return StatusReportAnswer.model_validate(head.done_answer)
+
+
+def _report_id_used() -> Conflict:
+    return Conflict("report_id was already used for another report", field="report_id")
+
+
+async def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: bytes | None) -> _Documents:
+    """The reported invoice and certificate; the PDF stored once, its digest in the certificate."""
+    docs = _Documents(head.invoice, head.certificate)
+    if report.invoice is not None:
+        docs.invoice = docs.changes["invoice"] = report.invoice.model_dump(mode="json")
+    digest = sha256_hex(pdf) if pdf is not None else None
+    if report.certificate is not None:
+        docs.certificate = report.certificate.model_dump(mode="json")
+        if digest is not None:
+            docs.certificate["pdf_sha256"] = digest
+        docs.changes["certificate"] = docs.certificate
+    if pdf is not None and digest is not None:
+        await applications.store_document(s, digest, pdf, "application/pdf", utcnow())
+        docs.changes["certificate_pdf_sha256"] = digest
+        if docs.certificate is not None and docs.certificate.get("pdf_sha256") != digest:
+            docs.certificate = docs.changes["certificate"] = {**docs.certificate, "pdf_sha256": digest}
+    return docs
+
+
+def _steps(head: AnyRow, plan: ReportPlan, report: StatusReport, documents: _Documents) -> Timeline:
+    """``forwarded`` first if the report proves delivery (with the documents the application
+    had), then the reported step (with the documents after the report)."""
+    timeline = Timeline.of(head)
+    if plan.forwarded_first:
+        timeline.add(S.FORWARDED, at=utcnow(), actor="SIKI", note="delivery proven by the LSP's status report")
+    timeline.documents(documents.invoice, documents.certificate)
+    timeline.add(plan.target, at=report.at, actor=report.actor, note=report.note, reasons=report.reasons)
+    return timeline

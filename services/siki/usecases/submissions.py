@@ -1,0 +1,139 @@
+"""submit_application: check the rules of SPEC section 3 and forward the application to its
+LSP, or refuse with one problem listing every reason.
+
+Core statements on the few columns needed (no ORM unit of work; the stored submission is not
+loaded): the head is locked, the LSP and the limits read in one round trip, the writes are one
+statement per table. The checks that need no database run before a connection is taken."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db import applications, register
+from services.siki.db.common import AnyRow
+from services.siki.domain.consistency import date_errors, parse_date
+from services.siki.domain.flow import allowed_next, submission_check
+from services.siki.domain.limits import Holding, ownership_limit_errors
+from services.siki.domain.webhooks import submission_key
+from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from services.siki.usecases.deliveries import request_delivery
+from services.siki.usecases.timeline import Timeline
+from shared.contracts.siki import ApplicationSubmission, SubmissionAccepted
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Conflict, Invalid
+from shared.logging import get_logger
+from shared.reference import check_qualification, get_reference
+from shared.reference.identity import nik_errors
+
+log = get_logger(__name__)
+S = ApplicationStatus
+Errors = list[dict[str, str]]
+
+
+async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAccepted:
+    qualification, applicant = _qualification_errors(sub), _applicant_errors(sub, utcnow().date())
+    async with ctx.nik_locks.hold(sha256_hex(sub.nik)), ctx.app_locks.hold(sub.id), \
+            ctx.sessions() as s, s.begin():
+        head = await applications.submit_head(s, sub.id)
+        kind = _kind(head, sub.submission_no)
+        if kind == "duplicate":
+            assert head is not None
+            return SubmissionAccepted(id=head.id, status=S.SUBMITTED, lsp_code=head.lsp_code)
+        licence, held = await register.licence_and_holdings(s, sub.lsp_code, sub.nik, exclude_application=sub.id,
+                                                            today=utcnow().date())
+        errors = [*qualification, *_lsp_errors(sub, licence, head.lsp_code if head else None), *applicant]
+        errors += ownership_limit_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code))
+        if errors:
+            raise Invalid.fields(errors, detail=f"the application cannot be submitted: {len(errors)} reason(s)")
+        await _record(ctx, s, sub, head, resubmit=kind == "resubmit")
+    log.info("application submitted", application_id=sub.id, lsp_code=sub.lsp_code, submission_no=sub.submission_no)
+    return SubmissionAccepted(id=sub.id, status=S.SUBMITTED, lsp_code=sub.lsp_code)
+
+
+def _kind(head: AnyRow | None, submission_no: int) -> str:
+    """``new``, ``duplicate`` or ``resubmit``; a resubmission out of ``returned`` conflicts."""
+    try:
+        return submission_check(S(head.status) if head else None, head.submission_no if head else None,
+                                submission_no)
+    except ValueError as exc:
+        assert head is not None
+        raise Conflict(str(exc), field="submission_no", current_status=head.status,
+                       allowed=allowed_next(S(head.status))) from exc
+
+
+async def _record(ctx: SikiContext, s: AsyncSession, sub: ApplicationSubmission, head: AnyRow | None, *,
+                  resubmit: bool) -> None:
+    """The application (inserted or updated), its ``submitted`` step and its webhook."""
+    now = utcnow()
+    body = sub.model_dump(mode="json")
+    timeline = Timeline(sub.id, last_seq=(head.last_seq or 0) if head else 0,
+                        status=S(head.status) if head is not None and head.status else None,
+                        lsp_code=sub.lsp_code, applicant_user_id=sub.applicant.user_id,
+                        applicant_email=sub.applicant.email)
+    timeline.add(S.SUBMITTED, at=sub.submitted_at, actor="applicant",
+                 note=f"resubmission #{sub.submission_no}" if resubmit else None)
+    values: dict[str, Any] = {
+        "nik": sub.nik, "lsp_code": sub.lsp_code, "applicant_user_id": sub.applicant.user_id,
+        "applicant_email": sub.applicant.email, "klasifikasi_code": sub.klasifikasi_code,
+        "subklasifikasi_code": sub.subklasifikasi_code, "kualifikasi": sub.kualifikasi,
+        "jabatan_kerja_code": sub.jabatan_kerja_code, "jenjang": sub.jenjang,
+        "submission_no": sub.submission_no, "submission": body, "status": S.SUBMITTED.value,
+        "last_seq": timeline.seq, "updated_at": now,
+    }
+    if head is None:
+        await applications.insert_application(s, sub.id, values, now)
+    else:
+        await applications.update_application(s, sub.id, values)
+    await timeline.write_entries(s, ctx.emit)
+    # A new submission number has no delivery yet (the delivery of a submission commits with
+    # it); the unique key still guards it.
+    await request_delivery(s, ctx.emit, application_id=sub.id, lsp_code=sub.lsp_code,
+                           type_="application.resubmitted" if resubmit else "application.submitted",
+                           data=body, dedupe_key=submission_key(sub.id, sub.submission_no), now=now)
+
+
+def _qualification_errors(sub: ApplicationSubmission) -> Errors:
+    # SIKI's own registry, not the reference file, says which LSPs exist and what they may
+    # certify (a third-party LSP registered by an operator is not in the reference data).
+    return [e for e in check_qualification(
+        get_reference(), lsp_code=sub.lsp_code, klasifikasi_code=sub.klasifikasi_code,
+        subklasifikasi_code=sub.subklasifikasi_code, kualifikasi=sub.kualifikasi,
+        jabatan_kerja_code=sub.jabatan_kerja_code, jenjang=sub.jenjang,
+    ) if e["field"] != "qualification.lsp_code"]
+
+
+def _applicant_errors(sub: ApplicationSubmission, today: date) -> Errors:
+    """The personal data (the NIK against birth date and gender) and the dates of the sections."""
+    personal = sub.sections.get("personal")
+    personal = personal if isinstance(personal, dict) else {}
+    birth_date = parse_date(personal.get("birth_date"))
+    gender = personal.get("gender")
+    errors: Errors = []
+    if personal.get("nik") not in (None, sub.nik):
+        errors.append({"field": "personal.nik", "message": "differs from the submitted NIK"})
+    errors += nik_errors(sub.nik, birth_date, gender if isinstance(gender, str) else None, field="personal.nik")
+    if birth_date is None and personal.get("birth_date") is None:
+        errors.append({"field": "personal.birth_date", "message": "required to check the NIK"})
+    if gender not in ("L", "P"):
+        errors.append({"field": "personal.gender", "message": "must be L or P"})
+    return errors + date_errors(sub.sections, today)
+
+
+def _lsp_errors(sub: ApplicationSubmission, licence: tuple[bool, list[str]] | None,
+                stored_lsp_code: str | None) -> Errors:
+    """The LSP registered, active and licensed for the jabatan kerja; a resubmission to the same LSP."""
+    errors: Errors = []
+    if licence is None:
+        errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code!r} is not registered"})
+    elif not licence[0]:
+        errors.append({"field": "qualification.lsp_code", "message": f"LSP {sub.lsp_code} is not active"})
+    elif sub.jabatan_kerja_code not in licence[1]:
+        errors.append({"field": "qualification.lsp_code",
+                       "message": f"LSP {sub.lsp_code} is not licensed for jabatan kerja {sub.jabatan_kerja_code}"})
+    if stored_lsp_code is not None and stored_lsp_code != sub.lsp_code:
+        errors.append({"field": "qualification.lsp_code",
+                       "message": f"a resubmission goes to the same LSP ({stored_lsp_code})"})
+    return errors
