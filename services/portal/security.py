@@ -8,7 +8,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from shared.errors import Problem
+from shared.exceptions import Unauthenticated
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
@@ -38,16 +38,16 @@ def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float
 
 
 def read_access_token(token: str, *, secret: str) -> str:
-    """The user id the token names, or :class:`Problem` 401."""
+    """The user id the token names, or :class:`Unauthenticated`."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="portal",
                             options={"require": ["exp", "sub", "iat"]})
     except jwt.ExpiredSignatureError as exc:
-        raise Problem(401, "the access token has expired; log in again",
-                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
+        raise Unauthenticated("the access token has expired; log in again",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
     except jwt.PyJWTError as exc:
-        raise Problem(401, "invalid access token",
-                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
+        raise Unauthenticated("invalid access token",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
     if claims.get("typ") != ACCESS_TYPE:
-        raise Problem(401, "not an access token", headers={"WWW-Authenticate": "Bearer"}, errors=_FIELD)
+        raise Unauthenticated("not an access token", headers={"WWW-Authenticate": "Bearer"}, errors=_FIELD)
     return str(claims["sub"])

@@ -1,22 +1,30 @@
-"""What every route needs: the portal's context, the current applicant, uploads read safely."""
+"""What every route needs, as ``Annotated`` aliases: the current applicant and the use cases."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from services.portal.db.models import User
-from services.portal.domain.applications import ActionNotAllowed
 from services.portal.security import read_access_token
 from services.portal.settings import PortalSettings
-from services.portal.storage import DocumentStore
-from shared.errors import Problem
+from services.portal.usecases import (
+    Accounts,
+    Appeals,
+    Applications,
+    Certificates,
+    Documents,
+    Notifications,
+    Payments,
+    PortalUseCases,
+    Submission,
+)
+from services.portal.usecases.common import UnknownUser
+from shared.exceptions import Unauthenticated
 from shared.runtime import ServiceRuntime
-from shared.service_client import ServiceClient
 
 TOKEN_URL = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
@@ -61,62 +69,85 @@ class ConfirmedUsers:
 class PortalContext:
     runtime: ServiceRuntime
     settings: PortalSettings
-    store: DocumentStore
-    siki: ServiceClient
-    confirmed_users: ConfirmedUsers = field(default_factory=lambda: ConfirmedUsers(0))
+    usecases: PortalUseCases
+    confirmed_users: ConfirmedUsers
 
 
 @dataclass(frozen=True)
 class Applicant:
     """The caller of an applicant's route: the user id its bearer token names (see
-    :func:`current_user`). Routes that need the user's details read them in their own session."""
+    :func:`current_user`). Use cases that need the user's details read them themselves."""
 
     id: str
 
 
 async def get_portal(request: Request) -> PortalContext:
     # async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool, a thread
-    # hop on every request for a dictionary lookup.
+    # hop on every request for an attribute lookup.
     portal: PortalContext = request.app.state.portal
     return portal
 
 
-async def current_user(token: str | None = Depends(oauth2_scheme),
-                       portal: PortalContext = Depends(get_portal)) -> Applicant:
+PortalDep = Annotated[PortalContext, Depends(get_portal)]
+
+
+async def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], portal: PortalDep) -> Applicant:
     """The applicant the bearer token names: its signature and expiry are checked on every
     request; that the account still exists and is activated is read from the database at most
     once per ``user_recheck_seconds`` per user (:class:`ConfirmedUsers`)."""
     if not token:
-        raise Problem(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"},
-                      errors=[{"field": "authorization", "message": "log in and send the bearer token"}])
+        raise Unauthenticated("missing bearer token", headers={"WWW-Authenticate": "Bearer"},
+                              errors=[{"field": "authorization", "message": "log in and send the bearer token"}])
     user_id = read_access_token(token, secret=portal.settings.jwt_secret.get_secret_value())
     confirmed = portal.confirmed_users
     if not confirmed.fresh(user_id):
-        async with portal.runtime.sessions() as s:
-            user = await s.get(User, user_id)
-        if user is None or user.verified_at is None:
+        if not await portal.usecases.accounts.is_active(user_id):
             confirmed.forget(user_id)
-            raise Problem(401, "invalid access token", headers={"WWW-Authenticate": "Bearer"},
-                          errors=[{"field": "authorization", "message": "unknown user"}])
+            raise UnknownUser()
         confirmed.confirm(user_id)
     return Applicant(user_id)
 
 
-def utc(dt: datetime) -> datetime:
-    """SQLite hands timestamps back without their zone; they were stored as UTC."""
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+CurrentUser = Annotated[Applicant, Depends(current_user)]
 
 
-def conflict_from(exc: ActionNotAllowed) -> Problem:
-    return Problem(409, str(exc), status_now=exc.status, errors=[{"field": "status", "message": str(exc)}])
+async def _accounts(portal: PortalDep) -> Accounts:
+    return portal.usecases.accounts
 
 
-async def read_upload(file: UploadFile, max_bytes: int, field: str = "file") -> bytes:
-    """The uploaded bytes, refusing more than ``max_bytes`` (413) and empty files (422)."""
-    data = await file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise Problem(413, f"the file is larger than {max_bytes} bytes",
-                      errors=[{"field": field, "message": f"at most {max_bytes} bytes"}])
-    if not data:
-        raise Problem(422, "the file is empty", errors=[{"field": field, "message": "the file is empty"}])
-    return data
+async def _applications(portal: PortalDep) -> Applications:
+    return portal.usecases.applications
+
+
+async def _submission(portal: PortalDep) -> Submission:
+    return portal.usecases.submission
+
+
+async def _payments(portal: PortalDep) -> Payments:
+    return portal.usecases.payments
+
+
+async def _appeals(portal: PortalDep) -> Appeals:
+    return portal.usecases.appeals
+
+
+async def _certificates(portal: PortalDep) -> Certificates:
+    return portal.usecases.certificates
+
+
+async def _documents(portal: PortalDep) -> Documents:
+    return portal.usecases.documents
+
+
+async def _notifications(portal: PortalDep) -> Notifications:
+    return portal.usecases.notifications
+
+
+AccountsDep = Annotated[Accounts, Depends(_accounts)]
+ApplicationsDep = Annotated[Applications, Depends(_applications)]
+SubmissionDep = Annotated[Submission, Depends(_submission)]
+PaymentsDep = Annotated[Payments, Depends(_payments)]
+AppealsDep = Annotated[Appeals, Depends(_appeals)]
+CertificatesDep = Annotated[Certificates, Depends(_certificates)]
+DocumentsDep = Annotated[Documents, Depends(_documents)]
+NotificationsDep = Annotated[Notifications, Depends(_notifications)]

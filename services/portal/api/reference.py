@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
 
 from fastapi import APIRouter
 
+from services.portal.api.schemas import ReferenceData
 from shared.reference import get_reference
 
 router = APIRouter(tags=["reference"])
 
 
-@router.get("/reference-data", operation_id="list_reference_data")
-async def list_reference_data() -> dict[str, list[dict[str, Any]]]:
-    return get_reference().as_api()
+@lru_cache(maxsize=1)
+def reference_data() -> ReferenceData:
+    return ReferenceData.model_validate(get_reference().as_api())
+
+
+@router.get("/reference-data", operation_id="list_reference_data", response_model=ReferenceData,
+            response_model_exclude_unset=True)
+async def list_reference_data() -> ReferenceData:
+    return reference_data()

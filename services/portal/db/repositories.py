@@ -1,5 +1,5 @@
 """Queries of the portal's tables. Every query of an applicant's data filters by its owner, so
-another applicant's id is simply not found."""
+another applicant's id is simply not found (``None``: the use cases decide what that means)."""
 
 from __future__ import annotations
 
@@ -8,56 +8,120 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from services.portal.db.models import Application, Document, DocumentReference, Notification, TimelineEntry, User
+from services.portal.db.models import (
+    ActivationToken,
+    Application,
+    Document,
+    DocumentReference,
+    LoginFailure,
+    Notification,
+    TimelineEntry,
+    User,
+)
 from services.portal.domain.applications import SELF_RECORDED_VALUES
 from services.portal.domain.sections import DocumentInfo, referenced_documents
 from shared.contracts.states import ApplicationStatus
-from shared.errors import Problem
+
+# --- accounts -----------------------------------------------------------------------------
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
 
 
-def _no_such_application() -> Problem:
-    return Problem(404, "application not found",
-                   errors=[{"field": "application_id", "message": "no such application of yours"}])
+async def user_by_id(session: AsyncSession, user_id: str) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def void_activation_tokens(session: AsyncSession, user_id: str, now: datetime) -> None:
+    """Mark the user's unused activation links used (a fresh registration replaces them)."""
+    await session.execute(update(ActivationToken)
+                          .where(ActivationToken.user_id == user_id, ActivationToken.used_at.is_(None))
+                          .values(used_at=now))
+
+
+async def activation_token(session: AsyncSession, token_hash: str) -> ActivationToken | None:
+    return await session.get(ActivationToken, token_hash)
+
+
+async def use_activation_token(session: AsyncSession, token_hash: str, now: datetime) -> bool:
+    """Mark the link used; False when it already was (conditional, so two racing requests use it once)."""
+    used = await session.execute(update(ActivationToken)
+                                 .where(ActivationToken.token_hash == token_hash, ActivationToken.used_at.is_(None))
+                                 .values(used_at=now))
+    return getattr(used, "rowcount", 0) == 1
+
+
+async def login_failures_since(session: AsyncSession, email: str, since: datetime) -> Sequence[datetime]:
+    return (await session.execute(select(LoginFailure.at)
+                                  .where(LoginFailure.email == email, LoginFailure.at > since))).scalars().all()
+
+
+def add_login_failure(session: AsyncSession, email: str, at: datetime) -> None:
+    session.add(LoginFailure(email=email, at=at))
+
+
+async def clear_login_failures(session: AsyncSession, email: str) -> None:
+    await session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+
+
+# --- applications ---------------------------------------------------------------------------
 
 
 async def own_application(session: AsyncSession, user_id: str, application_id: str, *,
-                          for_update: bool = False) -> Application:
+                          for_update: bool = False) -> Application | None:
     stmt = select(Application).where(Application.id == application_id, Application.user_id == user_id)
     if for_update:
         stmt = stmt.with_for_update()
-    app = (await session.execute(stmt)).scalar_one_or_none()
-    if app is None:
-        raise _no_such_application()
-    return app
+    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def own_application_fields(session: AsyncSession, user_id: str, application_id: str,
-                                 *columns: Any) -> Row[Any]:
+                                 *columns: Any) -> Row[Any] | None:
     """Only the named columns of one of the user's applications (no ORM object, and no
-    ``sections`` JSON parsed unless asked for): for routes that only read a few fields."""
-    row = (await session.execute(
+    ``sections`` JSON parsed unless asked for): for use cases that only read a few fields."""
+    return (await session.execute(
         select(*columns).where(Application.id == application_id, Application.user_id == user_id)
     )).first()
-    if row is None:
-        raise _no_such_application()
-    return row
 
 
-async def own_document(session: AsyncSession, user_id: str, document_id: str) -> Document:
-    doc = (await session.execute(
-        select(Document).where(Document.id == document_id, Document.user_id == user_id)
-    )).scalar_one_or_none()
-    if doc is None:
-        raise Problem(404, "document not found",
-                      errors=[{"field": "document_id", "message": "no such document of yours"}])
-    return doc
+# id, application_kind, status, lsp_code, created_at, updated_at
+ApplicationListRows = Sequence[Row[str, str, str, str | None, datetime, datetime]]
+# id, application_id, status, message, created_at
+NotificationRows = Sequence[Row[str, str | None, str | None, str, datetime]]
+
+
+async def own_applications(session: AsyncSession, user_id: str) -> ApplicationListRows:
+    """The user's applications, newest first: the columns of a list entry only."""
+    return (await session.execute(
+        select(Application.id, Application.application_kind, Application.status, Application.lsp_code,
+               Application.created_at, Application.updated_at)
+        .where(Application.user_id == user_id).order_by(Application.created_at.desc())
+    )).all()
+
+
+async def record_certificate_digest(session: AsyncSession, user_id: str, application_id: str, digest: str) -> None:
+    """Remember where the certificate's bytes are stored (only the first digest is kept)."""
+    await session.execute(update(Application)
+                          .where(Application.id == application_id, Application.user_id == user_id,
+                                 Application.certificate_sha256.is_(None))
+                          .values(certificate_sha256=digest))
+
+
+async def complete_on_download(session: AsyncSession, user_id: str, application_id: str, now: datetime) -> bool:
+    """``certificate_issued`` -> ``completed``; True only for the download that moved it (conditional)."""
+    first = await session.execute(update(Application)
+                                  .where(Application.id == application_id, Application.user_id == user_id,
+                                         Application.status == ApplicationStatus.CERTIFICATE_ISSUED.value)
+                                  .values(status=ApplicationStatus.COMPLETED.value, downloaded_at=now,
+                                          updated_at=now))
+    return getattr(first, "rowcount", 0) == 1
+
+
+# --- documents ------------------------------------------------------------------------------
 
 
 async def own_documents(session: AsyncSession, user_id: str) -> dict[str, Document]:
@@ -142,12 +206,12 @@ async def timeline(session: AsyncSession, application_id: str) -> TimelineRows:
 
 
 async def own_application_view(conn: AsyncConnection, user_id: str,
-                               application_id: str) -> tuple[Row[Any], TimelineRows]:
+                               application_id: str) -> tuple[Row[Any], TimelineRows] | None:
     """One of the user's applications (``VIEW_COLUMNS``) and its timeline, read on a plain
     connection: a read-only view needs no ORM session."""
     row = (await conn.execute(_OWN_VIEW, {"application_id": application_id, "user_id": user_id})).first()
     if row is None:
-        raise _no_such_application()
+        return None
     return row, (await conn.execute(_TIMELINE, {"application_id": application_id})).all()
 
 
@@ -172,6 +236,10 @@ def notify(session: AsyncSession, user_id: str, application_id: str | None, stat
                              status=status, message=message, created_at=at))
 
 
-def timeline_json(entries: Sequence[Any]) -> list[dict[str, Any]]:
-    return [{"status": e.status, "at": e.at.isoformat() if e.at else None, "actor": e.actor, "note": e.note}
-            for e in entries]
+async def own_notifications(session: AsyncSession, user_id: str) -> NotificationRows:
+    """The user's notifications, newest first."""
+    return (await session.execute(
+        select(Notification.id, Notification.application_id, Notification.status, Notification.message,
+               Notification.created_at)
+        .where(Notification.user_id == user_id).order_by(Notification.created_at.desc(), Notification.id)
+    )).all()

@@ -11,6 +11,7 @@ from services.portal.domain.sections import referenced_documents
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Applicant, ApplicationSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Conflict
 
 S = ApplicationStatus
 
@@ -26,12 +27,13 @@ SELF_RECORDED = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED,
 SELF_RECORDED_VALUES = frozenset(s.value for s in SELF_RECORDED)
 
 
-class ActionNotAllowed(Exception):
-    """The application's status does not allow the action (answered with 409)."""
+class ActionNotAllowed(Conflict):
+    """The application's status does not allow the action; names the status it is in now."""
 
     def __init__(self, action: str, status: str, allowed: frozenset[ApplicationStatus]) -> None:
         allowed_txt = ", ".join(sorted(s.value for s in allowed))
-        super().__init__(f"cannot {action} while the application is {status!r}; allowed in: {allowed_txt}")
+        message = f"cannot {action} while the application is {status!r}; allowed in: {allowed_txt}"
+        super().__init__(message, errors=[{"field": "status", "message": message}], status_now=status)
         self.action = action
         self.status = status
 

@@ -7,14 +7,8 @@ from typing import Any
 import httpx
 import respx
 
-from services.portal.tests.factories import (
-    INVALID_SECTION_CASES,
-    VALID_SECTION_CASES,
-    Portal,
-    all_sections,
-    personal,
-    status_event,
-)
+from services.portal.tests.factories import Portal, all_sections, personal, status_event
+from services.portal.tests.section_cases import INVALID_SECTION_CASES, VALID_SECTION_CASES
 
 PROBLEM = "application/problem+json"
 

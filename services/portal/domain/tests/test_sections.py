@@ -13,13 +13,8 @@ from services.portal.domain.sections import (
     validate_application,
     validate_section,
 )
-from services.portal.tests.factories import (
-    ALL_KINDS,
-    INVALID_SECTION_CASES,
-    VALID_SECTION_CASES,
-    all_sections,
-    personal,
-)
+from services.portal.tests.factories import ALL_KINDS, all_sections, personal
+from services.portal.tests.section_cases import INVALID_SECTION_CASES, VALID_SECTION_CASES
 from shared.reference import get_reference
 
 DOCS = {kind: f"id-{kind}" for kind in ALL_KINDS}

@@ -1,0 +1,143 @@
+"""The portal API's request and response bodies (field names per SPEC section 7). The views the
+use cases answer with are defined in ``usecases/views.py`` and re-exported here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from services.portal.usecases.views import (
+    ApplicationOut,
+    ApplicationSummary,
+    DocumentOut,
+    InvoiceOut,
+    NotificationOut,
+    PaymentProofOut,
+    TimelineEntryOut,
+)
+
+__all__ = [
+    "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
+    "CreateApplication", "DocumentOut", "InvoiceOut", "NotificationOut", "PaymentProofOut", "ReferenceData",
+    "RegisterRequest", "RegisterResponse", "TimelineEntryOut", "TokenResponse",
+]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+class RegisterRequest(BaseModel):
+    first_name: Name
+    last_name: Name
+    email: EmailStr
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    is_individual: bool
+    data_truth_consent: bool
+
+
+class RegisterResponse(BaseModel):
+    id: str
+    email: str
+    verified: bool = False
+    detail: str = "a verification link has been sent to the email address"
+
+
+class ActivateRequest(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: str = Field(max_length=200)
+    password_repeat: str = Field(max_length=200)
+
+
+class ActivateResponse(BaseModel):
+    email: str
+    verified: bool = True
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+class CreateApplication(BaseModel):
+    application_kind: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] = "baru"
+
+
+class AppealRequest(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
+
+
+# --- reference data (answered with the keys each item has: the optional ones only where set) ----
+
+
+class ReferenceItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    name: str
+
+
+class _SikiCoded(ReferenceItem):
+    # SIKI's own code where it differs from ours; ``uncertain`` marks a mapping still to confirm.
+    siki_code: str | None = None
+    uncertain: bool | None = None
+
+
+class Regency(ReferenceItem):
+    province_code: str
+    kind: str
+
+
+class Klasifikasi(ReferenceItem):
+    letter: str
+
+
+class Subklasifikasi(_SikiCoded):
+    klasifikasi_code: str
+
+
+class Kualifikasi(ReferenceItem):
+    jenjang_min: int
+    jenjang_max: int
+
+
+class JabatanKerja(_SikiCoded):
+    subklasifikasi_code: str
+    kualifikasi: str
+    jenjang: list[int]
+    skkni: str | None = None
+
+
+class EducationLevel(ReferenceItem):
+    rank: int
+
+
+class Lsp(ReferenceItem):
+    address: str
+    jabatan_kerja_codes: list[str]
+
+
+class Tuk(ReferenceItem):
+    lsp_code: str
+    kind: str
+    regency_code: str
+
+
+class ReferenceData(BaseModel):
+    """``list_reference_data``: the codes the sections use, for front ends."""
+
+    provinces: list[ReferenceItem]
+    regencies: list[Regency]
+    klasifikasi: list[Klasifikasi]
+    subklasifikasi: list[Subklasifikasi]
+    kualifikasi: list[Kualifikasi]
+    jabatan_kerja: list[JabatanKerja]
+    education_levels: list[EducationLevel]
+    lsps: list[Lsp]
+    tuks: list[Tuk]
+    asosiasi: list[ReferenceItem]

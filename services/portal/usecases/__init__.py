@@ -1,0 +1,35 @@
+"""The portal's use cases, one module per group; :class:`PortalUseCases` holds one of each, built
+by the composition root (``services/portal/app.py``) with the ports they need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.portal.usecases.accounts import Accounts
+from services.portal.usecases.appeals import Appeals
+from services.portal.usecases.applications import Applications
+from services.portal.usecases.certificates import Certificates
+from services.portal.usecases.documents import Documents
+from services.portal.usecases.notifications import Notifications
+from services.portal.usecases.payments import Payments
+from services.portal.usecases.submission import Submission
+from services.portal.usecases.timeline import StatusMirror
+
+
+@dataclass(frozen=True)
+class PortalUseCases:
+    accounts: Accounts
+    applications: Applications
+    submission: Submission
+    payments: Payments
+    appeals: Appeals
+    certificates: Certificates
+    documents: Documents
+    notifications: Notifications
+    status_mirror: StatusMirror
+
+
+__all__ = [
+    "Accounts", "Appeals", "Applications", "Certificates", "Documents", "Notifications", "Payments",
+    "PortalUseCases", "StatusMirror", "Submission",
+]

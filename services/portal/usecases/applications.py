@@ -1,0 +1,96 @@
+"""The applicant's applications before they leave the portal: drafts, the seven sections (each
+checked by the section rules), and reading them back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from services.portal.db.models import Application
+from services.portal.db.repositories import (
+    add_timeline,
+    own_application,
+    own_application_view,
+    own_applications,
+    own_document_infos,
+    sync_section_references,
+)
+from services.portal.domain.applications import APPLICANT_ACTOR, EDITABLE, require_status
+from services.portal.domain.sections import (
+    APPLICATION_KINDS,
+    SECTION_NAMES,
+    DocumentInfo,
+    ValidationContext,
+    validate_section,
+)
+from services.portal.usecases.common import found, utc
+from services.portal.usecases.views import ApplicationOut, ApplicationSummary, application_out, application_view
+from shared.bus import utcnow
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Invalid
+from shared.reference import get_reference
+
+S = ApplicationStatus
+
+
+def validation_context(documents: Mapping[str, DocumentInfo], application_kind: str) -> ValidationContext:
+    """What the section rules are checked against: the reference data, today, the user's documents."""
+    return ValidationContext(ref=get_reference(), today=date.today(), documents=documents,
+                             application_kind=application_kind)
+
+
+class Applications:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> None:
+        self.sessions = sessions
+        self.engine = engine
+
+    async def create(self, user_id: str, application_kind: str) -> ApplicationOut:
+        """A new draft (only ``baru`` for now)."""
+        if application_kind not in APPLICATION_KINDS:
+            message = f"one of {', '.join(APPLICATION_KINDS)} (renewal and change are to follow)"
+            raise Invalid.field("application_kind", message)
+        now = utcnow()
+        app = Application(id=str(uuid.uuid4()), user_id=user_id, application_kind=application_kind,
+                          status=S.DRAFT.value, sections={}, submission_no=0, proofs_sent=0, appeals_filed=0,
+                          last_seq=0, reasons=[], created_at=now, updated_at=now)
+        async with self.sessions() as s, s.begin():
+            s.add(app)
+            await s.flush()
+            add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, "draf dibuat")
+            # The timeline read back in the same transaction (it flushes the entry first).
+            return await application_view(s, app)
+
+    async def list_own(self, user_id: str) -> list[ApplicationSummary]:
+        async with self.sessions() as s:
+            rows = await own_applications(s, user_id)
+        return [ApplicationSummary(id=a.id, application_kind=a.application_kind, status=a.status,
+                                   lsp_code=a.lsp_code, created_at=utc(a.created_at), updated_at=utc(a.updated_at))
+                for a in rows]
+
+    async def get(self, user_id: str, application_id: str) -> ApplicationOut:
+        async with self.engine.connect() as conn:
+            row, entries = found(await own_application_view(conn, user_id, application_id))
+        return application_out(row, entries)
+
+    async def put_section(self, user_id: str, application_id: str, section: str, payload: Any) -> ApplicationOut:
+        """Save one section, checked by its rules, while the application may still be edited."""
+        async with self.sessions() as s, s.begin():
+            app = found(await own_application(s, user_id, application_id, for_update=True))
+            if section not in SECTION_NAMES:
+                raise Invalid.field("section", f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
+            require_status(app.status, EDITABLE, "change a section")
+            docs = await own_document_infos(s, user_id)
+            normalized, errors = validate_section(section, payload, validation_context(docs, app.application_kind))
+            if errors:
+                raise Invalid.fields(errors)
+            # A new dict, so that the JSON column sees the change.
+            app.sections = {**app.sections, section: normalized}
+            if section == "qualification":
+                app.lsp_code = normalized["lsp_code"]
+            app.updated_at = utcnow()
+            await sync_section_references(s, app.id, app.sections)
+            return await application_view(s, app)

@@ -1,0 +1,73 @@
+"""The applicant's documents: uploads checked by their bytes, size-limited and stored once per
+content, and the fetch through which SIKI and the LSPs read them by reference."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.portal.db.models import Document
+from services.portal.db.repositories import add_document_reference, fetchable_document
+from services.portal.domain.documents import ALLOWED_TYPES, sha256_hex, sniff_content_type
+from services.portal.domain.sections import DOCUMENT_KINDS
+from services.portal.storage import DocumentStore
+from services.portal.usecases.common import Upload
+from services.portal.usecases.views import DocumentOut, StoredFile, document_out
+from shared.bus import utcnow
+from shared.exceptions import Invalid, NotFound, TooLarge, UnsupportedType
+
+
+async def read_upload(upload: Upload, max_bytes: int, field: str = "file") -> bytes:
+    """The uploaded bytes, refusing more than ``max_bytes`` and empty files."""
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge(f"the file is larger than {max_bytes} bytes",
+                       errors=[{"field": field, "message": f"at most {max_bytes} bytes"}])
+    if not data:
+        raise Invalid("the file is empty", errors=[{"field": field, "message": "the file is empty"}])
+    return data
+
+
+class Documents:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: DocumentStore, max_upload_bytes: int) -> None:
+        self.sessions = sessions
+        self.store = store
+        self.max_upload_bytes = max_upload_bytes
+
+    async def keep(self, user_id: str, kind: str, upload: Upload, *,
+                   reference: tuple[str, str] | None = None) -> DocumentOut:
+        """Check and keep one upload: the bytes once per content, a row per upload (committed).
+        ``reference`` (application id, source): the application that names it, recorded with it."""
+        data = await read_upload(upload, self.max_upload_bytes)
+        content_type = sniff_content_type(data)
+        if content_type is None:
+            raise UnsupportedType(f"the file must be one of {', '.join(ALLOWED_TYPES)} (judged by its content)",
+                                  errors=[{"field": "file", "message": "not a PDF, JPEG or PNG file"}])
+        digest = sha256_hex(data)
+        await self.store.put(digest, data)
+        doc = Document(id=str(uuid.uuid4()), user_id=user_id, kind=kind, sha256=digest, content_type=content_type,
+                       size=len(data), created_at=utcnow())
+        async with self.sessions() as s, s.begin():
+            s.add(doc)
+            if reference is not None:
+                await s.flush()  # the document row first (the reference points to it)
+                add_document_reference(s, reference[0], doc.id, reference[1])
+        return document_out(doc)
+
+    async def upload(self, user_id: str, kind: str, upload: Upload) -> DocumentOut:
+        """``upload_document``: one of the kinds the sections (or a payment) name."""
+        if kind not in DOCUMENT_KINDS:
+            raise Invalid.field("kind", f"unknown kind; one of {', '.join(sorted(DOCUMENT_KINDS))}")
+        return await self.keep(user_id, kind, upload)
+
+    async def fetch(self, document_id: str, caller: str) -> StoredFile:
+        """``fetch_document`` for another service: SIKI routes every document; an LSP reads only
+        those an application submitted to it references (its sections or payment proofs), refused
+        exactly like an unknown id."""
+        lsp_code = caller.removeprefix("lsp:") if caller.startswith("lsp:") else None
+        async with self.sessions() as s:
+            doc = await fetchable_document(s, document_id, lsp_code)
+        if doc is None or not self.store.exists(doc.sha256):
+            raise NotFound("document not found", errors=[{"field": "document_id", "message": "no such document"}])
+        return StoredFile(data=await self.store.get(doc.sha256), content_type=doc.content_type, sha256=doc.sha256)

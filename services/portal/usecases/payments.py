@@ -1,0 +1,75 @@
+"""Paying: the invoice SIKI's events brought, and the proof of payment the applicant uploads
+(kept by the portal, sent to SIKI by reference, numbered so that a retry takes effect once)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.portal.db.models import Application
+from services.portal.db.repositories import (
+    PAYMENT_PROOF_REFERENCE,
+    add_timeline,
+    own_application,
+    own_application_fields,
+)
+from services.portal.domain.applications import APPLICANT_ACTOR, PROOF_ALLOWED, document_url, require_status
+from services.portal.domain.sections import PAYMENT_PROOF_KIND
+from services.portal.gateways.siki import SikiGateway
+from services.portal.usecases.common import Upload, found
+from services.portal.usecases.documents import Documents
+from services.portal.usecases.views import InvoiceOut, PaymentProofOut
+from shared.bus import utcnow
+from shared.contracts.documents import DocumentRef
+from shared.contracts.siki import PaymentProofSubmission
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import NotFound
+
+S = ApplicationStatus
+
+
+class Payments:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], documents: Documents, siki: SikiGateway,
+                 public_url: str) -> None:
+        self.sessions = sessions
+        self.documents = documents
+        self.siki = siki
+        self.public_url = public_url
+
+    async def invoice(self, user_id: str, application_id: str) -> InvoiceOut:
+        """``get_invoice``: the LSP's invoice, once SIKI's events brought it."""
+        async with self.sessions() as s:
+            app = found(await own_application_fields(s, user_id, application_id,
+                                                     Application.id, Application.status, Application.invoice))
+        if app.invoice is None:
+            raise NotFound("no invoice has been issued for this application yet", status_now=app.status,
+                           errors=[{"field": "invoice", "message": f"not issued yet (status {app.status})"}])
+        return InvoiceOut.model_validate({**app.invoice, "application_id": app.id, "status": app.status})
+
+    async def upload_proof(self, user_id: str, application_id: str, upload: Upload) -> PaymentProofOut:
+        """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded."""
+        async with self.sessions() as s:
+            current = found(await own_application_fields(s, user_id, application_id,
+                                                         Application.status, Application.proofs_sent))
+            require_status(current.status, PROOF_ALLOWED, "upload a payment proof")
+            proof_no = current.proofs_sent + 1
+        # Committed, with its link to the application, before SIKI hears of it: SIKI and the
+        # application's LSP fetch the proof by reference.
+        doc = await self.documents.keep(user_id, PAYMENT_PROOF_KIND, upload,
+                                        reference=(application_id, PAYMENT_PROOF_REFERENCE))
+        now = utcnow()
+        proof = PaymentProofSubmission(
+            proof_no=proof_no, uploaded_at=now,
+            document=DocumentRef(**doc.model_dump(), url=document_url(self.public_url, doc.id)),
+        )
+        await self.siki.upload_payment_proof(application_id, proof)
+        async with self.sessions() as s, s.begin():
+            app = found(await own_application(s, user_id, application_id, for_update=True))
+            if app.proofs_sent < proof_no:
+                app.proofs_sent = proof_no
+                if app.status in {x.value for x in PROOF_ALLOWED}:
+                    app.status = S.PAYMENT_UPLOADED.value
+                    app.updated_at = now
+                    add_timeline(s, app.id, S.PAYMENT_UPLOADED.value, now, APPLICANT_ACTOR,
+                                 f"bukti bayar ke-{proof_no}")
+            status = app.status
+        return PaymentProofOut(application_id=application_id, status=status, proof_no=proof_no, document=doc)

@@ -1,0 +1,76 @@
+"""Submitting an application to SIKI, and resubmitting it after the LSP returned it.
+
+Read and checked as a whole in one session, sent to SIKI outside any transaction (with the
+submission number as idempotency key), and recorded only once SIKI took it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.portal.db.repositories import add_timeline, document_infos, own_application, own_documents, user_by_id
+from services.portal.domain.applications import (
+    APPLICANT_ACTOR,
+    SUBMITTABLE,
+    build_submission,
+    next_submission_no,
+    require_status,
+)
+from services.portal.domain.sections import validate_application
+from services.portal.gateways.siki import SikiGateway
+from services.portal.usecases.applications import validation_context
+from services.portal.usecases.common import UnknownUser, found
+from services.portal.usecases.views import ApplicationOut, application_view
+from shared.bus import utcnow
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Invalid
+
+S = ApplicationStatus
+
+
+class Submission:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, public_url: str) -> None:
+        self.sessions = sessions
+        self.siki = siki
+        self.public_url = public_url
+
+    async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
+        """``submit_application``: the first submission, or the next one after ``returned``."""
+        async with self.sessions() as s:
+            app = found(await own_application(s, user_id, application_id))
+            require_status(app.status, SUBMITTABLE, "submit")
+            user = await user_by_id(s, user_id)
+            if user is None or user.verified_at is None:
+                raise UnknownUser()
+            docs = await own_documents(s, user.id)
+            errors = validate_application(app.sections, validation_context(document_infos(docs), app.application_kind))
+            if errors:
+                fields = ", ".join(e["field"] for e in errors)
+                raise Invalid.fields(errors, "the application is not complete: " + fields)
+            submission_no = next_submission_no(app.submission_no)
+            submission = build_submission(
+                application_id=app.id, submission_no=submission_no, application_kind=app.application_kind,
+                user_id=user.id, email=user.email, full_name=f"{user.first_name} {user.last_name}",
+                sections=app.sections,
+                documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size}
+                           for i, d in docs.items()},
+                public_url=self.public_url, now=utcnow(),
+            )
+        await self.siki.submit_application(submission)
+        async with self.sessions() as s, s.begin():
+            app = found(await own_application(s, user_id, application_id, for_update=True))
+            # SIKI took this submission number: counted even if SIKI's own status events got here
+            # first (then they already moved the status), so a resubmission never reuses the key.
+            if app.submission_no < submission_no:
+                app.submission_no = submission_no
+                app.lsp_code = submission.lsp_code
+                if app.status in {x.value for x in SUBMITTABLE}:
+                    now = utcnow()
+                    app.status = S.SUBMITTED.value
+                    app.reasons = []
+                    app.updated_at = now
+                    note = ("dikirim ke SIKI" if submission_no == 1
+                            else f"dikirim ulang ke SIKI (pengiriman ke-{submission_no})")
+                    add_timeline(s, app.id, S.SUBMITTED.value, now, APPLICANT_ACTOR, note)
+                await s.flush()
+            return await application_view(s, app)
