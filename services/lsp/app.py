@@ -1,4 +1,6 @@
-"""The lsp service's FastAPI factory (one app per LSP; two may share a process)."""
+"""The lsp service's composition root (one app per LSP; two may share a process): the runtime,
+the SIKI gateway, the use cases' context, the issuance steps on the workflow's port, the
+consumers and the routes."""
 
 from __future__ import annotations
 
@@ -7,17 +9,24 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.lsp.api.routes import router
-from services.lsp.context import install_context
 from services.lsp.db.models import InboxEntry, OutboxEvent
+from services.lsp.domain.machine import RoleRefused, StateRefused
 from services.lsp.events import register_consumers
-from services.lsp.issuance.consumer import register_issuance
-from services.lsp.seed import seed_dev_staff, seed_schemes
+from services.lsp.gateways import SikiGateway
+from services.lsp.issuance.events import IssuanceRequests, register_issuance
 from services.lsp.settings import LspSettings
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.schemes import seed_schemes
+from services.lsp.usecases.staff import seed_dev_staff
+from services.lsp.usecases.steps import Workflow
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+
+# How the LSP's own errors answer (their shared base classes would map them the same way).
+ERRORS: dict[type[Exception], int] = {RoleRefused: 403, StateRefused: 409}
 
 
 def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = None) -> FastAPI:
@@ -26,9 +35,12 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
-    ctx = install_context(runtime, settings)
+    api_key = settings.siki_api_key.get_secret_value()
+    siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key))
+    ctx = LspContext(settings=settings, sessions=runtime.sessions, emit=runtime.emit, siki=siki,
+                     issuance=IssuanceRequests(runtime.emit, settings.lsp_code))
     register_consumers(runtime, ctx)
-    register_issuance(runtime, settings)
+    register_issuance(runtime, settings, workflow=Workflow(ctx))
 
     async def seed() -> None:
         await seed_schemes(ctx)
@@ -37,7 +49,7 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
     runtime.on_startup(seed)
     app = FastAPI(title="lsp", version="1.0.0", lifespan=runtime.lifespan,
                   description=f"{settings.lsp_name}: one LSP's own certification system (one instance per LSP).")
-    runtime.install(app)
+    runtime.install(app, errors=ERRORS)
     app.state.lsp = ctx
     app.include_router(router)
     return app

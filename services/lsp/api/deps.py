@@ -1,38 +1,46 @@
-"""Request dependencies: the LSP context and the authenticated staff member."""
+"""Request dependencies, as ``Annotated`` aliases: the LSP's context and the authenticated staff
+member (with the roles an operation needs)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from services.lsp.context import LspContext, request_context
-from services.lsp.security import StaffPrincipal, read_token
-from shared.errors import Problem
+from services.lsp.usecases import staff
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.staff import StaffPrincipal
 
 # auto_error=False: a missing token is answered as problem+json by ``current_staff``.
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def current_staff(token: str | None = Depends(oauth2),
-                        ctx: LspContext = Depends(request_context)) -> StaffPrincipal:
-    if not token:
-        raise Problem(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    return read_token(token, lsp_code=ctx.code, secret=ctx.settings.jwt_secret.get_secret_value())
+def get_context(request: Request) -> LspContext:
+    return cast(LspContext, request.app.state.lsp)
 
 
-def require_role(*roles: str) -> Callable[..., Awaitable[StaffPrincipal]]:
+Ctx = Annotated[LspContext, Depends(get_context)]
+BearerToken = Annotated[str | None, Depends(oauth2)]
+
+
+async def current_staff(token: BearerToken, ctx: Ctx) -> StaffPrincipal:
+    return staff.authenticate(ctx, token)
+
+
+AnyStaff = Annotated[StaffPrincipal, Depends(current_staff)]
+
+
+def require_role(*roles: str) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:
     """Admit staff holding at least one of ``roles``."""
 
-    async def dependency(staff: StaffPrincipal = Depends(current_staff)) -> StaffPrincipal:
-        if not any(staff.has(r) for r in roles):
-            raise Problem(403, f"this operation needs the role {' or '.join(repr(r) for r in roles)}",
-                          required_role=list(roles))
-        return staff
+    async def dependency(principal: AnyStaff) -> StaffPrincipal:
+        return staff.require_role(principal, roles)
 
     return dependency
 
 
-def ctx_dep(request: Request) -> LspContext:
-    return request_context(request)
+Admin = Annotated[StaffPrincipal, Depends(require_role("admin"))]
+Asesor = Annotated[StaffPrincipal, Depends(require_role("asesor"))]
+Komite = Annotated[StaffPrincipal, Depends(require_role("komite"))]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.contracts.states import ApplicationStatus as S
+from shared.exceptions import Conflict, DomainError, Forbidden
 
 
 class Role(StrEnum):
@@ -74,14 +75,24 @@ RULES: dict[Action, Rule] = {
 STAFF_ROLES = frozenset({Role.ADMIN, Role.ASESOR, Role.KOMITE})
 
 
-class ActionRefused(Exception):
-    """The action is not allowed now; ``status`` says what an HTTP answer should be."""
+class ActionRefused(DomainError):
+    """The action is not allowed now: :class:`RoleRefused` or :class:`StateRefused`."""
 
-    def __init__(self, status: int, detail: str, **extra: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.extra = extra
+
+class RoleRefused(ActionRefused, Forbidden):
+    """The caller lacks the action's role (``required_role`` names it)."""
+
+    def __init__(self, action: Action, role: Role) -> None:
+        super().__init__(f"{action.value} needs the role {role.value!r}", required_role=role.value)
+
+
+class StateRefused(ActionRefused, Conflict):
+    """The application is not in a state the action starts from (``current_status`` names it)."""
+
+    def __init__(self, action: Action, state: S, allowed: frozenset[S]) -> None:
+        names = ", ".join(sorted(s.value for s in allowed))
+        detail = f"{action.value} is not allowed while the application is {state.value!r} (only from: {names})"
+        super().__init__(detail, errors=[{"field": "status", "message": detail}], current_status=state.value)
 
 
 def allowed_actions(state: S) -> frozenset[Action]:
@@ -96,12 +107,7 @@ def check_action(action: Action, state: S, roles: frozenset[str] | set[str] | No
     """
     rule = RULES[action]
     if roles is not None and rule.role.value not in roles:
-        raise ActionRefused(403, f"{action.value} needs the role {rule.role.value!r}", required_role=rule.role.value)
+        raise RoleRefused(action, rule.role)
     if state not in rule.from_states:
-        allowed = ", ".join(sorted(s.value for s in rule.from_states))
-        raise ActionRefused(
-            409,
-            f"{action.value} is not allowed while the application is {state.value!r} (only from: {allowed})",
-            current_status=state.value,
-        )
+        raise StateRefused(action, state, rule.from_states)
     return rule

@@ -13,9 +13,9 @@ import respx
 from pydantic import SecretStr, ValidationError
 
 from services.lsp.db.models import Staff
-from services.lsp.security import hash_password
 from services.lsp.settings import LspSettings
 from services.lsp.tests.support import drive, running, settings_for
+from services.lsp.usecases.staff import hash_password
 from shared.bus.envelope import utcnow
 
 
@@ -138,10 +138,10 @@ def test_production_refuses_default_secrets() -> None:
 async def test_as_of_refused_in_production(sqlite_url: str, siki: respx.Route,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     # The issuance steps have production requirements of their own (a signing certificate).
-    monkeypatch.setattr("services.lsp.app.register_issuance", lambda runtime, settings: None)
+    monkeypatch.setattr("services.lsp.app.register_issuance", lambda *_, **__: None)
     async with running(settings_for(sqlite_url, **PROD)) as lsp:
         # No dev staff in production: an administrator account is made by hand.
-        async with lsp.app.state.lsp.runtime.sessions() as s, s.begin():
+        async with lsp.app.state.lsp.sessions() as s, s.begin():
             assert await s.get(Staff, "admin") is None
             s.add(Staff(username="boss", password_hash=hash_password("Str0ng-Passw0rd!"), roles=["admin"],
                         active=True, created_at=utcnow()))
@@ -160,47 +160,51 @@ async def test_kompeten_requests_issuance_in_the_same_transaction(sqlite_url: st
     async with running(settings_for(sqlite_url)) as lsp:
         competent = await drive(lsp, "competent")
         not_yet = await drive(lsp, "not_yet_competent")
-        async with lsp.app.state.lsp.runtime.sessions() as s:
+        async with lsp.app.state.lsp.sessions() as s:
             rows = (await s.execute(select(OutboxEvent).where(OutboxEvent.type == "lsp.LSP-A.issuance_requested")))
             events: list[Any] = list(rows.scalars().all())
-            from services.lsp.workflow import issuance_facts
+            from services.lsp.usecases.steps import Workflow
 
-            facts = await issuance_facts(s, competent)
-        assert [e.payload for e in events] == [{"application_id": competent}]
+            facts = await Workflow(lsp.app.state.lsp).issuance_facts(s, competent)
+        assert [e.payload for e in events] == [{"lsp_code": "LSP-A", "application_id": competent}]
         assert not_yet not in [e.application_id for e in events]
         assert facts.lsp_code == "LSP-A" and facts.status == "competent" and facts.jenjang == 7
         assert facts.full_name == "Budi Santoso" and facts.decided_at is not None
 
 
 async def test_record_step_for_issuance(sqlite_url: str, siki: respx.Route) -> None:
-    from services.lsp.workflow import record_step
+    from services.lsp.app import ERRORS
+    from services.lsp.usecases.steps import Workflow
     from shared.contracts.siki import Certificate
     from shared.contracts.states import ApplicationStatus
-    from shared.errors import Problem
+    from shared.errors import DEFAULT_STATUSES, status_of
+    from shared.exceptions import DomainError
 
+    statuses = {**DEFAULT_STATUSES, **ERRORS}  # how the app answers each error
     async with running(settings_for(sqlite_url)) as lsp:
         aid = await drive(lsp, "competent")
-        runtime = lsp.app.state.lsp.runtime
-        with pytest.raises(Problem) as err:
-            async with runtime.sessions() as s, s.begin():
-                await record_step(s, runtime, aid, ApplicationStatus.RECORDED, actor="LSP-A/system")
-        assert err.value.status == 409
-        async with runtime.sessions() as s, s.begin():
-            await record_step(s, runtime, aid, ApplicationStatus.SKK_NUMBERED, actor="LSP-A/system",
+        ctx = lsp.app.state.lsp
+        record_step = Workflow(ctx).record_step
+        with pytest.raises(DomainError) as err:
+            async with ctx.sessions() as s, s.begin():
+                await record_step(s, aid, ApplicationStatus.RECORDED, actor="LSP-A/system")
+        assert status_of(err.value, statuses) == 409
+        async with ctx.sessions() as s, s.begin():
+            await record_step(s, aid, ApplicationStatus.SKK_NUMBERED, actor="LSP-A/system",
                               note="SKK number", extra={"skk_number": "X"})
-            await record_step(s, runtime, aid, ApplicationStatus.RECORDED, actor="LSP-A/system")
+            await record_step(s, aid, ApplicationStatus.RECORDED, actor="LSP-A/system")
             cert = Certificate(skk_number="X", registration_number="R", recording_number="N",
                                issued_on=date(2025, 1, 1), valid_until=date(2030, 1, 1), qr_payload="q")
-            await record_step(s, runtime, aid, ApplicationStatus.CERTIFICATE_ISSUED, actor="LSP-A/system",
+            await record_step(s, aid, ApplicationStatus.CERTIFICATE_ISSUED, actor="LSP-A/system",
                               certificate=cert, certificate_pdf_base64="JVBERi0=")
         view = await lsp.wait_reports_sent(aid)
         assert view["status"] == "certificate_issued" and view["certificate"]["skk_number"] == "X"
         assert [x["status"] for x in view["reports"]][-3:] == ["skk_numbered", "recorded", "certificate_issued"]
     last = json.loads(siki.calls[-1].request.content)
     assert last["status"] == "certificate_issued" and last["certificate_pdf_base64"] == "JVBERi0="
-    with pytest.raises(Problem) as err2:
+    with pytest.raises(DomainError) as err2:
         async with running(settings_for(sqlite_url)) as lsp2:
-            rt = lsp2.app.state.lsp.runtime
-            async with rt.sessions() as s, s.begin():
-                await record_step(s, rt, "unknown", ApplicationStatus.RECORDED, actor="x")
-    assert err2.value.status == 404
+            ctx2 = lsp2.app.state.lsp
+            async with ctx2.sessions() as s, s.begin():
+                await Workflow(ctx2).record_step(s, "unknown", ApplicationStatus.RECORDED, actor="x")
+    assert status_of(err2.value, statuses) == 404

@@ -259,7 +259,7 @@ async def test_appeal_is_not_decided_by_an_assessor_of_it(lsp: Lsp) -> None:
     assert (await lsp.post(aid, "schedule", body, "admin")).status_code == 200
     assert (await lsp.post(aid, "assessment-report", {"recommendation": "BK"}, "komite")).status_code == 200
     # Nobody else holds the komite role in the dev seeds: give asesor2 a komite token of this LSP.
-    from services.lsp.security import issue_token
+    from services.lsp.usecases.staff import issue_token
 
     token = issue_token(username="komite2", roles=["komite"], lsp_code="LSP-A",
                         secret=lsp.settings.jwt_secret.get_secret_value(), ttl_seconds=60)

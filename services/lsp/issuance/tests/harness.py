@@ -1,10 +1,10 @@
 """The issuance consumer between the real BNSP and LPJK apps (in-process, httpx.ASGITransport),
-with the LSP's workflow functions replaced by a small transactional fake."""
+given a small transactional fake of the LSP's workflow as its ``WorkflowPort``."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,15 +20,16 @@ from services.bnsp_mock.app import create_app as bnsp_app
 from services.bnsp_mock.settings import BnspSettings
 from services.lpjk_mock.app import create_app as lpjk_app
 from services.lpjk_mock.settings import LpjkSettings
-from services.lsp import workflow
 from services.lsp.db.models import InboxEntry, OutboxEvent
-from services.lsp.issuance.consumer import ISSUANCE_REQUESTED, IssuanceSteps, register_issuance
+from services.lsp.issuance.events import register_issuance
 from services.lsp.issuance.models import Issuance
+from services.lsp.issuance.steps import IssuanceSteps
 from services.lsp.settings import LspSettings
+from services.lsp.usecases.ports import IssuanceFacts
 from shared.bus import EventBus, InProcessBus, RetryPolicy
-from shared.contracts.events import lsp_event
+from shared.contracts.events import IssuanceRequested
 from shared.contracts.states import ApplicationStatus, TransitionError, check_transition
-from shared.errors import Problem
+from shared.exceptions import Conflict, NotFound
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
@@ -55,8 +55,8 @@ class CountingTransport(httpx.AsyncBaseTransport):
 
 @dataclass
 class FakeWorkflow:
-    """``record_step`` and ``issuance_facts`` on two scratch tables, in the caller's transaction
-    (so a rolled-back step leaves no trace, like the real one)."""
+    """The ``WorkflowPort`` on two scratch tables, in the caller's transaction (so a rolled-back
+    step leaves no trace, like the real one)."""
 
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # status -> how many times record_step should fail after doing its work (a crash before commit)
@@ -81,7 +81,7 @@ class FakeWorkflow:
         value = (await session.execute(text("SELECT status FROM fake_app WHERE id = :i"),
                                        {"i": application_id})).scalar_one_or_none()
         if value is None:
-            raise Problem(404, f"application {application_id!r} not found")
+            raise NotFound(f"application {application_id!r} not found")
         return ApplicationStatus(value)
 
     async def steps(self, runtime: ServiceRuntime, application_id: str) -> list[tuple[str, str]]:
@@ -89,13 +89,13 @@ class FakeWorkflow:
             rows = await s.execute(text("SELECT status, actor FROM fake_step WHERE id = :i"), {"i": application_id})
             return [(r[0], r[1]) for r in rows]
 
-    async def record_step(self, session: AsyncSession, runtime: ServiceRuntime, application_id: str,
-                          status: ApplicationStatus, *, actor: str, **kw: Any) -> None:
+    async def record_step(self, session: AsyncSession, application_id: str, status: ApplicationStatus, *,
+                          actor: str, **kw: Any) -> None:
         current = await self.status(session, application_id)
         try:
             check_transition(current, status)
         except TransitionError as exc:
-            raise Problem(409, str(exc)) from exc
+            raise Conflict(str(exc)) from exc
         await session.execute(text("UPDATE fake_app SET status = :s WHERE id = :i"),
                               {"s": status.value, "i": application_id})
         await session.execute(text("INSERT INTO fake_step (id, status, actor, note) VALUES (:i, :s, :a, :n)"),
@@ -105,10 +105,14 @@ class FakeWorkflow:
             raise RuntimeError(f"simulated crash after {status.value} before commit")
         self.calls.append({"application_id": application_id, "status": status, "actor": actor, **kw})
 
-    async def issuance_facts(self, session: AsyncSession, application_id: str) -> workflow.IssuanceFacts:
+    async def applications_in(self, session: AsyncSession, statuses: Sequence[ApplicationStatus]) -> list[str]:
+        rows = await session.execute(text("SELECT id, status FROM fake_app"))
+        return [r[0] for r in rows if r[1] in {s.value for s in statuses}]
+
+    async def issuance_facts(self, session: AsyncSession, application_id: str) -> IssuanceFacts:
         status = await self.status(session, application_id)
         f = self.facts[application_id]
-        return workflow.IssuanceFacts(
+        return IssuanceFacts(
             application_id=application_id, lsp_code="LSP-A", lsp_name="LSP Konstruksi A (dev)", status=status,
             nik=f.get("nik", NIK), full_name=f.get("full_name", "Budi Santoso"), email="budi@example.id",
             klasifikasi_code="SI", subklasifikasi_code="SI01", kualifikasi="Teknisi/Analis",
@@ -129,8 +133,7 @@ class Chain:
 
     async def request_issuance(self, application_id: str) -> None:
         async with self.lsp.sessions() as s, s.begin():
-            self.lsp.emit(s, lsp_event("LSP-A", ISSUANCE_REQUESTED), {"application_id": application_id},
-                          application_id=application_id)
+            self.lsp.emit(s, IssuanceRequested(lsp_code="LSP-A", application_id=application_id))
 
     async def issuance(self, application_id: str) -> Issuance | None:
         async with self.lsp.sessions() as s:
@@ -159,16 +162,15 @@ def lsp_runtime(database_url: str, bus: EventBus, fake: FakeWorkflow, to_bnsp: C
     runtime = ServiceRuntime(settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
                              bus=bus)
     issuance.setdefault("issuance_resume_interval_seconds", 0)
-    steps = register_issuance(runtime, settings, bnsp_transport=to_bnsp, lpjk_transport=to_lpjk, **issuance)
+    steps = register_issuance(runtime, settings, workflow=fake, bnsp_transport=to_bnsp, lpjk_transport=to_lpjk,
+                              **issuance)
     return runtime, steps
 
 
 @asynccontextmanager
-async def chain(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lsp_database_url: str | None = None,
+async def chain(tmp_path: Path, lsp_database_url: str | None = None,
                 bus: EventBus | None = None) -> AsyncIterator[Chain]:
     fake = FakeWorkflow()
-    monkeypatch.setattr(workflow, "record_step", fake.record_step)
-    monkeypatch.setattr(workflow, "issuance_facts", fake.issuance_facts)
     bus = bus or InProcessBus(RetryPolicy(max_attempts=6, base_seconds=0.05, max_seconds=0.2))
     bnsp = bnsp_app(BnspSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/bnsp.db", log_json=False))
     lpjk = lpjk_app(LpjkSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/lpjk.db", log_json=False))

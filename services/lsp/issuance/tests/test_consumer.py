@@ -39,10 +39,8 @@ async def _authorities_hold_one(c: Chain) -> None:
     assert await _count(c.lpjk, LpjkOutbox, LpjkOutbox.type == SKK_RECORDED) == 1
 
 
-async def test_a_kompeten_application_gets_numbers_a_record_and_a_signed_certificate(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_a_kompeten_application_gets_numbers_a_record_and_a_signed_certificate(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.COMPETENT)
         await c.request_issuance("app-1")
         row = await c.wait_issued("app-1")
@@ -94,10 +92,8 @@ async def test_a_kompeten_application_gets_numbers_a_record_and_a_signed_certifi
         assert len(c.fake.calls) == 3
 
 
-async def test_a_crash_between_bnsps_answer_and_the_commit_repeats_the_call_not_the_number(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_a_crash_between_bnsps_answer_and_the_commit_repeats_the_call_not_the_number(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.COMPETENT)
         c.fake.crash_after[S.SKK_NUMBERED] = 1
         await c.request_issuance("app-1")
@@ -108,10 +104,8 @@ async def test_a_crash_between_bnsps_answer_and_the_commit_repeats_the_call_not_
         assert row.skk_number is not None and row.skk_number.endswith(".0000001")
 
 
-async def test_a_crash_between_bnsp_and_lpjk_makes_no_second_number_or_record(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_a_crash_between_bnsp_and_lpjk_makes_no_second_number_or_record(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.COMPETENT)
         await c.fake.add(c.lsp, "app-2", S.COMPETENT)
         # app-1: LPJK unreachable once, after BNSP answered and the numbers were stored.
@@ -131,10 +125,8 @@ async def test_a_crash_between_bnsp_and_lpjk_makes_no_second_number_or_record(
         assert [s for s, _ in await c.fake.steps(c.lsp, "app-2")] == ISSUING
 
 
-async def test_a_restart_finishes_an_issuance_whose_event_was_lost(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_a_restart_finishes_an_issuance_whose_event_was_lost(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.COMPETENT)
         c.to_lpjk.fail_next = 1000  # LPJK down until the "restart"
         await c.request_issuance("app-1")
@@ -161,19 +153,15 @@ async def test_a_restart_finishes_an_issuance_whose_event_was_lost(
         assert [s for s, _ in await c.fake.steps(c.lsp, "app-1")] == ISSUING
 
 
-async def test_an_application_that_is_not_kompeten_gets_nothing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_an_application_that_is_not_kompeten_gets_nothing(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.NOT_YET_COMPETENT)
         assert await c.steps.run("app-1") is None
         assert c.to_bnsp.calls == 0 and await c.issuance("app-1") is None
 
 
-async def test_a_refusal_by_bnsp_raises_and_stores_nothing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    async with chain(monkeypatch, tmp_path) as c:
+async def test_a_refusal_by_bnsp_raises_and_stores_nothing(tmp_path: Path) -> None:
+    async with chain(tmp_path) as c:
         await c.fake.add(c.lsp, "app-1", S.COMPETENT, nik="12345")
         with pytest.raises(Exception, match="422"):
             await c.steps.run("app-1")
@@ -184,13 +172,11 @@ async def test_a_refusal_by_bnsp_raises_and_stores_nothing(
 
 @pytest.mark.postgres
 @pytest.mark.rabbitmq
-async def test_issuance_on_postgres_and_rabbitmq(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pg_url: str, amqp_url: str
-) -> None:
+async def test_issuance_on_postgres_and_rabbitmq(tmp_path: Path, pg_url: str, amqp_url: str) -> None:
     bus = RabbitMqBus(amqp_url, exchange=f"skk.test.{uuid.uuid4().hex[:8]}",
                       default_policy=RetryPolicy(max_attempts=6, base_seconds=0.05, max_seconds=0.2))
     try:
-        async with chain(monkeypatch, tmp_path, lsp_database_url=pg_url, bus=bus) as c:
+        async with chain(tmp_path, lsp_database_url=pg_url, bus=bus) as c:
             await c.fake.add(c.lsp, "app-1", S.COMPETENT)
             c.fake.crash_after[S.SKK_NUMBERED] = 1
             c.to_lpjk.fail_next = 1

@@ -64,7 +64,7 @@ async def test_kompeten_to_certificate_issued_through_the_lsp_workflow(tmp_path:
         assert all(t["actor"] == "LSP-A/system" for t in view["timeline"][-3:])
         assert mock["bnsp"].call_count == 1 and mock["lpjk"].call_count == 1
 
-        async with lsp.app.state.lsp.runtime.sessions() as s:
+        async with lsp.app.state.lsp.sessions() as s:
             row = await s.get(Issuance, aid)
         assert row is not None and row.pdf is not None
         async with lpjk.state.runtime.sessions() as s:

@@ -1,12 +1,15 @@
-"""The blank FR.APL.01 and FR.APL.02 the LSP publishes for each scheme (PDF, fpdf2)."""
+"""The blank FR.APL.01 and FR.APL.02 the LSP publishes for each scheme (PDF, fpdf2).
+
+A layout only: the scheme comes in as read from the database, the PDF goes out as bytes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fpdf import FPDF
 
-from services.lsp.db.models import Scheme
+if TYPE_CHECKING:
+    from services.lsp.db.models import Scheme
 
 
 def _safe(text: str) -> str:

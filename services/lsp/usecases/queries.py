@@ -1,4 +1,5 @@
-"""How the LSP's staff see an application (``get_application``, ``list_applications``)."""
+"""How the LSP's staff see applications (``get_application``, ``list_applications``): admins and
+the komite see every application, an assessor only those assigned to them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,47 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.staff import StaffPrincipal
+from shared.contracts.states import ApplicationStatus
+from shared.exceptions import Forbidden, NotFound
+
+
+def sees_everything(staff: StaffPrincipal) -> bool:
+    return staff.has("admin") or staff.has("komite")
+
+
+async def may_see(session: AsyncSession, staff: StaffPrincipal, app: Application) -> None:
+    if sees_everything(staff):
+        return
+    assigned = (await session.execute(
+        select(Assessment.id).where(Assessment.application_id == app.id,
+                                    Assessment.assessor_username == staff.username)
+    )).first()
+    if assigned is None:
+        raise Forbidden("an assessor sees only the applications assigned to them")
+
+
+async def list_applications(ctx: LspContext, staff: StaffPrincipal, status: ApplicationStatus | None,
+                            limit: int, offset: int) -> dict[str, Any]:
+    query = select(Application).order_by(Application.submitted_at.desc(), Application.id)
+    if status is not None:
+        query = query.where(Application.status == status.value)
+    if not sees_everything(staff):
+        query = query.where(Application.id.in_(
+            select(Assessment.application_id).where(Assessment.assessor_username == staff.username)))
+    async with ctx.sessions() as session:
+        rows = (await session.execute(query.limit(limit).offset(offset))).scalars().all()
+    return {"items": [application_summary(a) for a in rows], "limit": limit, "offset": offset}
+
+
+async def get_application(ctx: LspContext, staff: StaffPrincipal, application_id: str) -> dict[str, Any]:
+    async with ctx.sessions() as session:
+        app = await session.get(Application, application_id)
+        if app is None:
+            raise NotFound(f"application {application_id!r} not found")
+        await may_see(session, staff, app)
+        return await application_view(session, app)
 
 
 def application_summary(app: Application) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Everything one LSP instance's code needs, held per app (two LSPs may share a process)."""
+"""What one LSP instance's use cases are given at composition (two LSPs may share a process)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lsp.domain.calendar import indonesian_holidays
+from services.lsp.gateways import SikiGateway
 from services.lsp.settings import LspSettings
+from services.lsp.usecases.ports import Emit, IssuancePort
 from shared.bus.envelope import utcnow
 from shared.bus.keyed_lock import KeyedLock
 from shared.reference import ReferenceData, get_reference
-from shared.runtime import ServiceRuntime
-from shared.service_client import ServiceClient
 
 if TYPE_CHECKING:
     import holidays
@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class LspContext:
-    runtime: ServiceRuntime
+    """The ports of one LSP instance: its settings, database, outbox, SIKI and issuance."""
+
     settings: LspSettings
-    siki: ServiceClient
+    sessions: async_sessionmaker[AsyncSession]
+    emit: Emit
+    siki: SikiGateway
+    # How a Kompeten decision hands the application to the issuance steps.
+    issuance: IssuancePort
     reference: ReferenceData = field(default_factory=get_reference)
     # Serialises sending one application's reports inside this process (the consumer and the
     # periodic resend may both try).
@@ -49,23 +54,3 @@ class LspContext:
 
     def local_date(self, at: datetime | None = None) -> date:
         return (at or utcnow()).astimezone(self.tz).date()
-
-
-def context_of(runtime: ServiceRuntime) -> LspContext:
-    ctx = getattr(runtime, "lsp_context", None)
-    if not isinstance(ctx, LspContext):
-        raise RuntimeError("the LSP context is not installed on this runtime")
-    return ctx
-
-
-def install_context(runtime: ServiceRuntime, settings: LspSettings) -> LspContext:
-    api_key = settings.siki_api_key.get_secret_value()
-    siki = runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key)
-    ctx = LspContext(runtime=runtime, settings=settings, siki=siki)
-    # record_step(session, runtime, ...) has a fixed signature: the runtime carries the context.
-    runtime.lsp_context = ctx  # type: ignore[attr-defined]
-    return ctx
-
-
-def request_context(request: Request) -> LspContext:
-    return context_of(request.app.state.runtime)

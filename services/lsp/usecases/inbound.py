@@ -1,4 +1,5 @@
-"""SIKI's webhooks to this LSP (Standard Webhooks): verified, applied once, replay answered 2xx.
+"""``receive_siki_webhook``: SIKI's webhooks to this LSP (Standard Webhooks): verified, applied
+once, a replay answered 2xx.
 
 The steps a webhook brings (``forwarded``, ``payment_uploaded``, ``appealed``, ...) are SIKI's
 own: SIKI recorded them when it delivered, so the LSP records them on its timeline without
@@ -20,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 from standardwebhooks import Webhook
 
-from services.lsp.context import LspContext
 from services.lsp.db.models import Application, ProcessedWebhook, Scheme
 from services.lsp.domain.machine import Action
 from services.lsp.domain.precheck import run_precheck
-from services.lsp.workflow import apply_step, check, load_application
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.steps import apply_step, check, load_application
 from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
     AppealWebhookData,
@@ -33,7 +34,7 @@ from shared.contracts.siki import (
     WebhookBody,
 )
 from shared.contracts.states import ApplicationStatus as S
-from shared.errors import FieldError, Problem, validation_problem
+from shared.exceptions import Conflict, Invalid, Unauthenticated
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -42,8 +43,8 @@ SIKI_ACTOR = "SIKI"
 M = TypeVar("M", bound=BaseModel)
 
 
-def _unauthorized(detail: str) -> Problem:
-    return Problem(401, f"webhook refused: {detail}", errors=[FieldError("webhook-signature", detail)])
+def _unauthorized(detail: str) -> Unauthenticated:
+    return Unauthenticated(f"webhook refused: {detail}", errors=[{"field": "webhook-signature", "message": detail}])
 
 
 def verify_signature(ctx: LspContext, body: bytes, headers: Mapping[str, str], now: float | None = None) -> str:
@@ -78,8 +79,8 @@ def _parse(model: type[M], data: dict[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [FieldError("data." + ".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-        raise validation_problem(errors) from exc
+        errors = [{"field": "data." + ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        raise Invalid.fields(errors) from exc
 
 
 async def _precheck(session: AsyncSession, ctx: LspContext, app: Application) -> None:
@@ -112,13 +113,12 @@ def _take_submission(app: Application, sub: ApplicationSubmission) -> None:
 
 async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: ApplicationSubmission) -> None:
     if sub.lsp_code != ctx.code:
-        raise validation_problem([FieldError("data.lsp_code", f"this is {ctx.code}, not {sub.lsp_code}")])
+        raise Invalid.field("data.lsp_code", f"this is {ctx.code}, not {sub.lsp_code}")
     scheme = await session.get(Scheme, sub.jabatan_kerja_code)
     if scheme is None:
-        raise validation_problem([FieldError("data.jabatan_kerja_code",
-                                             f"{ctx.code} has no scheme for {sub.jabatan_kerja_code}")])
+        raise Invalid.field("data.jabatan_kerja_code", f"{ctx.code} has no scheme for {sub.jabatan_kerja_code}")
     if sub.jenjang not in scheme.jenjang:
-        raise validation_problem([FieldError("data.jenjang", f"the scheme has no jenjang {sub.jenjang}")])
+        raise Invalid.field("data.jenjang", f"the scheme has no jenjang {sub.jenjang}")
 
 
 async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
@@ -128,8 +128,8 @@ async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, A
     if existing is not None:
         if existing.submission_no >= sub.submission_no:
             return "already received"
-        raise Problem(409, "a later submission must come as application.resubmitted",
-                      errors=[FieldError("data.submission_no", "already have this application")])
+        raise Conflict("a later submission must come as application.resubmitted",
+                       errors=[{"field": "data.submission_no", "message": "already have this application"}])
     now = utcnow()
     app = Application(id=sub.id, status=S.SUBMITTED.value, lsp_code=ctx.code, lsp_name=ctx.settings.lsp_name,
                       created_at=now, updated_at=now, payment_proof_no=0)
@@ -211,10 +211,10 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
     try:
         parsed = WebhookBody.model_validate(json.loads(body))
     except (ValueError, ValidationError) as exc:
-        raise validation_problem([FieldError("body", f"not a webhook body: {exc}")]) from exc
+        raise Invalid.field("body", f"not a webhook body: {exc}") from exc
     handler = HANDLERS[parsed.type]
     try:
-        async with ctx.runtime.sessions() as session, session.begin():
+        async with ctx.sessions() as session, session.begin():
             if await session.get(ProcessedWebhook, wid) is not None:
                 return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
             application_id = parsed.data.get("application_id") or parsed.data.get("id")
@@ -227,7 +227,7 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
         return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
     except StaleDataError as exc:
         # A staff action changed the application meanwhile; SIKI retries the delivery.
-        raise Problem(409, "the application changed meanwhile; retry the delivery",
-                      errors=[FieldError("status", "concurrent change")]) from exc
+        raise Conflict("the application changed meanwhile; retry the delivery",
+                       errors=[{"field": "status", "message": "concurrent change"}]) from exc
     log.info("webhook processed", webhook_id=wid, type=parsed.type, outcome=outcome)
     return {"webhook_id": wid, "type": parsed.type, "outcome": outcome}

@@ -1,0 +1,105 @@
+"""Payment: the invoice issued on acceptance, the admin's verification of the payment proof
+(``verify_payment``), and the deadline sweep that cancels applications unpaid past the due date
+(``run_deadline_sweep``, also run periodically)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.lsp.db.models import Application, Scheme
+from services.lsp.db.models import Invoice as InvoiceRow
+from services.lsp.domain.calendar import add_working_days, is_overdue
+from services.lsp.domain.machine import Action
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.steps import (
+    act,
+    apply_step,
+    check,
+    invoice_contract,
+    load_application,
+    require_reasons,
+    staff_actor,
+)
+from shared.contracts.states import ApplicationStatus as S
+from shared.exceptions import Invalid
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+UNPAID = (S.INVOICED, S.PAYMENT_REJECTED)
+
+
+async def issue_invoice(session: AsyncSession, ctx: LspContext, app: Application, scheme: Scheme, *, actor: str,
+                        at: datetime) -> None:
+    """The scheme's fee, due after the LSP's number of working days (holidays excluded)."""
+    issue_date = ctx.local_date(at)
+    due = add_working_days(issue_date, ctx.settings.invoice_working_days, ctx.calendar)
+    row = InvoiceRow(application_id=app.id, number=f"pending:{app.id}", amount=scheme.fee,
+                     currency=scheme.currency, issued_at=at, due_date=due)
+    session.add(row)
+    await session.flush()
+    # The row id is unique in this LSP's database: numbers never repeat, even across years.
+    row.number = f"INV/{ctx.code}/{issue_date.year}/{row.id:06d}"
+    await apply_step(session, ctx, app, S.INVOICED, actor=actor, invoice=invoice_contract(row),
+                     note=f"Tagihan {row.number}, jatuh tempo {due.isoformat()}")
+
+
+async def verify_payment(ctx: LspContext, staff: StaffPrincipal, application_id: str,
+                         decision: Literal["valid", "invalid"], reasons: list[str] | None) -> dict[str, Any]:
+    async def step(session: AsyncSession, app: Application) -> None:
+        actor = staff_actor(ctx, staff)
+        if decision == "valid":
+            check(Action.VERIFY_PAYMENT_VALID, app, staff)
+            app.payment_verified_by, app.payment_reasons = staff.username, None
+            await apply_step(session, ctx, app, S.PAYMENT_VERIFIED, actor=actor, note="Bukti pembayaran sah")
+            return
+        check(Action.VERIFY_PAYMENT_INVALID, app, staff)
+        cleaned = require_reasons(reasons, "when the payment proof is invalid")
+        app.payment_verified_by, app.payment_reasons = staff.username, cleaned
+        await apply_step(session, ctx, app, S.PAYMENT_REJECTED, actor=actor, reasons=cleaned,
+                         note="Bukti pembayaran tidak sah")
+
+    return await act(ctx, staff, application_id, step)
+
+
+async def sweep_deadlines(ctx: LspContext, as_of: date | None) -> dict[str, Any]:
+    """``run_deadline_sweep``: sweep today, or (dev mode only) ``as_of`` as if it were today."""
+    if as_of is not None and not ctx.settings.is_dev:
+        raise Invalid.field("as_of", "as_of is accepted only in dev mode")
+    today = as_of or ctx.local_date()
+    return {"as_of": today, "cancelled": await run_deadline_sweep(ctx, today)}
+
+
+async def overdue_application_ids(session: AsyncSession, today: date) -> list[tuple[str, date]]:
+    rows = await session.execute(
+        select(Application.id, InvoiceRow.due_date)
+        .join(InvoiceRow, InvoiceRow.application_id == Application.id)
+        .where(Application.status.in_([s.value for s in UNPAID]), InvoiceRow.due_date < today)
+        .order_by(InvoiceRow.due_date, Application.id)
+    )
+    return [(r[0], r[1]) for r in rows.all()]
+
+
+async def run_deadline_sweep(ctx: LspContext, today: date) -> list[str]:
+    """Cancel every application whose invoice is unpaid past its due date (one transaction
+    each, so one failure does not hold the others back)."""
+    async with ctx.sessions() as session:
+        candidates = await overdue_application_ids(session, today)
+    cancelled: list[str] = []
+    for application_id, due in candidates:
+        try:
+            async with ctx.sessions() as session, session.begin():
+                app = await load_application(session, application_id)
+                if app.status not in [s.value for s in UNPAID] or not is_overdue(due, today):
+                    continue  # paid (or moved on) since the query
+                await apply_step(session, ctx, app, S.CANCELLED, actor=f"{ctx.code}/system",
+                                 note=f"Dibatalkan: pembayaran tidak diterima sampai {due.isoformat()}")
+            cancelled.append(application_id)
+        except Exception as exc:
+            log.warning("deadline sweep could not cancel", application_id=application_id, error=repr(exc))
+    return cancelled

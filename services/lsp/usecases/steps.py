@@ -1,0 +1,184 @@
+"""The workflow's core, shared by every use case: load an application, check an action, move
+the application one step (timeline row, status report to SIKI and the event that sends it, all
+in the caller's transaction, so a crash or a SIKI outage loses nothing), and run a staff action
+in one transaction. :class:`Workflow` is what the issuance steps are given (``WorkflowPort``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from services.lsp.db.models import Application, Assessment, TimelineEntry
+from services.lsp.db.models import Invoice as InvoiceRow
+from services.lsp.domain.machine import Action, check_action
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.ports import IssuanceFacts
+from services.lsp.usecases.queries import application_view, may_see
+from services.lsp.usecases.reports import stage_report
+from services.lsp.usecases.staff import StaffPrincipal
+from shared.bus.envelope import utcnow
+from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
+from shared.contracts.states import ApplicationStatus, TransitionError, check_transition
+from shared.exceptions import Conflict, Invalid, NotFound
+
+
+async def load_application(session: AsyncSession, application_id: str) -> Application:
+    app = await session.get(Application, application_id)
+    if app is None:
+        raise NotFound(f"application {application_id!r} not found")
+    return app
+
+
+def check(action: Action, app: Application, staff: StaffPrincipal | None) -> None:
+    """Refuse (``RoleRefused``, ``StateRefused``) unless ``staff`` (None: SIKI or the system)
+    may take ``action`` in the application's state."""
+    check_action(action, ApplicationStatus(app.status), None if staff is None else set(staff.roles))
+
+
+async def apply_step(
+    session: AsyncSession,
+    ctx: LspContext,
+    app: Application,
+    status: ApplicationStatus,
+    *,
+    actor: str,
+    note: str | None = None,
+    reasons: list[str] | None = None,
+    invoice: Invoice | None = None,
+    assessment: AssessmentInfo | None = None,
+    certificate: Certificate | None = None,
+    certificate_pdf_base64: str | None = None,
+    extra: dict[str, Any] | None = None,
+    report: bool = True,
+    at: datetime | None = None,
+) -> None:
+    """Move ``app`` to ``status``. ``report=False`` for the steps SIKI itself has already taken
+    (webhooks); everything the LSP decides is reported."""
+    current = ApplicationStatus(app.status)
+    try:
+        check_transition(current, status)
+    except TransitionError as exc:
+        raise Conflict(str(exc), errors=[{"field": "status", "message": str(exc)}],
+                       current_status=current.value) from exc
+    now = at or utcnow()
+    app.status = status.value
+    app.updated_at = utcnow()
+    if certificate is not None:
+        app.certificate = certificate.model_dump(mode="json")
+    session.add(TimelineEntry(application_id=app.id, status=status.value, at=now, actor=actor, note=note,
+                              reasons=list(reasons or []), data=extra))
+    if report:
+        stage_report(session, ctx, app.id, status, at=now, actor=actor, note=note, reasons=list(reasons or []),
+                     invoice=invoice, assessment=assessment, certificate=certificate,
+                     certificate_pdf_base64=certificate_pdf_base64)
+    await session.flush()
+
+
+async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
+              step: Callable[[AsyncSession, Application], Awaitable[None]]) -> dict[str, Any]:
+    """Run one staff action in one transaction, then answer with the application as it is now.
+
+    One session throughout: the visibility check reads the application the step then uses, and
+    the answer is read back from the database once the step has committed."""
+    async with ctx.sessions() as session:
+        try:
+            async with session.begin():
+                app = await load_application(session, application_id)
+                await may_see(session, staff, app)
+                await step(session, app)
+        except StaleDataError as exc:
+            raise Conflict("the application changed meanwhile; reload it and try again",
+                           errors=[{"field": "status", "message": "concurrent change"}]) from exc
+        session.expire_all()  # the answer shows what was stored, as a fresh read would
+        return await application_view(session, await load_application(session, application_id))
+
+
+def staff_actor(ctx: LspContext, staff: StaffPrincipal) -> str:
+    return f"{ctx.code}/{staff.username}"
+
+
+def clean_reasons(reasons: list[str] | None) -> list[str]:
+    return [r.strip() for r in (reasons or []) if r and r.strip()]
+
+
+def require_reasons(reasons: list[str] | None, why: str) -> list[str]:
+    cleaned = clean_reasons(reasons)
+    if not cleaned:
+        raise Invalid.field("reasons", f"at least one reason is required {why}")
+    return cleaned
+
+
+def invoice_contract(row: InvoiceRow) -> Invoice:
+    return Invoice(number=row.number, amount=row.amount, currency=row.currency, issued_at=row.issued_at,
+                   due_date=row.due_date)
+
+
+def assessment_info(a: Assessment, result: str | None = None) -> AssessmentInfo:
+    return AssessmentInfo(assessor_username=a.assessor_username, tuk_code=a.tuk_code, scheduled_at=a.scheduled_at,
+                          recommendation=a.recommendation,  # type: ignore[arg-type]
+                          result=result)  # type: ignore[arg-type]
+
+
+async def assessments_of(session: AsyncSession, application_id: str) -> list[Assessment]:
+    rows = await session.execute(
+        select(Assessment).where(Assessment.application_id == application_id).order_by(Assessment.round)
+    )
+    return list(rows.scalars().all())
+
+
+class Workflow:
+    """The workflow as the issuance steps see it (:class:`~services.lsp.usecases.ports.WorkflowPort`)."""
+
+    def __init__(self, ctx: LspContext) -> None:
+        self.ctx = ctx
+
+    async def record_step(
+        self,
+        session: AsyncSession,
+        application_id: str,
+        status: ApplicationStatus,
+        *,
+        actor: str,
+        note: str | None = None,
+        reasons: list[str] | None = None,
+        invoice: Invoice | None = None,
+        assessment: AssessmentInfo | None = None,
+        certificate: Certificate | None = None,
+        certificate_pdf_base64: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        app = await load_application(session, application_id)
+        await apply_step(
+            session, self.ctx, app, status, actor=actor, note=note, reasons=reasons, invoice=invoice,
+            assessment=assessment, certificate=certificate, certificate_pdf_base64=certificate_pdf_base64,
+            extra=extra, report=True,
+        )
+
+    async def issuance_facts(self, session: AsyncSession, application_id: str) -> IssuanceFacts:
+        app = await load_application(session, application_id)
+        personal = app.sections.get("personal") or {}
+        return IssuanceFacts(
+            application_id=app.id,
+            lsp_code=app.lsp_code,
+            lsp_name=app.lsp_name,
+            status=ApplicationStatus(app.status),
+            nik=app.nik,
+            full_name=str(personal.get("full_name") or app.full_name),
+            email=str(personal.get("email") or app.email),
+            klasifikasi_code=app.klasifikasi_code,
+            subklasifikasi_code=app.subklasifikasi_code,
+            kualifikasi=app.kualifikasi,
+            jabatan_kerja_code=app.jabatan_kerja_code,
+            jenjang=app.jenjang,
+            decided_at=app.decided_at or app.updated_at,
+        )
+
+    async def applications_in(self, session: AsyncSession, statuses: Sequence[ApplicationStatus]) -> list[str]:
+        rows = await session.execute(select(Application.id).where(Application.status.in_([s.value for s in statuses])))
+        return list(rows.scalars())
