@@ -1,4 +1,4 @@
-"""The lpjk service's FastAPI factory."""
+"""The lpjk service's composition root: runtime, QR keyring, use cases, routes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from services.lpjk_mock.db.models import InboxEntry, OutboxEvent
 from services.lpjk_mock.events import register_consumers
 from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
+from services.lpjk_mock.usecases.records import Records
+from services.lpjk_mock.usecases.verification import Verification
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
 from shared.runtime import ServiceRuntime
@@ -28,9 +30,11 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
     register_consumers(runtime)
     app = FastAPI(title="lpjk", version="1.0.0", lifespan=runtime.lifespan,
                   description="LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly.")
-    runtime.install(app)
+    runtime.install(app)  # RecordChanged (409) and UnknownRecord (404) answer as their base classes
     # Loaded once at start: a malformed key fails the start, not the first request.
-    app.state.qr_keyring = keyring_from(settings)
+    keyring = keyring_from(settings)
+    app.state.records = Records(runtime.sessions, runtime.emit, keyring, settings.public_url)
+    app.state.verification = Verification(runtime.sessions, keyring)
     app.include_router(records_router)
     app.include_router(public_router)
     return app

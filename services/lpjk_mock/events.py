@@ -1,9 +1,22 @@
-"""What the lpjk service publishes and consumes on the bus."""
+"""What the lpjk service publishes and consumes on the bus.
+
+Publishes:
+
+- ``skk.recorded`` (:class:`SkkRecorded`, with the holder's NIK, for SIKI's register of SKK per
+  NIK): staged in the outbox by ``usecases.records.Records.create`` in the transaction that stores
+  a new record, so the record and its event commit together; a repeat publishes nothing.
+
+Consumes nothing: LSPs reach LPJK over HTTP (``create_record``), and the public verifies there.
+"""
 
 from __future__ import annotations
 
+from shared.contracts.events import Event, SkkRecorded
 from shared.runtime import ServiceRuntime
+
+PUBLISHES: tuple[type[Event], ...] = (SkkRecorded,)
+CONSUMES: tuple[type[Event], ...] = ()
 
 
 def register_consumers(runtime: ServiceRuntime) -> None:
-    """Subscribe this service's consumers (none yet)."""
+    """Subscribe this service's consumers: none (see :data:`CONSUMES`)."""

@@ -18,16 +18,25 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from shared.contracts.issuance import IssuanceRequest
+from shared.exceptions import Conflict, Forbidden, Invalid
 from shared.reference import ReferenceData, holder_fact_errors
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
 # The facts that identify an issuance plan: a repeat of (lsp_code, application_id) must carry
-# exactly these, or it is a different plan (409). ``decided_at`` is metadata, not identity.
+# exactly these, or it is a different plan (PlanChanged). ``decided_at`` is metadata, not identity.
 IDENTITY_FIELDS: tuple[str, ...] = (
     "nik", "full_name", "klasifikasi_code", "subklasifikasi_code", "kualifikasi",
     "jabatan_kerja_code", "jenjang",
 )
+
+
+class LspNotLicensed(Forbidden):
+    """The LSP is unknown to BNSP or not licensed for the plan's jabatan kerja."""
+
+
+class PlanChanged(Conflict):
+    """A repeat of an application already issued changes its identity facts."""
 
 
 def issuance_year(at: datetime) -> int:
@@ -62,9 +71,30 @@ def plan_problems(ref: ReferenceData, req: IssuanceRequest) -> tuple[list[dict[s
     """``(inconsistencies, licence_problems)`` of a plan, each naming its field.
 
     BNSP licenses LSPs, so an LSP that is unknown or not licensed for the jabatan kerja is a
-    licence problem (403), kept apart from an inconsistent plan (422).
+    licence problem (LspNotLicensed), kept apart from an inconsistent plan (Invalid).
     """
     errors = holder_fact_errors(ref, req)
     licence = [e for e in errors if e["field"] == "lsp_code"]
     inconsistent = [e for e in errors if e["field"] != "lsp_code"]
     return inconsistent, licence
+
+
+def check_plan(ref: ReferenceData, req: IssuanceRequest) -> None:
+    """Refuse an inconsistent plan (:class:`Invalid`), then an unlicensed LSP (:class:`LspNotLicensed`)."""
+    inconsistent, licence = plan_problems(ref, req)
+    if inconsistent:
+        raise Invalid.fields(inconsistent)
+    if licence:
+        raise LspNotLicensed(licence[0]["message"], errors=licence)
+
+
+def check_repeat(stored: dict[str, Any], req: IssuanceRequest, skk_number: str) -> None:
+    """Refuse a repeat whose identity facts differ from the plan issued as ``skk_number``."""
+    changed = differing_fields(stored, identity_facts(req))
+    if changed:
+        raise PlanChanged(
+            f"application {req.application_id} of {req.lsp_code} was already issued with other facts "
+            f"({', '.join(changed)})",
+            errors=[{"field": f, "message": "differs from the plan already issued"} for f in changed],
+            skk_number=skk_number,
+        )

@@ -167,3 +167,19 @@ async def test_numbers_are_unique_and_idempotent_under_concurrency_sqlite(sqlite
 @pytest.mark.postgres
 async def test_numbers_are_unique_and_idempotent_under_concurrency_postgres(pg_url: str) -> None:
     await _concurrent_issuance(pg_url)
+
+
+async def test_a_conflict_names_the_numbers_already_issued(sqlite_url: str) -> None:
+    async with running(sqlite_url) as (_, client):
+        first = await client.post("/api/v1/issuances", json=plan("app-1"), headers=auth())
+        changed = await client.post("/api/v1/issuances", json=plan("app-1", nik="3171011708450002"),
+                                    headers=auth())
+        assert changed.status_code == 409, changed.text
+        assert changed.json()["skk_number"] == first.json()["skk_number"]
+        assert changed.json()["title"] == "Conflict"
+
+
+def test_bnsp_publishes_and_consumes_nothing() -> None:
+    from services.bnsp_mock.events import CONSUMES, PUBLISHES
+
+    assert PUBLISHES == () and CONSUMES == ()

@@ -11,15 +11,24 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from shared.contracts.issuance import RecordRequest
+from shared.exceptions import Conflict, Invalid, NotFound
 from shared.reference import ReferenceData, holder_fact_errors
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
-# A repeat for the same skk_number must carry exactly these facts, or it is refused (409).
+# A repeat for the same skk_number must carry exactly these facts, or it is refused (RecordChanged).
 IDENTITY_FIELDS: tuple[str, ...] = (
     "lsp_code", "application_id", "registration_number", "nik", "full_name", "klasifikasi_code",
     "subklasifikasi_code", "kualifikasi", "jabatan_kerja_code", "jenjang", "issued_on", "valid_until",
 )
+
+
+class RecordChanged(Conflict):
+    """A repeat for an SKK number already recorded changes its facts."""
+
+
+class UnknownRecord(NotFound):
+    """No SKK is recorded under that recording number."""
 
 
 def wib_date(at: datetime) -> date:
@@ -54,6 +63,24 @@ def record_problems(ref: ReferenceData, req: RecordRequest) -> list[dict[str, st
     if req.valid_until <= req.issued_on:
         errors.append({"field": "valid_until", "message": "valid_until must be after issued_on"})
     return errors
+
+
+def check_record(ref: ReferenceData, req: RecordRequest) -> None:
+    """Refuse inconsistent facts (:class:`Invalid`, naming the fields)."""
+    problems = record_problems(ref, req)
+    if problems:
+        raise Invalid.fields(problems)
+
+
+def check_repeat(stored: dict[str, Any], req: RecordRequest, recording_number: str) -> None:
+    """Refuse a repeat whose facts differ from the SKK already recorded as ``recording_number``."""
+    changed = differing_fields(stored, identity_facts(req))
+    if changed:
+        raise RecordChanged(
+            f"SKK {req.skk_number} is already recorded with other facts ({', '.join(changed)})",
+            errors=[{"field": f, "message": "differs from the SKK already recorded"} for f in changed],
+            recording_number=recording_number,
+        )
 
 
 def validity(issued_on: date, valid_until: date, revoked: bool, today: date) -> tuple[bool, str | None]:

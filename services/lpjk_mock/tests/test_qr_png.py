@@ -8,7 +8,7 @@ import pytest
 import segno
 from PIL import Image
 
-from services.lpjk_mock.api.records import qr_png
+from services.lpjk_mock.usecases.verification import qr_png
 
 JWS = "eyJhbGciOiJFZERTQSIsImtpZCI6ImxwamstZGV2LTEifQ.eyJpc3MiOiJMUEpLIiwicm4iOiJMUEpLLTIwMjYtMDAwMDAwNDIifQ.c2ln"
 

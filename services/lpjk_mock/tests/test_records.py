@@ -239,3 +239,28 @@ def test_validity_dates_are_checked() -> None:
     assert validity(today, today + timedelta(days=1), True, today) == (False, "revoked")
     assert validity(today + timedelta(days=1), today + timedelta(days=9), False, today) == (False, "not yet valid")
     assert validity(today - timedelta(days=9), today - timedelta(days=1), False, today) == (False, "expired")
+
+
+async def test_problem_answers_keep_their_members(sqlite_url: str) -> None:
+    async with running(sqlite_url) as (_, client):
+        first = (await client.post("/api/v1/records", json=record_body(), headers=auth())).json()
+        changed = await client.post("/api/v1/records", json=record_body(full_name="Budi Santosa"), headers=auth())
+        assert changed.status_code == 409
+        assert changed.headers["content-type"].startswith("application/problem+json")
+        assert changed.json()["recording_number"] == first["recording_number"]
+        unknown = await client.post("/api/v1/records/LPJK-2026-99999999/revoke", json={"reason": "fraud"},
+                                    headers={"Authorization": "Bearer dev-lpjk-operator-token-change-me"})
+        assert unknown.status_code == 404
+        assert unknown.json()["detail"] == "no SKK recorded as LPJK-2026-99999999"
+        denied = await client.post(f"/api/v1/records/{first['recording_number']}/revoke", json={"reason": "fraud"},
+                                   headers={"Authorization": "Bearer nope"})
+        assert denied.headers["www-authenticate"] == "Bearer"
+        assert denied.json()["detail"] == "not an LPJK operator"
+
+
+def test_lpjk_publishes_skk_recorded_and_may() -> None:
+    from services.lpjk_mock.events import CONSUMES, PUBLISHES
+    from shared.contracts.events import SkkRecorded
+
+    assert PUBLISHES == (SkkRecorded,) and CONSUMES == ()
+    assert all(cls.produced_by("lpjk") for cls in PUBLISHES)

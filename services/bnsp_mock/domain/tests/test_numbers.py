@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from services.bnsp_mock.domain import numbers
 from shared.contracts.issuance import IssuanceRequest
+from shared.exceptions import Conflict, Forbidden, Invalid
 from shared.reference import get_reference
 
 
@@ -49,3 +52,21 @@ def test_plan_problems_keep_licence_apart_from_consistency() -> None:
     assert licence and "unknown LSP" in licence[0]["message"]
     inconsistent, licence = numbers.plan_problems(ref, _req(jenjang=8, full_name=" "))
     assert {e["field"] for e in inconsistent} == {"jenjang", "full_name"} and licence == []
+
+
+def test_checks_raise_the_services_errors_naming_fields_not_values() -> None:
+    ref = get_reference()
+    numbers.check_plan(ref, _req())
+    with pytest.raises(Invalid) as invalid:
+        numbers.check_plan(ref, _req(jenjang=8))
+    assert [e["field"] for e in invalid.value.errors] == ["jenjang"]
+    with pytest.raises(numbers.LspNotLicensed) as licence:
+        numbers.check_plan(ref, _req(lsp_code="LSP-X"))
+    assert isinstance(licence.value, Forbidden) and licence.value.errors[0]["field"] == "lsp_code"
+    stored = numbers.identity_facts(_req())
+    numbers.check_repeat(stored, _req(decided_at=datetime(2026, 2, 2)), "SI011002.7.2026.0000001")
+    with pytest.raises(numbers.PlanChanged) as changed:
+        numbers.check_repeat(stored, _req(nik="3171011708450002"), "SI011002.7.2026.0000001")
+    assert isinstance(changed.value, Conflict)
+    assert changed.value.extra == {"skk_number": "SI011002.7.2026.0000001"}
+    assert [e["field"] for e in changed.value.errors] == ["nik"] and "3171011708450002" not in str(changed.value)

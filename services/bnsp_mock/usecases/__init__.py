@@ -1,0 +1,1 @@
+"""The bnsp service's use cases: what it does, independent of HTTP."""

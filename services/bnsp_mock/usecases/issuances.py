@@ -1,0 +1,82 @@
+"""``create_issuance``: check an LSP's issuance plan and give it its SKK and registration numbers,
+once per (lsp_code, application_id)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.bnsp_mock.db import repository
+from services.bnsp_mock.db.models import Issuance
+from services.bnsp_mock.domain import numbers
+from shared.bus import utcnow
+from shared.contracts.issuance import IssuanceRequest, IssuanceResponse
+from shared.reference import ReferenceData, get_reference
+
+
+@dataclass(frozen=True)
+class Issued:
+    issuance: IssuanceResponse
+    created: bool  # False for a repeat: the numbers issued before
+
+
+class Issuances:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *,
+                 reference: Callable[[], ReferenceData] = get_reference,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.sessions = sessions
+        self.reference = reference
+        self.clock = clock
+
+    async def issue(self, req: IssuanceRequest) -> Issued:
+        """The issuance of ``req``'s application: a new one with fresh numbers, or the existing one
+        for a repeat of the same plan.
+
+        Raises ``Invalid`` for an inconsistent plan, ``LspNotLicensed`` for an LSP BNSP has not
+        licensed for the jabatan kerja, ``PlanChanged`` for a repeat that changes identity facts;
+        nothing is stored then. Concurrent twins race on the unique (lsp_code, application_id)
+        constraint; the loser rolls back (giving its sequence value back) and reads the winner's.
+        """
+        numbers.check_plan(self.reference(), req)
+        now = self.clock()
+        year = numbers.issuance_year(now)
+        try:
+            # One session: the lookup of a repeat and the new issuance (the common case) share it.
+            async with self.sessions() as s, s.begin():
+                existing = await repository.find(s, req.lsp_code, req.application_id)
+                if existing is None:
+                    seq = await repository.next_seq(s, numbers.counter_name(year))
+                    row = await repository.add(s, Issuance(
+                        lsp_code=req.lsp_code,
+                        application_id=req.application_id,
+                        skk_number=numbers.skk_number(req.jabatan_kerja_code, req.jenjang, year, seq),
+                        registration_number=numbers.registration_number(req.lsp_code, year, seq),
+                        year=year,
+                        seq=seq,
+                        facts=numbers.identity_facts(req),
+                        decided_at=req.decided_at,
+                        issued_at=now,
+                    ))
+        except repository.Duplicate:
+            async with self.sessions() as s:
+                existing = await repository.find(s, req.lsp_code, req.application_id)
+            if existing is None:
+                raise
+        if existing is not None:
+            numbers.check_repeat(existing.facts, req, existing.skk_number)
+            return Issued(_answer(existing), created=False)
+        return Issued(_answer(row), created=True)
+
+
+def _answer(row: Issuance) -> IssuanceResponse:
+    return IssuanceResponse(
+        lsp_code=row.lsp_code,
+        application_id=row.application_id,
+        skk_number=row.skk_number,
+        registration_number=row.registration_number,
+        # SQLite hands back naive datetimes; they were stored in UTC.
+        issued_at=row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC),
+    )

@@ -1,0 +1,54 @@
+"""The lpjk service's own request and response models (the shared ones are in
+``shared.contracts.issuance``)."""
+
+from __future__ import annotations
+
+import base64
+
+from pydantic import BaseModel, Field
+
+from services.lpjk_mock.usecases.records import Recorded
+from shared.contracts.issuance import RecordResponse
+
+
+class RecordAnswer(RecordResponse):
+    # The QR code itself (PNG, base64) for callers that do not render their own from
+    # ``verification_url``, which is what it encodes.
+    qr_png_base64: str = Field(
+        description="the QR code encoding verification_url, as a base64 PNG",
+        json_schema_extra={"contentEncoding": "base64", "contentMediaType": "image/png"},
+    )
+
+    @classmethod
+    def of(cls, recorded: Recorded) -> RecordAnswer:
+        return cls(
+            recording_number=recorded.recording_number, skk_number=recorded.skk_number,
+            registration_number=recorded.registration_number, qr_payload=recorded.qr_payload,
+            verification_url=recorded.verification_url, issued_on=recorded.issued_on,
+            valid_until=recorded.valid_until, qr_png_base64=base64.b64encode(recorded.qr_png).decode(),
+        )
+
+
+class RevokeRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class QrVerifyRequest(BaseModel):
+    qr_payload: str = Field(min_length=1, max_length=8000,
+                            description="the bare JWS, or the whole verification URL the QR code encodes")
+
+
+class SigningKey(BaseModel):
+    """One of LPJK's Ed25519 public keys as a JWK (RFC 8037), with its PEM for convenience."""
+
+    kty: str = Field(examples=["OKP"])
+    crv: str = Field(examples=["Ed25519"])
+    alg: str = Field(examples=["EdDSA"])
+    use: str = Field(examples=["sig"])
+    kid: str
+    x: str = Field(description="the raw public key, base64url without padding")
+    public_key_pem: str
+
+
+class SigningKeys(BaseModel):
+    keys: list[SigningKey]

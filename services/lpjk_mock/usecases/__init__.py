@@ -1,0 +1,1 @@
+"""The lpjk service's use cases: what it does, independent of HTTP."""

@@ -1,0 +1,133 @@
+"""LPJK's public verification (by recording number, by QR payload, its public keys) and what a
+QR code shows: the verification URL and its PNG."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.lpjk_mock.db import repository
+from services.lpjk_mock.db.models import SkkRecord
+from services.lpjk_mock.domain import qr, records
+from services.lpjk_mock.keys import QrKeyring
+from shared.bus import utcnow
+from shared.contracts.issuance import VerificationResult
+from shared.reference import ReferenceData, get_reference
+from shared.reference.identity import mask_name
+
+UNKNOWN = "unknown recording number"
+
+
+def verification_url(public_url: str, recording_number: str, token: str) -> str:
+    """What the QR code encodes: LPJK's public verification of the record, carrying the JWS."""
+    return f"{public_url.rstrip('/')}/api/v1/public/certificates/{recording_number}?qr={token}"
+
+
+def qr_png(url: str, *, scale: int = 4, border: int = 4) -> bytes:
+    """The QR code of ``url`` as a 1-bit greyscale PNG (error level M, mask 0, the pixels
+    segno's own PNG writer draws). The PNG is assembled here from segno's matrix: segno's
+    writer builds it pixel by pixel in Python, several times slower."""
+    import segno  # imported on the first record, not at start-up
+
+    matrix = segno.make_qr(url, error="m", mask=0, boost_error=False).matrix
+    size = (len(matrix) + 2 * border) * scale
+    width = (size + 7) // 8
+    dark, light, edge = "0" * scale, "1" * scale, "1" * (border * scale)
+    pad = "0" * (width * 8 - size)
+
+    def scanline(bits: str) -> bytes:  # 1 = light, most significant bit first, filter 0
+        return b"\x00" + int(bits + pad, 2).to_bytes(width, "big")
+
+    blank = scanline("1" * size)
+    rows = [blank] * (border * scale)
+    for row in matrix:
+        line = scanline(edge + "".join(dark if d else light for d in row) + edge)
+        rows.extend([line] * scale)
+    rows.extend([blank] * (border * scale))
+    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                     _chunk(b"IDAT", zlib.compress(b"".join(rows), 9)), _chunk(b"IEND", b"")))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+class Verification:
+    """Public answers: always a :class:`VerificationResult`, never an error, so a scanner needs
+    one code path. Nothing of an unverified payload is vouched for."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: QrKeyring, *,
+                 reference: Callable[[], ReferenceData] = get_reference,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.sessions = sessions
+        self.keyring = keyring
+        self.reference = reference
+        self.clock = clock
+
+    async def certificate(self, recording_number: str, qr_token: str | None = None) -> VerificationResult:
+        """The record's validity today; with ``qr_token`` (the JWS the QR code carries) its
+        signature is checked too and it must name this record."""
+        today = records.wib_date(self.clock())
+        async with self.sessions() as s:
+            row = await repository.get(s, recording_number)
+        if row is None:
+            return VerificationResult(valid=False, reason=UNKNOWN, recording_number=recording_number)
+        result = self._from_record(row, today)
+        if qr_token:
+            check = qr.verify(qr_token, self.keyring.public_keys)
+            if not check.valid:
+                return result.model_copy(update={"valid": False, "reason": f"QR payload: {check.reason}",
+                                                 "key_id": check.key_id})
+            assert check.claims is not None
+            if check.claims["rn"] != row.recording_number or check.claims["skk"] != row.skk_number:
+                return result.model_copy(update={"valid": False, "reason": "QR payload belongs to another record"})
+        return result
+
+    async def qr_payload(self, payload: str) -> VerificationResult:
+        """The signature checked offline against the public key of the payload's ``kid``; the
+        certificate's fields come from the signed claims (and the register, when it knows the
+        record). Invalid for a bad signature, an unknown key id, expiry, or a revocation."""
+        check = qr.verify(payload, self.keyring.public_keys)
+        if not check.valid or check.claims is None:
+            return VerificationResult(valid=False, reason=check.reason, key_id=check.key_id)
+        c = check.claims
+        async with self.sessions() as s:
+            row = await repository.get(s, str(c["rn"]))
+        revoked = row is not None and row.revoked_at is not None
+        valid_from, valid_until = date.fromisoformat(c["vf"]), date.fromisoformat(c["vu"])
+        valid, reason = records.validity(valid_from, valid_until, revoked, records.wib_date(self.clock()))
+        extra = {}
+        if row is not None:
+            extra = {"registration_number": row.registration_number, "klasifikasi_code": row.klasifikasi_code,
+                     "subklasifikasi_code": row.subklasifikasi_code, "kualifikasi": row.kualifikasi,
+                     "jenjang": row.jenjang, "lsp_code": row.lsp_code}
+        return VerificationResult(
+            valid=valid, reason=reason, recording_number=c["rn"], skk_number=c["skk"], holder_name_masked=c["nm"],
+            jabatan_kerja_code=c["jk"], jabatan_kerja_name=self._jabatan_kerja_name(c["jk"]), issued_on=valid_from,
+            valid_until=valid_until, revoked=revoked, key_id=check.key_id, **extra,
+        )
+
+    def signing_keys(self) -> list[dict[str, str]]:
+        """LPJK's Ed25519 public keys as JWKs: the current one and the retired ones still accepted."""
+        return [qr.public_jwk(kid, key) for kid, key in self.keyring.public_keys.items()]
+
+    def _jabatan_kerja_name(self, code: str | None) -> str | None:
+        jk = self.reference().jabatan_kerja.get(code or "")
+        return str(jk["name"]) if jk else None
+
+    def _from_record(self, row: SkkRecord, today: date) -> VerificationResult:
+        valid, reason = records.validity(row.issued_on, row.valid_until, row.revoked_at is not None, today)
+        return VerificationResult(
+            valid=valid, reason=reason, recording_number=row.recording_number, skk_number=row.skk_number,
+            registration_number=row.registration_number, holder_name_masked=mask_name(row.full_name),
+            jabatan_kerja_code=row.jabatan_kerja_code,
+            jabatan_kerja_name=self._jabatan_kerja_name(row.jabatan_kerja_code),
+            klasifikasi_code=row.klasifikasi_code, subklasifikasi_code=row.subklasifikasi_code,
+            kualifikasi=row.kualifikasi, jenjang=row.jenjang, lsp_code=row.lsp_code, issued_on=row.issued_on,
+            valid_until=row.valid_until, revoked=row.revoked_at is not None, key_id=row.key_id,
+        )
