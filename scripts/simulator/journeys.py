@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from scripts.simulator.api import ApiError, Lpjk, LspStaff, Metrics, Portal, SikiOperator, wait_until
+from scripts.simulator.api import ApiError, Lpjk, LspStaff, Metrics, Portal, Service, SikiOperator, wait_until
 from scripts.simulator.files import document
 from scripts.simulator.mailbox import Mailbox, activation_token
 from scripts.simulator.people import Person
@@ -137,13 +137,15 @@ class Chain:
     poll_max_delay: float = 0.5
 
     def __post_init__(self) -> None:
+        # The generated clients (clients/), built once per chain: every call goes through self.http.
         for code, url in self.lsp_urls.items():
-            self.staff.setdefault(code, LspStaff(self.http, url, self.metrics, code))
-        self.siki = SikiOperator(self.http, self.siki_url, self.metrics)
-        self.lpjk = Lpjk(self.http, self.lpjk_url, self.metrics)
+            self.staff.setdefault(code, LspStaff(Service("lsp_client", self.http, url), self.metrics, code))
+        self.siki = SikiOperator(Service("siki_client", self.http, self.siki_url), self.metrics)
+        self.lpjk = Lpjk(Service("lpjk_mock_client", self.http, self.lpjk_url), self.metrics)
+        self.portal_api = Service("portal_client", self.http, self.portal_url)
 
     def portal(self) -> Portal:
-        return Portal(self.http, self.portal_url, self.metrics)
+        return Portal(self.portal_api, self.metrics)
 
     async def login_staff(self) -> None:
         await asyncio.gather(*(s.token_of(u) for s in self.staff.values()

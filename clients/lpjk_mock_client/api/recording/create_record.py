@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.record_answer import RecordAnswer
+from ...models.record_request import RecordRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: RecordRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/records",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProblemDetails | RecordAnswer:
+    if response.status_code == 200:
+        response_200 = RecordAnswer.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = RecordAnswer.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    response_default = ProblemDetails.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | RecordAnswer]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RecordRequest,
+) -> Response[ProblemDetails | RecordAnswer]:
+    """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
+
+     201 for a new record (and the ``skk.recorded`` event); 200 with the same recording number
+    and QR payload for a repeat; 409 if a repeat changes the facts; 403 if the caller is not the
+    LSP named; 422 for inconsistent facts.
+
+    Args:
+        body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | RecordAnswer]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RecordRequest,
+) -> ProblemDetails | RecordAnswer | None:
+    """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
+
+     201 for a new record (and the ``skk.recorded`` event); 200 with the same recording number
+    and QR payload for a repeat; 409 if a repeat changes the facts; 403 if the caller is not the
+    LSP named; 422 for inconsistent facts.
+
+    Args:
+        body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | RecordAnswer
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RecordRequest,
+) -> Response[ProblemDetails | RecordAnswer]:
+    """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
+
+     201 for a new record (and the ``skk.recorded`` event); 200 with the same recording number
+    and QR payload for a repeat; 409 if a repeat changes the facts; 403 if the caller is not the
+    LSP named; 422 for inconsistent facts.
+
+    Args:
+        body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | RecordAnswer]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RecordRequest,
+) -> ProblemDetails | RecordAnswer | None:
+    """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
+
+     201 for a new record (and the ``skk.recorded`` event); 200 with the same recording number
+    and QR payload for a repeat; 409 if a repeat changes the facts; 403 if the caller is not the
+    LSP named; 422 for inconsistent facts.
+
+    Args:
+        body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | RecordAnswer
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,31 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .field_problem import FieldProblem
+from .health import Health
+from .problem_details import ProblemDetails
+from .qr_verify_request import QrVerifyRequest
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .record_answer import RecordAnswer
+from .record_request import RecordRequest
+from .record_request_kualifikasi import RecordRequestKualifikasi
+from .revoke_request import RevokeRequest
+from .signing_key import SigningKey
+from .signing_keys import SigningKeys
+from .verification_result import VerificationResult
+
+__all__ = (
+    "FieldProblem",
+    "Health",
+    "ProblemDetails",
+    "QrVerifyRequest",
+    "Readiness",
+    "ReadinessChecks",
+    "RecordAnswer",
+    "RecordRequest",
+    "RecordRequestKualifikasi",
+    "RevokeRequest",
+    "SigningKey",
+    "SigningKeys",
+    "VerificationResult",
+)

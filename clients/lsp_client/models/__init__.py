@@ -1,0 +1,109 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .apl_01 import Apl01
+from .apl_01_recommendation_type_0 import Apl01RecommendationType0
+from .appeal import Appeal
+from .appeal_decision_body import AppealDecisionBody
+from .appeal_decision_body_decision import AppealDecisionBodyDecision
+from .appeal_decision_type_0 import AppealDecisionType0
+from .applicant import Applicant
+from .application_page import ApplicationPage
+from .application_status import ApplicationStatus
+from .application_summary import ApplicationSummary
+from .application_view import ApplicationView
+from .application_view_sections import ApplicationViewSections
+from .assessment_report_body import AssessmentReportBody
+from .assessment_report_body_recommendation import AssessmentReportBodyRecommendation
+from .assessment_view import AssessmentView
+from .assessment_view_recommendation_type_0 import AssessmentViewRecommendationType0
+from .assessment_view_result_type_0 import AssessmentViewResultType0
+from .body_staff_login import BodyStaffLogin
+from .certificate import Certificate
+from .decision import Decision
+from .decision_body import DecisionBody
+from .decision_body_result import DecisionBodyResult
+from .decision_result_type_0 import DecisionResultType0
+from .document_ref import DocumentRef
+from .field_problem import FieldProblem
+from .get_scheme_form_form import GetSchemeFormForm
+from .health import Health
+from .invoice_view import InvoiceView
+from .payment import Payment
+from .payment_proof import PaymentProof
+from .payment_verification_body import PaymentVerificationBody
+from .payment_verification_body_decision import PaymentVerificationBodyDecision
+from .precheck import Precheck
+from .precheck_option import PrecheckOption
+from .problem_details import ProblemDetails
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .report_view import ReportView
+from .requirement_option import RequirementOption
+from .schedule_body import ScheduleBody
+from .scheme_list import SchemeList
+from .scheme_view import SchemeView
+from .scheme_view_forms import SchemeViewForms
+from .scheme_view_requirements import SchemeViewRequirements
+from .sweep_body import SweepBody
+from .sweep_result import SweepResult
+from .timeline_item import TimelineItem
+from .token_response import TokenResponse
+from .verification_body import VerificationBody
+from .verification_body_decision import VerificationBodyDecision
+from .webhook_receipt import WebhookReceipt
+from .webhook_receipt_outcome import WebhookReceiptOutcome
+
+__all__ = (
+    "Apl01",
+    "Apl01RecommendationType0",
+    "Appeal",
+    "AppealDecisionBody",
+    "AppealDecisionBodyDecision",
+    "AppealDecisionType0",
+    "Applicant",
+    "ApplicationPage",
+    "ApplicationStatus",
+    "ApplicationSummary",
+    "ApplicationView",
+    "ApplicationViewSections",
+    "AssessmentReportBody",
+    "AssessmentReportBodyRecommendation",
+    "AssessmentView",
+    "AssessmentViewRecommendationType0",
+    "AssessmentViewResultType0",
+    "BodyStaffLogin",
+    "Certificate",
+    "Decision",
+    "DecisionBody",
+    "DecisionBodyResult",
+    "DecisionResultType0",
+    "DocumentRef",
+    "FieldProblem",
+    "GetSchemeFormForm",
+    "Health",
+    "InvoiceView",
+    "Payment",
+    "PaymentProof",
+    "PaymentVerificationBody",
+    "PaymentVerificationBodyDecision",
+    "Precheck",
+    "PrecheckOption",
+    "ProblemDetails",
+    "Readiness",
+    "ReadinessChecks",
+    "ReportView",
+    "RequirementOption",
+    "ScheduleBody",
+    "SchemeList",
+    "SchemeView",
+    "SchemeViewForms",
+    "SchemeViewRequirements",
+    "SweepBody",
+    "SweepResult",
+    "TimelineItem",
+    "TokenResponse",
+    "VerificationBody",
+    "VerificationBodyDecision",
+    "WebhookReceipt",
+    "WebhookReceiptOutcome",
+)

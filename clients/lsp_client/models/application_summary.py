@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.application_status import ApplicationStatus
+
+T = TypeVar("T", bound="ApplicationSummary")
+
+
+@_attrs_define
+class ApplicationSummary:
+    """
+    Attributes:
+        id (str):
+        status (ApplicationStatus):
+        full_name (str):
+        jabatan_kerja_code (str):
+        kualifikasi (str):
+        jenjang (int):
+        submitted_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        precheck_passed (bool | None):
+    """
+
+    id: str
+    status: ApplicationStatus
+    full_name: str
+    jabatan_kerja_code: str
+    kualifikasi: str
+    jenjang: int
+    submitted_at: datetime.datetime
+    updated_at: datetime.datetime
+    precheck_passed: bool | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        status = self.status.value
+
+        full_name = self.full_name
+
+        jabatan_kerja_code = self.jabatan_kerja_code
+
+        kualifikasi = self.kualifikasi
+
+        jenjang = self.jenjang
+
+        submitted_at = self.submitted_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        precheck_passed: bool | None
+        precheck_passed = self.precheck_passed
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "status": status,
+                "full_name": full_name,
+                "jabatan_kerja_code": jabatan_kerja_code,
+                "kualifikasi": kualifikasi,
+                "jenjang": jenjang,
+                "submitted_at": submitted_at,
+                "updated_at": updated_at,
+                "precheck_passed": precheck_passed,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        status = ApplicationStatus(d.pop("status"))
+
+        full_name = d.pop("full_name")
+
+        jabatan_kerja_code = d.pop("jabatan_kerja_code")
+
+        kualifikasi = d.pop("kualifikasi")
+
+        jenjang = d.pop("jenjang")
+
+        submitted_at = datetime.datetime.fromisoformat(d.pop("submitted_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_precheck_passed(data: object) -> bool | None:
+            if data is None:
+                return data
+            return cast(bool | None, data)
+
+        precheck_passed = _parse_precheck_passed(d.pop("precheck_passed"))
+
+        application_summary = cls(
+            id=id,
+            status=status,
+            full_name=full_name,
+            jabatan_kerja_code=jabatan_kerja_code,
+            kualifikasi=kualifikasi,
+            jenjang=jenjang,
+            submitted_at=submitted_at,
+            updated_at=updated_at,
+            precheck_passed=precheck_passed,
+        )
+
+        application_summary.additional_properties = d
+        return application_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

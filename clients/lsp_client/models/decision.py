@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.decision_result_type_0 import DecisionResultType0
+
+T = TypeVar("T", bound="Decision")
+
+
+@_attrs_define
+class Decision:
+    """
+    Attributes:
+        result (DecisionResultType0 | None):
+        decided_by (None | str):
+        decided_at (datetime.datetime | None):
+    """
+
+    result: DecisionResultType0 | None
+    decided_by: None | str
+    decided_at: datetime.datetime | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        result: None | str
+        if isinstance(self.result, DecisionResultType0):
+            result = self.result.value
+        else:
+            result = self.result
+
+        decided_by: None | str
+        decided_by = self.decided_by
+
+        decided_at: None | str
+        if isinstance(self.decided_at, datetime.datetime):
+            decided_at = self.decided_at.isoformat()
+        else:
+            decided_at = self.decided_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "result": result,
+                "decided_by": decided_by,
+                "decided_at": decided_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+
+        def _parse_result(data: object) -> DecisionResultType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                result_type_0 = DecisionResultType0(data)
+
+                return result_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DecisionResultType0 | None, data)
+
+        result = _parse_result(d.pop("result"))
+
+        def _parse_decided_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        decided_by = _parse_decided_by(d.pop("decided_by"))
+
+        def _parse_decided_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                decided_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return decided_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        decided_at = _parse_decided_at(d.pop("decided_at"))
+
+        decision = cls(
+            result=result,
+            decided_by=decided_by,
+            decided_at=decided_at,
+        )
+
+        decision.additional_properties = d
+        return decision
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

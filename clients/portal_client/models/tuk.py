@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="Tuk")
+
+
+@_attrs_define
+class Tuk:
+    """
+    Attributes:
+        code (str):
+        name (str):
+        lsp_code (str):
+        kind (str):
+        regency_code (str):
+    """
+
+    code: str
+    name: str
+    lsp_code: str
+    kind: str
+    regency_code: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        name = self.name
+
+        lsp_code = self.lsp_code
+
+        kind = self.kind
+
+        regency_code = self.regency_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "name": name,
+                "lsp_code": lsp_code,
+                "kind": kind,
+                "regency_code": regency_code,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        name = d.pop("name")
+
+        lsp_code = d.pop("lsp_code")
+
+        kind = d.pop("kind")
+
+        regency_code = d.pop("regency_code")
+
+        tuk = cls(
+            code=code,
+            name=name,
+            lsp_code=lsp_code,
+            kind=kind,
+            regency_code=regency_code,
+        )
+
+        tuk.additional_properties = d
+        return tuk
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

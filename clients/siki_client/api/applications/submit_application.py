@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.application_submission import ApplicationSubmission
+from ...models.problem_details import ProblemDetails
+from ...models.submission_accepted import SubmissionAccepted
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: ApplicationSubmission,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/applications",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | SubmissionAccepted:
+    if response.status_code == 202:
+        response_202 = SubmissionAccepted.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    response_default = ProblemDetails.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ApplicationSubmission,
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    """Submit Application
+
+     Check the rules of SPEC section 3 and forward the application to its LSP (202), or
+    refuse with one 422 problem listing every reason.
+
+    Args:
+        body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
+            same body to the LSP.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | SubmissionAccepted]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ApplicationSubmission,
+) -> ProblemDetails | SubmissionAccepted | None:
+    """Submit Application
+
+     Check the rules of SPEC section 3 and forward the application to its LSP (202), or
+    refuse with one 422 problem listing every reason.
+
+    Args:
+        body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
+            same body to the LSP.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | SubmissionAccepted
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ApplicationSubmission,
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    """Submit Application
+
+     Check the rules of SPEC section 3 and forward the application to its LSP (202), or
+    refuse with one 422 problem listing every reason.
+
+    Args:
+        body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
+            same body to the LSP.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | SubmissionAccepted]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ApplicationSubmission,
+) -> ProblemDetails | SubmissionAccepted | None:
+    """Submit Application
+
+     Check the rules of SPEC section 3 and forward the application to its LSP (202), or
+    refuse with one 422 problem listing every reason.
+
+    Args:
+        body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
+            same body to the LSP.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | SubmissionAccepted
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

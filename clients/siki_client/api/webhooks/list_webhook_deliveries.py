@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from ...models.problem_details import ProblemDetails
+from ...models.webhook_delivery_out import WebhookDeliveryOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    application_id: None | str | Unset = UNSET,
+    lsp_code: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_application_id: None | str | Unset
+    if isinstance(application_id, Unset):
+        json_application_id = UNSET
+    else:
+        json_application_id = application_id
+    params["application_id"] = json_application_id
+
+    json_lsp_code: None | str | Unset
+    if isinstance(lsp_code, Unset):
+        json_lsp_code = UNSET
+    else:
+        json_lsp_code = lsp_code
+    params["lsp_code"] = json_lsp_code
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListWebhookDeliveriesStatusType0):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/webhook-deliveries",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | list[WebhookDeliveryOut]:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = WebhookDeliveryOut.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    response_default = ProblemDetails.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | list[WebhookDeliveryOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    application_id: None | str | Unset = UNSET,
+    lsp_code: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[ProblemDetails | list[WebhookDeliveryOut]]:
+    """List Webhook Deliveries
+
+    Args:
+        application_id (None | str | Unset):
+        lsp_code (None | str | Unset):
+        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | list[WebhookDeliveryOut]]
+    """
+
+    kwargs = _get_kwargs(
+        application_id=application_id,
+        lsp_code=lsp_code,
+        status=status,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    application_id: None | str | Unset = UNSET,
+    lsp_code: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> ProblemDetails | list[WebhookDeliveryOut] | None:
+    """List Webhook Deliveries
+
+    Args:
+        application_id (None | str | Unset):
+        lsp_code (None | str | Unset):
+        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | list[WebhookDeliveryOut]
+    """
+
+    return sync_detailed(
+        client=client,
+        application_id=application_id,
+        lsp_code=lsp_code,
+        status=status,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    application_id: None | str | Unset = UNSET,
+    lsp_code: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[ProblemDetails | list[WebhookDeliveryOut]]:
+    """List Webhook Deliveries
+
+    Args:
+        application_id (None | str | Unset):
+        lsp_code (None | str | Unset):
+        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | list[WebhookDeliveryOut]]
+    """
+
+    kwargs = _get_kwargs(
+        application_id=application_id,
+        lsp_code=lsp_code,
+        status=status,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    application_id: None | str | Unset = UNSET,
+    lsp_code: None | str | Unset = UNSET,
+    status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> ProblemDetails | list[WebhookDeliveryOut] | None:
+    """List Webhook Deliveries
+
+    Args:
+        application_id (None | str | Unset):
+        lsp_code (None | str | Unset):
+        status (ListWebhookDeliveriesStatusType0 | None | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | list[WebhookDeliveryOut]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            application_id=application_id,
+            lsp_code=lsp_code,
+            status=status,
+            limit=limit,
+        )
+    ).parsed

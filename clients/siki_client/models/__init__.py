@@ -1,0 +1,75 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .appeal_submission import AppealSubmission
+from .applicant import Applicant
+from .application_in_progress import ApplicationInProgress
+from .application_status import ApplicationStatus
+from .application_submission import ApplicationSubmission
+from .application_submission_kualifikasi import ApplicationSubmissionKualifikasi
+from .application_submission_sections import ApplicationSubmissionSections
+from .assessment_info import AssessmentInfo
+from .assessment_info_recommendation_type_0 import AssessmentInfoRecommendationType0
+from .assessment_info_result_type_0 import AssessmentInfoResultType0
+from .certificate import Certificate
+from .document_ref import DocumentRef
+from .field_problem import FieldProblem
+from .health import Health
+from .invoice import Invoice
+from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .lsp_out import LspOut
+from .lsp_registration import LspRegistration
+from .lsp_with_credentials import LspWithCredentials
+from .payment_proof_submission import PaymentProofSubmission
+from .problem_details import ProblemDetails
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .registered_skk import RegisteredSkk
+from .skk_by_nik import SkkByNik
+from .skk_query import SkkQuery
+from .status_report import StatusReport
+from .status_report_answer import StatusReportAnswer
+from .submission_accepted import SubmissionAccepted
+from .timeline_entry_out import TimelineEntryOut
+from .timeline_out import TimelineOut
+from .webhook_attempt_out import WebhookAttemptOut
+from .webhook_delivery_out import WebhookDeliveryOut
+from .webhook_delivery_out_status import WebhookDeliveryOutStatus
+from .webhook_delivery_out_type import WebhookDeliveryOutType
+
+__all__ = (
+    "AppealSubmission",
+    "Applicant",
+    "ApplicationInProgress",
+    "ApplicationStatus",
+    "ApplicationSubmission",
+    "ApplicationSubmissionKualifikasi",
+    "ApplicationSubmissionSections",
+    "AssessmentInfo",
+    "AssessmentInfoRecommendationType0",
+    "AssessmentInfoResultType0",
+    "Certificate",
+    "DocumentRef",
+    "FieldProblem",
+    "Health",
+    "Invoice",
+    "ListWebhookDeliveriesStatusType0",
+    "LspOut",
+    "LspRegistration",
+    "LspWithCredentials",
+    "PaymentProofSubmission",
+    "ProblemDetails",
+    "Readiness",
+    "ReadinessChecks",
+    "RegisteredSkk",
+    "SkkByNik",
+    "SkkQuery",
+    "StatusReport",
+    "StatusReportAnswer",
+    "SubmissionAccepted",
+    "TimelineEntryOut",
+    "TimelineOut",
+    "WebhookAttemptOut",
+    "WebhookDeliveryOut",
+    "WebhookDeliveryOutStatus",
+    "WebhookDeliveryOutType",
+)

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class WebhookDeliveryOutType(StrEnum):
+    APPEAL_FILED = "appeal.filed"
+    APPLICATION_COMPLETED = "application.completed"
+    APPLICATION_RESUBMITTED = "application.resubmitted"
+    APPLICATION_SUBMITTED = "application.submitted"
+    PAYMENT_PROOF_UPLOADED = "payment.proof_uploaded"
+
+    def __str__(self) -> str:
+        return str(self.value)
