@@ -7,6 +7,11 @@ first by the prestart step (``python -m scripts.migrate``, as ``deploy/compose.y
 that the services start with ``SKK_MIGRATE_ON_STARTUP=false``; every URL between the parties is
 derived from one port map, so several chains can run side by side
 (tests pick free ports and a unique exchange and database prefix).
+
+Each service logs in to RabbitMQ as its own broker user (docs/CONTRACTS.md "Event
+authenticity"): ``start`` provisions them first (``scripts.broker_users``: ``rabbitmqctl``, as
+root), ``<prefix>portal``, ``<prefix>siki``, ..., ``<prefix>lsp-LSP-A`` with their dev passwords;
+tests give a unique prefix and remove the users afterwards (``remove_broker_users``).
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import httpx
+
+from scripts.broker_users import BrokerUsersError, Grant, ensure, plan, remove, service_url
 
 DEFAULT_PORTS = {"portal": 8000, "siki": 8001, "LSP-A": 8002, "LSP-B": 8012, "bnsp": 8003, "lpjk": 8004}
 MODULES = {"portal": "services.portal", "siki": "services.siki", "LSP-A": "services.lsp",
@@ -52,7 +59,11 @@ class ChainProcesses:
     log_dir: Path = Path("var/logs")
     extra_env: dict[str, str] = field(default_factory=dict)
     fresh_databases: bool = False
+    # One broker user per service (False: every service logs in as amqp_url's user, shared).
+    broker_users: bool = True
+    broker_user_prefix: str = ""
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    created_broker_users: list[str] = field(default_factory=list)
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -109,11 +120,67 @@ class ChainProcesses:
         finally:
             await conn.close()
 
+    # --- broker users ----------------------------------------------------------------------
+
+    @property
+    def vhost(self) -> str:
+        return unquote(urlparse(self.amqp_url).path[1:]) or "/"
+
+    def broker_grants(self) -> dict[str, Grant]:
+        """Each instance's broker user and permissions, by instance name."""
+        codes = [n for n in DEFAULT_PORTS if n.startswith("LSP-")]
+        grants = plan(exchange=self.exchange, prefix=self.broker_user_prefix, lsp_codes=codes)
+        by_service = {g.service: g for g in grants}
+        return {n: by_service[f"lsp:{n}" if n.startswith("LSP-") else n] for n in DEFAULT_PORTS}
+
+    def amqp_url_for(self, name: str) -> str:
+        if not self.broker_users:
+            return self.amqp_url
+        return service_url(self.amqp_url, self.broker_grants()[name])
+
+    def provision_broker_users(self) -> None:
+        """The services' broker users, created or updated (idempotent)."""
+        if not self.broker_users:
+            return
+        try:
+            created = ensure(list(self.broker_grants().values()), vhost=self.vhost)
+        except BrokerUsersError as exc:
+            raise BrokerUsersError(f"{exc}\nProvision the broker users once as root: sudo .venv/bin/python -m "
+                                   f"scripts.broker_users ensure --exchange {self.exchange}") from None
+        self.created_broker_users += [u for u in created if u not in self.created_broker_users]
+
+    async def ensure_broker_users(self) -> None:
+        """Provision the broker users; without root, users provisioned before (that log in with
+        their dev passwords) are used as they are."""
+        try:
+            await asyncio.to_thread(self.provision_broker_users)
+        except BrokerUsersError:
+            if os.geteuid() == 0 or not await self._broker_logins_work():
+                raise
+            print("broker users: rabbitmqctl needs root; using the users provisioned before", file=sys.stderr)
+
+    async def _broker_logins_work(self) -> bool:
+        import aio_pika
+
+        for name in DEFAULT_PORTS:
+            try:
+                conn = await aio_pika.connect(self.amqp_url_for(name), timeout=5)
+            except Exception:
+                return False
+            await conn.close()
+        return True
+
+    def remove_broker_users(self) -> None:
+        """Delete the broker users this chain created (tests)."""
+        if self.created_broker_users:
+            remove(self.created_broker_users)
+            self.created_broker_users = []
+
     def env_for(self, name: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKK_")}
         env.update({
             "SKK_DATABASE_URL": self.database_url(name),
-            "SKK_AMQP_URL": self.amqp_url,
+            "SKK_AMQP_URL": self.amqp_url_for(name),
             "SKK_BUS_EXCHANGE": self.exchange,
             "SKK_PORT": str(self.ports[name]),
             "SKK_PORTAL_URL": self.url("portal"),
@@ -130,6 +197,9 @@ class ChainProcesses:
         })
         if name.startswith("LSP-"):
             env["SKK_LSP_CODE"] = name
+        if self.broker_users:
+            # Nobody shares a broker user: each consumer believes only the user that vouches.
+            env.update({"SKK_BUS_USER_PREFIX": self.broker_user_prefix, "SKK_BUS_SHARED_USERS": "[]"})
         if self.smtp_url:
             env["SKK_SMTP_URL"] = self.smtp_url
         env.update(self.extra_env)
@@ -145,6 +215,7 @@ class ChainProcesses:
 
     async def start(self, timeout: float = 60.0) -> None:
         await self.create_databases()
+        await self.ensure_broker_users()
         await asyncio.to_thread(self.migrate)
         for name in DEFAULT_PORTS:
             self.start_one(name)

@@ -3,7 +3,12 @@
 Settings come from the environment: ``SKK_TEST_POSTGRES_URL``-style admin URL in
 ``SKK_POSTGRES_ADMIN_URL`` (default postgresql://postgres@127.0.0.1:5432/postgres),
 ``SKK_AMQP_URL`` (default amqp://guest:guest@127.0.0.1:5672/), ``SKK_SMTP_URL`` (optional).
-Databases ``skk_portal``, ``skk_siki``, ``skk_lsp_a``, ... are created if missing. Ctrl-C stops all.
+Databases ``skk_portal``, ``skk_siki``, ``skk_lsp_a``, ... are created if missing. Each service
+logs in to RabbitMQ as its own broker user (``portal``, ``siki``, ``bnsp``, ``lpjk``,
+``lsp-LSP-A``, ``lsp-LSP-B``, dev passwords), created or updated first with
+``scripts.broker_users`` (rabbitmqctl: run as root, or provision them once as root with
+``python -m scripts.broker_users ensure``); ``SKK_AMQP_URL`` is the administrator's URL the
+service URLs are derived from. Ctrl-C stops all.
 """
 
 from __future__ import annotations

@@ -22,14 +22,16 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import ServiceTokenSigner
-from shared.bus import EventBus, EventEnvelope, RabbitMqBus, RetryPolicy, make_bus
+from shared.auth import ServiceIdentity, install_jwks
+from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, RefusedEvent, RetryPolicy, make_bus
 from shared.bus.base import Delivery
 from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
+from shared.http_surface import install_surface
 from shared.logging import configure_logging, correlation_id_var, get_logger, new_correlation_id
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
+from shared.producers import producer_refusal
 from shared.service_client import ServiceClient
 from shared.settings import ServiceSettings
 
@@ -130,13 +132,13 @@ class ServiceRuntime:
         policy = RetryPolicy(settings.bus_max_attempts, settings.bus_retry_base_seconds, settings.bus_retry_max_seconds)
         self.owns_bus = bus is None
         self.bus = bus if bus is not None else make_bus(
-            settings.amqp_url, exchange=settings.bus_exchange, policy=policy, prefetch=settings.bus_prefetch
+            settings.amqp_url, exchange=settings.bus_exchange, policy=policy, prefetch=settings.bus_prefetch,
+            users=BrokerUsers.from_settings(settings),
         )
         self.declare_queues = declare_queues or {}
         self.relay = OutboxRelay(self.sessions, outbox_model, self.bus, poll_seconds=settings.outbox_poll_seconds)
-        self.signer = ServiceTokenSigner(
-            settings.service_name, settings.service_token_secret.get_secret_value(), settings.service_token_ttl_seconds
-        )
+        self.identity = ServiceIdentity.from_settings(settings)  # its own key and whom it trusts
+        self.signer = self.identity.signer
         self._clients: list[ServiceClient] = []
         self._startup: list[Hook] = []
         self._shutdown: list[Hook] = []
@@ -149,6 +151,8 @@ class ServiceRuntime:
                                   registry=self.registry)
         self.events_handled = Counter("events_handled_total", "Events handled", ["queue", "type", "outcome"],
                                       registry=self.registry)
+        self.events_refused = Counter("events_refused_total", "Events refused (producer not allowed)",
+                                      ["queue", "type", "reason"], registry=self.registry)
         self.started = False
 
     # --- building blocks for the service -------------------------------------------------
@@ -204,6 +208,7 @@ class ServiceRuntime:
         async def handler(event: EventEnvelope, delivery: Delivery) -> None:
             token = correlation_id_var.set(event.correlation_id)
             try:
+                self._check_producer(queue, handlers, event, delivery)
                 if raw is None:
                     done = await handle_once(self.sessions, self.inbox_model, queue, event,
                                              lambda session, envelope: _run_typed(handlers, session, envelope))
@@ -212,6 +217,8 @@ class ServiceRuntime:
                     await raw(event, delivery)
                     outcome = "ok"
                 self.events_handled.labels(queue, event.type, outcome).inc()
+            except RefusedEvent:
+                raise
             except Exception:
                 self.events_handled.labels(queue, event.type, "error").inc()
                 raise
@@ -220,6 +227,18 @@ class ServiceRuntime:
 
         self.bus.subscribe(queue, patterns or [cls.event_type for cls in handlers], handler, policy=policy,
                            concurrency=concurrency or self.settings.bus_prefetch)
+
+    def _check_producer(self, queue: str, handlers: Mapping[type[Event], Any], event: EventEnvelope,
+                        delivery: Delivery) -> None:
+        """Refuse (dead-letter at once, metric, one log line) an event from a producer the catalogue
+        does not allow for its type; the handler never runs."""
+        cls = next((c for c in handlers if c.matches(event.type)), None)
+        refusal = producer_refusal(cls, event, delivery) if cls is not None else None
+        if refusal is not None:
+            self.events_refused.labels(queue, event.type, refusal.code).inc()
+            log.warning("event refused", queue=queue, event_type=event.type, event_id=event.id,
+                        producer=delivery.producer, source=event.source, reason=refusal.reason)
+            raise RefusedEvent(refusal.reason)
 
     def on_startup(self, hook: Hook) -> Hook:
         """Runs after migrations, before the bus starts (seeding goes here)."""
@@ -302,12 +321,14 @@ class ServiceRuntime:
 
     def install(self, app: FastAPI, *, errors: Mapping[type[Exception], int] | None = None) -> None:
         """Errors (``errors`` maps the service's own exceptions to statuses), correlation ids, metrics,
-        ``/healthz``, ``/readyz`` and ``/metrics``."""
+        ``/healthz``, ``/readyz``, ``/metrics`` and ``/.well-known/jwks.json``."""
         install_problem_handlers(app, errors)
         problem_openapi(app)
+        install_surface(app, self.settings)
         app.add_middleware(MetricsMiddleware, requests=self._requests, latency=self._latency)
         app.add_middleware(CorrelationIdMiddleware)
         app.state.runtime = self
+        install_jwks(app, self.identity)
 
         @app.get("/healthz", tags=["operations"], operation_id="healthz", response_model=Health)
         async def healthz() -> dict[str, str]:

@@ -8,8 +8,9 @@ or a call that carries an idempotency key the callee honours.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -110,6 +111,16 @@ class ServiceClient:
                      retry_in=round(delay, 3), error=repr(last_exc))
             await asyncio.sleep(delay)
         raise ServiceCallError(f"{self.name} unreachable: {last_exc!r}") from last_exc
+
+    @contextlib.asynccontextmanager
+    async def stream(self, method: str, url: str, *, content: bytes | None = None,
+                     headers: dict[str, str] | None = None,
+                     extensions: dict[str, Any] | None = None) -> AsyncIterator[httpx.Response]:
+        """One request, neither retried nor redirected, whose body the caller reads only as far as
+        it wants (SIKI keeps the start of an LSP's answer to a webhook, never all of it)."""
+        async with self._client.stream(method.upper(), url, content=content, headers=self._headers(headers, None),
+                                       extensions=extensions, follow_redirects=False) as resp:
+            yield resp
 
     async def call_json(self, method: str, path: str, **kw: Any) -> Any:
         """Request and return the JSON body; a non-2xx answer raises :class:`ServiceCallError`."""

@@ -2,7 +2,8 @@
 
 Each service subclasses :class:`ServiceSettings` with its own keys. Dev mode works out of the
 box with embedded defaults; production mode refuses to start while any secret still has its
-published dev default, because those defaults are in this repository for anyone to read.
+published dev default (those defaults are in this repository for anyone to read), is derivable
+from them (any LSP code's dev credentials), or is weak (shared/secretpolicy.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any, ClassVar, Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.devdefaults import is_dev_credential
+from shared.devdefaults import is_dev_credential, is_dev_service_key
+from shared.secretpolicy import weakness
+from shared.servicekeys import TrustedKeyEntry, load_private_key
 
 
 class Mode(StrEnum):
@@ -21,7 +24,6 @@ class Mode(StrEnum):
     PRODUCTION = "production"
 
 
-DEV_SERVICE_TOKEN_SECRET = "dev-service-token-secret-change-me-0000"
 DEV_PASSWORD = "Dev-Password-123"
 
 
@@ -34,10 +36,15 @@ def _unwrap(value: Any) -> Any:
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SKK_", extra="ignore", env_file=None)
+    # Refusals name the setting, never its value (hide_input_in_errors).
+    model_config = SettingsConfigDict(env_prefix="SKK_", extra="ignore", env_file=None, hide_input_in_errors=True)
 
-    # Names of fields holding secrets, checked against their defaults in production mode.
-    secret_fields: ClassVar[tuple[str, ...]] = ("service_token_secret",)
+    # Names of fields holding secrets: production mode refuses them unset, at their published
+    # default, dev-derived or weak (secret_problem).
+    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem",)
+    # Secrets that may stay unset, held to the same rules when set (e.g. a previous secret kept
+    # during a rotation).
+    optional_secret_fields: ClassVar[tuple[str, ...]] = ("metrics_token",)
 
     mode: Mode = Mode.DEV
     service_name: str = "service"
@@ -53,16 +60,36 @@ class ServiceSettings(BaseSettings):
     bus_retry_base_seconds: float = 0.2
     bus_retry_max_seconds: float = 5.0
     bus_prefetch: int = 16
+    # Event authenticity on RabbitMQ (docs/CONTRACTS.md "Event authenticity"): each service logs
+    # in as its own broker user, <bus_user_prefix><service> ("lsp-<code>" for lsp:<code>) unless
+    # bus_users maps a user to its service; bus_shared_users speak for every service (one trust
+    # domain, as the in-process bus): unset means "guest" in dev mode, none in production.
+    bus_user_prefix: str = ""
+    bus_users: dict[str, str] = {}
+    bus_shared_users: list[str] | None = None
     outbox_poll_seconds: float = 0.5
     smtp_url: str | None = None
     mail_from: str = "SKK Konstruksi <no-reply@skk.example.id>"
-    service_token_secret: SecretStr = SecretStr(DEV_SERVICE_TOKEN_SECRET)
+    # Service identity (docs/CONTRACTS.md "Service identity"): this party's own Ed25519 private
+    # key (PKCS#8 PEM) signing its service tokens, and its key id (default: the RFC 7638
+    # thumbprint). Empty in dev mode: the key derived from service_name, which production refuses.
+    service_signing_key_pem: SecretStr = SecretStr("")
+    service_signing_kid: str = ""
+    # The public keys this party accepts service tokens from: a JSON list of
+    # {"kid", "iss", "public_key_pem"} (several per issuer during a rotation). Dev mode adds the
+    # dev keys of every known party.
+    service_trusted_keys: list[TrustedKeyEntry] = []
     service_token_ttl_seconds: int = 300
+    # A token whose exp - iat exceeds this is refused, however far away its exp.
+    service_token_max_lifetime_seconds: int = 600
+    service_token_leeway_seconds: int = 30
     http_timeout_seconds: float = 10.0
     http_retries: int = 3
     # "aiohttp" keeps the httpx API on aiohttp's faster client (about 4x the calls per second
     # between services on this machine); "httpx" is the default the tests mock with respx.
     http_backend: Literal["httpx", "aiohttp"] = "httpx"
+    # Production serves /metrics only to a scraper presenting this bearer token (unset: no metrics).
+    metrics_token: SecretStr | None = None
     log_level: str = "INFO"
     log_json: bool = True
     migrate_on_startup: bool = True
@@ -81,16 +108,70 @@ class ServiceSettings(BaseSettings):
     def _refuse_default_secrets(self) -> ServiceSettings:
         if self.mode != Mode.PRODUCTION:
             return self
+        # Each refusal names the setting and the reason, never the value (secretpolicy.py).
         offending: list[str] = []
-        for name in self.secret_fields:
-            field = type(self).model_fields[name]
-            default: Any = field.get_default(call_default_factory=True)
-            value: Any = getattr(self, name)
-            plain, plain_default = _unwrap(value), _unwrap(default)
-            if not plain or plain == plain_default or is_dev_credential(str(plain)):
-                offending.append("SKK_" + name.upper())
+        for name in (*self.secret_fields, *self.optional_secret_fields):
+            problem = self.secret_problem(name)
+            if problem is not None:
+                offending.append(f"SKK_{name.upper()} ({problem})")
         if offending:
             raise DefaultSecretError(
                 "production mode refuses default secrets; set " + ", ".join(offending)
             )
+        return self
+
+    def lsp_codes_named(self) -> list[str]:
+        """The LSP codes these settings name (``lsp_code``, the keys of ``dev_lsp_urls``): their
+        dev credentials are refused besides the dev LSPs'."""
+        codes = [getattr(self, "lsp_code", None), *dict(getattr(self, "dev_lsp_urls", None) or {})]
+        return [str(c) for c in codes if c]
+
+    def secret_problem(self, name: str) -> str | None:
+        """Why the secret in field ``name`` is refused in production (None: it is not). A
+        service adds its own rules by overriding this (LPJK's QR key)."""
+        field = type(self).model_fields[name]
+        plain, plain_default = _unwrap(getattr(self, name)), _unwrap(field.get_default(call_default_factory=True))
+        if not plain:
+            return None if name in self.optional_secret_fields else "unset"
+        if plain == plain_default or is_dev_credential(str(plain), self.lsp_codes_named()):
+            return "the published dev value"
+        weak = weakness(str(plain))
+        return f"too weak: {weak}" if weak else None
+
+    @model_validator(mode="after")
+    def _check_service_identity(self) -> ServiceSettings:
+        """The signing key and the trust list parse; production refuses every dev service key."""
+        if not 0 < self.service_token_ttl_seconds <= self.service_token_max_lifetime_seconds:
+            raise ValueError("SKK_SERVICE_TOKEN_TTL_SECONDS must be positive and at most "
+                             "SKK_SERVICE_TOKEN_MAX_LIFETIME_SECONDS")
+        kids = [e.kid for e in self.service_trusted_keys]
+        if len(set(kids)) != len(kids):
+            raise ValueError("SKK_SERVICE_TRUSTED_KEYS: each kid may appear once")
+        pem = self.service_signing_key_pem.get_secret_value()
+        try:
+            key = load_private_key(pem) if pem.strip() else None
+        except ValueError as exc:
+            raise ValueError(f"SKK_SERVICE_SIGNING_KEY_PEM: {exc}") from None
+        if self.mode != Mode.PRODUCTION:
+            return self
+        parties = [self.service_name, *(e.iss for e in self.service_trusted_keys)]
+        refused = [f"SKK_SERVICE_TRUSTED_KEYS entry kid={e.kid!r}" for e in self.service_trusted_keys
+                   if is_dev_service_key(e.public_key(), parties)]
+        if key is not None and is_dev_service_key(key.public_key(), parties):
+            refused.insert(0, "SKK_SERVICE_SIGNING_KEY_PEM")
+        if refused:
+            raise DefaultSecretError("production mode refuses dev service keys (derivable by anyone): "
+                                     + ", ".join(refused))
+        return self
+
+    @model_validator(mode="after")
+    def _check_broker_identity(self) -> ServiceSettings:
+        """The AMQP user stands for this service; production refuses guest, shared users and dev
+        broker passwords (docs/CONTRACTS.md "Event authenticity")."""
+        from shared.bus.users import BrokerUsers, amqp_url_problems
+
+        problems = amqp_url_problems(self.amqp_url, self.service_name, BrokerUsers.from_settings(self),
+                                     production=self.mode == Mode.PRODUCTION, shared_set=self.bus_shared_users or ())
+        if problems:
+            raise DefaultSecretError("; ".join(problems))
         return self

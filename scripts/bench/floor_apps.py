@@ -81,9 +81,8 @@ def hop_app(kind: str, target: str) -> FastAPI:
         else:
             from shared.auth import ServiceTokenSigner
             from shared.service_client import ServiceClient
-            from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
-            signer = ServiceTokenSigner("portal", DEV_SERVICE_TOKEN_SECRET, 300)
+            signer = ServiceTokenSigner.dev("portal", 300)
             # As the chain runs it (SKK_HTTP_BACKEND=aiohttp in the multi-process deployment).
             state["client"] = ServiceClient(target, auth=lambda: signer.token("siki"), name="bare", backend="aiohttp")
         yield

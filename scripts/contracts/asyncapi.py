@@ -16,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 
 from scripts.contracts import catalogue as cat
 from shared.bus.envelope import EventEnvelope
+from shared.bus.rabbitmq import PRODUCER_HEADER, REFUSED_HEADER
 from shared.contracts.events import Event
 from shared.devdefaults import DEV_LSPS
 
@@ -40,8 +41,16 @@ the envelope `id`), so redelivered events have no second effect.
 `source` (the producer, e.g. `siki` or `lsp:LSP-A`) and `payload`, the event itself. Each message
 below documents that whole body as its payload, the event model under `payload`. The AMQP
 properties repeat the envelope: `message_id` = `id`, `type` = `type`, `correlation_id`,
-`content_type` `application/json`, `delivery_mode` 2; the only application header is
-`{cat.ATTEMPT}`, the delivery attempt (1 on first publication).
+`content_type` `application/json`, `delivery_mode` 2; the application header `{cat.ATTEMPT}` is
+the delivery attempt (1 on first publication).
+
+**Producers.** `user_id` is the publisher's broker user (one per service: `portal`, `siki`,
+`bnsp`, `lpjk`, `lsp-<code>`), which RabbitMQ validates; topic permissions let each user publish
+only the routing keys of the events it produces (the `send` operations below). A consumer refuses
+an event whose vouched producer is not its `source` or not allowed for its type: dead-lettered at
+once with `{REFUSED_HEADER}` (docs/CONTRACTS.md "Event authenticity"). Retries and dead letters
+are republished by the consumer under its own user, carrying the first publisher's in
+`{PRODUCER_HEADER}`.
 """.strip().split("\n\n")) + "\n"
 
 
@@ -61,6 +70,15 @@ def _schemas() -> dict[str, Any]:
         "properties": {cat.ATTEMPT: {
             "type": "integer", "minimum": 1,
             "description": "The delivery attempt: 1 when published, raised each time the event is retried.",
+        }, PRODUCER_HEADER: {
+            "type": "string",
+            "description": "Set by a consumer republishing an event (retry, dead letter, redelivery) under "
+                           "its own user_id: the broker user that published it first (believed only "
+                           "on a message whose user_id is the consumer's own).",
+        }, REFUSED_HEADER: {
+            "type": "string",
+            "description": "On a dead letter: why the consumer refused the event "
+                           "(e.g. producer 'siki' may not publish skk.recorded).",
         }},
     }
     return dict(sorted(schemas.items()))

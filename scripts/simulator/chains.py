@@ -71,7 +71,8 @@ def new_processes(log_dir: Path, smtp_url: str, *, tag: str | None = None,
     tag = tag or uuid.uuid4().hex[:8]
     return TunedProcesses(service_env=service_env or {},
         postgres_admin_url=POSTGRES_URL, amqp_url=AMQP_URL, ports=free_ports(), db_prefix=f"skks_{tag}",
-        exchange=f"skk.sim.{tag}", smtp_url=smtp_url, log_dir=log_dir, fresh_databases=True,
+        exchange=f"skk.sim.{tag}", broker_user_prefix=f"skks-{tag}-", smtp_url=smtp_url, log_dir=log_dir,
+        fresh_databases=True,
         extra_env={**FAST_RETRIES, **(extra_env or {})},
     )
 
@@ -110,6 +111,7 @@ async def processes_chain(log_dir: Path, *, keep: bool = False, extra_env: dict[
         if not keep:
             await chain.drop_databases()
             await delete_bus_topology(chain.amqp_url, chain.exchange)
+            await asyncio.to_thread(chain.remove_broker_users)
         mailbox.stop()
 
 

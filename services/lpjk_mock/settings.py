@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 
-from shared.settings import ServiceSettings
+from services.lpjk_mock.domain import qr
+from shared.settings import DefaultSecretError, Mode, ServiceSettings
 
 DEV_OPERATOR_TOKEN = "dev-lpjk-operator-token-change-me"
 
@@ -14,7 +15,7 @@ DEV_OPERATOR_TOKEN = "dev-lpjk-operator-token-change-me"
 class LpjkSettings(ServiceSettings):
     # An empty QR signing key selects the published dev key (domain.qr.dev_signing_key), which
     # production mode refuses.
-    secret_fields: ClassVar[tuple[str, ...]] = ("service_token_secret", "qr_signing_key_pem", "operator_token")
+    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "qr_signing_key_pem", "operator_token")
 
     service_name: str = "lpjk"
     port: int = 8004
@@ -28,3 +29,31 @@ class LpjkSettings(ServiceSettings):
     qr_retired_public_keys: dict[str, str] = {}
     # LPJK operators revoke records with ``Authorization: Bearer <operator_token>``.
     operator_token: SecretStr = SecretStr(DEV_OPERATOR_TOKEN)
+
+    def secret_problem(self, name: str) -> str | None:
+        """The QR key is refused in production if unset, unreadable, or the dev key in any form."""
+        if name != "qr_signing_key_pem":
+            return super().secret_problem(name)
+        pem = self.qr_signing_key_pem.get_secret_value()
+        if not pem.strip():
+            return "unset: the published dev key"
+        try:
+            key = qr.load_private_key(pem)
+        except ValueError as exc:
+            return str(exc)
+        return "the published dev key" if qr.is_dev_key(key.public_key()) else None
+
+    @model_validator(mode="after")
+    def _refuse_the_dev_qr_key_for_verification(self) -> LpjkSettings:
+        """A retired key that is the dev key would let anyone sign QR codes LPJK calls valid."""
+        if self.mode == Mode.PRODUCTION:
+            for kid, pem in self.qr_retired_public_keys.items():
+                try:
+                    dev = qr.is_dev_key(qr.load_public_key(pem))
+                except ValueError:
+                    raise DefaultSecretError(f"SKK_QR_RETIRED_PUBLIC_KEYS: kid {kid!r} is not an Ed25519 "
+                                             "public key (PEM)") from None
+                if dev:
+                    raise DefaultSecretError(f"production mode refuses the published dev QR key; remove kid "
+                                             f"{kid!r} from SKK_QR_RETIRED_PUBLIC_KEYS")
+        return self

@@ -36,7 +36,9 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
         bus=bus, declare_queues=QUEUES,
     )
     api_key = settings.siki_api_key.get_secret_value()
-    siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key))
+    siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key),
+                       checks=runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key,
+                                             timeout=settings.eligibility_check_timeout_seconds, retries=0))
     ctx = LspContext(settings=settings, sessions=runtime.sessions, emit=runtime.emit, siki=siki,
                      issuance=IssuanceRequests(runtime.emit, settings.lsp_code))
     register_consumers(runtime, ctx)

@@ -36,7 +36,10 @@ DEFAULT_REQUIREMENTS: dict[int, list[dict[str, Any]]] = {
 
 class LspSettings(ServiceSettings):
     secret_fields: ClassVar[tuple[str, ...]] = (
-        "service_token_secret", "siki_webhook_secret", "siki_api_key", "jwt_secret",
+        "service_signing_key_pem", "siki_webhook_secret", "siki_api_key", "jwt_secret",
+    )
+    optional_secret_fields: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.optional_secret_fields, "siki_webhook_secret_previous",
     )
 
     lsp_code: str = "LSP-A"
@@ -47,8 +50,14 @@ class LspSettings(ServiceSettings):
     # The Standard Webhooks secret SIKI signs this LSP's webhooks with, and this LSP's key for
     # SIKI's status API. Both are issued by SIKI when the LSP is registered.
     siki_webhook_secret: SecretStr = SecretStr("")
+    # During a rotation (SIKI's rotate_lsp_secret): the secret SIKI signed with before, still
+    # accepted beside the current one; unset once the rotation is over.
+    siki_webhook_secret_previous: SecretStr = SecretStr("")
     siki_api_key: SecretStr = SecretStr("")
     webhook_tolerance_seconds: int = 300
+    # How long the re-check of a received application at SIKI may take before it is left for
+    # later (checked again before the application is accepted).
+    eligibility_check_timeout_seconds: float = 3.0
     # Staff tokens (OAuth2 password flow on this LSP).
     jwt_secret: SecretStr = SecretStr("")
     access_token_ttl_seconds: int = 3600

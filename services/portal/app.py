@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.portal.api import applications, auth, documents, notifications, reference
+from services.portal.api import applications, auth, documents, notifications, operator, reference
 from services.portal.api.deps import ConfirmedUsers, PortalContext
 from services.portal.db.models import InboxEntry, OutboxEvent
 from services.portal.events import register_consumers
@@ -22,11 +22,13 @@ from services.portal.usecases import (
     Applications,
     Certificates,
     Documents,
+    NikBindings,
     Notifications,
     Payments,
     PortalUseCases,
     StatusMirror,
     Submission,
+    Withdrawal,
 )
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
@@ -41,16 +43,19 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings) -> PortalU
     store = DocumentStore(settings.document_dir)
     siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki"))
     docs = Documents(sessions, store, settings.max_upload_bytes)
+    nik = NikBindings(sessions, siki, settings.nik_binding_secret.get_secret_value())
     return PortalUseCases(
         accounts=Accounts(sessions, emit, settings),
-        applications=Applications(sessions, runtime.engine),
-        submission=Submission(sessions, siki, public_url),
+        applications=Applications(sessions, runtime.engine, nik),
+        submission=Submission(sessions, siki, public_url, nik),
         payments=Payments(sessions, docs, siki, public_url),
         appeals=Appeals(sessions, siki),
         certificates=Certificates(sessions, store, siki, emit),
         documents=docs,
         notifications=Notifications(sessions, partial(send_email, settings)),
         status_mirror=StatusMirror(emit, public_url),
+        withdrawal=Withdrawal(sessions, siki),
+        nik_bindings=nik,
     )
 
 
@@ -69,7 +74,7 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
         runtime=runtime, settings=settings, usecases=usecases,
         confirmed_users=ConfirmedUsers(min(settings.user_recheck_seconds, settings.access_token_ttl_seconds)),
     )
-    for module in (auth, reference, documents, applications, notifications):
+    for module in (auth, reference, documents, applications, notifications, operator):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(auth.page_router)
     return app

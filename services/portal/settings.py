@@ -10,10 +10,14 @@ from shared.settings import ServiceSettings
 
 # Published in this repository, so production mode refuses it (see ``secret_fields``).
 DEV_JWT_SECRET = "dev-portal-jwt-secret-change-me-0000"
+DEV_OPERATOR_TOKEN = "dev-portal-operator-token-change-me"
+DEV_NIK_BINDING_SECRET = "dev-portal-nik-binding-secret-change-me-0000"
 
 
 class PortalSettings(ServiceSettings):
-    secret_fields: ClassVar[tuple[str, ...]] = (*ServiceSettings.secret_fields, "jwt_secret")
+    secret_fields: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.secret_fields, "jwt_secret", "operator_token", "nik_binding_secret",
+    )
 
     service_name: str = "portal"
     port: int = 8000
@@ -33,6 +37,11 @@ class PortalSettings(ServiceSettings):
     document_dir: str = "var/documents/portal"
     # Where mail goes when no SMTP server is configured (one .eml per message).
     mail_dir: str = "var/mail"
+
+    # Portal operators (the NIK rebind after an identity check) call with ``Bearer <operator_token>``.
+    operator_token: SecretStr = SecretStr(DEV_OPERATOR_TOKEN)
+    # Keys the HMAC-SHA256 under which a NIK's binding to one account is stored (never the NIK).
+    nik_binding_secret: SecretStr = SecretStr(DEV_NIK_BINDING_SECRET)
 
     # Failed logins per email within the window before the email is throttled.
     login_max_failures: int = 5

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from services.siki.api import router
 from services.siki.api.deps import bind
 from services.siki.db.models import InboxEntry, OutboxEvent
+from services.siki.domain.limits import AppealWindow
+from services.siki.domain.webhook_urls import WebhookUrlGuard
 from services.siki.events import register_consumers
-from services.siki.gateways import WebhookSender
+from services.siki.gateways import WebhookSender, resolve_host
 from services.siki.settings import SikiSettings
 from services.siki.usecases.context import SikiContext
 from services.siki.usecases.registry import seed_dev_lsps
@@ -30,7 +32,9 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
         bus=bus, declare_queues=QUEUES,
     )
     siki = SikiContext(sessions=runtime.sessions, engine=runtime.engine,
-                       reads=runtime.engine.execution_options(isolation_level="AUTOCOMMIT"), emit=runtime.emit)
+                       reads=runtime.engine.execution_options(isolation_level="AUTOCOMMIT"), emit=runtime.emit,
+                       appeal_window=AppealWindow(settings.appeal_window_working_days),
+                       webhook_urls=WebhookUrlGuard(strict=settings.strict_webhook_urls, resolve=resolve_host))
     # Webhooks go to each LSP's own URL, signed, with no service token; the bus retries them.
     sender = WebhookSender(runtime.client("", audience="lsp", name="lsp-webhooks", token=lambda: None,
                                           timeout=settings.webhook_timeout_seconds, retries=0))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from shared.devdefaults import dev_lsp_url
 from shared.settings import ServiceSettings
 
 DEV_OPERATOR_TOKEN = "dev-siki-operator-token-change-me"
+MAX_WEBHOOK_SECRET_GRACE_SECONDS = 7 * 86400
 
 
 class SikiSettings(ServiceSettings):
-    secret_fields: ClassVar[tuple[str, ...]] = ("service_token_secret", "operator_token")
+    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "operator_token")
 
     service_name: str = "siki"
     port: int = 8001
@@ -31,7 +32,22 @@ class SikiSettings(ServiceSettings):
     webhook_retry_base_seconds: float = 1.0
     webhook_retry_max_seconds: float = 60.0
     webhook_timeout_seconds: float = 5
+    # Webhook URLs (docs/CONTRACTS.md "Webhook URLs and secrets"): production accepts only https
+    # URLs whose host resolves to public addresses, at registration and before every attempt;
+    # true applies the same rule in dev mode (which otherwise allows http, loopback and private).
+    webhook_urls_public_only: bool = False
+    # After rotate_lsp_secret, SIKI signs with the new and the previous webhook secret for this
+    # long (two signatures in ``webhook-signature``), so the LSP can switch without losing a
+    # delivery; 0 stops the previous secret at once (a leaked one).
+    webhook_secret_grace_seconds: int = Field(86400, ge=0, le=MAX_WEBHOOK_SECRET_GRACE_SECONDS)
     skk_validity_years: int = 5
+    # A Belum Kompeten decision may be appealed for this many Indonesian working days; the
+    # ownership limits count the application meanwhile (SPEC sections 3 and 8).
+    appeal_window_working_days: int = Field(5, ge=0)
+
+    @property
+    def strict_webhook_urls(self) -> bool:
+        return not self.is_dev or self.webhook_urls_public_only
 
     def dev_webhook_url(self, code: str) -> str:
         """Where a dev LSP receives SIKI's webhooks."""

@@ -6,6 +6,12 @@ Semantics both transports guarantee (and ``shared/tests/test_bus_conformance.py`
   copy of an event;
 - a handler that raises gets the event again after a backoff, up to ``max_attempts``; then the
   event goes to the queue's dead-letter queue (``dead_letters``), never lost, never looping;
+- a handler that raises :class:`RefusedEvent` refuses the event for good: it goes to the
+  dead-letter queue at once, never retried, with the reason on the dead letter (and operator
+  redelivery meets the same refusal again);
+- each delivery names the producer the transport vouches for (``Delivery.producer``): on
+  RabbitMQ the service of the broker user in the AMQP ``user_id`` (``shared.bus.users``), on the
+  in-process bus (one trust domain) the envelope's ``source`` as its runtime set it;
 - delivery is at least once: pair handlers with the inbox (``shared.inbox``) for exactly-once
   effect.
 """
@@ -19,11 +25,34 @@ from dataclasses import dataclass, field
 from shared.bus.envelope import EventEnvelope
 
 
+class RefusedEvent(Exception):
+    """Raised by a handler: this event must never take effect here (for example a producer not
+    allowed for its type). Both transports dead-letter it at once, with ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An event parked in a dead-letter queue, and why."""
+
+    event: EventEnvelope
+    refused_reason: str | None = None  # set when a handler refused it (RefusedEvent)
+    error: str | None = None  # the last handler error when its attempts ran out
+    producer_user: str | None = None  # the broker user that vouched for it (RabbitMQ)
+
+
 @dataclass(frozen=True)
 class Delivery:
     attempt: int  # 1 for the first delivery
     max_attempts: int
     queue: str
+    # The service the transport vouches published this event (None: nobody vouches for it).
+    producer: str | None = None
+    # On RabbitMQ, the broker user behind ``producer`` (the AMQP user_id of the first publish).
+    producer_user: str | None = None
 
     @property
     def is_last_attempt(self) -> bool:
@@ -102,9 +131,13 @@ class EventBus(ABC):
     async def ping(self) -> None:
         """Raise if the transport cannot take events now (used by ``/readyz``)."""
 
-    @abstractmethod
     async def dead_letters(self, queue: str) -> list[EventEnvelope]:
         """The events parked in ``queue``'s dead-letter queue (for operators and tests)."""
+        return [d.event for d in await self.dead_letter_records(queue)]
+
+    @abstractmethod
+    async def dead_letter_records(self, queue: str) -> list[DeadLetter]:
+        """The parked events of ``queue`` with why each was parked (not consumed by reading)."""
 
     @abstractmethod
     async def redeliver_dead_letters(self, queue: str) -> int:

@@ -8,7 +8,15 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-from shared.bus.base import Delivery, EventBus, RetryPolicy, Subscription, topic_matches
+from shared.bus.base import (
+    DeadLetter,
+    Delivery,
+    EventBus,
+    RefusedEvent,
+    RetryPolicy,
+    Subscription,
+    topic_matches,
+)
 from shared.bus.envelope import EventEnvelope
 from shared.bus.keyed_lock import KeyedLock
 from shared.logging import get_logger
@@ -30,7 +38,7 @@ class _Queue:
     def __init__(self, sub: Subscription) -> None:
         self.subs = [sub]
         self.items: asyncio.Queue[_Message] = asyncio.Queue()
-        self.dead: list[EventEnvelope] = []
+        self.dead: list[DeadLetter] = []
         self.workers: list[asyncio.Task[None]] = []
         self.timers: set[asyncio.TimerHandle] = set()
         self.lock = KeyedLock()
@@ -87,7 +95,7 @@ class InProcessBus(EventBus):
             if any(topic_matches(p, event.routing_key) for s in q.subs for p in s.patterns):
                 q.items.put_nowait(_Message(event, 1))
 
-    async def dead_letters(self, queue: str) -> list[EventEnvelope]:
+    async def dead_letter_records(self, queue: str) -> list[DeadLetter]:
         q = self._queues.get(queue)
         return list(q.dead) if q else []
 
@@ -96,8 +104,8 @@ class InProcessBus(EventBus):
         if not q:
             return 0
         parked, q.dead = q.dead, []
-        for ev in parked:
-            q.items.put_nowait(_Message(ev, 1))
+        for dead in parked:
+            q.items.put_nowait(_Message(dead.event, 1))
         return len(parked)
 
     async def _work(self, q: _Queue) -> None:
@@ -112,15 +120,21 @@ class InProcessBus(EventBus):
     async def _handle(self, q: _Queue, msg: _Message) -> None:
         # A queue normally has one subscription; with several, all must succeed.
         policy = q.subs[0].policy
+        # One trust domain: the producer is the source the publishing runtime set.
+        delivery = Delivery(msg.attempt, policy.max_attempts, q.subs[0].queue, producer=msg.event.source or None)
         try:
             for sub in q.subs:
                 if any(topic_matches(p, msg.event.routing_key) for p in sub.patterns):
-                    await sub.handler(msg.event, Delivery(msg.attempt, policy.max_attempts, q.subs[0].queue))
+                    await sub.handler(msg.event, delivery)
+        except RefusedEvent as exc:  # permanent: parked at once, never retried
+            log.info("refused event dead-lettered", queue=q.subs[0].queue, event_type=msg.event.type,
+                     event_id=msg.event.id, reason=exc.reason)
+            q.dead.append(DeadLetter(msg.event, refused_reason=exc.reason))
         except Exception as exc:  # a failing handler must never kill the worker
             if msg.attempt >= policy.max_attempts:
                 log.warning("event dead-lettered", queue=q.subs[0].queue, event_type=msg.event.type,
                             event_id=msg.event.id, attempts=msg.attempt, error=repr(exc))
-                q.dead.append(msg.event)
+                q.dead.append(DeadLetter(msg.event, error=repr(exc)[:500]))
                 return
             delay = policy.delay(msg.attempt)
             log.info("event handler failed, will retry", queue=q.subs[0].queue, event_type=msg.event.type,

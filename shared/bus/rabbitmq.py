@@ -8,7 +8,15 @@ Topology, for an exchange ``X`` and a consumer queue ``q``:
 - ``X.q.dead``: durable dead-letter queue for events that failed ``max_attempts`` times.
 
 A failed event is republished (confirmed) before the original is acked, so a crash in between
-redelivers rather than loses it; the inbox absorbs the duplicate.
+redelivers rather than loses it; the inbox absorbs the duplicate. An event a handler refuses
+(:class:`RefusedEvent`) goes to ``X.q.dead`` at once with the header ``x-refused-reason``.
+
+Who published (docs/CONTRACTS.md "Event authenticity"): every message carries the AMQP
+``user_id`` of its publisher's connection, which the broker validates. A consumer republishes
+(to ``.retry``, ``.dead``, back from ``.dead``) under its own user, so it carries the original
+publisher's user in ``x-skk-producer-user``; that header is believed only on a message whose
+``user_id`` is the consumer's own user (only this service's credentials can publish one), never
+on anyone else's.
 """
 
 from __future__ import annotations
@@ -28,14 +36,34 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
-from shared.bus.base import Delivery, EventBus, RetryPolicy, Subscription, topic_matches
+from shared.bus.base import (
+    DeadLetter,
+    Delivery,
+    EventBus,
+    RefusedEvent,
+    RetryPolicy,
+    Subscription,
+    topic_matches,
+)
 from shared.bus.envelope import EventEnvelope
 from shared.bus.keyed_lock import KeyedLock
+from shared.bus.users import DEV_BROKER_USERS, BrokerUsers, amqp_user
 from shared.logging import correlation_id_var, get_logger
 
 log = get_logger(__name__)
 
 ATTEMPT_HEADER = "x-skk-attempt"
+# The broker user that published the event first (set by a consumer republishing it).
+PRODUCER_HEADER = "x-skk-producer-user"
+REFUSED_HEADER = "x-refused-reason"
+ERROR_HEADER = "x-skk-error"
+
+
+def _header(message: AbstractIncomingMessage, name: str) -> str | None:
+    value = (message.headers or {}).get(name)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value if isinstance(value, str) and value else None
 
 
 class RabbitMqBus(EventBus):
@@ -45,9 +73,16 @@ class RabbitMqBus(EventBus):
         exchange: str = "skk.events",
         default_policy: RetryPolicy | None = None,
         prefetch: int = 16,
+        users: BrokerUsers | None = None,
+        user_id: str | None = None,
     ) -> None:
         super().__init__(default_policy)
         self.url = url
+        self.users = users if users is not None else DEV_BROKER_USERS
+        # The connection's user, and the user_id set on publish (the same, but for tests that
+        # show the broker refusing a publish that claims another user).
+        self.user = amqp_user(url)
+        self.user_id = user_id or self.user
         self.exchange_name = exchange
         self.prefetch = prefetch
         self.publish_timeout = 10.0
@@ -71,12 +106,17 @@ class RabbitMqBus(EventBus):
                 self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
             )
 
-    async def _declare(self, channel: AbstractChannel, sub: Subscription) -> AbstractQueue:
+    async def _declare(self, channel: AbstractChannel, sub: Subscription, *, own: bool = True) -> AbstractQueue:
+        """The queue of ``sub`` bound to its patterns, and, for a queue this service consumes
+        (``own``), its retry and dead-letter queues (declaring a dead-lettering queue takes read
+        permission on it, which a service's broker user has on its own queues only)."""
         name = self.queue_name(sub.queue)
         exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
         queue = await channel.declare_queue(name, durable=True)
         for pattern in sub.patterns:
             await queue.bind(exchange, routing_key=pattern)
+        if not own:
+            return queue
         await channel.declare_queue(
             name + ".retry",
             durable=True,
@@ -86,13 +126,14 @@ class RabbitMqBus(EventBus):
         return queue
 
     async def declare(self) -> None:
-        """Declare the exchange and every subscribed queue without consuming (so that events
-        published before the consumers start are kept)."""
+        """Declare the exchange and every subscribed queue with its bindings, without consuming
+        (so that events published before the consumers start are kept); each consumer declares
+        its retry and dead-letter queues when it starts."""
         await self._connect()
         assert self._conn is not None
         ch = await self._conn.channel()
         for sub in self.subscriptions:
-            await self._declare(ch, sub)
+            await self._declare(ch, sub, own=False)
         await ch.close()
 
     async def start(self) -> None:
@@ -147,14 +188,23 @@ class RabbitMqBus(EventBus):
         assert self._conn is not None and not self._conn.is_closed
 
     async def publish(self, event: EventEnvelope) -> None:
+        """Publish ``event`` under this connection's user. The broker closes the channel on a
+        publish it refuses (a ``user_id`` not the connection's, a routing key outside the user's
+        topic permissions): that raises here (``aiormq`` ChannelPreconditionFailed /
+        ChannelAccessRefused) and the next publish opens a fresh channel."""
         async with self._pub_lock:
             await self._connect()
         assert self._exchange is not None
-        await self._exchange.publish(self._message(event, 1), routing_key=event.routing_key, mandatory=False,
-                                     timeout=self.publish_timeout)
+        await self._exchange.publish(self._message(event, 1, first=True), routing_key=event.routing_key,
+                                     mandatory=False, timeout=self.publish_timeout)
 
-    @staticmethod
-    def _message(event: EventEnvelope, attempt: int, **kw: Any) -> aio_pika.Message:
+    def _message(self, event: EventEnvelope, attempt: int, *, first: bool = False, carried: str | None = None,
+                 extra: dict[str, Any] | None = None, **kw: Any) -> aio_pika.Message:
+        """The message for ``event``: published ``first`` by this service, or republished by it
+        carrying ``carried``, the user that published it first ("" when nobody vouched)."""
+        headers: dict[str, Any] = {ATTEMPT_HEADER: attempt}
+        if not first:
+            headers[PRODUCER_HEADER] = carried or ""
         return aio_pika.Message(
             body=event.model_dump_json().encode(),
             content_type="application/json",
@@ -162,9 +212,27 @@ class RabbitMqBus(EventBus):
             message_id=event.id,
             type=event.type,
             correlation_id=event.correlation_id,
-            headers={ATTEMPT_HEADER: attempt},
+            user_id=self.user_id,
+            headers={**headers, **(extra or {})},
             **kw,
         )
+
+    def vouched_user(self, message: AbstractIncomingMessage) -> str | None:
+        """The broker user that published ``message`` first: its ``user_id``, or, on a message
+        this service's own user republished (retry, dead letter, redelivery), the user it carries."""
+        if not message.user_id:
+            return None
+        if message.user_id == self.user and PRODUCER_HEADER in (message.headers or {}):
+            return _header(message, PRODUCER_HEADER)
+        return message.user_id
+
+    def producer(self, user: str | None, event: EventEnvelope) -> str | None:
+        """The service ``user`` vouches for (a shared user vouches for the envelope's source)."""
+        if user is None:
+            return None
+        if self.users.is_shared(user):
+            return event.source or None
+        return self.users.service_for(user)
 
     async def _on_message(self, message: AbstractIncomingMessage, subs: list[Subscription],
                           ch: AbstractChannel, locks: KeyedLock) -> None:
@@ -176,7 +244,7 @@ class RabbitMqBus(EventBus):
             log.error("unreadable event dead-lettered", queue=name, error=repr(exc))
             await ch.default_exchange.publish(
                 aio_pika.Message(body=message.body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                                 headers={"x-skk-error": repr(exc)[:500]}),
+                                 user_id=self.user_id, headers={ERROR_HEADER: repr(exc)[:500]}),
                 routing_key=name + ".dead",
             )
             await message.ack()
@@ -184,26 +252,38 @@ class RabbitMqBus(EventBus):
         raw_attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
         attempt = int(raw_attempt) if isinstance(raw_attempt, int | str) else 1
         policy = sub.policy
+        user = self.vouched_user(message)
+        delivery = Delivery(attempt, policy.max_attempts, sub.queue, producer=self.producer(user, event),
+                            producer_user=user)
         token = correlation_id_var.set(event.correlation_id)
         try:
             async with locks.hold(event.application_id):
                 for s in subs:
                     if any(topic_matches(p, event.routing_key) for p in s.patterns):
-                        await s.handler(event, Delivery(attempt, policy.max_attempts, sub.queue))
+                        await s.handler(event, delivery)
         except Exception as exc:
             try:
-                if attempt >= policy.max_attempts:
+                if isinstance(exc, RefusedEvent):  # permanent: parked at once, never retried
+                    log.info("refused event dead-lettered", queue=name, event_type=event.type,
+                             event_id=event.id, reason=exc.reason)
+                    await ch.default_exchange.publish(
+                        self._message(event, attempt, carried=user, extra={REFUSED_HEADER: exc.reason[:500]}),
+                        routing_key=name + ".dead",
+                    )
+                elif attempt >= policy.max_attempts:
                     log.warning("event dead-lettered", queue=name, event_type=event.type, event_id=event.id,
                                 attempts=attempt, error=repr(exc))
                     await ch.default_exchange.publish(
-                        self._message(event, attempt), routing_key=name + ".dead"
+                        self._message(event, attempt, carried=user, extra={ERROR_HEADER: repr(exc)[:500]}),
+                        routing_key=name + ".dead",
                     )
                 else:
                     delay = policy.delay(attempt)
                     log.info("event handler failed, will retry", queue=name, event_type=event.type,
                              event_id=event.id, attempt=attempt, retry_in=delay, error=repr(exc))
+                    expiration = timedelta(seconds=max(0.001, delay))
                     await ch.default_exchange.publish(
-                        self._message(event, attempt + 1, expiration=timedelta(seconds=max(0.001, delay))),
+                        self._message(event, attempt + 1, carried=user, expiration=expiration),
                         routing_key=name + ".retry",
                     )
                 await message.ack()
@@ -230,16 +310,18 @@ class RabbitMqBus(EventBus):
             got.append((msg, msg.body))
         return got
 
-    async def dead_letters(self, queue: str) -> list[EventEnvelope]:
+    async def dead_letter_records(self, queue: str) -> list[DeadLetter]:
         got = await self._drain_queue(self.queue_name(queue) + ".dead")
-        events: list[EventEnvelope] = []
+        records: list[DeadLetter] = []
         for msg, body in got:
             with contextlib.suppress(Exception):
-                events.append(EventEnvelope.model_validate(json.loads(body)))
+                records.append(DeadLetter(EventEnvelope.model_validate(json.loads(body)),
+                                          refused_reason=_header(msg, REFUSED_HEADER),
+                                          error=_header(msg, ERROR_HEADER), producer_user=self.vouched_user(msg)))
             await msg.nack(requeue=True)
         if got:
             await got[0][0].channel.close()
-        return events
+        return records
 
     async def redeliver_dead_letters(self, queue: str) -> int:
         name = self.queue_name(queue)
@@ -253,7 +335,10 @@ class RabbitMqBus(EventBus):
             except Exception:
                 await msg.nack(requeue=True)
                 continue
-            await self._pub_channel.default_exchange.publish(self._message(event, 1), routing_key=name)
+            # Back under this service's user, carrying the user that published it first: the
+            # consumer checks that producer again (a refused event is refused again).
+            await self._pub_channel.default_exchange.publish(self._message(event, 1, carried=self.vouched_user(msg)),
+                                                             routing_key=name)
             await msg.ack()
             moved += 1
         if got:

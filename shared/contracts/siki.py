@@ -67,6 +67,12 @@ class ApplicationSubmission(BaseModel):
     documents: list[DocumentRef] = Field(default_factory=list)
 
 
+class WithdrawalSubmission(BaseModel):
+    """portal -> SIKI ``withdraw_application``: the applicant withdraws before a decision."""
+
+    reason: str | None = Field(None, max_length=500)
+
+
 class SubmissionAccepted(BaseModel):
     id: str
     status: ApplicationStatus
@@ -120,6 +126,7 @@ WebhookType = Literal[
     "payment.proof_uploaded",
     "appeal.filed",
     "application.completed",
+    "application.withdrawn",
 ]
 
 
@@ -134,6 +141,13 @@ class AppealWebhookData(BaseModel):
     application_id: str
     reason: str
     filed_at: datetime
+
+
+class WithdrawalWebhookData(BaseModel):
+    """``application.withdrawn``: the applicant withdrew (sent only to an LSP that has the application)."""
+
+    application_id: str
+    reason: str | None = None
 
 
 class WebhookBody(BaseModel):
@@ -175,6 +189,8 @@ class LspRegistration(BaseModel):
 
     code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     name: str = Field(min_length=1, max_length=200)
+    # Production: https, and the host resolves to public addresses only (dev: http and
+    # loopback too); re-checked before every delivery.
     webhook_url: str = Field(pattern=r"^https?://", max_length=500)
     jabatan_kerja_codes: list[str] = Field(default_factory=list)
     active: bool = True
@@ -188,6 +204,9 @@ class LspOut(BaseModel):
     active: bool
     created_at: datetime
     rotated_at: datetime | None = None
+    # After a rotation with a grace period: until when SIKI also signs with the previous
+    # webhook secret (docs/CONTRACTS.md "Webhook URLs and secrets").
+    previous_secret_until: datetime | None = None
 
 
 class LspWithCredentials(LspOut):
@@ -236,6 +255,30 @@ class SkkByNik(BaseModel):
 
     skk: list[RegisteredSkk]
     applications_in_progress: list[ApplicationInProgress]
+
+
+class EligibilityAnswer(BaseModel):
+    """``check_application_eligibility``: the NIK's ownership rules recomputed now, as if the
+    application were being submitted (itself excluded); ``reasons`` say what it would break."""
+
+    application_id: str
+    eligible: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class NikRebinding(BaseModel):
+    """portal (its operator path) or a SIKI operator -> SIKI ``rebind_nik``: after an identity
+    check, the NIK belongs to ``account_id`` (the portal account) from now on."""
+
+    nik: str = Field(min_length=16, max_length=16, pattern=r"^\d{16}$")
+    account_id: str = Field(min_length=1, max_length=64)
+    requested_by: str | None = Field(None, max_length=100, description="the operator who checked the identity")
+    reason: str | None = Field(None, max_length=500)
+
+
+class NikBindingOut(BaseModel):
+    nik_masked: str
+    account_id: str
 
 
 class WebhookAttemptOut(BaseModel):

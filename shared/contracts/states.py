@@ -32,6 +32,8 @@ class ApplicationStatus(StrEnum):
     RECORDED = "recorded"
     CERTIFICATE_ISSUED = "certificate_issued"
     COMPLETED = "completed"
+    # The applicant withdrew before a decision (SPEC section 8): final, frees its place.
+    WITHDRAWN = "withdrawn"
 
 
 S = ApplicationStatus
@@ -60,7 +62,16 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.CERTIFICATE_ISSUED: frozenset({S.COMPLETED}),
     S.CANCELLED: frozenset(),
     S.COMPLETED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
+
+# An applicant may withdraw until the LSP decides (SPEC section 8, withdraw_application).
+WITHDRAWABLE_STATES = frozenset({
+    S.SUBMITTED, S.FORWARDED, S.RETURNED, S.ACCEPTED, S.INVOICED, S.PAYMENT_UPLOADED,
+    S.PAYMENT_REJECTED, S.PAYMENT_VERIFIED, S.IN_CERTIFICATION, S.SCHEDULED, S.ASSESSED,
+})
+for _state in WITHDRAWABLE_STATES:
+    TRANSITIONS[_state] = TRANSITIONS[_state] | {S.WITHDRAWN}
 
 FINAL_STATES = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
@@ -71,6 +82,10 @@ IN_PROGRESS_STATES = frozenset({
     S.PAYMENT_REJECTED, S.PAYMENT_VERIFIED, S.IN_CERTIFICATION, S.SCHEDULED, S.ASSESSED,
     S.COMPETENT, S.SKK_NUMBERED, S.APPEALED, S.APPEAL_UPHELD,
 })
+# The ownership limits count, besides those, every application that is or could still become an
+# SKK: its SKK recorded by SIKI's own states (counted once with the register's row for it), and
+# ``not_yet_competent`` while its appeal window is open (SIKI decides that with the calendar).
+SKK_RECORDED_STATES = frozenset({S.RECORDED, S.CERTIFICATE_ISSUED, S.COMPLETED})
 
 
 class TransitionError(ValueError):

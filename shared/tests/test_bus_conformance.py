@@ -124,9 +124,9 @@ async def started(h: Harness, bus: EventBus) -> EventBus:
     return bus
 
 
-def event(type_: str = "test.happened", app: str | None = None) -> EventEnvelope:
+def event(type_: str = "test.happened", app: str | None = None, source: str = "test") -> EventEnvelope:
     return EventEnvelope(type=type_, correlation_id="c-" + uuid.uuid4().hex[:8], application_id=app,
-                         source="test", payload={"n": 1})
+                         source=source, payload={"n": 1})
 
 
 async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 10.0) -> None:

@@ -12,11 +12,12 @@ import respx
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from shared.auth import ServiceTokenSigner, verify_service_token
+from shared.auth import ServiceTokenSigner, TrustedKey, verify_service_token
 from shared.bus import topic_matches
 from shared.errors import PROBLEM_JSON, Problem, install_problem_handlers
 from shared.logging import configure_logging, get_logger, mask_identity_numbers
 from shared.service_client import ServiceCallError, ServiceClient
+from shared.servicekeys import load_private_key, new_private_key_pem
 from shared.settings import Mode, ServiceSettings
 
 
@@ -26,12 +27,12 @@ def test_dev_mode_starts_with_defaults() -> None:
 
 
 def test_production_refuses_default_secrets() -> None:
-    with pytest.raises(ValueError, match="refuses default secrets; set SKK_SERVICE_TOKEN_SECRET"):
+    with pytest.raises(ValueError, match="refuses default secrets; set SKK_SERVICE_SIGNING_KEY_PEM"):
         ServiceSettings(mode="production")
 
 
 def test_production_accepts_real_secrets() -> None:
-    s = ServiceSettings(mode="production", service_token_secret="a-real-secret-from-the-vault-0123456789")
+    s = ServiceSettings(mode="production", service_signing_key_pem=new_private_key_pem())
     assert s.mode == Mode.PRODUCTION
 
 
@@ -98,18 +99,21 @@ async def test_problem_json_names_the_field() -> None:
 
 
 def test_service_tokens() -> None:
-    signer = ServiceTokenSigner("portal", "s" * 32, ttl_seconds=60)
+    key = load_private_key(new_private_key_pem())
+    trusted = {"k1": TrustedKey("k1", "portal", key.public_key())}
+    signer = ServiceTokenSigner("portal", key, "k1", ttl_seconds=60)
     tok = signer.token("siki")
-    assert verify_service_token(tok, secret="s" * 32, audience="siki") == "portal"
+    assert verify_service_token(tok, trusted=trusted, audience="siki") == "portal"
     assert signer.token("siki") == tok  # cached
     with pytest.raises(Problem) as wrong_aud:
-        verify_service_token(tok, secret="s" * 32, audience="lpjk")
+        verify_service_token(tok, trusted=trusted, audience="lpjk")
     assert wrong_aud.value.status == 401
+    other = load_private_key(new_private_key_pem())
     with pytest.raises(Problem):
-        verify_service_token(tok, secret="t" * 32, audience="siki")
-    expired = ServiceTokenSigner("portal", "s" * 32, ttl_seconds=-120)
+        verify_service_token(tok, trusted={"k1": TrustedKey("k1", "portal", other.public_key())}, audience="siki")
+    expired = ServiceTokenSigner("portal", key, "k1", ttl_seconds=-120)
     with pytest.raises(Problem):
-        verify_service_token(expired.token("siki"), secret="s" * 32, audience="siki")
+        verify_service_token(expired.token("siki"), trusted=trusted, audience="siki")
 
 
 @respx.mock

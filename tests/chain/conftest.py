@@ -37,6 +37,7 @@ def running_chain(amqp_url: str, postgres_admin_url: str) -> Iterator[RunningCha
         procs.stop()
         asyncio.run(procs.drop_databases())
         asyncio.run(delete_bus_topology(procs.amqp_url, procs.exchange))
+        procs.remove_broker_users()  # one broker user per service, made for this chain
         mailbox.stop()
 
 

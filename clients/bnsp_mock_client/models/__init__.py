@@ -5,6 +5,8 @@ from .health import Health
 from .issuance_request import IssuanceRequest
 from .issuance_request_kualifikasi import IssuanceRequestKualifikasi
 from .issuance_response import IssuanceResponse
+from .jwk import Jwk
+from .jwks import Jwks
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
@@ -15,6 +17,8 @@ __all__ = (
     "IssuanceRequest",
     "IssuanceRequestKualifikasi",
     "IssuanceResponse",
+    "Jwk",
+    "Jwks",
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",

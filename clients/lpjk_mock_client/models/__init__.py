@@ -2,6 +2,8 @@
 
 from .field_problem import FieldProblem
 from .health import Health
+from .jwk import Jwk
+from .jwks import Jwks
 from .problem_details import ProblemDetails
 from .qr_verify_request import QrVerifyRequest
 from .readiness import Readiness
@@ -17,6 +19,8 @@ from .verification_result import VerificationResult
 __all__ = (
     "FieldProblem",
     "Health",
+    "Jwk",
+    "Jwks",
     "ProblemDetails",
     "QrVerifyRequest",
     "Readiness",

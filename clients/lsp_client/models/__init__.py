@@ -24,10 +24,13 @@ from .decision_body import DecisionBody
 from .decision_body_result import DecisionBodyResult
 from .decision_result_type_0 import DecisionResultType0
 from .document_ref import DocumentRef
+from .eligibility import Eligibility
 from .field_problem import FieldProblem
 from .get_scheme_form_form import GetSchemeFormForm
 from .health import Health
 from .invoice_view import InvoiceView
+from .jwk import Jwk
+from .jwks import Jwks
 from .payment import Payment
 from .payment_proof import PaymentProof
 from .payment_verification_body import PaymentVerificationBody
@@ -78,10 +81,13 @@ __all__ = (
     "DecisionBodyResult",
     "DecisionResultType0",
     "DocumentRef",
+    "Eligibility",
     "FieldProblem",
     "GetSchemeFormForm",
     "Health",
     "InvoiceView",
+    "Jwk",
+    "Jwks",
     "Payment",
     "PaymentProof",
     "PaymentVerificationBody",

@@ -24,6 +24,7 @@ class ApplicationStatus(StrEnum):
     SCHEDULED = "scheduled"
     SKK_NUMBERED = "skk_numbered"
     SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
 
     def __str__(self) -> str:
         return str(self.value)

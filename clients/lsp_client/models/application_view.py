@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.apl_01 import Apl01
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from ..models.certificate import Certificate
     from ..models.decision import Decision
     from ..models.document_ref import DocumentRef
+    from ..models.eligibility import Eligibility
     from ..models.invoice_view import InvoiceView
     from ..models.payment import Payment
     from ..models.precheck import Precheck
@@ -59,6 +61,7 @@ class ApplicationView:
         certificate (Certificate | None):
         timeline (list[TimelineItem]):
         reports (list[ReportView]):
+        eligibility (Eligibility | None | Unset):
     """
 
     id: str
@@ -88,10 +91,12 @@ class ApplicationView:
     certificate: Certificate | None
     timeline: list[TimelineItem]
     reports: list[ReportView]
+    eligibility: Eligibility | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.certificate import Certificate
+        from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.precheck import Precheck
 
@@ -178,6 +183,14 @@ class ApplicationView:
             reports_item = reports_item_data.to_dict()
             reports.append(reports_item)
 
+        eligibility: dict[str, Any] | None | Unset
+        if isinstance(self.eligibility, Unset):
+            eligibility = UNSET
+        elif isinstance(self.eligibility, Eligibility):
+            eligibility = self.eligibility.to_dict()
+        else:
+            eligibility = self.eligibility
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -211,6 +224,8 @@ class ApplicationView:
                 "reports": reports,
             }
         )
+        if eligibility is not UNSET:
+            field_dict["eligibility"] = eligibility
 
         return field_dict
 
@@ -224,6 +239,7 @@ class ApplicationView:
         from ..models.certificate import Certificate
         from ..models.decision import Decision
         from ..models.document_ref import DocumentRef
+        from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.payment import Payment
         from ..models.precheck import Precheck
@@ -362,6 +378,23 @@ class ApplicationView:
 
             reports.append(reports_item)
 
+        def _parse_eligibility(data: object) -> Eligibility | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                eligibility_type_0 = Eligibility.from_dict(data)
+
+                return eligibility_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Eligibility | None | Unset, data)
+
+        eligibility = _parse_eligibility(d.pop("eligibility", UNSET))
+
         application_view = cls(
             id=id,
             status=status,
@@ -390,6 +423,7 @@ class ApplicationView:
             certificate=certificate,
             timeline=timeline,
             reports=reports,
+            eligibility=eligibility,
         )
 
         application_view.additional_properties = d

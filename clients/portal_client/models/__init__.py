@@ -19,9 +19,13 @@ from .health import Health
 from .invoice import Invoice
 from .invoice_out import InvoiceOut
 from .jabatan_kerja import JabatanKerja
+from .jwk import Jwk
+from .jwks import Jwks
 from .klasifikasi import Klasifikasi
 from .kualifikasi import Kualifikasi
 from .lsp import Lsp
+from .nik_rebind_request import NikRebindRequest
+from .nik_rebound import NikRebound
 from .notification_out import NotificationOut
 from .payment_proof_out import PaymentProofOut
 from .problem_details import ProblemDetails
@@ -36,6 +40,7 @@ from .subklasifikasi import Subklasifikasi
 from .timeline_entry_out import TimelineEntryOut
 from .token_response import TokenResponse
 from .tuk import Tuk
+from .withdraw_request import WithdrawRequest
 
 __all__ = (
     "ActivateRequest",
@@ -57,9 +62,13 @@ __all__ = (
     "Invoice",
     "InvoiceOut",
     "JabatanKerja",
+    "Jwk",
+    "Jwks",
     "Klasifikasi",
     "Kualifikasi",
     "Lsp",
+    "NikRebindRequest",
+    "NikRebound",
     "NotificationOut",
     "PaymentProofOut",
     "ProblemDetails",
@@ -74,4 +83,5 @@ __all__ = (
     "TimelineEntryOut",
     "TokenResponse",
     "Tuk",
+    "WithdrawRequest",
 )

@@ -12,13 +12,18 @@ from .assessment_info_recommendation_type_0 import AssessmentInfoRecommendationT
 from .assessment_info_result_type_0 import AssessmentInfoResultType0
 from .certificate import Certificate
 from .document_ref import DocumentRef
+from .eligibility_answer import EligibilityAnswer
 from .field_problem import FieldProblem
 from .health import Health
 from .invoice import Invoice
+from .jwk import Jwk
+from .jwks import Jwks
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .lsp_out import LspOut
 from .lsp_registration import LspRegistration
 from .lsp_with_credentials import LspWithCredentials
+from .nik_binding_out import NikBindingOut
+from .nik_rebinding import NikRebinding
 from .payment_proof_submission import PaymentProofSubmission
 from .problem_details import ProblemDetails
 from .readiness import Readiness
@@ -35,6 +40,7 @@ from .webhook_attempt_out import WebhookAttemptOut
 from .webhook_delivery_out import WebhookDeliveryOut
 from .webhook_delivery_out_status import WebhookDeliveryOutStatus
 from .webhook_delivery_out_type import WebhookDeliveryOutType
+from .withdrawal_submission import WithdrawalSubmission
 
 __all__ = (
     "AppealSubmission",
@@ -49,13 +55,18 @@ __all__ = (
     "AssessmentInfoResultType0",
     "Certificate",
     "DocumentRef",
+    "EligibilityAnswer",
     "FieldProblem",
     "Health",
     "Invoice",
+    "Jwk",
+    "Jwks",
     "ListWebhookDeliveriesStatusType0",
     "LspOut",
     "LspRegistration",
     "LspWithCredentials",
+    "NikBindingOut",
+    "NikRebinding",
     "PaymentProofSubmission",
     "ProblemDetails",
     "Readiness",
@@ -72,4 +83,5 @@ __all__ = (
     "WebhookDeliveryOut",
     "WebhookDeliveryOutStatus",
     "WebhookDeliveryOutType",
+    "WithdrawalSubmission",
 )

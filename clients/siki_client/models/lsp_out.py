@@ -23,6 +23,7 @@ class LspOut:
         active (bool):
         created_at (datetime.datetime):
         rotated_at (datetime.datetime | None | Unset):
+        previous_secret_until (datetime.datetime | None | Unset):
     """
 
     code: str
@@ -32,6 +33,7 @@ class LspOut:
     active: bool
     created_at: datetime.datetime
     rotated_at: datetime.datetime | None | Unset = UNSET
+    previous_secret_until: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +57,14 @@ class LspOut:
         else:
             rotated_at = self.rotated_at
 
+        previous_secret_until: None | str | Unset
+        if isinstance(self.previous_secret_until, Unset):
+            previous_secret_until = UNSET
+        elif isinstance(self.previous_secret_until, datetime.datetime):
+            previous_secret_until = self.previous_secret_until.isoformat()
+        else:
+            previous_secret_until = self.previous_secret_until
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,6 +79,8 @@ class LspOut:
         )
         if rotated_at is not UNSET:
             field_dict["rotated_at"] = rotated_at
+        if previous_secret_until is not UNSET:
+            field_dict["previous_secret_until"] = previous_secret_until
 
         return field_dict
 
@@ -104,6 +116,23 @@ class LspOut:
 
         rotated_at = _parse_rotated_at(d.pop("rotated_at", UNSET))
 
+        def _parse_previous_secret_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                previous_secret_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return previous_secret_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        previous_secret_until = _parse_previous_secret_until(d.pop("previous_secret_until", UNSET))
+
         lsp_out = cls(
             code=code,
             name=name,
@@ -112,6 +141,7 @@ class LspOut:
             active=active,
             created_at=created_at,
             rotated_at=rotated_at,
+            previous_secret_until=previous_secret_until,
         )
 
         lsp_out.additional_properties = d

@@ -26,6 +26,7 @@ class LspWithCredentials:
         webhook_secret (str):
         api_key (str):
         rotated_at (datetime.datetime | None | Unset):
+        previous_secret_until (datetime.datetime | None | Unset):
     """
 
     code: str
@@ -37,6 +38,7 @@ class LspWithCredentials:
     webhook_secret: str
     api_key: str
     rotated_at: datetime.datetime | None | Unset = UNSET
+    previous_secret_until: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +66,14 @@ class LspWithCredentials:
         else:
             rotated_at = self.rotated_at
 
+        previous_secret_until: None | str | Unset
+        if isinstance(self.previous_secret_until, Unset):
+            previous_secret_until = UNSET
+        elif isinstance(self.previous_secret_until, datetime.datetime):
+            previous_secret_until = self.previous_secret_until.isoformat()
+        else:
+            previous_secret_until = self.previous_secret_until
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -80,6 +90,8 @@ class LspWithCredentials:
         )
         if rotated_at is not UNSET:
             field_dict["rotated_at"] = rotated_at
+        if previous_secret_until is not UNSET:
+            field_dict["previous_secret_until"] = previous_secret_until
 
         return field_dict
 
@@ -119,6 +131,23 @@ class LspWithCredentials:
 
         rotated_at = _parse_rotated_at(d.pop("rotated_at", UNSET))
 
+        def _parse_previous_secret_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                previous_secret_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return previous_secret_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        previous_secret_until = _parse_previous_secret_until(d.pop("previous_secret_until", UNSET))
+
         lsp_with_credentials = cls(
             code=code,
             name=name,
@@ -129,6 +158,7 @@ class LspWithCredentials:
             webhook_secret=webhook_secret,
             api_key=api_key,
             rotated_at=rotated_at,
+            previous_secret_until=previous_secret_until,
         )
 
         lsp_with_credentials.additional_properties = d

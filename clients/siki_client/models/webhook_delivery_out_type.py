@@ -6,6 +6,7 @@ class WebhookDeliveryOutType(StrEnum):
     APPLICATION_COMPLETED = "application.completed"
     APPLICATION_RESUBMITTED = "application.resubmitted"
     APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_WITHDRAWN = "application.withdrawn"
     PAYMENT_PROOF_UPLOADED = "payment.proof_uploaded"
 
     def __str__(self) -> str:

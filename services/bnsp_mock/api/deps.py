@@ -12,12 +12,9 @@ from shared.exceptions import Forbidden
 
 AUDIENCE = "bnsp"
 
-# Any caller with a valid service token for BNSP; which LSP it may speak for is checked per request.
-service_caller = service_caller_dependency(
-    lambda request: request.app.state.runtime.settings.service_token_secret.get_secret_value(),
-    lambda _: AUDIENCE,
-    lambda _: True,
-)
+# Only LSPs, each with a valid service token of its own for BNSP; which LSP it may speak for is
+# checked per request.
+service_caller = service_caller_dependency(AUDIENCE, lambda caller: caller.startswith("lsp:"))
 
 
 def get_issuances(request: Request) -> Issuances:

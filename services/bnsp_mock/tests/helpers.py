@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from services.bnsp_mock.app import create_app
 from services.bnsp_mock.settings import BnspSettings
 from shared.auth import ServiceTokenSigner
-from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 
 def token(caller: str = "lsp:LSP-A", audience: str = "bnsp") -> str:
-    return ServiceTokenSigner(caller, DEV_SERVICE_TOKEN_SECRET).token(audience)
+    """A service token of ``caller``, signed with its own dev key."""
+    return ServiceTokenSigner.dev(caller).token(audience)
 
 
 def auth(caller: str = "lsp:LSP-A", audience: str = "bnsp") -> dict[str, str]:
@@ -40,8 +40,8 @@ def plan(application_id: str = "app-1", lsp_code: str = "LSP-A", **over: Any) ->
 
 
 @asynccontextmanager
-async def running(database_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_app(BnspSettings(database_url=database_url, log_json=False))
+async def running(database_url: str, **settings: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(BnspSettings(database_url=database_url, log_json=False, **settings))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bnsp") as client:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -28,15 +29,32 @@ def dev_signing_key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(_DEV_SEED).digest())
 
 
+def is_dev_key(key: Ed25519PublicKey) -> bool:
+    """Whether ``key`` is the dev key's public half, however it was written down (PKCS#8 or
+    OpenSSH, any line breaks): the keys are compared, not their text."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    dev = dev_signing_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw == dev
+
+
 def load_private_key(pem: str) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    """An Ed25519 private key from PEM: PKCS#8 (``BEGIN PRIVATE KEY``) or OpenSSH."""
+    data = pem.strip().replace("\r\n", "\n").encode()
+    try:
+        key = (serialization.load_ssh_private_key(data, password=None) if b"OPENSSH PRIVATE KEY" in data
+               else serialization.load_pem_private_key(data, password=None))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # never the key's text in the message
+        raise ValueError("the QR signing key is not an unencrypted PEM private key") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the QR signing key must be an Ed25519 private key")
     return key
 
 
 def load_public_key(pem: str) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem.encode())
+    try:
+        key = serialization.load_pem_public_key(pem.strip().encode())
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ValueError("a QR verification key is not a PEM public key") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("a QR verification key must be an Ed25519 public key")
     return key

@@ -11,13 +11,12 @@ from fastapi import FastAPI
 from services.lpjk_mock.app import create_app
 from services.lpjk_mock.settings import LpjkSettings
 from shared.auth import ServiceTokenSigner
-from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 NIK = "3171011708450001"
 
 
 def auth(caller: str = "lsp:LSP-A", audience: str = "lpjk") -> dict[str, str]:
-    return {"Authorization": f"Bearer {ServiceTokenSigner(caller, DEV_SERVICE_TOKEN_SECRET).token(audience)}"}
+    return {"Authorization": f"Bearer {ServiceTokenSigner.dev(caller).token(audience)}"}
 
 
 def record_body(skk_number: str = "SI012022.4.2026.0000001", application_id: str = "app-1",

@@ -15,6 +15,7 @@ from services.lpjk_mock.db.models import OutboxEvent, SkkRecord
 from services.lpjk_mock.settings import LpjkSettings
 from services.lpjk_mock.tests.helpers import NIK, auth, record_body, running
 from shared.contracts.events import SKK_RECORDED
+from shared.servicekeys import new_private_key_pem
 
 RN_RE = re.compile(r"^LPJK-\d{4}-\d{8}$")
 
@@ -199,7 +200,9 @@ async def test_a_configured_key_signs_and_old_keys_still_verify(sqlite_url: str,
 
 def test_production_refuses_the_dev_qr_key() -> None:
     with pytest.raises(ValueError, match="SKK_QR_SIGNING_KEY_PEM"):
-        LpjkSettings(mode="production", service_token_secret="s" * 40, operator_token="o" * 40)
+        # A strong operator token ("o" * 40 is itself refused since issue 11), so only the QR key is at fault.
+        LpjkSettings(mode="production", service_signing_key_pem=new_private_key_pem(),
+                     operator_token="lpjk-op-Hn1Jc5Yd0GeUa7Qf3xVb9Lm2Rt8Kp4Wz6")
 
 
 async def _concurrent_records(database_url: str) -> None:

@@ -111,6 +111,16 @@ class Precheck(BaseModel):
     checked_at: StoredInstant
 
 
+class Eligibility(BaseModel):
+    """SIKI's re-check of the ownership limits (``check_application_eligibility``) for this
+    submission; absent until SIKI answered (then checked again before an acceptance)."""
+
+    eligible: bool
+    reasons: list[str]
+    checked_at: StoredInstant
+    submission_no: int
+
+
 class Apl01(BaseModel):
     recommendation: Literal["accepted", "rejected"] | None
     signed_by: str | None
@@ -203,6 +213,7 @@ class ApplicationView(BaseModel):
     sections: dict[str, Any]
     documents: list[DocumentRef]
     precheck: Precheck | None
+    eligibility: Eligibility | None = None
     apl01: Apl01
     invoice: InvoiceView | None
     payment: Payment

@@ -77,6 +77,9 @@ class Application(Base):
     sections: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
     precheck: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # SIKI's re-check of the ownership limits for this submission (usecases/eligibility.py):
+    # {"eligible", "reasons", "checked_at", "submission_no"}; None until SIKI answered.
+    eligibility: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # FR.APL.01: the admin's recommendation and signature.
     apl01_recommendation: Mapped[str | None] = mapped_column(String(16), nullable=True)
     apl01_signed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -167,6 +170,9 @@ class StatusReportRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set when the report will never be sent: the applicant withdrew before SIKI took it (SIKI
+    # refuses steps of a withdrawn application); ``last_error`` says so.
+    dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ProcessedWebhook(Base):

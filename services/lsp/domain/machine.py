@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.contracts.states import WITHDRAWABLE_STATES
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Conflict, DomainError, Forbidden
 
@@ -40,6 +41,7 @@ class Action(StrEnum):
     RECEIVE_PAYMENT_PROOF = "receive_payment_proof"
     RECEIVE_APPEAL = "receive_appeal"
     RECEIVE_COMPLETION = "receive_completion"
+    RECEIVE_WITHDRAWAL = "receive_withdrawal"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ RULES: dict[Action, Rule] = {
                                        (S.PAYMENT_UPLOADED,)),
     Action.RECEIVE_APPEAL: Rule(Role.SIKI, frozenset({S.NOT_YET_COMPETENT}), (S.APPEALED,)),
     Action.RECEIVE_COMPLETION: Rule(Role.SIKI, frozenset({S.CERTIFICATE_ISSUED}), (S.COMPLETED,)),
+    # The applicant withdrew before a decision (SPEC section 8): final, every later action refused.
+    Action.RECEIVE_WITHDRAWAL: Rule(Role.SIKI, WITHDRAWABLE_STATES, (S.WITHDRAWN,)),
 }
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.ASESOR, Role.KOMITE})

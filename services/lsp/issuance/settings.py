@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.devdefaults import DEV_LSPS
 from shared.settings import DefaultSecretError, Mode, ServiceSettings
 
 
 class IssuanceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SKK_", extra="ignore", env_file=None)
+    # Refusals name the setting, never its value.
+    model_config = SettingsConfigDict(env_prefix="SKK_", extra="ignore", env_file=None, hide_input_in_errors=True)
 
     mode: Mode = Mode.DEV
+    # The LSP's code (copied from its settings): its dev signing key is refused in production.
+    lsp_code: str = ""
     # SPEC 3 and 5: an SKK is valid 5 years from its issue date.
     certificate_validity_years: int = 5
     # The LSP's PDF signing identity: a private key (PKCS#8 PEM, ECDSA or RSA) and its
@@ -43,7 +49,29 @@ class IssuanceSettings(BaseSettings):
             if missing:
                 raise DefaultSecretError("production mode refuses the dev signing certificate; set "
                                          + ", ".join(missing))
+            problem = self._signing_key_problem()
+            if problem:
+                raise DefaultSecretError("production mode refuses the signing key; set "
+                                         f"SKK_CERTIFICATE_SIGNING_KEY_PEM ({problem})")
         return self
+
+    def _signing_key_problem(self) -> str | None:
+        """Unreadable, or the dev key of this LSP code or a dev LSP's, however written down."""
+        from services.lsp.issuance.signing import dev_private_key  # signing imports these settings
+
+        try:
+            key = serialization.load_pem_private_key(
+                self.certificate_signing_key_pem.get_secret_value().strip().encode(), password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            return "not an unencrypted PEM private key"
+        public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+        for code in dict.fromkeys([self.lsp_code, *DEV_LSPS]):
+            dev = dev_private_key(code).public_key().public_bytes(serialization.Encoding.DER,
+                                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
+            if code and public == dev:
+                return "the published dev key"
+        return None
 
 
 def issuance_settings(lsp_settings: ServiceSettings, **overrides: Any) -> IssuanceSettings:

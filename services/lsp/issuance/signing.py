@@ -45,11 +45,20 @@ class SigningIdentity:
         return load_certs_from_pemder_data(self.cert_pem).__next__()
 
 
+def _dev_seed(lsp_code: str) -> bytes:
+    return hashlib.sha256(f"skk-dev-only:lsp-pdf-signing:{lsp_code}".encode()).digest()
+
+
+def dev_private_key(lsp_code: str) -> ec.EllipticCurvePrivateKey:
+    """The dev signing key of ``lsp_code``, derivable by anyone (production refuses it)."""
+    return ec.derive_private_key(int.from_bytes(_dev_seed(lsp_code), "big") % (_P256_ORDER - 1) + 1, ec.SECP256R1())
+
+
 @lru_cache(maxsize=16)
 def dev_identity(lsp_code: str, lsp_name: str) -> SigningIdentity:
     """The dev self-signed identity of ``lsp_code``: the same bytes every time."""
-    seed = hashlib.sha256(f"skk-dev-only:lsp-pdf-signing:{lsp_code}".encode()).digest()
-    key = ec.derive_private_key(int.from_bytes(seed, "big") % (_P256_ORDER - 1) + 1, ec.SECP256R1())
+    seed = _dev_seed(lsp_code)
+    key = dev_private_key(lsp_code)
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, lsp_name or lsp_code),

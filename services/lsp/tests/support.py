@@ -69,6 +69,15 @@ def submission(application_id: str | None = None, *, code: str = "LSP-A", jabata
     }
 
 
+ELIGIBILITY_PATH = r"^/api/v1/applications/[^/]+/eligibility$"
+
+
+def eligible(request: httpx.Request) -> httpx.Response:
+    """SIKI's check_application_eligibility saying yes (tests of a refusal mock it themselves)."""
+    application_id = request.url.path.split("/")[-2]
+    return httpx.Response(200, json={"application_id": application_id, "eligible": True, "reasons": []})
+
+
 def signed(secret: str, body: dict[str, Any], *, webhook_id: str | None = None,
            timestamp: int | None = None) -> tuple[bytes, dict[str, str]]:
     raw = json.dumps(body)

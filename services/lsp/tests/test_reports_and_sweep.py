@@ -17,6 +17,7 @@ from services.lsp.settings import LspSettings
 from services.lsp.tests.support import drive, running, settings_for
 from services.lsp.usecases.staff import hash_password
 from shared.bus.envelope import utcnow
+from shared.servicekeys import new_private_key_pem
 
 
 def statuses(route: respx.Route) -> list[tuple[str, int]]:
@@ -114,9 +115,10 @@ async def test_periodic_sweep_runs(sqlite_url: str, siki: respx.Route) -> None:
 
 
 PROD: dict[str, Any] = {
-    "mode": "production", "service_token_secret": SecretStr("a-real-service-secret-0123456789"),
+    "mode": "production", "service_signing_key_pem": SecretStr(new_private_key_pem()),
     "siki_webhook_secret": SecretStr("whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk="),
-    "siki_api_key": SecretStr("a-real-api-key-0123456789"),
+    # Issue 11: a 25-byte "a-real-api-key-0123456789" was accepted before; SIKI's keys are longer.
+    "siki_api_key": SecretStr("skk_Q2hvb3NlLWEtcmVhbC1rZXktZnJvbS1TSUtJLTAxMjM0"),
     "jwt_secret": SecretStr("a-real-jwt-secret-0123456789-abcdefghij"),
 }
 

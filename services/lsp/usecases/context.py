@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.lsp.domain.calendar import indonesian_holidays
 from services.lsp.gateways import SikiGateway
 from services.lsp.settings import LspSettings
 from services.lsp.usecases.ports import Emit, IssuancePort
 from shared.bus.envelope import utcnow
 from shared.bus.keyed_lock import KeyedLock
+from shared.calendar import indonesian_holidays
 from shared.reference import ReferenceData, get_reference
 
 if TYPE_CHECKING:

@@ -3,7 +3,8 @@ once, a replay answered 2xx.
 
 The steps a webhook brings (``forwarded``, ``payment_uploaded``, ``appealed``, ...) are SIKI's
 own: SIKI recorded them when it delivered, so the LSP records them on its timeline without
-reporting them back.
+reporting them back. After a submission or resubmission the LSP re-checks the ownership limits
+at SIKI (``usecases/eligibility.py``); ``application.withdrawn`` ends the application here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from standardwebhooks import Webhook
 from services.lsp.db.models import Application, ProcessedWebhook, Scheme
 from services.lsp.domain.machine import Action
 from services.lsp.domain.precheck import run_precheck
+from services.lsp.usecases import eligibility
 from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.reports import drop_unsent
 from services.lsp.usecases.steps import apply_step, check, load_application
 from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
@@ -32,6 +35,7 @@ from shared.contracts.siki import (
     ApplicationSubmission,
     PaymentProofWebhookData,
     WebhookBody,
+    WithdrawalWebhookData,
 )
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Conflict, Invalid, Unauthenticated
@@ -65,12 +69,15 @@ def verify_signature(ctx: LspContext, body: bytes, headers: Mapping[str, str], n
         text = body.decode()
     except UnicodeDecodeError as exc:
         raise _unauthorized("body is not UTF-8") from exc
-    expected = Webhook(ctx.settings.siki_webhook_secret.get_secret_value()).sign(
-        wid, datetime.fromtimestamp(sent_at, UTC), text
-    ).split(",", 1)[1]
+    # During a rotation the previous secret still counts, and SIKI may sign with both (several
+    # space-separated signatures): any v1 signature by either secret is enough.
+    secrets = [s.get_secret_value() for s in (ctx.settings.siki_webhook_secret,
+                                               ctx.settings.siki_webhook_secret_previous) if s.get_secret_value()]
+    expected = [Webhook(secret).sign(wid, datetime.fromtimestamp(sent_at, UTC), text).split(",", 1)[1]
+                for secret in secrets]
     for candidate in sig.split(" "):
         version, _, value = candidate.partition(",")
-        if version == "v1" and hmac.compare_digest(value.encode(), expected.encode()):
+        if version == "v1" and any(hmac.compare_digest(value.encode(), e.encode()) for e in expected):
             return wid
     raise _unauthorized("no matching signature")
 
@@ -197,12 +204,27 @@ async def on_completed(session: AsyncSession, ctx: LspContext, data: dict[str, A
     return "updated"
 
 
+async def on_withdrawn(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    """The applicant withdrew before a decision: final here too (staff actions then refused, the
+    deadline sweep passes it by); reports SIKI would now refuse are dropped."""
+    withdrawal = _parse(WithdrawalWebhookData, data)
+    app = await load_application(session, withdrawal.application_id)
+    if app.status == S.WITHDRAWN.value:
+        return "already received"
+    check(Action.RECEIVE_WITHDRAWAL, app, None)
+    await apply_step(session, ctx, app, S.WITHDRAWN, actor=SIKI_ACTOR, report=False,
+                     note="Permohonan ditarik oleh pemohon" + (f": {withdrawal.reason}" if withdrawal.reason else ""))
+    await drop_unsent(session, app.id, "not sent: the applicant withdrew the application")
+    return "updated"
+
+
 HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitable[str]]] = {
     "application.submitted": on_submitted,
     "application.resubmitted": on_resubmitted,
     "payment.proof_uploaded": on_payment_proof,
     "appeal.filed": on_appeal,
     "application.completed": on_completed,
+    "application.withdrawn": on_withdrawn,
 }
 
 
@@ -230,4 +252,7 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
         raise Conflict("the application changed meanwhile; retry the delivery",
                        errors=[{"field": "status", "message": "concurrent change"}]) from exc
     log.info("webhook processed", webhook_id=wid, type=parsed.type, outcome=outcome)
+    if parsed.type in eligibility.RECHECKED_ON and outcome != "already received":
+        # After the commit: SIKI's answer (or its absence) never undoes the receipt.
+        await eligibility.recheck(ctx, str(application_id))
     return {"webhook_id": wid, "type": parsed.type, "outcome": outcome}

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Scheme
 from services.lsp.db.models import Invoice as InvoiceRow
-from services.lsp.domain.calendar import add_working_days, is_overdue
 from services.lsp.domain.machine import Action
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal
@@ -25,6 +24,7 @@ from services.lsp.usecases.steps import (
     require_reasons,
     staff_actor,
 )
+from shared.calendar import add_working_days, is_overdue
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Invalid
 from shared.logging import get_logger

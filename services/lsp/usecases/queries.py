@@ -105,6 +105,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
         "sections": app.sections,
         "documents": app.documents,
         "precheck": app.precheck,
+        "eligibility": app.eligibility,
         "apl01": {
             "recommendation": app.apl01_recommendation,
             "signed_by": app.apl01_signed_by,

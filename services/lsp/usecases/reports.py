@@ -57,7 +57,8 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
         async with ctx.sessions() as session:
             rows = (await session.execute(
                 select(StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
-                .where(StatusReportRow.application_id == application_id, StatusReportRow.sent_at.is_(None))
+                .where(StatusReportRow.application_id == application_id, StatusReportRow.sent_at.is_(None),
+                       StatusReportRow.dropped_at.is_(None))
                 .order_by(StatusReportRow.seq)
             )).all()
         for seq, report_id, payload in rows:
@@ -72,7 +73,12 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
                 if error is None:
                     values["sent_at"] = utcnow()
-                await session.execute(update(StatusReportRow).where(StatusReportRow.seq == seq).values(**values))
+                row = StatusReportRow.seq == seq
+                if error is not None:  # a failure is not noted over a drop (it would read as a retry)
+                    row = row & StatusReportRow.dropped_at.is_(None)
+                noted = await session.execute(update(StatusReportRow).where(row).values(**values))
+            if getattr(noted, "rowcount", 1) == 0:
+                continue  # dropped meanwhile (the applicant withdrew): not to be retried
             if error is not None:
                 log.warning("status report not delivered; will retry", application_id=application_id,
                             report_id=report_id, error=error)
@@ -81,10 +87,22 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
     return sent
 
 
+async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> int:
+    """In the caller's transaction: the application's unsent reports will never be sent (SIKI
+    would refuse them, e.g. after a withdrawal); they stay listed with ``why``."""
+    dropped = await session.execute(
+        update(StatusReportRow)
+        .where(StatusReportRow.application_id == application_id, StatusReportRow.sent_at.is_(None),
+               StatusReportRow.dropped_at.is_(None))
+        .values(dropped_at=utcnow(), last_error=why))
+    return int(getattr(dropped, "rowcount", 0) or 0)
+
+
 async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
     async with ctx.sessions() as session:
         rows = await session.execute(
-            select(StatusReportRow.application_id).where(StatusReportRow.sent_at.is_(None)).distinct()
+            select(StatusReportRow.application_id)
+            .where(StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None)).distinct()
         )
         return [r[0] for r in rows.all()]
 

@@ -1,5 +1,6 @@
 """``verify_application``: the admin checks FR.APL.01 and accepts the application (which issues
-the invoice at once) or returns it to the applicant with reasons."""
+the invoice at once; only while SIKI's re-check of the ownership limits says the applicant is
+eligible, ``usecases/eligibility.py``) or returns it to the applicant with reasons."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Scheme
 from services.lsp.domain.machine import Action
+from services.lsp.usecases import eligibility
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.payments import issue_invoice
 from services.lsp.usecases.staff import StaffPrincipal
@@ -26,11 +28,15 @@ async def verify_application(ctx: LspContext, staff: StaffPrincipal, application
         else:
             await _reject(session, ctx, staff, app, reasons)
 
+    if decision == "accepted":
+        # SIKI's re-check of the ownership limits must say yes (asked now if it was not answered yet).
+        await eligibility.before_accepting(ctx, staff, application_id)
     return await act(ctx, staff, application_id, step)
 
 
 async def _accept(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal, app: Application) -> None:
     check(Action.ACCEPT_APPLICATION, app, staff)
+    eligibility.require_eligible(app)
     scheme = await session.get(Scheme, app.jabatan_kerja_code)
     if scheme is None:
         raise Conflict(f"this LSP has no scheme for jabatan kerja {app.jabatan_kerja_code}",

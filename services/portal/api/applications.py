@@ -1,5 +1,5 @@
 """The applicant's applications: drafts, sections, submission to SIKI, invoice, payment proof,
-appeal and the e-certificate."""
+appeal, withdrawal and the e-certificate."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from services.portal.api.deps import (
     CurrentUser,
     PaymentsDep,
     SubmissionDep,
+    WithdrawalDep,
 )
 from services.portal.api.schemas import (
     AppealRequest,
@@ -23,6 +24,7 @@ from services.portal.api.schemas import (
     CreateApplication,
     InvoiceOut,
     PaymentProofOut,
+    WithdrawRequest,
 )
 from shared.errors import PROBLEM_RESPONSES
 
@@ -85,6 +87,13 @@ async def upload_payment_proof(application_id: str, file: Annotated[UploadFile, 
 async def file_appeal(application_id: str, body: AppealRequest, user: CurrentUser,
                       appeals: AppealsDep) -> ApplicationOut:
     return await appeals.file(user.id, application_id, body.reason)
+
+
+@router.post("/applications/{application_id}/withdrawal", operation_id="withdraw_application",
+             response_model=ApplicationOut, responses={**PROBLEM_RESPONSES, **SIKI_DOWN})
+async def withdraw_application(application_id: str, user: CurrentUser, withdrawal: WithdrawalDep,
+                               body: WithdrawRequest | None = None) -> ApplicationOut:
+    return await withdrawal.withdraw(user.id, application_id, (body or WithdrawRequest()).reason)
 
 
 @router.get("/applications/{application_id}/certificate", operation_id="download_certificate",

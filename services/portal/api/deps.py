@@ -17,10 +17,12 @@ from services.portal.usecases import (
     Applications,
     Certificates,
     Documents,
+    NikBindings,
     Notifications,
     Payments,
     PortalUseCases,
     Submission,
+    Withdrawal,
 )
 from services.portal.usecases.common import UnknownUser
 from shared.exceptions import Unauthenticated
@@ -151,3 +153,15 @@ AppealsDep = Annotated[Appeals, Depends(_appeals)]
 CertificatesDep = Annotated[Certificates, Depends(_certificates)]
 DocumentsDep = Annotated[Documents, Depends(_documents)]
 NotificationsDep = Annotated[Notifications, Depends(_notifications)]
+
+
+async def _withdrawal(portal: PortalDep) -> Withdrawal:
+    return portal.usecases.withdrawal
+
+
+async def _nik_bindings(portal: PortalDep) -> NikBindings:
+    return portal.usecases.nik_bindings
+
+
+WithdrawalDep = Annotated[Withdrawal, Depends(_withdrawal)]
+NikBindingsDep = Annotated[NikBindings, Depends(_nik_bindings)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
 from services.portal.api.deps import CurrentUser, DocumentsDep
@@ -26,12 +26,9 @@ async def upload_document(kind: Annotated[str, Form()], file: Annotated[UploadFi
     return await documents.upload(user.id, kind, file)
 
 
-def _secret(request: Request) -> str:
-    return str(request.app.state.portal.settings.service_token_secret.get_secret_value())
-
-
+# SIKI and the LSPs, each with a service token signed with its own key.
 InternalCaller = Annotated[str, Depends(service_caller_dependency(
-    _secret, lambda _: "portal", lambda caller: caller == "siki" or caller.startswith("lsp:"),
+    "portal", lambda caller: caller == "siki" or caller.startswith("lsp:"),
 ))]
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from services.portal.usecases.bindings import NikRebound
 from services.portal.usecases.views import (
     ApplicationOut,
     ApplicationSummary,
@@ -19,8 +20,9 @@ from services.portal.usecases.views import (
 
 __all__ = [
     "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
-    "CreateApplication", "DocumentOut", "InvoiceOut", "NotificationOut", "PaymentProofOut", "ReferenceData",
-    "RegisterRequest", "RegisterResponse", "TimelineEntryOut", "TokenResponse",
+    "CreateApplication", "DocumentOut", "InvoiceOut", "NikRebindRequest", "NikRebound", "NotificationOut",
+    "PaymentProofOut", "ReferenceData", "RegisterRequest", "RegisterResponse", "TimelineEntryOut", "TokenResponse",
+    "WithdrawRequest",
 ]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -70,6 +72,27 @@ class CreateApplication(BaseModel):
 
 class AppealRequest(BaseModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
+
+
+class WithdrawRequest(BaseModel):
+    """``withdraw_application``: why, if the applicant wishes to say."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+
+
+# --- operators ------------------------------------------------------------------------------
+
+
+class NikRebindRequest(BaseModel):
+    """``rebind_nik_binding``: move a NIK to the account whose holder's identity was checked."""
+
+    nik: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{16}$")]
+    account_email: EmailStr
+    identity_check_reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                               max_length=200)] = Field(
+        description="the identity check the operator made (case or document number), kept in the audit")
+    operator_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="who performs the rebind, kept in the audit")
 
 
 # --- reference data (answered with the keys each item has: the optional ones only where set) ----

@@ -128,3 +128,32 @@ class Notification(Base):
     status: Mapped[str | None] = mapped_column(String(30), nullable=True)
     message: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class NikBinding(Base):
+    """A NIK belongs to at most one account (SPEC section 8). Keyed by the NIK's HMAC under
+    ``nik_binding_secret``, never the NIK: the primary key is what lets one account win a race."""
+
+    __tablename__ = "nik_bindings"
+
+    nik_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Set once the binding may no longer be released by the account (a submission to SIKI with
+    # this NIK, or an operator's rebind); until then it goes when no draft of the account names it.
+    fixed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class NikBindingAudit(Base):
+    """Every operator rebind: who, when, from which account to which, on what identity check."""
+
+    __tablename__ = "nik_binding_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    operator_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    nik_key: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    nik_masked: Mapped[str] = mapped_column(String(16), nullable=False)
+    previous_user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    user_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    identity_check_reference: Mapped[str] = mapped_column(String(200), nullable=False)

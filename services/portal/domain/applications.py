@@ -10,7 +10,7 @@ from typing import Any
 from services.portal.domain.sections import referenced_documents
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Applicant, ApplicationSubmission
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import WITHDRAWABLE_STATES, ApplicationStatus
 from shared.exceptions import Conflict
 
 S = ApplicationStatus
@@ -20,10 +20,12 @@ SUBMITTABLE = EDITABLE
 PROOF_ALLOWED = frozenset({S.INVOICED, S.PAYMENT_REJECTED})
 APPEAL_ALLOWED = frozenset({S.NOT_YET_COMPETENT})
 DOWNLOADABLE = frozenset({S.CERTIFICATE_ISSUED, S.COMPLETED})
+# Until the LSP decides (SPEC section 8, withdraw_application).
+WITHDRAWABLE = WITHDRAWABLE_STATES
 APPLICANT_ACTOR = "applicant"
 # The steps the portal writes on its own timeline before SIKI confirms them (entries without
 # SIKI's seq); SIKI's event for one of these confirms the entry instead of adding another.
-SELF_RECORDED = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED})
+SELF_RECORDED = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED, S.WITHDRAWN})
 SELF_RECORDED_VALUES = frozenset(s.value for s in SELF_RECORDED)
 
 
@@ -120,6 +122,7 @@ _STATUS_TEXT: dict[ApplicationStatus, str] = {
     S.RECORDED: "SKK Anda telah dicatat oleh LPJK.",
     S.CERTIFICATE_ISSUED: "Sertifikat elektronik (SKK) Anda sudah tersedia untuk diunduh.",
     S.COMPLETED: "Proses sertifikasi selesai.",
+    S.WITHDRAWN: "Permohonan Anda telah ditarik atas permintaan Anda dan tidak diproses lebih lanjut.",
 }
 
 

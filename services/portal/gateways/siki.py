@@ -3,17 +3,24 @@ its answers translated into the shared errors (the applicant's problem, SIKI's r
 
 - SIKI unreachable or failing (5xx): :class:`Unavailable` (503, ``Retry-After``); nothing was changed.
 - SIKI's 422: :class:`Invalid` with every reason SIKI gave, its own keys kept.
-- SIKI's 409: :class:`Conflict` with SIKI's detail.
+- SIKI's 409: :class:`Conflict` with SIKI's detail and the fields it named.
 - anything else: :class:`UpstreamRefused` (502).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 
-from shared.contracts.siki import AppealSubmission, ApplicationSubmission, PaymentProofSubmission
+from shared.contracts.siki import (
+    AppealSubmission,
+    ApplicationSubmission,
+    NikRebinding,
+    PaymentProofSubmission,
+    WithdrawalSubmission,
+)
 from shared.exceptions import Conflict, DomainError, Invalid, Unavailable, UpstreamRefused
 from shared.logging import get_logger
 from shared.service_client import ServiceCallError, ServiceClient
@@ -21,6 +28,7 @@ from shared.service_client import ServiceCallError, ServiceClient
 log = get_logger(__name__)
 
 APPLICATIONS = "/api/v1/applications"
+NIK_BINDINGS = "/api/v1/nik-bindings"
 
 
 def siki_error(resp: httpx.Response | None, what: str) -> DomainError:
@@ -46,7 +54,9 @@ def siki_error(resp: httpx.Response | None, what: str) -> DomainError:
             errors = [{"field": "application", "message": detail}]
         return Invalid(f"SIKI refused to {what}: {detail}", errors=errors)
     if resp.status_code == 409:
-        return Conflict(f"SIKI refused to {what}: {detail}")
+        # SIKI's reasons kept (e.g. ``nik``: the NIK is bound to another account at SIKI).
+        reasons = [e for e in body.get("errors") or [] if isinstance(e, dict) and "field" in e]
+        return Conflict(f"SIKI refused to {what}: {detail}", errors=reasons)
     log.warning("unexpected answer from SIKI", status=resp.status_code, action=what)
     return UpstreamRefused(f"SIKI answered {resp.status_code} to {what}")
 
@@ -78,6 +88,16 @@ class SikiGateway:
     async def file_appeal(self, application_id: str, appeal: AppealSubmission, appeal_no: int) -> None:
         await self._send(f"{APPLICATIONS}/{application_id}/appeals", "file the appeal",
                          appeal.model_dump(mode="json"), f"{application_id}:appeal:{appeal_no}")
+
+    async def withdraw_application(self, application_id: str, withdrawal: WithdrawalSubmission) -> None:
+        """SIKI's ``withdraw_application``: idempotent there (a repeat answers 202 again)."""
+        await self._send(f"{APPLICATIONS}/{application_id}/withdrawal", "withdraw the application",
+                         withdrawal.model_dump(mode="json"), f"{application_id}:withdrawal")
+
+    async def rebind_nik(self, rebinding: NikRebinding) -> None:
+        """SIKI's ``rebind_nik``: from now on SIKI takes this NIK's applications from the account."""
+        await self._send(NIK_BINDINGS, "rebind the NIK", rebinding.model_dump(mode="json"),
+                         f"rebind:{rebinding.account_id}:{uuid.uuid4().hex}")
 
     async def certificate_pdf(self, application_id: str) -> bytes | None:
         """The e-certificate's bytes as SIKI keeps them; ``None`` when SIKI has none (yet)."""

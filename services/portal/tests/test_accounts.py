@@ -21,6 +21,7 @@ from services.portal.tests.factories import (
     portal_settings,
     running_portal,
 )
+from shared.servicekeys import new_private_key_pem
 
 PROBLEM = "application/problem+json"
 
@@ -194,6 +195,9 @@ def test_production_refuses_the_dev_jwt_secret(tmp_path: Path) -> None:
 
     from services.portal.settings import PortalSettings
     with pytest.raises(ValueError, match="SKK_JWT_SECRET"):
-        PortalSettings(mode="production", service_token_secret="a-real-service-secret-0123456789")
-    PortalSettings(mode="production", service_token_secret="a-real-service-secret-0123456789",
-                   jwt_secret="a-real-jwt-secret-0123456789abcdef")
+        PortalSettings(mode="production", service_signing_key_pem=new_private_key_pem())
+    PortalSettings(mode="production", service_signing_key_pem=new_private_key_pem(),
+                   jwt_secret="a-real-jwt-secret-0123456789abcdef",
+                   # The portal's other secrets (issue 11: operator rebind, NIK binding hash).
+                   operator_token="o8R$wM3q-real-operator-token-7yT5jV",
+                   nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW")

@@ -309,6 +309,8 @@ async def check_backfill(portal: Portal, applicant: dict[str, str]) -> None:
     before = await references()
     assert {(a, d) for a, d, src in before if src == "payment_proof"} == set(proofs.items())
     async with engine.begin() as conn:  # the database as revision 0002 left it
+        for later in ("nik_binding_audit", "nik_bindings"):  # revision 0004's tables
+            await conn.execute(text(f"DROP TABLE {later}"))
         await conn.execute(text("DROP TABLE document_references"))
         await conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
     await run_migrations(engine, MIGRATIONS)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import respx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from services.portal.db.models import Document, DocumentReference
@@ -23,7 +24,6 @@ from services.portal.tests.factories import (
     running_portal,
 )
 from shared.auth import ServiceTokenSigner
-from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 PROBLEM = "application/problem+json"
 SIKI = "http://siki.test/api/v1/applications"
@@ -81,8 +81,9 @@ async def test_refused_uploads_store_nothing(tmp_path: Path, sqlite_url: str) ->
         assert r.status_code == 201
 
 
-def service_headers(caller: str, audience: str = "portal", secret: str = DEV_SERVICE_TOKEN_SECRET) -> dict[str, str]:
-    return {"Authorization": f"Bearer {ServiceTokenSigner(caller, secret).token(audience)}"}
+def service_headers(caller: str, audience: str = "portal", signer: ServiceTokenSigner | None = None) -> dict[str, str]:
+    """A service token of ``caller``, signed with its own dev key unless ``signer`` says otherwise."""
+    return {"Authorization": f"Bearer {(signer or ServiceTokenSigner.dev(caller)).token(audience)}"}
 
 
 async def test_fetch_document_for_siki_and_lsps_only(portal: Portal, applicant: dict[str, str]) -> None:
@@ -97,7 +98,8 @@ async def test_fetch_document_for_siki_and_lsps_only(portal: Portal, applicant: 
         assert r.status_code == 200 and r.content == PNG_BYTES and r.headers["content-type"] == "image/png"
     assert (await portal.client.get(path, headers=service_headers("bnsp"))).status_code == 403
     assert (await portal.client.get(path, headers=service_headers("siki", audience="siki"))).status_code == 401
-    assert (await portal.client.get(path, headers=service_headers("siki", secret="x" * 40))).status_code == 401
+    not_sikis_key = ServiceTokenSigner("siki", Ed25519PrivateKey.generate(), "dev:siki")
+    assert (await portal.client.get(path, headers=service_headers("siki", signer=not_sikis_key))).status_code == 401
     assert (await portal.client.get(path, headers=applicant)).status_code == 401
     assert (await portal.client.get(path)).status_code == 401
     r = await portal.client.get("/api/v1/internal/documents/nope", headers=service_headers("siki"))

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from services.portal.usecases.accounts import Accounts
 from services.portal.usecases.appeals import Appeals
 from services.portal.usecases.applications import Applications
+from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.certificates import Certificates
 from services.portal.usecases.documents import Documents
 from services.portal.usecases.notifications import Notifications
 from services.portal.usecases.payments import Payments
 from services.portal.usecases.submission import Submission
 from services.portal.usecases.timeline import StatusMirror
+from services.portal.usecases.withdrawal import Withdrawal
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,11 @@ class PortalUseCases:
     documents: Documents
     notifications: Notifications
     status_mirror: StatusMirror
+    withdrawal: Withdrawal
+    nik_bindings: NikBindings
 
 
 __all__ = [
-    "Accounts", "Appeals", "Applications", "Certificates", "Documents", "Notifications", "Payments",
-    "PortalUseCases", "StatusMirror", "Submission",
+    "Accounts", "Appeals", "Applications", "Certificates", "Documents", "NikBindings", "Notifications", "Payments",
+    "PortalUseCases", "StatusMirror", "Submission", "Withdrawal",
 ]

@@ -27,6 +27,7 @@ from services.portal.domain.sections import (
     ValidationContext,
     validate_section,
 )
+from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import found, utc
 from services.portal.usecases.views import ApplicationOut, ApplicationSummary, application_out, application_view
 from shared.bus import utcnow
@@ -44,9 +45,10 @@ def validation_context(documents: Mapping[str, DocumentInfo], application_kind: 
 
 
 class Applications:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, nik: NikBindings) -> None:
         self.sessions = sessions
         self.engine = engine
+        self.nik = nik
 
     async def create(self, user_id: str, application_kind: str) -> ApplicationOut:
         """A new draft (only ``baru`` for now)."""
@@ -77,7 +79,8 @@ class Applications:
         return application_out(row, entries)
 
     async def put_section(self, user_id: str, application_id: str, section: str, payload: Any) -> ApplicationOut:
-        """Save one section, checked by its rules, while the application may still be edited."""
+        """Save one section, checked by its rules, while the application may still be edited; the
+        personal section's NIK must be free or this account's (``usecases/bindings.py``)."""
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
             if section not in SECTION_NAMES:
@@ -87,8 +90,14 @@ class Applications:
             normalized, errors = validate_section(section, payload, validation_context(docs, app.application_kind))
             if errors:
                 raise Invalid.fields(errors)
+            old_nik = (app.sections.get("personal") or {}).get("nik")
+            if section == "personal":
+                # Refused (nothing stored) if the NIK is another account's; bound to this one if new.
+                await self.nik.claim(s, user_id, normalized["nik"])
             # A new dict, so that the JSON column sees the change.
             app.sections = {**app.sections, section: normalized}
+            if section == "personal":
+                await self.nik.changed(s, user_id, old_nik, normalized["nik"])
             if section == "qualification":
                 app.lsp_code = normalized["lsp_code"]
             app.updated_at = utcnow()

@@ -19,6 +19,7 @@ from services.portal.domain.applications import (
 from services.portal.domain.sections import validate_application
 from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases.applications import validation_context
+from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import UnknownUser, found
 from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
@@ -29,10 +30,12 @@ S = ApplicationStatus
 
 
 class Submission:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, public_url: str) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, public_url: str,
+                 nik: NikBindings) -> None:
         self.sessions = sessions
         self.siki = siki
         self.public_url = public_url
+        self.nik = nik
 
     async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
         """``submit_application``: the first submission, or the next one after ``returned``."""
@@ -56,8 +59,12 @@ class Submission:
                            for i, d in docs.items()},
                 public_url=self.public_url, now=utcnow(),
             )
+        # The NIK must be this account's (bound now if it was saved before bindings existed).
+        async with self.sessions() as s, s.begin():
+            await self.nik.claim(s, user_id, submission.nik)
         await self.siki.submit_application(submission)
         async with self.sessions() as s, s.begin():
+            await self.nik.fix(s, user_id, submission.nik)
             app = found(await own_application(s, user_id, application_id, for_update=True))
             # SIKI took this submission number: counted even if SIKI's own status events got here
             # first (then they already moved the status), so a resubmission never reuses the key.

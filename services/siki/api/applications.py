@@ -9,15 +9,17 @@ from fastapi import APIRouter, Response
 
 from services.siki.api.auth import AnyoneKnown, LspCaller, OperatorOrPortal, Portal, require_timeline_reader
 from services.siki.api.deps import SikiDep
-from services.siki.usecases import applicant, queries, reports, submissions
+from services.siki.usecases import applicant, ownership, queries, reports, submissions, withdrawal
 from shared.contracts.siki import (
     AppealSubmission,
     ApplicationSubmission,
+    EligibilityAnswer,
     PaymentProofSubmission,
     StatusReport,
     StatusReportAnswer,
     SubmissionAccepted,
     TimelineOut,
+    WithdrawalSubmission,
 )
 from shared.errors import PROBLEM_RESPONSES
 
@@ -46,6 +48,23 @@ async def upload_payment_proof(application_id: str, body: PaymentProofSubmission
              response_model=SubmissionAccepted, responses=PROBLEM_RESPONSES)
 async def file_appeal(application_id: str, body: AppealSubmission, siki: SikiDep, _: Portal) -> SubmissionAccepted:
     return await applicant.file_appeal(siki, application_id, body)
+
+
+@router.post("/applications/{application_id}/withdrawal", operation_id="withdraw_application", status_code=202,
+             response_model=SubmissionAccepted, responses=PROBLEM_RESPONSES)
+async def withdraw_application(application_id: str, body: WithdrawalSubmission, siki: SikiDep,
+                               _: Portal) -> SubmissionAccepted:
+    """The applicant withdraws before a decision (``withdrawn``, final; it stops counting for the
+    ownership limits); a repeat answers 202 again. 409 once the LSP decided."""
+    return await withdrawal.withdraw(siki, application_id, body)
+
+
+@router.get("/applications/{application_id}/eligibility", operation_id="check_application_eligibility",
+            response_model=EligibilityAnswer, responses=PROBLEM_RESPONSES)
+async def check_application_eligibility(application_id: str, siki: SikiDep, caller: LspCaller) -> EligibilityAnswer:
+    """The LSP the application was submitted to re-checks the NIK's ownership rules now (as if
+    it were being submitted, itself excluded)."""
+    return await ownership.check_eligibility(siki, caller.name, application_id)
 
 
 @router.post("/applications/{application_id}/status", operation_id="report_status",

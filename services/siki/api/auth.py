@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 
 from services.siki.api.deps import SettingsDep, SikiDep
 from services.siki.usecases.registry import lsp_code_by_api_key
-from shared.auth import bearer_token, verify_service_token
+from shared.auth import ServiceIdentity, bearer_token
 from shared.exceptions import Forbidden, Unauthenticated
 
 CallerKind = Literal["operator", "service", "lsp"]
@@ -30,10 +30,9 @@ async def identify(request: Request, siki: SikiDep, settings: SettingsDep) -> Ca
     token = bearer_token(request)
     if hmac.compare_digest(token.encode(), settings.operator_token.get_secret_value().encode()):
         return Caller("operator", "operator")
-    if token.count(".") == 2:  # a JWT: a service token of the chain
-        caller = verify_service_token(
-            token, secret=settings.service_token_secret.get_secret_value(), audience="siki")
-        return Caller("service", caller)
+    if token.count(".") == 2:  # a JWT: a service token of the chain, signed with its party's own key
+        identity: ServiceIdentity = request.app.state.runtime.identity
+        return Caller("service", identity.verify(token, "siki"))
     lsp_code = await lsp_code_by_api_key(siki, token)
     if lsp_code is not None:
         return Caller("lsp", lsp_code)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from services.siki.api.auth import Operator, OperatorOrPortal
-from services.siki.api.deps import SikiDep
+from services.siki.api.deps import SettingsDep, SikiDep
+from services.siki.settings import MAX_WEBHOOK_SECRET_GRACE_SECONDS
 from services.siki.usecases import registry
 from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
 from shared.errors import PROBLEM_RESPONSES
@@ -27,6 +30,12 @@ async def list_lsps(siki: SikiDep, _: OperatorOrPortal) -> list[LspOut]:
 
 @router.post("/lsps/{code}/rotate-secret", operation_id="rotate_lsp_secret", response_model=LspWithCredentials,
              responses=PROBLEM_RESPONSES)
-async def rotate_lsp_secret(code: str, siki: SikiDep, _: Operator) -> LspWithCredentials:
-    """A new webhook secret and api key; the old ones stop working at once."""
-    return await registry.rotate_lsp_secret(siki, code)
+async def rotate_lsp_secret(
+    code: str, siki: SikiDep, settings: SettingsDep, _: Operator,
+    grace_seconds: Annotated[int | None, Query(ge=0, le=MAX_WEBHOOK_SECRET_GRACE_SECONDS)] = None,
+) -> LspWithCredentials:
+    """A new webhook secret and api key. The old api key stops working at once; SIKI signs with
+    the old webhook secret too for ``grace_seconds`` (default ``SKK_WEBHOOK_SECRET_GRACE_SECONDS``;
+    0 for a leaked secret)."""
+    grace = settings.webhook_secret_grace_seconds if grace_seconds is None else grace_seconds
+    return await registry.rotate_lsp_secret(siki, code, grace_seconds=grace)

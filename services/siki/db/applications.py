@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.common import APPLICATIONS, REPORTS, TIMELINE, AnyRow
-from services.siki.db.models import Application, StatusReportRecord, StoredDocument
+from services.siki.db.models import Application, StatusReportRecord, StoredDocument, TimelineEntry
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -37,6 +37,14 @@ _REPORT_HEAD = (
 _REPORT_DONE = select(StatusReportRecord.lsp_code, StatusReportRecord.application_id, StatusReportRecord.answer).where(
     StatusReportRecord.report_id == bindparam("report_id"))
 _DOCUMENT_EXISTS = select(StoredDocument.sha256).where(StoredDocument.sha256 == bindparam("sha256"))
+# What the LSP's re-check needs of an application (``check_application_eligibility``).
+_OWNERSHIP_HEAD = select(
+    Application.id, Application.nik, Application.lsp_code, Application.applicant_user_id, Application.status,
+    Application.kualifikasi, Application.klasifikasi_code, Application.subklasifikasi_code,
+    Application.jabatan_kerja_code,
+).where(Application.id == bindparam("application_id"))
+_STEP = select(TimelineEntry.at, TimelineEntry.note).where(
+    TimelineEntry.application_id == bindparam("application_id"), TimelineEntry.seq == bindparam("seq"))
 
 
 async def submit_head(s: AsyncSession, application_id: str) -> AnyRow | None:
@@ -52,6 +60,16 @@ async def locked_head(s: AsyncSession, application_id: str) -> AnyRow | None:
 async def report_head(s: AsyncSession, application_id: str, report_id: str) -> AnyRow | None:
     """The step columns (locked) plus ``done_*``: what an earlier report with this id answered."""
     return (await s.execute(_REPORT_HEAD, {"application_id": application_id, "report_id": report_id})).first()
+
+
+async def ownership_head(s: AsyncSession, application_id: str) -> AnyRow | None:
+    """The application's NIK, account, LSP, status and qualification (None if unknown)."""
+    return (await s.execute(_OWNERSHIP_HEAD, {"application_id": application_id})).first()
+
+
+async def step(s: AsyncSession, application_id: str, seq: int) -> AnyRow | None:
+    """One timeline entry's ``at`` and ``note`` (the application's last step: ``seq = last_seq``)."""
+    return (await s.execute(_STEP, {"application_id": application_id, "seq": seq})).first()
 
 
 async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:

@@ -16,7 +16,8 @@ from services.siki.db.models import Lsp, WebhookDelivery
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
     select(WebhookDelivery.id, WebhookDelivery.application_id, WebhookDelivery.lsp_code, WebhookDelivery.type,
-           WebhookDelivery.body, WebhookDelivery.status, Lsp.webhook_url, Lsp.webhook_secret)
+           WebhookDelivery.body, WebhookDelivery.status, Lsp.webhook_url, Lsp.webhook_secret,
+           Lsp.previous_webhook_secret, Lsp.previous_secret_until)
     .select_from(WebhookDelivery)
     .outerjoin(Lsp, Lsp.code == WebhookDelivery.lsp_code)
     .where(WebhookDelivery.id == bindparam("delivery_id"))

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.siki.db.common import AnyRow
 from services.siki.db.models import Lsp
 
-_BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindparam("digest"))
+# An inactive LSP's key authenticates nothing.
+_BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindparam("digest"), Lsp.active.is_(True))
 
 
 async def by_api_key_digest(conn: AsyncConnection, digest: str) -> AnyRow | None:

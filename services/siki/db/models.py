@@ -51,6 +51,9 @@ class Lsp(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # After a rotation: the secret SIKI also signs with until ``previous_secret_until`` (grace).
+    previous_webhook_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    previous_secret_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Application(Base):
@@ -173,3 +176,29 @@ class StoredDocument(Base):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class NikBinding(Base):
+    """A NIK belongs to one portal account: the first that submitted for it, or the one an
+    operator rebound it to after an identity check (``rebind_nik``). The NIK is kept as the
+    applications keep it."""
+
+    __tablename__ = "nik_bindings"
+
+    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class NikBindingAudit(Base):
+    """Every rebinding of a NIK: who, when, from which account to which; the NIK masked only."""
+
+    __tablename__ = "nik_binding_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nik_masked: Mapped[str] = mapped_column(String(16), nullable=False)
+    old_account_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    new_account_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

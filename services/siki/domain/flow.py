@@ -10,7 +10,7 @@ from shared.exceptions import Conflict, Invalid
 S = ApplicationStatus
 
 # The portal's commands (and SIKI itself) set these; an LSP never reports them.
-NOT_REPORTABLE_BY_LSP = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED})
+NOT_REPORTABLE_BY_LSP = frozenset({S.DRAFT, S.SUBMITTED, S.PAYMENT_UPLOADED, S.APPEALED, S.COMPLETED, S.WITHDRAWN})
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,41 @@
-"""The ownership limits of PP 14/2021 (SPEC section 3), as pure functions.
+"""The ownership limits of PP 14/2021 (SPEC section 3) and Permen PUPR 8/2022 Ps 23, as pure
+functions.
 
-Counted over the SKK a person holds plus the applications in progress for the same NIK, within
-the kualifikasi of the new application: the regulation sets one limit per kualifikasi.
+Counted over the SKK a person holds plus every application of the NIK's bound account that is or
+could still become an SKK (:func:`counted_holdings`), within the kualifikasi of the new
+application: the regulation sets one limit per kualifikasi. A jabatan kerja already held or
+applied for takes no second application (:func:`jabatan_kerja_errors`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Container
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from shared.calendar import add_working_days, indonesian_holidays
+from shared.contracts.states import IN_PROGRESS_STATES, SKK_RECORDED_STATES, ApplicationStatus
+from shared.exceptions import Conflict
 from shared.reference import MANAJEMEN_PELAKSANAAN
+
+S = ApplicationStatus
+# The states an application of the NIK may be in to count at all (not_yet_competent only while
+# its appeal window is open: :func:`counts`).
+COUNTABLE_STATES = IN_PROGRESS_STATES | SKK_RECORDED_STATES | {S.NOT_YET_COMPETENT}
+# SIKI's working days are Jakarta's (WIB): a decision at 23:00 UTC is the next day's.
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 @dataclass(frozen=True)
 class Holding:
-    """One SKK held, or one application in progress, or the new application."""
+    """One SKK held, or one application that could still become one, or the new application."""
 
     kualifikasi: str
     klasifikasi_code: str
     subklasifikasi_code: str
+    jabatan_kerja_code: str = ""
+    held: bool = False  # an SKK exists (in the register or by the application's state)
 
 
 @dataclass(frozen=True)
@@ -104,3 +122,125 @@ def _ahli_errors(after: list[Holding], klasifikasi: set[str]) -> list[dict[str, 
             f"this would be {len(sub_mp)}",
         ))
     return reasons
+
+
+def jabatan_kerja_errors(existing: list[Holding], new: Holding) -> list[dict[str, str]]:
+    """Permen PUPR 8/2022 Ps 23: no new application for a jabatan kerja already held (not
+    expired) or applied for; a held one is renewed (perpanjangan), not applied for again."""
+    same = [h for h in existing if new.jabatan_kerja_code and h.jabatan_kerja_code == new.jabatan_kerja_code]
+    if not same:
+        return []
+    code = new.jabatan_kerja_code
+    if any(h.held for h in same):
+        message = (f"an SKK for jabatan kerja {code} is already held: renew it (perpanjangan) "
+                   "instead of applying again")
+    else:
+        message = (f"an application for jabatan kerja {code} is already in progress: one application per "
+                   "jabatan kerja (Permen PUPR 8/2022 Ps 23)")
+    return [_reason("jabatan_kerja_code", message)]
+
+
+def application_errors(existing: list[Holding], new: Holding) -> list[dict[str, str]]:
+    """Every ownership rule the new application would break (limits and jabatan kerja)."""
+    return [*ownership_limit_errors(existing, new), *jabatan_kerja_errors(existing, new)]
+
+
+@dataclass
+class AppealWindow:
+    """``SKK_APPEAL_WINDOW_WORKING_DAYS`` Indonesian working days from a Belum Kompeten
+    decision, the decision's own day not counted (the calendar is built when first needed)."""
+
+    working_days: int = 5
+    calendar_factory: Callable[[], Container[date]] = indonesian_holidays
+    _calendar: Container[date] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def calendar(self) -> Container[date]:
+        if self._calendar is None:
+            self._calendar = self.calendar_factory()
+        return self._calendar
+
+    def closes_on(self, decided_at: datetime) -> date:
+        """The last day (WIB) on which an appeal may be filed."""
+        return add_working_days(_wib(decided_at).date(), self.working_days, self.calendar)
+
+    def is_open(self, decided_at: datetime, now: datetime) -> bool:
+        return _wib(now).date() <= self.closes_on(decided_at)
+
+
+class AppealWindowClosed(Conflict):
+    """An appeal after the window: refused, the application no longer counts for the limits."""
+
+    def __init__(self, closed_on: date, working_days: int) -> None:
+        message = (f"the appeal window closed on {closed_on.isoformat()} ({working_days} working days after "
+                   "the Belum Kompeten decision)")
+        super().__init__(message, errors=[{"field": "filed_at", "message": message}],
+                         appeal_window_closed_on=closed_on.isoformat())
+
+
+def _wib(at: datetime) -> datetime:
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(WIB)
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """An SKK in the register of the NIK (fed by LPJK's ``skk.recorded``)."""
+
+    application_id: str
+    holding: Holding
+    valid: bool  # not revoked, not expired
+
+
+@dataclass(frozen=True)
+class OwnApplication:
+    """An application of the NIK's bound account, in one of :data:`COUNTABLE_STATES`."""
+
+    id: str
+    status: ApplicationStatus
+    holding: Holding
+    decided_at: datetime | None = None  # not_yet_competent: when the decision was taken
+    valid_until: date | None = None  # once recorded: the SKK's validity, if SIKI has it
+
+
+def counts(app: OwnApplication, now: datetime, window: AppealWindow) -> bool:
+    """Whether an application is or could still become an SKK: in progress, an appeal pending,
+    Belum Kompeten with the appeal window open, or its SKK recorded and not expired."""
+    if app.status in IN_PROGRESS_STATES:
+        return True
+    if app.status in SKK_RECORDED_STATES:
+        return app.valid_until is None or app.valid_until >= now.date()
+    if app.status == S.NOT_YET_COMPETENT:
+        return app.decided_at is None or window.is_open(app.decided_at, now)
+    return False
+
+
+def counted_holdings(register: list[RegisterEntry], applications: list[OwnApplication], *, exclude: str,
+                     now: datetime, window: AppealWindow) -> list[Holding]:
+    """What the limits count for a NIK (``exclude``: the application being checked): its valid
+    SKK in the register and the applications that count (:func:`counts`), each SKK once: an
+    application whose SKK is in the register (valid or not) counts as that entry only."""
+    in_register = {e.application_id for e in register}
+    held = [e.holding for e in register if e.valid and e.application_id != exclude]
+    for app in applications:
+        if app.id == exclude or app.id in in_register or not counts(app, now, window):
+            continue
+        held.append(replace(app.holding, held=app.status in SKK_RECORDED_STATES))
+    return held
+
+
+NIK_BOUND_MESSAGE = ("this NIK is bound to another portal account; ask the operator to rebind after an "
+                     "identity check")
+
+
+class NikBoundToAnotherAccount(Conflict):
+    """A submission for a NIK from an account other than the one it is bound to."""
+
+    def __init__(self) -> None:
+        super().__init__(NIK_BOUND_MESSAGE, errors=[{"field": "nik", "message": NIK_BOUND_MESSAGE}])
+
+
+def check_binding(bound_account: str | None, account: str) -> None:
+    """A NIK belongs to the first account that submitted for it (or the one an operator
+    rebound it to); raise :class:`NikBoundToAnotherAccount` for any other account."""
+    if bound_account is not None and bound_account != account:
+        raise NikBoundToAnotherAccount()

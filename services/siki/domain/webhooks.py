@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from math import floor
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from standardwebhooks import Webhook
 
 from shared.contracts.siki import WebhookBody, WebhookType
+from shared.devdefaults import DEV_API_KEY_PREFIX
 
 SUBMISSION_TYPES = frozenset({"application.submitted", "application.resubmitted"})
 
@@ -22,7 +24,10 @@ def new_webhook_secret() -> str:
 
 
 def new_api_key() -> str:
-    return "skk_" + secrets.token_urlsafe(32)
+    while True:  # never of the dev keys' form, which production LSPs refuse
+        key = "skk_" + secrets.token_urlsafe(32)
+        if not key.startswith(DEV_API_KEY_PREFIX):
+            return key
 
 
 def webhook_body(type_: WebhookType, data: dict[str, Any], at: datetime) -> str:
@@ -31,14 +36,31 @@ def webhook_body(type_: WebhookType, data: dict[str, Any], at: datetime) -> str:
     return json.dumps(body.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
 
 
-def signed_headers(secret: str, webhook_id: str, body: str, now: datetime | None = None) -> dict[str, str]:
+def signed_headers(secret: str | Sequence[str], webhook_id: str, body: str,
+                   now: datetime | None = None) -> dict[str, str]:
+    """The Standard Webhooks headers, one ``v1,`` signature per secret (space-separated)."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
+    secrets_ = [secret] if isinstance(secret, str) else list(secret)
     return {
         "content-type": "application/json",
         "webhook-id": webhook_id,
         "webhook-timestamp": str(floor(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id=webhook_id, timestamp=now, data=body),
+        "webhook-signature": " ".join(Webhook(s).sign(msg_id=webhook_id, timestamp=now, data=body)
+                                      for s in secrets_),
     }
+
+
+def signing_secrets(current: str, previous: str | None, previous_until: datetime | None,
+                    now: datetime) -> list[str]:
+    """The secrets a webhook is signed with: the current one, and during a rotation's grace
+    period the previous one too (an LSP still on it keeps verifying)."""
+    if previous and previous_until is not None and now < _aware(previous_until):
+        return [current, previous]
+    return [current]
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
 # A delivery's life: pending -> delivered | failed (retrying) -> delivered | dead; an operator
@@ -73,3 +95,7 @@ def payment_proof_key(application_id: str, proof_no: int) -> str:
 
 def appeal_key(application_id: str, seq: int) -> str:
     return f"{application_id}:appeal:{seq}"
+
+
+def withdrawal_key(application_id: str) -> str:
+    return f"{application_id}:withdrawal"

@@ -20,7 +20,6 @@ from shared.auth import ServiceTokenSigner
 from shared.bus import EventEnvelope
 from shared.devdefaults import dev_api_key
 from shared.runtime import ServiceRuntime
-from shared.settings import DEV_SERVICE_TOKEN_SECRET
 
 # The dev LSPs' webhooks go to these hosts in tests (respx answers for them).
 LSP_URLS = {"LSP-A": "http://lsp-a.test", "LSP-B": "http://lsp-b.test"}
@@ -64,7 +63,7 @@ class Harness:
         self.app = app
         self.client = client
         self.runtime: ServiceRuntime = app.state.runtime
-        signer = ServiceTokenSigner("portal", DEV_SERVICE_TOKEN_SECRET)
+        signer = ServiceTokenSigner.dev("portal")  # the portal's own (dev) key
         self.portal = {"Authorization": f"Bearer {signer.token('siki')}"}
         self.operator = {"Authorization": f"Bearer {DEV_OPERATOR_TOKEN}"}
         self.lsp_a = {"Authorization": f"Bearer {dev_api_key('LSP-A')}"}
@@ -87,10 +86,15 @@ class Harness:
         assert r.status_code == 200, r.text
         return list(r.json())
 
-    async def publish(self, type_: str, payload: dict[str, Any], application_id: str | None = None) -> None:
+    async def publish(self, type_: str, payload: dict[str, Any], application_id: str | None = None,
+                      source: str | None = None) -> None:
+        """Publish as the event's producer in the catalogue (SIKI refuses any other producer)."""
+        from shared.contracts.events import event_class
+
+        cls = event_class(type_)
         await self.runtime.bus.publish(EventEnvelope(
-            type=type_, correlation_id=uuid.uuid4().hex, application_id=application_id, source="test",
-            payload=payload))
+            type=type_, correlation_id=uuid.uuid4().hex, application_id=application_id,
+            source=source or (cls.producers[0] if cls else "test"), payload=payload))
 
     async def outbox(self, type_: str) -> list[dict[str, Any]]:
         from sqlalchemy import select

@@ -10,6 +10,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from services.siki.settings import SikiSettings
 from services.siki.tests.conftest import eventually, running, submission
+from shared.servicekeys import new_private_key_pem
 
 
 async def test_register_list_rotate(make_settings: Any, lsp_http: respx.MockRouter) -> None:
@@ -41,7 +42,9 @@ async def test_register_list_rotate(make_settings: Any, lsp_http: respx.MockRout
         # The api key authenticates LSP-X; after rotation only the new one does.
         old_key = {"Authorization": f"Bearer {creds['api_key']}"}
         assert (await h.client.get("/api/v1/applications/none/timeline", headers=old_key)).status_code == 404
-        rotated = (await h.client.post("/api/v1/lsps/LSP-X/rotate-secret", headers=h.operator)).json()
+        # No grace period (a leaked secret): the old webhook secret stops signing at once too.
+        rotated = (await h.client.post("/api/v1/lsps/LSP-X/rotate-secret", params={"grace_seconds": 0},
+                                       headers=h.operator)).json()
         assert rotated["webhook_secret"] != creds["webhook_secret"] and rotated["api_key"] != creds["api_key"]
         assert (await h.client.get("/api/v1/applications/none/timeline", headers=old_key)).status_code == 401
         new_key = {"Authorization": f"Bearer {rotated['api_key']}"}
@@ -64,8 +67,14 @@ async def test_register_list_rotate(make_settings: Any, lsp_http: respx.MockRout
         Webhook(creds["webhook_secret"]).verify(raw, headers)
 
 
+STRONG_TOKEN = "siki-op-7Qf3xVb9Lm2Rt8Kp4Wz6Hn1Jc5Yd0GeUa"
+
+
 def test_production_refuses_the_default_operator_token() -> None:
     with pytest.raises(ValidationError, match="SKK_OPERATOR_TOKEN"):
-        SikiSettings(mode="production", service_token_secret="s" * 40)
-    ok = SikiSettings(mode="production", service_token_secret="s" * 40, operator_token="o" * 40)
-    assert ok.operator_token.get_secret_value() == "o" * 40
+        SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem())
+    # "o" * 40 was accepted here before issue 11; a low-variety token is refused now.
+    with pytest.raises(ValidationError, match="SKK_OPERATOR_TOKEN"):
+        SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem(), operator_token="o" * 40)
+    ok = SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem(), operator_token=STRONG_TOKEN)
+    assert ok.operator_token.get_secret_value() == STRONG_TOKEN

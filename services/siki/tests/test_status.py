@@ -29,7 +29,7 @@ async def test_forwarded_first_409_and_idempotent_report(make_settings: Any, lsp
         r = await h.report(app_id, report("invoiced"))
         assert r.status_code == 409, r.text
         problem = r.json()
-        assert problem["current_status"] == "submitted" and problem["allowed"] == ["accepted", "returned"]
+        assert problem["current_status"] == "submitted" and problem["allowed"] == ["accepted", "returned", "withdrawn"]
         assert "'invoiced'" in problem["detail"]
         assert [e["status"] for e in await h.timeline(app_id)] == ["submitted"]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
-from services.siki.db.common import AnyRow
+from services.siki.db.common import AnyRow, aware
 from services.siki.domain.flow import check_transition
+from services.siki.domain.limits import AppealWindowClosed
 from services.siki.domain.webhooks import appeal_key, payment_proof_key
 from services.siki.usecases.context import SikiContext, utcnow
 from services.siki.usecases.deliveries import request_delivery
@@ -62,6 +63,7 @@ async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmi
         if head.status == S.APPEALED and head.appeal_reason == appeal.reason:
             return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
         check_transition(S(head.status), S.APPEALED)
+        await _check_appeal_window(ctx, s, head)
         timeline = Timeline.of(head)
         timeline.add(S.APPEALED, at=appeal.filed_at, actor="applicant", note=appeal.reason)
         await timeline.write(s, ctx.emit, appeal_reason=appeal.reason)
@@ -70,6 +72,15 @@ async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmi
                                data=data.model_dump(mode="json"), dedupe_key=appeal_key(head.id, timeline.seq),
                                now=utcnow())
         return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
+
+
+async def _check_appeal_window(ctx: SikiContext, s: AsyncSession, head: AnyRow) -> None:
+    """A Belum Kompeten decision (the application's last step) is appealed within its window
+    (SIKI's clock): the limits stop counting the application when the window closes, so a later
+    appeal would give it back a place it no longer holds."""
+    decision = await applications.step(s, head.id, head.last_seq)
+    if decision is not None and not ctx.appeal_window.is_open(aware(decision.at), utcnow()):
+        raise AppealWindowClosed(ctx.appeal_window.closes_on(aware(decision.at)), ctx.appeal_window.working_days)
 
 
 async def complete_on_download(ctx: SikiContext, s: AsyncSession, event: CertificateDownloaded) -> None:

@@ -9,6 +9,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from services.siki.domain.limits import AppealWindow
+from services.siki.domain.webhook_urls import WebhookUrlGuard
 from shared.bus.keyed_lock import KeyedLock
 from shared.contracts.events import Event
 
@@ -31,6 +33,15 @@ class SikiContext:
     # two concurrent commands cannot both read the same state and both append.
     app_locks: KeyedLock = field(default_factory=KeyedLock)
     nik_locks: KeyedLock = field(default_factory=KeyedLock)
+    # How long a Belum Kompeten decision may be appealed (and so counts for the limits).
+    appeal_window: AppealWindow = field(default_factory=AppealWindow)
+    # Where webhooks may go (domain/webhook_urls.py); app.py gives the mode's rule and a real
+    # resolver. The default fails closed: strict, and no name resolves.
+    webhook_urls: WebhookUrlGuard = field(default_factory=lambda: WebhookUrlGuard(strict=True, resolve=_no_dns))
+
+
+async def _no_dns(host: str, port: int) -> list[str]:
+    return []
 
 
 def utcnow() -> datetime:

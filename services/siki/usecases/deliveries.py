@@ -3,7 +3,9 @@ at sending it (retried by the bus, dead-lettered past the bound) and an operator
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications, deliveries
 from services.siki.db.common import AnyRow
+from services.siki.domain.webhook_urls import WebhookUrlRefused
 from services.siki.domain.webhooks import (
     DELIVERY_DELIVERED,
     DELIVERY_PENDING,
@@ -19,14 +22,16 @@ from services.siki.domain.webhooks import (
     REDELIVERABLE,
     after_attempt,
     signed_headers,
+    signing_secrets,
     submission_key,
     webhook_body,
+    withdrawal_key,
 )
 from services.siki.usecases.context import Emit, SikiContext, utcnow
 from services.siki.usecases.queries import delivery_out
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.events import WebhookRequested
-from shared.contracts.siki import WebhookDeliveryOut, WebhookType
+from shared.contracts.siki import WebhookDeliveryOut, WebhookType, WithdrawalWebhookData
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Conflict, NotFound
 from shared.logging import get_logger
@@ -52,7 +57,9 @@ class SendResult:
 
 
 class WebhookPoster(Protocol):
-    async def post(self, url: str, body: str, headers: dict[str, str]) -> SendResult: ...
+    async def post(self, url: str, body: str, headers: dict[str, str], addresses: Sequence[str] = ()) -> SendResult:
+        """POST to ``url``, connecting to the first of ``addresses`` (already checked) if given."""
+        ...
 
 
 async def request_delivery(s: AsyncSession, emit: Emit, *, application_id: str, lsp_code: str,
@@ -71,6 +78,14 @@ async def request_delivery(s: AsyncSession, emit: Emit, *, application_id: str, 
     return delivery_id
 
 
+async def request_withdrawal_notice(s: AsyncSession, emit: Emit, *, application_id: str, lsp_code: str,
+                                    reason: str | None, now: datetime) -> None:
+    """The ``application.withdrawn`` webhook to the LSP that has the application (once)."""
+    data = WithdrawalWebhookData(application_id=application_id, reason=reason)
+    await request_delivery(s, emit, application_id=application_id, lsp_code=lsp_code, type_="application.withdrawn",
+                           data=data.model_dump(mode="json"), dedupe_key=withdrawal_key(application_id), now=now)
+
+
 async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id: str, *, attempt: int,
                            last_attempt: bool) -> None:
     """One attempt at a delivery; raises :class:`WebhookAttemptFailed` so that the bus retries,
@@ -83,8 +98,7 @@ async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id:
         return
     if target.status in NOT_TO_SEND:
         return
-    result = await poster.post(target.webhook_url, target.body,
-                               signed_headers(target.webhook_secret, target.id, target.body))
+    result = await _send(ctx, poster, target)
     async with ctx.app_locks.hold(target.application_id), ctx.sessions() as s, s.begin():
         await _record_attempt(ctx, s, delivery_id, result, last_attempt)
     where = {"delivery_id": delivery_id, "application_id": target.application_id, "lsp_code": target.lsp_code}
@@ -94,6 +108,24 @@ async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id:
         log.warning("webhook dead-lettered", **where, attempts=attempt, error=result.error)
     else:
         raise WebhookAttemptFailed(f"delivery {delivery_id} to {target.lsp_code} failed: {result.error}")
+
+
+async def _send(ctx: SikiContext, poster: WebhookPoster, target: AnyRow) -> SendResult:
+    """Check the URL again (its DNS answer may have changed since registration) and post to the
+    address just checked, signed with the current secret (and the previous one during a
+    rotation's grace period); a refused URL is a failed attempt and nothing is sent."""
+    started = time.monotonic()
+    try:
+        addresses = await ctx.webhook_urls.check(target.webhook_url)
+    except WebhookUrlRefused as refused:
+        log.warning("webhook URL refused; nothing sent", delivery_id=target.id, lsp_code=target.lsp_code,
+                    reason=refused.reason)
+        return SendResult(False, None, None, f"webhook URL refused, nothing sent: {refused.reason}",
+                          int((time.monotonic() - started) * 1000))
+    now = utcnow()
+    secrets = signing_secrets(target.webhook_secret, target.previous_webhook_secret, target.previous_secret_until, now)
+    return await poster.post(target.webhook_url, target.body, signed_headers(secrets, target.id, target.body, now),
+                             addresses)
 
 
 async def _record_attempt(ctx: SikiContext, s: AsyncSession, delivery_id: str, result: SendResult,
@@ -116,12 +148,18 @@ async def _record_attempt(ctx: SikiContext, s: AsyncSession, delivery_id: str, r
 
 
 async def _mark_forwarded(ctx: SikiContext, s: AsyncSession, delivery: AnyRow) -> None:
-    """The LSP acknowledged a submission's webhook: the application is ``forwarded``."""
+    """The LSP acknowledged a submission's webhook: the application is ``forwarded`` (or, if the
+    applicant withdrew it meanwhile, the LSP is told so now)."""
     head = await applications.locked_head(s, delivery.application_id)
-    if head is None or head.status != S.SUBMITTED:
-        return
     # Only the delivery of the current submission proves that this submission arrived.
-    if delivery.dedupe_key != submission_key(head.id, head.submission_no):
+    if head is None or delivery.dedupe_key != submission_key(head.id, head.submission_no):
+        return
+    if head.status == S.WITHDRAWN:
+        step = await applications.step(s, head.id, head.last_seq)
+        await request_withdrawal_notice(s, ctx.emit, application_id=head.id, lsp_code=head.lsp_code,
+                                        reason=step.note if step is not None else None, now=utcnow())
+        return
+    if head.status != S.SUBMITTED:
         return
     timeline = Timeline.of(head)
     timeline.add(S.FORWARDED, at=utcnow(), actor="SIKI", note=f"delivered to {head.lsp_code} (webhook {delivery.id})")

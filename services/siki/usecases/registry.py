@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
+from datetime import timedelta
 
 from services.siki.db import lsps
 from services.siki.db.models import Lsp
@@ -45,6 +46,7 @@ async def register_lsp(ctx: SikiContext, reg: LspRegistration) -> LspWithCredent
     unknown = [c for c in reg.jabatan_kerja_codes if c not in get_reference().jabatan_kerja]
     if unknown:
         raise Invalid.field("jabatan_kerja_codes", f"unknown jabatan kerja: {', '.join(unknown)}")
+    await ctx.webhook_urls.check(reg.webhook_url)  # WebhookUrlRefused: 422 naming webhook_url
     secret, api_key = new_webhook_secret(), new_api_key()
     async with ctx.sessions() as s, s.begin():
         if await lsps.get(s, reg.code) is not None:
@@ -57,17 +59,22 @@ async def register_lsp(ctx: SikiContext, reg: LspRegistration) -> LspWithCredent
     return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
 
 
-async def rotate_lsp_secret(ctx: SikiContext, code: str) -> LspWithCredentials:
-    """A new webhook secret and api key; the old ones stop working at once."""
+async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int) -> LspWithCredentials:
+    """A new webhook secret and api key. The old api key stops working at once; the old webhook
+    secret still signs beside the new one for ``grace_seconds`` (0: not at all), so that the
+    LSP, verifying with either, loses no delivery while it switches."""
     secret, api_key = new_webhook_secret(), new_api_key()
     async with ctx.sessions() as s, s.begin():
         row = await lsps.get(s, code, lock=True)
         if row is None:
             raise NotFound(f"LSP {code} not found")
+        now = utcnow()
+        row.previous_webhook_secret = row.webhook_secret if grace_seconds > 0 else None
+        row.previous_secret_until = now + timedelta(seconds=grace_seconds) if grace_seconds > 0 else None
         row.webhook_secret = secret
         row.api_key_sha256 = sha256_hex(api_key)
-        row.rotated_at = utcnow()
-    log.info("LSP credentials rotated", lsp_code=code)
+        row.rotated_at = now
+    log.info("LSP credentials rotated", lsp_code=code, grace_seconds=grace_seconds)
     return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
 
 
@@ -77,8 +84,9 @@ async def list_lsps(ctx: SikiContext) -> list[LspOut]:
 
 
 async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
-    """The code of the LSP this api key belongs to (read on every call: a rotated key stops
-    working at once), on a plain connection: an ORM session is not needed for one value."""
+    """The code of the active LSP this api key belongs to (read on every call: a rotated key,
+    or a deactivated LSP's, stops working at once), on a plain connection: an ORM session is
+    not needed for one value."""
     digest = sha256_hex(api_key)
     async with ctx.reads.connect() as conn:
         row = await lsps.by_api_key_digest(conn, digest)
@@ -91,4 +99,5 @@ async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
 def lsp_out(row: Lsp) -> LspOut:
     return LspOut(code=row.code, name=row.name, webhook_url=row.webhook_url,
                   jabatan_kerja_codes=list(row.jabatan_kerja_codes or []), active=row.active,
-                  created_at=row.created_at, rotated_at=row.rotated_at)
+                  created_at=row.created_at, rotated_at=row.rotated_at,
+                  previous_secret_until=row.previous_secret_until if row.previous_webhook_secret else None)

@@ -1,5 +1,9 @@
 """submit_application: check the rules of SPEC section 3 and forward the application to its
-LSP, or refuse with one problem listing every reason.
+LSP, or refuse with one problem listing every reason (409 naming ``nik`` when the NIK is bound
+to another portal account).
+
+The NIK's check is atomic across processes: on PostgreSQL the submission's transaction holds the
+NIK's advisory lock before it reads anything; on SQLite (one process) the in-process lock does.
 
 Core statements on the few columns needed (no ORM unit of work; the stored submission is not
 loaded): the head is locked, the LSP and the limits read in one round trip, the writes are one
@@ -12,11 +16,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db import applications, register
+from services.siki.db import applications, nik_bindings, register
 from services.siki.db.common import AnyRow
 from services.siki.domain.consistency import date_errors, parse_date
 from services.siki.domain.flow import allowed_next, submission_check
-from services.siki.domain.limits import Holding, ownership_limit_errors
+from services.siki.domain.limits import Holding, application_errors, check_binding, counted_holdings
 from services.siki.domain.webhooks import submission_key
 from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from services.siki.usecases.deliveries import request_delivery
@@ -35,20 +39,29 @@ Errors = list[dict[str, str]]
 
 async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAccepted:
     qualification, applicant = _qualification_errors(sub), _applicant_errors(sub, utcnow().date())
+    account = sub.applicant.user_id
     async with ctx.nik_locks.hold(sha256_hex(sub.nik)), ctx.app_locks.hold(sub.id), \
             ctx.sessions() as s, s.begin():
+        # Across processes too: the NIK's advisory lock (PostgreSQL) before anything is read.
+        await nik_bindings.lock_nik(s, sub.nik)
         head = await applications.submit_head(s, sub.id)
         kind = _kind(head, sub.submission_no)
         if kind == "duplicate":
             assert head is not None
             return SubmissionAccepted(id=head.id, status=S.SUBMITTED, lsp_code=head.lsp_code)
-        licence, held = await register.licence_and_holdings(s, sub.lsp_code, sub.nik, exclude_application=sub.id,
-                                                            today=utcnow().date())
-        errors = [*qualification, *_lsp_errors(sub, licence, head.lsp_code if head else None), *applicant]
-        errors += ownership_limit_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code))
+        now = utcnow()
+        found = await register.standing(s, nik=sub.nik, account=account, lsp_code=sub.lsp_code,
+                                        exclude_application=sub.id, today=now.date())
+        check_binding(found.bound_account, account)
+        held = counted_holdings(found.register, found.applications, exclude=sub.id, now=now, window=ctx.appeal_window)
+        errors = [*qualification, *_lsp_errors(sub, found.licence, head.lsp_code if head else None), *applicant]
+        errors += application_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code,
+                                                   sub.jabatan_kerja_code))
         if errors:
             raise Invalid.fields(errors, detail=f"the application cannot be submitted: {len(errors)} reason(s)")
         await _record(ctx, s, sub, head, resubmit=kind == "resubmit")
+        if found.bound_account is None:  # the first account to submit for the NIK has it from now on
+            await nik_bindings.bind(s, sub.nik, account, now)
     log.info("application submitted", application_id=sub.id, lsp_code=sub.lsp_code, submission_no=sub.submission_no)
     return SubmissionAccepted(id=sub.id, status=S.SUBMITTED, lsp_code=sub.lsp_code)
 

@@ -7,18 +7,32 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.lsp_with_credentials import LspWithCredentials
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     code: str,
+    *,
+    grace_seconds: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_grace_seconds: int | None | Unset
+    if isinstance(grace_seconds, Unset):
+        json_grace_seconds = UNSET
+    else:
+        json_grace_seconds = grace_seconds
+    params["grace_seconds"] = json_grace_seconds
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/lsps/{code}/rotate-secret".format(
             code=quote(str(code), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -82,13 +96,17 @@ def sync_detailed(
     code: str,
     *,
     client: AuthenticatedClient | Client,
+    grace_seconds: int | None | Unset = UNSET,
 ) -> Response[LspWithCredentials | ProblemDetails]:
     """Rotate Lsp Secret
 
-     A new webhook secret and api key; the old ones stop working at once.
+     A new webhook secret and api key. The old api key stops working at once; SIKI signs with
+    the old webhook secret too for ``grace_seconds`` (default ``SKK_WEBHOOK_SECRET_GRACE_SECONDS``;
+    0 for a leaked secret).
 
     Args:
         code (str):
+        grace_seconds (int | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,6 +118,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         code=code,
+        grace_seconds=grace_seconds,
     )
 
     response = client.get_httpx_client().request(
@@ -113,13 +132,17 @@ def sync(
     code: str,
     *,
     client: AuthenticatedClient | Client,
+    grace_seconds: int | None | Unset = UNSET,
 ) -> LspWithCredentials | ProblemDetails | None:
     """Rotate Lsp Secret
 
-     A new webhook secret and api key; the old ones stop working at once.
+     A new webhook secret and api key. The old api key stops working at once; SIKI signs with
+    the old webhook secret too for ``grace_seconds`` (default ``SKK_WEBHOOK_SECRET_GRACE_SECONDS``;
+    0 for a leaked secret).
 
     Args:
         code (str):
+        grace_seconds (int | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +155,7 @@ def sync(
     return sync_detailed(
         code=code,
         client=client,
+        grace_seconds=grace_seconds,
     ).parsed
 
 
@@ -139,13 +163,17 @@ async def asyncio_detailed(
     code: str,
     *,
     client: AuthenticatedClient | Client,
+    grace_seconds: int | None | Unset = UNSET,
 ) -> Response[LspWithCredentials | ProblemDetails]:
     """Rotate Lsp Secret
 
-     A new webhook secret and api key; the old ones stop working at once.
+     A new webhook secret and api key. The old api key stops working at once; SIKI signs with
+    the old webhook secret too for ``grace_seconds`` (default ``SKK_WEBHOOK_SECRET_GRACE_SECONDS``;
+    0 for a leaked secret).
 
     Args:
         code (str):
+        grace_seconds (int | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +185,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         code=code,
+        grace_seconds=grace_seconds,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,13 +197,17 @@ async def asyncio(
     code: str,
     *,
     client: AuthenticatedClient | Client,
+    grace_seconds: int | None | Unset = UNSET,
 ) -> LspWithCredentials | ProblemDetails | None:
     """Rotate Lsp Secret
 
-     A new webhook secret and api key; the old ones stop working at once.
+     A new webhook secret and api key. The old api key stops working at once; SIKI signs with
+    the old webhook secret too for ``grace_seconds`` (default ``SKK_WEBHOOK_SECRET_GRACE_SECONDS``;
+    0 for a leaked secret).
 
     Args:
         code (str):
+        grace_seconds (int | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,5 +221,6 @@ async def asyncio(
         await asyncio_detailed(
             code=code,
             client=client,
+            grace_seconds=grace_seconds,
         )
     ).parsed

@@ -37,6 +37,10 @@ EXPECTED: dict[Action, tuple[str, set[S], tuple[S, ...]]] = {
     A.RECEIVE_PAYMENT_PROOF: ("siki", {S.INVOICED, S.PAYMENT_REJECTED}, (S.PAYMENT_UPLOADED,)),
     A.RECEIVE_APPEAL: ("siki", {S.NOT_YET_COMPETENT}, (S.APPEALED,)),
     A.RECEIVE_COMPLETION: ("siki", {S.CERTIFICATE_ISSUED}, (S.COMPLETED,)),
+    # SPEC section 8: withdrawable until the LSP decides.
+    A.RECEIVE_WITHDRAWAL: ("siki", {S.SUBMITTED, S.FORWARDED, S.RETURNED, S.ACCEPTED, S.INVOICED,
+                                    S.PAYMENT_UPLOADED, S.PAYMENT_REJECTED, S.PAYMENT_VERIFIED,
+                                    S.IN_CERTIFICATION, S.SCHEDULED, S.ASSESSED}, (S.WITHDRAWN,)),
 }
 
 ALLOWED = [(a, s) for a, (_, states, _) in EXPECTED.items() for s in sorted(states)]
@@ -88,6 +92,7 @@ def test_allowed_actions_per_state() -> None:
         assert allowed_actions(state) == {a for a, (_, states, _) in EXPECTED.items() if state in states}
     assert allowed_actions(S.CANCELLED) == frozenset()
     assert allowed_actions(S.APPEAL_REJECTED) == frozenset()
+    assert allowed_actions(S.WITHDRAWN) == frozenset()  # final: every staff action refused (409)
 
 
 def test_system_steps_need_no_role() -> None:

@@ -25,7 +25,7 @@ from services.lpjk_mock.app import create_app as lpjk_app
 from services.lpjk_mock.db.models import SkkRecord
 from services.lpjk_mock.settings import LpjkSettings
 from services.lsp.issuance.models import Issuance
-from services.lsp.tests.support import SIKI_URL, drive, running, settings_for
+from services.lsp.tests.support import SIKI_URL, drive, eligible, running, settings_for
 
 
 def forward_to(app: FastAPI) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
@@ -47,6 +47,7 @@ async def authorities(tmp_path: Path) -> AsyncIterator[tuple[FastAPI, FastAPI, r
     async with bnsp.router.lifespan_context(bnsp), lpjk.router.lifespan_context(lpjk):
         with respx.mock(assert_all_called=False) as mock:
             mock.post(url__startswith=SIKI_URL, name="siki").return_value = httpx.Response(200, json={"ok": True})
+            mock.get(url__startswith=SIKI_URL, url__regex=r"/eligibility$").mock(side_effect=eligible)
             mock.route(url__startswith="http://bnsp.test", name="bnsp").mock(side_effect=forward_to(bnsp))
             mock.route(url__startswith="http://lpjk.test", name="lpjk").mock(side_effect=forward_to(lpjk))
             yield bnsp, lpjk, mock

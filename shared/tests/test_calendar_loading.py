@@ -7,7 +7,7 @@ from datetime import date
 import holidays
 import pytest
 
-from services.lsp.domain.calendar import PUBLIC_ONLY, WITH_COLLECTIVE_LEAVE, indonesian_holidays
+from shared.calendar import PUBLIC_ONLY, WITH_COLLECTIVE_LEAVE, indonesian_holidays
 
 
 @pytest.mark.parametrize("leave", [True, False])

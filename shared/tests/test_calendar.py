@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.lsp.domain.calendar import add_working_days, indonesian_holidays, is_overdue, is_working_day
+from shared.calendar import add_working_days, indonesian_holidays, is_overdue, is_working_day
 
 
 @pytest.fixture(scope="module")

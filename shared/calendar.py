@@ -1,5 +1,6 @@
 """Working days in Indonesia: weekends, public holidays and (by default) collective leave
-(cuti bersama) do not count. The calendar comes from the ``holidays`` package."""
+(cuti bersama) do not count. The calendar comes from the ``holidays`` package. Used by the LSP
+(invoice due dates) and SIKI (the appeal window counted by the ownership limits)."""
 
 from __future__ import annotations
 

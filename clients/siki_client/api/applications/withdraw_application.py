@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.submission_accepted import SubmissionAccepted
+from ...models.withdrawal_submission import WithdrawalSubmission
+from ...types import Response
+
+
+def _get_kwargs(
+    application_id: str,
+    *,
+    body: WithdrawalSubmission,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/applications/{application_id}/withdrawal".format(
+            application_id=quote(str(application_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | SubmissionAccepted:
+    if response.status_code == 202:
+        response_202 = SubmissionAccepted.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    response_default = ProblemDetails.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    application_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalSubmission,
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    """Withdraw Application
+
+     The applicant withdraws before a decision (``withdrawn``, final; it stops counting for the
+    ownership limits); a repeat answers 202 again. 409 once the LSP decided.
+
+    Args:
+        application_id (str):
+        body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
+            withdraws before a decision.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | SubmissionAccepted]
+    """
+
+    kwargs = _get_kwargs(
+        application_id=application_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    application_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalSubmission,
+) -> ProblemDetails | SubmissionAccepted | None:
+    """Withdraw Application
+
+     The applicant withdraws before a decision (``withdrawn``, final; it stops counting for the
+    ownership limits); a repeat answers 202 again. 409 once the LSP decided.
+
+    Args:
+        application_id (str):
+        body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
+            withdraws before a decision.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | SubmissionAccepted
+    """
+
+    return sync_detailed(
+        application_id=application_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    application_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalSubmission,
+) -> Response[ProblemDetails | SubmissionAccepted]:
+    """Withdraw Application
+
+     The applicant withdraws before a decision (``withdrawn``, final; it stops counting for the
+    ownership limits); a repeat answers 202 again. 409 once the LSP decided.
+
+    Args:
+        application_id (str):
+        body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
+            withdraws before a decision.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | SubmissionAccepted]
+    """
+
+    kwargs = _get_kwargs(
+        application_id=application_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    application_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: WithdrawalSubmission,
+) -> ProblemDetails | SubmissionAccepted | None:
+    """Withdraw Application
+
+     The applicant withdraws before a decision (``withdrawn``, final; it stops counting for the
+    ownership limits); a repeat answers 202 again. 409 once the LSP decided.
+
+    Args:
+        application_id (str):
+        body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
+            withdraws before a decision.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | SubmissionAccepted
+    """
+
+    return (
+        await asyncio_detailed(
+            application_id=application_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

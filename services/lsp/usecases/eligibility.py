@@ -1,0 +1,102 @@
+"""The LSP re-checks the ownership limits through SIKI (SPEC section 8; issue 11, "the LSP never
+re-checks").
+
+On receipt of ``application.submitted`` / ``application.resubmitted``, once the webhook's effect
+committed, the LSP asks SIKI's ``check_application_eligibility`` and keeps the answer on the
+application (``eligibility``: eligible, SIKI's reasons, when, for which submission). If SIKI
+does not answer at once the webhook still succeeds (it is not lost, nor failed for SIKI to
+retry): the application stays unchecked and is checked before anyone accepts it. Accepting
+(``verify_application``, ``accepted``) is refused while SIKI says the applicant is not eligible
+(409 naming SIKI's reasons) or cannot say (503); returning the application stays possible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from services.lsp.db.models import Application
+from services.lsp.domain.machine import Action
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.queries import may_see
+from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.steps import check, load_application
+from shared.bus.envelope import utcnow
+from shared.exceptions import Conflict, Unavailable
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+# The webhooks after which the LSP asks SIKI.
+RECHECKED_ON = frozenset({"application.submitted", "application.resubmitted"})
+
+
+class NotEligible(Conflict):
+    """SIKI's re-check says the applicant may not hold this application now: 409, SIKI's reasons."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        shown = reasons or ["SIKI found the applicant not eligible"]
+        super().__init__("cannot accept: SIKI's re-check of the ownership limits refused this application: "
+                         + "; ".join(shown),
+                         errors=[{"field": "eligibility", "message": r} for r in shown], reasons=shown)
+
+
+def current(app: Application) -> dict[str, Any] | None:
+    """The stored check if it is for the application's current submission, else None."""
+    found = app.eligibility
+    if found is None or found.get("submission_no") != app.submission_no:
+        return None
+    return found
+
+
+async def recheck(ctx: LspContext, application_id: str) -> dict[str, Any] | None:
+    """Ask SIKI now and keep its answer for the application's current submission; None when
+    SIKI did not answer (nothing stored then)."""
+    async with ctx.sessions() as session:
+        submission_no = (await session.execute(
+            select(Application.submission_no).where(Application.id == application_id))).scalar_one_or_none()
+    if submission_no is None:
+        return None
+    try:
+        answer = await ctx.siki.check_eligibility(application_id)
+    except Exception as exc:  # unreachable, refused, or not the contract's: checked again later
+        log.warning("eligibility re-check at SIKI not answered; will check before acceptance",
+                    application_id=application_id, error=repr(exc))
+        return None
+    result = {"eligible": answer.eligible, "reasons": list(answer.reasons), "checked_at": utcnow().isoformat(),
+              "submission_no": submission_no}
+    async with ctx.sessions() as session, session.begin():
+        # A plain UPDATE (no version bump): staff steps running meanwhile are not made to fail;
+        # an answer for an older submission than the one stored now is dropped.
+        await session.execute(update(Application)
+                              .where(Application.id == application_id, Application.submission_no == submission_no)
+                              .values(eligibility=result))
+    if not answer.eligible:
+        log.info("SIKI's re-check: not eligible", application_id=application_id, reasons=answer.reasons)
+    return result
+
+
+async def before_accepting(ctx: LspContext, staff: StaffPrincipal, application_id: str) -> None:
+    """Make sure the application was re-checked for its current submission before an acceptance
+    (SIKI asked now if it was not). Refusals of role and state come first, as for the action."""
+    async with ctx.sessions() as session:
+        app = await load_application(session, application_id)
+        await may_see(session, staff, app)
+        check(Action.ACCEPT_APPLICATION, app, staff)
+        if current(app) is not None:
+            return
+    if await recheck(ctx, application_id) is None:
+        raise Unavailable("SIKI could not re-check the ownership limits now; nothing was changed, try again later",
+                          errors=[{"field": "eligibility", "message": "not checked at SIKI yet"}],
+                          headers={"Retry-After": "30"})
+
+
+def require_eligible(app: Application) -> None:
+    """In the acceptance's transaction: refuse unless SIKI's check for this submission is positive."""
+    found = current(app)
+    if found is None:
+        raise Conflict("the application changed meanwhile and was not re-checked at SIKI; try again",
+                       errors=[{"field": "eligibility", "message": "not checked for this submission"}])
+    if not found.get("eligible"):
+        raise NotEligible([str(r) for r in found.get("reasons") or []])

@@ -1,0 +1,49 @@
+"""The NIK's lock across processes, its binding to one portal account and the audit of rebindings."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db.models import NikBinding, NikBindingAudit
+
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_BOUND = select(NikBinding.account_id).where(NikBinding.nik == bindparam("nik"))
+
+
+def advisory_key(nik: str) -> int:
+    """A signed 64-bit key for the NIK (its SHA-256's first 8 bytes; the namespace keeps it apart
+    from any other advisory lock)."""
+    digest = hashlib.sha256(b"siki:nik:" + nik.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def lock_nik(s: AsyncSession, nik: str) -> None:
+    """On PostgreSQL, hold the NIK's transaction-level advisory lock until the transaction ends,
+    so that two processes never check and change one NIK's applications at once. SQLite runs in
+    one process: the caller's in-process lock does it there."""
+    if s.get_bind().dialect.name == "postgresql":
+        await s.execute(_LOCK, {"key": advisory_key(nik)})
+
+
+async def bound_account(s: AsyncSession, nik: str) -> str | None:
+    return (await s.execute(_BOUND, {"nik": nik})).scalar_one_or_none()
+
+
+async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime) -> None:
+    await s.execute(insert(NikBinding).values(nik=nik, account_id=account_id, bound_at=now))
+
+
+async def rebind(s: AsyncSession, nik: str, account_id: str, *, old_account_id: str | None, nik_masked: str,
+                 actor: str, reason: str | None, now: datetime) -> None:
+    """Bind the NIK to ``account_id`` (it was bound to ``old_account_id``) and audit it."""
+    if old_account_id is None:
+        await bind(s, nik, account_id, now)
+    else:
+        await s.execute(update(NikBinding).where(NikBinding.nik == nik).values(account_id=account_id, bound_at=now))
+    await s.execute(insert(NikBindingAudit).values(
+        nik_masked=nik_masked, old_account_id=old_account_id, new_account_id=account_id, actor=actor, reason=reason,
+        at=now))
