@@ -1,22 +1,26 @@
-"""What the routes depend on. app.py binds these per app (several apps may share a process),
-with async providers so that no request hops to a thread for them."""
+"""What the routes depend on. app.py binds these per app (several apps may share a process):
+they are read from ``app.state``, with async providers so that no request hops to a thread.
+(``dependency_overrides`` would do the same but makes FastAPI re-inspect the provider's
+signature on every request.)"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 
 from services.siki.settings import SikiSettings
 from services.siki.usecases.context import SikiContext
 
 
-def siki_context() -> SikiContext:
-    raise RuntimeError("not bound: services.siki.app.create_app binds the use cases' context")
+async def siki_context(request: Request) -> SikiContext:
+    siki: SikiContext = request.app.state.siki_context
+    return siki
 
 
-def siki_settings() -> SikiSettings:
-    raise RuntimeError("not bound: services.siki.app.create_app binds the settings")
+async def siki_settings(request: Request) -> SikiSettings:
+    settings: SikiSettings = request.app.state.siki_settings
+    return settings
 
 
 SikiDep = Annotated[SikiContext, Depends(siki_context)]
@@ -24,11 +28,5 @@ SettingsDep = Annotated[SikiSettings, Depends(siki_settings)]
 
 
 def bind(app: FastAPI, siki: SikiContext, settings: SikiSettings) -> None:
-    async def context() -> SikiContext:
-        return siki
-
-    async def configured() -> SikiSettings:
-        return settings
-
-    app.dependency_overrides[siki_context] = context
-    app.dependency_overrides[siki_settings] = configured
+    app.state.siki_context = siki
+    app.state.siki_settings = settings
