@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Literal
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -19,33 +20,39 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
     load_pem_private_key,
     load_pem_public_key,
+    load_ssh_private_key,
 )
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 def _lines(pem: str) -> bytes:
-    """PEM text, also when an environment file carried its line breaks as ``\\n``."""
-    return pem.strip().replace("\\n", "\n").encode()
+    """PEM text, also when an environment file carried its line breaks as ``\\n`` or ``\\r\\n``."""
+    return pem.strip().replace("\\n", "\n").replace("\r\n", "\n").encode()
 
 
-def load_private_key(pem: str) -> Ed25519PrivateKey:
-    """An Ed25519 private key from PKCS#8 PEM; ValueError (naming no key material) otherwise."""
+def load_private_key(pem: str, *, not_pem: str = "not an unencrypted PKCS#8 PEM private key",
+                     not_ed25519: str = "not an Ed25519 private key") -> Ed25519PrivateKey:
+    """An Ed25519 private key from PEM (PKCS#8 or OpenSSH); ValueError with ``not_pem`` or
+    ``not_ed25519`` otherwise, never naming key material."""
+    data = _lines(pem)
     try:
-        key = load_pem_private_key(_lines(pem), password=None)
-    except (ValueError, TypeError) as exc:
-        raise ValueError("not an unencrypted PKCS#8 PEM private key") from exc
+        key = (load_ssh_private_key(data, password=None) if b"OPENSSH PRIVATE KEY" in data
+               else load_pem_private_key(data, password=None))
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ValueError(not_pem) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError("not an Ed25519 private key")
+        raise ValueError(not_ed25519)
     return key
 
 
-def load_public_key(pem: str) -> Ed25519PublicKey:
+def load_public_key(pem: str, *, not_pem: str = "not a PEM public key",
+                    not_ed25519: str = "not an Ed25519 public key") -> Ed25519PublicKey:
     try:
         key = load_pem_public_key(_lines(pem))
-    except (ValueError, TypeError) as exc:
-        raise ValueError("not a PEM public key") from exc
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ValueError(not_pem) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("not an Ed25519 public key")
+        raise ValueError(not_ed25519)
     return key
 
 

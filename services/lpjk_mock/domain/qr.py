@@ -7,7 +7,6 @@ masked name, ``jk`` jabatan kerja code, ``vf``/``vu`` valid from/until (ISO date
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -15,9 +14,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from shared import servicekeys
+from shared.servicekeys import public_pem, public_x
 
 ALGORITHM = "EdDSA"
 ISSUER = "LPJK"
@@ -32,44 +32,26 @@ def dev_signing_key() -> Ed25519PrivateKey:
 def is_dev_key(key: Ed25519PublicKey) -> bool:
     """Whether ``key`` is the dev key's public half, however it was written down (PKCS#8 or
     OpenSSH, any line breaks): the keys are compared, not their text."""
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    dev = dev_signing_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return raw == dev
+    return public_x(key) == public_x(dev_signing_key().public_key())
 
 
 def load_private_key(pem: str) -> Ed25519PrivateKey:
     """An Ed25519 private key from PEM: PKCS#8 (``BEGIN PRIVATE KEY``) or OpenSSH."""
-    data = pem.strip().replace("\r\n", "\n").encode()
-    try:
-        key = (serialization.load_ssh_private_key(data, password=None) if b"OPENSSH PRIVATE KEY" in data
-               else serialization.load_pem_private_key(data, password=None))
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # never the key's text in the message
-        raise ValueError("the QR signing key is not an unencrypted PEM private key") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError("the QR signing key must be an Ed25519 private key")
-    return key
+    return servicekeys.load_private_key(
+        pem, not_pem="the QR signing key is not an unencrypted PEM private key",
+        not_ed25519="the QR signing key must be an Ed25519 private key")
 
 
 def load_public_key(pem: str) -> Ed25519PublicKey:
-    try:
-        key = serialization.load_pem_public_key(pem.strip().encode())
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise ValueError("a QR verification key is not a PEM public key") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("a QR verification key must be an Ed25519 public key")
-    return key
-
-
-def public_pem(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return servicekeys.load_public_key(
+        pem, not_pem="a QR verification key is not a PEM public key",
+        not_ed25519="a QR verification key must be an Ed25519 public key")
 
 
 def public_jwk(kid: str, key: Ed25519PublicKey) -> dict[str, str]:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return {
         "kty": "OKP", "crv": "Ed25519", "alg": ALGORITHM, "use": "sig", "kid": kid,
-        "x": base64.urlsafe_b64encode(raw).rstrip(b"=").decode(),
-        "public_key_pem": public_pem(key),
+        "x": public_x(key), "public_key_pem": public_pem(key),
     }
 
 

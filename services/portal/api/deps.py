@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -113,55 +114,23 @@ async def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], por
 CurrentUser = Annotated[Applicant, Depends(current_user)]
 
 
-async def _accounts(portal: PortalDep) -> Accounts:
-    return portal.usecases.accounts
+def _use_case(name: str) -> Callable[[PortalContext], Awaitable[Any]]:
+    """A dependency handing the route one group of the app's use cases (built once, in app.py)."""
+
+    async def provide(portal: PortalDep) -> Any:
+        return getattr(portal.usecases, name)
+
+    provide.__name__ = f"use_case_{name}"
+    return provide
 
 
-async def _applications(portal: PortalDep) -> Applications:
-    return portal.usecases.applications
-
-
-async def _submission(portal: PortalDep) -> Submission:
-    return portal.usecases.submission
-
-
-async def _payments(portal: PortalDep) -> Payments:
-    return portal.usecases.payments
-
-
-async def _appeals(portal: PortalDep) -> Appeals:
-    return portal.usecases.appeals
-
-
-async def _certificates(portal: PortalDep) -> Certificates:
-    return portal.usecases.certificates
-
-
-async def _documents(portal: PortalDep) -> Documents:
-    return portal.usecases.documents
-
-
-async def _notifications(portal: PortalDep) -> Notifications:
-    return portal.usecases.notifications
-
-
-AccountsDep = Annotated[Accounts, Depends(_accounts)]
-ApplicationsDep = Annotated[Applications, Depends(_applications)]
-SubmissionDep = Annotated[Submission, Depends(_submission)]
-PaymentsDep = Annotated[Payments, Depends(_payments)]
-AppealsDep = Annotated[Appeals, Depends(_appeals)]
-CertificatesDep = Annotated[Certificates, Depends(_certificates)]
-DocumentsDep = Annotated[Documents, Depends(_documents)]
-NotificationsDep = Annotated[Notifications, Depends(_notifications)]
-
-
-async def _withdrawal(portal: PortalDep) -> Withdrawal:
-    return portal.usecases.withdrawal
-
-
-async def _nik_bindings(portal: PortalDep) -> NikBindings:
-    return portal.usecases.nik_bindings
-
-
-WithdrawalDep = Annotated[Withdrawal, Depends(_withdrawal)]
-NikBindingsDep = Annotated[NikBindings, Depends(_nik_bindings)]
+AccountsDep = Annotated[Accounts, Depends(_use_case("accounts"))]
+ApplicationsDep = Annotated[Applications, Depends(_use_case("applications"))]
+SubmissionDep = Annotated[Submission, Depends(_use_case("submission"))]
+PaymentsDep = Annotated[Payments, Depends(_use_case("payments"))]
+AppealsDep = Annotated[Appeals, Depends(_use_case("appeals"))]
+CertificatesDep = Annotated[Certificates, Depends(_use_case("certificates"))]
+DocumentsDep = Annotated[Documents, Depends(_use_case("documents"))]
+NotificationsDep = Annotated[Notifications, Depends(_use_case("notifications"))]
+WithdrawalDep = Annotated[Withdrawal, Depends(_use_case("withdrawal"))]
+NikBindingsDep = Annotated[NikBindings, Depends(_use_case("nik_bindings"))]
