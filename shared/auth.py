@@ -75,7 +75,7 @@ def trusted_keys(entries: Iterable[TrustedKeyEntry | TrustedKey]) -> dict[str, T
 
 
 def _refuse(detail: str = "invalid service token") -> Problem:
-    return Problem(401, detail, headers=_BEARER)
+    return Problem(401, detail, headers=_BEARER, errors=[{"field": "authorization", "message": detail}])
 
 
 def verify_service_token(token: str, *, trusted: Mapping[str, TrustedKey], audience: str,
@@ -161,7 +161,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Problem(401, "missing bearer token", headers=_BEARER)
+        raise _refuse("missing bearer token")
     return token.strip()
 
 
@@ -173,7 +173,8 @@ def service_caller_dependency(audience: str, allowed: Callable[[str], bool]) -> 
         identity: ServiceIdentity = request.app.state.runtime.identity
         caller = identity.verify(bearer_token(request), audience)
         if not allowed(caller):
-            raise Problem(403, f"service {caller!r} may not call this operation")
+            raise Problem(403, f"service {caller!r} may not call this operation",
+                          errors=[{"field": "authorization", "message": "this party may not call this operation"}])
         return caller
 
     return dependency

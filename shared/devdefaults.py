@@ -75,3 +75,26 @@ def is_dev_credential(value: str, lsp_codes: Iterable[str] = ()) -> bool:
         return True
     codes = dict.fromkeys([*DEV_LSPS, *lsp_codes])
     return any(value.strip() in (dev_webhook_secret(c), dev_api_key(c)) for c in codes if c)
+
+
+# Personal data at rest (shared/crypto.py): in dev mode each service encrypts under a key and
+# keys its blind indexes with a secret derived from its service_name; production refuses both.
+DEV_DATA_KEY_ID = "dev"
+
+
+def dev_data_key(service_name: str) -> bytes:
+    """``service_name``'s dev-only key-encryption key (32 bytes), derivable by anyone."""
+    return _derive(f"data-key:{service_name}")
+
+
+def dev_blind_index_key(service_name: str) -> str:
+    return "dev-blind-index-" + _derive(f"blind-index:{service_name}").hex()
+
+
+def is_dev_data_key(key: bytes, parties: Iterable[str]) -> bool:
+    """Whether ``key`` is the dev data key of one of ``parties`` (with every known party)."""
+    return any(key == dev_data_key(p) for p in dev_parties(*parties))
+
+
+def is_dev_blind_index_key(value: str, parties: Iterable[str]) -> bool:
+    return any(value.strip() == dev_blind_index_key(p) for p in dev_parties(*parties))

@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import exceptions as ex
-from shared.logging import get_logger
+from shared.logging import correlation_id_var, get_logger, new_correlation_id
 
 PROBLEM_JSON = "application/problem+json"
 log = get_logger(__name__)
@@ -170,8 +170,25 @@ def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Exception], in
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(internal_error(request), request)
+
+
+def internal_error(request: Request) -> Problem:
+    """The answer to a bug: nothing of the exception (it goes to the log, with the traceback),
+    only the correlation id that finds it there. Starlette calls this handler outside every
+    middleware, so the id is read from the request's state and the headers that matter on an
+    error are set here."""
+    state = request.scope.get("state")
+    cid = str(state.get("correlation_id") or "") if isinstance(state, dict) else ""
+    cid = cid or new_correlation_id()
+    token = correlation_id_var.set(cid)
+    try:
         log.exception("unhandled error", path=request.url.path)
-        return problem_response(Problem(500, "internal error"), request)
+    finally:
+        correlation_id_var.reset(token)
+    return Problem(500, "internal error; quote the correlation id when reporting it", correlation_id=cid,
+                   headers={"X-Correlation-ID": cid, "Cache-Control": "no-store",
+                            "X-Content-Type-Options": "nosniff"})
 
 
 class FieldProblem(BaseModel):
@@ -191,6 +208,7 @@ class ProblemDetails(BaseModel):
     instance: str | None = None
     field: str | None = None
     errors: list[FieldProblem] | None = None
+    correlation_id: str | None = Field(None, description="on a 500: the id to quote when reporting it")
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -1,12 +1,15 @@
 """What every service shows the internet besides its API: security headers on every response,
-no caching of answers that may carry personal data, and, in production, no API explorer and
-metrics only for a scraper holding the metrics token."""
+no caching of answers that may carry personal data, request bodies capped before they are read,
+and, in production, no API explorer and metrics only for a scraper holding the metrics token."""
 
 from __future__ import annotations
 
 import hmac
+import re
+from dataclasses import dataclass
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import Problem, problem_response
@@ -85,7 +88,128 @@ class ProductionSurfaceMiddleware:
         return None
 
 
+# Room for the multipart envelope around an uploaded file (boundaries, part headers, the small
+# form fields sent with it); the use case still checks the file's own size exactly.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class BodyAllowance:
+    limit: int  # bytes of body, envelope included
+    field: str  # what the refusal names
+    message: str
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def allow_uploads(app: FastAPI, max_file_bytes: int, *operation_ids: str, field: str = "file") -> None:
+    """Lets the routes with these operation ids take one file of ``max_file_bytes`` (and its
+    multipart envelope) instead of the service's ``max_request_bytes``."""
+    allowances: dict[str, BodyAllowance] = dict(getattr(app.state, "body_allowances", {}))
+    allowance = BodyAllowance(max_file_bytes + MULTIPART_ALLOWANCE, field, f"at most {max_file_bytes} bytes")
+    allowances.update(dict.fromkeys(operation_ids, allowance))
+    app.state.body_allowances = allowances
+
+
+class BodyLimitMiddleware:
+    """Refuses a request body over its route's limit with 413 before the route reads it: at once
+    when ``Content-Length`` says so, else as soon as the bytes received pass the limit (a chunked
+    or lying body), without reading the rest; the connection is then closed."""
+
+    def __init__(self, app: ASGIApp, *, owner: FastAPI, default: int) -> None:
+        self.app = app
+        self.owner = owner
+        self.default = BodyAllowance(default, "body", f"at most {default} bytes")
+        self._routes: list[tuple[re.Pattern[str], set[str], BodyAllowance]] | None = None
+
+    def _resolve(self) -> list[tuple[re.Pattern[str], set[str], BodyAllowance]]:
+        # Resolved at the first request: routers are included after the runtime installs this.
+        wanted: dict[str, BodyAllowance] = dict(getattr(self.owner.state, "body_allowances", {}))
+        found = []
+        for route in iter_route_contexts(self.owner.routes):
+            operation_id = getattr(route, "operation_id", None)
+            if operation_id in wanted:
+                found.append((route.path_regex, set(route.methods or ()), wanted.pop(operation_id)))
+        if wanted:
+            raise RuntimeError(f"allow_uploads names no route: {', '.join(sorted(wanted))}")
+        return found
+
+    def allowance(self, scope: Scope) -> BodyAllowance:
+        if self._routes is None:
+            self._routes = self._resolve()
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):]
+        method = scope.get("method", "GET")
+        for regex, methods, allowance in self._routes:
+            if method in methods and regex.match(path):
+                return allowance
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowance = self.allowance(scope)
+        declared = _declared_length(scope)
+        if declared is not None and declared > allowance.limit:
+            await _refusal(allowance)(scope, receive, send)
+            return
+        received = 0
+        refused = started = False
+
+        async def receive_capped() -> Message:
+            nonlocal received, refused
+            if refused:
+                raise _BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > allowance.limit:
+                    refused = True
+                    raise _BodyTooLarge
+            return message
+
+        async def send_unless_refused(message: Message) -> None:
+            nonlocal started
+            if refused and not started:
+                return  # whatever the app makes of the aborted read, the answer is the 413 below
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive_capped, send_unless_refused)
+        except _BodyTooLarge:
+            pass  # the app let the aborted read through: answered below
+        if refused and not started:
+            await _refusal(allowance)(scope, receive, send)
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # the server refuses a malformed length; the count still holds
+    return None
+
+
+def _refusal(allowance: BodyAllowance) -> ASGIApp:
+    # Connection: close, so the server drops the unread rest instead of reading it to reuse the
+    # connection.
+    return problem_response(Problem(
+        413, f"the request body is too large ({allowance.message})",
+        errors=[{"field": allowance.field, "message": allowance.message}], headers={"Connection": "close"},
+    ))
+
+
 def install_surface(app: FastAPI, settings: ServiceSettings) -> None:
+    # Innermost of the three: its 413 gets the security headers too.
+    app.add_middleware(BodyLimitMiddleware, owner=app, default=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.is_dev)
     if not settings.is_dev:
         token = settings.metrics_token.get_secret_value() if settings.metrics_token else None

@@ -55,3 +55,50 @@ def drop_outbox_and_inbox() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_application_id"))
     op.drop_table("outbox")
     op.drop_table("inbox")
+
+
+def create_audit_and_counters() -> None:
+    """Every service: the hash-chained ``audit_log`` with its ``audit_chain_head`` row
+    (:mod:`shared.audit`), and the ``rate_limit_counters`` of :mod:`shared.throttle`."""
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("action", sa.String(length=100), nullable=False),
+        sa.Column("target_type", sa.String(length=50), nullable=True),
+        sa.Column("target_id", sa.String(length=100), nullable=True),
+        sa.Column("application_id", sa.String(length=64), nullable=True),
+        sa.Column("client", sa.String(length=100), nullable=True),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        for column in ("at", "actor", "action", "target_id", "application_id"):
+            batch_op.create_index(batch_op.f(f"ix_audit_log_{column}"), [column], unique=False)
+    head = op.create_table(
+        "audit_chain_head",
+        sa.Column("name", sa.String(length=20), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_audit_chain_head")),
+    )
+    op.bulk_insert(head, [{"name": "main", "seq": 0, "hash": "0" * 64}])
+    op.create_table(
+        "rate_limit_counters",
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limit_counters")),
+    )
+    with op.batch_alter_table("rate_limit_counters", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rate_limit_counters_expires_at"), ["expires_at"], unique=False)
+
+
+def drop_audit_and_counters() -> None:
+    """Undoes :func:`create_audit_and_counters`."""
+    op.drop_table("rate_limit_counters")
+    op.drop_table("audit_chain_head")
+    op.drop_table("audit_log")

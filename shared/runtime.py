@@ -8,6 +8,7 @@ steps on it, and calls :meth:`ServiceRuntime.install` on its FastAPI app.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -34,6 +35,7 @@ from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handl
 from shared.producers import producer_refusal
 from shared.service_client import ServiceClient
 from shared.settings import ServiceSettings
+from shared.throttle import Throttle
 
 log = get_logger(__name__)
 
@@ -71,6 +73,8 @@ class CorrelationIdMiddleware:
                 break
         cid = cid or new_correlation_id()
         token = correlation_id_var.set(cid)
+        # For the 500 handler, which Starlette runs outside every middleware (this one included).
+        scope.setdefault("state", {})["correlation_id"] = cid
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -139,6 +143,10 @@ class ServiceRuntime:
         self.relay = OutboxRelay(self.sessions, outbox_model, self.bus, poll_seconds=settings.outbox_poll_seconds)
         self.identity = ServiceIdentity.from_settings(settings)  # its own key and whom it trusts
         self.signer = self.identity.signer
+        # Throttle keys are hashed under a secret of this party's own (replicas share it).
+        throttle_secret = hashlib.sha256(b"skk-throttle\x1f" + (
+            settings.service_signing_key_pem.get_secret_value() or settings.service_name).encode()).digest()
+        self.throttle = Throttle.for_engine(self.engine, secret=throttle_secret)
         self._clients: list[ServiceClient] = []
         self._startup: list[Hook] = []
         self._shutdown: list[Hook] = []
@@ -278,8 +286,15 @@ class ServiceRuntime:
         self.relay.start()
         for loop in self._background:
             self._tasks.append(asyncio.create_task(self._guard(loop)))
+        self._tasks.append(asyncio.create_task(self._guard(self._purge_counters)))
         self.started = True
         log.info("service started", service=self.name, port=self.settings.port)
+
+    async def _purge_counters(self) -> None:
+        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses)."""
+        while True:
+            await asyncio.sleep(3600)
+            await self.throttle.purge_expired()
 
     async def _guard(self, loop: Callable[[], Awaitable[None]]) -> None:
         while True:

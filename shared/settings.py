@@ -14,7 +14,16 @@ from typing import Any, ClassVar, Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.devdefaults import is_dev_credential, is_dev_service_key
+from shared.crypto import KEY_BYTES, KID_PATTERN, decode_key, key_weakness
+from shared.devdefaults import (
+    DEV_DATA_KEY_ID,
+    dev_blind_index_key,
+    dev_data_key,
+    is_dev_blind_index_key,
+    is_dev_credential,
+    is_dev_data_key,
+    is_dev_service_key,
+)
 from shared.secretpolicy import weakness
 from shared.servicekeys import TrustedKeyEntry, load_private_key
 
@@ -45,6 +54,9 @@ class ServiceSettings(BaseSettings):
     # Secrets that may stay unset, held to the same rules when set (e.g. a previous secret kept
     # during a rotation).
     optional_secret_fields: ClassVar[tuple[str, ...]] = ("metrics_token",)
+    # Whether this service keys blind indexes or file names (production then needs
+    # blind_index_key set).
+    blind_index_required: ClassVar[bool] = False
 
     mode: Mode = Mode.DEV
     service_name: str = "service"
@@ -90,6 +102,9 @@ class ServiceSettings(BaseSettings):
     http_backend: Literal["httpx", "aiohttp"] = "httpx"
     # Production serves /metrics only to a scraper presenting this bearer token (unset: no metrics).
     metrics_token: SecretStr | None = None
+    # The largest request body any route reads, in bytes (upload routes are allowed their own,
+    # shared/http_surface.py allow_uploads); a bigger one gets 413 before it is read.
+    max_request_bytes: int = 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = True
     migrate_on_startup: bool = True
@@ -99,6 +114,15 @@ class ServiceSettings(BaseSettings):
     bnsp_url: str = "http://127.0.0.1:8003"
     lpjk_url: str = "http://127.0.0.1:8004"
     dev_password: SecretStr = SecretStr(DEV_PASSWORD)
+    # Personal data at rest (shared/crypto.py): the key-encryption keys by key id, a JSON object
+    # {"<kid>": "<base64 of 32 random bytes>"}; data_key_id names the one that encrypts (the
+    # others still decrypt: keep an old key until its data is re-encrypted). Empty in dev mode:
+    # one key derived from service_name, which production refuses.
+    data_keys: dict[str, SecretStr] = {}
+    data_key_id: str = ""
+    # Keys the blind indexes (HMAC-SHA256 of a normalised NIK: lookups without the NIK) and the
+    # names of encrypted files. Never rotated in place: every index would change with it.
+    blind_index_key: SecretStr = SecretStr("")
 
     @property
     def is_dev(self) -> bool:
@@ -162,6 +186,58 @@ class ServiceSettings(BaseSettings):
         if refused:
             raise DefaultSecretError("production mode refuses dev service keys (derivable by anyone): "
                                      + ", ".join(refused))
+        return self
+
+    def data_keyring(self) -> tuple[dict[str, bytes], str, bytes]:
+        """The data keys by kid, the active kid and the blind-index key (dev mode: derived from
+        service_name when unset)."""
+        keys = {kid: decode_key(v.get_secret_value()) for kid, v in self.data_keys.items()}
+        active = self.data_key_id or next(iter(keys), DEV_DATA_KEY_ID)
+        if not keys:
+            keys, active = {DEV_DATA_KEY_ID: dev_data_key(self.service_name)}, DEV_DATA_KEY_ID
+        # Production without one (a service that keys no blind index): none, so any use fails.
+        blind = self.blind_index_key.get_secret_value() or (dev_blind_index_key(self.service_name)
+                                                            if self.mode != Mode.PRODUCTION else "")
+        return keys, active, blind.encode()
+
+    @model_validator(mode="after")
+    def _check_data_keys(self) -> ServiceSettings:
+        """Each data key is base64 of 32 bytes under a valid kid, the active kid is one of them;
+        production refuses unset, dev-derived and weak keys. Messages name kids, never keys."""
+        problems: list[str] = []
+        keys: dict[str, bytes] = {}
+        for kid, value in self.data_keys.items():
+            if not KID_PATTERN.match(kid):
+                raise ValueError(f"SKK_DATA_KEYS: key id {kid!r} must match {KID_PATTERN.pattern}")
+            try:
+                keys[kid] = decode_key(value.get_secret_value())
+            except ValueError:
+                raise ValueError(f"SKK_DATA_KEYS entry {kid!r}: not base64") from None
+            weak = key_weakness(keys[kid])
+            if weak and (len(keys[kid]) != KEY_BYTES or self.mode == Mode.PRODUCTION):
+                problems.append(f"SKK_DATA_KEYS entry {kid!r} ({weak})")
+        if self.data_key_id and self.data_key_id not in keys and (keys or self.mode == Mode.PRODUCTION):
+            raise ValueError("SKK_DATA_KEY_ID names no entry of SKK_DATA_KEYS")
+        if len(keys) > 1 and not self.data_key_id:
+            raise ValueError("SKK_DATA_KEY_ID must name the active entry of SKK_DATA_KEYS")
+        if self.mode != Mode.PRODUCTION:
+            if problems:
+                raise ValueError("; ".join(problems))
+            return self
+        parties = [self.service_name]
+        if not keys:
+            problems.append("SKK_DATA_KEYS (unset)")
+        problems += [f"SKK_DATA_KEYS entry {kid!r} (the published dev value)"
+                     for kid, key in keys.items() if is_dev_data_key(key, parties)]
+        blind = self.blind_index_key.get_secret_value()
+        if blind and is_dev_blind_index_key(blind, parties):
+            problems.append("SKK_BLIND_INDEX_KEY (the published dev value)")
+        elif blind and weakness(blind):
+            problems.append(f"SKK_BLIND_INDEX_KEY (too weak: {weakness(blind)})")
+        elif not blind and self.blind_index_required:
+            problems.append("SKK_BLIND_INDEX_KEY (unset)")
+        if problems:
+            raise DefaultSecretError("production mode refuses these data keys; set " + ", ".join(problems))
         return self
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
@@ -15,8 +15,11 @@ def nik_errors(nik: str, birth_date: date | None, gender: str | None, field: str
         return [{"field": field, "message": "NIK must be exactly 16 digits"}]
     try:
         stdnum_nik.validate(nik)
-    except ValidationError as exc:
-        return [{"field": field, "message": f"invalid NIK: {exc}"}]
+    except InvalidComponent:  # stdnum's own wording is not shown: it does not say what to fix
+        return [{"field": field, "message": "NIK's region code or birth date (DDMMYY, day + 40 for women) "
+                                            "is not valid"}]
+    except ValidationError:
+        return [{"field": field, "message": "not a valid NIK"}]
     errors: list[dict[str, str]] = []
     day = int(nik[6:8])
     encoded_female = day > 40
@@ -35,8 +38,10 @@ def npwp_errors(npwp: str, field: str = "npwp") -> list[dict[str, str]]:
         return [{"field": field, "message": "NPWP must have 15 digits or the 16-digit form"}]
     try:
         stdnum_npwp.validate(digits)
-    except ValidationError as exc:
-        return [{"field": field, "message": f"invalid NPWP: {exc}"}]
+    except InvalidChecksum:
+        return [{"field": field, "message": "NPWP's check digit does not match; check for a typing mistake"}]
+    except ValidationError:
+        return [{"field": field, "message": "not a valid NPWP"}]
     return []
 
 

@@ -19,6 +19,7 @@ from shared.logging import configure_logging, get_logger, mask_identity_numbers
 from shared.service_client import ServiceCallError, ServiceClient
 from shared.servicekeys import load_private_key, new_private_key_pem
 from shared.settings import Mode, ServiceSettings
+from shared.tests.datakeys import production_data_keys
 
 
 def test_dev_mode_starts_with_defaults() -> None:
@@ -32,7 +33,7 @@ def test_production_refuses_default_secrets() -> None:
 
 
 def test_production_accepts_real_secrets() -> None:
-    s = ServiceSettings(mode="production", service_signing_key_pem=new_private_key_pem())
+    s = ServiceSettings(mode="production", service_signing_key_pem=new_private_key_pem(), **production_data_keys())
     assert s.mode == Mode.PRODUCTION
 
 

@@ -12,6 +12,7 @@ from shared.devdefaults import dev_api_key, dev_webhook_secret, is_dev_credentia
 from shared.secretpolicy import weakness
 from shared.servicekeys import new_private_key_pem
 from shared.settings import ServiceSettings
+from shared.tests.datakeys import production_data_keys
 
 STRONG = "Zq8v-N3xR7bK2mWp9TfL4hYc6GdJ1sQe"
 
@@ -67,7 +68,8 @@ class LspLike(ServiceSettings):
 
 def production(**kw: Any) -> dict[str, Any]:
     return {"mode": "production", "service_signing_key_pem": new_private_key_pem(),
-            "webhook_secret": "whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=", "api_key": STRONG, **kw}
+            "webhook_secret": "whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=", "api_key": STRONG,
+            **production_data_keys(), **kw}
 
 
 def refused(secret: str, **kw: Any) -> str:
@@ -115,7 +117,7 @@ def test_dev_mode_keeps_its_defaults() -> None:
 
 def test_a_weak_metrics_token_is_refused_when_set() -> None:
     pem = new_private_key_pem()
-    ServiceSettings(mode="production", service_signing_key_pem=pem)
+    ServiceSettings(mode="production", service_signing_key_pem=pem, **production_data_keys())
     with pytest.raises(ValidationError, match=r"SKK_METRICS_TOKEN \(too weak") as exc:
         ServiceSettings(mode="production", service_signing_key_pem=pem, metrics_token="m" * 40)
     assert "m" * 12 not in str(exc.value)

@@ -25,6 +25,7 @@ from shared.servicekeys import (
     thumbprint,
 )
 from shared.settings import ServiceSettings
+from shared.tests.datakeys import production_data_keys
 from shared.tests.tokens import attacks, forged
 
 DEV_SIKI = ServiceIdentity.from_settings(ServiceSettings(service_name="siki"))
@@ -106,7 +107,8 @@ def test_production_trusts_only_the_configured_keys() -> None:
     portal_key = Ed25519PrivateKey.generate()
     settings = ServiceSettings(
         mode="production", service_name="siki", service_signing_key_pem=new_private_key_pem(),
-        service_trusted_keys=[TrustedKeyEntry.of(portal_key.public_key(), "portal-1", "portal")])
+        service_trusted_keys=[TrustedKeyEntry.of(portal_key.public_key(), "portal-1", "portal")],
+        **production_data_keys())
     siki = ServiceIdentity.from_settings(settings)
     assert set(siki.trusted) == {"portal-1"}
     assert siki.signer.kid == thumbprint(siki.signer.public_key)  # the default kid
@@ -121,7 +123,8 @@ def test_the_trust_list_reads_from_the_environment(monkeypatch: pytest.MonkeyPat
         {"kid": "b", "iss": "lsp:LSP-A", "public_key_pem": public_pem(b.public_key())}]))
     monkeypatch.setenv("SKK_SERVICE_SIGNING_KEY_PEM", private_pem(Ed25519PrivateKey.generate()))
     monkeypatch.setenv("SKK_SERVICE_SIGNING_KID", "bnsp-2026")
-    identity = ServiceIdentity.from_settings(ServiceSettings(service_name="bnsp", mode="production"))
+    identity = ServiceIdentity.from_settings(ServiceSettings(service_name="bnsp", mode="production",
+                                                             **production_data_keys()))
     assert identity.signer.kid == "bnsp-2026" and set(identity.trusted) == {"a", "b"}
     monkeypatch.setenv("SKK_SERVICE_TRUSTED_KEYS", json.dumps([{"kid": "a", "iss": "x", "public_key_pem": "junk"}]))
     with pytest.raises(ValidationError, match="service_trusted_keys"):

@@ -1,0 +1,164 @@
+"""The audit log every service keeps: who (a person or a party), did what, to which application
+or document, when and from where; append-only and tamper-evident.
+
+Each entry carries the SHA-256 of its content and of the entry before it, and the chain's head
+(last seq and hash) lives in ``audit_chain_head``. Appending first updates the head row, which
+locks it until the action's transaction commits: entries are numbered 1, 2, 3... with no gap and
+no fork, across replicas, and an entry commits (or not) together with the action it records.
+:meth:`Auditor.verify` walks the chain: an altered, removed or inserted entry, or a cut tail, is
+reported as the first seq that no longer checks out.
+
+Never put NIK, NPWP, passwords, tokens or document contents in ``detail``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+GENESIS = "0" * 64
+HEAD_NAME = "main"
+
+_HEAD = sa.table(
+    "audit_chain_head",
+    sa.column("name", sa.String),
+    sa.column("seq", sa.Integer),
+    sa.column("hash", sa.String),
+)
+
+
+class AuditMixin:
+    """The ``audit_log`` table (each service's db/models.py declares ``AuditEntry``)."""
+
+    __tablename__ = "audit_log"
+
+    # The position in the chain (1, 2, 3...), given by the head row, not by a sequence: a gap
+    # would be indistinguishable from a removed entry.
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(200), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(sa.String(100), nullable=False, index=True)
+    target_type: Mapped[str | None] = mapped_column(sa.String(50), nullable=True)
+    target_id: Mapped[str | None] = mapped_column(sa.String(100), nullable=True, index=True)
+    application_id: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
+    client: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+
+
+class AuditHeadMixin:
+    """The ``audit_chain_head`` row: the last seq and hash (its lock orders the appends)."""
+
+    __tablename__ = "audit_chain_head"
+
+    name: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    ok: bool
+    checked: int
+    first_invalid_id: int | None
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def entry_hash(prev_hash: str, *, seq: int, at: datetime, actor: str, action: str, target_type: str | None,
+               target_id: str | None, application_id: str | None, client: str | None,
+               detail: dict[str, Any]) -> str:
+    body = json.dumps([seq, _utc(at).isoformat(timespec="microseconds"), actor, action, target_type, target_id,
+                       application_id, client, detail], sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      default=str)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def _hash_of(row: AuditMixin) -> str:
+    return entry_hash(row.prev_hash, seq=row.id, at=row.at, actor=row.actor, action=row.action,
+                      target_type=row.target_type, target_id=row.target_id, application_id=row.application_id,
+                      client=row.client, detail=row.detail or {})
+
+
+class Auditor:
+    def __init__(self, model: type[AuditMixin]) -> None:
+        self.model = model
+
+    async def _take_head(self, session: AsyncSession) -> tuple[int, str]:
+        # The UPDATE takes the row's write lock until commit: concurrent appends queue here.
+        touched = await session.execute(
+            sa.update(_HEAD).where(_HEAD.c.name == HEAD_NAME).values(seq=_HEAD.c.seq + 1)
+            .returning(_HEAD.c.seq, _HEAD.c.hash))
+        row = touched.first()
+        if row is None:  # a database whose head row went missing: start it (the gap shows in verify)
+            last = (await session.execute(sa.select(sa.func.max(self.model.id)))).scalar() or 0
+            last_hash = (await session.execute(sa.select(self.model.hash).where(self.model.id == last))).scalar()
+            await session.execute(sa.insert(_HEAD).values(name=HEAD_NAME, seq=last + 1, hash=last_hash or GENESIS))
+            return last + 1, last_hash or GENESIS
+        return int(row.seq), str(row.hash)
+
+    async def record(self, session: AsyncSession, *, actor: str, action: str, target_type: str | None = None,
+                     target_id: str | None = None, application_id: str | None = None, client: str | None = None,
+                     detail: dict[str, Any] | None = None, at: datetime | None = None) -> int:
+        """Appends one entry inside the caller's transaction (it commits with the action); its seq."""
+        seq, prev = await self._take_head(session)
+        when = _utc(at or datetime.now(UTC))
+        fields: dict[str, Any] = {
+            "at": when, "actor": actor[:200], "action": action[:100], "target_type": target_type,
+            "target_id": target_id, "application_id": application_id, "client": (client or None) and client[:100],
+            "detail": dict(detail or {}),
+        }
+        digest = entry_hash(prev, seq=seq, **fields)
+        await session.execute(sa.insert(self.model).values(id=seq, prev_hash=prev, hash=digest, **fields))
+        await session.execute(sa.update(_HEAD).where(_HEAD.c.name == HEAD_NAME).values(hash=digest))
+        return seq
+
+    async def record_alone(self, sessions: async_sessionmaker[AsyncSession], **fields: Any) -> int:
+        """Appends one entry in its own short transaction (a view: nothing else is written)."""
+        async with sessions() as session, session.begin():
+            return await self.record(session, **fields)
+
+    async def verify(self, session: AsyncSession, *, batch: int = 1000) -> AuditCheck:
+        """Walks the whole chain in order; the first seq whose content, link or position is wrong."""
+        expected_prev, expected_seq, checked = GENESIS, 1, 0
+        while True:
+            rows = (await session.execute(
+                sa.select(self.model).where(self.model.id >= expected_seq).order_by(self.model.id).limit(batch)
+            )).scalars().all()
+            for row in rows:
+                if row.id != expected_seq or row.prev_hash != expected_prev or _hash_of(row) != row.hash:
+                    return AuditCheck(False, checked, expected_seq)
+                expected_prev, expected_seq, checked = row.hash, row.id + 1, checked + 1
+            if len(rows) < batch:
+                break
+        head = (await session.execute(sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.name == HEAD_NAME))).first()
+        if head is not None and (int(head.seq) != checked or (checked and head.hash != expected_prev)):
+            return AuditCheck(False, checked, checked + 1 if int(head.seq) > checked else checked)
+        return AuditCheck(True, checked, None)
+
+    async def search(self, session: AsyncSession, *, actor: str | None = None, action: str | None = None,
+                     application_id: str | None = None, target_id: str | None = None,
+                     since: datetime | None = None, until: datetime | None = None, limit: int = 50,
+                     offset: int = 0) -> list[Any]:
+        """Newest first."""
+        m = self.model
+        query = sa.select(m)
+        for column, value in ((m.actor, actor), (m.action, action), (m.application_id, application_id),
+                              (m.target_id, target_id)):
+            if value is not None:
+                query = query.where(column == value)
+        if since is not None:
+            query = query.where(m.at >= since)
+        if until is not None:
+            query = query.where(m.at < until)
+        return list((await session.execute(query.order_by(m.id.desc()).limit(limit).offset(offset))).scalars())
