@@ -3,6 +3,7 @@ the use cases, and the routers and consumers that call them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from fastapi import FastAPI
 
 from services.portal.api import applications, auth, documents, notifications, operator, reference
 from services.portal.api.deps import ConfirmedUsers, PortalContext
-from services.portal.db.models import InboxEntry, OutboxEvent
+from services.portal.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
 from services.portal.events import register_consumers
 from services.portal.gateways.siki import SikiGateway
 from services.portal.mail import send_email
@@ -22,30 +23,44 @@ from services.portal.usecases import (
     Applications,
     Certificates,
     Documents,
+    Logins,
     NikBindings,
     Notifications,
+    PasswordResets,
     Payments,
     PortalUseCases,
+    Retention,
     StatusMirror,
     Submission,
     Withdrawal,
 )
+from services.portal.usecases.account_ports import AccountPorts
+from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.crypto import DataKeys
+from shared.http_surface import allow_uploads
+from shared.operator_accounts import Operators
+from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
+from shared.sealing import install_data_keys
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 API_PREFIX = "/api/v1"
 
 
-def build_usecases(runtime: ServiceRuntime, settings: PortalSettings) -> PortalUseCases:
+def build_usecases(runtime: ServiceRuntime, settings: PortalSettings, *, auditor: Auditor,
+                   revoked: Callable[[str], None]) -> PortalUseCases:
+    """``revoked``: told the user whose sessions just ended (the cache of token versions)."""
     sessions, emit, public_url = runtime.sessions, runtime.emit, settings.public_url
-    store = DocumentStore(settings.document_dir)
+    store = DocumentStore(settings.document_dir, DataKeys.from_settings(settings))
+    runtime.on_startup(store.seal_legacy_files)
     siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki"))
-    docs = Documents(sessions, store, settings.max_upload_bytes)
-    nik = NikBindings(sessions, siki, settings.nik_binding_secret.get_secret_value())
+    docs = Documents(sessions, store, settings)
+    nik = NikBindings(sessions, siki, settings.nik_binding_secret.get_secret_value(), auditor=auditor)
+    account_ports = AccountPorts(sessions, emit, settings, runtime.throttle, auditor, revoked)
     return PortalUseCases(
-        accounts=Accounts(sessions, emit, settings),
+        accounts=Accounts(account_ports),
         applications=Applications(sessions, runtime.engine, nik),
         submission=Submission(sessions, siki, public_url, nik),
         payments=Payments(sessions, docs, siki, public_url),
@@ -56,6 +71,9 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings) -> PortalU
         status_mirror=StatusMirror(emit, public_url),
         withdrawal=Withdrawal(sessions, siki),
         nik_bindings=nik,
+        logins=Logins(account_ports),
+        password_resets=PasswordResets(account_ports),
+        retention=Retention(sessions, store, settings, auditor),
     )
 
 
@@ -65,16 +83,26 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
-    usecases = build_usecases(runtime, settings)
+    install_data_keys(runtime, Base.metadata)  # first: the sealing of old rows runs before other start-up steps
+    auditor = Auditor(AuditEntry)
+    confirmed_users = ConfirmedUsers(min(settings.user_recheck_seconds, settings.access_token_ttl_seconds))
+    usecases = build_usecases(runtime, settings, auditor=auditor, revoked=confirmed_users.forget)
     register_consumers(runtime, usecases)
+    if settings.retention_interval_seconds > 0:
+        runtime.background(usecases.retention.loop)
     app = FastAPI(title="portal", version="1.0.0", lifespan=runtime.lifespan,
                   description="The PUPR licensing portal: applicants register, apply, pay and download.")
     runtime.install(app)
     app.state.portal = PortalContext(
         runtime=runtime, settings=settings, usecases=usecases,
-        confirmed_users=ConfirmedUsers(min(settings.user_recheck_seconds, settings.access_token_ttl_seconds)),
+        confirmed_users=confirmed_users,
     )
     for module in (auth, reference, documents, applications, notifications, operator):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(auth.page_router)
+    operators = Operators.for_runtime(runtime, model=Operator, auditor=auditor, roles=operator.OPERATOR_ROLES)
+    if settings.is_dev and settings.seed_dev_operator:
+        runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))
+    install_operators(app, operators, auditor)
+    allow_uploads(app, settings.max_upload_bytes, "upload_document", "upload_payment_proof")
     return app

@@ -1,4 +1,4 @@
-"""Applicants' passwords (argon2) and bearer tokens (HS256 JWT)."""
+"""Applicants' passwords (argon2) and bearer tokens (HS256 JWT, carrying the user's token version)."""
 
 from __future__ import annotations
 
@@ -31,14 +31,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float | None = None) -> str:
+def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float | None = None,
+                      version: int = 0) -> str:
+    """``version``: the user's token version now (``users.token_version``); bumping it ends the token."""
     issued = int(now if now is not None else time.time())
-    claims = {"sub": user_id, "iat": issued, "exp": issued + ttl_seconds, "typ": ACCESS_TYPE, "iss": "portal"}
+    claims = {"sub": user_id, "iat": issued, "exp": issued + ttl_seconds, "typ": ACCESS_TYPE, "iss": "portal",
+              "ver": version}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_access_token(token: str, *, secret: str) -> str:
-    """The user id the token names, or :class:`Unauthenticated`."""
+def read_access_claims(token: str, *, secret: str) -> tuple[str, int]:
+    """The user id the token names and the token version it was minted under, or :class:`Unauthenticated`."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="portal",
                             options={"require": ["exp", "sub", "iat"]})
@@ -48,6 +51,12 @@ def read_access_token(token: str, *, secret: str) -> str:
     except jwt.PyJWTError as exc:
         raise Unauthenticated("invalid access token",
                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, errors=_FIELD) from exc
-    if claims.get("typ") != ACCESS_TYPE:
+    version = claims.get("ver", 0)
+    if claims.get("typ") != ACCESS_TYPE or not isinstance(version, int):
         raise Unauthenticated("not an access token", headers={"WWW-Authenticate": "Bearer"}, errors=_FIELD)
-    return str(claims["sub"])
+    return str(claims["sub"]), version
+
+
+def read_access_token(token: str, *, secret: str) -> str:
+    """The user id the token names, or :class:`Unauthenticated` (signature and expiry only)."""
+    return read_access_claims(token, secret=secret)[0]

@@ -6,18 +6,18 @@ from typing import ClassVar
 
 from pydantic import SecretStr
 
-from shared.settings import ServiceSettings
+from shared.operators import OperatorSettings
 
 # Published in this repository, so production mode refuses it (see ``secret_fields``).
 DEV_JWT_SECRET = "dev-portal-jwt-secret-change-me-0000"
-DEV_OPERATOR_TOKEN = "dev-portal-operator-token-change-me"
 DEV_NIK_BINDING_SECRET = "dev-portal-nik-binding-secret-change-me-0000"
 
 
-class PortalSettings(ServiceSettings):
+class PortalSettings(OperatorSettings):
     secret_fields: ClassVar[tuple[str, ...]] = (
-        *ServiceSettings.secret_fields, "jwt_secret", "operator_token", "nik_binding_secret",
+        *OperatorSettings.secret_fields, "jwt_secret", "nik_binding_secret",
     )
+    blind_index_required: ClassVar[bool] = True  # names the encrypted document files
 
     service_name: str = "portal"
     port: int = 8000
@@ -26,23 +26,46 @@ class PortalSettings(ServiceSettings):
     # Applicants' bearer tokens (HS256).
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     access_token_ttl_seconds: int = 900
-    # How long a request may rely on an earlier read that the token's user exists and is
-    # activated (api/deps.py ConfirmedUsers); 0 reads the user on every request.
-    user_recheck_seconds: float = 30
+    # How long a request may rely on an earlier read of the token's user (still activated, and
+    # its token version: logout and password changes end sessions); api/deps.py ConfirmedUsers.
+    # 0 reads the user on every request. Within one process a revocation is seen at once.
+    user_recheck_seconds: float = 5
     activation_ttl_seconds: int = 86400
+    # Emailed links (activation, password reset) usable at once per account: a repeated request
+    # sends a new one and voids only the oldest beyond this, never the link the owner just got.
+    account_links_alive: int = 3
+    password_reset_ttl_seconds: int = 3600
     # Where the portal is reached from outside: the activation link and DocumentRef.url use it.
     public_url: str = "http://127.0.0.1:8000"
 
     max_upload_bytes: int = 5 * 1024 * 1024
+    # What one account may keep (services/portal/usecases/documents.py): uploads and their bytes.
+    max_documents_per_account: int = 100
+    max_document_bytes_per_account: int = 200 * 1024 * 1024
     document_dir: str = "var/documents/portal"
     # Where mail goes when no SMTP server is configured (one .eml per message).
     mail_dir: str = "var/mail"
 
-    # Portal operators (the NIK rebind after an identity check) call with ``Bearer <operator_token>``.
-    operator_token: SecretStr = SecretStr(DEV_OPERATOR_TOKEN)
     # Keys the HMAC-SHA256 under which a NIK's binding to one account is stored (never the NIK).
     nik_binding_secret: SecretStr = SecretStr(DEV_NIK_BINDING_SECRET)
 
-    # Failed logins per email within the window before the email is throttled.
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    # Throttles (`limits` strings, tiers separated by ';': each tier is a longer wait). Failed
+    # logins count per (email, client address) and per client address, never per email alone:
+    # an attacker slows their own guesses but cannot lock the owner out from elsewhere.
+    login_failures_per_account_client: str = "5/minute;10/15minutes;20/hour"
+    login_failures_per_client: str = "30/minute;200/hour"
+    # Account emails (activation, resend, password reset, notices): past the per-address limit a
+    # request answers the same and sends nothing; past the per-client limit it is refused (429).
+    account_emails_per_address: str = "3/hour"
+    account_emails_per_client: str = "20/hour;100/day"
+
+    # Retention (docs/RETENTION.md; UU 27/2022: kept no longer than needed). The job runs every
+    # ``retention_interval_seconds``; 0 disables it.
+    retention_interval_seconds: float = 3600
+    # Used or expired activation and reset links, kept this long for "already used" answers.
+    used_link_retention_days: int = 7
+    # Accounts never activated (no password set), with their links.
+    unactivated_account_retention_days: int = 30
+    # Drafts not touched for this long, with the documents only they name, and uploads that no
+    # application names.
+    abandoned_draft_retention_days: int = 180

@@ -27,6 +27,7 @@ from services.portal.api.schemas import (
     WithdrawRequest,
 )
 from shared.errors import PROBLEM_RESPONSES
+from shared.paging import DEFAULT_LIMIT, TOTAL_COUNT_RESPONSE, Limit, Offset, set_total
 
 router = APIRouter(tags=["applications"])
 
@@ -43,9 +44,13 @@ async def create_application(user: CurrentUser, applications: ApplicationsDep,
 
 
 @router.get("/applications", operation_id="list_applications", response_model=list[ApplicationSummary],
-            responses=PROBLEM_RESPONSES)
-async def list_applications(user: CurrentUser, applications: ApplicationsDep) -> list[ApplicationSummary]:
-    return await applications.list_own(user.id)
+            responses={**PROBLEM_RESPONSES, **TOTAL_COUNT_RESPONSE})
+async def list_applications(user: CurrentUser, applications: ApplicationsDep, response: Response,
+                            limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> list[ApplicationSummary]:
+    """Newest first, one page at a time; ``X-Total-Count`` says how many there are in all."""
+    items, total = await applications.list_own(user.id, limit=limit, offset=offset)
+    set_total(response, total)
+    return items
 
 
 @router.get("/applications/{application_id}", operation_id="get_application", response_model=ApplicationOut,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from services.portal.security import read_access_token
+from services.portal.security import read_access_claims
 from services.portal.settings import PortalSettings
 from services.portal.usecases import (
     Accounts,
@@ -18,8 +18,10 @@ from services.portal.usecases import (
     Applications,
     Certificates,
     Documents,
+    Logins,
     NikBindings,
     Notifications,
+    PasswordResets,
     Payments,
     PortalUseCases,
     Submission,
@@ -28,41 +30,48 @@ from services.portal.usecases import (
 from services.portal.usecases.common import UnknownUser
 from shared.exceptions import Unauthenticated
 from shared.runtime import ServiceRuntime
+from shared.throttle import client_of
 
 TOKEN_URL = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
 class ConfirmedUsers:
-    """Users this process recently read from the database as existing and activated.
+    """Users this process recently read from the database as activated, with their token version.
 
-    The bearer token already proves who the caller is (signed, ``exp`` checked on every request,
-    minted only after the password check of an activated account). Reading the user's row on
-    every request only guards against an account that disappears or is deactivated while its
-    token is still valid; doing it at most once per ``ttl_seconds`` per user keeps that guard
-    (such an account loses access within ``ttl_seconds``, never later than its token expires)
-    without a query on every request. ``ttl_seconds <= 0`` reads the row every time.
+    The bearer token already proves who the caller is (signed, ``exp`` checked on every request)
+    and names the token version it was minted under. The user's row is read at most once per
+    ``ttl_seconds`` per user: within that time an account deactivated, or a session ended
+    (logout, password change or reset: the version bumped), by *another* process is still
+    trusted; in this process the use case that ends the sessions calls :meth:`forget`, so the
+    next request reads the row. ``ttl_seconds <= 0`` reads the row every time.
     """
 
     def __init__(self, ttl_seconds: float, max_entries: int = 100_000) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
-        self._until: dict[str, float] = {}
+        self._until: dict[str, tuple[float, int]] = {}
+
+    def version(self, user_id: str, now: float | None = None) -> int | None:
+        """The token version read for the user, while that read is fresh."""
+        entry = self._until.get(user_id)
+        if entry is None or entry[0] <= (time.monotonic() if now is None else now):
+            return None
+        return entry[1]
 
     def fresh(self, user_id: str, now: float | None = None) -> bool:
-        until = self._until.get(user_id)
-        return until is not None and until > (time.monotonic() if now is None else now)
+        return self.version(user_id, now) is not None
 
-    def confirm(self, user_id: str, now: float | None = None) -> None:
+    def confirm(self, user_id: str, version: int = 0, now: float | None = None) -> None:
         if self.ttl <= 0:
             return
         now = time.monotonic() if now is None else now
         if len(self._until) >= self.max_entries:
             # Drop what has lapsed; if every entry is still fresh, start over (only costs reads).
-            self._until = {k: v for k, v in self._until.items() if v > now}
+            self._until = {k: v for k, v in self._until.items() if v[0] > now}
             if len(self._until) >= self.max_entries:
                 self._until.clear()
-        self._until[user_id] = now + self.ttl
+        self._until[user_id] = (now + self.ttl, version)
 
     def forget(self, user_id: str) -> None:
         self._until.pop(user_id, None)
@@ -96,22 +105,35 @@ PortalDep = Annotated[PortalContext, Depends(get_portal)]
 
 async def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], portal: PortalDep) -> Applicant:
     """The applicant the bearer token names: its signature and expiry are checked on every
-    request; that the account still exists and is activated is read from the database at most
-    once per ``user_recheck_seconds`` per user (:class:`ConfirmedUsers`)."""
+    request; that the account is still activated and the token's version still current (no
+    logout or password change since) is read from the database at most once per
+    ``user_recheck_seconds`` per user (:class:`ConfirmedUsers`)."""
     if not token:
         raise Unauthenticated("missing bearer token", headers={"WWW-Authenticate": "Bearer"},
                               errors=[{"field": "authorization", "message": "log in and send the bearer token"}])
-    user_id = read_access_token(token, secret=portal.settings.jwt_secret.get_secret_value())
+    user_id, version = read_access_claims(token, secret=portal.settings.jwt_secret.get_secret_value())
     confirmed = portal.confirmed_users
-    if not confirmed.fresh(user_id):
-        if not await portal.usecases.accounts.is_active(user_id):
+    current = confirmed.version(user_id)
+    if current is None:
+        current = await portal.usecases.accounts.session_version(user_id)
+        if current is None:
             confirmed.forget(user_id)
             raise UnknownUser()
-        confirmed.confirm(user_id)
+        confirmed.confirm(user_id, current)
+    if version != current:
+        raise Unauthenticated("this session has ended (logged out or password changed); log in again",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                              errors=[{"field": "authorization", "message": "session ended; log in again"}])
     return Applicant(user_id)
 
 
+async def client_address(request: Request) -> str:
+    """Where the request comes from, for throttles and the audit log."""
+    return client_of(request)
+
+
 CurrentUser = Annotated[Applicant, Depends(current_user)]
+ClientAddress = Annotated[str, Depends(client_address)]
 
 
 def _use_case(name: str) -> Callable[[PortalContext], Awaitable[Any]]:
@@ -125,6 +147,8 @@ def _use_case(name: str) -> Callable[[PortalContext], Awaitable[Any]]:
 
 
 AccountsDep = Annotated[Accounts, Depends(_use_case("accounts"))]
+LoginsDep = Annotated[Logins, Depends(_use_case("logins"))]
+PasswordResetsDep = Annotated[PasswordResets, Depends(_use_case("password_resets"))]
 ApplicationsDep = Annotated[Applications, Depends(_use_case("applications"))]
 SubmissionDep = Annotated[Submission, Depends(_use_case("submission"))]
 PaymentsDep = Annotated[Payments, Depends(_use_case("payments"))]

@@ -1,36 +1,33 @@
-"""The portal operator's tasks (``Authorization: Bearer <SKK_OPERATOR_TOKEN>``): rebinding a NIK
-to another account after an identity check (audited, SIKI told first)."""
+"""The portal operator's tasks: rebinding a NIK to another account after an identity check
+(audited, SIKI told first). Operators are people with accounts (``create_operator_session``,
+shared/operators_api.py); their roles here: ``bindings`` (NIK rebinds) and ``audit`` (the audit
+log), ``admin`` holding both."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from services.portal.api.deps import NikBindingsDep, PortalDep
+from services.portal.api.deps import NikBindingsDep
 from services.portal.api.schemas import NikRebindRequest, NikRebound
 from shared.errors import PROBLEM_RESPONSES
-from shared.exceptions import Unauthenticated
+from shared.operators import OperatorPrincipal
+from shared.operators_api import operator_with
+
+BINDINGS, AUDIT = "bindings", "audit"
+OPERATOR_ROLES = (BINDINGS, AUDIT)
 
 router = APIRouter(tags=["operator"])
 
-
-async def operator(request: Request, portal: PortalDep) -> str:
-    """A portal operator: the bearer token is ``SKK_OPERATOR_TOKEN`` (compared in constant time)."""
-    expected = portal.settings.operator_token.get_secret_value()
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
-        raise Unauthenticated("not a portal operator", headers={"WWW-Authenticate": "Bearer"},
-                              errors=[{"field": "authorization", "message": "send the operator token"}])
-    return "operator"
-
-
-Operator = Annotated[str, Depends(operator)]
+BindingsOperator = Annotated[OperatorPrincipal, Depends(operator_with(BINDINGS))]
 
 
 @router.post("/operator/nik-bindings", operation_id="rebind_nik_binding", response_model=NikRebound,
              responses={**PROBLEM_RESPONSES, 503: {"description": "SIKI unreachable"}})
-async def rebind_nik_binding(body: NikRebindRequest, _: Operator, bindings: NikBindingsDep) -> NikRebound:
-    return await bindings.rebind(body.nik, str(body.account_email), operator_name=body.operator_name,
+async def rebind_nik_binding(body: NikRebindRequest, operator: BindingsOperator,
+                             bindings: NikBindingsDep) -> NikRebound:
+    """The NIK belongs to ``account_email``'s account from now on; recorded under the operator
+    calling (``operator_name`` in the answer is the operator's email)."""
+    return await bindings.rebind(body.nik, str(body.account_email), operator=operator,
                                  identity_check_reference=body.identity_check_reference)

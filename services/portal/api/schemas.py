@@ -19,10 +19,10 @@ from services.portal.usecases.views import (
 )
 
 __all__ = [
-    "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
-    "CreateApplication", "DocumentOut", "InvoiceOut", "NikRebindRequest", "NikRebound", "NotificationOut",
-    "PaymentProofOut", "ReferenceData", "RegisterRequest", "RegisterResponse", "TimelineEntryOut", "TokenResponse",
-    "WithdrawRequest",
+    "Accepted", "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
+    "ChangePasswordRequest", "CreateApplication", "DocumentOut", "EmailRequest", "InvoiceOut", "NikRebindRequest",
+    "NikRebound", "NotificationOut", "PasswordReset", "PaymentProofOut", "ReferenceData", "RegisterRequest",
+    "RegisterResponse", "ResetPasswordRequest", "TimelineEntryOut", "TokenResponse", "WithdrawRequest",
 ]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -40,10 +40,11 @@ class RegisterRequest(BaseModel):
 
 
 class RegisterResponse(BaseModel):
-    id: str
+    """The same for a new, a waiting and an active address: only the mailbox learns which."""
+
     email: str
-    verified: bool = False
-    detail: str = "a verification link has been sent to the email address"
+    detail: str = ("if this address can be registered, an activation link is on its way; "
+                   "check the mailbox (the email says what to do next)")
 
 
 class ActivateRequest(BaseModel):
@@ -61,6 +62,34 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class EmailRequest(BaseModel):
+    """``resend_activation``, ``request_password_reset``."""
+
+    email: EmailStr
+
+
+class Accepted(BaseModel):
+    """The one answer to a request whose outcome only the mailbox learns."""
+
+    detail: str
+
+
+class ChangePasswordRequest(BaseModel):
+    current_password: str = Field(max_length=200)
+    password: str = Field(max_length=200)
+    password_repeat: str = Field(max_length=200)
+
+
+class ResetPasswordRequest(BaseModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: str = Field(max_length=200)
+    password_repeat: str = Field(max_length=200)
+
+
+class PasswordReset(BaseModel):
+    detail: str = "the password is changed and every session has ended; log in with the new password"
 
 
 # --- applications ---------------------------------------------------------------------------
@@ -84,15 +113,14 @@ class WithdrawRequest(BaseModel):
 
 
 class NikRebindRequest(BaseModel):
-    """``rebind_nik_binding``: move a NIK to the account whose holder's identity was checked."""
+    """``rebind_nik_binding``: move a NIK to the account whose holder's identity was checked. Who
+    does it is the operator logged in (issue 12: no name in the body to take on trust)."""
 
     nik: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{16}$")]
     account_email: EmailStr
     identity_check_reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                                max_length=200)] = Field(
         description="the identity check the operator made (case or document number), kept in the audit")
-    operator_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
-        description="who performs the rebind, kept in the audit")
 
 
 # --- reference data (answered with the keys each item has: the optional ones only where set) ----

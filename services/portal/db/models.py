@@ -8,8 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import AuditHeadMixin, AuditMixin
+from shared.crypto import EncryptedJSON
 from shared.database import NAMING_CONVENTION
+from shared.operators import OperatorMixin
 from shared.outbox import InboxMixin, OutboxMixin
+from shared.throttle import RateLimitCounterMixin
 
 
 class Base(DeclarativeBase):
@@ -37,6 +41,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Every access token carries the version it was minted under; logout, a password change or
+    # reset bumps it, and tokens of an older version are refused on their next request.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class ActivationToken(Base):
@@ -49,12 +56,14 @@ class ActivationToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
+class PasswordResetToken(Base):
+    __tablename__ = "password_reset_tokens"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(320), nullable=False, index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # As activation links: only the SHA-256 of the emailed token.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Document(Base):
@@ -78,7 +87,8 @@ class Application(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     application_kind: Mapped[str] = mapped_column(String(20), nullable=False)
     status: Mapped[str] = mapped_column(String(30), nullable=False)
-    sections: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    # Holds the NIK, NPWP and the rest of the applicant's personal data: encrypted at rest.
+    sections: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.sections"), nullable=False)
     # Successful submissions so far (1 after the first, +1 per resubmission after ``returned``).
     submission_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     proofs_sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -157,3 +167,19 @@ class NikBindingAudit(Base):
     previous_user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     user_id: Mapped[str] = mapped_column(String(36), nullable=False)
     identity_check_reference: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class AuditEntry(AuditMixin, Base):
+    pass
+
+
+class AuditHead(AuditHeadMixin, Base):
+    pass
+
+
+class RateLimitCounter(RateLimitCounterMixin, Base):
+    pass
+
+
+class Operator(OperatorMixin, Base):
+    """A person who operates this service (created by ``create-operator``; shared/operators.py)."""

@@ -8,15 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.portal.db.models import (
-    ActivationToken,
     Application,
     Document,
     DocumentReference,
-    LoginFailure,
     Notification,
     TimelineEntry,
     User,
@@ -34,38 +32,6 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def user_by_id(session: AsyncSession, user_id: str) -> User | None:
     return await session.get(User, user_id)
-
-
-async def void_activation_tokens(session: AsyncSession, user_id: str, now: datetime) -> None:
-    """Mark the user's unused activation links used (a fresh registration replaces them)."""
-    await session.execute(update(ActivationToken)
-                          .where(ActivationToken.user_id == user_id, ActivationToken.used_at.is_(None))
-                          .values(used_at=now))
-
-
-async def activation_token(session: AsyncSession, token_hash: str) -> ActivationToken | None:
-    return await session.get(ActivationToken, token_hash)
-
-
-async def use_activation_token(session: AsyncSession, token_hash: str, now: datetime) -> bool:
-    """Mark the link used; False when it already was (conditional, so two racing requests use it once)."""
-    used = await session.execute(update(ActivationToken)
-                                 .where(ActivationToken.token_hash == token_hash, ActivationToken.used_at.is_(None))
-                                 .values(used_at=now))
-    return getattr(used, "rowcount", 0) == 1
-
-
-async def login_failures_since(session: AsyncSession, email: str, since: datetime) -> Sequence[datetime]:
-    return (await session.execute(select(LoginFailure.at)
-                                  .where(LoginFailure.email == email, LoginFailure.at > since))).scalars().all()
-
-
-def add_login_failure(session: AsyncSession, email: str, at: datetime) -> None:
-    session.add(LoginFailure(email=email, at=at))
-
-
-async def clear_login_failures(session: AsyncSession, email: str) -> None:
-    await session.execute(delete(LoginFailure).where(LoginFailure.email == email))
 
 
 # --- applications ---------------------------------------------------------------------------
@@ -94,13 +60,18 @@ ApplicationListRows = Sequence[Row[str, str, str, str | None, datetime, datetime
 NotificationRows = Sequence[Row[str, str | None, str | None, str, datetime]]
 
 
-async def own_applications(session: AsyncSession, user_id: str) -> ApplicationListRows:
-    """The user's applications, newest first: the columns of a list entry only."""
-    return (await session.execute(
+async def own_applications(session: AsyncSession, user_id: str, *, limit: int,
+                           offset: int) -> tuple[ApplicationListRows, int]:
+    """One page of the user's applications, newest first (the columns of a list entry only), and
+    how many they have in all."""
+    rows = (await session.execute(
         select(Application.id, Application.application_kind, Application.status, Application.lsp_code,
                Application.created_at, Application.updated_at)
-        .where(Application.user_id == user_id).order_by(Application.created_at.desc())
+        .where(Application.user_id == user_id).order_by(Application.created_at.desc(), Application.id)
+        .limit(limit).offset(offset)
     )).all()
+    total = await session.scalar(select(func.count()).select_from(Application).where(Application.user_id == user_id))
+    return rows, int(total or 0)
 
 
 async def record_certificate_digest(session: AsyncSession, user_id: str, application_id: str, digest: str) -> None:
@@ -139,6 +110,16 @@ async def own_document_infos(session: AsyncSession, user_id: str) -> dict[str, D
         select(Document.id, Document.kind, Document.content_type).where(Document.user_id == user_id)
     )).all()
     return {r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows}
+
+
+async def document_usage(session: AsyncSession, user_id: str) -> tuple[int, int]:
+    """How many documents the user holds and their bytes in all. The user's row is locked first
+    (PostgreSQL), so two uploads at once cannot both take the last place of a quota."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    count, size = (await session.execute(
+        select(func.count(), func.coalesce(func.sum(Document.size), 0)).where(Document.user_id == user_id)
+    )).one()
+    return int(count), int(size)
 
 
 SECTION_REFERENCE = "section"
@@ -236,10 +217,14 @@ def notify(session: AsyncSession, user_id: str, application_id: str | None, stat
                              status=status, message=message, created_at=at))
 
 
-async def own_notifications(session: AsyncSession, user_id: str) -> NotificationRows:
-    """The user's notifications, newest first."""
-    return (await session.execute(
+async def own_notifications(session: AsyncSession, user_id: str, *, limit: int,
+                            offset: int) -> tuple[NotificationRows, int]:
+    """One page of the user's notifications, newest first, and how many they have in all."""
+    rows = (await session.execute(
         select(Notification.id, Notification.application_id, Notification.status, Notification.message,
                Notification.created_at)
         .where(Notification.user_id == user_id).order_by(Notification.created_at.desc(), Notification.id)
+        .limit(limit).offset(offset)
     )).all()
+    total = await session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == user_id))
+    return rows, int(total or 0)

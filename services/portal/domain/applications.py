@@ -133,27 +133,3 @@ def status_message(status: ApplicationStatus, note: str | None = None, reasons: 
     elif note:
         text += f" Catatan: {note}"
     return text
-
-
-def activation_email(first_name: str, link: str, ttl_hours: int) -> tuple[str, str]:
-    subject = "Aktivasi akun SKK Konstruksi"
-    body = (
-        f"Yth. {first_name},\n\n"
-        "Terima kasih telah mendaftar di portal SKK Konstruksi.\n"
-        "Buka tautan berikut untuk mengaktifkan akun Anda dan membuat kata sandi:\n\n"
-        f"{link}\n\n"
-        f"Tautan ini hanya dapat digunakan satu kali dan berlaku selama {ttl_hours} jam.\n"
-        "Jika Anda tidak merasa mendaftar, abaikan email ini.\n"
-    )
-    return subject, body
-
-
-def certificate_ready_email(first_name: str, application_id: str, public_url: str) -> tuple[str, str]:
-    subject = "Sertifikat SKK Konstruksi Anda sudah terbit"
-    body = (
-        f"Yth. {first_name},\n\n"
-        "Sertifikat elektronik SKK Konstruksi Anda sudah terbit.\n"
-        f"Silakan masuk ke portal ({public_url.rstrip('/')}) dan unduh sertifikat untuk permohonan "
-        f"{application_id}. Proses sertifikasi selesai setelah sertifikat diunduh.\n"
-    )
-    return subject, body

@@ -22,14 +22,15 @@ import httpx
 from fastapi import FastAPI
 from stdnum import luhn
 
+from scripts.simulator.files import tiny_jpeg, tiny_pdf, tiny_png
 from services.portal.app import create_app
 from services.portal.settings import PortalSettings
 
-# Minimal files that pass the content check (the portal sniffs bytes, not names).
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG_BYTES = (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-             + b"\x00" * 16)
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32 + b"\xff\xd9"
+# Small whole files the portal accepts (it parses them: pypdf, Pillow); tiny_pdf(note) makes
+# another one with other bytes.
+PDF_BYTES = tiny_pdf("portal test document")
+PNG_BYTES = tiny_png("portal test photo")
+JPEG_BYTES = tiny_jpeg("portal test photo")
 
 BIRTH_DATE = date(1985, 8, 17)
 PASSWORD = "Rahasia-Kuat-2024"
@@ -240,7 +241,7 @@ class Portal:
         """Register, activate through the emailed link, log in: the bearer headers."""
         email_addr = email_addr or f"user-{uuid.uuid4().hex[:8]}@example.id"
         r = await self.register(email_addr)
-        assert r.status_code == 201, r.text
+        assert r.status_code == 202, r.text
         token = activation_token_from(await self.next_mail())
         r = await self.client.post("/api/v1/auth/activate",
                                    json={"token": token, "password": PASSWORD, "password_repeat": PASSWORD})
@@ -259,7 +260,7 @@ class Portal:
         docs: dict[str, str] = {}
         for kind in ALL_KINDS:
             r = await (self.upload(headers, kind, PNG_BYTES, "p.png", "image/png") if kind == "photo"
-                       else self.upload(headers, kind, PDF_BYTES + kind.encode()))
+                       else self.upload(headers, kind, tiny_pdf(kind)))
             assert r.status_code == 201, r.text
             docs[kind] = r.json()["id"]
         return docs

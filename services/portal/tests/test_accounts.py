@@ -1,4 +1,6 @@
-"""register, activate_account, login: the account's life through the API."""
+"""register, activate_account, login: the account's life through the API (issue 12 changed
+register's answer to 202 without the account's id, and a login of a not-yet-activated account
+to the same 401 as a wrong password)."""
 
 from __future__ import annotations
 
@@ -39,8 +41,8 @@ async def activate(portal: Portal, token: str, password: str = PASSWORD,
 
 async def test_register_sends_a_link_that_activates_once(portal: Portal) -> None:
     r = await portal.register("Siti@Example.id", first_name="Siti")
-    assert r.status_code == 201, r.text
-    assert r.json()["email"] == "siti@example.id" and r.json()["verified"] is False
+    assert r.status_code == 202, r.text
+    assert r.json()["email"] == "siti@example.id" and "id" not in r.json()
     mail = await portal.next_mail()
     assert b"siti@example.id" in mail and b"Aktivasi" in mail
     token = activation_token_from(mail)
@@ -49,10 +51,10 @@ async def test_register_sends_a_link_that_activates_once(portal: Portal) -> None
         stored = (await s.execute(select(ActivationToken.token_hash))).scalars().all()
     assert token not in stored and len(stored) == 1
 
-    # Unverified: login refused with 403.
+    # Unverified: login refused exactly like a wrong password (no password is set yet).
     r = await portal.login("siti@example.id")
-    assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
-    assert r.json()["field"] == "username"
+    assert r.status_code == 401 and r.headers["content-type"] == PROBLEM
+    assert r.json()["field"] == "password"
 
     r = await activate(portal, token)
     assert r.status_code == 200, r.text
@@ -77,11 +79,11 @@ async def test_activation_page_is_served(portal: Portal) -> None:
 
 async def test_expired_link_is_refused(tmp_path: Path, sqlite_url: str) -> None:
     async with running_portal(portal_settings(tmp_path, sqlite_url, activation_ttl_seconds=0)) as portal:
-        assert (await portal.register("late@example.id")).status_code == 201
+        assert (await portal.register("late@example.id")).status_code == 202
         token = activation_token_from(await portal.next_mail())
         r = await activate(portal, token)
         assert r.status_code == 410 and "expired" in r.json()["detail"]
-        assert (await portal.login("late@example.id")).status_code == 403
+        assert (await portal.login("late@example.id")).status_code == 401
 
 
 async def test_unknown_link(portal: Portal) -> None:
@@ -99,7 +101,7 @@ async def test_weak_password_changes_nothing_and_link_stays_usable(portal: Porta
         r = await activate(portal, token, password, repeat)
         assert r.status_code == 422 and r.headers["content-type"] == PROBLEM, r.text
         assert r.json()["field"] == field
-    assert (await portal.login("weak@example.id")).status_code == 403
+    assert (await portal.login("weak@example.id")).status_code == 401
     assert (await activate(portal, token)).status_code == 200
 
 
@@ -107,6 +109,8 @@ async def test_registration_refusals_create_nothing(portal: Portal) -> None:
     cases: list[tuple[dict[str, Any], str]] = [
         ({"is_individual": False}, "is_individual"), ({"data_truth_consent": False}, "data_truth_consent"),
         ({"email": "not-an-email"}, "email"), ({"phone": "12"}, "phone"), ({"first_name": ""}, "first_name"),
+        ({"first_name": "Budi\n\nAkun Anda DIBLOKIR. Verifikasi di http://evil.example"}, "first_name"),
+        ({"last_name": "San\ttoso"}, "last_name"), ({"phone": "0812\n34567890"}, "phone"),
     ]
     for over, field in cases:
         r = await portal.register("company@example.id", **over)
@@ -119,17 +123,21 @@ async def test_registration_refusals_create_nothing(portal: Portal) -> None:
     assert not portal.mail_dir.exists() or not list(portal.mail_dir.glob("*.eml"))
 
 
-async def test_registering_again_before_activation_voids_the_old_link(portal: Portal) -> None:
+async def test_registering_again_before_activation_keeps_the_old_link(portal: Portal) -> None:
     await portal.register("twice@example.id")
     old = activation_token_from(await portal.next_mail())
-    assert (await portal.register("twice@example.id", first_name="Dua")).status_code == 201
+    assert (await portal.register("twice@example.id", first_name="Dua")).status_code == 202
     new = activation_token_from(await portal.next_mail())
-    assert (await activate(portal, old)).status_code == 410
-    assert (await activate(portal, new)).status_code == 200
+    assert old != new
+    # The link the owner already had still works; the newer one is void once the account is active.
+    assert (await activate(portal, old)).status_code == 200
+    r = await activate(portal, new)
+    assert r.status_code == 410 and r.json()["field"] == "token"
     assert await count_users(portal) == 1
-    # Once active, the email is taken.
+    # Once active, registering again answers the same; the owner is told by email.
     r = await portal.register("twice@example.id")
-    assert r.status_code == 409 and r.json()["field"] == "email"
+    assert r.status_code == 202 and r.json()["email"] == "twice@example.id"
+    assert b"sudah terdaftar" in await portal.next_mail()
 
 
 async def test_wrong_password_and_unknown_user(portal: Portal, applicant: dict[str, str]) -> None:
@@ -147,7 +155,7 @@ async def test_failed_logins_are_throttled(portal: Portal) -> None:
         assert (await portal.login(email, "Wrong-pass-123")).status_code == 401
     r = await portal.login(email)
     assert r.status_code == 429 and r.headers["content-type"] == PROBLEM
-    assert 0 < int(r.headers["retry-after"]) <= 900
+    assert 0 < int(r.headers["retry-after"]) <= 60  # the first tier: five a minute
     # Another email is not affected.
     assert (await portal.login("other@example.id", "Wrong-pass-123")).status_code == 401
 
@@ -194,10 +202,12 @@ def test_production_refuses_the_dev_jwt_secret(tmp_path: Path) -> None:
     import pytest
 
     from services.portal.settings import PortalSettings
+    from shared.tests.datakeys import production_data_keys
     with pytest.raises(ValueError, match="SKK_JWT_SECRET"):
         PortalSettings(mode="production", service_signing_key_pem=new_private_key_pem())
     PortalSettings(mode="production", service_signing_key_pem=new_private_key_pem(),
                    jwt_secret="a-real-jwt-secret-0123456789abcdef",
-                   # The portal's other secrets (issue 11: operator rebind, NIK binding hash).
-                   operator_token="o8R$wM3q-real-operator-token-7yT5jV",
-                   nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW")
+                   # The portal's other secrets (operators' tokens, NIK binding hash).
+                   operator_jwt_secret="o8R$wM3q-real-operator-secret-7yT5jV",
+                   nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW",
+                   **production_data_keys())  # issue 12: personal data at rest

@@ -62,7 +62,7 @@ async def test_round_trip_through_a_real_smtp_server(tmp_path: Path, sqlite_url:
     settings = portal_settings(tmp_path, sqlite_url, smtp_url=url)
     async with running_portal(settings) as portal:
         r = await portal.register("mail@example.id")
-        assert r.status_code == 201
+        assert r.status_code == 202
         await wait_for(lambda: sink.messages)
         mail_from, rcpt, raw = sink.messages[0]
         assert rcpt == ["mail@example.id"] and "no-reply@skk.example.id" in mail_from

@@ -17,13 +17,14 @@ from sqlalchemy import select
 
 from services.portal.db.models import NikBinding, NikBindingAudit, User
 from services.portal.domain.nik import BOUND_ELSEWHERE
-from services.portal.settings import DEV_NIK_BINDING_SECRET, DEV_OPERATOR_TOKEN, PortalSettings
+from services.portal.settings import DEV_NIK_BINDING_SECRET, PortalSettings
 from services.portal.tests.factories import Portal, all_sections, make_nik, personal, portal_settings, running_portal
+from shared.tests.operators import add_operator, create_operator_session
 
 SIKI = "http://siki.test/api/v1"
 PROBLEM = "application/problem+json"
 NIK = make_nik()  # what personal() saves by default
-OPERATOR = {"Authorization": f"Bearer {DEV_OPERATOR_TOKEN}"}
+OPERATOR_EMAIL = "operator@portal.dev"  # the dev operator (role admin), seeded in dev mode
 
 
 async def get_app(portal: Portal, headers: dict[str, str], app_id: str) -> dict[str, Any]:
@@ -108,15 +109,16 @@ async def test_squatter_first_then_the_operator_rebinds(portal: Portal) -> None:
     assert await bindings(portal) == {key(NIK): squatter_id}
 
     # The operator checked the owner's KTP in person and rebinds the NIK: at SIKI first, audited.
-    body = {"nik": NIK, "account_email": "Owner@Example.id", "identity_check_reference": "KTP-CHECK-2026-0042",
-            "operator_name": "siti.operator"}
+    # Who rebinds is the operator logged in (issue 12), not a name in the body.
+    operator = await create_operator_session(portal.client, "portal")
+    body = {"nik": NIK, "account_email": "Owner@Example.id", "identity_check_reference": "KTP-CHECK-2026-0042"}
     with respx.mock:
         route = respx.post(f"{SIKI}/nik-bindings").mock(return_value=httpx.Response(
             200, json={"nik_masked": "317101********01", "account_id": owner_id}))
-        r = await portal.client.post("/api/v1/operator/nik-bindings", headers=OPERATOR, json=body)
+        r = await portal.client.post("/api/v1/operator/nik-bindings", headers=operator, json=body)
     assert r.status_code == 200, r.text
     assert json.loads(route.calls.last.request.content) == {
-        "nik": NIK, "account_id": owner_id, "requested_by": "siti.operator",
+        "nik": NIK, "account_id": owner_id, "requested_by": OPERATOR_EMAIL,
         "reason": "identity check KTP-CHECK-2026-0042"}
     assert route.calls.last.request.headers["authorization"].startswith("Bearer ")
     out = r.json()
@@ -126,7 +128,7 @@ async def test_squatter_first_then_the_operator_rebinds(portal: Portal) -> None:
     async with portal.runtime.sessions() as s:
         audit = (await s.execute(select(NikBindingAudit))).scalars().all()
     assert [(a.operator_name, a.previous_user_id, a.user_id, a.identity_check_reference) for a in audit] == [
-        ("siti.operator", squatter_id, owner_id, "KTP-CHECK-2026-0042")]
+        (OPERATOR_EMAIL, squatter_id, owner_id, "KTP-CHECK-2026-0042")]
     assert NIK not in json.dumps([{c: str(getattr(a, c)) for c in ("nik_key", "nik_masked")} for a in audit])
     assert audit[0].at is not None
 
@@ -157,8 +159,9 @@ async def test_the_operator_path_refuses_without_changing_anything(portal: Porta
     squatter, owner = await portal.applicant("squat@example.id"), await portal.applicant("owner@example.id")
     await portal.complete_draft(squatter)
     squatter_id = await user_id(portal, "squat@example.id")
-    body = {"nik": NIK, "account_email": "owner@example.id", "identity_check_reference": "KTP-1",
-            "operator_name": "siti"}
+    body = {"nik": NIK, "account_email": "owner@example.id", "identity_check_reference": "KTP-1"}
+    operator = await create_operator_session(portal.client, "portal")
+    auditor_only = await add_operator(portal.app, portal.client, "auditor@portal.example.id", ["audit"])
     url = "/api/v1/operator/nik-bindings"
     with respx.mock(assert_all_called=False) as mock:
         siki = mock.post(f"{SIKI}/nik-bindings").mock(return_value=httpx.Response(200, json={}))
@@ -167,14 +170,13 @@ async def test_the_operator_path_refuses_without_changing_anything(portal: Porta
             (await portal.client.post(url, json=body, headers={"Authorization": "Bearer wrong"}), 401,
              "authorization"),
             (await portal.client.post(url, json=body, headers=owner), 401, "authorization"),  # an applicant's token
-            (await portal.client.post(url, json={**body, "nik": "12345"}, headers=OPERATOR), 422, "nik"),
-            (await portal.client.post(url, json={**body, "nik": "3171019999999999"}, headers=OPERATOR), 422, "nik"),
-            (await portal.client.post(url, json={**body, "account_email": "nobody@example.id"}, headers=OPERATOR),
+            (await portal.client.post(url, json={**body, "nik": "12345"}, headers=operator), 422, "nik"),
+            (await portal.client.post(url, json={**body, "nik": "3171019999999999"}, headers=operator), 422, "nik"),
+            (await portal.client.post(url, json={**body, "account_email": "nobody@example.id"}, headers=operator),
              404, "account_email"),
-            (await portal.client.post(url, json={**body, "identity_check_reference": " "}, headers=OPERATOR), 422,
+            (await portal.client.post(url, json={**body, "identity_check_reference": " "}, headers=operator), 422,
              "identity_check_reference"),
-            (await portal.client.post(url, json={k: v for k, v in body.items() if k != "operator_name"},
-                                      headers=OPERATOR), 422, "operator_name"),
+            (await portal.client.post(url, json=body, headers=auditor_only), 403, "authorization"),  # no role
         ]
         for r, status, field in cases:
             assert r.status_code == status and r.headers["content-type"] == PROBLEM, r.text
@@ -187,7 +189,7 @@ async def test_the_operator_path_refuses_without_changing_anything(portal: Porta
         with respx.mock:
             route = respx.post(f"{SIKI}/nik-bindings")
             route.mock(side_effect=answer) if isinstance(answer, Exception) else route.mock(return_value=answer)
-            r = await portal.client.post(url, json=body, headers=OPERATOR)
+            r = await portal.client.post(url, json=body, headers=operator)
         assert r.status_code == status and r.headers["content-type"] == PROBLEM, r.text
     assert await bindings(portal) == {key(NIK): squatter_id}
     async with portal.runtime.sessions() as s:
@@ -252,15 +254,23 @@ async def test_two_accounts_saving_at_once_on_postgres(tmp_path: Path, pg_url: s
             assert await race(portal, make_nik(serial=serial)) == [200, 409]
 
 
-def test_production_refuses_the_dev_operator_token_and_binding_secret() -> None:
+def test_production_refuses_the_dev_operator_jwt_secret_and_binding_secret() -> None:
+    import base64
+    import os
+
+    from shared.operators import dev_operator_jwt_secret
     from shared.servicekeys import new_private_key_pem
 
     base: dict[str, Any] = {"mode": "production", "service_signing_key_pem": new_private_key_pem(),
-                            "jwt_secret": "a-real-jwt-secret-0123456789abcdef"}
-    with pytest.raises(ValueError, match="SKK_OPERATOR_TOKEN") as err:
-        PortalSettings(**base, nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW")
-    assert DEV_OPERATOR_TOKEN not in str(err.value)
+                            "jwt_secret": "a-real-jwt-secret-0123456789abcdef",
+                            "data_keys": {"k1": base64.b64encode(os.urandom(32)).decode()},
+                            "blind_index_key": base64.b64encode(os.urandom(32)).decode()}
+    # Issue 12: operators sign in with accounts; their tokens are signed with operator_jwt_secret.
+    with pytest.raises(ValueError, match="SKK_OPERATOR_JWT_SECRET") as err:
+        PortalSettings(**base, nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW",
+                       operator_jwt_secret=dev_operator_jwt_secret("portal"))
+    assert dev_operator_jwt_secret("portal") not in str(err.value)
     with pytest.raises(ValueError, match="SKK_NIK_BINDING_SECRET"):
-        PortalSettings(**base, operator_token="o8R$wM3q-real-operator-token-7yT5jV")
-    PortalSettings(**base, operator_token="o8R$wM3q-real-operator-token-7yT5jV",
+        PortalSettings(**base, operator_jwt_secret="o8R$wM3q-real-operator-secret-7yT5jV")
+    PortalSettings(**base, operator_jwt_secret="o8R$wM3q-real-operator-secret-7yT5jV",
                    nik_binding_secret="n7Q#vL2p-real-binding-secret-9xZ4kW")

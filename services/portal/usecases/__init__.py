@@ -11,8 +11,11 @@ from services.portal.usecases.applications import Applications
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.certificates import Certificates
 from services.portal.usecases.documents import Documents
+from services.portal.usecases.logins import Logins
 from services.portal.usecases.notifications import Notifications
+from services.portal.usecases.password_reset import PasswordResets
 from services.portal.usecases.payments import Payments
+from services.portal.usecases.retention import Retention
 from services.portal.usecases.submission import Submission
 from services.portal.usecases.timeline import StatusMirror
 from services.portal.usecases.withdrawal import Withdrawal
@@ -31,9 +34,12 @@ class PortalUseCases:
     status_mirror: StatusMirror
     withdrawal: Withdrawal
     nik_bindings: NikBindings
+    logins: Logins
+    password_resets: PasswordResets
+    retention: Retention
 
 
 __all__ = [
-    "Accounts", "Appeals", "Applications", "Certificates", "Documents", "NikBindings", "Notifications", "Payments",
-    "PortalUseCases", "StatusMirror", "Submission", "Withdrawal",
+    "Accounts", "Appeals", "Applications", "Certificates", "Documents", "Logins", "NikBindings", "Notifications",
+    "PasswordResets", "Payments", "PortalUseCases", "Retention", "StatusMirror", "Submission", "Withdrawal",
 ]

@@ -1,42 +1,33 @@
-"""The applicant's account: registration (with the emailed activation link), activation, login
-with its throttle on failures, and whether a token's user may still act."""
+"""The applicant's account: registration, the emailed activation link (and asking for it again),
+activation, and whether a token's user may still act.
+
+Registration and resending answer the same whether the address is unknown, waiting for
+activation or already active; only the mailbox's owner learns which, by email (a link, a fresh
+link, or "someone tried to register with your address"). An existing account is never changed
+by registering again: not its name, not its phone, not the links it was already sent."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import quote
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.portal.db.accounts import link, session_state, use_link, void_links
 from services.portal.db.models import ActivationToken, User
-from services.portal.db.repositories import (
-    activation_token,
-    add_login_failure,
-    clear_login_failures,
-    login_failures_since,
-    use_activation_token,
-    user_by_email,
-    user_by_id,
-    void_activation_tokens,
-)
+from services.portal.db.repositories import user_by_email
 from services.portal.domain.accounts import (
     activation_token_problem,
     hash_token,
-    login_retry_after,
     normalize_email,
     password_errors,
-    registration_errors,
+    registration,
 )
-from services.portal.domain.applications import activation_email
-from services.portal.security import hash_password, mint_access_token, verify_password
-from services.portal.settings import PortalSettings
-from services.portal.usecases.common import Emit, request_email, utc
+from services.portal.security import hash_password
+from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applicant_actor
+from services.portal.usecases.common import utc
 from shared.bus import utcnow
-from shared.exceptions import Conflict, Forbidden, Gone, Invalid, TooManyRequests, Unauthenticated
+from shared.exceptions import Gone, Invalid
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -52,121 +43,102 @@ class NewAccount:
     data_truth_consent: bool
 
 
-@dataclass(frozen=True)
-class Registered:
-    user_id: str
-    email: str
-
-
-@dataclass(frozen=True)
-class AccessToken:
-    token: str
-    expires_in: int
-
-
-def _already_registered(detail: str) -> Conflict:
-    return Conflict(detail, errors=[{"field": "email", "message": "already registered"}])
-
-
 class Accounts:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], emit: Emit, settings: PortalSettings) -> None:
-        self.sessions = sessions
-        self.emit = emit
-        self.settings = settings
+    def __init__(self, ports: AccountPorts) -> None:
+        self.ports = ports
 
-    async def register(self, new: NewAccount) -> Registered:
-        """A new (or not yet activated) account and a fresh activation link by email; older links void."""
-        errors = registration_errors(is_individual=new.is_individual, data_truth_consent=new.data_truth_consent,
-                                     phone=new.phone)
+    async def register(self, new: NewAccount, client: str) -> str:
+        """``register``: the normalised address; what happened is told only to its mailbox."""
+        details, errors = registration(first_name=new.first_name, last_name=new.last_name, phone=new.phone,
+                                       is_individual=new.is_individual, data_truth_consent=new.data_truth_consent)
         if errors:
             raise Invalid.fields(errors)
         email = normalize_email(new.email)
-        settings = self.settings
+        ports = self.ports
+        may_mail = await ports.email_request(email, client)
         now = utcnow()
-        token = secrets.token_urlsafe(32)
         try:
-            async with self.sessions() as s, s.begin():
+            async with ports.sessions() as s, s.begin():
                 user = await user_by_email(s, email)
-                if user is not None and user.verified_at is not None:
-                    raise _already_registered("this email is already registered; log in instead")
                 if user is None:
-                    user = User(id=str(uuid.uuid4()), email=email, created_at=now, first_name=new.first_name,
-                                last_name=new.last_name, phone=new.phone, is_individual=True,
-                                data_truth_consent=True)
+                    user = User(id=str(uuid.uuid4()), email=email, created_at=now, first_name=details.first_name,
+                                last_name=details.last_name, phone=details.phone, is_individual=True,
+                                data_truth_consent=True, token_version=0)
                     s.add(user)
+                    await s.flush()
+                    outcome, action = "created", "account.registered"
+                    if may_mail:
+                        await ports.send_activation(s, user, now, "activation")
+                elif user.verified_at is None:
+                    # The owner may have lost the first email: a fresh link, the stored details as they were.
+                    outcome, action = "pending", "account.registration_repeated"
+                    if may_mail:
+                        await ports.send_activation(s, user, now, "activation_resend")
                 else:
-                    # Registering again before activating: new details, a fresh link, the old ones void.
-                    user.first_name, user.last_name, user.phone = new.first_name, new.last_name, new.phone
-                    await void_activation_tokens(s, user.id, now)
-                await s.flush()
-                s.add(ActivationToken(token_hash=hash_token(token), user_id=user.id,
-                                      expires_at=now + timedelta(seconds=settings.activation_ttl_seconds)))
-                link = f"{settings.public_url.rstrip('/')}/activate?token={quote(token)}"
-                subject, text = activation_email(new.first_name, link,
-                                                 max(1, settings.activation_ttl_seconds // 3600))
-                request_email(self.emit, s, email, subject, text)
-                user_id = user.id
-        except IntegrityError as exc:  # a concurrent registration of the same email won
-            raise _already_registered("this email is already registered") from exc
-        log.info("applicant registered", user_id=user_id)
-        return Registered(user_id, email)
+                    outcome, action = "active", "account.registration_repeated"
+                    if may_mail:
+                        ports.send(s, user, "already_registered", **ports.notice_urls())
+                await ports.audit.record(s, actor=PUBLIC, action=action, target_type="user", target_id=user.id,
+                                         client=client, detail={"outcome": outcome, "emailed": may_mail})
+        except IntegrityError:
+            # A concurrent registration of the same address created the account and mails its owner.
+            log.info("concurrent registration of one address")
+            return email
+        log.info("registration", user_id=user.id, outcome=outcome, emailed=may_mail)
+        return email
 
-    async def activate(self, token: str, password: str, password_repeat: str) -> str:
-        """Set the password with the emailed link (usable once, until it expires): the account's email."""
+    async def resend_activation(self, email: str, client: str) -> None:
+        """``resend_activation``: a fresh link to an account waiting for activation; to an active
+        one a note that it is active; to an unknown address nothing. Same answer for all."""
+        email = normalize_email(email)
+        ports = self.ports
+        may_mail = await ports.email_request(email, client)
         now = utcnow()
-        async with self.sessions() as s, s.begin():
-            row = await activation_token(s, hash_token(token))
-            user = await user_by_id(s, row.user_id) if row is not None else None
+        async with ports.sessions() as s, s.begin():
+            user = await user_by_email(s, email)
+            if user is not None and may_mail:
+                if user.verified_at is None:
+                    await ports.send_activation(s, user, now, "activation_resend")
+                else:
+                    ports.send(s, user, "account_active", **ports.notice_urls())
+            await ports.audit.record(s, actor=PUBLIC, action="account.activation_resend_requested",
+                                     target_type="user" if user else None, target_id=user.id if user else None,
+                                     client=client, detail={"emailed": bool(user is not None and may_mail)})
+
+    async def activate(self, token: str, password: str, password_repeat: str, client: str) -> str:
+        """Set the password with an emailed link (usable once, until it expires): the account's email.
+        Every other link of the account is void afterwards (none may set the password again)."""
+        now = utcnow()
+        ports = self.ports
+        async with ports.sessions() as s, s.begin():
+            row = await link(s, ActivationToken, hash_token(token))
+            user = await s.get(User, row.user_id) if row is not None else None
             if row is None or user is None:
                 raise Invalid("unknown activation link",
                               errors=[{"field": "token", "message": "unknown activation link"}])
             why = activation_token_problem(expires_at=utc(row.expires_at), used_at=row.used_at, now=now)
+            if why is None and user.verified_at is not None:
+                why = "this account is already activated; log in instead"
             if why:
                 raise Gone(why, errors=[{"field": "token", "message": why}])
             errors = password_errors(password, password_repeat, user.email)
             if errors:
                 raise Invalid.fields(errors)
-            if not await use_activation_token(s, row.token_hash, now):
+            if not await use_link(s, ActivationToken, row.token_hash, now):
                 raise Gone("this activation link has already been used",
                            errors=[{"field": "token", "message": "already used"}])
+            await void_links(s, ActivationToken, user.id, now)
             user.password_hash = hash_password(password)
-            user.verified_at = user.verified_at or now
+            user.verified_at = now
+            await ports.audit.record(s, actor=applicant_actor(user.id), action="account.activated",
+                                     target_type="user", target_id=user.id, client=client)
             return user.email
 
-    async def login(self, username: str, password: str) -> AccessToken:
-        """A bearer token for an activated account; failures are counted and throttle the email."""
-        settings = self.settings
-        email = normalize_email(username)
-        now = utcnow()
-        user_id: str | None = None
-        async with self.sessions() as s, s.begin():
-            since = now - timedelta(seconds=settings.login_window_seconds)
-            failures = await login_failures_since(s, email, since)
-            retry = login_retry_after([utc(f) for f in failures], now=now, max_failures=settings.login_max_failures,
-                                      window_seconds=settings.login_window_seconds)
-            if retry is not None:
-                raise TooManyRequests(f"too many failed logins; try again in {retry} seconds",
-                                      errors=[{"field": "username", "message": "temporarily locked"}],
-                                      headers={"Retry-After": str(retry)})
-            user = await user_by_email(s, email)
-            if user is not None and user.verified_at is None:
-                raise Forbidden("the account is not activated yet; open the link in the verification email",
-                                errors=[{"field": "username", "message": "account not activated"}])
-            if user is None or not verify_password(user.password_hash, password):
-                # Recorded (and committed) before answering: that is what the throttle counts.
-                add_login_failure(s, email, now)
-            else:
-                await clear_login_failures(s, email)
-                user_id = user.id
-        if user_id is None:
-            raise Unauthenticated("wrong email or password", headers={"WWW-Authenticate": "Bearer"},
-                                  errors=[{"field": "password", "message": "wrong email or password"}])
-        token = mint_access_token(user_id, secret=settings.jwt_secret.get_secret_value(),
-                                  ttl_seconds=settings.access_token_ttl_seconds)
-        return AccessToken(token, settings.access_token_ttl_seconds)
-
-    async def is_active(self, user_id: str) -> bool:
-        """Whether the user still exists and is activated."""
-        async with self.sessions() as s:
-            user = await user_by_id(s, user_id)
-        return user is not None and user.verified_at is not None
+    async def session_version(self, user_id: str) -> int | None:
+        """The token version the user's tokens must carry, or None if the user no longer exists
+        or is not activated (no token of theirs is good)."""
+        async with self.ports.sessions() as s:
+            state = await session_state(s, user_id)
+        if state is None or state.verified_at is None:
+            return None
+        return int(state.token_version)

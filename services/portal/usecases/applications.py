@@ -66,12 +66,13 @@ class Applications:
             # The timeline read back in the same transaction (it flushes the entry first).
             return await application_view(s, app)
 
-    async def list_own(self, user_id: str) -> list[ApplicationSummary]:
+    async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[ApplicationSummary], int]:
+        """``list_applications``: one page, newest first, and how many there are in all."""
         async with self.sessions() as s:
-            rows = await own_applications(s, user_id)
+            rows, total = await own_applications(s, user_id, limit=limit, offset=offset)
         return [ApplicationSummary(id=a.id, application_kind=a.application_kind, status=a.status,
                                    lsp_code=a.lsp_code, created_at=utc(a.created_at), updated_at=utc(a.updated_at))
-                for a in rows]
+                for a in rows], total
 
     async def get(self, user_id: str, application_id: str) -> ApplicationOut:
         async with self.engine.connect() as conn:

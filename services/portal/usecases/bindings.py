@@ -5,8 +5,9 @@
   (:class:`NikBoundElsewhere`, 409 naming ``personal.nik``) and stores nothing.
 - An account's binding that nothing of the account names any more, and that never went to
   SIKI, is released (a mistyped NIK in a draft must not block its real owner).
-- ``rebind_nik_binding``: after an identity check, an operator moves the binding to another
-  account, at SIKI first (``rebind_nik``) and then here, with an audit row (no full NIK).
+- ``rebind_nik_binding``: after an identity check, an operator (a person logged in, role
+  ``bindings``) moves the binding to another account, at SIKI first (``rebind_nik``) and then
+  here, with an audit row (no full NIK) and an entry in the audit log.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db import bindings
+from services.portal.db.models import AuditEntry
 from services.portal.db.repositories import user_by_email
 from services.portal.domain.accounts import normalize_email
 from services.portal.domain.nik import NikBoundElsewhere, nik_key
 from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases.common import utc
+from shared.audit import Auditor
 from shared.bus import utcnow
 from shared.contracts.siki import NikRebinding
 from shared.exceptions import Invalid, NotFound
 from shared.logging import get_logger
+from shared.operators import OperatorPrincipal
 from shared.reference.identity import mask_nik, nik_errors
 
 log = get_logger(__name__)
@@ -44,8 +48,10 @@ class NikRebound(BaseModel):
 
 
 class NikBindings:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, secret: str) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, secret: str, *,
+                 auditor: Auditor | None = None) -> None:
         self.sessions = sessions
+        self.auditor = auditor or Auditor(AuditEntry)
         self.siki = siki
         self._secret = secret
 
@@ -70,9 +76,11 @@ class NikBindings:
         """SIKI took an application of the account with this NIK: the binding stays."""
         await bindings.fix(session, self.key(nik), user_id, utcnow())
 
-    async def rebind(self, nik: str, account_email: str, *, operator_name: str,
+    async def rebind(self, nik: str, account_email: str, *, operator: OperatorPrincipal,
                      identity_check_reference: str) -> NikRebound:
-        """``rebind_nik_binding``: move the NIK to the account (SIKI first), audited."""
+        """``rebind_nik_binding``: move the NIK to the account (SIKI first), audited under the
+        operator's account (the audit row's ``operator_name`` is the operator's email)."""
+        operator_name = operator.email[:100]
         errors = nik_errors(nik, None, None, field="nik")
         if errors:
             raise Invalid.fields(errors)
@@ -94,7 +102,11 @@ class NikBindings:
             entry = bindings.audit(s, at=now, operator_name=operator_name, nik_key=key, nik_masked=mask_nik(nik),
                                    previous_user_id=previous, user_id=user.id,
                                    identity_check_reference=identity_check_reference)
-        log.info("NIK rebound by an operator", operator=operator_name, previous_user_id=previous, user_id=user.id,
+            await self.auditor.record(s, actor=operator.actor, action="nik.rebound", target_type="nik",
+                                      target_id=entry.nik_masked, client=operator.client,
+                                      detail={"previous_user_id": previous, "user_id": user.id,
+                                              "identity_check_reference": identity_check_reference})
+        log.info("NIK rebound by an operator", operator_id=operator.id, previous_user_id=previous, user_id=user.id,
                  reference=identity_check_reference)
         return NikRebound(nik_masked=entry.nik_masked, account_id=user.id, account_email=user.email,
                           previous_account_id=previous, operator_name=operator_name,

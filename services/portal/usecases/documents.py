@@ -1,21 +1,25 @@
-"""The applicant's documents: uploads checked by their bytes, size-limited and stored once per
+"""The applicant's documents: uploads checked by their bytes and their structure (a plain PDF,
+JPEG or PNG and nothing else), size-limited, held to the account's quota and stored once per
 content, and the fetch through which SIKI and the LSPs read them by reference."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Document
-from services.portal.db.repositories import add_document_reference, fetchable_document
-from services.portal.domain.documents import ALLOWED_TYPES, sha256_hex, sniff_content_type
+from services.portal.db.repositories import add_document_reference, document_usage, fetchable_document
+from services.portal.domain.documents import ALLOWED_TYPES, NOT_ALLOWED, sha256_hex, sniff_content_type
 from services.portal.domain.sections import DOCUMENT_KINDS
+from services.portal.files import structure_problem
+from services.portal.settings import PortalSettings
 from services.portal.storage import DocumentStore
 from services.portal.usecases.common import Upload
 from services.portal.usecases.views import DocumentOut, StoredFile, document_out
 from shared.bus import utcnow
-from shared.exceptions import Invalid, NotFound, TooLarge, UnsupportedType
+from shared.exceptions import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 
 
 async def read_upload(upload: Upload, max_bytes: int, field: str = "file") -> bytes:
@@ -29,31 +33,53 @@ async def read_upload(upload: Upload, max_bytes: int, field: str = "file") -> by
     return data
 
 
+async def checked_content_type(data: bytes, field: str = "file") -> str:
+    """The file's type, judged by its bytes and confirmed by parsing it; refused (415) when it is
+    not a whole, plain PDF, JPEG or PNG (a polyglot, active content, trailing data, damage)."""
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise UnsupportedType(f"the file must be one of {', '.join(ALLOWED_TYPES)} (judged by its content)",
+                              errors=[{"field": field, "message": NOT_ALLOWED}])
+    problem = await asyncio.to_thread(structure_problem, data, content_type)
+    if problem is not None:
+        raise UnsupportedType(f"the file was refused: {problem}", errors=[{"field": field, "message": problem}])
+    return content_type
+
+
 class Documents:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: DocumentStore, max_upload_bytes: int) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: DocumentStore,
+                 settings: PortalSettings) -> None:
         self.sessions = sessions
         self.store = store
-        self.max_upload_bytes = max_upload_bytes
+        self.settings = settings
 
     async def keep(self, user_id: str, kind: str, upload: Upload, *,
                    reference: tuple[str, str] | None = None) -> DocumentOut:
         """Check and keep one upload: the bytes once per content, a row per upload (committed).
         ``reference`` (application id, source): the application that names it, recorded with it."""
-        data = await read_upload(upload, self.max_upload_bytes)
-        content_type = sniff_content_type(data)
-        if content_type is None:
-            raise UnsupportedType(f"the file must be one of {', '.join(ALLOWED_TYPES)} (judged by its content)",
-                                  errors=[{"field": "file", "message": "not a PDF, JPEG or PNG file"}])
+        data = await read_upload(upload, self.settings.max_upload_bytes)
+        content_type = await checked_content_type(data)
         digest = sha256_hex(data)
-        await self.store.put(digest, data)
         doc = Document(id=str(uuid.uuid4()), user_id=user_id, kind=kind, sha256=digest, content_type=content_type,
                        size=len(data), created_at=utcnow())
         async with self.sessions() as s, s.begin():
+            self._within_quota(*await document_usage(s, user_id), len(data))
+            await self.store.put(digest, data)
             s.add(doc)
             if reference is not None:
                 await s.flush()  # the document row first (the reference points to it)
                 add_document_reference(s, reference[0], doc.id, reference[1])
         return document_out(doc)
+
+    def _within_quota(self, count: int, size: int, adding: int) -> None:
+        most, most_bytes = self.settings.max_documents_per_account, self.settings.max_document_bytes_per_account
+        if count + 1 > most:
+            raise Conflict(f"the account already holds {count} documents, the most it may keep",
+                           errors=[{"field": "file", "message": f"at most {most} documents per account"}])
+        if size + adding > most_bytes:
+            raise Conflict(f"the account's documents would exceed {most_bytes} bytes in all",
+                           errors=[{"field": "file", "message": f"at most {most_bytes} bytes of documents per "
+                                                                f"account; {max(most_bytes - size, 0)} left"}])
 
     async def upload(self, user_id: str, kind: str, upload: Upload) -> DocumentOut:
         """``upload_document``: one of the kinds the sections (or a payment) name."""

@@ -24,12 +24,12 @@ class Notifications:
         self.sessions = sessions
         self.send_email = send_email
 
-    async def list_own(self, user_id: str) -> list[NotificationOut]:
-        """``list_notifications``, newest first."""
+    async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[NotificationOut], int]:
+        """``list_notifications``: one page, newest first, and how many there are in all."""
         async with self.sessions() as s:
-            rows = await own_notifications(s, user_id)
+            rows, total = await own_notifications(s, user_id, limit=limit, offset=offset)
         return [NotificationOut(id=n.id, application_id=n.application_id, status=n.status, message=n.message,
-                                created_at=utc(n.created_at)) for n in rows]
+                                created_at=utc(n.created_at)) for n in rows], total
 
     async def deliver(self, email: EmailRequested, event_id: str) -> None:
         """Send one requested email; a failure raises, and the bus delivers the request again."""

@@ -9,12 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application
 from services.portal.db.repositories import add_timeline, last_timeline_entry, notify, user_by_id
-from services.portal.domain.applications import (
-    SELF_RECORDED,
-    certificate_ready_email,
-    should_apply,
-    status_message,
-)
+from services.portal.domain.applications import SELF_RECORDED, should_apply, status_message
+from services.portal.mail_templates import render_email
 from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
 from shared.contracts.events import StatusChanged
@@ -66,6 +62,7 @@ class StatusMirror:
         if ev.status == ApplicationStatus.CERTIFICATE_ISSUED:
             user = await user_by_id(session, app.user_id)
             if user is not None:
-                subject, body = certificate_ready_email(user.first_name, app.id, self.public_url)
-                request_email(self.emit, session, user.email, subject, body, application_id=app.id)
+                mail = render_email("certificate_ready", first_name=user.first_name, application_id=app.id,
+                                    portal_url=self.public_url.rstrip("/"))
+                request_email(self.emit, session, user.email, mail.subject, mail.body, application_id=app.id)
         return True

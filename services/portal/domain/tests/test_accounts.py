@@ -6,11 +6,14 @@ import pytest
 
 from services.portal.domain.accounts import (
     activation_token_problem,
+    clean_name,
     hash_token,
-    login_retry_after,
+    links_to_void,
+    name_error,
     normalize_email,
     password_errors,
-    registration_errors,
+    registration,
+    reset_token_problem,
 )
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -18,6 +21,12 @@ NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 def fields(errors: list[dict[str, str]]) -> list[str]:
     return [e["field"] for e in errors]
+
+
+def registration_errors(*, is_individual: bool, data_truth_consent: bool, phone: str,
+                        first_name: str = "Budi", last_name: str = "Santoso") -> list[dict[str, str]]:
+    return registration(first_name=first_name, last_name=last_name, phone=phone, is_individual=is_individual,
+                        data_truth_consent=data_truth_consent)[1]
 
 
 def test_registration_accepts_an_individual_who_consents() -> None:
@@ -29,9 +38,39 @@ def test_registration_accepts_an_individual_who_consents() -> None:
     (True, False, "081234567890", "data_truth_consent"),
     (True, True, "12", "phone"),
     (True, True, "0812abcdefgh", "phone"),
+    (True, True, "0812\n34567890", "phone"),  # separators are spaces, hyphens, brackets; not line breaks
 ])
 def test_registration_refusals(individual: bool, consent: bool, phone: str, field: str) -> None:
     assert fields(registration_errors(is_individual=individual, data_truth_consent=consent, phone=phone)) == [field]
+
+
+def test_registration_cleans_what_it_stores() -> None:
+    details, errors = registration(first_name="  Ni   Luh ", last_name="Putu", phone="+62 (812) 3456-7890",
+                                   is_individual=True, data_truth_consent=True)
+    assert errors == [] and details.first_name == "Ni Luh" and details.phone == "+6281234567890"
+
+
+@pytest.mark.parametrize("name", ["Budi", "Ni Luh Putu", "O'Neil", "Moh. Hatta", "Siti-Aminah", "D\u2019Souza",
+                                  "Ạnh", "Jos\u0065\u0301"])
+def test_real_names_pass(name: str) -> None:
+    assert name_error("first_name", clean_name(name)) is None
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("Budi\n\nAkun Anda DIBLOKIR", "control"), ("Budi\tSantoso", "control"), ("Budi\r", "control"),
+    ("Bu\u200bdi", "control"), ("Budi\u202eidub", "control"), ("Budi\u2028x", "control"),
+    ("Verifikasi di http://evil.example", "only letters"), ("Budi <b>", "only letters"), ("Budi2", "only letters"),
+    ("", "empty"), ("...", "letter"), ("B" * 101, "at most 100"),
+])
+def test_names_that_are_refused(name: str, words: str) -> None:
+    problem = name_error("last_name", clean_name(name))
+    assert problem is not None and problem["field"] == "last_name" and words in problem["message"], problem
+
+
+def test_a_bad_name_is_reported_by_its_field() -> None:
+    errs = registration_errors(is_individual=True, data_truth_consent=True, phone="081234567890",
+                               first_name="Budi\nSantoso", last_name="X:Y")
+    assert fields(errs) == ["first_name", "last_name"]
 
 
 def test_strong_password_passes() -> None:
@@ -65,16 +104,18 @@ def test_activation_token_states() -> None:
     assert "expired" in (activation_token_problem(expires_at=NOW, used_at=None, now=NOW) or "")
 
 
-def test_throttle_allows_until_the_limit() -> None:
-    failures = [NOW - timedelta(minutes=m) for m in (1, 2, 3, 4)]
-    assert login_retry_after(failures, now=NOW, max_failures=5, window_seconds=900) is None
+def test_reset_token_states() -> None:
+    later = NOW + timedelta(hours=1)
+    assert reset_token_problem(expires_at=later, used_at=None, now=NOW) is None
+    assert "reset link has already been used" in (reset_token_problem(expires_at=later, used_at=NOW, now=NOW) or "")
+    assert "ask for a new one" in (reset_token_problem(expires_at=NOW, used_at=None, now=NOW) or "")
 
 
-def test_throttle_blocks_at_the_limit_until_the_oldest_leaves_the_window() -> None:
-    failures = [NOW - timedelta(minutes=m) for m in (1, 2, 3, 4, 10)]
-    assert login_retry_after(failures, now=NOW, max_failures=5, window_seconds=900) == 5 * 60
-
-
-def test_throttle_ignores_failures_outside_the_window() -> None:
-    failures = [NOW - timedelta(minutes=m) for m in (1, 2, 3, 4, 16)]
-    assert login_retry_after(failures, now=NOW, max_failures=5, window_seconds=900) is None
+def test_links_to_void_keeps_the_newest() -> None:
+    alive = [("a", NOW + timedelta(hours=1)), ("c", NOW + timedelta(hours=3)), ("b", NOW + timedelta(hours=2))]
+    assert links_to_void(alive, 3) == ["a"]  # room for the one about to be sent
+    assert links_to_void(alive, 4) == []
+    assert links_to_void(alive, 1) == ["c", "b", "a"]
+    assert links_to_void([], 3) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        links_to_void(alive, 0)

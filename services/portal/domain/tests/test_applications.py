@@ -10,9 +10,7 @@ from services.portal.domain.applications import (
     EDITABLE,
     PROOF_ALLOWED,
     ActionNotAllowed,
-    activation_email,
     build_submission,
-    certificate_ready_email,
     next_submission_no,
     require_status,
     should_apply,
@@ -74,10 +72,3 @@ def test_every_status_has_a_message(status: S) -> None:
 def test_message_carries_reasons() -> None:
     text = status_message(S.RETURNED, reasons=["APL-02 belum ditandatangani", "KTP buram"])
     assert "APL-02 belum ditandatangani" in text and "KTP buram" in text
-
-
-def test_emails() -> None:
-    subject, body = activation_email("Budi", "http://x/activate?token=t", 24)
-    assert "http://x/activate?token=t" in body and "24 jam" in body and subject
-    subject, body = certificate_ready_email("Budi", "app-1", "http://portal.test")
-    assert "app-1" in body and "Sertifikat" in subject
