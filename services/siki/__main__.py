@@ -1,17 +1,28 @@
-"""Run the siki service as its own process: ``python -m services.siki``."""
+"""Run the siki service as its own process: ``python -m services.siki``; or manage its operators
+(``create-operator``, ``deactivate-operator``, ``set-operator-roles``: shared/operators_cli.py)."""
 
 from __future__ import annotations
 
 import uvicorn
 
-from services.siki.app import create_app
+from services.siki.api.auth import OPERATOR_ROLES
+from services.siki.app import MIGRATIONS, create_app
+from services.siki.db.models import AuditEntry, Operator
 from services.siki.settings import SikiSettings
+from shared.operators_cli import OperatorCli
+from shared.operators_cli import main as operators_main
 
 
-def main() -> None:
+def serve() -> None:
     settings = SikiSettings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False)
+
+
+def main() -> None:
+    operators_main(OperatorCli(prog="python -m services.siki", settings=SikiSettings, serve=serve,
+                               migrations=MIGRATIONS, operator_model=Operator, audit_model=AuditEntry,
+                               roles=OPERATOR_ROLES))
 
 
 if __name__ == "__main__":

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 
 from shared.devdefaults import dev_lsp_url
-from shared.settings import ServiceSettings
+from shared.operators import OperatorSettings
 
-DEV_OPERATOR_TOKEN = "dev-siki-operator-token-change-me"
 MAX_WEBHOOK_SECRET_GRACE_SECONDS = 7 * 86400
 
 
-class SikiSettings(ServiceSettings):
-    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "operator_token")
+class SikiSettings(OperatorSettings):
+    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "operator_jwt_secret")
+    blind_index_required: ClassVar[bool] = True  # NIK lookups go by blind index
 
     service_name: str = "siki"
     port: int = 8001
     database_url: str = "sqlite+aiosqlite:///var/siki.db"
-    # Operators call the registry and delivery-log operations with ``Bearer <operator_token>``.
-    operator_token: SecretStr = SecretStr(DEV_OPERATOR_TOKEN)
     # Dev mode: register LSP-A and LSP-B with the well-known dev credentials at start-up.
     seed_dev_lsps: bool = True
     # Where the dev LSPs answer, by code (defaults to shared.devdefaults.dev_lsp_url); tests

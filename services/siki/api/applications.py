@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from services.siki.api.auth import AnyoneKnown, LspCaller, OperatorOrPortal, Portal, require_timeline_reader
+from services.siki.api.auth import AnyoneKnown, LspCaller, Portal, RegisterOperatorOrPortal, require_timeline_reader
 from services.siki.api.deps import SikiDep
 from services.siki.usecases import applicant, ownership, queries, reports, submissions, withdrawal
 from shared.contracts.siki import (
@@ -87,7 +87,7 @@ async def get_timeline(application_id: str, siki: SikiDep, caller: AnyoneKnown) 
 
 @router.get("/applications/{application_id}/certificate", operation_id="get_certificate_pdf",
             response_class=Response, responses={**PDF, **PROBLEM_RESPONSES})
-async def get_certificate_pdf(application_id: str, siki: SikiDep, _: OperatorOrPortal) -> Response:
+async def get_certificate_pdf(application_id: str, siki: SikiDep, _: RegisterOperatorOrPortal) -> Response:
     pdf = await queries.certificate_pdf(siki, application_id)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="skk-{application_id}.pdf"'})

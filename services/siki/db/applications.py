@@ -77,11 +77,17 @@ async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
 
 
 async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime) -> None:
-    await s.execute(insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now, **values))
+    await s.execute(insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now,
+                                                **_indexed(values)))
 
 
 async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any]) -> None:
-    await s.execute(update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**values))
+    await s.execute(update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)))
+
+
+def _indexed(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the NIK's blind index beside the (encrypted) NIK: lookups go by the index."""
+    return {**values, "nik_index": values["nik"]} if "nik" in values else values
 
 
 async def insert_timeline(s: AsyncSession, rows: list[dict[str, Any]]) -> None:

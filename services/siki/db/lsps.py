@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import AnyRow
@@ -20,5 +20,7 @@ async def get(s: AsyncSession, code: str, *, lock: bool = False) -> Lsp | None:
     return await s.get(Lsp, code, with_for_update=lock)
 
 
-async def all_lsps(s: AsyncSession) -> list[Lsp]:
-    return list((await s.execute(select(Lsp).order_by(Lsp.code))).scalars())
+async def page_of_lsps(s: AsyncSession, *, limit: int, offset: int) -> tuple[list[Lsp], int]:
+    """One page of the registry by code, and how many LSPs it holds."""
+    rows = list((await s.execute(select(Lsp).order_by(Lsp.code).limit(limit).offset(offset))).scalars())
+    return rows, int(await s.scalar(select(func.count()).select_from(Lsp)) or 0)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Text,
@@ -20,8 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import AuditHeadMixin, AuditMixin
+from shared.crypto import BlindIndex, EncryptedBytes, EncryptedJSON, EncryptedText, index_of
 from shared.database import NAMING_CONVENTION
+from shared.operators import OperatorMixin
 from shared.outbox import InboxMixin, OutboxMixin
+from shared.throttle import RateLimitCounterMixin
 
 
 class Base(DeclarativeBase):
@@ -44,15 +47,16 @@ class Lsp(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     webhook_url: Mapped[str] = mapped_column(String(500), nullable=False)
-    # Kept in clear: SIKI must sign with it (HMAC), unlike the api key, kept as a hash.
-    webhook_secret: Mapped[str] = mapped_column(String(100), nullable=False)
+    # SIKI must sign with it (HMAC), so it is kept encrypted (not hashed, like the api key).
+    webhook_secret: Mapped[str] = mapped_column(EncryptedText("lsps.webhook_secret"), nullable=False)
     api_key_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     jabatan_kerja_codes: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # After a rotation: the secret SIKI also signs with until ``previous_secret_until`` (grace).
-    previous_webhook_secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    previous_webhook_secret: Mapped[str | None] = mapped_column(EncryptedText("lsps.previous_webhook_secret"),
+                                                                 nullable=True)
     previous_secret_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
@@ -60,7 +64,11 @@ class Application(Base):
     __tablename__ = "applications"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    # Encrypted; found by its blind index (bind the plain NIK to ``nik_index``: shared/crypto.py).
+    # NULL only for a row written before encryption, until the start-up sealing fills it.
+    nik: Mapped[str] = mapped_column(EncryptedText("applications.nik"), nullable=False)
+    nik_index: Mapped[str | None] = mapped_column(BlindIndex("nik", source="nik"), nullable=True, index=True,
+                                                  default=index_of("nik"))
     lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     applicant_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
     applicant_email: Mapped[str] = mapped_column(String(320), nullable=False)
@@ -72,7 +80,7 @@ class Application(Base):
     status: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     submission_no: Mapped[int] = mapped_column(Integer, nullable=False)
     last_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    submission: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    submission: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.submission"), nullable=False)
     last_proof_no: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     appeal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -120,7 +128,8 @@ class WebhookDelivery(Base):
     application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     type: Mapped[str] = mapped_column(String(64), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    # The submission it carries (NIK, NPWP...): encrypted.
+    body: Mapped[str] = mapped_column(EncryptedText("webhook_deliveries.body"), nullable=False)
     # pending -> delivered | failed (retrying) -> delivered | dead; an operator resets to pending.
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     attempt_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -150,7 +159,9 @@ class SkkHeld(Base):
     __tablename__ = "skk_register"
 
     recording_number: Mapped[str] = mapped_column(String(64), primary_key=True)
-    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    nik: Mapped[str] = mapped_column(EncryptedText("skk_register.nik"), nullable=False)
+    nik_index: Mapped[str | None] = mapped_column(BlindIndex("nik", source="nik"), nullable=True, index=True,
+                                                  default=index_of("nik"))
     skk_number: Mapped[str] = mapped_column(String(64), nullable=False)
     registration_number: Mapped[str] = mapped_column(String(64), nullable=False)
     lsp_code: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -174,18 +185,19 @@ class StoredDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    content: Mapped[bytes] = mapped_column(EncryptedBytes("documents.content"), nullable=False)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class NikBinding(Base):
     """A NIK belongs to one portal account: the first that submitted for it, or the one an
     operator rebound it to after an identity check (``rebind_nik``). The NIK is kept as the
-    applications keep it."""
+    applications keep it: encrypted, keyed by its blind index (one binding per NIK)."""
 
     __tablename__ = "nik_bindings"
 
-    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    nik_index: Mapped[str] = mapped_column(BlindIndex("nik", source="nik"), primary_key=True)
+    nik: Mapped[str] = mapped_column(EncryptedText("nik_bindings.nik"), nullable=False)
     account_id: Mapped[str] = mapped_column(String(64), nullable=False)
     bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
@@ -202,3 +214,19 @@ class NikBindingAudit(Base):
     actor: Mapped[str] = mapped_column(String(200), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AuditEntry(AuditMixin, Base):
+    pass
+
+
+class AuditHead(AuditHeadMixin, Base):
+    pass
+
+
+class RateLimitCounter(RateLimitCounterMixin, Base):
+    pass
+
+
+class Operator(OperatorMixin, Base):
+    """A person who operates this service (created by ``create-operator``; shared/operators.py)."""

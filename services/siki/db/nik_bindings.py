@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.siki.db.models import NikBinding, NikBindingAudit
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_BOUND = select(NikBinding.account_id).where(NikBinding.nik == bindparam("nik"))
+# The NIK is bound to ``nik_index`` (shared/crypto.py BlindIndex): the database sees its keyed hash.
+_BOUND = select(NikBinding.account_id).where(NikBinding.nik_index == bindparam("nik"))
 
 
 def advisory_key(nik: str) -> int:
@@ -34,7 +35,7 @@ async def bound_account(s: AsyncSession, nik: str) -> str | None:
 
 
 async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime) -> None:
-    await s.execute(insert(NikBinding).values(nik=nik, account_id=account_id, bound_at=now))
+    await s.execute(insert(NikBinding).values(nik_index=nik, nik=nik, account_id=account_id, bound_at=now))
 
 
 async def rebind(s: AsyncSession, nik: str, account_id: str, *, old_account_id: str | None, nik_masked: str,
@@ -43,7 +44,8 @@ async def rebind(s: AsyncSession, nik: str, account_id: str, *, old_account_id: 
     if old_account_id is None:
         await bind(s, nik, account_id, now)
     else:
-        await s.execute(update(NikBinding).where(NikBinding.nik == nik).values(account_id=account_id, bound_at=now))
+        await s.execute(update(NikBinding).where(NikBinding.nik_index == nik)
+                        .values(account_id=account_id, bound_at=now))
     await s.execute(insert(NikBindingAudit).values(
         nik_masked=nik_masked, old_account_id=old_account_id, new_account_id=account_id, actor=actor, reason=reason,
         at=now))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import AnyRow
@@ -46,25 +46,30 @@ async def certificate_pdf(conn: AsyncConnection, application_id: str) -> AnyRow 
 
 async def skk_of(s: AsyncSession, nik: str) -> tuple[list[SkkHeld], list[Application]]:
     """The NIK's SKK (oldest first) and its applications in progress (oldest first)."""
-    skk = list((await s.execute(select(SkkHeld).where(SkkHeld.nik == nik).order_by(SkkHeld.issued_on))).scalars())
+    skk = list((await s.execute(select(SkkHeld).where(SkkHeld.nik_index == nik)  # its blind index
+                                .order_by(SkkHeld.issued_on))).scalars())
     apps = list((await s.execute(
-        select(Application).where(Application.nik == nik, Application.status.in_(IN_PROGRESS_VALUES))
+        select(Application).where(Application.nik_index == nik, Application.status.in_(IN_PROGRESS_VALUES))
         .order_by(Application.created_at)
     )).scalars())
     return skk, apps
 
 
 async def deliveries(s: AsyncSession, *, application_id: str | None, lsp_code: str | None, status: str | None,
-                     limit: int) -> tuple[list[WebhookDelivery], dict[str, list[WebhookAttempt]]]:
-    """The newest deliveries that match, and their attempts by delivery id (in order)."""
-    q = select(WebhookDelivery).order_by(WebhookDelivery.created_at.desc()).limit(limit)
+                     limit: int, offset: int) -> tuple[list[WebhookDelivery], dict[str, list[WebhookAttempt]], int]:
+    """One page of the deliveries that match, newest first, their attempts by delivery id (in
+    order), and how many match in all."""
+    conditions = []
     if application_id:
-        q = q.where(WebhookDelivery.application_id == application_id)
+        conditions.append(WebhookDelivery.application_id == application_id)
     if lsp_code:
-        q = q.where(WebhookDelivery.lsp_code == lsp_code)
+        conditions.append(WebhookDelivery.lsp_code == lsp_code)
     if status:
-        q = q.where(WebhookDelivery.status == status)
+        conditions.append(WebhookDelivery.status == status)
+    q = (select(WebhookDelivery).where(*conditions)
+         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id).limit(limit).offset(offset))
     rows = list((await s.execute(q)).scalars())
+    total = int(await s.scalar(select(func.count()).select_from(WebhookDelivery).where(*conditions)) or 0)
     ids = [r.id for r in rows]
     attempts = list((await s.execute(
         select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids))
@@ -73,5 +78,5 @@ async def deliveries(s: AsyncSession, *, application_id: str | None, lsp_code: s
     by_delivery: dict[str, list[WebhookAttempt]] = {}
     for a in attempts:
         by_delivery.setdefault(a.delivery_id, []).append(a)
-    return rows, by_delivery
+    return rows, by_delivery, total
 

@@ -25,7 +25,8 @@ _NYC = ApplicationStatus.NOT_YET_COMPETENT.value
 # In one round trip, only the columns needed (not the stored submissions): the applications of
 # the NIK's account that may count (a Belum Kompeten one with the time of its decision, its last
 # step; a recorded one with its certificate), the NIK's SKK in the register (valid or ended), the
-# LSP's licence and the account the NIK is bound to.
+# LSP's licence and the account the NIK is bound to. The NIK is bound to the blind-index columns
+# (shared/crypto.py BlindIndex): the database sees only its keyed hash.
 _STANDING = (
     select(literal(_KIND_APP).label("kind"), Application.id.label("id"), Application.kualifikasi.label("a"),
            Application.klasifikasi_code.label("b"), Application.subklasifikasi_code.label("c"),
@@ -34,19 +35,19 @@ _STANDING = (
     .select_from(Application)
     .outerjoin(TimelineEntry, and_(TimelineEntry.application_id == Application.id,
                                    TimelineEntry.seq == Application.last_seq, Application.status == _NYC))
-    .where(Application.nik == bindparam("nik"), Application.applicant_user_id == bindparam("account"),
+    .where(Application.nik_index == bindparam("nik"), Application.applicant_user_id == bindparam("account"),
            Application.id != bindparam("exclude_application"), Application.status.in_(COUNTABLE_VALUES))
     .union_all(
         select(case((and_(SkkHeld.revoked.is_(False), SkkHeld.valid_until >= bindparam("today")), literal(_KIND_SKK)),
                     else_=literal(_KIND_SKK_ENDED)),
                SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code, SkkHeld.subklasifikasi_code,
                SkkHeld.jabatan_kerja_code, literal(""), null(), literal(""))
-        .where(SkkHeld.nik == bindparam("nik")),
+        .where(SkkHeld.nik_index == bindparam("nik")),
         select(case((Lsp.active, literal(_KIND_LSP_ACTIVE)), else_=literal(_KIND_LSP_INACTIVE)), Lsp.code,
                *[literal("") for _ in range(5)], null(), cast_(Lsp.jabatan_kerja_codes, Text))
         .where(Lsp.code == bindparam("lsp_code")),
         select(literal(_KIND_BINDING), NikBinding.account_id, *[literal("") for _ in range(5)], null(), literal(""))
-        .where(NikBinding.nik == bindparam("nik")),
+        .where(NikBinding.nik_index == bindparam("nik")),
     )
 )
 
@@ -102,7 +103,7 @@ async def record_skk(s: AsyncSession, rec: SkkRecorded, now: datetime) -> bool:
     if await s.get(SkkHeld, rec.recording_number) is not None:
         return False
     s.add(SkkHeld(
-        recording_number=rec.recording_number, nik=rec.nik, skk_number=rec.skk_number,
+        recording_number=rec.recording_number, nik=rec.nik, nik_index=rec.nik, skk_number=rec.skk_number,
         registration_number=rec.registration_number, lsp_code=rec.lsp_code,
         application_id=rec.application_id, klasifikasi_code=rec.klasifikasi_code,
         subklasifikasi_code=rec.subklasifikasi_code, kualifikasi=rec.kualifikasi,

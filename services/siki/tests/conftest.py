@@ -15,11 +15,12 @@ import respx
 from fastapi import FastAPI
 
 from services.siki.app import create_app
-from services.siki.settings import DEV_OPERATOR_TOKEN, SikiSettings
+from services.siki.settings import SikiSettings
 from shared.auth import ServiceTokenSigner
 from shared.bus import EventEnvelope
 from shared.devdefaults import dev_api_key
 from shared.runtime import ServiceRuntime
+from shared.tests.operators import create_operator_session
 
 # The dev LSPs' webhooks go to these hosts in tests (respx answers for them).
 LSP_URLS = {"LSP-A": "http://lsp-a.test", "LSP-B": "http://lsp-b.test"}
@@ -65,7 +66,7 @@ class Harness:
         self.runtime: ServiceRuntime = app.state.runtime
         signer = ServiceTokenSigner.dev("portal")  # the portal's own (dev) key
         self.portal = {"Authorization": f"Bearer {signer.token('siki')}"}
-        self.operator = {"Authorization": f"Bearer {DEV_OPERATOR_TOKEN}"}
+        self.operator: dict[str, str] = {}  # the dev operator (role admin), logged in by running()
         self.lsp_a = {"Authorization": f"Bearer {dev_api_key('LSP-A')}"}
         self.lsp_b = {"Authorization": f"Bearer {dev_api_key('LSP-B')}"}
 
@@ -123,7 +124,10 @@ async def running(settings: SikiSettings) -> AsyncIterator[Harness]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://siki.test") as client:
-            yield Harness(app, client)
+            harness = Harness(app, client)
+            if settings.is_dev and settings.seed_dev_operator:
+                harness.operator = await create_operator_session(client, "siki")
+            yield harness
 
 
 def build_settings(database_url: str, **overrides: Any) -> SikiSettings:

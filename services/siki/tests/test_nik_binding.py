@@ -11,12 +11,14 @@ from typing import Any
 import respx
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, column, insert, select, table, text
 
 from services.siki.app import MIGRATIONS
 from services.siki.db.models import Base, NikBinding, NikBindingAudit
+from services.siki.settings import SikiSettings
 from services.siki.tests.conftest import NIK, WEBHOOK_A, Harness, running
 from services.siki.tests.test_ownership import JK, apply, held_ids, publish_recorded, refused_unchanged, submit_all
+from shared.crypto import DataKeys, attach_data_keys
 from shared.database import create_engine, run_migrations
 
 
@@ -74,7 +76,8 @@ async def test_operator_rebinds_after_an_identity_check(make_settings: Any, lsp_
         bound, audit = await bindings(h)
         assert bound == [(NIK, "owner")]
         assert audit == [{"nik_masked": "317101********01", "old": "squatter", "new": "owner",
-                          "actor": "operator:operator-budi", "reason": "KTP checked at the counter"}]
+                          "actor": "operator:siki:operator@siki.dev:operator-budi",
+                          "reason": "KTP checked at the counter"}]
         assert NIK not in str(audit)
 
         # From now on the squatter is refused; the owner's applications go through, and the
@@ -113,6 +116,11 @@ async def test_the_migration_binds_each_nik_to_its_earliest_account(tmp_path: Pa
     """Existing applications: each NIK bound to the account of its earliest application; the
     models and the migrations agree."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+    # The keys SIKI attaches to its engine: the later revision (0006) encrypts the NIKs it bound.
+    attach_data_keys(engine, DataKeys.from_settings(SikiSettings()))
+    # The table as revision 0002 made it (the model's columns now encrypt and index).
+    legacy = table("applications", *(column(c.name) for c in Base.metadata.tables["applications"].columns
+                                     if c.name != "nik_index"))
     try:
         await run_migrations(engine, MIGRATIONS, revision="0002")
         t0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -120,15 +128,17 @@ async def test_the_migration_binds_each_nik_to_its_earliest_account(tmp_path: Pa
                 ("a3", "3171011708900002", "other", t0)]
         async with engine.begin() as conn:
             for app_id, nik, account, at in rows:
-                await conn.execute(insert(Base.metadata.tables["applications"]).values(
+                await conn.execute(insert(legacy).values(
                     id=app_id, nik=nik, lsp_code="LSP-A", applicant_user_id=account, applicant_email="x@example.id",
                     klasifikasi_code="SI", subklasifikasi_code="SI01", kualifikasi="Teknisi/Analis",
                     jabatan_kerja_code="SI012022", jenjang=4, status="submitted", submission_no=1, last_seq=1,
-                    submission={}, last_proof_no=0, created_at=at, updated_at=at))
+                    submission="{}", last_proof_no=0, created_at=at, updated_at=at))
         await run_migrations(engine, MIGRATIONS)
         async with engine.connect() as conn:
-            bound = (await conn.execute(text("SELECT nik, account_id FROM nik_bindings ORDER BY nik"))).all()
-            assert [tuple(r) for r in bound] == [(NIK, "first"), ("3171011708900002", "other")]
+            bound = (await conn.execute(select(NikBinding.nik, NikBinding.account_id))).all()
+            assert sorted(tuple(r) for r in bound) == [(NIK, "first"), ("3171011708900002", "other")]
+            stored = (await conn.execute(text("SELECT nik, nik_index FROM nik_bindings"))).all()
+            assert NIK not in repr(stored)  # encrypted, and keyed by the blind index (issue 12)
 
             def diff(sync_conn: Connection) -> list[object]:
                 ctx = MigrationContext.configure(sync_conn, opts={"compare_type": True})

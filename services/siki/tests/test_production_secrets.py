@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from services.siki.settings import SikiSettings
 from shared.servicekeys import new_private_key_pem
+from shared.tests.datakeys import production_data_keys
 
 
 def strong(name: str) -> str:
@@ -20,7 +21,7 @@ def production(**overrides: Any) -> dict[str, Any]:
     """Strong values for every secret this service insists on, then ``overrides``."""
     values: dict[str, Any] = {"mode": "production", "service_signing_key_pem": new_private_key_pem()}
     values.update({n: strong(n) for n in SikiSettings.secret_fields if n not in values})
-    return {**values, **overrides}
+    return {**values, **production_data_keys(), **overrides}
 
 
 def test_production_accepts_strong_secrets() -> None:

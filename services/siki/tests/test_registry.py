@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import os
 from typing import Any
 
 import httpx
@@ -10,6 +12,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from services.siki.settings import SikiSettings
 from services.siki.tests.conftest import eventually, running, submission
+from shared.operators import dev_operator_jwt_secret
 from shared.servicekeys import new_private_key_pem
 
 
@@ -67,14 +70,23 @@ async def test_register_list_rotate(make_settings: Any, lsp_http: respx.MockRout
         Webhook(creds["webhook_secret"]).verify(raw, headers)
 
 
-STRONG_TOKEN = "siki-op-7Qf3xVb9Lm2Rt8Kp4Wz6Hn1Jc5Yd0GeUa"
+STRONG_SECRET = "siki-op-7Qf3xVb9Lm2Rt8Kp4Wz6Hn1Jc5Yd0GeUa"
 
 
-def test_production_refuses_the_default_operator_token() -> None:
-    with pytest.raises(ValidationError, match="SKK_OPERATOR_TOKEN"):
-        SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem())
-    # "o" * 40 was accepted here before issue 11; a low-variety token is refused now.
-    with pytest.raises(ValidationError, match="SKK_OPERATOR_TOKEN"):
-        SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem(), operator_token="o" * 40)
-    ok = SikiSettings(mode="production", service_signing_key_pem=new_private_key_pem(), operator_token=STRONG_TOKEN)
-    assert ok.operator_token.get_secret_value() == STRONG_TOKEN
+def test_production_refuses_a_default_or_weak_operator_jwt_secret() -> None:
+    # Issue 12: operators are people with accounts; their tokens are signed with this secret.
+    key = new_private_key_pem()
+    data: dict[str, Any] = {"data_keys": {"k1": base64.b64encode(os.urandom(32)).decode()},
+                            "blind_index_key": base64.b64encode(os.urandom(32)).decode()}
+    with pytest.raises(ValidationError, match="SKK_OPERATOR_JWT_SECRET \\(unset\\)"):
+        SikiSettings(mode="production", service_signing_key_pem=key, **data)
+    for published in (dev_operator_jwt_secret("siki"), dev_operator_jwt_secret("portal")):
+        with pytest.raises(ValidationError, match="SKK_OPERATOR_JWT_SECRET \\(the published dev value\\)") as err:
+            SikiSettings(mode="production", service_signing_key_pem=key, operator_jwt_secret=published, **data)
+        assert published not in str(err.value)
+    with pytest.raises(ValidationError, match="SKK_OPERATOR_JWT_SECRET \\(too weak"):
+        SikiSettings(mode="production", service_signing_key_pem=key, operator_jwt_secret="o" * 40, **data)
+    ok = SikiSettings(mode="production", service_signing_key_pem=key, operator_jwt_secret=STRONG_SECRET, **data)
+    assert ok.operator_secret() == STRONG_SECRET
+    # Dev mode signs with a secret derived from the service's name, never the empty string.
+    assert SikiSettings().operator_secret() == dev_operator_jwt_secret("siki")

@@ -4,6 +4,8 @@ change), redirects are not followed, and the delivery log keeps a short excerpt 
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,8 +15,9 @@ import respx
 
 from services.siki.tests.conftest import WEBHOOK_A, Harness, eventually, running, submission
 from shared.servicekeys import new_private_key_pem
+from shared.tests.operators import add_operator
 
-OPERATOR_TOKEN = "siki-op-7Qf3xVb9Lm2Rt8Kp4Wz6Hn1Jc5Yd0GeUa"
+OPERATOR_JWT_SECRET = "siki-op-7Qf3xVb9Lm2Rt8Kp4Wz6Hn1Jc5Yd0GeUa"
 PUBLIC_IP = "93.184.216.34"
 LSP_X = {"code": "LSP-X", "name": "LSP Pihak Ketiga", "jabatan_kerja_codes": ["SI012022"]}
 ATTACKS = [
@@ -52,10 +55,12 @@ async def _codes(h: Harness, headers: dict[str, str]) -> list[str]:
 
 async def test_production_refuses_the_issue_urls_with_nothing_stored(make_settings: Any, dns: FakeDns) -> None:
     settings = make_settings(mode="production", service_signing_key_pem=new_private_key_pem(),
-                             operator_token=OPERATOR_TOKEN)
+                             operator_jwt_secret=OPERATOR_JWT_SECRET,
+                             data_keys={"k1": base64.b64encode(os.urandom(32)).decode()},
+                             blind_index_key=base64.b64encode(os.urandom(32)).decode())
     assert settings.strict_webhook_urls
-    operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
     async with running(settings) as h:
+        operator = await add_operator(h.app, h.client, "registry@siki.example.id", ["registry"])
         assert await _codes(h, operator) == []  # production seeds no dev LSP
         for url in ATTACKS:
             r = await h.client.post("/api/v1/lsps", json={**LSP_X, "webhook_url": url}, headers=operator)

@@ -9,8 +9,10 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from services.siki.db.models import AuditEntry
 from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
+from shared.audit import Auditor
 from shared.bus.keyed_lock import KeyedLock
 from shared.contracts.events import Event
 
@@ -19,6 +21,15 @@ class Emit(Protocol):
     """Stages a catalogue event in the session's transaction (``ServiceRuntime.emit``)."""
 
     def __call__(self, session: AsyncSession, event: Event, *, application_id: str | None = None) -> object: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for an action, as the audit log names them (``operator:siki:<email>``,
+    ``service:portal``, ``lsp:<code>``), and from where."""
+
+    name: str
+    client: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class SikiContext:
     # Where webhooks may go (domain/webhook_urls.py); app.py gives the mode's rule and a real
     # resolver. The default fails closed: strict, and no name resolves.
     webhook_urls: WebhookUrlGuard = field(default_factory=lambda: WebhookUrlGuard(strict=True, resolve=_no_dns))
+    # Operators' actions and every NIK lookup are recorded here, in the action's transaction.
+    auditor: Auditor = field(default_factory=lambda: Auditor(AuditEntry))
 
 
 async def _no_dns(host: str, port: int) -> list[str]:

@@ -27,7 +27,7 @@ from services.siki.domain.webhooks import (
     webhook_body,
     withdrawal_key,
 )
-from services.siki.usecases.context import Emit, SikiContext, utcnow
+from services.siki.usecases.context import Actor, Emit, SikiContext, utcnow
 from services.siki.usecases.queries import delivery_out
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.events import WebhookRequested
@@ -166,8 +166,8 @@ async def _mark_forwarded(ctx: SikiContext, s: AsyncSession, delivery: AnyRow) -
     await timeline.write(s, ctx.emit)
 
 
-async def redeliver(ctx: SikiContext, delivery_id: str) -> WebhookDeliveryOut:
-    """An operator sends a dead (or failing) delivery again: same ``webhook-id``, a fresh round."""
+async def redeliver(ctx: SikiContext, delivery_id: str, *, actor: Actor) -> WebhookDeliveryOut:
+    """An operator sends a dead (or failing) delivery again: same ``webhook-id``, a fresh round. Audited."""
     async with ctx.sessions() as s, s.begin():
         row = await deliveries.locked_summary(s, delivery_id)
         if row is None:
@@ -178,5 +178,9 @@ async def redeliver(ctx: SikiContext, delivery_id: str) -> WebhookDeliveryOut:
         redeliveries = row.redeliveries + 1
         await deliveries.update_delivery(s, row.id, {"status": DELIVERY_PENDING, "redeliveries": redeliveries})
         ctx.emit(s, WebhookRequested(delivery_id=row.id), application_id=row.application_id)
+        await ctx.auditor.record(s, actor=actor.name, action="webhook.redelivered", target_type="webhook_delivery",
+                                 target_id=row.id, application_id=row.application_id, client=actor.client,
+                                 detail={"lsp_code": row.lsp_code, "previous_status": row.status,
+                                         "redeliveries": redeliveries})
     log.info("webhook redelivery requested", delivery_id=delivery_id, application_id=row.application_id)
     return delivery_out(row, [], status=DELIVERY_PENDING, redeliveries=redeliveries)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from services.siki.db import applications, nik_bindings, register
 from services.siki.domain.limits import NIK_BOUND_MESSAGE, Holding, application_errors, counted_holdings
-from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from services.siki.usecases.context import Actor, SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import EligibilityAnswer, NikBindingOut, NikRebinding
 from shared.exceptions import Forbidden, NotFound
 from shared.logging import get_logger
@@ -36,11 +36,11 @@ async def check_eligibility(ctx: SikiContext, lsp_code: str, application_id: str
     return EligibilityAnswer(application_id=head.id, eligible=not reasons, reasons=reasons)
 
 
-async def rebind_nik(ctx: SikiContext, actor: str, body: NikRebinding) -> NikBindingOut:
+async def rebind_nik(ctx: SikiContext, actor: Actor, body: NikRebinding) -> NikBindingOut:
     """Bind the NIK to ``account_id`` from now on (a NIK never bound is bound); audited with who,
     when and the old and new account, the NIK masked. Binding it to its own account changes nothing."""
     masked = mask_nik(body.nik)
-    who = f"{actor}:{body.requested_by}" if body.requested_by else actor
+    who = (f"{actor.name}:{body.requested_by}" if body.requested_by else actor.name)[:200]  # the column's size
     async with ctx.nik_locks.hold(sha256_hex(body.nik)), ctx.sessions() as s, s.begin():
         await nik_bindings.lock_nik(s, body.nik)
         old = await nik_bindings.bound_account(s, body.nik)
@@ -48,5 +48,8 @@ async def rebind_nik(ctx: SikiContext, actor: str, body: NikRebinding) -> NikBin
             return NikBindingOut(nik_masked=masked, account_id=body.account_id)
         await nik_bindings.rebind(s, body.nik, body.account_id, old_account_id=old, nik_masked=masked, actor=who,
                                   reason=body.reason, now=utcnow())
+        await ctx.auditor.record(s, actor=actor.name, action="nik.rebound", target_type="nik", target_id=masked,
+                                 client=actor.client, detail={"old_account_id": old, "new_account_id": body.account_id,
+                                                              "requested_by": body.requested_by})
     log.warning("NIK rebound", nik_masked=masked, old_account_id=old, new_account_id=body.account_id, actor=who)
     return NikBindingOut(nik_masked=masked, account_id=body.account_id)

@@ -9,7 +9,7 @@ from typing import Any
 from services.siki.db import queries
 from services.siki.db.common import aware, aware_or_none
 from services.siki.db.models import Application, SkkHeld, WebhookAttempt
-from services.siki.usecases.context import SikiContext, utcnow
+from services.siki.usecases.context import Actor, SikiContext, utcnow
 from shared.contracts.siki import (
     ApplicationInProgress,
     DeliveryStatus,
@@ -21,6 +21,7 @@ from shared.contracts.siki import (
     WebhookDeliveryOut,
 )
 from shared.exceptions import NotFound
+from shared.reference.identity import mask_nik
 
 
 async def timeline(ctx: SikiContext, application_id: str) -> TimelineOut:
@@ -47,19 +48,25 @@ async def certificate_pdf(ctx: SikiContext, application_id: str) -> bytes:
     return bytes(row.content)
 
 
-async def skk_by_nik(ctx: SikiContext, nik: str) -> SkkByNik:
+async def skk_by_nik(ctx: SikiContext, nik: str, *, actor: Actor) -> SkkByNik:
+    """The register's answer for a NIK; the lookup itself is audited (who, when, the NIK masked)."""
     today = utcnow().date()
     async with ctx.sessions() as s:
         skk, apps = await queries.skk_of(s, nik)
+    await ctx.auditor.record_alone(ctx.sessions, actor=actor.name, action="register.nik_lookup", target_type="nik",
+                                   target_id=mask_nik(nik), client=actor.client,
+                                   detail={"skk_found": len(skk), "applications_in_progress": len(apps)})
     return SkkByNik(skk=[_skk_out(k, today) for k in skk], applications_in_progress=[_in_progress(a) for a in apps])
 
 
 async def list_deliveries(ctx: SikiContext, *, application_id: str | None = None, lsp_code: str | None = None,
-                          status: DeliveryStatus | None = None, limit: int = 100) -> list[WebhookDeliveryOut]:
+                          status: DeliveryStatus | None = None, limit: int,
+                          offset: int = 0) -> tuple[list[WebhookDeliveryOut], int]:
+    """One page of the delivery log, newest first, and how many deliveries match in all."""
     async with ctx.sessions() as s:
-        rows, attempts = await queries.deliveries(s, application_id=application_id, lsp_code=lsp_code,
-                                                  status=status, limit=limit)
-    return [delivery_out(r, attempts.get(r.id, [])) for r in rows]
+        rows, attempts, total = await queries.deliveries(s, application_id=application_id, lsp_code=lsp_code,
+                                                         status=status, limit=limit, offset=offset)
+    return [delivery_out(r, attempts.get(r.id, [])) for r in rows], total
 
 
 def delivery_out(row: Any, attempts: list[WebhookAttempt], **overrides: Any) -> WebhookDeliveryOut:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from services.siki.db import lsps
 from services.siki.db.models import Lsp
 from services.siki.domain.webhooks import new_api_key, new_webhook_secret
-from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from services.siki.usecases.context import Actor, SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
 from shared.exceptions import Conflict, Invalid, NotFound
@@ -41,8 +41,8 @@ async def seed_dev_lsps(ctx: SikiContext, webhook_urls: Mapping[str, str]) -> No
             ))
 
 
-async def register_lsp(ctx: SikiContext, reg: LspRegistration) -> LspWithCredentials:
-    """Register an LSP; its webhook secret and api key are answered this once."""
+async def register_lsp(ctx: SikiContext, reg: LspRegistration, *, actor: Actor) -> LspWithCredentials:
+    """Register an LSP; its webhook secret and api key are answered this once. Audited."""
     unknown = [c for c in reg.jabatan_kerja_codes if c not in get_reference().jabatan_kerja]
     if unknown:
         raise Invalid.field("jabatan_kerja_codes", f"unknown jabatan kerja: {', '.join(unknown)}")
@@ -55,11 +55,14 @@ async def register_lsp(ctx: SikiContext, reg: LspRegistration) -> LspWithCredent
                   api_key_sha256=sha256_hex(api_key), jabatan_kerja_codes=list(reg.jabatan_kerja_codes),
                   active=reg.active, created_at=utcnow())
         s.add(row)
+        await ctx.auditor.record(s, actor=actor.name, action="lsp.registered", target_type="lsp", target_id=reg.code,
+                                 client=actor.client, detail={"active": reg.active,
+                                                              "jabatan_kerja_codes": list(reg.jabatan_kerja_codes)})
     log.info("LSP registered", lsp_code=reg.code)
     return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
 
 
-async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int) -> LspWithCredentials:
+async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int, actor: Actor) -> LspWithCredentials:
     """A new webhook secret and api key. The old api key stops working at once; the old webhook
     secret still signs beside the new one for ``grace_seconds`` (0: not at all), so that the
     LSP, verifying with either, loses no delivery while it switches."""
@@ -74,13 +77,17 @@ async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int) 
         row.webhook_secret = secret
         row.api_key_sha256 = sha256_hex(api_key)
         row.rotated_at = now
+        await ctx.auditor.record(s, actor=actor.name, action="lsp.secret_rotated", target_type="lsp", target_id=code,
+                                 client=actor.client, detail={"grace_seconds": grace_seconds})
     log.info("LSP credentials rotated", lsp_code=code, grace_seconds=grace_seconds)
     return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
 
 
-async def list_lsps(ctx: SikiContext) -> list[LspOut]:
+async def list_lsps(ctx: SikiContext, *, limit: int, offset: int) -> tuple[list[LspOut], int]:
+    """One page of the registry by code, and how many LSPs it holds."""
     async with ctx.sessions() as s:
-        return [lsp_out(row) for row in await lsps.all_lsps(s)]
+        rows, total = await lsps.page_of_lsps(s, limit=limit, offset=offset)
+    return [lsp_out(row) for row in rows], total
 
 
 async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
