@@ -8,8 +8,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.lsp.api.deps import require_role
 from services.lsp.api.routes import router
-from services.lsp.db.models import InboxEntry, OutboxEvent
+from services.lsp.db.models import AuditEntry, Base, InboxEntry, OutboxEvent
 from services.lsp.domain.machine import RoleRefused, StateRefused
 from services.lsp.events import register_consumers
 from services.lsp.gateways import SikiGateway
@@ -19,9 +20,12 @@ from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.schemes import seed_schemes
 from services.lsp.usecases.staff import seed_dev_staff
 from services.lsp.usecases.steps import Workflow
+from shared.audit import Auditor
+from shared.audit_api import audit_router
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
 from shared.runtime import ServiceRuntime
+from shared.sealing import install_data_keys
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 
@@ -35,12 +39,14 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
+    install_data_keys(runtime, Base.metadata)  # first: the sealing of old rows runs before other start-up steps
     api_key = settings.siki_api_key.get_secret_value()
     siki = SikiGateway(runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key),
                        checks=runtime.client(settings.siki_url, audience="siki", name="siki", token=lambda: api_key,
                                              timeout=settings.eligibility_check_timeout_seconds, retries=0))
     ctx = LspContext(settings=settings, sessions=runtime.sessions, emit=runtime.emit, siki=siki,
-                     issuance=IssuanceRequests(runtime.emit, settings.lsp_code))
+                     issuance=IssuanceRequests(runtime.emit, settings.lsp_code),
+                     throttle=runtime.throttle, auditor=Auditor(AuditEntry))
     register_consumers(runtime, ctx)
     register_issuance(runtime, settings, workflow=Workflow(ctx))
 
@@ -54,4 +60,7 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
     runtime.install(app, errors=ERRORS)
     app.state.lsp = ctx
     app.include_router(router)
+    # The LSP's own audit log, for its manager (role ``manajer``, SPEC section 8) or admin.
+    app.include_router(audit_router(ctx.auditor, require_role("manajer", "admin"),
+                                    sessions_of=lambda _: ctx.sessions))
     return app

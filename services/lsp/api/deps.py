@@ -1,5 +1,5 @@
 """Request dependencies, as ``Annotated`` aliases: the LSP's context and the authenticated staff
-member (with the roles an operation needs)."""
+member (with the roles an operation needs; the account's current roles, read per request)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from services.lsp.usecases import staff
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal
+from shared.throttle import client_of
 
 # auto_error=False: a missing token is answered as problem+json by ``current_staff``.
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -21,12 +22,17 @@ def get_context(request: Request) -> LspContext:
     return cast(LspContext, request.app.state.lsp)
 
 
+def get_client(request: Request) -> str:
+    return client_of(request)
+
+
 Ctx = Annotated[LspContext, Depends(get_context)]
+Client = Annotated[str, Depends(get_client)]
 BearerToken = Annotated[str | None, Depends(oauth2)]
 
 
-async def current_staff(token: BearerToken, ctx: Ctx) -> StaffPrincipal:
-    return staff.authenticate(ctx, token)
+async def current_staff(token: BearerToken, ctx: Ctx, client: Client) -> StaffPrincipal:
+    return await staff.authenticate(ctx, token, client=client)
 
 
 AnyStaff = Annotated[StaffPrincipal, Depends(current_staff)]

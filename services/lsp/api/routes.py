@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from services.lsp.api.deps import Admin, AnyStaff, Asesor, Ctx, Komite
+from services.lsp.api.deps import Admin, AnyStaff, Asesor, Client, Ctx, Komite
 from services.lsp.api.schemas import (
     AppealDecisionBody,
     ApplicationPage,
@@ -29,6 +29,7 @@ from services.lsp.usecases import assessment, decisions, inbound, payments, quer
 from services.lsp.usecases import staff as accounts
 from shared.contracts.states import ApplicationStatus
 from shared.errors import PROBLEM_RESPONSES
+from shared.paging import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 
@@ -41,8 +42,16 @@ PDF: dict[int | str, dict[str, Any]] = {200: {"description": "The form as a PDF"
 
 
 @router.post("/auth/token", operation_id="staff_login", tags=["auth"], response_model=TokenResponse)
-async def staff_login(ctx: Ctx, form: LoginForm) -> TokenResponse:
-    return TokenResponse.model_validate(await accounts.login(ctx, form.username, form.password))
+async def staff_login(ctx: Ctx, form: LoginForm, client: Client) -> TokenResponse:
+    """Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``."""
+    return TokenResponse.model_validate(await accounts.login(ctx, form.username, form.password, client))
+
+
+@router.post("/auth/logout", operation_id="staff_logout", tags=["auth"], status_code=204, response_class=Response)
+async def staff_logout(ctx: Ctx, staff: AnyStaff) -> Response:
+    """Ends the account's sessions: every token issued to it so far is refused from now on."""
+    await accounts.logout(ctx, staff)
+    return Response(status_code=204)
 
 
 # --- applications --------------------------------------------------------------------------
@@ -51,8 +60,8 @@ async def staff_login(ctx: Ctx, form: LoginForm) -> TokenResponse:
 @router.get("/applications", operation_id="list_applications", tags=["applications"])
 async def list_applications(ctx: Ctx, staff: AnyStaff,
                             status: Annotated[ApplicationStatus | None, Query()] = None,
-                            limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                            offset: Annotated[int, Query(ge=0)] = 0) -> ApplicationPage:
+                            limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ApplicationPage:
+    """Newest submission first, one page at a time; ``total`` counts every match."""
     return ApplicationPage.model_validate(await queries.list_applications(ctx, staff, status, limit, offset))
 
 
@@ -111,8 +120,9 @@ async def decide_appeal(ctx: Ctx, staff: Komite, application_id: str, body: Appe
 
 
 @router.post("/deadline-sweep", operation_id="run_deadline_sweep", tags=["applications"])
-async def run_deadline_sweep(ctx: Ctx, _: Admin, body: Annotated[SweepBody | None, Body()] = None) -> SweepResult:
-    return SweepResult.model_validate(await payments.sweep_deadlines(ctx, body.as_of if body is not None else None))
+async def run_deadline_sweep(ctx: Ctx, staff: Admin, body: Annotated[SweepBody | None, Body()] = None) -> SweepResult:
+    return SweepResult.model_validate(await payments.sweep_deadlines(
+        ctx, body.as_of if body is not None else None, staff))
 
 
 # --- webhooks ------------------------------------------------------------------------------
@@ -128,8 +138,9 @@ async def receive_siki_webhook(ctx: Ctx, request: Request) -> WebhookReceipt:
 
 
 @router.get("/schemes", operation_id="list_schemes", tags=["schemes"])
-async def list_schemes(ctx: Ctx) -> SchemeList:
-    return SchemeList.model_validate(await schemes.list_schemes(ctx))
+async def list_schemes(ctx: Ctx, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> SchemeList:
+    """By jabatan kerja code, one page at a time; ``total`` counts the LSP's schemes."""
+    return SchemeList.model_validate(await schemes.list_schemes(ctx, limit=limit, offset=offset))
 
 
 @router.get("/schemes/{jabatan_kerja_code}/forms/{form}", operation_id="get_scheme_form", tags=["schemes"],

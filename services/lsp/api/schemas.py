@@ -82,6 +82,7 @@ class ApplicationPage(BaseModel):
     items: list[ApplicationSummary]
     limit: int
     offset: int
+    total: int = Field(description="how many applications match in all")
 
 
 class Applicant(BaseModel):
@@ -263,3 +264,6 @@ class SchemeView(BaseModel):
 class SchemeList(BaseModel):
     lsp_code: str
     items: list[SchemeView]
+    limit: int
+    offset: int
+    total: int = Field(description="how many schemes the LSP has in all")

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import AuditHeadMixin, AuditMixin
+from shared.crypto import EncryptedJSON, EncryptedText
 from shared.database import NAMING_CONVENTION
 from shared.outbox import InboxMixin, OutboxMixin
+from shared.throttle import RateLimitCounterMixin
 
 
 class Base(DeclarativeBase):
@@ -34,6 +37,9 @@ class Staff(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Carried by every token issued to this account; raising it (logout, deactivation, a new
+    # password) refuses all of them on their next request.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
 
 class Scheme(Base):
@@ -65,7 +71,9 @@ class Application(Base):
     applicant_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
     email: Mapped[str] = mapped_column(String(255), nullable=False)
     full_name: Mapped[str] = mapped_column(String(255), nullable=False)
-    nik: Mapped[str] = mapped_column(String(16), nullable=False)
+    # Encrypted at rest (shared/crypto.py), as the sections holding it and the NPWP: this LSP
+    # never looks an application up by NIK, so no blind index.
+    nik: Mapped[str] = mapped_column(EncryptedText("applications.nik"), nullable=False)
     klasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
     subklasifikasi_code: Mapped[str] = mapped_column(String(16), nullable=False)
     kualifikasi: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -74,7 +82,7 @@ class Application(Base):
     application_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     tuk_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    sections: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    sections: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.sections"), nullable=False)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
     precheck: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # SIKI's re-check of the ownership limits for this submission (usecases/eligibility.py):
@@ -184,3 +192,16 @@ class ProcessedWebhook(Base):
     type: Mapped[str] = mapped_column(String(64), nullable=False)
     application_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AuditEntry(AuditMixin, Base):
+    pass
+
+
+class AuditHead(AuditHeadMixin, Base):
+    pass
+
+
+class RateLimitCounter(RateLimitCounterMixin, Base):
+    pass
+

@@ -18,6 +18,7 @@ from services.lsp.tests.support import drive, running, settings_for
 from services.lsp.usecases.staff import hash_password
 from shared.bus.envelope import utcnow
 from shared.servicekeys import new_private_key_pem
+from shared.tests.datakeys import production_data_keys
 
 
 def statuses(route: respx.Route) -> list[tuple[str, int]]:
@@ -120,6 +121,7 @@ PROD: dict[str, Any] = {
     # Issue 11: a 25-byte "a-real-api-key-0123456789" was accepted before; SIKI's keys are longer.
     "siki_api_key": SecretStr("skk_Q2hvb3NlLWEtcmVhbC1rZXktZnJvbS1TSUtJLTAxMjM0"),
     "jwt_secret": SecretStr("a-real-jwt-secret-0123456789-abcdefghij"),
+    **production_data_keys(),
 }
 
 

@@ -14,6 +14,7 @@ from services.lsp.settings import LspSettings
 from services.lsp.tests.support import Lsp, running, settings_for, signed, submission
 from shared.devdefaults import dev_api_key, dev_webhook_secret
 from shared.servicekeys import new_private_key_pem
+from shared.tests.datakeys import production_data_keys
 
 pytestmark = pytest.mark.usefixtures("siki")
 
@@ -71,6 +72,7 @@ PROD: dict[str, Any] = {
     "siki_webhook_secret": SecretStr(NEW),
     "siki_api_key": SecretStr("skk_Q2hvb3NlLWEtcmVhbC1rZXktZnJvbS1TSUtJLTAxMjM0"),
     "jwt_secret": SecretStr("Zq8v-N3xR7bK2mWp9TfL4hYc6GdJ1sQe-lsp-c"),
+    **production_data_keys(),
 }
 
 

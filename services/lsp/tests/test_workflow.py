@@ -258,12 +258,16 @@ async def test_appeal_is_not_decided_by_an_assessor_of_it(lsp: Lsp) -> None:
     body = {"assessor_username": "komite", "tuk_code": "TUK-A-01", "scheduled_at": tomorrow_at(days=9)}
     assert (await lsp.post(aid, "schedule", body, "admin")).status_code == 200
     assert (await lsp.post(aid, "assessment-report", {"recommendation": "BK"}, "komite")).status_code == 200
-    # Nobody else holds the komite role in the dev seeds: give asesor2 a komite token of this LSP.
-    from services.lsp.usecases.staff import issue_token
+    # Nobody else holds the komite role in the dev seeds: a second komite account (a token alone
+    # is not enough: every request reads the account).
+    from services.lsp.db.models import Staff
+    from services.lsp.usecases.staff import hash_password
+    from shared.bus.envelope import utcnow
 
-    token = issue_token(username="komite2", roles=["komite"], lsp_code="LSP-A",
-                        secret=lsp.settings.jwt_secret.get_secret_value(), ttl_seconds=60)
-    lsp.tokens["komite2"] = token
+    async with lsp.app.state.lsp.sessions() as s, s.begin():
+        s.add(Staff(username="komite2", password_hash=hash_password("Komite-Dua-2026"), roles=["komite"],
+                    active=True, created_at=utcnow()))
+    await lsp.login("komite2", "Komite-Dua-2026")
     assert (await lsp.post(aid, "decision", {"result": "belum_kompeten"}, "komite2")).status_code == 200
     from datetime import UTC, datetime
 
@@ -284,9 +288,11 @@ async def test_schemes_and_forms(lsp: Lsp) -> None:
 
     from pypdf import PdfReader
 
-    r = await lsp.client.get("/api/v1/schemes")
+    # More schemes than one default page: the whole catalogue in one page of the maximum size.
+    r = await lsp.client.get("/api/v1/schemes", params={"limit": 200})
     assert r.status_code == 200
     items = {s["jabatan_kerja_code"]: s for s in r.json()["items"]}
+    assert r.json()["total"] == len(items)
     from shared.reference import get_reference
 
     ref = get_reference()

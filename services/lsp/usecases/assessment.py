@@ -15,7 +15,7 @@ from services.lsp.db.models import Application, Assessment, Staff
 from services.lsp.domain.machine import Action
 from services.lsp.domain.scheduling import Booking, assessment_day, assessor_problems, busy_key, is_double_booked
 from services.lsp.usecases.context import LspContext
-from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import act, apply_step, assessment_info, assessments_of, check, staff_actor
 from shared.bus.envelope import utcnow
 from shared.contracts.states import ApplicationStatus as S
@@ -29,6 +29,7 @@ async def start_certification(ctx: LspContext, staff: StaffPrincipal, applicatio
         app.certification_started_at, app.certification_started_by = now, staff.username
         await apply_step(session, ctx, app, S.IN_CERTIFICATION, actor=staff_actor(ctx, staff), at=now,
                          note="Proses Sertifikasi dimulai")
+        await audit(ctx, session, staff, "certification.started", application_id=app.id)
 
     return await act(ctx, staff, application_id, step)
 
@@ -79,6 +80,9 @@ async def _schedule(session: AsyncSession, ctx: LspContext, staff: StaffPrincipa
         raise _double_booked(assessor_username, day) from exc
     await apply_step(session, ctx, app, S.SCHEDULED, actor=staff_actor(ctx, staff), assessment=assessment_info(row),
                      note=f"Asesmen {day.isoformat()} di {tuk_code}, asesor {assessor_username}")
+    await audit(ctx, session, staff, "assessment.scheduled", application_id=app.id,
+                detail={"round": row.round, "assessor_username": assessor_username, "tuk_code": tuk_code,
+                        "scheduled_at": scheduled_at.isoformat()})
 
 
 def _double_booked(assessor_username: str, day: date) -> Conflict:
@@ -104,5 +108,8 @@ async def submit_assessment_report(ctx: LspContext, staff: StaffPrincipal, appli
         current.busy_key = None  # reported: the assessor's day is free again
         await apply_step(session, ctx, app, S.ASSESSED, actor=staff_actor(ctx, staff),
                          assessment=assessment_info(current), note=f"Rekomendasi asesor: {recommendation}")
+        # The notes are free text (they may name the applicant): the timeline keeps them.
+        await audit(ctx, session, staff, "assessment.reported", application_id=app.id,
+                    detail={"round": current.round, "recommendation": recommendation})
 
     return await act(ctx, staff, application_id, step)

@@ -12,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.lsp.gateways import SikiGateway
 from services.lsp.settings import LspSettings
 from services.lsp.usecases.ports import Emit, IssuancePort
+from services.lsp.usecases.staff import StaffSessions
+from shared.audit import Auditor
 from shared.bus.envelope import utcnow
 from shared.bus.keyed_lock import KeyedLock
 from shared.calendar import indonesian_holidays
 from shared.reference import ReferenceData, get_reference
+from shared.throttle import Throttle
 
 if TYPE_CHECKING:
     import holidays
@@ -31,10 +34,15 @@ class LspContext:
     siki: SikiGateway
     # How a Kompeten decision hands the application to the issuance steps.
     issuance: IssuancePort
+    # Failed-login counters and the audit log (the runtime's and the app's).
+    throttle: Throttle
+    auditor: Auditor
     reference: ReferenceData = field(default_factory=get_reference)
     # Serialises sending one application's reports inside this process (the consumer and the
     # periodic resend may both try).
     report_locks: KeyedLock = field(default_factory=KeyedLock)
+    # The staff accounts behind tokens, read at most every few seconds (usecases/staff.py).
+    staff_sessions: StaffSessions = field(default_factory=StaffSessions)
     _calendar: holidays.HolidayBase | None = field(default=None, init=False, repr=False)
 
     @property

@@ -12,7 +12,7 @@ from services.lsp.db.models import Application
 from services.lsp.domain.machine import Action
 from services.lsp.usecases.assessment import current_assessment
 from services.lsp.usecases.context import LspContext
-from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import (
     act,
     apply_step,
@@ -43,6 +43,8 @@ async def decide_competence(ctx: LspContext, staff: StaffPrincipal, application_
                          assessment=assessment_info(current, result), note=f"Keputusan komite: {label}")
         if target is S.COMPETENT:
             ctx.issuance.request(session, app.id)
+        await audit(ctx, session, staff, "competence.decided", application_id=app.id,
+                    detail={"round": current.round, "result": result})
 
     return await act(ctx, staff, application_id, step)
 
@@ -61,5 +63,6 @@ async def decide_appeal(ctx: LspContext, staff: StaffPrincipal, application_id: 
         note = "Banding diterima: asesmen ulang oleh asesor lain" if decision == "upheld" else "Banding ditolak"
         await apply_step(session, ctx, app, target, actor=staff_actor(ctx, staff), at=now,
                          reasons=clean_reasons(reasons), note=note)
+        await audit(ctx, session, staff, "appeal.decided", application_id=app.id, detail={"decision": decision})
 
     return await act(ctx, staff, application_id, step)

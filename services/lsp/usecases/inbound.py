@@ -231,9 +231,16 @@ HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitab
 async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     wid = verify_signature(ctx, body, headers)
     try:
-        parsed = WebhookBody.model_validate(json.loads(body))
-    except (ValueError, ValidationError) as exc:
-        raise Invalid.field("body", f"not a webhook body: {exc}") from exc
+        raw = json.loads(body)
+    except ValueError as exc:
+        log.info("webhook body refused: not JSON", webhook_id=wid, error=str(exc))
+        raise Invalid.field("body", "not JSON") from exc
+    try:
+        parsed = WebhookBody.model_validate(raw)
+    except ValidationError as exc:
+        # Each field and what it must be; the parser's own text (with input echoed) is not sent.
+        raise Invalid.fields([{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+                              for e in exc.errors(include_url=False, include_input=False)]) from exc
     handler = HANDLERS[parsed.type]
     try:
         async with ctx.sessions() as session, session.begin():

@@ -14,7 +14,7 @@ from services.lsp.db.models import Application, Scheme
 from services.lsp.db.models import Invoice as InvoiceRow
 from services.lsp.domain.machine import Action
 from services.lsp.usecases.context import LspContext
-from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import (
     act,
     apply_step,
@@ -57,22 +57,31 @@ async def verify_payment(ctx: LspContext, staff: StaffPrincipal, application_id:
             check(Action.VERIFY_PAYMENT_VALID, app, staff)
             app.payment_verified_by, app.payment_reasons = staff.username, None
             await apply_step(session, ctx, app, S.PAYMENT_VERIFIED, actor=actor, note="Bukti pembayaran sah")
+            await audit(ctx, session, staff, "payment.verified", application_id=app.id,
+                        detail={"decision": decision, "proof_no": app.payment_proof_no})
             return
         check(Action.VERIFY_PAYMENT_INVALID, app, staff)
         cleaned = require_reasons(reasons, "when the payment proof is invalid")
         app.payment_verified_by, app.payment_reasons = staff.username, cleaned
         await apply_step(session, ctx, app, S.PAYMENT_REJECTED, actor=actor, reasons=cleaned,
                          note="Bukti pembayaran tidak sah")
+        await audit(ctx, session, staff, "payment.verified", application_id=app.id,
+                    detail={"decision": decision, "proof_no": app.payment_proof_no})
 
     return await act(ctx, staff, application_id, step)
 
 
-async def sweep_deadlines(ctx: LspContext, as_of: date | None) -> dict[str, Any]:
+async def sweep_deadlines(ctx: LspContext, as_of: date | None, staff: StaffPrincipal | None = None) -> dict[str, Any]:
     """``run_deadline_sweep``: sweep today, or (dev mode only) ``as_of`` as if it were today."""
     if as_of is not None and not ctx.settings.is_dev:
         raise Invalid.field("as_of", "as_of is accepted only in dev mode")
     today = as_of or ctx.local_date()
-    return {"as_of": today, "cancelled": await run_deadline_sweep(ctx, today)}
+    cancelled = await run_deadline_sweep(ctx, today)
+    if staff is not None:  # each cancellation committed alone: the sweep is recorded once, after them
+        async with ctx.sessions() as session, session.begin():
+            await audit(ctx, session, staff, "deadline_sweep.run", target_type=None,
+                        detail={"as_of": today.isoformat(), "cancelled": cancelled})
+    return {"as_of": today, "cancelled": cancelled}
 
 
 async def overdue_application_ids(session: AsyncSession, today: date) -> list[tuple[str, date]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
 from services.lsp.usecases.context import LspContext
-from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.staff import StaffPrincipal, audit
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Forbidden, NotFound
 
@@ -32,24 +32,32 @@ async def may_see(session: AsyncSession, staff: StaffPrincipal, app: Application
 
 async def list_applications(ctx: LspContext, staff: StaffPrincipal, status: ApplicationStatus | None,
                             limit: int, offset: int) -> dict[str, Any]:
-    query = select(Application).order_by(Application.submitted_at.desc(), Application.id)
+    conditions = []
     if status is not None:
-        query = query.where(Application.status == status.value)
+        conditions.append(Application.status == status.value)
     if not sees_everything(staff):
-        query = query.where(Application.id.in_(
+        conditions.append(Application.id.in_(
             select(Assessment.application_id).where(Assessment.assessor_username == staff.username)))
+    query = select(Application).where(*conditions).order_by(Application.submitted_at.desc(), Application.id)
     async with ctx.sessions() as session:
         rows = (await session.execute(query.limit(limit).offset(offset))).scalars().all()
-    return {"items": [application_summary(a) for a in rows], "limit": limit, "offset": offset}
+        total = await session.scalar(select(func.count()).select_from(Application).where(*conditions))
+    return {"items": [application_summary(a) for a in rows], "limit": limit, "offset": offset,
+            "total": int(total or 0)}
 
 
 async def get_application(ctx: LspContext, staff: StaffPrincipal, application_id: str) -> dict[str, Any]:
-    async with ctx.sessions() as session:
+    """The whole application, personal data included: the view is recorded in the audit log in
+    the same transaction (no record, no view)."""
+    async with ctx.sessions() as session, session.begin():
         app = await session.get(Application, application_id)
         if app is None:
             raise NotFound(f"application {application_id!r} not found")
         await may_see(session, staff, app)
-        return await application_view(session, app)
+        view = await application_view(session, app)
+        await audit(ctx, session, staff, "application.viewed", application_id=app.id,
+                    detail={"parts": ["personal", "sections", "documents"]})
+        return view
 
 
 def application_summary(app: Application) -> dict[str, Any]:

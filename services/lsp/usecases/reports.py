@@ -66,9 +66,12 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
             try:
                 await ctx.siki.report_status(application_id, payload, report_id=report_id)
             except SikiRefused as exc:
-                error = str(exc)
+                error = str(exc)  # SIKI's own answer: what the staff need to act on
             except Exception as exc:
-                error = repr(exc)
+                # Staff see a plain reason; the exception (network, client internals) is logged.
+                log.warning("status report not delivered; will retry", application_id=application_id,
+                            report_id=report_id, error=repr(exc))
+                error = "SIKI not reachable; the report will be sent again"
             async with ctx.sessions() as session, session.begin():
                 values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
                 if error is None:

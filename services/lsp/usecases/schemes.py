@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.lsp.db.models import Scheme
@@ -28,10 +28,13 @@ def scheme_view(s: Scheme) -> dict[str, Any]:
     }
 
 
-async def list_schemes(ctx: LspContext) -> dict[str, Any]:
+async def list_schemes(ctx: LspContext, *, limit: int, offset: int) -> dict[str, Any]:
     async with ctx.sessions() as session:
-        rows = (await session.execute(select(Scheme).order_by(Scheme.jabatan_kerja_code))).scalars().all()
-    return {"lsp_code": ctx.code, "items": [scheme_view(s) for s in rows]}
+        rows = (await session.execute(
+            select(Scheme).order_by(Scheme.jabatan_kerja_code).limit(limit).offset(offset))).scalars().all()
+        total = await session.scalar(select(func.count()).select_from(Scheme))
+    return {"lsp_code": ctx.code, "items": [scheme_view(s) for s in rows], "limit": limit, "offset": offset,
+            "total": int(total or 0)}
 
 
 async def scheme_form(ctx: LspContext, jabatan_kerja_code: str, form: Form) -> tuple[bytes, str]:

@@ -13,7 +13,7 @@ from services.lsp.domain.machine import Action
 from services.lsp.usecases import eligibility
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.payments import issue_invoice
-from services.lsp.usecases.staff import StaffPrincipal
+from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import act, apply_step, check, require_reasons, staff_actor
 from shared.bus.envelope import utcnow
 from shared.contracts.states import ApplicationStatus as S
@@ -27,6 +27,8 @@ async def verify_application(ctx: LspContext, staff: StaffPrincipal, application
             await _accept(session, ctx, staff, app)
         else:
             await _reject(session, ctx, staff, app, reasons)
+        await audit(ctx, session, staff, "application.verified", application_id=app.id,
+                    detail={"decision": decision, "status": app.status})
 
     if decision == "accepted":
         # SIKI's re-check of the ownership limits must say yes (asked now if it was not answered yet).
