@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from shared.settings import ServiceSettings
+from shared.operators import OperatorSettings
 
 
-class BnspSettings(ServiceSettings):
+class BnspSettings(OperatorSettings):
+    # Operators (created by ``create-operator``) with the role audit read the audit log.
     service_name: str = "bnsp"
     port: int = 8003
     database_url: str = "sqlite+aiosqlite:///var/bnsp.db"

@@ -6,17 +6,22 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.lpjk_mock.api.deps import OPERATOR_ROLES
 from services.lpjk_mock.api.public import router as public_router
 from services.lpjk_mock.api.records import router as records_router
-from services.lpjk_mock.db.models import InboxEntry, OutboxEvent
+from services.lpjk_mock.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
 from services.lpjk_mock.events import register_consumers
 from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
 from services.lpjk_mock.usecases.records import Records
 from services.lpjk_mock.usecases.verification import Verification
+from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.operator_accounts import Operators
+from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
+from shared.sealing import install_data_keys
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 
@@ -27,14 +32,21 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
         settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
         bus=bus, declare_queues=QUEUES,
     )
+    install_data_keys(runtime, Base.metadata)  # first: the sealing of old rows runs before other start-up steps
     register_consumers(runtime)
     app = FastAPI(title="lpjk", version="1.0.0", lifespan=runtime.lifespan,
                   description="LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly.")
     runtime.install(app)  # RecordChanged (409) and UnknownRecord (404) answer as their base classes
     # Loaded once at start: a malformed key fails the start, not the first request.
     keyring = keyring_from(settings)
-    app.state.records = Records(runtime.sessions, runtime.emit, keyring, settings.public_url)
-    app.state.verification = Verification(runtime.sessions, keyring)
+    auditor = Auditor(AuditEntry)
+    app.state.records = Records(runtime.sessions, runtime.emit, keyring, settings.public_url, auditor=auditor)
+    operators = Operators.for_runtime(runtime, model=Operator, auditor=auditor, roles=OPERATOR_ROLES)
+    if settings.is_dev and settings.seed_dev_operator:
+        runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))
+    app.state.verification = Verification(runtime.sessions, keyring, runtime.throttle,
+                                          settings.public_verification_limits)
     app.include_router(records_router)
     app.include_router(public_router)
+    install_operators(app, operators, auditor)
     return app

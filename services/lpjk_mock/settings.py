@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import SecretStr, model_validator
+from limits import parse_many
+from pydantic import SecretStr, field_validator, model_validator
 
 from services.lpjk_mock.domain import qr
-from shared.settings import DefaultSecretError, Mode, ServiceSettings
+from shared.operators import OperatorSettings
+from shared.settings import DefaultSecretError, Mode
 
-DEV_OPERATOR_TOKEN = "dev-lpjk-operator-token-change-me"
 
-
-class LpjkSettings(ServiceSettings):
+class LpjkSettings(OperatorSettings):
     # An empty QR signing key selects the published dev key (domain.qr.dev_signing_key), which
     # production mode refuses.
-    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "qr_signing_key_pem", "operator_token")
+    secret_fields: ClassVar[tuple[str, ...]] = ("service_signing_key_pem", "qr_signing_key_pem",
+                                                "operator_jwt_secret")
+    blind_index_required: ClassVar[bool] = True  # the register's NIK index
 
     service_name: str = "lpjk"
     port: int = 8004
@@ -27,8 +29,18 @@ class LpjkSettings(ServiceSettings):
     qr_key_id: str = "lpjk-dev-1"
     # Retired keys still accepted for verification: key id -> Ed25519 public key PEM.
     qr_retired_public_keys: dict[str, str] = {}
-    # LPJK operators revoke records with ``Authorization: Bearer <operator_token>``.
-    operator_token: SecretStr = SecretStr(DEV_OPERATOR_TOKEN)
+    # Public verification per client address (`limits` tiers separated by ';'): enough for a
+    # person scanning certificates at a site, far too few to walk the register.
+    public_verification_limits: str = "30/minute;300/hour"
+
+    @field_validator("public_verification_limits")
+    @classmethod
+    def _limits_parse(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("expected limits such as '30/minute;300/hour'") from None
+        return value
 
     def secret_problem(self, name: str) -> str | None:
         """The QR key is refused in production if unset, unreadable, or the dev key in any form."""

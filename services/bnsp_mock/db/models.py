@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import DateTime, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import AuditHeadMixin, AuditMixin
+from shared.crypto import EncryptedJSON
 from shared.database import NAMING_CONVENTION
+from shared.operators import OperatorMixin
 from shared.outbox import InboxMixin, OutboxMixin
 from shared.sequences import CounterMixin
+from shared.throttle import RateLimitCounterMixin
 
 
 class Base(DeclarativeBase):
@@ -44,7 +48,23 @@ class Issuance(Base):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
     # The identity facts of the plan (domain.numbers.IDENTITY_FIELDS), to refuse a repeat that
-    # changes them.
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    # changes them. Encrypted at rest (shared/crypto.py): they hold the NIK and the name.
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("issuance.facts"), nullable=False)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AuditEntry(AuditMixin, Base):
+    pass
+
+
+class AuditHead(AuditHeadMixin, Base):
+    pass
+
+
+class RateLimitCounter(RateLimitCounterMixin, Base):
+    pass
+
+
+class Operator(OperatorMixin, Base):
+    """A person who operates this service (created by ``create-operator``; shared/operators.py)."""

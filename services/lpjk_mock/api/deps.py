@@ -1,30 +1,28 @@
-"""The lpjk routes' dependencies: the calling service, the LPJK operator, the use cases."""
+"""The lpjk routes' dependencies: the calling service, the LPJK operator, the use cases.
+
+Operators are people with accounts (shared/operators_api.py, ``create_operator_session``); their
+roles here: ``records`` (revoking records) and ``audit`` (the audit log); ``admin`` holds both."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from services.lpjk_mock.usecases.records import Records
 from services.lpjk_mock.usecases.verification import Verification
-from shared.auth import bearer_token, service_caller_dependency
-from shared.exceptions import Forbidden, Unauthenticated
+from shared.auth import service_caller_dependency
+from shared.exceptions import Forbidden
+from shared.operators import OperatorPrincipal
+from shared.operators_api import operator_with
 
 AUDIENCE = "lpjk"
+RECORDS, AUDIT = "records", "audit"
+OPERATOR_ROLES = (RECORDS, AUDIT)
 
 # Only LSPs, each with a valid service token of its own for LPJK; which LSP it may speak for is
 # checked per request.
 service_caller = service_caller_dependency(AUDIENCE, lambda caller: caller.startswith("lsp:"))
-
-
-async def operator(request: Request) -> str:
-    """An LPJK operator: ``Authorization: Bearer <SKK_OPERATOR_TOKEN>``."""
-    expected = request.app.state.runtime.settings.operator_token.get_secret_value()
-    if not hmac.compare_digest(bearer_token(request), expected):
-        raise Unauthenticated("not an LPJK operator", headers={"WWW-Authenticate": "Bearer"})
-    return "operator"
 
 
 def get_records(request: Request) -> Records:
@@ -36,7 +34,7 @@ def get_verification(request: Request) -> Verification:
 
 
 CallerDep = Annotated[str, Depends(service_caller)]
-OperatorDep = Annotated[str, Depends(operator)]
+RecordsOperator = Annotated[OperatorPrincipal, Depends(operator_with(RECORDS))]
 RecordsDep = Annotated[Records, Depends(get_records)]
 VerificationDep = Annotated[Verification, Depends(get_verification)]
 

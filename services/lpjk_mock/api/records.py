@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from services.lpjk_mock.api.deps import CallerDep, OperatorDep, RecordsDep, require_lsp
+from services.lpjk_mock.api.deps import CallerDep, RecordsDep, RecordsOperator, require_lsp
 from services.lpjk_mock.api.schemas import RecordAnswer, RevokeRequest
 from shared.contracts.issuance import RecordRequest
 from shared.errors import PROBLEM_RESPONSES
@@ -36,9 +36,10 @@ async def create_record(body: RecordRequest, response: Response, caller: CallerD
     operation_id="revoke_record",
     response_model=RecordAnswer,
     responses=PROBLEM_RESPONSES,
-    summary="Revoke a recorded SKK (LPJK operators); verification answers revoked from then on",
+    summary="Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on",
 )
-async def revoke_record(recording_number: str, body: RevokeRequest, _: OperatorDep,
+async def revoke_record(recording_number: str, body: RevokeRequest, operator: RecordsOperator,
                         records: RecordsDep) -> RecordAnswer:
     """404 for an unknown recording number; revoking again keeps the first revocation."""
-    return RecordAnswer.of(await records.revoke(recording_number, body.reason))
+    return RecordAnswer.of(await records.revoke(recording_number, body.reason, actor=operator.actor,
+                                                client=operator.client))

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import Date, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit import AuditHeadMixin, AuditMixin
+from shared.crypto import BlindIndex, EncryptedJSON, EncryptedText, index_of
 from shared.database import NAMING_CONVENTION
+from shared.operators import OperatorMixin
 from shared.outbox import InboxMixin, OutboxMixin
 from shared.sequences import CounterMixin
+from shared.throttle import RateLimitCounterMixin
 
 
 class Base(DeclarativeBase):
@@ -26,7 +30,8 @@ class InboxEntry(InboxMixin, Base):
 
 
 class NumberCounter(CounterMixin, Base):
-    """A named sequence (``record:2026``), incremented under its row lock."""
+    """A named sequence, incremented under its row lock. Recording numbers no longer draw from
+    it (they are random, domain.numbers); the table stays for the counters already written."""
 
 
 class SkkRecord(Base):
@@ -39,7 +44,11 @@ class SkkRecord(Base):
     registration_number: Mapped[str] = mapped_column(String(80), nullable=False)
     lsp_code: Mapped[str] = mapped_column(String(40), nullable=False)
     application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    nik: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    # Encrypted at rest (shared/crypto.py); looked up by its blind index (bind the plain NIK to
+    # ``nik_index``), NULL only for a row written before encryption until the start-up sealing.
+    nik: Mapped[str] = mapped_column(EncryptedText("skk_record.nik"), nullable=False)
+    nik_index: Mapped[str | None] = mapped_column(BlindIndex("nik", source="nik"), nullable=True, index=True,
+                                                  default=index_of("nik"))
     full_name: Mapped[str] = mapped_column(String(200), nullable=False)
     klasifikasi_code: Mapped[str] = mapped_column(String(10), nullable=False)
     subklasifikasi_code: Mapped[str] = mapped_column(String(10), nullable=False)
@@ -50,9 +59,25 @@ class SkkRecord(Base):
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
     # The identity facts of the request (domain.records.IDENTITY_FIELDS), to refuse a repeat
     # that changes them.
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    facts: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("skk_record.facts"), nullable=False)  # NIK, name
     qr_payload: Mapped[str] = mapped_column(Text, nullable=False)
     key_id: Mapped[str] = mapped_column(String(64), nullable=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class AuditEntry(AuditMixin, Base):
+    pass
+
+
+class AuditHead(AuditHeadMixin, Base):
+    pass
+
+
+class RateLimitCounter(RateLimitCounterMixin, Base):
+    pass
+
+
+class Operator(OperatorMixin, Base):
+    """A person who operates this service (created by ``create-operator``; shared/operators.py)."""

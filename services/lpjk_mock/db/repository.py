@@ -1,4 +1,4 @@
-"""SKK records: data access only (find, draw a sequence value, add). The rules live in
+"""SKK records: data access only (find, add). The rules live in
 ``domain.records``; signing, the ``skk.recorded`` event and idempotency in ``usecases.records``."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lpjk_mock.db.models import NumberCounter, SkkRecord
-from shared.sequences import next_value
+from services.lpjk_mock.db.models import SkkRecord
 
 
 class Duplicate(Exception):
@@ -23,11 +22,6 @@ async def find_by_skk(session: AsyncSession, skk_number: str) -> SkkRecord | Non
     return (
         await session.execute(select(SkkRecord).where(SkkRecord.skk_number == skk_number))
     ).scalar_one_or_none()
-
-
-async def next_seq(session: AsyncSession, counter: str) -> int:
-    """The next value of LPJK's register sequence ``counter``, under its row lock until commit."""
-    return await next_value(session, NumberCounter, counter)
 
 
 async def add(session: AsyncSession, row: SkkRecord) -> SkkRecord:

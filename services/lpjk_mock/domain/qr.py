@@ -76,6 +76,19 @@ def extract_token(qr_payload: str) -> str:
     return text
 
 
+_REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.InvalidIssuerError, "not issued by LPJK"),
+    (jwt.MissingRequiredClaimError, "not issued by LPJK"),
+    (jwt.ExpiredSignatureError, "the QR payload has expired"),
+    (jwt.ImmatureSignatureError, "the QR payload is not valid yet"),
+    (jwt.DecodeError, "malformed QR payload"),
+)
+
+
+def _reason(exc: jwt.PyJWTError) -> str:
+    return next((text for kind, text in _REASONS if isinstance(exc, kind)), "invalid QR payload")
+
+
 @dataclass(frozen=True)
 class QrCheck:
     valid: bool
@@ -105,7 +118,8 @@ def verify(qr_payload: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck
     except jwt.InvalidSignatureError:
         return QrCheck(False, "bad signature", key_id=kid)
     except jwt.PyJWTError as exc:
-        return QrCheck(False, f"invalid QR payload: {exc}", key_id=kid)
+        # The reader is told what is wrong with the payload, not the JWT library's wording.
+        return QrCheck(False, _reason(exc), key_id=kid)
     missing = [c for c in ("rn", "skk", "nm", "jk", "vf", "vu") if c not in decoded]
     if missing:
         return QrCheck(False, f"QR payload lacks claims {', '.join(missing)}", key_id=kid)

@@ -1,9 +1,5 @@
-"""LPJK's recording rules (plain Python, no I/O).
-
-Recording number format (stable, documented): ``LPJK-{yyyy}-{seq:08d}``, e.g.
-``LPJK-2026-00000042``: ``yyyy`` the year of recording in WIB (UTC+7), ``seq`` LPJK's register
-sequence for that year.
-"""
+"""LPJK's recording rules (plain Python, no I/O). The recording number's format is in
+:mod:`services.lpjk_mock.domain.numbers`."""
 
 from __future__ import annotations
 
@@ -35,14 +31,6 @@ def wib_date(at: datetime) -> date:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return at.astimezone(WIB).date()
-
-
-def counter_name(year: int) -> str:
-    return f"record:{year}"
-
-
-def recording_number(year: int, seq: int) -> str:
-    return f"LPJK-{year}-{seq:08d}"
 
 
 def identity_facts(req: RecordRequest) -> dict[str, Any]:

@@ -12,9 +12,11 @@ from pydantic import ValidationError
 
 from services.lpjk_mock.domain import qr
 from services.lpjk_mock.settings import LpjkSettings
+from shared.operators import dev_operator_jwt_secret
 from shared.servicekeys import new_private_key_pem
+from shared.tests.datakeys import production_data_keys
 
-OPERATOR_TOKEN = "lpjk-op-Hn1Jc5Yd0GeUa7Qf3xVb9Lm2Rt8Kp4Wz6"
+OPERATOR_JWT_SECRET = "lpjk-op-Hn1Jc5Yd0GeUa7Qf3xVb9Lm2Rt8Kp4Wz6"
 DEV = qr.dev_signing_key()
 
 
@@ -30,8 +32,8 @@ def openssh(key: Ed25519PrivateKey) -> str:
 
 def production(**kw: Any) -> LpjkSettings:
     values: dict[str, Any] = {"mode": "production", "service_signing_key_pem": new_private_key_pem(),
-                              "operator_token": OPERATOR_TOKEN,
-                              "qr_signing_key_pem": pkcs8(Ed25519PrivateKey.generate())}
+                              "operator_jwt_secret": OPERATOR_JWT_SECRET,
+                              "qr_signing_key_pem": pkcs8(Ed25519PrivateKey.generate()), **production_data_keys()}
     return LpjkSettings(**{**values, **kw})
 
 
@@ -72,7 +74,8 @@ def test_production_refuses_the_dev_key_as_a_retired_verification_key() -> None:
     production(qr_retired_public_keys={"lpjk-2025": qr.public_pem(Ed25519PrivateKey.generate().public_key())})
 
 
-@pytest.mark.parametrize("token", ["o" * 40, "Xy7-tiny", "dev-lpjk-operator-token-change-me"])
-def test_production_refuses_a_weak_operator_token_without_echo(token: str) -> None:
-    text = refused(operator_token=token)
-    assert "SKK_OPERATOR_TOKEN (" in text and token not in text
+@pytest.mark.parametrize("secret", ["o" * 40, "Xy7-tiny", "", dev_operator_jwt_secret("lpjk")])
+def test_production_refuses_a_weak_operator_jwt_secret_without_echo(secret: str) -> None:
+    # Issue 12: operators log in with accounts; their tokens are signed with this secret.
+    text = refused(operator_jwt_secret=secret)
+    assert "SKK_OPERATOR_JWT_SECRET (" in text and (not secret or secret not in text)

@@ -16,8 +16,10 @@ from services.lpjk_mock.settings import LpjkSettings
 from services.lpjk_mock.tests.helpers import NIK, auth, record_body, running
 from shared.contracts.events import SKK_RECORDED
 from shared.servicekeys import new_private_key_pem
+from shared.tests.operators import create_operator_session
 
-RN_RE = re.compile(r"^LPJK-\d{4}-\d{8}$")
+# Random, in Crockford base32 with a check symbol (domain.numbers), not a register sequence.
+RN_RE = re.compile(r"^LPJK-\d{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
 
 def _flip(token: str, segment: int) -> str:
@@ -170,7 +172,7 @@ async def test_revocation_shows_in_both_verifications(sqlite_url: str) -> None:
         assert (await client.post(path, json={"reason": "fraud"},
                                   headers={"Authorization": "Bearer nope"})).status_code == 401
         ok = await client.post(path, json={"reason": "document fraud"},
-                               headers={"Authorization": "Bearer dev-lpjk-operator-token-change-me"})
+                               headers=await create_operator_session(client, "lpjk"))
         assert ok.status_code == 200, ok.text
         v = (await client.get(f"/api/v1/public/certificates/{rec['recording_number']}")).json()
         assert v["valid"] is False and v["revoked"] is True and v["reason"] == "revoked"
@@ -200,9 +202,9 @@ async def test_a_configured_key_signs_and_old_keys_still_verify(sqlite_url: str,
 
 def test_production_refuses_the_dev_qr_key() -> None:
     with pytest.raises(ValueError, match="SKK_QR_SIGNING_KEY_PEM"):
-        # A strong operator token ("o" * 40 is itself refused since issue 11), so only the QR key is at fault.
+        # A strong operator token secret ("o" * 40 is itself refused), so only the QR key is at fault.
         LpjkSettings(mode="production", service_signing_key_pem=new_private_key_pem(),
-                     operator_token="lpjk-op-Hn1Jc5Yd0GeUa7Qf3xVb9Lm2Rt8Kp4Wz6")
+                     operator_jwt_secret="lpjk-op-Hn1Jc5Yd0GeUa7Qf3xVb9Lm2Rt8Kp4Wz6")
 
 
 async def _concurrent_records(database_url: str) -> None:
@@ -252,13 +254,13 @@ async def test_problem_answers_keep_their_members(sqlite_url: str) -> None:
         assert changed.headers["content-type"].startswith("application/problem+json")
         assert changed.json()["recording_number"] == first["recording_number"]
         unknown = await client.post("/api/v1/records/LPJK-2026-99999999/revoke", json={"reason": "fraud"},
-                                    headers={"Authorization": "Bearer dev-lpjk-operator-token-change-me"})
+                                    headers=await create_operator_session(client, "lpjk"))
         assert unknown.status_code == 404
         assert unknown.json()["detail"] == "no SKK recorded as LPJK-2026-99999999"
         denied = await client.post(f"/api/v1/records/{first['recording_number']}/revoke", json={"reason": "fraud"},
                                    headers={"Authorization": "Bearer nope"})
         assert denied.headers["www-authenticate"] == "Bearer"
-        assert denied.json()["detail"] == "not an LPJK operator"
+        assert denied.json()["detail"] == "not a valid operator token of lpjk; log in again"
 
 
 def test_lpjk_publishes_skk_recorded_and_may() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,10 +12,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lpjk_mock.db import repository
-from services.lpjk_mock.db.models import SkkRecord
-from services.lpjk_mock.domain import qr, records
+from services.lpjk_mock.db.models import AuditEntry, SkkRecord
+from services.lpjk_mock.domain import numbers, qr, records
 from services.lpjk_mock.keys import QrKeyring
 from services.lpjk_mock.usecases.verification import qr_png, verification_url
+from shared.audit import Auditor
 from shared.bus import utcnow
 from shared.contracts.events import Event, SkkRecorded
 from shared.contracts.issuance import RecordRequest
@@ -43,8 +45,10 @@ class Recorded:
 class Records:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], emit: Emit, keyring: QrKeyring,
                  public_url: str, *, reference: Callable[[], ReferenceData] = get_reference,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, auditor: Auditor | None = None) -> None:
         self.sessions = sessions
+        # Operators' revocations are recorded here, in the revocation's transaction.
+        self.auditor = auditor or Auditor(AuditEntry)
         self.emit = emit
         self.keyring = keyring
         self.public_url = public_url
@@ -57,7 +61,7 @@ class Records:
 
         Raises ``Invalid`` for inconsistent facts and ``RecordChanged`` for a repeat with other
         facts; nothing is stored then. A concurrent twin loses on the unique SKK number, rolls
-        back (giving its sequence value back) and answers with the winner's record.
+        back and answers with the winner's record.
         """
         records.check_record(self.reference(), req)
         now = self.clock()
@@ -67,7 +71,7 @@ class Records:
             async with self.sessions() as s, s.begin():
                 existing = await repository.find_by_skk(s, req.skk_number)
                 if existing is None:
-                    number = records.recording_number(year, await repository.next_seq(s, records.counter_name(year)))
+                    number = await self._unused_number(s, year)
                     row = await repository.add(s, self._new_record(req, number, now))
                     self.emit(s, _skk_recorded(req, number))
         except repository.Duplicate:
@@ -80,17 +84,30 @@ class Records:
             return self._answer(existing, created=False)
         return self._answer(row, created=True)
 
-    async def revoke(self, recording_number: str, reason: str) -> Recorded:
+    async def revoke(self, recording_number: str, reason: str, *, actor: str, client: str | None = None) -> Recorded:
         """Revoke the record (``UnknownRecord`` if there is none); revoking again keeps the first
-        revocation. Verification answers ``revoked`` from then on."""
+        revocation. Verification answers ``revoked`` from then on. Audited (``actor``: the operator)."""
         async with self.sessions() as s, s.begin():
             row = await repository.get(s, recording_number)
             if row is None:
                 raise records.UnknownRecord(f"no SKK recorded as {recording_number}")
-            if row.revoked_at is None:
+            already = row.revoked_at is not None
+            if not already:
                 row.revoked_at = self.clock()
                 row.revoked_reason = reason
+            await self.auditor.record(s, actor=actor, action="record.revoked", target_type="skk_record",
+                                      target_id=recording_number, application_id=row.application_id, client=client,
+                                      detail={"already_revoked": already, "lsp_code": row.lsp_code})
         return self._answer(row)
+
+    @staticmethod
+    async def _unused_number(session: AsyncSession, year: int) -> str:
+        """A fresh random recording number (domain.numbers). Two draws meeting is a one in 2**55
+        event per record; checking costs one primary-key read and makes it harmless."""
+        while True:
+            number = numbers.recording_number(year, secrets.token_bytes(numbers.ENTROPY_BYTES))
+            if await repository.get(session, number) is None:
+                return number
 
     def _new_record(self, req: RecordRequest, number: str, now: datetime) -> SkkRecord:
         token = qr.sign(

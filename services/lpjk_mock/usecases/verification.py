@@ -1,5 +1,5 @@
 """LPJK's public verification (by recording number, by QR payload, its public keys) and what a
-QR code shows: the verification URL and its PNG."""
+QR code shows: the verification URL and its PNG. Lookups are throttled per client address."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lpjk_mock.db import repository
 from services.lpjk_mock.db.models import SkkRecord
-from services.lpjk_mock.domain import qr, records
+from services.lpjk_mock.domain import numbers, qr, records
 from services.lpjk_mock.keys import QrKeyring
 from shared.bus import utcnow
 from shared.contracts.issuance import VerificationResult
+from shared.exceptions import TooManyRequests
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
+from shared.throttle import Rule, Throttle
 
 UNKNOWN = "unknown recording number"
+MALFORMED = "not a recording number (check for a typing mistake)"
 
 
 def verification_url(public_url: str, recording_number: str, token: str) -> str:
@@ -58,25 +61,43 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 class Verification:
-    """Public answers: always a :class:`VerificationResult`, never an error, so a scanner needs
-    one code path. Nothing of an unverified payload is vouched for."""
+    """Public answers: a :class:`VerificationResult` for any number or payload, so a scanner needs
+    one code path; the only error is the throttle's. Nothing of an unverified payload is vouched for."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: QrKeyring, *,
-                 reference: Callable[[], ReferenceData] = get_reference,
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: QrKeyring, throttle: Throttle,
+                 lookup_limits: str, *, reference: Callable[[], ReferenceData] = get_reference,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.sessions = sessions
         self.keyring = keyring
+        self.throttle = throttle
+        # One allowance per client for both ways of looking up: by number and by QR payload.
+        self.lookups = Rule("public-verification-client", lookup_limits)
         self.reference = reference
         self.clock = clock
 
-    async def certificate(self, recording_number: str, qr_token: str | None = None) -> VerificationResult:
+    async def admit(self, client: str, field: str) -> None:
+        """Count one public lookup from ``client``; :class:`TooManyRequests` (with Retry-After)
+        once its allowance is used up. Per address only: nobody else's lookups are slowed."""
+        wait = await self.throttle.hit([self.lookups], client)
+        if wait is not None:
+            raise TooManyRequests(f"too many verification requests from this address; try again in {wait} seconds",
+                                  headers={"Retry-After": str(wait)},
+                                  errors=[{"field": field, "message": "too many lookups; try again later"}])
+
+    async def certificate(self, recording_number: str, qr_token: str | None = None, *,
+                          client: str) -> VerificationResult:
         """The record's validity today; with ``qr_token`` (the JWS the QR code carries) its
-        signature is checked too and it must name this record."""
+        signature is checked too and it must name this record. A number that cannot be one
+        (shape, check symbol) answers without a lookup."""
+        await self.admit(client, "recording_number")
+        number = numbers.canonical(recording_number)
+        if number is None:
+            return VerificationResult(valid=False, reason=MALFORMED, recording_number=recording_number)
         today = records.wib_date(self.clock())
         async with self.sessions() as s:
-            row = await repository.get(s, recording_number)
+            row = await repository.get(s, number)
         if row is None:
-            return VerificationResult(valid=False, reason=UNKNOWN, recording_number=recording_number)
+            return VerificationResult(valid=False, reason=UNKNOWN, recording_number=number)
         result = self._from_record(row, today)
         if qr_token:
             check = qr.verify(qr_token, self.keyring.public_keys)
@@ -88,10 +109,11 @@ class Verification:
                 return result.model_copy(update={"valid": False, "reason": "QR payload belongs to another record"})
         return result
 
-    async def qr_payload(self, payload: str) -> VerificationResult:
+    async def qr_payload(self, payload: str, *, client: str) -> VerificationResult:
         """The signature checked offline against the public key of the payload's ``kid``; the
         certificate's fields come from the signed claims (and the register, when it knows the
         record). Invalid for a bad signature, an unknown key id, expiry, or a revocation."""
+        await self.admit(client, "qr_payload")
         check = qr.verify(payload, self.keyring.public_keys)
         if not check.valid or check.claims is None:
             return VerificationResult(valid=False, reason=check.reason, key_id=check.key_id)
