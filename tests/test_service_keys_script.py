@@ -16,12 +16,15 @@ from services.bnsp_mock.app import create_app
 from services.bnsp_mock.settings import BnspSettings
 from shared.auth import ServiceIdentity, ServiceTokenSigner
 from shared.servicekeys import TrustedKeyEntry, load_private_key
+from shared.tests.datakeys import production_data_keys
 
 
 def test_a_generated_key_and_its_trust_entry_make_production_settings(tmp_path: Path) -> None:
     lsp, bnsp = service_key("lsp:LSP-A"), service_key("bnsp")
     settings = BnspSettings(mode="production", service_signing_key_pem=bnsp["private_key_pem"],
-                            service_trusted_keys=[lsp["trusted_key_entry"]])
+                            service_trusted_keys=[lsp["trusted_key_entry"]],
+                            operator_jwt_secret="an-operator-secret-of-32-characters-or-more",
+                            **production_data_keys())
     identity = ServiceIdentity.from_settings(settings)
     assert identity.signer.kid == bnsp["kid"]
     token = ServiceTokenSigner("lsp:LSP-A", load_private_key(lsp["private_key_pem"]), lsp["kid"]).token("bnsp")

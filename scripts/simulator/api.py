@@ -33,7 +33,9 @@ import httpx
 
 from shared.settings import DEV_PASSWORD
 
-DEV_OPERATOR_TOKEN = "dev-siki-operator-token-change-me"  # services/siki/settings.py (dev default)
+# SIKI's dev operator (seeded in dev mode, role admin; shared/operators.py), password SKK_DEV_PASSWORD.
+DEV_OPERATOR_EMAIL = "operator@siki.dev"
+OPERATOR_SESSION_PATH = "/api/v1/operator/session"
 OK = (200, 201, 202)
 
 _BEARER: ContextVar[str | None] = ContextVar("simulator_bearer", default=None)
@@ -343,19 +345,42 @@ class LspStaff(_Client):
 
 
 class SikiOperator(_Client):
-    def __init__(self, api: Service, metrics: Metrics, token: str = DEV_OPERATOR_TOKEN) -> None:
+    """A SIKI operator (a person's account): logs in once (``create_operator_session``) and keeps
+    the token; the dev operator unless told otherwise."""
+
+    def __init__(self, api: Service, metrics: Metrics, *, email: str = DEV_OPERATOR_EMAIL,
+                 password: str = DEV_PASSWORD, token: str | None = None) -> None:
         super().__init__(api, metrics, "siki")
+        self.email = email
+        self.password = password
         self.token = token
+        self._login = asyncio.Lock()
+
+    async def token_of(self) -> str:
+        async with self._login:
+            if self.token is None:
+                # Straight through the shared client: logging in needs no generated model.
+                start = time.perf_counter()
+                r = await self.api.client.get_async_httpx_client().post(
+                    OPERATOR_SESSION_PATH, json={"email": self.email, "password": self.password})
+                self.metrics.add("siki.create_operator_session", time.perf_counter() - start, r.status_code == 201)
+                if r.status_code != 201:
+                    raise ApiError("siki.create_operator_session", r.status_code, _body(r.content))
+                self.token = str(r.json()["access_token"])
+        return self.token
 
     async def timeline(self, app_id: str) -> dict[str, Any]:
-        return dict(data((await self.call("get_timeline", token=self.token, application_id=app_id)).parsed))
+        token = await self.token_of()
+        return dict(data((await self.call("get_timeline", token=token, application_id=app_id)).parsed))
 
     async def skk_by_nik(self, nik: str) -> dict[str, Any]:
-        return dict(data((await self.call("list_skk_by_nik", token=self.token, body={"nik": nik})).parsed))
+        token = await self.token_of()
+        return dict(data((await self.call("list_skk_by_nik", token=token, body={"nik": nik})).parsed))
 
     async def webhook_deliveries(self, **filters: str) -> list[dict[str, Any]]:
         params: dict[str, Any] = dict(filters)
-        return _items(data((await self.call("list_webhook_deliveries", token=self.token, **params)).parsed))
+        token = await self.token_of()
+        return _items(data((await self.call("list_webhook_deliveries", token=token, **params)).parsed))
 
 
 class Lpjk(_Client):

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -36,6 +36,9 @@ FAST_RETRIES = {
     # engine may open pool_size + max_overflow (= 2 x pool size) connections: 6 x 10 = 60.
     "SKK_DATABASE_POOL_SIZE": "5",
 }
+# Every simulated applicant registers from this one machine: the portal's per-client limit on
+# account emails (20 an hour in production) would refuse all but the first few.
+SIMULATION_LIMITS = {"SKK_ACCOUNT_EMAILS_PER_CLIENT": "100000/hour"}
 # Every consumer queue of the chain (RabbitMQ names them ``<exchange>.<queue>``): removed after
 # a throw-away chain so that the broker does not collect them.
 KNOWN_QUEUES = ("portal", "portal.mail", "siki", "siki.webhooks", "lsp.LSP-A", "lsp.LSP-B")
@@ -73,7 +76,7 @@ def new_processes(log_dir: Path, smtp_url: str, *, tag: str | None = None,
         postgres_admin_url=POSTGRES_URL, amqp_url=AMQP_URL, ports=free_ports(), db_prefix=f"skks_{tag}",
         exchange=f"skk.sim.{tag}", broker_user_prefix=f"skks-{tag}-", smtp_url=smtp_url, log_dir=log_dir,
         fresh_databases=True,
-        extra_env={**FAST_RETRIES, **(extra_env or {})},
+        extra_env={**FAST_RETRIES, **SIMULATION_LIMITS, **(extra_env or {})},
     )
 
 
@@ -115,6 +118,18 @@ async def processes_chain(log_dir: Path, *, keep: bool = False, extra_env: dict[
         mailbox.stop()
 
 
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """``values`` in os.environ (unless already set there) for the block only."""
+    added = {k: v for k, v in values.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
+
+
 class _Tee(io.TextIOBase):
     """stderr to a log file too (the embedded services log to this process's stderr)."""
 
@@ -154,7 +169,8 @@ async def embedded_chain(log_dir: Path, *, echo_logs: bool = False) -> AsyncIter
     var = Path(tempfile.mkdtemp(prefix="skk-sim-"))
     ports = free_ports()
     bus = InProcessBus(RetryPolicy(max_attempts=10, base_seconds=0.2, max_seconds=2))
-    apps = build_apps(bus, var, mailbox.url, ports)
+    with _environment(SIMULATION_LIMITS):  # the settings read SKK_* when the apps are built
+        apps = build_apps(bus, var, mailbox.url, ports)
     servers = [_Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
                                       lifespan="on")) for _, app, port in apps]
     await bus.start()

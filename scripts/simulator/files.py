@@ -1,11 +1,15 @@
-"""Small valid files to upload: a one-page PDF and a PNG, each unique (a nonce inside), so
-that no two uploads share a SHA-256 and a content-addressed store cannot merge them."""
+"""Small valid files to upload: a one-page PDF, a PNG and a JPEG, each unique (a nonce inside),
+so that no two uploads share a SHA-256 and a content-addressed store cannot merge them. The
+portal parses what it is sent (pypdf, Pillow): these are whole, plain files."""
 
 from __future__ import annotations
 
+import io
 import struct
 import uuid
 import zlib
+
+from PIL import Image
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -47,6 +51,13 @@ def tiny_png(note: str = "") -> bytes:
             + _chunk(b"tEXt", text)
             + _chunk(b"IDAT", zlib.compress(raw))
             + _chunk(b"IEND", b""))
+
+
+def tiny_jpeg(note: str = "") -> bytes:
+    """An 8x8 JPEG; ``note`` (and a nonce) go into its comment."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 180, 160)).save(out, "JPEG", comment=f"{note} {uuid.uuid4().hex}".encode())
+    return out.getvalue()
 
 
 def document(kind: str, owner: str) -> tuple[str, bytes, str]:

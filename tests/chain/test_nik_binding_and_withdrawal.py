@@ -20,8 +20,7 @@ from scripts.simulator.journeys import (
     onboard,
 )
 from scripts.simulator.people import Person, make_people
-from services.portal.settings import DEV_OPERATOR_TOKEN
-from services.siki.settings import DEV_OPERATOR_TOKEN as SIKI_OPERATOR_TOKEN
+from shared.tests.operators import create_operator_session
 
 pytestmark = pytest.mark.chain
 
@@ -80,9 +79,10 @@ async def test_impostor_first_the_operator_rebinds_and_the_owner_withdraws(chain
     await refused_at_personal(chain, owner)
 
     # The portal operator checked the owner's KTP: the NIK moves to the owner's account, at SIKI too.
-    r = await chain.http.post(f"{chain.portal_url}/api/v1/operator/nik-bindings",
-                              headers={"Authorization": f"Bearer {DEV_OPERATOR_TOKEN}"},
-                              json={"nik": owner.nik, "account_email": owner.email, "operator_name": "siti",
+    # Operators are people with accounts (issue 12): the dev operator of each service logs in.
+    portal_operator = await create_operator_session(chain.http, "portal", base_url=chain.portal_url)
+    r = await chain.http.post(f"{chain.portal_url}/api/v1/operator/nik-bindings", headers=portal_operator,
+                              json={"nik": owner.nik, "account_email": owner.email,
                                     "identity_check_reference": "KTP-CHAIN-1"})
     assert r.status_code == 200, r.text
     assert r.json()["previous_account_id"] and r.json()["previous_account_id"] != r.json()["account_id"]
@@ -107,7 +107,7 @@ async def test_impostor_first_the_operator_rebinds_and_the_owner_withdraws(chain
                            lambda v: v["status"] == "withdrawn", timeout=chain.step_timeout)
     assert lsp["timeline"][-1]["status"] == "withdrawn" and lsp["timeline"][-1]["actor"] == "SIKI"
     r = await chain.http.get(f"{chain.siki_url}/api/v1/applications/{app_id}/timeline",
-                             headers={"Authorization": f"Bearer {SIKI_OPERATOR_TOKEN}"})
+                             headers=await create_operator_session(chain.http, "siki", base_url=chain.siki_url))
     siki = r.json()
     assert [t["status"] for t in siki["timeline"]].count("withdrawn") == 1 and siki["status"] == "withdrawn"
 

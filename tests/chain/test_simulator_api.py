@@ -122,6 +122,8 @@ async def test_an_undocumented_answer_is_an_api_error_too(recorder: Recorder, ht
     recorder.answers[("GET", "/api/v1/applications/app-1/timeline")] = httpx.Response(
         502, text="Bad Gateway", headers={"content-type": "text/plain"})
     recorder.answers[("GET", "/api/v1/webhook-deliveries")] = httpx.Response(200, json={"unexpected": True})
+    recorder.answers[("POST", "/api/v1/operator/session")] = httpx.Response(
+        201, json={"access_token": "operator-token", "token_type": "bearer", "expires_in": 3600})
     siki = SikiOperator(Service("siki_client", http, "http://siki.test"), Metrics())
     with pytest.raises(ApiError) as raised:
         await siki.timeline("app-1")
@@ -130,4 +132,10 @@ async def test_an_undocumented_answer_is_an_api_error_too(recorder: Recorder, ht
         await siki.webhook_deliveries(application_id="app-1", status="delivered")
     assert raised.value.status == 200 and "not as documented" in str(raised.value.body)
     assert recorder.requests[-1].url.params["status"] == "delivered"
-    assert recorder.requests[-1].headers["authorization"].startswith("Bearer ")
+    assert recorder.requests[-1].headers["authorization"] == "Bearer operator-token"
+    # The operator logged in once, as a person (issue 12), before its first call.
+    login = recorder.requests[0]
+    assert (login.method, login.url.path, "authorization" in login.headers) == ("POST", "/api/v1/operator/session",
+                                                                                 False)
+    assert json.loads(login.read()) == {"email": "operator@siki.dev", "password": "Dev-Password-123"}
+    assert sum(r.url.path == "/api/v1/operator/session" for r in recorder.requests) == 1

@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_check_out import AuditCheckOut
+from .audit_event_out import AuditEventOut
+from .audit_event_out_detail import AuditEventOutDetail
 from .field_problem import FieldProblem
 from .health import Health
 from .issuance_request import IssuanceRequest
@@ -7,11 +10,18 @@ from .issuance_request_kualifikasi import IssuanceRequestKualifikasi
 from .issuance_response import IssuanceResponse
 from .jwk import Jwk
 from .jwks import Jwks
+from .operator_login import OperatorLogin
+from .operator_me import OperatorMe
+from .operator_password_change import OperatorPasswordChange
+from .operator_session_out import OperatorSessionOut
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
 
 __all__ = (
+    "AuditCheckOut",
+    "AuditEventOut",
+    "AuditEventOutDetail",
     "FieldProblem",
     "Health",
     "IssuanceRequest",
@@ -19,6 +29,10 @@ __all__ = (
     "IssuanceResponse",
     "Jwk",
     "Jwks",
+    "OperatorLogin",
+    "OperatorMe",
+    "OperatorPasswordChange",
+    "OperatorSessionOut",
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",

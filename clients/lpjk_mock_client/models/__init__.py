@@ -1,9 +1,16 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_check_out import AuditCheckOut
+from .audit_event_out import AuditEventOut
+from .audit_event_out_detail import AuditEventOutDetail
 from .field_problem import FieldProblem
 from .health import Health
 from .jwk import Jwk
 from .jwks import Jwks
+from .operator_login import OperatorLogin
+from .operator_me import OperatorMe
+from .operator_password_change import OperatorPasswordChange
+from .operator_session_out import OperatorSessionOut
 from .problem_details import ProblemDetails
 from .qr_verify_request import QrVerifyRequest
 from .readiness import Readiness
@@ -17,10 +24,17 @@ from .signing_keys import SigningKeys
 from .verification_result import VerificationResult
 
 __all__ = (
+    "AuditCheckOut",
+    "AuditEventOut",
+    "AuditEventOutDetail",
     "FieldProblem",
     "Health",
     "Jwk",
     "Jwks",
+    "OperatorLogin",
+    "OperatorMe",
+    "OperatorPasswordChange",
+    "OperatorSessionOut",
     "ProblemDetails",
     "QrVerifyRequest",
     "Readiness",

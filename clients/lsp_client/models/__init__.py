@@ -17,6 +17,9 @@ from .assessment_report_body_recommendation import AssessmentReportBodyRecommend
 from .assessment_view import AssessmentView
 from .assessment_view_recommendation_type_0 import AssessmentViewRecommendationType0
 from .assessment_view_result_type_0 import AssessmentViewResultType0
+from .audit_check_out import AuditCheckOut
+from .audit_event_out import AuditEventOut
+from .audit_event_out_detail import AuditEventOutDetail
 from .body_staff_login import BodyStaffLogin
 from .certificate import Certificate
 from .decision import Decision
@@ -74,6 +77,9 @@ __all__ = (
     "AssessmentView",
     "AssessmentViewRecommendationType0",
     "AssessmentViewResultType0",
+    "AuditCheckOut",
+    "AuditEventOut",
+    "AuditEventOutDetail",
     "BodyStaffLogin",
     "Certificate",
     "Decision",

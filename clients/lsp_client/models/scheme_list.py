@@ -19,10 +19,16 @@ class SchemeList:
     Attributes:
         lsp_code (str):
         items (list[SchemeView]):
+        limit (int):
+        offset (int):
+        total (int): how many schemes the LSP has in all
     """
 
     lsp_code: str
     items: list[SchemeView]
+    limit: int
+    offset: int
+    total: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,12 +39,21 @@ class SchemeList:
             items_item = items_item_data.to_dict()
             items.append(items_item)
 
+        limit = self.limit
+
+        offset = self.offset
+
+        total = self.total
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "lsp_code": lsp_code,
                 "items": items,
+                "limit": limit,
+                "offset": offset,
+                "total": total,
             }
         )
 
@@ -58,9 +73,18 @@ class SchemeList:
 
             items.append(items_item)
 
+        limit = d.pop("limit")
+
+        offset = d.pop("offset")
+
+        total = d.pop("total")
+
         scheme_list = cls(
             lsp_code=lsp_code,
             items=items,
+            limit=limit,
+            offset=offset,
+            total=total,
         )
 
         scheme_list.additional_properties = d

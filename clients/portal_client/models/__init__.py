@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accepted import Accepted
 from .activate_request import ActivateRequest
 from .activate_response import ActivateResponse
 from .appeal_request import AppealRequest
@@ -7,13 +8,18 @@ from .application_out import ApplicationOut
 from .application_out_sections import ApplicationOutSections
 from .application_status import ApplicationStatus
 from .application_summary import ApplicationSummary
+from .audit_check_out import AuditCheckOut
+from .audit_event_out import AuditEventOut
+from .audit_event_out_detail import AuditEventOutDetail
 from .body_login import BodyLogin
 from .body_upload_document import BodyUploadDocument
 from .body_upload_payment_proof import BodyUploadPaymentProof
 from .certificate import Certificate
+from .change_password_request import ChangePasswordRequest
 from .create_application import CreateApplication
 from .document_out import DocumentOut
 from .education_level import EducationLevel
+from .email_request import EmailRequest
 from .field_problem import FieldProblem
 from .health import Health
 from .invoice import Invoice
@@ -27,6 +33,11 @@ from .lsp import Lsp
 from .nik_rebind_request import NikRebindRequest
 from .nik_rebound import NikRebound
 from .notification_out import NotificationOut
+from .operator_login import OperatorLogin
+from .operator_me import OperatorMe
+from .operator_password_change import OperatorPasswordChange
+from .operator_session_out import OperatorSessionOut
+from .password_reset import PasswordReset
 from .payment_proof_out import PaymentProofOut
 from .problem_details import ProblemDetails
 from .readiness import Readiness
@@ -36,6 +47,7 @@ from .reference_item import ReferenceItem
 from .regency import Regency
 from .register_request import RegisterRequest
 from .register_response import RegisterResponse
+from .reset_password_request import ResetPasswordRequest
 from .subklasifikasi import Subklasifikasi
 from .timeline_entry_out import TimelineEntryOut
 from .token_response import TokenResponse
@@ -43,6 +55,7 @@ from .tuk import Tuk
 from .withdraw_request import WithdrawRequest
 
 __all__ = (
+    "Accepted",
     "ActivateRequest",
     "ActivateResponse",
     "AppealRequest",
@@ -50,13 +63,18 @@ __all__ = (
     "ApplicationOutSections",
     "ApplicationStatus",
     "ApplicationSummary",
+    "AuditCheckOut",
+    "AuditEventOut",
+    "AuditEventOutDetail",
     "BodyLogin",
     "BodyUploadDocument",
     "BodyUploadPaymentProof",
     "Certificate",
+    "ChangePasswordRequest",
     "CreateApplication",
     "DocumentOut",
     "EducationLevel",
+    "EmailRequest",
     "FieldProblem",
     "Health",
     "Invoice",
@@ -70,6 +88,11 @@ __all__ = (
     "NikRebindRequest",
     "NikRebound",
     "NotificationOut",
+    "OperatorLogin",
+    "OperatorMe",
+    "OperatorPasswordChange",
+    "OperatorSessionOut",
+    "PasswordReset",
     "PaymentProofOut",
     "ProblemDetails",
     "Readiness",
@@ -79,6 +102,7 @@ __all__ = (
     "Regency",
     "RegisterRequest",
     "RegisterResponse",
+    "ResetPasswordRequest",
     "Subklasifikasi",
     "TimelineEntryOut",
     "TokenResponse",

@@ -11,20 +11,19 @@ T = TypeVar("T", bound="NikRebindRequest")
 
 @_attrs_define
 class NikRebindRequest:
-    """``rebind_nik_binding``: move a NIK to the account whose holder's identity was checked.
+    """``rebind_nik_binding``: move a NIK to the account whose holder's identity was checked. Who
+    does it is the operator logged in (issue 12: no name in the body to take on trust).
 
-    Attributes:
-        nik (str):
-        account_email (str):
-        identity_check_reference (str): the identity check the operator made (case or document number), kept in the
-            audit
-        operator_name (str): who performs the rebind, kept in the audit
+        Attributes:
+            nik (str):
+            account_email (str):
+            identity_check_reference (str): the identity check the operator made (case or document number), kept in the
+                audit
     """
 
     nik: str
     account_email: str
     identity_check_reference: str
-    operator_name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,8 +33,6 @@ class NikRebindRequest:
 
         identity_check_reference = self.identity_check_reference
 
-        operator_name = self.operator_name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -43,7 +40,6 @@ class NikRebindRequest:
                 "nik": nik,
                 "account_email": account_email,
                 "identity_check_reference": identity_check_reference,
-                "operator_name": operator_name,
             }
         )
 
@@ -58,13 +54,10 @@ class NikRebindRequest:
 
         identity_check_reference = d.pop("identity_check_reference")
 
-        operator_name = d.pop("operator_name")
-
         nik_rebind_request = cls(
             nik=nik,
             account_email=account_email,
             identity_check_reference=identity_check_reference,
-            operator_name=operator_name,
         )
 
         nik_rebind_request.additional_properties = d

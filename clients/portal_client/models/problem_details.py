@@ -27,6 +27,7 @@ class ProblemDetails:
         instance (None | str | Unset):
         field (None | str | Unset):
         errors (list[FieldProblem] | None | Unset):
+        correlation_id (None | str | Unset): on a 500: the id to quote when reporting it
     """
 
     title: str
@@ -36,6 +37,7 @@ class ProblemDetails:
     instance: None | str | Unset = UNSET
     field: None | str | Unset = UNSET
     errors: list[FieldProblem] | None | Unset = UNSET
+    correlation_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +73,12 @@ class ProblemDetails:
         else:
             errors = self.errors
 
+        correlation_id: None | str | Unset
+        if isinstance(self.correlation_id, Unset):
+            correlation_id = UNSET
+        else:
+            correlation_id = self.correlation_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -88,6 +96,8 @@ class ProblemDetails:
             field_dict["field"] = field
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if correlation_id is not UNSET:
+            field_dict["correlation_id"] = correlation_id
 
         return field_dict
 
@@ -144,6 +154,15 @@ class ProblemDetails:
 
         errors = _parse_errors(d.pop("errors", UNSET))
 
+        def _parse_correlation_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        correlation_id = _parse_correlation_id(d.pop("correlation_id", UNSET))
+
         problem_details = cls(
             title=title,
             status=status,
@@ -152,6 +171,7 @@ class ProblemDetails:
             instance=instance,
             field=field,
             errors=errors,
+            correlation_id=correlation_id,
         )
 
         problem_details.additional_properties = d

@@ -13,26 +13,22 @@ T = TypeVar("T", bound="RegisterResponse")
 
 @_attrs_define
 class RegisterResponse:
-    """
+    """The same for a new, a waiting and an active address: only the mailbox learns which.
+
     Attributes:
-        id (str):
         email (str):
-        verified (bool | Unset):  Default: False.
-        detail (str | Unset):  Default: 'a verification link has been sent to the email address'.
+        detail (str | Unset):  Default: 'if this address can be registered, an activation link is on its way; check the
+            mailbox (the email says what to do next)'.
     """
 
-    id: str
     email: str
-    verified: bool | Unset = False
-    detail: str | Unset = "a verification link has been sent to the email address"
+    detail: str | Unset = (
+        "if this address can be registered, an activation link is on its way; check the mailbox (the email says what to do next)"
+    )
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         email = self.email
-
-        verified = self.verified
 
         detail = self.detail
 
@@ -40,12 +36,9 @@ class RegisterResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "id": id,
                 "email": email,
             }
         )
-        if verified is not UNSET:
-            field_dict["verified"] = verified
         if detail is not UNSET:
             field_dict["detail"] = detail
 
@@ -54,18 +47,12 @@ class RegisterResponse:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
-
         email = d.pop("email")
-
-        verified = d.pop("verified", UNSET)
 
         detail = d.pop("detail", UNSET)
 
         register_response = cls(
-            id=id,
             email=email,
-            verified=verified,
             detail=detail,
         )
 

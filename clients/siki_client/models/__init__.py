@@ -10,6 +10,9 @@ from .application_submission_sections import ApplicationSubmissionSections
 from .assessment_info import AssessmentInfo
 from .assessment_info_recommendation_type_0 import AssessmentInfoRecommendationType0
 from .assessment_info_result_type_0 import AssessmentInfoResultType0
+from .audit_check_out import AuditCheckOut
+from .audit_event_out import AuditEventOut
+from .audit_event_out_detail import AuditEventOutDetail
 from .certificate import Certificate
 from .document_ref import DocumentRef
 from .eligibility_answer import EligibilityAnswer
@@ -24,6 +27,10 @@ from .lsp_registration import LspRegistration
 from .lsp_with_credentials import LspWithCredentials
 from .nik_binding_out import NikBindingOut
 from .nik_rebinding import NikRebinding
+from .operator_login import OperatorLogin
+from .operator_me import OperatorMe
+from .operator_password_change import OperatorPasswordChange
+from .operator_session_out import OperatorSessionOut
 from .payment_proof_submission import PaymentProofSubmission
 from .problem_details import ProblemDetails
 from .readiness import Readiness
@@ -53,6 +60,9 @@ __all__ = (
     "AssessmentInfo",
     "AssessmentInfoRecommendationType0",
     "AssessmentInfoResultType0",
+    "AuditCheckOut",
+    "AuditEventOut",
+    "AuditEventOutDetail",
     "Certificate",
     "DocumentRef",
     "EligibilityAnswer",
@@ -67,6 +77,10 @@ __all__ = (
     "LspWithCredentials",
     "NikBindingOut",
     "NikRebinding",
+    "OperatorLogin",
+    "OperatorMe",
+    "OperatorPasswordChange",
+    "OperatorSessionOut",
     "PaymentProofSubmission",
     "ProblemDetails",
     "Readiness",

@@ -51,6 +51,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
     response_default = ProblemDetails.from_dict(response.json())
 
     return response_default
@@ -75,13 +80,14 @@ def sync_detailed(
 ) -> Response[ProblemDetails | VerificationResult]:
     """Verify a certificate by its LPJK recording number (public)
 
-     Always 200 with ``valid``: an unknown recording number answers ``valid: false`` with
-    reason ``"unknown recording number"``, so a scanner needs one code path. The QR code opens
-    this URL with ``?qr=<JWS>``; when present, the payload's signature is checked too and must
-    name this record.
+     200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
+    ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
+    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
+    the payload's signature is checked too and must name this record. 429 with Retry-After once
+    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
-        recording_number (str):
+        recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
         qr (None | str | Unset): the JWS the QR code carries (optional)
 
     Raises:
@@ -112,13 +118,14 @@ def sync(
 ) -> ProblemDetails | VerificationResult | None:
     """Verify a certificate by its LPJK recording number (public)
 
-     Always 200 with ``valid``: an unknown recording number answers ``valid: false`` with
-    reason ``"unknown recording number"``, so a scanner needs one code path. The QR code opens
-    this URL with ``?qr=<JWS>``; when present, the payload's signature is checked too and must
-    name this record.
+     200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
+    ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
+    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
+    the payload's signature is checked too and must name this record. 429 with Retry-After once
+    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
-        recording_number (str):
+        recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
         qr (None | str | Unset): the JWS the QR code carries (optional)
 
     Raises:
@@ -144,13 +151,14 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | VerificationResult]:
     """Verify a certificate by its LPJK recording number (public)
 
-     Always 200 with ``valid``: an unknown recording number answers ``valid: false`` with
-    reason ``"unknown recording number"``, so a scanner needs one code path. The QR code opens
-    this URL with ``?qr=<JWS>``; when present, the payload's signature is checked too and must
-    name this record.
+     200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
+    ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
+    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
+    the payload's signature is checked too and must name this record. 429 with Retry-After once
+    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
-        recording_number (str):
+        recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
         qr (None | str | Unset): the JWS the QR code carries (optional)
 
     Raises:
@@ -179,13 +187,14 @@ async def asyncio(
 ) -> ProblemDetails | VerificationResult | None:
     """Verify a certificate by its LPJK recording number (public)
 
-     Always 200 with ``valid``: an unknown recording number answers ``valid: false`` with
-    reason ``"unknown recording number"``, so a scanner needs one code path. The QR code opens
-    this URL with ``?qr=<JWS>``; when present, the payload's signature is checked too and must
-    name this record.
+     200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
+    ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
+    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
+    the payload's signature is checked too and must name this record. 429 with Retry-After once
+    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
-        recording_number (str):
+        recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
         qr (None | str | Unset): the JWS the QR code carries (optional)
 
     Raises:

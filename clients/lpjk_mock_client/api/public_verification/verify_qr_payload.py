@@ -42,6 +42,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
     response_default = ProblemDetails.from_dict(response.json())
 
     return response_default
@@ -68,6 +73,7 @@ def sync_detailed(
      The signature is checked against LPJK's public key named by the payload's ``kid``; the
     certificate's fields come from the signed claims. ``valid`` is false (with ``reason``) for a
     bad signature, an unknown key id, an expired certificate, or one LPJK has since revoked.
+    Throttled per address together with ``verify_certificate``.
 
     Args:
         body (QrVerifyRequest):
@@ -101,6 +107,7 @@ def sync(
      The signature is checked against LPJK's public key named by the payload's ``kid``; the
     certificate's fields come from the signed claims. ``valid`` is false (with ``reason``) for a
     bad signature, an unknown key id, an expired certificate, or one LPJK has since revoked.
+    Throttled per address together with ``verify_certificate``.
 
     Args:
         body (QrVerifyRequest):
@@ -129,6 +136,7 @@ async def asyncio_detailed(
      The signature is checked against LPJK's public key named by the payload's ``kid``; the
     certificate's fields come from the signed claims. ``valid`` is false (with ``reason``) for a
     bad signature, an unknown key id, an expired certificate, or one LPJK has since revoked.
+    Throttled per address together with ``verify_certificate``.
 
     Args:
         body (QrVerifyRequest):
@@ -160,6 +168,7 @@ async def asyncio(
      The signature is checked against LPJK's public key named by the payload's ``kid``; the
     certificate's fields come from the signed claims. ``valid`` is false (with ``reason``) for a
     bad signature, an unknown key id, an expired certificate, or one LPJK has since revoked.
+    Throttled per address together with ``verify_certificate``.
 
     Args:
         body (QrVerifyRequest):

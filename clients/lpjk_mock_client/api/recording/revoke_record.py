@@ -91,7 +91,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
 ) -> Response[ProblemDetails | RecordAnswer]:
-    """Revoke a recorded SKK (LPJK operators); verification answers revoked from then on
+    """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
      404 for an unknown recording number; revoking again keeps the first revocation.
 
@@ -125,7 +125,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
 ) -> ProblemDetails | RecordAnswer | None:
-    """Revoke a recorded SKK (LPJK operators); verification answers revoked from then on
+    """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
      404 for an unknown recording number; revoking again keeps the first revocation.
 
@@ -154,7 +154,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
 ) -> Response[ProblemDetails | RecordAnswer]:
-    """Revoke a recorded SKK (LPJK operators); verification answers revoked from then on
+    """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
      404 for an unknown recording number; revoking again keeps the first revocation.
 
@@ -186,7 +186,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
 ) -> ProblemDetails | RecordAnswer | None:
-    """Revoke a recorded SKK (LPJK operators); verification answers revoked from then on
+    """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
      404 for an unknown recording number; revoking again keeps the first revocation.
 

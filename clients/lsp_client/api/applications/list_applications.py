@@ -13,7 +13,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     status: ApplicationStatus | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> dict[str, Any]:
 
@@ -101,15 +101,17 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Response[ApplicationPage | ProblemDetails]:
     """List Applications
 
+     Newest submission first, one page at a time; ``total`` counts every match.
+
     Args:
         status (ApplicationStatus | None | Unset):
-        limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,15 +138,17 @@ def sync(
     *,
     client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> ApplicationPage | ProblemDetails | None:
     """List Applications
 
+     Newest submission first, one page at a time; ``total`` counts every match.
+
     Args:
         status (ApplicationStatus | None | Unset):
-        limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,15 +170,17 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> Response[ApplicationPage | ProblemDetails]:
     """List Applications
 
+     Newest submission first, one page at a time; ``total`` counts every match.
+
     Args:
         status (ApplicationStatus | None | Unset):
-        limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,15 +205,17 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
     offset: int | Unset = 0,
 ) -> ApplicationPage | ProblemDetails | None:
     """List Applications
 
+     Newest submission first, one page at a time; ``total`` counts every match.
+
     Args:
         status (ApplicationStatus | None | Unset):
-        limit (int | Unset):  Default: 100.
-        offset (int | Unset):  Default: 0.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

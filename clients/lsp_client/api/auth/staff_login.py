@@ -89,6 +89,8 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TokenResponse]:
     """Staff Login
 
+     Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``.
+
     Args:
         body (BodyStaffLogin):
 
@@ -118,6 +120,8 @@ def sync(
 ) -> ProblemDetails | TokenResponse | None:
     """Staff Login
 
+     Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``.
+
     Args:
         body (BodyStaffLogin):
 
@@ -141,6 +145,8 @@ async def asyncio_detailed(
     body: BodyStaffLogin,
 ) -> Response[ProblemDetails | TokenResponse]:
     """Staff Login
+
+     Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``.
 
     Args:
         body (BodyStaffLogin):
@@ -168,6 +174,8 @@ async def asyncio(
     body: BodyStaffLogin,
 ) -> ProblemDetails | TokenResponse | None:
     """Staff Login
+
+     Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``.
 
     Args:
         body (BodyStaffLogin):

@@ -6,14 +6,27 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.scheme_list import SchemeList
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/schemes",
+        "params": params,
     }
 
     return _kwargs
@@ -74,8 +87,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | SchemeList]:
     """List Schemes
+
+     By jabatan kerja code, one page at a time; ``total`` counts the LSP's schemes.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -85,7 +106,10 @@ def sync_detailed(
         Response[ProblemDetails | SchemeList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -97,8 +121,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | SchemeList | None:
     """List Schemes
+
+     By jabatan kerja code, one page at a time; ``total`` counts the LSP's schemes.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,14 +142,24 @@ def sync(
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | SchemeList]:
     """List Schemes
+
+     By jabatan kerja code, one page at a time; ``total`` counts the LSP's schemes.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +169,10 @@ async def asyncio_detailed(
         Response[ProblemDetails | SchemeList]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -137,8 +182,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | SchemeList | None:
     """List Schemes
+
+     By jabatan kerja code, one page at a time; ``total`` counts the LSP's schemes.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,5 +204,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            offset=offset,
         )
     ).parsed

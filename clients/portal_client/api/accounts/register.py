@@ -32,10 +32,10 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ProblemDetails | RegisterResponse:
-    if response.status_code == 201:
-        response_201 = RegisterResponse.from_dict(response.json())
+    if response.status_code == 202:
+        response_202 = RegisterResponse.from_dict(response.json())
 
-        return response_201
+        return response_202
 
     if response.status_code == 400:
         response_400 = ProblemDetails.from_dict(response.json())
@@ -66,6 +66,11 @@ def _parse_response(
         response_422 = ProblemDetails.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
 
     response_default = ProblemDetails.from_dict(response.json())
 

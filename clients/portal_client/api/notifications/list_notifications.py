@@ -6,14 +6,27 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.notification_out import NotificationOut
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/notifications",
+        "params": params,
     }
 
     return _kwargs
@@ -81,8 +94,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | list[NotificationOut]]:
     """List Notifications
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many there are in all.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,7 +113,10 @@ def sync_detailed(
         Response[ProblemDetails | list[NotificationOut]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -104,8 +128,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | list[NotificationOut] | None:
     """List Notifications
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many there are in all.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,14 +149,24 @@ def sync(
 
     return sync_detailed(
         client=client,
+        limit=limit,
+        offset=offset,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | list[NotificationOut]]:
     """List Notifications
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many there are in all.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,7 +176,10 @@ async def asyncio_detailed(
         Response[ProblemDetails | list[NotificationOut]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -144,8 +189,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | list[NotificationOut] | None:
     """List Notifications
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many there are in all.
+
+    Args:
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,5 +211,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            limit=limit,
+            offset=offset,
         )
     ).parsed

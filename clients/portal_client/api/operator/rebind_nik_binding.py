@@ -93,9 +93,13 @@ def sync_detailed(
 ) -> Response[NikRebound | ProblemDetails]:
     """Rebind Nik Binding
 
+     The NIK belongs to ``account_email``'s account from now on; recorded under the operator
+    calling (``operator_name`` in the answer is the operator's email).
+
     Args:
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
-            identity was checked.
+            identity was checked. Who
+            does it is the operator logged in (issue 12: no name in the body to take on trust).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,9 +127,13 @@ def sync(
 ) -> NikRebound | ProblemDetails | None:
     """Rebind Nik Binding
 
+     The NIK belongs to ``account_email``'s account from now on; recorded under the operator
+    calling (``operator_name`` in the answer is the operator's email).
+
     Args:
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
-            identity was checked.
+            identity was checked. Who
+            does it is the operator logged in (issue 12: no name in the body to take on trust).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,9 +156,13 @@ async def asyncio_detailed(
 ) -> Response[NikRebound | ProblemDetails]:
     """Rebind Nik Binding
 
+     The NIK belongs to ``account_email``'s account from now on; recorded under the operator
+    calling (``operator_name`` in the answer is the operator's email).
+
     Args:
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
-            identity was checked.
+            identity was checked. Who
+            does it is the operator logged in (issue 12: no name in the body to take on trust).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,9 +188,13 @@ async def asyncio(
 ) -> NikRebound | ProblemDetails | None:
     """Rebind Nik Binding
 
+     The NIK belongs to ``account_email``'s account from now on; recorded under the operator
+    calling (``operator_name`` in the answer is the operator's email).
+
     Args:
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
-            identity was checked.
+            identity was checked. Who
+            does it is the operator logged in (issue 12: no name in the body to take on trust).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -89,7 +89,7 @@ def sync_detailed(
     """List Skk By Nik
 
      The SKK held by a NIK and its applications in progress (the NIK goes in the body,
-    never in a URL, so that it stays out of access logs).
+    never in a URL, so that it stays out of access logs). Every lookup is audited.
 
     Args:
         body (SkkQuery):
@@ -121,7 +121,7 @@ def sync(
     """List Skk By Nik
 
      The SKK held by a NIK and its applications in progress (the NIK goes in the body,
-    never in a URL, so that it stays out of access logs).
+    never in a URL, so that it stays out of access logs). Every lookup is audited.
 
     Args:
         body (SkkQuery):
@@ -148,7 +148,7 @@ async def asyncio_detailed(
     """List Skk By Nik
 
      The SKK held by a NIK and its applications in progress (the NIK goes in the body,
-    never in a URL, so that it stays out of access logs).
+    never in a URL, so that it stays out of access logs). Every lookup is audited.
 
     Args:
         body (SkkQuery):
@@ -178,7 +178,7 @@ async def asyncio(
     """List Skk By Nik
 
      The SKK held by a NIK and its applications in progress (the NIK goes in the body,
-    never in a URL, so that it stays out of access logs).
+    never in a URL, so that it stays out of access logs). Every lookup is audited.
 
     Args:
         body (SkkQuery):

@@ -15,7 +15,8 @@ def _get_kwargs(
     application_id: None | str | Unset = UNSET,
     lsp_code: None | str | Unset = UNSET,
     status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -44,6 +45,8 @@ def _get_kwargs(
     params["status"] = json_status
 
     params["limit"] = limit
+
+    params["offset"] = offset
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -121,15 +124,19 @@ def sync_detailed(
     application_id: None | str | Unset = UNSET,
     lsp_code: None | str | Unset = UNSET,
     status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | list[WebhookDeliveryOut]]:
     """List Webhook Deliveries
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many deliveries match.
 
     Args:
         application_id (None | str | Unset):
         lsp_code (None | str | Unset):
         status (ListWebhookDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +151,7 @@ def sync_detailed(
         lsp_code=lsp_code,
         status=status,
         limit=limit,
+        offset=offset,
     )
 
     response = client.get_httpx_client().request(
@@ -159,15 +167,19 @@ def sync(
     application_id: None | str | Unset = UNSET,
     lsp_code: None | str | Unset = UNSET,
     status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | list[WebhookDeliveryOut] | None:
     """List Webhook Deliveries
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many deliveries match.
 
     Args:
         application_id (None | str | Unset):
         lsp_code (None | str | Unset):
         status (ListWebhookDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,6 +195,7 @@ def sync(
         lsp_code=lsp_code,
         status=status,
         limit=limit,
+        offset=offset,
     ).parsed
 
 
@@ -192,15 +205,19 @@ async def asyncio_detailed(
     application_id: None | str | Unset = UNSET,
     lsp_code: None | str | Unset = UNSET,
     status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> Response[ProblemDetails | list[WebhookDeliveryOut]]:
     """List Webhook Deliveries
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many deliveries match.
 
     Args:
         application_id (None | str | Unset):
         lsp_code (None | str | Unset):
         status (ListWebhookDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,6 +232,7 @@ async def asyncio_detailed(
         lsp_code=lsp_code,
         status=status,
         limit=limit,
+        offset=offset,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -228,15 +246,19 @@ async def asyncio(
     application_id: None | str | Unset = UNSET,
     lsp_code: None | str | Unset = UNSET,
     status: ListWebhookDeliveriesStatusType0 | None | Unset = UNSET,
-    limit: int | Unset = 100,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
 ) -> ProblemDetails | list[WebhookDeliveryOut] | None:
     """List Webhook Deliveries
+
+     Newest first, one page at a time; ``X-Total-Count`` says how many deliveries match.
 
     Args:
         application_id (None | str | Unset):
         lsp_code (None | str | Unset):
         status (ListWebhookDeliveriesStatusType0 | None | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): page size, at most 200 Default: 50.
+        offset (int | Unset): how many items to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,5 +275,6 @@ async def asyncio(
             lsp_code=lsp_code,
             status=status,
             limit=limit,
+            offset=offset,
         )
     ).parsed
