@@ -49,13 +49,17 @@ LOGIN_PER_ACCOUNT_AND_CLIENT = Rule("lsp-staff-login-account-client", "5/minute;
 LOGIN_PER_CLIENT = Rule("lsp-staff-login-client", "30/minute;100/hour")
 WRONG_LOGIN = "wrong username or password"
 
-# SPEC section 7: admin, asesor1, asesor2, komite. The komite may also assess, which is what
-# makes "the komite cannot decide its own assessment" a real rule.
+# SPEC sections 7 and 8: manajer, admin, asesor1, asesor2, komite, komite2, komite3. The komite
+# may also assess, which is what makes "the komite cannot decide its own assessment" a real rule;
+# komite2 and komite3 are there to decide what komite may not (an appeal of its own decision).
 DEV_STAFF: dict[str, list[str]] = {
+    "manajer": ["manajer"],
     "admin": ["admin"],
     "asesor1": ["asesor"],
     "asesor2": ["asesor"],
     "komite": ["komite", "asesor"],
+    "komite2": ["komite"],
+    "komite3": ["komite"],
 }
 
 
@@ -215,7 +219,8 @@ async def login(ctx: LspContext, username: str, password: str, client: str = "un
         await ctx.throttle.hit([LOGIN_PER_ACCOUNT_AND_CLIENT], counted, client)
         await ctx.throttle.hit([LOGIN_PER_CLIENT], client)
         # An unknown "username" is often a password typed in the wrong field: it is not recorded.
-        reason = "unknown_username" if staff is None else "wrong_password" if not ok else "inactive"
+        reason = ("unknown_username" if staff is None else "not_activated" if staff.password_hash is None
+                  else "wrong_password" if not ok else "inactive")
         await ctx.auditor.record_alone(ctx.sessions, actor="public", action="account.login_failed",
                                        target_type=None if staff is None else "staff",
                                        target_id=None if staff is None else staff.username, client=client,
@@ -254,9 +259,18 @@ async def seed_dev_staff(ctx: LspContext) -> int:
             for username, roles in DEV_STAFF.items():
                 if await session.get(Staff, username) is None:
                     password_hash = password_hash or hash_password(password)
-                    session.add(Staff(username=username, password_hash=password_hash, roles=roles,
-                                      active=True, created_at=utcnow()))
+                    session.add(_dev_account(ctx, username, roles, password_hash))
                     added += 1
     except IntegrityError:
         return 0
     return added
+
+
+def _dev_account(ctx: LspContext, username: str, roles: list[str], password_hash: str) -> Staff:
+    """A dev account, activated at once; an asesor with a made-up registration number."""
+    now = utcnow()
+    slug = ctx.code.lower()
+    number = f"MET.000.{sum(map(ord, username + ctx.code)):06d} 2024" if "asesor" in roles else None
+    return Staff(username=username, password_hash=password_hash, roles=roles, active=True, created_at=now,
+                 full_name=f"{username.capitalize()} {ctx.code} (dev)", email=f"{username}@{slug}.dev.skk.example.id",
+                 asesor_registration_number=number, activated_at=now, created_by="dev-seed", updated_at=now)
