@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 
@@ -13,3 +15,5 @@ class DocumentRef(BaseModel):
     size: int
     # Where an authorised service can fetch the bytes (the portal's document store).
     url: str | None = None
+    # When the applicant uploaded it (added later: older messages carry none).
+    uploaded_at: datetime | None = None

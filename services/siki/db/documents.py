@@ -1,0 +1,16 @@
+"""What relaying an application's document needs of the application: the LSP it is with."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.siki.db.models import Application
+
+_LSP_OF = select(Application.lsp_code).where(Application.id == bindparam("application_id"))
+
+
+async def lsp_of(conn: AsyncConnection, application_id: str) -> str | None:
+    """The code of the LSP the application was submitted to; None if SIKI does not know it."""
+    value = (await conn.execute(_LSP_OF, {"application_id": application_id})).scalar_one_or_none()
+    return None if value is None else str(value)
