@@ -112,7 +112,7 @@ def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
 
 
 async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, location: str = "Indonesia",
-                   reason: str = "Penerbitan Sertifikat Kompetensi Kerja Konstruksi") -> bytes:
+                   reason: str = "Penerbitan Sertifikat Kompetensi Kerja Konstruksi", on_page: int = 0) -> bytes:
     """``pdf`` with the LSP's visible PAdES signature over every byte of it."""
     x1, top, x2, bottom = SIGNATURE_BOX_MM
     # PDF user space starts at the bottom-left corner, in points.
@@ -133,7 +133,7 @@ async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, loca
     )
     pdf_signer = signers.PdfSigner(
         meta, signer=_signer(identity), stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=0, box=box),
+        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=on_page, box=box),
     )
     out = io.BytesIO()
     await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)

@@ -1,0 +1,178 @@
+"""An application's FR.APL.01 and FR.APL.02: built from the application (its sections as
+received) and its scheme; APL-01 signed by the LSP once the admin verified it.
+
+- ``download_apl01`` / ``download_apl02``: this LSP's staff (an asesor only for an application
+  assigned to them), audited.
+- On receipt (``request_forms``, an outbox event): APL-02 and the unsigned APL-01 go to SIKI
+  (``send_forms``, retried by the bus until SIKI takes them); SIKI keeps them for the applicant.
+- With the verification report (``attach_to_report``): the signed APL-01 and APL-02 travel in
+  the status report itself, so SIKI shows the step and the signed form together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.lsp.db.models import Application, Scheme, Staff, StatusReportRow
+from services.lsp.gateways import SikiRefused
+from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.queries import may_see
+from services.lsp.usecases.staff import StaffPrincipal, audit
+from services.lsp.usecases.steps import load_application
+from shared.contracts.events import FormsPending
+from shared.contracts.siki import ApplicationFormFile, ApplicationFormsUpload
+from shared.contracts.states import ApplicationStatus as S
+from shared.exceptions import NotFound
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+Form = Literal["apl01", "apl02"]
+PURPOSES = {"baru": "Sertifikasi (baru)", "perpanjangan": "Sertifikasi ulang (perpanjangan)"}
+# Once final here, SIKI takes no more forms for the application.
+_NOT_SENT_IN = frozenset({S.WITHDRAWN.value})
+
+
+def self_assessment(sections: dict[str, Any], unit_codes: set[str]) -> tuple[dict[str, str], list[str]]:
+    """The applicant's K/BK per unit (qualification.self_assessment) limited to the scheme's
+    units; the codes it does not know are returned apart (the form warns about them)."""
+    answers: dict[str, str] = {}
+    unknown: list[str] = []
+    items = (sections.get("qualification") or {}).get("self_assessment") or []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        code, answer = str(item.get("unit_code") or "").strip(), str(item.get("answer") or "").upper()
+        if not code or answer not in ("K", "BK"):
+            continue
+        if code in unit_codes:
+            answers[code] = answer
+        elif code not in unknown:
+            unknown.append(code)
+    return answers, unknown
+
+
+async def _data(session: AsyncSession, ctx: LspContext, app: Application) -> Any:
+    from services.lsp.documents.apl import AplData, Recommendation  # fpdf2 only when a form is built
+
+    scheme = await session.get(Scheme, app.jabatan_kerja_code)
+    if scheme is None:
+        raise NotFound(f"this LSP has no scheme for jabatan kerja {app.jabatan_kerja_code}",
+                       errors=[{"field": "jabatan_kerja_code", "message": "no scheme"}])
+    units = list(scheme.units or [])
+    answers, unknown = self_assessment(app.sections or {}, {str(u.get("code")) for u in units})
+    recommendation = None
+    if app.apl01_recommendation and app.apl01_signed_by and app.apl01_signed_at:
+        admin = await session.get(Staff, app.apl01_signed_by)
+        name = str(getattr(admin, "full_name", None) or app.apl01_signed_by)
+        recommendation = Recommendation(
+            decision=app.apl01_recommendation, admin_name=name, admin_username=app.apl01_signed_by,
+            at_local=app.apl01_signed_at.astimezone(ctx.tz),
+            reasons=list(app.return_reasons or []) if app.apl01_recommendation == "rejected" else [])
+    personal = (app.sections or {}).get("personal") or {}
+    return AplData(
+        application_id=app.id, submission_no=app.submission_no, lsp_code=app.lsp_code, lsp_name=app.lsp_name,
+        full_name=str(personal.get("full_name") or app.full_name), nik=app.nik, sections=dict(app.sections or {}),
+        documents=list(app.documents or []), jenjang=app.jenjang, application_kind=app.application_kind,
+        tuk_code=app.tuk_code, purpose=PURPOSES.get(app.application_kind, app.application_kind),
+        scheme={"jabatan_kerja_code": scheme.jabatan_kerja_code, "name": scheme.name,
+                "kualifikasi": scheme.kualifikasi, "skkni": scheme.skkni, "requirements": scheme.requirements,
+                "units": units},
+        self_assessment=answers, unknown_units=unknown, recommendation=recommendation,
+    )
+
+
+def _sign(pdf: bytes, ctx: LspContext, lsp_name: str) -> bytes:
+    """In a worker thread: the LSP's PAdES signature (as on the e-certificate), on the last page."""
+    from services.lsp.issuance.settings import issuance_settings
+    from services.lsp.issuance.signing import identity_for, sign_pdf
+
+    identity = identity_for(issuance_settings(ctx.settings), ctx.code, lsp_name)
+    return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name, on_page=-1,
+                                reason="Verifikasi FR.APL.01 Permohonan Sertifikasi Kompetensi"))
+
+
+async def build(session: AsyncSession, ctx: LspContext, app: Application, form: Form) -> tuple[bytes, bool]:
+    """The form's PDF and whether it is signed (APL-01 once the admin recommended)."""
+    from services.lsp.documents.apl import render_apl01, render_apl02
+
+    data = await _data(session, ctx, app)
+    if form == "apl02":
+        return await asyncio.to_thread(render_apl02, data), False
+    pdf = await asyncio.to_thread(render_apl01, data)
+    if data.recommendation is None:
+        return pdf, False
+    return await asyncio.to_thread(_sign, pdf, ctx, app.lsp_name), True
+
+
+async def form_files(session: AsyncSession, ctx: LspContext, app: Application) -> list[ApplicationFormFile]:
+    out = []
+    for form in ("apl01", "apl02"):
+        pdf, signed = await build(session, ctx, app, form)  # type: ignore[arg-type]
+        out.append(ApplicationFormFile(form=form, signed=signed,  # type: ignore[arg-type]
+                                       submission_no=app.submission_no,
+                                       content_base64=base64.b64encode(pdf).decode()))
+    return out
+
+
+async def download(ctx: LspContext, staff: StaffPrincipal, application_id: str, form: Form) -> tuple[bytes, str]:
+    """``download_apl01`` / ``download_apl02``: the PDF and its file name."""
+    async with ctx.sessions() as session, session.begin():
+        app = await load_application(session, application_id)
+        await may_see(session, staff, app)
+        pdf, signed = await build(session, ctx, app, form)
+        await audit(ctx, session, staff, "application.form_downloaded", application_id=app.id,
+                    detail={"form": form, "signed": signed})
+    return pdf, f"FR.APL.{'01' if form == 'apl01' else '02'}-{application_id}.pdf"
+
+
+def request_forms(session: AsyncSession, ctx: LspContext, app: Application) -> None:
+    """In the receipt's transaction: the forms go to SIKI once it committed (``send_forms``)."""
+    ctx.emit(session, FormsPending(lsp_code=ctx.code, application_id=app.id))
+
+
+async def send_forms(ctx: LspContext, application_id: str) -> bool:
+    """The forms as they are now, to SIKI (idempotent there: the latest of each is kept).
+    Raises while SIKI is unreachable (the bus retries); a refusal is logged and not retried."""
+    async with ctx.sessions() as session:
+        app = await session.get(Application, application_id)
+        if app is None or app.status in _NOT_SENT_IN:
+            return False
+        try:
+            files = await form_files(session, ctx, app)
+        except NotFound as exc:  # no scheme any more: nothing to build, nothing to retry
+            log.warning("forms not built", application_id=application_id, error=str(exc))
+            return False
+    upload = ApplicationFormsUpload(forms=files)
+    try:
+        await ctx.siki.submit_forms(application_id, upload.model_dump(mode="json"))
+    except SikiRefused as exc:
+        log.warning("SIKI refused the application's forms", application_id=application_id, error=str(exc))
+        return False
+    log.info("forms sent to SIKI", application_id=application_id)
+    return True
+
+
+async def attach_to_report(session: AsyncSession, ctx: LspContext, app: Application, status: S) -> None:
+    """Put the forms as they are now (APL-01 signed) into the report of ``status`` that this
+    transaction just staged (``steps.apply_step``): they travel with it to SIKI."""
+    row = (await session.execute(
+        select(StatusReportRow)
+        .where(StatusReportRow.application_id == app.id, StatusReportRow.status == status.value,
+               StatusReportRow.sent_at.is_(None))
+        .order_by(StatusReportRow.seq.desc()).limit(1)
+    )).scalar_one_or_none()
+    if row is None:
+        return
+    try:
+        files = await form_files(session, ctx, app)
+    except NotFound as exc:  # no scheme any more: the step still goes ahead, without forms
+        log.warning("forms not attached to the report", application_id=app.id, error=str(exc))
+        return
+    row.payload = {**row.payload, "forms": [f.model_dump(mode="json") for f in files]}
+    await session.flush()

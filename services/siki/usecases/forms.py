@@ -1,0 +1,105 @@
+"""An application's FR.APL.01 and FR.APL.02 as its LSP built them: kept (the latest of each, the
+bytes encrypted at rest like the e-certificates) and served to the portal for the applicant.
+
+They arrive on receipt (``submit_application_forms``) and with a status report (the signed
+APL-01 with the verification report, ``reports.apply_report``)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.siki.db import applications
+from services.siki.db.models import Application, ApplicationForm, StoredDocument
+from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from shared.contracts.siki import ApplicationFormFile, ApplicationFormsStored, ApplicationFormsUpload
+from shared.exceptions import Forbidden, Invalid, NotFound
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+Form = Literal["apl01", "apl02"]
+FORM_NAMES = {"apl01": "FR.APL.01", "apl02": "FR.APL.02"}
+
+
+@dataclass(frozen=True)
+class DecodedForm:
+    form: str
+    signed: bool
+    submission_no: int
+    pdf: bytes
+
+
+def decode(forms: list[ApplicationFormFile] | None, field: str = "forms") -> list[DecodedForm]:
+    """The forms' PDFs, checked before anything is written."""
+    out = []
+    for n, f in enumerate(forms or []):
+        try:
+            pdf = base64.b64decode(f.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise Invalid.field(f"{field}.{n}.content_base64", "not base64") from exc
+        if not pdf.startswith(b"%PDF-"):
+            raise Invalid.field(f"{field}.{n}.content_base64", "not a PDF")
+        out.append(DecodedForm(f.form, f.signed, f.submission_no, pdf))
+    return out
+
+
+async def store(s: AsyncSession, application_id: str, forms: list[DecodedForm]) -> list[str]:
+    """Keep each form as the application's latest, in the caller's transaction (the caller holds
+    the application's lock); returns the forms kept. A signed APL-01 is not replaced by an
+    unsigned one of the same or an earlier submission (an upload that arrived late)."""
+    kept = []
+    now = utcnow()
+    for f in forms:
+        digest = sha256_hex(f.pdf)
+        row = await s.get(ApplicationForm, (application_id, f.form))
+        if row is not None:
+            if row.sha256 == digest:
+                continue
+            if row.signed and not f.signed and f.submission_no <= row.submission_no:
+                log.info("unsigned form not stored over the signed one", application_id=application_id, form=f.form)
+                continue
+        await applications.store_document(s, digest, f.pdf, "application/pdf", now)
+        if row is None:
+            s.add(ApplicationForm(application_id=application_id, form=f.form, sha256=digest, signed=f.signed,
+                                  submission_no=f.submission_no, stored_at=now))
+        else:
+            row.sha256, row.signed, row.submission_no, row.stored_at = digest, f.signed, f.submission_no, now
+        kept.append(f.form)
+    await s.flush()
+    return kept
+
+
+async def submit_forms(ctx: SikiContext, lsp_code: str, application_id: str,
+                       upload: ApplicationFormsUpload) -> ApplicationFormsStored:
+    """``submit_application_forms``: the LSP of the application sends its forms (idempotent)."""
+    decoded = decode(upload.forms)
+    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+        owner = await s.scalar(select(Application.lsp_code).where(Application.id == application_id))
+        if owner is None:
+            raise NotFound(f"application {application_id} not found")
+        if owner != lsp_code:
+            raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
+        kept = await store(s, application_id, decoded)
+    log.info("application forms stored", application_id=application_id, lsp_code=lsp_code, forms=kept)
+    return ApplicationFormsStored(application_id=application_id, stored=kept)  # type: ignore[arg-type]
+
+
+async def form_pdf(ctx: SikiContext, application_id: str, form: Form) -> bytes:
+    """The form's PDF; 404 (naming the form) while the LSP has sent none."""
+    async with ctx.sessions() as s:
+        exists = await s.scalar(select(Application.id).where(Application.id == application_id))
+        if exists is None:
+            raise NotFound(f"application {application_id} not found")
+        content = await s.scalar(
+            select(StoredDocument.content).join(ApplicationForm, ApplicationForm.sha256 == StoredDocument.sha256)
+            .where(ApplicationForm.application_id == application_id, ApplicationForm.form == form))
+    if content is None:
+        raise NotFound(f"{FORM_NAMES[form]} of application {application_id} is not available yet",
+                       errors=[{"field": "form", "message": "not available yet"}])
+    return bytes(content)
