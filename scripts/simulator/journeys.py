@@ -149,7 +149,7 @@ class Chain:
 
     async def login_staff(self) -> None:
         await asyncio.gather(*(s.token_of(u) for s in self.staff.values()
-                               for u in ("admin", "asesor1", "asesor2", "komite")))
+                               for u in ("admin", "asesor1", "asesor2", "komite", "komite2")))
 
 
 # --- the applicant's steps ---------------------------------------------------------------
@@ -352,7 +352,8 @@ async def run_journey(chain: Chain, person: Person, plan: Plan, *, portal: Porta
             await portal_reaches(chain, portal, app_id, "not_yet_competent")
             await portal.file_appeal(app_id, "Saya keberatan: bukti portofolio proyek belum diperiksa asesor.")
             await lsp_reaches(chain, code, app_id, "appealed")
-            await staff.decide_appeal(app_id, plan.appeal or "rejected", "komite")
+            # Not the komite who decided Belum Kompeten (SPEC section 8): another member answers.
+            await staff.decide_appeal(app_id, plan.appeal or "rejected", "komite2")
             if plan.appeal != "upheld":
                 result.application = await portal_reaches(chain, portal, app_id, "appeal_rejected")
                 result.final_status = "appeal_rejected"

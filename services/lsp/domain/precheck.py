@@ -1,7 +1,8 @@
 """The automatic pre-check of an application against the scheme's special requirements
 (SPEC section 3, "Requirements"): minimum education level and years of experience, experience
-computed from the project periods with overlaps counted once. The admin sees the result; it
-does not decide on its own."""
+computed from the project periods with overlaps counted once, counting only the kinds of
+experience the kualifikasi asks for (``domain/experience.py``) when the caller gives the kinds
+table. The admin sees the result; acceptance reads it (``domain/requirements.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from services.lsp.domain.experience import ExperienceKinds, label
 
 DAYS_PER_YEAR = 365.25
 
@@ -51,6 +54,8 @@ class OptionResult:
     min_years: float
     education_ok: bool
     experience_ok: bool
+    # The years counted for this option (its kinds of experience may differ from the default).
+    experience_years: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -66,6 +71,8 @@ class PrecheckResult:
     experience_kind: str
     options: list[OptionResult]
     messages: list[str] = field(default_factory=list)
+    # The canonical kinds counted (None: every item counted, whatever its kind).
+    experience_kinds: list[str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -82,10 +89,12 @@ def run_precheck(
     sections: dict[str, Any],
     education_rank: Callable[[str], int],
     as_of: date,
+    kinds: ExperienceKinds | None = None,
 ) -> PrecheckResult:
     """Check the applicant's sections against the scheme options for ``jenjang``.
 
-    An experience item without an end date counts up to ``as_of`` (work still going on).
+    An experience item without an end date counts up to ``as_of`` (work still going on). With
+    ``kinds``, only items of a kind the kualifikasi (or the option) asks for are counted.
     """
     messages: list[str] = []
     education_items = (sections.get("education") or {}).get("items") or []
@@ -95,7 +104,8 @@ def run_precheck(
     if highest is None:
         messages.append("no education level given")
 
-    periods: list[tuple[date, date]] = []
+    # Each valid period with the applicant's kind of experience beside it.
+    periods: list[tuple[date, date, Any]] = []
     experience_items = (sections.get("experience") or {}).get("items") or []
     for n, item in enumerate(experience_items):
         if not isinstance(item, dict):
@@ -109,18 +119,31 @@ def run_precheck(
         if end < start:
             messages.append(f"experience.items.{n}: end_date before start_date; not counted")
             continue
-        periods.append((start, end))
-    years = round(experience_years(periods), 2)
+        periods.append((start, end, item.get("experience_kind")))
 
-    results = [
-        OptionResult(
+    default_kinds = kinds.counted(kualifikasi) if kinds is not None else None
+    if kinds is not None and default_kinds is not None:
+        for n, item in enumerate(experience_items):
+            if isinstance(item, dict) and not kinds.counts(item.get("experience_kind"), default_kinds):
+                messages.append(f"experience.items.{n}: kind {item.get('experience_kind')!r} is not "
+                                f"{label(default_kinds)} experience; not counted for {kualifikasi}")
+
+    def years_of(counted: frozenset[str] | None) -> float:
+        chosen = [(s, e) for s, e, k in periods if kinds is None or kinds.counts(k, counted)]
+        return round(experience_years(chosen), 2)
+
+    years = years_of(default_kinds)
+    results = []
+    for o in options:
+        option_kinds = kinds.counted(kualifikasi, o) if kinds is not None else None
+        option_years = years if option_kinds == default_kinds else years_of(option_kinds)
+        results.append(OptionResult(
             education_level=str(o["education_level"]),
             min_years=float(o["min_years"]),
             education_ok=highest_rank > 0 and highest_rank >= education_rank(str(o["education_level"])),
-            experience_ok=years >= float(o["min_years"]),
-        )
-        for o in options
-    ]
+            experience_ok=option_years >= float(o["min_years"]),
+            experience_years=option_years,
+        ))
     if not options:
         messages.append(f"the scheme has no requirement options for jenjang {jenjang}")
     passed = any(r.ok for r in results)
@@ -129,4 +152,5 @@ def run_precheck(
         messages.append(f"requirements not met: needs one of {needs}")
     # SPEC: "professional" experience for Ahli, "work" experience for the others.
     kind = "professional" if kualifikasi == "Ahli" else "work"
-    return PrecheckResult(passed, jenjang, highest, years, kind, results, messages)
+    counted = None if default_kinds is None else sorted(default_kinds)
+    return PrecheckResult(passed, jenjang, highest, years, kind, results, messages, counted)

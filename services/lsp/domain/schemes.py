@@ -16,7 +16,10 @@ def scheme_requirements(
     out: dict[str, list[dict[str, Any]]] = {}
     for j in jenjang_levels:
         options = ref.requirement_options(j) or list(defaults.get(j, []))
-        out[str(j)] = [{"education_level": o["education_level"], "min_years": o["min_years"]} for o in options]
+        # An option may name the kinds of experience it counts (domain/experience.py); kept if so.
+        out[str(j)] = [{"education_level": o["education_level"], "min_years": o["min_years"],
+                        **({"experience_kinds": list(o["experience_kinds"])} if o.get("experience_kinds") else {})}
+                       for o in options]
     return out
 
 
@@ -39,6 +42,7 @@ def build_scheme(
     *,
     fees: dict[str, Decimal],
     default_requirements: dict[int, list[dict[str, Any]]],
+    units: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     jk = ref.jabatan_kerja[jabatan_kerja_code]
     sub = ref.subklasifikasi.get(jk["subklasifikasi_code"], {})
@@ -54,5 +58,5 @@ def build_scheme(
         "fee": Decimal(fees.get(jk["kualifikasi"], Decimal(0))),
         "currency": "IDR",
         "skkni": jk.get("skkni") or f"SKKNI jabatan kerja {jk['name']} (nomor menurut skema LSP)",
-        "units": apl02_units(jabatan_kerja_code, jk["name"]),
+        "units": units or apl02_units(jabatan_kerja_code, jk["name"]),
     }

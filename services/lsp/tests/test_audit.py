@@ -87,7 +87,7 @@ async def test_every_staff_action_is_recorded_and_a_refused_one_is_not(lsp: Lsp)
         ("assessment.scheduled", "staff:LSP-A:admin"),
         ("assessment.reported", "staff:LSP-A:asesor1"),
         ("competence.decided", "staff:LSP-A:komite"),
-        ("appeal.decided", "staff:LSP-A:komite"),
+        ("appeal.decided", "staff:LSP-A:komite2"),  # not the komite who decided competence
     ]
     reported = (await events(lsp, application_id=aid, action="assessment.reported"))[0]
     assert reported["detail"] == {"round": 1, "recommendation": "BK"}  # not the free-text notes

@@ -253,31 +253,29 @@ async def test_upheld_appeal_needs_a_different_assessor(lsp: Lsp) -> None:
     assert [a["assessor_username"] for a in view["assessments"]] == ["asesor1", "asesor2"]
 
 
-async def test_appeal_is_not_decided_by_an_assessor_of_it(lsp: Lsp) -> None:
+async def test_appeal_is_not_decided_by_who_assessed_or_decided_it(lsp: Lsp) -> None:
     aid = await drive(lsp, "in_certification")
     body = {"assessor_username": "komite", "tuk_code": "TUK-A-01", "scheduled_at": tomorrow_at(days=9)}
     assert (await lsp.post(aid, "schedule", body, "admin")).status_code == 200
     assert (await lsp.post(aid, "assessment-report", {"recommendation": "BK"}, "komite")).status_code == 200
-    # Nobody else holds the komite role in the dev seeds: a second komite account (a token alone
-    # is not enough: every request reads the account).
-    from services.lsp.db.models import Staff
-    from services.lsp.usecases.staff import hash_password
-    from shared.bus.envelope import utcnow
-
-    async with lsp.app.state.lsp.sessions() as s, s.begin():
-        s.add(Staff(username="komite2", password_hash=hash_password("Komite-Dua-2026"), roles=["komite"],
-                    active=True, created_at=utcnow()))
-    await lsp.login("komite2", "Komite-Dua-2026")
+    # komite assessed, komite2 decided Belum Kompeten: neither answers the appeal; komite3 does.
     assert (await lsp.post(aid, "decision", {"result": "belum_kompeten"}, "komite2")).status_code == 200
     from datetime import UTC, datetime
 
     r = await lsp.webhook("appeal.filed", {"application_id": aid, "reason": "Saya keberatan dengan hasilnya",
                                            "filed_at": datetime.now(UTC).isoformat()})
     assert r.status_code == 200
+    before = await lsp.get(aid)
     r = await lsp.post(aid, "appeal-decision", {"decision": "upheld"}, "komite")
-    assert r.status_code == 403
+    assert r.status_code == 403 and "asesor" in r.json()["detail"]
     r = await lsp.post(aid, "appeal-decision", {"decision": "rejected"}, "komite2")
+    assert r.status_code == 403 and "decided this application's competence" in r.json()["detail"]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    after = await lsp.get(aid)
+    assert after["status"] == "appealed" and after["timeline"] == before["timeline"]
+    r = await lsp.post(aid, "appeal-decision", {"decision": "rejected"}, "komite3")
     assert r.status_code == 200 and r.json()["status"] == "appeal_rejected"
+    assert r.json()["appeal"]["decided_by"] == "komite3"
 
 
 # --- schemes -------------------------------------------------------------------------------

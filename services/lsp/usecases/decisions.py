@@ -1,14 +1,19 @@
 """The komite's decisions: competence after the assessment (``decide_competence``; Kompeten
 hands the application to the issuance steps in the same transaction) and appeals
-(``decide_appeal``)."""
+(``decide_appeal``, by a komite member who neither assessed nor decided the application; an
+appeal left undecided past ``appeal_decision_working_days`` is flagged by the deadline sweep,
+``flag_overdue_appeals``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date
 from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application
+from services.lsp.domain.appeals import appeal_decider_problem, decision_due, is_appeal_overdue
 from services.lsp.domain.machine import Action
 from services.lsp.usecases.assessment import current_assessment
 from services.lsp.usecases.context import LspContext
@@ -20,11 +25,15 @@ from services.lsp.usecases.steps import (
     assessments_of,
     check,
     clean_reasons,
+    load_application,
     staff_actor,
 )
 from shared.bus.envelope import utcnow
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Forbidden
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 
 async def decide_competence(ctx: LspContext, staff: StaffPrincipal, application_id: str, *,
@@ -53,10 +62,13 @@ async def decide_appeal(ctx: LspContext, staff: StaffPrincipal, application_id: 
                         decision: Literal["upheld", "rejected"], reasons: list[str] | None = None) -> dict[str, Any]:
     async def step(session: AsyncSession, app: Application) -> None:
         check(Action.UPHOLD_APPEAL if decision == "upheld" else Action.REJECT_APPEAL, app, staff)
-        # Stricter than "not the assessor of that assessment": nobody who assessed this
-        # application in any round answers its appeal (REFERENCE.md, "Appeals").
-        if staff.username in {a.assessor_username for a in await assessments_of(session, app.id)}:
-            raise Forbidden("an assessor of this application cannot decide its appeal")
+        # Nobody who assessed (scheduled or reported, in any round) or decided this application's
+        # competence answers its appeal (REFERENCE.md, "Appeals"; SPEC section 8).
+        rounds = await assessments_of(session, app.id)
+        problem = appeal_decider_problem(staff.username, assessors=[a.assessor_username for a in rounds],
+                                         deciders=[app.decided_by, *(a.decided_by for a in rounds)])
+        if problem is not None:
+            raise Forbidden(problem, errors=[{"field": "komite", "message": problem}])
         now = utcnow()
         app.appeal_decision, app.appeal_decided_by, app.appeal_decided_at = decision, staff.username, now
         target = S.APPEAL_UPHELD if decision == "upheld" else S.APPEAL_REJECTED
@@ -66,3 +78,45 @@ async def decide_appeal(ctx: LspContext, staff: StaffPrincipal, application_id: 
         await audit(ctx, session, staff, "appeal.decided", application_id=app.id, detail={"decision": decision})
 
     return await act(ctx, staff, application_id, step)
+
+
+SYSTEM_ACTOR = "system:{code}:deadline-sweep"
+
+
+async def flag_overdue_appeals(ctx: LspContext, today: date) -> list[str]:
+    """Flag every appeal still undecided after the LSP's working days (the manager's list shows
+    them); each in its own transaction with its audit entry, each flagged once."""
+    days = ctx.settings.appeal_decision_working_days
+    async with ctx.sessions() as session:
+        rows = (await session.execute(
+            select(Application.id, Application.appeal_filed_at)
+            .where(Application.status == S.APPEALED.value, Application.appeal_overdue_at.is_(None),
+                   Application.appeal_filed_at.is_not(None))
+            .order_by(Application.appeal_filed_at, Application.id)
+        )).all()
+    flagged: list[str] = []
+    for application_id, filed_at in rows:
+        if filed_at is None:  # excluded by the query; for the type checker
+            continue
+        # Stored in UTC; SQLite hands it back without its zone.
+        filed_on = ctx.local_date(filed_at if filed_at.tzinfo else filed_at.replace(tzinfo=UTC))
+        if not is_appeal_overdue(filed_on, today, days, ctx.calendar):
+            continue
+        try:
+            async with ctx.sessions() as session, session.begin():
+                app = await load_application(session, application_id)
+                if app.status != S.APPEALED.value or app.appeal_overdue_at is not None:
+                    continue  # decided (or flagged) since the query
+                app.appeal_overdue_at = utcnow()
+                await ctx.auditor.record(
+                    session, actor=SYSTEM_ACTOR.format(code=ctx.code), action="appeal.overdue",
+                    target_type="application", target_id=app.id, application_id=app.id,
+                    detail={"filed_on": filed_on.isoformat(), "working_days": days,
+                            "decision_due": decision_due(filed_on, days, ctx.calendar).isoformat()})
+            flagged.append(application_id)
+        except Exception as exc:  # one failure does not hold the others back; the next sweep retries
+            log.warning("deadline sweep could not flag an overdue appeal", application_id=application_id,
+                        error=repr(exc))
+    if flagged:
+        log.info("appeals not decided in time flagged for the manager", count=len(flagged))
+    return flagged

@@ -8,6 +8,10 @@ does not answer at once the webhook still succeeds (it is not lost, nor failed f
 retry): the application stays unchecked and is checked before anyone accepts it. Accepting
 (``verify_application``, ``accepted``) is refused while SIKI says the applicant is not eligible
 (409 naming SIKI's reasons) or cannot say (503); returning the application stays possible.
+
+The scheme's own requirements (education, years of the right kind of experience) are checked
+here too (``requirements_now``): the pre-check stored on receipt is for the admin to read, the
+acceptance checks again as of today (``usecases/verification.py``).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from services.lsp.db.models import Application
+from services.lsp.db.models import Application, Scheme
+from services.lsp.domain.experience import ExperienceKinds
 from services.lsp.domain.machine import Action
+from services.lsp.domain.precheck import PrecheckResult, run_precheck
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.queries import may_see
 from services.lsp.usecases.staff import StaffPrincipal
@@ -100,3 +106,17 @@ def require_eligible(app: Application) -> None:
                        errors=[{"field": "eligibility", "message": "not checked for this submission"}])
     if not found.get("eligible"):
         raise NotEligible([str(r) for r in found.get("reasons") or []])
+
+
+def experience_kinds(ctx: LspContext) -> ExperienceKinds:
+    """The kinds of experience that count, as this LSP configured them."""
+    return ExperienceKinds(aliases=ctx.settings.experience_kind_aliases, by_kualifikasi=ctx.settings.experience_kinds)
+
+
+def requirements_now(ctx: LspContext, app: Application, scheme: Scheme) -> PrecheckResult:
+    """The scheme's requirements checked against the application today: a job without an end
+    date counts up to today."""
+    options = list((scheme.requirements or {}).get(str(app.jenjang), []))
+    return run_precheck(jenjang=app.jenjang, kualifikasi=app.kualifikasi, options=options, sections=app.sections,
+                        education_rank=ctx.reference.education_rank, as_of=ctx.local_date(),
+                        kinds=experience_kinds(ctx))

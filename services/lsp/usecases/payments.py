@@ -1,5 +1,7 @@
 """Payment: the invoice issued on acceptance, the admin's verification of the payment proof
-(``verify_payment``), and the deadline sweep that cancels applications unpaid past the due date
+(``verify_payment``), the due date as the payment proof's deadline (``refuse_late_proof``: a proof
+uploaded after the end of the due date, Asia/Jakarta, is refused on arrival), and the deadline
+sweep that cancels applications unpaid past the due date and flags appeals not decided in time
 (``run_deadline_sweep``, also run periodically)."""
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.lsp.db.models import Application, Scheme
 from services.lsp.db.models import Invoice as InvoiceRow
 from services.lsp.domain.machine import Action
+from services.lsp.domain.payment_deadline import is_proof_late, late_proof_message
 from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.decisions import flag_overdue_appeals
 from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import (
     act,
@@ -26,7 +30,7 @@ from services.lsp.usecases.steps import (
 )
 from shared.calendar import add_working_days, is_overdue
 from shared.contracts.states import ApplicationStatus as S
-from shared.exceptions import Invalid
+from shared.exceptions import Conflict, Invalid
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -76,12 +80,14 @@ async def sweep_deadlines(ctx: LspContext, as_of: date | None, staff: StaffPrinc
     if as_of is not None and not ctx.settings.is_dev:
         raise Invalid.field("as_of", "as_of is accepted only in dev mode")
     today = as_of or ctx.local_date()
-    cancelled = await run_deadline_sweep(ctx, today)
+    cancelled = await cancel_unpaid(ctx, today)
+    appeals_overdue = await flag_overdue_appeals(ctx, today)
     if staff is not None:  # each cancellation committed alone: the sweep is recorded once, after them
         async with ctx.sessions() as session, session.begin():
             await audit(ctx, session, staff, "deadline_sweep.run", target_type=None,
-                        detail={"as_of": today.isoformat(), "cancelled": cancelled})
-    return {"as_of": today, "cancelled": cancelled}
+                        detail={"as_of": today.isoformat(), "cancelled": cancelled,
+                                "appeals_overdue": appeals_overdue})
+    return {"as_of": today, "cancelled": cancelled, "appeals_overdue": appeals_overdue}
 
 
 async def overdue_application_ids(session: AsyncSession, today: date) -> list[tuple[str, date]]:
@@ -95,6 +101,14 @@ async def overdue_application_ids(session: AsyncSession, today: date) -> list[tu
 
 
 async def run_deadline_sweep(ctx: LspContext, today: date) -> list[str]:
+    """The periodic sweep: cancel what is unpaid past its due date, flag appeals not decided in
+    time; the cancelled applications."""
+    cancelled = await cancel_unpaid(ctx, today)
+    await flag_overdue_appeals(ctx, today)
+    return cancelled
+
+
+async def cancel_unpaid(ctx: LspContext, today: date) -> list[str]:
     """Cancel every application whose invoice is unpaid past its due date (one transaction
     each, so one failure does not hold the others back)."""
     async with ctx.sessions() as session:
@@ -112,3 +126,22 @@ async def run_deadline_sweep(ctx: LspContext, today: date) -> list[str]:
         except Exception as exc:
             log.warning("deadline sweep could not cancel", application_id=application_id, error=repr(exc))
     return cancelled
+
+
+class LateProof(Conflict):
+    """409: the proof was uploaded after the invoice's due date; the due date is named."""
+
+    def __init__(self, message: str, due: date) -> None:
+        super().__init__(message, errors=[{"field": "data.uploaded_at", "message": message}],
+                         due_date=due.isoformat())
+
+
+async def refuse_late_proof(session: AsyncSession, ctx: LspContext, app: Application, uploaded_at: datetime) -> None:
+    """Refuse (nothing changes) a payment proof uploaded after the end of the invoice's due date
+    in the LSP's zone; before it, a proof (a replacement of a rejected one too) is taken."""
+    due = (await session.execute(
+        select(InvoiceRow.due_date).where(InvoiceRow.application_id == app.id))).scalar_one_or_none()
+    if due is not None and is_proof_late(uploaded_at, due, ctx.tz):
+        message = late_proof_message(uploaded_at, due, ctx.tz)
+        log.info("late payment proof refused", application_id=app.id, due_date=due.isoformat())
+        raise LateProof(message, due)
