@@ -2,21 +2,24 @@
 
 Plain Python: the caller hands in the reference data, today's date and the user's own
 documents, and gets back the normalised section or the list of problems, each naming its field
-(``personal.nik``, ``experience.items.0.end_date``).
+(``personal.nik``, ``experience.items.0.end_date``). A section may be saved with required fields
+still missing (a draft, ``drafts.py``): :func:`check_section` lists them; a malformed value is
+refused all the same. :func:`validate_section` wants the section complete (a submission).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
+from pydantic import ValidationError
 
-from shared.reference import ReferenceData, check_qualification
+from services.portal.domain.drafts import control_character_errors, draft_of, missing_in, without_blanks
+from services.portal.domain.section_models import MODELS
+from shared.reference import KUALIFIKASI_JENJANG, ReferenceData, check_qualification
 from shared.reference.identity import nik_errors, npwp_errors
 
 FieldErrors = list[dict[str, str]]
@@ -48,11 +51,6 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 
 APPLICATION_KINDS = ("baru",)  # renewal (perpanjangan) and change (perubahan) are to follow
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Documents = dict[str, Annotated[str, StringConstraints(min_length=1, max_length=64)]]
-
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 _POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 
@@ -74,121 +72,6 @@ class ValidationContext:
     application_kind: str = "baru"
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Personal(_Section):
-    nik: str
-    full_name: Text
-    birth_place: Text
-    birth_date: date
-    email: EmailStr
-    phone: Text
-    npwp: str
-    gender: Literal["L", "P"]
-    address: LongText
-    country: Text
-    province_code: Code
-    regency_code: Code
-    postal_code: str
-    documents: Documents = Field(default_factory=dict)
-
-
-class EducationItem(_Section):
-    institution: Text
-    study_program: Text
-    diploma_number: Text
-    graduation_year: int
-    level: Code
-    address: LongText
-    country: Text
-    province_code: Code
-    regency_code: Code
-    documents: Documents = Field(default_factory=dict)
-
-
-class ExperienceItem(_Section):
-    experience_kind: Text
-    project_name: Text
-    province_code: Code
-    start_date: date
-    end_date: date
-    position: Text
-    project_value: Decimal = Field(ge=0, max_digits=20, decimal_places=2)
-    documents: Documents = Field(default_factory=dict)
-
-
-class TrainingItem(_Section):
-    organizer: Text
-    name: Text
-    start_date: date
-    end_date: date
-    lesson_hours: int = Field(ge=0, le=10000)
-    days: int = Field(ge=0, le=3660)
-    documents: Documents = Field(default_factory=dict)
-
-
-class CaseStudyItem(_Section):
-    title: Text
-    start_date: date
-    end_date: date
-    description: LongText
-    documents: Documents = Field(default_factory=dict)
-
-
-class CertificateItem(_Section):
-    name: Text
-    issuer: Text
-    start_date: date
-    # A certificate's end date is how long it stays valid: it may well lie in the future.
-    end_date: date
-    documents: Documents = Field(default_factory=dict)
-
-
-class Qualification(_Section):
-    lsp_code: Code
-    klasifikasi_code: Code
-    subklasifikasi_code: Code
-    kualifikasi: Code
-    jabatan_kerja_code: Code
-    jenjang: int
-    asosiasi_code: Code
-    kta_number: Text
-    tuk_code: Code
-    application_kind: Code
-    documents: Documents = Field(default_factory=dict)
-
-
-class Education(_Section):
-    items: list[EducationItem] = Field(max_length=50)
-
-
-class Experience(_Section):
-    items: list[ExperienceItem] = Field(max_length=200)
-
-
-class Training(_Section):
-    items: list[TrainingItem] = Field(max_length=200)
-
-
-class CaseStudies(_Section):
-    items: list[CaseStudyItem] = Field(max_length=100)
-
-
-class Certificates(_Section):
-    items: list[CertificateItem] = Field(max_length=100)
-
-
-MODELS: dict[str, type[_Section]] = {
-    "personal": Personal,
-    "education": Education,
-    "experience": Experience,
-    "training": Training,
-    "case_studies": CaseStudies,
-    "certificates": Certificates,
-    "qualification": Qualification,
-}
 
 
 class _Errors:
@@ -211,37 +94,39 @@ def _pydantic_errors(section: str, exc: ValidationError) -> FieldErrors:
     return out
 
 
-def _check_region(e: _Errors, ref: ReferenceData, province_code: str, regency_code: str | None,
+def _check_region(e: _Errors, ref: ReferenceData, province_code: str | None, regency_code: str | None,
                   where: str = "") -> None:
-    if province_code not in ref.provinces:
+    if province_code is not None and province_code not in ref.provinces:
         e.add(where + "province_code", f"unknown province code {province_code!r}")
     if regency_code is None:
         return
     regency = ref.regencies.get(regency_code)
     if regency is None:
         e.add(where + "regency_code", f"unknown regency code {regency_code!r}")
-    elif regency["province_code"] != province_code:
+    elif province_code is not None and regency["province_code"] != province_code:
         e.add(where + "regency_code", f"regency {regency_code} does not belong to province {province_code}")
 
 
-def _check_period(e: _Errors, start: date, end: date, today: date, where: str = "",
+def _check_period(e: _Errors, start: date | None, end: date | None, today: date, where: str = "",
                   end_may_be_future: bool = False) -> None:
-    if start > today:
+    """Either date may still be missing (a draft; an ongoing job has no end date at all)."""
+    if start is not None and start > today:
         e.add(where + "start_date", "must not be in the future")
-    if end > today and not end_may_be_future:
+    if end is not None and end > today and not end_may_be_future:
         e.add(where + "end_date", "must not be in the future")
-    if start > end:
+    if start is not None and end is not None and start > end:
         e.add(where + "end_date", "must not be before start_date")
 
 
-def _check_documents(e: _Errors, ctx: ValidationContext, section: str, documents: Mapping[str, str],
+def _check_documents(e: _Errors, ctx: ValidationContext, section: str, documents: Mapping[str, str] | None,
                      where: str = "") -> None:
+    """The documents named; a slot left empty is missing (``missing_fields``), not wrong."""
+    documents = documents or {}
     slots = SECTION_DOCUMENTS[section]
     for kind in slots:
         doc_id = documents.get(kind)
         field = f"{where}documents.{kind}"
         if doc_id is None:
-            e.add(field, f"the {kind} document is required")
             continue
         info = ctx.documents.get(doc_id)
         if info is None:
@@ -255,77 +140,99 @@ def _check_documents(e: _Errors, ctx: ValidationContext, section: str, documents
             e.add(f"{where}documents.{kind}", f"no document {kind!r} in this section; expected {', '.join(slots)}")
 
 
-def _personal(e: _Errors, s: Personal, ctx: ValidationContext) -> None:
-    e.extend(nik_errors(s.nik, s.birth_date, s.gender, field=e.prefix + "nik"))
-    e.extend(npwp_errors(s.npwp, field=e.prefix + "npwp"))
-    if s.birth_date > ctx.today:
+# The rules get the section's draft (``drafts.py``): a field still missing is None and skipped.
+def _personal(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    if s.nik is not None:
+        e.extend(nik_errors(s.nik, s.birth_date, s.gender, field=e.prefix + "nik"))
+    if s.npwp is not None:
+        e.extend(npwp_errors(s.npwp, field=e.prefix + "npwp"))
+    if s.birth_date is not None and s.birth_date > ctx.today:
         e.add("birth_date", "must not be in the future")
-    if not _PHONE.match(re.sub(r"[\s\-()]", "", s.phone)):
+    if s.phone is not None and not _PHONE.match(re.sub(r"[\s\-()]", "", s.phone)):
         e.add("phone", "must be a phone number of 8 to 15 digits, optionally starting with +")
-    if not _POSTAL_CODE.match(s.postal_code):
+    if s.postal_code is not None and not _POSTAL_CODE.match(s.postal_code):
         e.add("postal_code", "must be 5 digits")
     _check_region(e, ctx.ref, s.province_code, s.regency_code)
     _check_documents(e, ctx, "personal", s.documents)
 
 
-def _education(e: _Errors, s: Education, ctx: ValidationContext) -> None:
-    for i, item in enumerate(s.items):
+def _education(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    for i, item in enumerate(s.items or []):
         w = f"items.{i}."
-        if item.graduation_year > ctx.today.year:
+        if item.graduation_year is None:
+            pass
+        elif item.graduation_year > ctx.today.year:
             e.add(w + "graduation_year", "must not be in the future")
         elif item.graduation_year < 1940:
             e.add(w + "graduation_year", "implausible graduation year")
-        if item.level not in ctx.ref.education_levels:
+        if item.level is not None and item.level not in ctx.ref.education_levels:
             e.add(w + "level", f"unknown education level {item.level!r}; one of {', '.join(ctx.ref.education_levels)}")
         _check_region(e, ctx.ref, item.province_code, item.regency_code, w)
         _check_documents(e, ctx, "education", item.documents, w)
 
 
-def _experience(e: _Errors, s: Experience, ctx: ValidationContext) -> None:
-    for i, item in enumerate(s.items):
+def _experience(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    for i, item in enumerate(s.items or []):
         w = f"items.{i}."
         _check_period(e, item.start_date, item.end_date, ctx.today, w)
         _check_region(e, ctx.ref, item.province_code, None, w)
         _check_documents(e, ctx, "experience", item.documents, w)
 
 
-def _training(e: _Errors, s: Training, ctx: ValidationContext) -> None:
-    for i, item in enumerate(s.items):
+def _training(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    for i, item in enumerate(s.items or []):
         w = f"items.{i}."
         _check_period(e, item.start_date, item.end_date, ctx.today, w)
         _check_documents(e, ctx, "training", item.documents, w)
 
 
-def _case_studies(e: _Errors, s: CaseStudies, ctx: ValidationContext) -> None:
-    for i, item in enumerate(s.items):
+def _case_studies(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    for i, item in enumerate(s.items or []):
         w = f"items.{i}."
         _check_period(e, item.start_date, item.end_date, ctx.today, w)
         _check_documents(e, ctx, "case_studies", item.documents, w)
 
 
-def _certificates(e: _Errors, s: Certificates, ctx: ValidationContext) -> None:
-    for i, item in enumerate(s.items):
+def _certificates(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    for i, item in enumerate(s.items or []):
         w = f"items.{i}."
         _check_period(e, item.start_date, item.end_date, ctx.today, w, end_may_be_future=True)
         _check_documents(e, ctx, "certificates", item.documents, w)
 
 
-def _qualification(e: _Errors, s: Qualification, ctx: ValidationContext) -> None:
-    e.extend(check_qualification(
-        ctx.ref, lsp_code=s.lsp_code, klasifikasi_code=s.klasifikasi_code,
-        subklasifikasi_code=s.subklasifikasi_code, kualifikasi=s.kualifikasi,
-        jabatan_kerja_code=s.jabatan_kerja_code, jenjang=s.jenjang, prefix=e.prefix,
-    ))
-    if s.asosiasi_code not in ctx.ref.asosiasi:
+def _qualification(e: _Errors, s: Any, ctx: ValidationContext) -> None:
+    chosen = (s.lsp_code, s.klasifikasi_code, s.subklasifikasi_code, s.kualifikasi, s.jabatan_kerja_code, s.jenjang)
+    if None not in chosen:
+        e.extend(check_qualification(
+            ctx.ref, lsp_code=s.lsp_code, klasifikasi_code=s.klasifikasi_code,
+            subklasifikasi_code=s.subklasifikasi_code, kualifikasi=s.kualifikasi,
+            jabatan_kerja_code=s.jabatan_kerja_code, jenjang=s.jenjang, prefix=e.prefix,
+        ))
+    else:
+        _known_codes(e, s, ctx.ref)
+    if s.asosiasi_code is not None and s.asosiasi_code not in ctx.ref.asosiasi:
         e.add("asosiasi_code", f"unknown asosiasi {s.asosiasi_code!r}")
-    tuk = ctx.ref.tuks.get(s.tuk_code)
-    if tuk is None:
+    tuk = ctx.ref.tuks.get(s.tuk_code) if s.tuk_code is not None else None
+    if s.tuk_code is not None and tuk is None:
         e.add("tuk_code", f"unknown TUK {s.tuk_code!r}")
-    elif tuk["lsp_code"] != s.lsp_code:
+    elif tuk is not None and s.lsp_code is not None and tuk["lsp_code"] != s.lsp_code:
         e.add("tuk_code", f"TUK {s.tuk_code} belongs to {tuk['lsp_code']}, not to LSP {s.lsp_code}")
-    if s.application_kind != ctx.application_kind:
+    if s.application_kind is not None and s.application_kind != ctx.application_kind:
         e.add("application_kind", f"must be {ctx.application_kind!r}, the kind of this application")
     _check_documents(e, ctx, "qualification", s.documents)
+
+
+def _known_codes(e: _Errors, s: Any, ref: ReferenceData) -> None:
+    """A qualification still half-chosen: each code given must exist (the combination is
+    checked once all are there)."""
+    known: dict[str, Container[str]] = {
+        "lsp_code": ref.lsps, "klasifikasi_code": ref.klasifikasi, "subklasifikasi_code": ref.subklasifikasi,
+        "kualifikasi": KUALIFIKASI_JENJANG, "jabatan_kerja_code": ref.jabatan_kerja,
+    }
+    for name, codes in known.items():
+        value = getattr(s, name)
+        if value is not None and value not in codes:
+            e.add(name, f"unknown {name.removesuffix('_code')} {value!r}")
 
 
 _RULES: dict[str, Callable[[_Errors, Any, ValidationContext], None]] = {
@@ -339,23 +246,66 @@ _RULES: dict[str, Callable[[_Errors, Any, ValidationContext], None]] = {
 }
 
 
-def validate_section(section: str, payload: Any, ctx: ValidationContext) -> tuple[dict[str, Any], FieldErrors]:
-    """The section as it will be stored (normalised JSON), or every problem it has."""
+@dataclass(frozen=True)
+class SectionCheck:
+    """A section as it will be stored (normalised JSON, missing fields left out), what is
+    malformed in it (then it is refused and nothing is saved) and what is still missing."""
+
+    stored: dict[str, Any]
+    errors: FieldErrors
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors and not self.missing
+
+
+def check_section(section: str, payload: Any, ctx: ValidationContext) -> SectionCheck:
+    """Save-time check: every malformed value, and the required fields still missing."""
     if section not in MODELS:
-        return {}, [{"field": "section", "message": f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}"}]
+        return SectionCheck({}, [{"field": "section",
+                                  "message": f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}"}], [])
     try:
-        model = MODELS[section].model_validate(payload)
+        draft = draft_of(MODELS[section]).model_validate(without_blanks(payload))
     except ValidationError as exc:
-        return {}, _pydantic_errors(section, exc)
+        return SectionCheck({}, _pydantic_errors(section, exc), [])
+    stored = draft.model_dump(mode="json", exclude_none=True)
     e = _Errors(section + ".")
-    _RULES[section](e, model, ctx)
-    if e.items:
-        return {}, e.items
-    return model.model_dump(mode="json"), []
+    e.extend(control_character_errors(stored, section))
+    _RULES[section](e, draft, ctx)
+    missing = missing_fields(section, stored)
+    return SectionCheck({} if e.items else stored, e.items, missing)
+
+
+def missing_fields(section: str, stored: Mapping[str, Any]) -> list[str]:
+    """The required fields, document slots and items a stored section still lacks."""
+    model = MODELS[section]
+    if section not in ITEM_SECTIONS:
+        return missing_in(model, stored, section + ".", SECTION_DOCUMENTS[section])
+    items = stored.get("items")
+    if not items:
+        return [f"{section}.items"] if items is None or section in NON_EMPTY_SECTIONS else []
+    item_model = model.model_fields["items"].annotation.__args__[0]  # type: ignore[union-attr]
+    return [m for i, item in enumerate(items)
+            for m in missing_in(item_model, item, f"{section}.items.{i}.", SECTION_DOCUMENTS[section])]
+
+
+def _missing_errors(missing: list[str]) -> FieldErrors:
+    return [{"field": f, "message": ("the document is required" if ".documents." in f else "required")}
+            for f in missing]
+
+
+def validate_section(section: str, payload: Any, ctx: ValidationContext) -> tuple[dict[str, Any], FieldErrors]:
+    """The section as it will be stored (normalised JSON) if complete, or every problem it has
+    (the missing fields among them)."""
+    checked = check_section(section, payload, ctx)
+    if checked.complete:
+        return checked.stored, []
+    return {}, [*checked.errors, *_missing_errors(checked.missing)]
 
 
 def validate_application(sections: Mapping[str, Any], ctx: ValidationContext) -> FieldErrors:
-    """Everything again, as a whole, before a submission."""
+    """Everything again, as a whole, before a submission: each section complete and valid."""
     errors: FieldErrors = []
     for name in SECTION_NAMES:
         payload = sections.get(name)
@@ -363,10 +313,7 @@ def validate_application(sections: Mapping[str, Any], ctx: ValidationContext) ->
             if name in REQUIRED_SECTIONS:
                 errors.append({"field": name, "message": f"the {name} section is required"})
             continue
-        _, errs = validate_section(name, payload, ctx)
-        errors.extend(errs)
-        if not errs and name in NON_EMPTY_SECTIONS and not payload.get("items"):
-            errors.append({"field": f"{name}.items", "message": "at least one item is required"})
+        errors.extend(validate_section(name, payload, ctx)[1])
     return errors
 
 

@@ -1,11 +1,16 @@
-"""Appealing a Belum Kompeten decision through SIKI (the appeal number as idempotency key)."""
+"""Appealing a Belum Kompeten decision through SIKI (the appeal number as idempotency key),
+within the appeal window (``shared/deadlines.py``): checked here before SIKI is called, and by
+SIKI again (authoritative)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Container
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Application
-from services.portal.db.repositories import add_timeline, own_application, own_application_fields
+from services.portal.db.repositories import add_timeline, own_application, own_application_fields, timeline
 from services.portal.domain.applications import APPEAL_ALLOWED, APPLICANT_ACTOR, require_status
 from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases.common import found
@@ -13,14 +18,28 @@ from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
 from shared.contracts.siki import AppealSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.deadlines import AppealWindowClosed, appeal_last_day, wib
 
 S = ApplicationStatus
 
 
 class Appeals:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, *, window_working_days: int = 5,
+                 calendar: Callable[[], Container[date]] | None = None) -> None:
+        """``calendar``: builds the Indonesian holidays when first needed (none: weekends only)."""
         self.sessions = sessions
         self.siki = siki
+        self.window_working_days = window_working_days
+        self._calendar_factory = calendar
+        self._calendar: Container[date] | None = None
+
+    def _holidays(self) -> Container[date]:
+        if self._calendar is None:
+            self._calendar = self._calendar_factory() if self._calendar_factory else frozenset()
+        return self._calendar
+
+    def last_day(self, decided_at: datetime) -> date:
+        return appeal_last_day(decided_at, self.window_working_days, self._holidays())
 
     async def file(self, user_id: str, application_id: str, reason: str) -> ApplicationOut:
         """``file_appeal``: sent to SIKI, then the application is ``appealed``."""
@@ -29,7 +48,13 @@ class Appeals:
                                                           Application.status, Application.appeals_filed))
             require_status(current.status, APPEAL_ALLOWED, "file an appeal")
             appeal_no = current.appeals_filed + 1
+            decided = [e.at for e in await timeline(s, application_id) if e.status == S.NOT_YET_COMPETENT.value]
         now = utcnow()
+        if decided:
+            # The latest Belum Kompeten decision (a reassessment after an upheld appeal may decide again).
+            last_day = self.last_day(decided[-1])
+            if wib(now).date() > last_day:
+                raise AppealWindowClosed(last_day, self.window_working_days)
         await self.siki.file_appeal(application_id, AppealSubmission(reason=reason, filed_at=now), appeal_no)
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))

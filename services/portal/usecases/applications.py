@@ -1,5 +1,6 @@
 """The applicant's applications before they leave the portal: drafts, the seven sections (each
-checked by the section rules), and reading them back."""
+checked by the section rules: a malformed value is refused, a missing one saved as a draft and
+listed), and reading them back."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from services.portal.domain.sections import (
     SECTION_NAMES,
     DocumentInfo,
     ValidationContext,
-    validate_section,
+    check_section,
 )
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import found, utc
@@ -36,6 +37,15 @@ from shared.exceptions import Invalid
 from shared.reference import get_reference
 
 S = ApplicationStatus
+
+
+class SectionSaved(ApplicationOut):
+    """``put_application_section``: the application, and whether the section just saved is
+    complete; ``missing`` names each required field still empty (``experience.items.0.position``)."""
+
+    section: str
+    complete: bool
+    missing: list[str]
 
 
 def validation_context(documents: Mapping[str, DocumentInfo], application_kind: str) -> ValidationContext:
@@ -79,28 +89,32 @@ class Applications:
             row, entries = found(await own_application_view(conn, user_id, application_id))
         return application_out(row, entries)
 
-    async def put_section(self, user_id: str, application_id: str, section: str, payload: Any) -> ApplicationOut:
-        """Save one section, checked by its rules, while the application may still be edited; the
-        personal section's NIK must be free or this account's (``usecases/bindings.py``)."""
+    async def put_section(self, user_id: str, application_id: str, section: str, payload: Any) -> SectionSaved:
+        """Save one section while the application may still be edited: refused (nothing saved) if
+        a value is malformed, saved as a draft if required fields are still missing (listed). The
+        personal section's NIK, once given, must be free or this account's (``usecases/bindings.py``)."""
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
             if section not in SECTION_NAMES:
                 raise Invalid.field("section", f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
             require_status(app.status, EDITABLE, "change a section")
             docs = await own_document_infos(s, user_id)
-            normalized, errors = validate_section(section, payload, validation_context(docs, app.application_kind))
-            if errors:
-                raise Invalid.fields(errors)
+            checked = check_section(section, payload, validation_context(docs, app.application_kind))
+            if checked.errors:
+                raise Invalid.fields(checked.errors)
+            normalized = checked.stored
             old_nik = (app.sections.get("personal") or {}).get("nik")
-            if section == "personal":
+            new_nik = normalized.get("nik") if section == "personal" else None
+            if new_nik:
                 # Refused (nothing stored) if the NIK is another account's; bound to this one if new.
-                await self.nik.claim(s, user_id, normalized["nik"])
+                await self.nik.claim(s, user_id, new_nik)
             # A new dict, so that the JSON column sees the change.
             app.sections = {**app.sections, section: normalized}
             if section == "personal":
-                await self.nik.changed(s, user_id, old_nik, normalized["nik"])
+                await self.nik.changed(s, user_id, old_nik, new_nik or "")
             if section == "qualification":
-                app.lsp_code = normalized["lsp_code"]
+                app.lsp_code = normalized.get("lsp_code")
             app.updated_at = utcnow()
             await sync_section_references(s, app.id, app.sections)
-            return await application_view(s, app)
+            view = await application_view(s, app)
+        return SectionSaved(**view.model_dump(), section=section, complete=checked.complete, missing=checked.missing)

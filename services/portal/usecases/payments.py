@@ -1,5 +1,6 @@
 """Paying: the invoice SIKI's events brought, and the proof of payment the applicant uploads
-(kept by the portal, sent to SIKI by reference, numbered so that a retry takes effect once)."""
+(kept by the portal, sent to SIKI by reference, numbered so that a retry takes effect once). A
+proof after the invoice's due date is refused before anything is stored (SIKI checks again)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from services.portal.usecases.documents import Documents
 from services.portal.usecases.views import InvoiceOut, PaymentProofOut
 from shared.bus import utcnow
 from shared.contracts.documents import DocumentRef
-from shared.contracts.siki import PaymentProofSubmission
+from shared.contracts.siki import Invoice, PaymentProofSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.deadlines import PaymentOverdue, payment_late
 from shared.exceptions import NotFound
 
 S = ApplicationStatus
@@ -48,10 +50,14 @@ class Payments:
     async def upload_proof(self, user_id: str, application_id: str, upload: Upload) -> PaymentProofOut:
         """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded."""
         async with self.sessions() as s:
-            current = found(await own_application_fields(s, user_id, application_id,
-                                                         Application.status, Application.proofs_sent))
+            current = found(await own_application_fields(s, user_id, application_id, Application.status,
+                                                         Application.proofs_sent, Application.invoice))
             require_status(current.status, PROOF_ALLOWED, "upload a payment proof")
             proof_no = current.proofs_sent + 1
+        if current.invoice:
+            due = Invoice.model_validate(current.invoice).due_date
+            if payment_late(due, utcnow()):
+                raise PaymentOverdue(due)
         # Committed, with its link to the application, before SIKI hears of it: SIKI and the
         # application's LSP fetch the proof by reference.
         doc = await self.documents.keep(user_id, PAYMENT_PROOF_KIND, upload,

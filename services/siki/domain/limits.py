@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from shared.calendar import add_working_days, indonesian_holidays
+from shared.calendar import indonesian_holidays
 from shared.contracts.states import IN_PROGRESS_STATES, SKK_RECORDED_STATES, ApplicationStatus
+from shared.deadlines import appeal_last_day
 from shared.exceptions import Conflict
 from shared.reference import MANAJEMEN_PELAKSANAAN
 
@@ -162,7 +163,7 @@ class AppealWindow:
 
     def closes_on(self, decided_at: datetime) -> date:
         """The last day (WIB) on which an appeal may be filed."""
-        return add_working_days(_wib(decided_at).date(), self.working_days, self.calendar)
+        return appeal_last_day(decided_at, self.working_days, self.calendar)
 
     def is_open(self, decided_at: datetime, now: datetime) -> bool:
         return _wib(now).date() <= self.closes_on(decided_at)

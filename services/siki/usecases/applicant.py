@@ -3,13 +3,16 @@ the bus (the first download of the e-certificate completes the application)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
 from services.siki.db.common import AnyRow, aware
 from services.siki.domain.flow import check_transition
 from services.siki.domain.limits import AppealWindowClosed
-from services.siki.domain.webhooks import appeal_key, payment_proof_key
+from services.siki.domain.webhooks import appeal_key, completion_key, payment_proof_key
 from services.siki.usecases.context import SikiContext, utcnow
 from services.siki.usecases.deliveries import request_delivery
 from services.siki.usecases.timeline import Timeline
@@ -17,11 +20,14 @@ from shared.contracts.events import CertificateDownloaded
 from shared.contracts.siki import (
     AppealSubmission,
     AppealWebhookData,
+    CompletionWebhookData,
+    Invoice,
     PaymentProofSubmission,
     PaymentProofWebhookData,
     SubmissionAccepted,
 )
 from shared.contracts.states import ApplicationStatus
+from shared.deadlines import PaymentOverdue, payment_late
 from shared.exceptions import NotFound
 from shared.logging import get_logger
 
@@ -44,6 +50,7 @@ async def upload_payment_proof(ctx: SikiContext, application_id: str,
         if proof.proof_no <= head.last_proof_no:
             return SubmissionAccepted(id=head.id, status=S(head.status), lsp_code=head.lsp_code)
         check_transition(S(head.status), S.PAYMENT_UPLOADED)
+        _check_payment_deadline(head.invoice, utcnow())
         timeline = Timeline.of(head)
         timeline.add(S.PAYMENT_UPLOADED, at=proof.uploaded_at, actor="applicant",
                      note=f"proof of payment #{proof.proof_no}")
@@ -54,6 +61,14 @@ async def upload_payment_proof(ctx: SikiContext, application_id: str,
                                type_="payment.proof_uploaded", data=data.model_dump(mode="json"),
                                dedupe_key=payment_proof_key(head.id, proof.proof_no), now=utcnow())
         return SubmissionAccepted(id=head.id, status=S.PAYMENT_UPLOADED, lsp_code=head.lsp_code)
+
+
+def _check_payment_deadline(invoice: dict[str, Any] | None, now: datetime) -> None:
+    """A proof after the invoice's due date (the end of that day, WIB, by SIKI's clock) is
+    refused before anything is written; the LSP's sweep then cancels the application."""
+    due = Invoice.model_validate(invoice).due_date if invoice else None
+    if due is not None and payment_late(due, now):
+        raise PaymentOverdue(due)
 
 
 async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmission) -> SubmissionAccepted:
@@ -84,8 +99,9 @@ async def _check_appeal_window(ctx: SikiContext, s: AsyncSession, head: AnyRow) 
 
 
 async def complete_on_download(ctx: SikiContext, s: AsyncSession, event: CertificateDownloaded) -> None:
-    """The first download of the e-certificate completes the application (in the consumer's
-    transaction; a later download, or one before issuance, moves nothing)."""
+    """The first download of the e-certificate completes the application and tells its LSP
+    (``application.completed``), in the consumer's transaction; a later download, or one
+    before issuance, moves nothing and sends nothing."""
     head = await applications.locked_head(s, event.application_id)
     if head is None:
         log.warning("certificate downloaded for an unknown application", application_id=event.application_id)
@@ -95,3 +111,8 @@ async def complete_on_download(ctx: SikiContext, s: AsyncSession, event: Certifi
     timeline = Timeline.of(head)
     timeline.add(S.COMPLETED, at=event.at, actor="applicant", note="e-certificate downloaded")
     await timeline.write(s, ctx.emit)
+    data = CompletionWebhookData(application_id=head.id, completed_at=event.at,
+                                 skk_number=(head.certificate or {}).get("skk_number"))
+    await request_delivery(s, ctx.emit, application_id=head.id, lsp_code=head.lsp_code,
+                           type_="application.completed", data=data.model_dump(mode="json"),
+                           dedupe_key=completion_key(head.id), now=utcnow())

@@ -9,12 +9,13 @@ from services.portal.domain.sections import (
     SECTION_DOCUMENTS,
     DocumentInfo,
     ValidationContext,
+    check_section,
     referenced_documents,
     validate_application,
     validate_section,
 )
 from services.portal.tests.factories import ALL_KINDS, all_sections, personal
-from services.portal.tests.section_cases import INVALID_SECTION_CASES, VALID_SECTION_CASES
+from services.portal.tests.section_cases import INVALID_SECTION_CASES, MISSING_SECTION_CASES, VALID_SECTION_CASES
 from shared.reference import get_reference
 
 DOCS = {kind: f"id-{kind}" for kind in ALL_KINDS}
@@ -36,6 +37,25 @@ def test_each_rule_refuses_and_names_the_field(section: str, build: Any, field: 
     stored, errors = validate_section(section, build(DOCS), ctx())
     assert field in fields(errors), errors
     assert stored == {}
+
+
+@pytest.mark.parametrize(("section", "build", "field"), INVALID_SECTION_CASES,
+                         ids=[f"{s}:{f}:{i}" for i, (s, _, f) in enumerate(INVALID_SECTION_CASES)])
+def test_a_malformed_value_is_refused_even_in_a_draft(section: str, build: Any, field: str) -> None:
+    checked = check_section(section, build(DOCS), ctx())
+    assert field in fields(checked.errors), checked.errors
+    assert checked.stored == {} and not checked.complete
+
+
+@pytest.mark.parametrize(("section", "build", "field"), MISSING_SECTION_CASES,
+                         ids=[f"{s}:{f}:{i}" for i, (s, _, f) in enumerate(MISSING_SECTION_CASES)])
+def test_a_missing_value_saves_a_draft_that_names_it(section: str, build: Any, field: str) -> None:
+    checked = check_section(section, build(DOCS), ctx())
+    assert checked.errors == [] and field in checked.missing and not checked.complete
+    assert checked.stored
+    # The complete check (a submission) refuses it, naming the same field.
+    stored, errors = validate_section(section, build(DOCS), ctx())
+    assert field in fields(errors) and stored == {}
 
 
 @pytest.mark.parametrize(("section", "build"), VALID_SECTION_CASES,
