@@ -1,13 +1,23 @@
 """The outbox of status reports to SIKI (``report_status``): staged in a step's transaction,
 then sent in order, each until SIKI takes it. Idempotent by itself: a report is marked sent
-only after SIKI's 2xx, and SIKI takes a repeated ``report_id`` once."""
+only after SIKI's 2xx, and SIKI takes a repeated ``report_id`` once.
+
+A report SIKI refuses for good (a 4xx such as 409: its state machine does not allow the step)
+is marked ``refused`` with SIKI's answer and never sent again, and the application's later
+reports still go out, in order. Holding them behind it would block the application forever:
+the same report would be refused again (SIKI leads for the steps it records itself, so a 409 is
+a real divergence, not a race), while a later report is either valid at SIKI or refused in turn
+and listed too. SIKI keeps each refusal for its operators (``list_refused_reports``), who can
+apply it (``accepted``, in order) or drop it. A failure that may pass (unreachable, 5xx, 429,
+401/403 while a key is rotated) still stops the queue, and the retry sends in order."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import StatusReportRow
@@ -24,6 +34,15 @@ log = get_logger(__name__)
 
 class ReportNotDelivered(Exception):
     pass
+
+
+# SIKI's answers that the same report will get again (bad request, unknown application, the
+# state machine, a report id used, an invalid body): the report is refused for good. Any other
+# (401/403 while a key is rotated, 408, 429, 5xx) may pass: the report is retried.
+REFUSED_FOR_GOOD = frozenset({400, 404, 409, 410, 413, 422})
+# Still to be sent: not sent, not dropped, not refused.
+_UNSENT = (StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None),
+           StatusReportRow.refused_at.is_(None))
 
 
 def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, status: ApplicationStatus, *,
@@ -51,22 +70,24 @@ def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, st
 
 async def flush_reports(ctx: LspContext, application_id: str) -> int:
     """Send every unsent report of the application, oldest first; raise on the first failure
-    (later reports wait behind it, so SIKI sees the steps in order). Returns how many were sent."""
+    that may pass (later reports wait behind it, so SIKI sees the steps in order). A report SIKI
+    refuses for good is marked refused (audited) and the next one goes. Returns how many were sent."""
     sent = 0
     async with ctx.report_locks.hold(application_id):
         async with ctx.sessions() as session:
             rows = (await session.execute(
                 select(StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
-                .where(StatusReportRow.application_id == application_id, StatusReportRow.sent_at.is_(None),
-                       StatusReportRow.dropped_at.is_(None))
+                .where(StatusReportRow.application_id == application_id, *_UNSENT)
                 .order_by(StatusReportRow.seq)
             )).all()
         for seq, report_id, payload in rows:
             error: str | None = None
+            refused, answered = False, None
             try:
                 await ctx.siki.report_status(application_id, payload, report_id=report_id)
             except SikiRefused as exc:
                 error = str(exc)  # SIKI's own answer: what the staff need to act on
+                refused, answered = exc.status_code in REFUSED_FOR_GOOD, exc.status_code
             except Exception as exc:
                 # Staff see a plain reason; the exception (network, client internals) is logged.
                 log.warning("status report not delivered; will retry", application_id=application_id,
@@ -76,12 +97,23 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
                 if error is None:
                     values["sent_at"] = utcnow()
+                elif refused:
+                    values["refused_at"] = utcnow()
                 row = StatusReportRow.seq == seq
                 if error is not None:  # a failure is not noted over a drop (it would read as a retry)
                     row = row & StatusReportRow.dropped_at.is_(None)
                 noted = await session.execute(update(StatusReportRow).where(row).values(**values))
+                if refused and int(getattr(noted, "rowcount", 1) or 0):
+                    await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
+                                             target_type="status_report", target_id=report_id,
+                                             application_id=application_id,
+                                             detail={"status": payload.get("status"), "http_status": answered})
             if getattr(noted, "rowcount", 1) == 0:
                 continue  # dropped meanwhile (the applicant withdrew): not to be retried
+            if refused:
+                log.warning("status report refused by SIKI for good; later reports go on",
+                            application_id=application_id, report_id=report_id, error=error)
+                continue
             if error is not None:
                 log.warning("status report not delivered; will retry", application_id=application_id,
                             report_id=report_id, error=error)
@@ -95,17 +127,35 @@ async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> i
     would refuse them, e.g. after a withdrawal); they stay listed with ``why``."""
     dropped = await session.execute(
         update(StatusReportRow)
-        .where(StatusReportRow.application_id == application_id, StatusReportRow.sent_at.is_(None),
-               StatusReportRow.dropped_at.is_(None))
+        .where(StatusReportRow.application_id == application_id, *_UNSENT)
         .values(dropped_at=utcnow(), last_error=why))
     return int(getattr(dropped, "rowcount", 0) or 0)
+
+
+async def list_refused(ctx: LspContext, *, application_id: str | None, limit: int,
+                       offset: int) -> tuple[list[dict[str, Any]], int]:
+    """The reports SIKI refused for good, newest refusal first, with SIKI's answer; and how many."""
+    where: list[ColumnElement[bool]] = [StatusReportRow.refused_at.is_not(None)]
+    if application_id is not None:
+        where.append(StatusReportRow.application_id == application_id)
+    async with ctx.sessions() as session:
+        rows = (await session.execute(
+            select(StatusReportRow.report_id, StatusReportRow.application_id, StatusReportRow.status,
+                   StatusReportRow.created_at, StatusReportRow.refused_at, StatusReportRow.attempts,
+                   StatusReportRow.last_error)
+            .where(*where).order_by(StatusReportRow.refused_at.desc(), StatusReportRow.seq.desc())
+            .limit(limit).offset(offset)
+        )).all()
+        total = int(await session.scalar(select(func.count()).select_from(StatusReportRow).where(*where)) or 0)
+    return [{"report_id": r.report_id, "application_id": r.application_id, "status": r.status,
+             "created_at": r.created_at, "refused_at": r.refused_at, "attempts": r.attempts,
+             "reason": r.last_error or ""} for r in rows], total
 
 
 async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
     async with ctx.sessions() as session:
         rows = await session.execute(
-            select(StatusReportRow.application_id)
-            .where(StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None)).distinct()
+            select(StatusReportRow.application_id).where(*_UNSENT).distinct()
         )
         return [r[0] for r in rows.all()]
 

@@ -99,3 +99,7 @@ def appeal_key(application_id: str, seq: int) -> str:
 
 def withdrawal_key(application_id: str) -> str:
     return f"{application_id}:withdrawal"
+
+
+def completion_key(application_id: str) -> str:
+    return f"{application_id}:completion"

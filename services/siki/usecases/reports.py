@@ -2,7 +2,8 @@
 
 Checked against the state machine (a report while SIKI still shows ``submitted`` proves
 delivery: ``forwarded`` is recorded first), idempotent by ``report_id``, with the invoice, the
-certificate and the e-certificate PDF that travel with the last steps. The application (locked,
+certificate and the e-certificate PDF that travel with the last steps. A report refused for good
+is kept for the operators (``usecases/refused_reports.py``). The application (locked,
 without its stored submission) and an earlier report with the same id are read in one round
 trip; the writes are Core statements."""
 
@@ -16,13 +17,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
+from services.siki.db import refused_reports as refused_rows
 from services.siki.db.common import AnyRow
-from services.siki.domain.flow import ReportPlan, plan_report
+from services.siki.domain.flow import ReportPlan, TransitionRefused, plan_report
+from services.siki.usecases import forms
 from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.siki import StatusReport, StatusReportAnswer
 from shared.contracts.states import ApplicationStatus
-from shared.exceptions import Conflict, Forbidden, Invalid, NotFound
+from shared.exceptions import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -40,28 +43,62 @@ class _Documents:
 
 async def report_status(ctx: SikiContext, lsp_code: str, application_id: str,
                         report: StatusReport) -> StatusReportAnswer:
-    pdf = _certificate_pdf(report)
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
-        head = await applications.report_head(s, application_id, report.report_id)
-        earlier = await _earlier_answer(s, head, lsp_code, application_id, report.report_id)
-        if earlier is not None:
-            return earlier
-        assert head is not None
-        if head.lsp_code != lsp_code:
-            raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
-        plan = plan_report(S(head.status), report.status)
-        documents = await _documents(s, head, report, pdf)
-        timeline = _steps(head, plan, report, documents)
-        await timeline.write(s, ctx.emit, **documents.changes)
-        answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
-                                    report_id=report.report_id)
-        await applications.insert_report(s, report.report_id, lsp_code, head.id, answer.model_dump(mode="json"),
-                                         utcnow())
-    log.info("status reported", application_id=application_id, lsp_code=lsp_code, status=plan.target.value)
+    """Apply the report, or refuse it; a refusal for good (the state machine, a bad PDF) of a
+    report on this LSP's own application is kept for the operators (``refused_reports``)."""
+    try:
+        async with ctx.app_locks.hold(application_id):
+            pdf = certificate_pdf(report)
+            async with ctx.sessions() as s, s.begin():
+                answer = await apply_report(ctx, s, lsp_code, application_id, report, pdf)
+    except (TransitionRefused, Invalid) as refused:  # NotReportable is an Invalid
+        await _keep_refusal(ctx, lsp_code, application_id, report, refused)
+        raise
+    log.info("status reported", application_id=application_id, lsp_code=lsp_code, status=answer.status.value)
     return answer
 
 
-def _certificate_pdf(report: StatusReport) -> bytes | None:
+async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, application_id: str,
+                       report: StatusReport, pdf: bytes | None) -> StatusReportAnswer:
+    """The report's effect in the caller's transaction (the caller holds the application's
+    lock); raises the refusal, changing nothing."""
+    head = await applications.report_head(s, application_id, report.report_id)
+    earlier = await _earlier_answer(s, head, lsp_code, application_id, report.report_id)
+    if earlier is not None:
+        return earlier
+    assert head is not None
+    if head.lsp_code != lsp_code:
+        raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
+    plan = plan_report(S(head.status), report.status)
+    documents = await _documents(s, head, report, pdf)
+    if report.forms:  # FR.APL.01/02 as they stand after this step (the signed APL-01 when verified)
+        await forms.store(s, head.id, forms.decode(report.forms))
+    timeline = _steps(head, plan, report, documents, ctx)
+    await timeline.write(s, ctx.emit, **documents.changes)
+    answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
+                                report_id=report.report_id)
+    await applications.insert_report(s, report.report_id, lsp_code, head.id, answer.model_dump(mode="json"),
+                                     utcnow())
+    return answer
+
+
+async def _keep_refusal(ctx: SikiContext, lsp_code: str, application_id: str, report: StatusReport,
+                        refused: DomainError) -> None:
+    """Record the refused report (its own transaction: the refused one rolled back). Only for an
+    application of the reporting LSP, so an LSP cannot fill the operators' list with others';
+    not for a withdrawn one (the LSP is told and drops its reports: nothing to resolve)."""
+    http_status = 409 if isinstance(refused, Conflict) else 422
+    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+        head = await applications.ownership_head(s, application_id)
+        if head is None or head.lsp_code != lsp_code or head.status == S.WITHDRAWN:
+            return
+        await refused_rows.upsert(s, report_id=report.report_id, application_id=application_id, lsp_code=lsp_code,
+                                  status=report.status.value, reason=refused.detail, http_status=http_status,
+                                  body=report.model_dump(mode="json"), now=utcnow())
+    log.warning("status report refused; kept for the operators", application_id=application_id, lsp_code=lsp_code,
+                report_id=report.report_id, status=report.status.value, reason=refused.detail)
+
+
+def certificate_pdf(report: StatusReport) -> bytes | None:
     """The e-certificate PDF sent with the report, decoded (checked before a connection is taken)."""
     if report.certificate_pdf_base64 is None:
         return None
@@ -112,12 +149,14 @@ async def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: b
     return docs
 
 
-def _steps(head: AnyRow, plan: ReportPlan, report: StatusReport, documents: _Documents) -> Timeline:
+def _steps(head: AnyRow, plan: ReportPlan, report: StatusReport, documents: _Documents,
+           ctx: SikiContext) -> Timeline:
     """``forwarded`` first if the report proves delivery (with the documents the application
     had), then the reported step (with the documents after the report)."""
-    timeline = Timeline.of(head)
+    timeline = Timeline.of(head, ctx.appeal_window)
     if plan.forwarded_first:
         timeline.add(S.FORWARDED, at=utcnow(), actor="SIKI", note="delivery proven by the LSP's status report")
     timeline.documents(documents.invoice, documents.certificate)
-    timeline.add(plan.target, at=report.at, actor=report.actor, note=report.note, reasons=report.reasons)
+    timeline.add(plan.target, at=report.at, actor=report.actor, note=report.note, reasons=report.reasons,
+                 assessment=report.assessment)
     return timeline
