@@ -16,7 +16,15 @@ from services.lsp.domain.machine import Action
 from services.lsp.domain.scheduling import Booking, assessment_day, assessor_problems, busy_key, is_double_booked
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal, audit
-from services.lsp.usecases.steps import act, apply_step, assessment_info, assessments_of, check, staff_actor
+from services.lsp.usecases.steps import (
+    act,
+    apply_step,
+    assessments_of,
+    check,
+    described_assessment,
+    schedule_note,
+    staff_actor,
+)
 from shared.bus.envelope import utcnow
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Conflict, Forbidden, Invalid
@@ -78,8 +86,9 @@ async def _schedule(session: AsyncSession, ctx: LspContext, staff: StaffPrincipa
         await session.flush()
     except IntegrityError as exc:  # a concurrent booking of the same assessor and day won
         raise _double_booked(assessor_username, day) from exc
-    await apply_step(session, ctx, app, S.SCHEDULED, actor=staff_actor(ctx, staff), assessment=assessment_info(row),
-                     note=f"Asesmen {day.isoformat()} di {tuk_code}, asesor {assessor_username}")
+    info = await described_assessment(session, ctx, row)
+    await apply_step(session, ctx, app, S.SCHEDULED, actor=staff_actor(ctx, staff), assessment=info,
+                     note=schedule_note(info, ctx.tz))
     await audit(ctx, session, staff, "assessment.scheduled", application_id=app.id,
                 detail={"round": row.round, "assessor_username": assessor_username, "tuk_code": tuk_code,
                         "scheduled_at": scheduled_at.isoformat()})
@@ -107,7 +116,8 @@ async def submit_assessment_report(ctx: LspContext, staff: StaffPrincipal, appli
         current.recommendation, current.notes, current.reported_at = recommendation, notes, utcnow()
         current.busy_key = None  # reported: the assessor's day is free again
         await apply_step(session, ctx, app, S.ASSESSED, actor=staff_actor(ctx, staff),
-                         assessment=assessment_info(current), note=f"Rekomendasi asesor: {recommendation}")
+                         assessment=await described_assessment(session, ctx, current),
+                         note=f"Rekomendasi asesor: {recommendation}")
         # The notes are free text (they may name the applicant): the timeline keeps them.
         await audit(ctx, session, staff, "assessment.reported", application_id=app.id,
                     detail={"round": current.round, "recommendation": recommendation})

@@ -7,14 +7,14 @@ in one transaction. :class:`Workflow` is what the issuance steps are given (``Wo
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.lsp.db.models import Application, Assessment, TimelineEntry
+from services.lsp.db.models import Application, Assessment, Staff, TimelineEntry
 from services.lsp.db.models import Invoice as InvoiceRow
 from services.lsp.domain.machine import Action, check_action
 from services.lsp.usecases.context import LspContext
@@ -119,10 +119,40 @@ def invoice_contract(row: InvoiceRow) -> Invoice:
                    due_date=row.due_date)
 
 
-def assessment_info(a: Assessment, result: str | None = None) -> AssessmentInfo:
+def assessment_info(a: Assessment, result: str | None = None, *, assessor_name: str | None = None,
+                    tuk_name: str | None = None) -> AssessmentInfo:
     return AssessmentInfo(assessor_username=a.assessor_username, tuk_code=a.tuk_code, scheduled_at=a.scheduled_at,
                           recommendation=a.recommendation,  # type: ignore[arg-type]
-                          result=result)  # type: ignore[arg-type]
+                          result=result,  # type: ignore[arg-type]
+                          assessor_name=assessor_name, tuk_name=tuk_name)
+
+
+async def described_assessment(session: AsyncSession, ctx: LspContext, a: Assessment,
+                               result: str | None = None) -> AssessmentInfo:
+    """The assessment as reported to SIKI, with the names the applicant is told (the TUK's
+    name from the reference data, the asesor's full name), not only their codes."""
+    assessor = await session.get(Staff, a.assessor_username)
+    # ``full_name`` is read defensively: accounts created before staff had names have none.
+    assessor_name = str(getattr(assessor, "full_name", None) or a.assessor_username)
+    tuk = ctx.reference.tuks.get(a.tuk_code) or {}
+    return assessment_info(a, result, assessor_name=assessor_name, tuk_name=str(tuk.get("name") or a.tuk_code))
+
+
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def local_moment(at: datetime, tz: tzinfo) -> str:
+    """A moment as the applicant reads it, in the LSP's zone: ``Jumat, 04-12-2026 pukul 09.00 WIB``."""
+    local = at.astimezone(tz)
+    return f"{_DAYS[local.weekday()]}, {local:%d-%m-%Y} pukul {local:%H.%M} {local.tzname() or ''}".rstrip()
+
+
+def schedule_note(info: AssessmentInfo, tz: tzinfo) -> str:
+    """The ``scheduled`` step's note: when (date and time in the LSP's zone), where and with whom."""
+    assert info.scheduled_at is not None
+    tuk = f"{info.tuk_name} ({info.tuk_code})" if info.tuk_name and info.tuk_name != info.tuk_code else info.tuk_code
+    assessor = info.assessor_name or info.assessor_username
+    return f"Asesmen dijadwalkan {local_moment(info.scheduled_at, tz)} di {tuk}, asesor {assessor}"
 
 
 async def assessments_of(session: AsyncSession, application_id: str) -> list[Assessment]:

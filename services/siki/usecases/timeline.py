@@ -4,19 +4,51 @@ application's new status and its ``application.status_changed`` event, written t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
 from services.siki.db.common import AnyRow, aware
+from services.siki.domain.limits import AppealWindow
 from services.siki.usecases.context import Emit, utcnow
 from shared.contracts.events import StatusChanged
-from shared.contracts.siki import Certificate, Invoice
+from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
 from shared.contracts.states import ApplicationStatus
 
 S = ApplicationStatus
+# The applicant reads times in Western Indonesian Time (no daylight saving: a fixed offset).
+WIB = timezone(timedelta(hours=7), "WIB")
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def wib_moment(at: datetime) -> str:
+    """``Jumat, 04-12-2026 pukul 09.00 WIB``."""
+    local = aware(at).astimezone(WIB)
+    return f"{_DAYS[local.weekday()]}, {local:%d-%m-%Y} pukul {local:%H.%M} WIB"
+
+
+def applicant_note(note: str | None, reasons: list[str], assessment: AssessmentInfo | None,
+                   appeal_until: date | None = None) -> str | None:
+    """The note of a timeline entry with what the applicant needs from the step's data: the
+    reasons (a return, a rejected proof, an appeal decision), the assessment's time in WIB and
+    where and with whom (whatever the LSP wrote), and until when an appeal may be filed.
+    Pieces the LSP's note already carries are not repeated."""
+    parts = [note.strip().rstrip(".")] if note and note.strip() else []
+    text = " ".join(parts)
+    if reasons and not all(r in text for r in reasons):
+        parts.append("Alasan: " + "; ".join(reasons))
+    if assessment is not None and assessment.scheduled_at is not None:
+        moment = wib_moment(assessment.scheduled_at)
+        if moment not in text:
+            tuk = assessment.tuk_name or assessment.tuk_code
+            assessor = assessment.assessor_name or assessment.assessor_username
+            where = "".join([f" di {tuk}" if tuk else "", f", asesor {assessor}" if assessor else ""])
+            parts.append(f"Jadwal asesmen: {moment}{where}")
+    if appeal_until is not None:
+        parts.append(f"Banding dapat diajukan paling lambat {appeal_until:%d-%m-%Y}")
+    return ". ".join(parts) + "." if parts else None
 
 
 @dataclass(frozen=True)
@@ -31,8 +63,9 @@ class Timeline:
 
     def __init__(self, application_id: str, *, last_seq: int, status: ApplicationStatus | None, lsp_code: str,
                  applicant_user_id: str, applicant_email: str, invoice: dict[str, Any] | None = None,
-                 certificate: dict[str, Any] | None = None) -> None:
+                 certificate: dict[str, Any] | None = None, appeal_window: AppealWindow | None = None) -> None:
         self.application_id = application_id
+        self.appeal_window = appeal_window
         self.seq = last_seq
         self.status = status
         self.lsp_code = lsp_code
@@ -42,11 +75,13 @@ class Timeline:
         self.steps: list[Step] = []
 
     @classmethod
-    def of(cls, head: AnyRow) -> Timeline:
-        """From an application's step columns (``db.applications.STEP_COLUMNS``)."""
+    def of(cls, head: AnyRow, appeal_window: AppealWindow | None = None) -> Timeline:
+        """From an application's step columns (``db.applications.STEP_COLUMNS``); with the appeal
+        window, a Belum Kompeten step tells until when an appeal may be filed."""
         return cls(head.id, last_seq=head.last_seq or 0, status=S(head.status) if head.status else None,
                    lsp_code=head.lsp_code, applicant_user_id=head.applicant_user_id,
-                   applicant_email=head.applicant_email, invoice=head.invoice, certificate=head.certificate)
+                   applicant_email=head.applicant_email, invoice=head.invoice, certificate=head.certificate,
+                   appeal_window=appeal_window)
 
     def documents(self, invoice: dict[str, Any] | None, certificate: dict[str, Any] | None) -> None:
         """The invoice and certificate that the events of the following steps carry."""
@@ -54,9 +89,15 @@ class Timeline:
         self.certificate = Certificate.model_validate(certificate) if certificate else None
 
     def add(self, status: ApplicationStatus, *, at: datetime, actor: str, note: str | None = None,
-            reasons: list[str] | None = None) -> Step:
+            reasons: list[str] | None = None, assessment: AssessmentInfo | None = None) -> Step:
         at = aware(at)  # a naive time from a caller is taken as UTC
         previous, self.seq, self.status = self.status, self.seq + 1, status
+        appeal_until = (self.appeal_window.closes_on(at)
+                        if self.appeal_window is not None and status is S.NOT_YET_COMPETENT else None)
+        if reasons or assessment is not None or appeal_until is not None:
+            # Only the schedule step repeats the schedule; later steps carry it for the record.
+            note = applicant_note(note, list(reasons or []), assessment if status is S.SCHEDULED else None,
+                                  appeal_until)
         row = {"application_id": self.application_id, "seq": self.seq, "status": status.value,
                "previous_status": previous.value if previous else None, "at": at, "actor": actor, "note": note,
                "reasons": list(reasons or [])}
@@ -64,7 +105,7 @@ class Timeline:
             application_id=self.application_id, seq=self.seq, status=status, previous_status=previous, at=at,
             actor=actor, note=note, reasons=list(reasons or []), lsp_code=self.lsp_code,
             applicant_user_id=self.applicant_user_id, applicant_email=self.applicant_email,
-            invoice=self.invoice, certificate=self.certificate,
+            invoice=self.invoice, certificate=self.certificate, assessment=assessment, appeal_until=appeal_until,
         )
         step = Step(row, event)
         self.steps.append(step)
