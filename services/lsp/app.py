@@ -8,8 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.lsp.api import evidence as evidence_api
 from services.lsp.api.deps import require_role
+from services.lsp.api.forms import router as forms_router
+from services.lsp.api.refused_reports import router as refused_reports_router
 from services.lsp.api.routes import router
+from services.lsp.api.staff import router as staff_router
 from services.lsp.db.models import AuditEntry, Base, InboxEntry, OutboxEvent
 from services.lsp.domain.machine import RoleRefused, StateRefused
 from services.lsp.events import register_consumers
@@ -60,6 +64,10 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
     runtime.install(app, errors=ERRORS)
     app.state.lsp = ctx
     app.include_router(router)
+    app.include_router(refused_reports_router)
+    app.include_router(staff_router)  # the manager administers staff; activation links
+    app.include_router(evidence_api.router)  # staff open an application's documents
+    app.include_router(forms_router)  # download_apl01 / download_apl02
     # The LSP's own audit log, for its manager (role ``manajer``, SPEC section 8) or admin.
     app.include_router(audit_router(ctx.auditor, require_role("manajer", "admin"),
                                     sessions_of=lambda _: ctx.sessions))

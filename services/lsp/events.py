@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 
-from services.lsp.usecases import payments, reports
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.lsp.usecases import forms, payments, reports, staff_admin
 from services.lsp.usecases.context import LspContext
 from shared.bus import Delivery, EventEnvelope
-from shared.contracts.events import ReportPending
+from shared.contracts.events import FormsPending, LspEmailRequested, ReportPending
 from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
 
@@ -25,8 +27,19 @@ def register_consumers(runtime: ServiceRuntime, ctx: LspContext) -> None:
         # for a retry with backoff.
         await reports.flush_reports(ctx, event.application_id)
 
-    runtime.consume_raw(ctx.settings.bus_queue, {ReportPending: on_report_pending},
-                        patterns=[ReportPending.for_lsp(ctx.code)])
+    async def on_forms_pending(event: FormsPending, _: EventEnvelope, __: Delivery) -> None:
+        # Idempotent at SIKI (the latest of each form is kept); raising retries.
+        await forms.send_forms(ctx, event.application_id)
+
+    runtime.consume_raw(ctx.settings.bus_queue, {ReportPending: on_report_pending, FormsPending: on_forms_pending},
+                        patterns=[ReportPending.for_lsp(ctx.code), FormsPending.for_lsp(ctx.code)])
+
+    async def on_email_requested(_: AsyncSession, email: LspEmailRequested, __: EventEnvelope) -> None:
+        # Through the inbox: sent once; a failure raises and the bus delivers it again.
+        await staff_admin.send_requested_email(ctx.settings, email)
+
+    runtime.consume(ctx.settings.bus_queue, {LspEmailRequested: on_email_requested},
+                    patterns=[LspEmailRequested.for_lsp(ctx.code)])
 
     async def deadline_loop() -> None:
         while True:

@@ -10,8 +10,10 @@ import hashlib
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
+from services.lsp.domain.appeals import DEFAULT_DECISION_WORKING_DAYS
+from services.lsp.domain.experience import DEFAULT_KIND_ALIASES, DEFAULT_KINDS_BY_KUALIFIKASI
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
 from shared.settings import DefaultSecretError, Mode, ServiceSettings
 
@@ -79,7 +81,19 @@ class LspSettings(ServiceSettings):
         "Operator": Decimal(500000), "Teknisi/Analis": Decimal(1000000), "Ahli": Decimal(2500000),
     }
     default_requirements: dict[int, list[dict[str, Any]]] = DEFAULT_REQUIREMENTS
+    # Which kinds of experience count per kualifikasi (a scheme's requirement option may name its
+    # own ``experience_kinds``), and the spellings of each kind (domain/experience.py).
+    experience_kinds: dict[str, list[str]] = DEFAULT_KINDS_BY_KUALIFIKASI
+    experience_kind_aliases: dict[str, list[str]] = DEFAULT_KIND_ALIASES
+    # An appeal undecided this many working days after it was filed is flagged to the manager.
+    appeal_decision_working_days: int = Field(DEFAULT_DECISION_WORKING_DAYS, ge=1)
     seed_dev_staff: bool = True
+    # Staff administration: where the LSP is reached from outside (the emailed activation link
+    # points there; dev default: this instance's own port), how long an activation link lasts, and
+    # where mail goes when no SMTP server is configured (``smtp_url``: one .eml per message).
+    public_url: str = ""
+    staff_activation_ttl_hours: int = 72
+    mail_dir: str = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -103,6 +117,8 @@ class LspSettings(ServiceSettings):
         default("siki_webhook_secret", dev_webhook_secret(code))
         default("siki_api_key", dev_api_key(code))
         default("jwt_secret", dev_jwt_secret(code))
+        default("public_url", f"http://127.0.0.1:{data.get('port') or os.environ.get('SKK_PORT')}")
+        default("mail_dir", f"var/mail/{slug}")
         return data
 
     @model_validator(mode="after")

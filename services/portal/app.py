@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.portal.api import applications, auth, documents, notifications, operator, reference
+from services.portal.api import service_documents as service_documents_api
 from services.portal.api.deps import ConfirmedUsers, PortalContext
 from services.portal.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
 from services.portal.events import register_consumers
@@ -35,8 +36,11 @@ from services.portal.usecases import (
     Withdrawal,
 )
 from services.portal.usecases.account_ports import AccountPorts
+from services.portal.usecases.forms import ApplicationForms
+from services.portal.usecases.service_documents import ServiceDocuments
 from shared.audit import Auditor
 from shared.bus import EventBus
+from shared.calendar import indonesian_holidays
 from shared.contracts.events import QUEUES
 from shared.crypto import DataKeys
 from shared.http_surface import allow_uploads
@@ -64,8 +68,10 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings, *, auditor
         applications=Applications(sessions, runtime.engine, nik),
         submission=Submission(sessions, siki, public_url, nik),
         payments=Payments(sessions, docs, siki, public_url),
-        appeals=Appeals(sessions, siki),
+        appeals=Appeals(sessions, siki, window_working_days=settings.appeal_window_working_days,
+                        calendar=partial(indonesian_holidays, settings.count_collective_leave)),
         certificates=Certificates(sessions, store, siki, emit),
+        forms=ApplicationForms(sessions, store, siki),
         documents=docs,
         notifications=Notifications(sessions, partial(send_email, settings)),
         status_mirror=StatusMirror(emit, public_url),
@@ -100,6 +106,9 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     for module in (auth, reference, documents, applications, notifications, operator):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(auth.page_router)
+    # SIKI fetching an application's document for its LSP (SPEC section 8, "Evidence").
+    app.state.service_documents = ServiceDocuments(runtime.sessions, usecases.documents.store, auditor)
+    app.include_router(service_documents_api.router, prefix=API_PREFIX)
     operators = Operators.for_runtime(runtime, model=Operator, auditor=auditor, roles=operator.OPERATOR_ROLES)
     if settings.is_dev and settings.seed_dev_operator:
         runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from shared.operators import OperatorSettings
 
@@ -69,3 +69,9 @@ class PortalSettings(OperatorSettings):
     # Drafts not touched for this long, with the documents only they name, and uploads that no
     # application names.
     abandoned_draft_retention_days: int = 180
+
+    # Deadlines the portal checks before calling SIKI (SIKI's own check is authoritative): a Belum
+    # Kompeten decision may be appealed for this many Indonesian working days (the same variable
+    # as SIKI's); collective leave (cuti bersama) counts as a holiday unless false.
+    appeal_window_working_days: int = Field(5, ge=0)
+    count_collective_leave: bool = True

@@ -3,10 +3,12 @@ gateway, the consumers and the routes."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.siki.api import documents as documents_api
 from services.siki.api import router
 from services.siki.api.auth import OPERATOR_ROLES
 from services.siki.api.deps import bind
@@ -15,11 +17,13 @@ from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
 from services.siki.events import register_consumers
 from services.siki.gateways import WebhookSender, resolve_host
+from services.siki.portal_gateway import PortalDocumentsGateway
 from services.siki.settings import SikiSettings
 from services.siki.usecases.context import SikiContext
 from services.siki.usecases.registry import seed_dev_lsps
 from shared.audit import Auditor
 from shared.bus import EventBus
+from shared.calendar import indonesian_holidays
 from shared.contracts.events import QUEUES
 from shared.devdefaults import DEV_LSPS
 from shared.operator_accounts import Operators
@@ -40,7 +44,8 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
     auditor = Auditor(AuditEntry)
     siki = SikiContext(sessions=runtime.sessions, engine=runtime.engine,
                        reads=runtime.engine.execution_options(isolation_level="AUTOCOMMIT"), emit=runtime.emit,
-                       appeal_window=AppealWindow(settings.appeal_window_working_days),
+                       appeal_window=AppealWindow(settings.appeal_window_working_days,
+                                                  partial(indonesian_holidays, settings.count_collective_leave)),
                        webhook_urls=WebhookUrlGuard(strict=settings.strict_webhook_urls, resolve=resolve_host),
                        auditor=auditor)
     # Webhooks go to each LSP's own URL, signed, with no service token; the bus retries them.
@@ -58,5 +63,9 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
     runtime.install(app)
     bind(app, siki, settings)
     app.include_router(router, prefix="/api/v1")
+    # An LSP's staff open an application's documents, fetched from the portal with SIKI's own key.
+    app.state.portal_documents = PortalDocumentsGateway(runtime.client(settings.portal_url, audience="portal",
+                                                                       name="portal"))
+    app.include_router(documents_api.router, prefix="/api/v1")
     install_operators(app, operators, auditor)
     return app

@@ -42,6 +42,8 @@ class SikiSettings(OperatorSettings):
     # A Belum Kompeten decision may be appealed for this many Indonesian working days; the
     # ownership limits count the application meanwhile (SPEC sections 3 and 8).
     appeal_window_working_days: int = Field(5, ge=0)
+    # Collective leave (cuti bersama) counts as a holiday for the window unless false.
+    count_collective_leave: bool = True
 
     @property
     def strict_webhook_urls(self) -> bool:

@@ -19,7 +19,7 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from shared.bus.base import topic_matches
-from shared.contracts.siki import Certificate, Invoice
+from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
 from shared.contracts.states import ApplicationStatus
 
 
@@ -70,6 +70,11 @@ class StatusChanged(Event):
     applicant_email: str | None = None
     invoice: Invoice | None = None
     certificate: Certificate | None = None
+    # The schedule (``scheduled``) or decision (``competent``/``not_yet_competent``) as the LSP
+    # reported it, so the applicant is told the time, TUK and asesor.
+    assessment: AssessmentInfo | None = None
+    # ``not_yet_competent``: the last day (WIB) an appeal may be filed.
+    appeal_until: date | None = None
 
 
 class SkkRecorded(Event):
@@ -149,15 +154,44 @@ class ReportPending(_LspInternal):
     summary = "An LSP's own: a status report waits in its outbox to be sent to SIKI."
 
 
+class FormsPending(_LspInternal):
+    event_type = "lsp.*.forms_pending"
+    name = "forms_pending"
+    summary = "An LSP's own: an application was received; its FR.APL.01 and FR.APL.02 go to SIKI."
+
+
 class IssuanceRequested(_LspInternal):
     event_type = "lsp.*.issuance_requested"
     name = "issuance_requested"
     summary = "An LSP's own: Kompeten was decided; the issuance steps (BNSP, LPJK, certificate) take over."
 
 
+class LspEmailRequested(Event):
+    """An LSP's own: an email (a staff member's activation link) to send over SMTP once the
+    transaction that asked for it committed. About no application: not an ``_LspInternal``."""
+
+    event_type = "lsp.*.email_requested"
+    producers = ("lsp",)
+    queues = ("lsp.*",)
+    summary = "An LSP's own: an email to send over SMTP once the transaction that asked for it committed."
+    name: ClassVar[str] = "email_requested"
+
+    lsp_code: str
+    to: str
+    subject: str
+    body: str
+
+    def routing_key(self) -> str:
+        return lsp_event(self.lsp_code, self.name)
+
+    @classmethod
+    def for_lsp(cls, lsp_code: str) -> str:
+        return lsp_event(lsp_code, cls.name)
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     StatusChanged, SkkRecorded, CertificateDownloaded, WebhookRequested, EmailRequested,
-    ReportPending, IssuanceRequested,
+    ReportPending, IssuanceRequested, FormsPending, LspEmailRequested,
 )
 
 

@@ -98,8 +98,35 @@ class AssessmentInfo(BaseModel):
     assessor_username: str | None = None
     tuk_code: str | None = None
     scheduled_at: datetime | None = None
+    # What the applicant is told besides the codes (optional: older reports lack them).
+    assessor_name: str | None = Field(None, max_length=200)
+    tuk_name: str | None = Field(None, max_length=300)
     recommendation: Literal["K", "BK"] | None = None
     result: Literal["kompeten", "belum_kompeten"] | None = None
+
+
+class ApplicationFormFile(BaseModel):
+    """One assessment form of an application as a PDF (``apl01`` signed by the LSP once verified)."""
+
+    form: Literal["apl01", "apl02"]
+    signed: bool = False
+    # The submission the form was built from (an unsigned APL-01 never replaces a signed one of
+    # the same submission).
+    submission_no: int = Field(default=1, ge=1)
+    content_base64: str = Field(description="the PDF, base64")
+
+
+class ApplicationFormsUpload(BaseModel):
+    """LSP -> SIKI ``submit_application_forms``: the forms as the LSP built them on receipt."""
+
+    forms: list[ApplicationFormFile] = Field(min_length=1, max_length=2)
+
+
+class ApplicationFormsStored(BaseModel):
+    """SIKI's answer to ``submit_application_forms``: the forms that replaced the kept ones."""
+
+    application_id: str
+    stored: list[Literal["apl01", "apl02"]]
 
 
 class StatusReport(BaseModel):
@@ -116,6 +143,9 @@ class StatusReport(BaseModel):
     certificate: Certificate | None = None
     # Sent once with ``certificate_issued``: the signed e-certificate PDF, base64.
     certificate_pdf_base64: str | None = None
+    # FR.APL.01 / FR.APL.02 as they stand after this step (the signed APL-01 with the
+    # verification report); SIKI keeps the latest of each for the applicant.
+    forms: list[ApplicationFormFile] | None = None
 
 
 # --- webhooks SIKI -> LSP ----------------------------------------------------------------
@@ -148,6 +178,15 @@ class WithdrawalWebhookData(BaseModel):
 
     application_id: str
     reason: str | None = None
+
+
+class CompletionWebhookData(BaseModel):
+    """``application.completed``: the applicant downloaded the e-certificate, SIKI closed the
+    application (sent once, to the LSP that issued it)."""
+
+    application_id: str
+    completed_at: datetime
+    skk_number: str | None = None
 
 
 class WebhookBody(BaseModel):
@@ -304,3 +343,35 @@ class WebhookDeliveryOut(BaseModel):
     created_at: datetime
     delivered_at: datetime | None
     attempts: list[WebhookAttemptOut]
+
+
+# --- status reports SIKI refused for good (operators) ----------------------------------------
+
+RefusedReportState = Literal["open", "accepted", "dismissed"]
+
+
+class RefusedReportOut(BaseModel):
+    """A status report SIKI refused with a 4xx (the LSP will not send it again): why, and how an
+    operator resolved it. ``report`` is the body as the LSP sent it."""
+
+    report_id: str
+    application_id: str
+    lsp_code: str
+    status: ApplicationStatus
+    reason: str
+    http_status: int
+    refused_at: datetime
+    times_refused: int
+    state: RefusedReportState
+    resolved_by: str | None
+    resolved_at: datetime | None
+    note: str | None
+    report: dict[str, Any]
+
+
+class RefusedReportResolution(BaseModel):
+    """operator -> SIKI ``resolve_refused_report``: ``accepted`` applies the report now (if the
+    state machine allows it from the application's current status), ``dismissed`` drops it."""
+
+    resolution: Literal["accepted", "dismissed"]
+    note: str = Field(min_length=1, max_length=2000)

@@ -202,7 +202,8 @@ def test_provisioning_is_idempotent_and_removal_cleans_up() -> None:
         topic = {str(p["user"]): p for p in ctl.json("list_topic_permissions", "-p", "/")}
         assert topic[f"{prefix}lpjk"]["write"] == r"^(skk\.recorded)$"
         assert topic[f"{prefix}lsp-LSP-Z"]["write"] == (
-            r"^(lsp\.LSP\-Z\.report_pending|lsp\.LSP\-Z\.issuance_requested)$")
+            r"^(lsp\.LSP\-Z\.report_pending|lsp\.LSP\-Z\.issuance_requested|lsp\.LSP\-Z\.forms_pending"
+            r"|lsp\.LSP\-Z\.email_requested)$")
         assert topic[f"{prefix}bnsp"]["write"] == "^(?!)$"  # publishes nothing
         perms = {str(p["user"]): p for p in ctl.json("list_permissions", "-p", "/")}
         assert perms[f"{prefix}siki"]["read"] == r"^test\.prov(\.siki(\..*)?)?$"  # its own queues only

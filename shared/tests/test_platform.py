@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pathlib
 from contextlib import redirect_stderr
 
 import httpx
@@ -189,7 +190,19 @@ def test_script_heads_agree_with_alembic_for_every_service() -> None:
         cfg = Config()
         cfg.set_main_option("script_location", str(folder))
         assert script_heads(folder) == set(ScriptDirectory.from_config(cfg).get_heads()), folder
-    assert len(script_heads(root / "lsp" / "db" / "migrations")) >= 2  # workflow and issuance branches
+
+
+def test_script_heads_names_every_branch(tmp_path: pathlib.Path) -> None:
+    """Two branches off one revision: both are heads (services migrate to ``heads``)."""
+    from shared.database import script_heads
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for rev, down in (("a", None), ("b", "a"), ("c", "a")):
+        (versions / f"{rev}.py").write_text(
+            f"revision = {rev!r}\ndown_revision = {down!r}\nbranch_labels = None\ndepends_on = None\n"
+            "def upgrade() -> None:\n    pass\n", encoding="utf-8")
+    assert script_heads(tmp_path) == {"b", "c"}
 
 
 async def test_migrations_skip_a_database_already_at_its_heads(tmp_path: object) -> None:

@@ -22,7 +22,9 @@ from shared.contracts.events import (
     CertificateDownloaded,
     EmailRequested,
     Event,
+    FormsPending,
     IssuanceRequested,
+    LspEmailRequested,
     ReportPending,
     SkkRecorded,
     StatusChanged,
@@ -48,6 +50,9 @@ SAMPLES: dict[type[Event], tuple[Event, str]] = {
     EmailRequested: (EmailRequested(to="a@example.com", subject="Hi", body="Halo"), "portal"),
     ReportPending: (ReportPending(lsp_code="LSP-B", application_id="a1"), "lsp:LSP-B"),
     IssuanceRequested: (IssuanceRequested(lsp_code="LSP-A", application_id="a1"), "lsp:LSP-A"),
+    FormsPending: (FormsPending(lsp_code="LSP-A", application_id="a1"), "lsp:LSP-A"),
+    LspEmailRequested: (LspEmailRequested(lsp_code="LSP-A", to="admin@lsp-a.example", subject="Aktivasi",
+                                          body="Halo"), "lsp:LSP-A"),
 }
 
 

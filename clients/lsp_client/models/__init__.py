@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .activate_staff_body import ActivateStaffBody
 from .apl_01 import Apl01
 from .apl_01_recommendation_type_0 import Apl01RecommendationType0
 from .appeal import Appeal
@@ -22,6 +23,7 @@ from .audit_event_out import AuditEventOut
 from .audit_event_out_detail import AuditEventOutDetail
 from .body_staff_login import BodyStaffLogin
 from .certificate import Certificate
+from .create_staff_body import CreateStaffBody
 from .decision import Decision
 from .decision_body import DecisionBody
 from .decision_body_result import DecisionBodyResult
@@ -43,23 +45,31 @@ from .precheck_option import PrecheckOption
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
+from .refused_report_view import RefusedReportView
 from .report_view import ReportView
 from .requirement_option import RequirementOption
+from .requirements_override import RequirementsOverride
 from .schedule_body import ScheduleBody
 from .scheme_list import SchemeList
 from .scheme_view import SchemeView
 from .scheme_view_forms import SchemeViewForms
 from .scheme_view_requirements import SchemeViewRequirements
+from .staff_activated import StaffActivated
+from .staff_page import StaffPage
+from .staff_view import StaffView
 from .sweep_body import SweepBody
 from .sweep_result import SweepResult
 from .timeline_item import TimelineItem
 from .token_response import TokenResponse
+from .unmet_requirement import UnmetRequirement
+from .update_staff_body import UpdateStaffBody
 from .verification_body import VerificationBody
 from .verification_body_decision import VerificationBodyDecision
 from .webhook_receipt import WebhookReceipt
 from .webhook_receipt_outcome import WebhookReceiptOutcome
 
 __all__ = (
+    "ActivateStaffBody",
     "Apl01",
     "Apl01RecommendationType0",
     "Appeal",
@@ -82,6 +92,7 @@ __all__ = (
     "AuditEventOutDetail",
     "BodyStaffLogin",
     "Certificate",
+    "CreateStaffBody",
     "Decision",
     "DecisionBody",
     "DecisionBodyResult",
@@ -103,17 +114,24 @@ __all__ = (
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",
+    "RefusedReportView",
     "ReportView",
     "RequirementOption",
+    "RequirementsOverride",
     "ScheduleBody",
     "SchemeList",
     "SchemeView",
     "SchemeViewForms",
     "SchemeViewRequirements",
+    "StaffActivated",
+    "StaffPage",
+    "StaffView",
     "SweepBody",
     "SweepResult",
     "TimelineItem",
     "TokenResponse",
+    "UnmetRequirement",
+    "UpdateStaffBody",
     "VerificationBody",
     "VerificationBodyDecision",
     "WebhookReceipt",

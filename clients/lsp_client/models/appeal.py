@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.appeal_decision_type_0 import AppealDecisionType0
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Appeal")
 
@@ -21,6 +22,8 @@ class Appeal:
         decision (AppealDecisionType0 | None):
         decided_by (None | str):
         decided_at (datetime.datetime | None):
+        overdue_at (datetime.datetime | None | Unset): set when the appeal was not decided within the LSP's working days
+            (flagged to the manager)
     """
 
     reason: None | str
@@ -28,6 +31,7 @@ class Appeal:
     decision: AppealDecisionType0 | None
     decided_by: None | str
     decided_at: datetime.datetime | None
+    overdue_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,6 +59,14 @@ class Appeal:
         else:
             decided_at = self.decided_at
 
+        overdue_at: None | str | Unset
+        if isinstance(self.overdue_at, Unset):
+            overdue_at = UNSET
+        elif isinstance(self.overdue_at, datetime.datetime):
+            overdue_at = self.overdue_at.isoformat()
+        else:
+            overdue_at = self.overdue_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +78,8 @@ class Appeal:
                 "decided_at": decided_at,
             }
         )
+        if overdue_at is not UNSET:
+            field_dict["overdue_at"] = overdue_at
 
         return field_dict
 
@@ -132,12 +146,30 @@ class Appeal:
 
         decided_at = _parse_decided_at(d.pop("decided_at"))
 
+        def _parse_overdue_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                overdue_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return overdue_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        overdue_at = _parse_overdue_at(d.pop("overdue_at", UNSET))
+
         appeal = cls(
             reason=reason,
             filed_at=filed_at,
             decision=decision,
             decided_by=decided_by,
             decided_at=decided_at,
+            overdue_at=overdue_at,
         )
 
         appeal.additional_properties = d

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ApplicationSummary")
 
@@ -25,6 +26,8 @@ class ApplicationSummary:
         submitted_at (datetime.datetime):
         updated_at (datetime.datetime):
         precheck_passed (bool | None):
+        appeal_overdue_at (datetime.datetime | None | Unset): when the deadline sweep flagged the appeal as not decided
+            in time
     """
 
     id: str
@@ -36,6 +39,7 @@ class ApplicationSummary:
     submitted_at: datetime.datetime
     updated_at: datetime.datetime
     precheck_passed: bool | None
+    appeal_overdue_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +62,14 @@ class ApplicationSummary:
         precheck_passed: bool | None
         precheck_passed = self.precheck_passed
 
+        appeal_overdue_at: None | str | Unset
+        if isinstance(self.appeal_overdue_at, Unset):
+            appeal_overdue_at = UNSET
+        elif isinstance(self.appeal_overdue_at, datetime.datetime):
+            appeal_overdue_at = self.appeal_overdue_at.isoformat()
+        else:
+            appeal_overdue_at = self.appeal_overdue_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -73,6 +85,8 @@ class ApplicationSummary:
                 "precheck_passed": precheck_passed,
             }
         )
+        if appeal_overdue_at is not UNSET:
+            field_dict["appeal_overdue_at"] = appeal_overdue_at
 
         return field_dict
 
@@ -102,6 +116,23 @@ class ApplicationSummary:
 
         precheck_passed = _parse_precheck_passed(d.pop("precheck_passed"))
 
+        def _parse_appeal_overdue_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                appeal_overdue_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return appeal_overdue_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        appeal_overdue_at = _parse_appeal_overdue_at(d.pop("appeal_overdue_at", UNSET))
+
         application_summary = cls(
             id=id,
             status=status,
@@ -112,6 +143,7 @@ class ApplicationSummary:
             submitted_at=submitted_at,
             updated_at=updated_at,
             precheck_passed=precheck_passed,
+            appeal_overdue_at=appeal_overdue_at,
         )
 
         application_summary.additional_properties = d

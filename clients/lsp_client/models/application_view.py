@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..models.payment import Payment
     from ..models.precheck import Precheck
     from ..models.report_view import ReportView
+    from ..models.requirements_override import RequirementsOverride
     from ..models.timeline_item import TimelineItem
 
 
@@ -62,6 +63,7 @@ class ApplicationView:
         timeline (list[TimelineItem]):
         reports (list[ReportView]):
         eligibility (Eligibility | None | Unset):
+        requirements_override (None | RequirementsOverride | Unset):
     """
 
     id: str
@@ -92,6 +94,7 @@ class ApplicationView:
     timeline: list[TimelineItem]
     reports: list[ReportView]
     eligibility: Eligibility | None | Unset = UNSET
+    requirements_override: None | RequirementsOverride | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +102,7 @@ class ApplicationView:
         from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.precheck import Precheck
+        from ..models.requirements_override import RequirementsOverride
 
         id = self.id
 
@@ -191,6 +195,14 @@ class ApplicationView:
         else:
             eligibility = self.eligibility
 
+        requirements_override: dict[str, Any] | None | Unset
+        if isinstance(self.requirements_override, Unset):
+            requirements_override = UNSET
+        elif isinstance(self.requirements_override, RequirementsOverride):
+            requirements_override = self.requirements_override.to_dict()
+        else:
+            requirements_override = self.requirements_override
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -226,6 +238,8 @@ class ApplicationView:
         )
         if eligibility is not UNSET:
             field_dict["eligibility"] = eligibility
+        if requirements_override is not UNSET:
+            field_dict["requirements_override"] = requirements_override
 
         return field_dict
 
@@ -244,6 +258,7 @@ class ApplicationView:
         from ..models.payment import Payment
         from ..models.precheck import Precheck
         from ..models.report_view import ReportView
+        from ..models.requirements_override import RequirementsOverride
         from ..models.timeline_item import TimelineItem
 
         d = dict(src_dict)
@@ -395,6 +410,23 @@ class ApplicationView:
 
         eligibility = _parse_eligibility(d.pop("eligibility", UNSET))
 
+        def _parse_requirements_override(data: object) -> None | RequirementsOverride | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                requirements_override_type_0 = RequirementsOverride.from_dict(data)
+
+                return requirements_override_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RequirementsOverride | Unset, data)
+
+        requirements_override = _parse_requirements_override(d.pop("requirements_override", UNSET))
+
         application_view = cls(
             id=id,
             status=status,
@@ -424,6 +456,7 @@ class ApplicationView:
             timeline=timeline,
             reports=reports,
             eligibility=eligibility,
+            requirements_override=requirements_override,
         )
 
         application_view.additional_properties = d

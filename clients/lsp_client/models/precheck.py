@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.precheck_option import PrecheckOption
 
@@ -27,6 +29,8 @@ class Precheck:
         options (list[PrecheckOption]):
         messages (list[str]):
         checked_at (datetime.datetime):
+        experience_kinds (list[str] | None | Unset): the kinds of experience counted (professional, work); absent: every
+            kind
     """
 
     passed: bool
@@ -37,6 +41,7 @@ class Precheck:
     options: list[PrecheckOption]
     messages: list[str]
     checked_at: datetime.datetime
+    experience_kinds: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +65,15 @@ class Precheck:
 
         checked_at = self.checked_at.isoformat()
 
+        experience_kinds: list[str] | None | Unset
+        if isinstance(self.experience_kinds, Unset):
+            experience_kinds = UNSET
+        elif isinstance(self.experience_kinds, list):
+            experience_kinds = self.experience_kinds
+
+        else:
+            experience_kinds = self.experience_kinds
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +88,8 @@ class Precheck:
                 "checked_at": checked_at,
             }
         )
+        if experience_kinds is not UNSET:
+            field_dict["experience_kinds"] = experience_kinds
 
         return field_dict
 
@@ -108,6 +124,23 @@ class Precheck:
 
         checked_at = datetime.datetime.fromisoformat(d.pop("checked_at"))
 
+        def _parse_experience_kinds(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                experience_kinds_type_0 = cast(list[str], data)
+
+                return experience_kinds_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        experience_kinds = _parse_experience_kinds(d.pop("experience_kinds", UNSET))
+
         precheck = cls(
             passed=passed,
             jenjang=jenjang,
@@ -117,6 +150,7 @@ class Precheck:
             options=options,
             messages=messages,
             checked_at=checked_at,
+            experience_kinds=experience_kinds,
         )
 
         precheck.additional_properties = d

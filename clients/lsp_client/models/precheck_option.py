@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PrecheckOption")
 
@@ -18,6 +20,7 @@ class PrecheckOption:
         education_ok (bool):
         experience_ok (bool):
         ok (bool):
+        experience_years (float | None | Unset): the years of the kinds this option counts
     """
 
     education_level: str
@@ -25,6 +28,7 @@ class PrecheckOption:
     education_ok: bool
     experience_ok: bool
     ok: bool
+    experience_years: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +42,12 @@ class PrecheckOption:
 
         ok = self.ok
 
+        experience_years: float | None | Unset
+        if isinstance(self.experience_years, Unset):
+            experience_years = UNSET
+        else:
+            experience_years = self.experience_years
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,6 +59,8 @@ class PrecheckOption:
                 "ok": ok,
             }
         )
+        if experience_years is not UNSET:
+            field_dict["experience_years"] = experience_years
 
         return field_dict
 
@@ -65,12 +77,22 @@ class PrecheckOption:
 
         ok = d.pop("ok")
 
+        def _parse_experience_years(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        experience_years = _parse_experience_years(d.pop("experience_years", UNSET))
+
         precheck_option = cls(
             education_level=education_level,
             min_years=min_years,
             education_ok=education_ok,
             experience_ok=experience_ok,
             ok=ok,
+            experience_years=experience_years,
         )
 
         precheck_option.additional_properties = d

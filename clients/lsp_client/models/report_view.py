@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReportView")
 
@@ -23,6 +24,7 @@ class ReportView:
         sent_at (datetime.datetime | None):
         attempts (int):
         last_error (None | str):
+        refused_at (datetime.datetime | None | Unset):
     """
 
     report_id: str
@@ -31,6 +33,7 @@ class ReportView:
     sent_at: datetime.datetime | None
     attempts: int
     last_error: None | str
+    refused_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,6 +54,14 @@ class ReportView:
         last_error: None | str
         last_error = self.last_error
 
+        refused_at: None | str | Unset
+        if isinstance(self.refused_at, Unset):
+            refused_at = UNSET
+        elif isinstance(self.refused_at, datetime.datetime):
+            refused_at = self.refused_at.isoformat()
+        else:
+            refused_at = self.refused_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -63,6 +74,8 @@ class ReportView:
                 "last_error": last_error,
             }
         )
+        if refused_at is not UNSET:
+            field_dict["refused_at"] = refused_at
 
         return field_dict
 
@@ -99,6 +112,23 @@ class ReportView:
 
         last_error = _parse_last_error(d.pop("last_error"))
 
+        def _parse_refused_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                refused_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return refused_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        refused_at = _parse_refused_at(d.pop("refused_at", UNSET))
+
         report_view = cls(
             report_id=report_id,
             status=status,
@@ -106,6 +136,7 @@ class ReportView:
             sent_at=sent_at,
             attempts=attempts,
             last_error=last_error,
+            refused_at=refused_at,
         )
 
         report_view.additional_properties = d

@@ -18,10 +18,14 @@ class VerificationBody:
     Attributes:
         decision (VerificationBodyDecision):
         reasons (list[str] | Unset):
+        override_reason (None | str | Unset): accepting an application that does not meet the scheme's requirements
+            (education, experience): why, in 10 to 1000 characters without control characters; shown on the timeline and
+            kept in the audit log
     """
 
     decision: VerificationBodyDecision
     reasons: list[str] | Unset = UNSET
+    override_reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,6 +34,12 @@ class VerificationBody:
         reasons: list[str] | Unset = UNSET
         if not isinstance(self.reasons, Unset):
             reasons = self.reasons
+
+        override_reason: None | str | Unset
+        if isinstance(self.override_reason, Unset):
+            override_reason = UNSET
+        else:
+            override_reason = self.override_reason
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -40,6 +50,8 @@ class VerificationBody:
         )
         if reasons is not UNSET:
             field_dict["reasons"] = reasons
+        if override_reason is not UNSET:
+            field_dict["override_reason"] = override_reason
 
         return field_dict
 
@@ -50,9 +62,19 @@ class VerificationBody:
 
         reasons = cast(list[str], d.pop("reasons", UNSET))
 
+        def _parse_override_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        override_reason = _parse_override_reason(d.pop("override_reason", UNSET))
+
         verification_body = cls(
             decision=decision,
             reasons=reasons,
+            override_reason=override_reason,
         )
 
         verification_body.additional_properties = d

@@ -18,6 +18,7 @@ from .certificate import Certificate
 from .change_password_request import ChangePasswordRequest
 from .create_application import CreateApplication
 from .document_out import DocumentOut
+from .download_application_form_form import DownloadApplicationFormForm
 from .education_level import EducationLevel
 from .email_request import EmailRequest
 from .field_problem import FieldProblem
@@ -48,6 +49,8 @@ from .regency import Regency
 from .register_request import RegisterRequest
 from .register_response import RegisterResponse
 from .reset_password_request import ResetPasswordRequest
+from .section_saved import SectionSaved
+from .section_saved_sections import SectionSavedSections
 from .subklasifikasi import Subklasifikasi
 from .timeline_entry_out import TimelineEntryOut
 from .token_response import TokenResponse
@@ -73,6 +76,7 @@ __all__ = (
     "ChangePasswordRequest",
     "CreateApplication",
     "DocumentOut",
+    "DownloadApplicationFormForm",
     "EducationLevel",
     "EmailRequest",
     "FieldProblem",
@@ -103,6 +107,8 @@ __all__ = (
     "RegisterRequest",
     "RegisterResponse",
     "ResetPasswordRequest",
+    "SectionSaved",
+    "SectionSavedSections",
     "Subklasifikasi",
     "TimelineEntryOut",
     "TokenResponse",

@@ -2,6 +2,11 @@
 
 from .appeal_submission import AppealSubmission
 from .applicant import Applicant
+from .application_form_file import ApplicationFormFile
+from .application_form_file_form import ApplicationFormFileForm
+from .application_forms_stored import ApplicationFormsStored
+from .application_forms_stored_stored_item import ApplicationFormsStoredStoredItem
+from .application_forms_upload import ApplicationFormsUpload
 from .application_in_progress import ApplicationInProgress
 from .application_status import ApplicationStatus
 from .application_submission import ApplicationSubmission
@@ -17,10 +22,12 @@ from .certificate import Certificate
 from .document_ref import DocumentRef
 from .eligibility_answer import EligibilityAnswer
 from .field_problem import FieldProblem
+from .get_application_form_form import GetApplicationFormForm
 from .health import Health
 from .invoice import Invoice
 from .jwk import Jwk
 from .jwks import Jwks
+from .list_refused_reports_state_type_0 import ListRefusedReportsStateType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .lsp_out import LspOut
 from .lsp_registration import LspRegistration
@@ -35,6 +42,11 @@ from .payment_proof_submission import PaymentProofSubmission
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
+from .refused_report_out import RefusedReportOut
+from .refused_report_out_report import RefusedReportOutReport
+from .refused_report_out_state import RefusedReportOutState
+from .refused_report_resolution import RefusedReportResolution
+from .refused_report_resolution_resolution import RefusedReportResolutionResolution
 from .registered_skk import RegisteredSkk
 from .skk_by_nik import SkkByNik
 from .skk_query import SkkQuery
@@ -52,6 +64,11 @@ from .withdrawal_submission import WithdrawalSubmission
 __all__ = (
     "AppealSubmission",
     "Applicant",
+    "ApplicationFormFile",
+    "ApplicationFormFileForm",
+    "ApplicationFormsStored",
+    "ApplicationFormsStoredStoredItem",
+    "ApplicationFormsUpload",
     "ApplicationInProgress",
     "ApplicationStatus",
     "ApplicationSubmission",
@@ -67,10 +84,12 @@ __all__ = (
     "DocumentRef",
     "EligibilityAnswer",
     "FieldProblem",
+    "GetApplicationFormForm",
     "Health",
     "Invoice",
     "Jwk",
     "Jwks",
+    "ListRefusedReportsStateType0",
     "ListWebhookDeliveriesStatusType0",
     "LspOut",
     "LspRegistration",
@@ -85,6 +104,11 @@ __all__ = (
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",
+    "RefusedReportOut",
+    "RefusedReportOutReport",
+    "RefusedReportOutState",
+    "RefusedReportResolution",
+    "RefusedReportResolutionResolution",
     "RegisteredSkk",
     "SkkByNik",
     "SkkQuery",

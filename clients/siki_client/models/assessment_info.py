@@ -21,6 +21,8 @@ class AssessmentInfo:
         assessor_username (None | str | Unset):
         tuk_code (None | str | Unset):
         scheduled_at (datetime.datetime | None | Unset):
+        assessor_name (None | str | Unset):
+        tuk_name (None | str | Unset):
         recommendation (AssessmentInfoRecommendationType0 | None | Unset):
         result (AssessmentInfoResultType0 | None | Unset):
     """
@@ -28,6 +30,8 @@ class AssessmentInfo:
     assessor_username: None | str | Unset = UNSET
     tuk_code: None | str | Unset = UNSET
     scheduled_at: datetime.datetime | None | Unset = UNSET
+    assessor_name: None | str | Unset = UNSET
+    tuk_name: None | str | Unset = UNSET
     recommendation: AssessmentInfoRecommendationType0 | None | Unset = UNSET
     result: AssessmentInfoResultType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -52,6 +56,18 @@ class AssessmentInfo:
             scheduled_at = self.scheduled_at.isoformat()
         else:
             scheduled_at = self.scheduled_at
+
+        assessor_name: None | str | Unset
+        if isinstance(self.assessor_name, Unset):
+            assessor_name = UNSET
+        else:
+            assessor_name = self.assessor_name
+
+        tuk_name: None | str | Unset
+        if isinstance(self.tuk_name, Unset):
+            tuk_name = UNSET
+        else:
+            tuk_name = self.tuk_name
 
         recommendation: None | str | Unset
         if isinstance(self.recommendation, Unset):
@@ -78,6 +94,10 @@ class AssessmentInfo:
             field_dict["tuk_code"] = tuk_code
         if scheduled_at is not UNSET:
             field_dict["scheduled_at"] = scheduled_at
+        if assessor_name is not UNSET:
+            field_dict["assessor_name"] = assessor_name
+        if tuk_name is not UNSET:
+            field_dict["tuk_name"] = tuk_name
         if recommendation is not UNSET:
             field_dict["recommendation"] = recommendation
         if result is not UNSET:
@@ -124,6 +144,24 @@ class AssessmentInfo:
 
         scheduled_at = _parse_scheduled_at(d.pop("scheduled_at", UNSET))
 
+        def _parse_assessor_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        assessor_name = _parse_assessor_name(d.pop("assessor_name", UNSET))
+
+        def _parse_tuk_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        tuk_name = _parse_tuk_name(d.pop("tuk_name", UNSET))
+
         def _parse_recommendation(data: object) -> AssessmentInfoRecommendationType0 | None | Unset:
             if data is None:
                 return data
@@ -162,6 +200,8 @@ class AssessmentInfo:
             assessor_username=assessor_username,
             tuk_code=tuk_code,
             scheduled_at=scheduled_at,
+            assessor_name=assessor_name,
+            tuk_name=tuk_name,
             recommendation=recommendation,
             result=result,
         )

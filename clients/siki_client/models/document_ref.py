@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
@@ -21,6 +22,7 @@ class DocumentRef:
         content_type (str):
         size (int):
         url (None | str | Unset):
+        uploaded_at (datetime.datetime | None | Unset):
     """
 
     id: str
@@ -29,6 +31,7 @@ class DocumentRef:
     content_type: str
     size: int
     url: None | str | Unset = UNSET
+    uploaded_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +51,14 @@ class DocumentRef:
         else:
             url = self.url
 
+        uploaded_at: None | str | Unset
+        if isinstance(self.uploaded_at, Unset):
+            uploaded_at = UNSET
+        elif isinstance(self.uploaded_at, datetime.datetime):
+            uploaded_at = self.uploaded_at.isoformat()
+        else:
+            uploaded_at = self.uploaded_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -61,6 +72,8 @@ class DocumentRef:
         )
         if url is not UNSET:
             field_dict["url"] = url
+        if uploaded_at is not UNSET:
+            field_dict["uploaded_at"] = uploaded_at
 
         return field_dict
 
@@ -86,6 +99,23 @@ class DocumentRef:
 
         url = _parse_url(d.pop("url", UNSET))
 
+        def _parse_uploaded_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                uploaded_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return uploaded_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        uploaded_at = _parse_uploaded_at(d.pop("uploaded_at", UNSET))
+
         document_ref = cls(
             id=id,
             kind=kind,
@@ -93,6 +123,7 @@ class DocumentRef:
             content_type=content_type,
             size=size,
             url=url,
+            uploaded_at=uploaded_at,
         )
 
         document_ref.additional_properties = d

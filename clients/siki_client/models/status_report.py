@@ -11,6 +11,7 @@ from ..models.application_status import ApplicationStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.application_form_file import ApplicationFormFile
     from ..models.assessment_info import AssessmentInfo
     from ..models.certificate import Certificate
     from ..models.invoice import Invoice
@@ -34,6 +35,7 @@ class StatusReport:
         assessment (AssessmentInfo | None | Unset):
         certificate (Certificate | None | Unset):
         certificate_pdf_base64 (None | str | Unset):
+        forms (list[ApplicationFormFile] | None | Unset):
     """
 
     report_id: str
@@ -46,6 +48,7 @@ class StatusReport:
     assessment: AssessmentInfo | None | Unset = UNSET
     certificate: Certificate | None | Unset = UNSET
     certificate_pdf_base64: None | str | Unset = UNSET
+    forms: list[ApplicationFormFile] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +104,18 @@ class StatusReport:
         else:
             certificate_pdf_base64 = self.certificate_pdf_base64
 
+        forms: list[dict[str, Any]] | None | Unset
+        if isinstance(self.forms, Unset):
+            forms = UNSET
+        elif isinstance(self.forms, list):
+            forms = []
+            for forms_type_0_item_data in self.forms:
+                forms_type_0_item = forms_type_0_item_data.to_dict()
+                forms.append(forms_type_0_item)
+
+        else:
+            forms = self.forms
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -123,11 +138,14 @@ class StatusReport:
             field_dict["certificate"] = certificate
         if certificate_pdf_base64 is not UNSET:
             field_dict["certificate_pdf_base64"] = certificate_pdf_base64
+        if forms is not UNSET:
+            field_dict["forms"] = forms
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.application_form_file import ApplicationFormFile
         from ..models.assessment_info import AssessmentInfo
         from ..models.certificate import Certificate
         from ..models.invoice import Invoice
@@ -212,6 +230,28 @@ class StatusReport:
 
         certificate_pdf_base64 = _parse_certificate_pdf_base64(d.pop("certificate_pdf_base64", UNSET))
 
+        def _parse_forms(data: object) -> list[ApplicationFormFile] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                forms_type_0 = []
+                _forms_type_0 = data
+                for forms_type_0_item_data in _forms_type_0:
+                    forms_type_0_item = ApplicationFormFile.from_dict(forms_type_0_item_data)
+
+                    forms_type_0.append(forms_type_0_item)
+
+                return forms_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ApplicationFormFile] | None | Unset, data)
+
+        forms = _parse_forms(d.pop("forms", UNSET))
+
         status_report = cls(
             report_id=report_id,
             status=status,
@@ -223,6 +263,7 @@ class StatusReport:
             assessment=assessment,
             certificate=certificate,
             certificate_pdf_base64=certificate_pdf_base64,
+            forms=forms,
         )
 
         status_report.additional_properties = d

@@ -60,9 +60,13 @@ async def staff_logout(ctx: Ctx, staff: AnyStaff) -> Response:
 @router.get("/applications", operation_id="list_applications", tags=["applications"])
 async def list_applications(ctx: Ctx, staff: AnyStaff,
                             status: Annotated[ApplicationStatus | None, Query()] = None,
-                            limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ApplicationPage:
+                            limit: Limit = DEFAULT_LIMIT, offset: Offset = 0,
+                            flag: Annotated[Literal["appeal_overdue"] | None, Query(
+                                description="appeal_overdue: appeals still undecided past the LSP's working "
+                                            "days (flagged by the deadline sweep)")] = None) -> ApplicationPage:
     """Newest submission first, one page at a time; ``total`` counts every match."""
-    return ApplicationPage.model_validate(await queries.list_applications(ctx, staff, status, limit, offset))
+    return ApplicationPage.model_validate(await queries.list_applications(ctx, staff, status, limit, offset,
+                                                                          flag=flag))
 
 
 @router.get("/applications/{application_id}", operation_id="get_application", tags=["applications"])
@@ -74,7 +78,7 @@ async def get_application(ctx: Ctx, staff: AnyStaff, application_id: str) -> App
              tags=["applications"])
 async def verify_application(ctx: Ctx, staff: Admin, application_id: str, body: VerificationBody) -> ApplicationView:
     return ApplicationView.model_validate(await verification.verify_application(
-        ctx, staff, application_id, body.decision, body.reasons))
+        ctx, staff, application_id, body.decision, body.reasons, body.override_reason))
 
 
 @router.post("/applications/{application_id}/payment-verification", operation_id="verify_payment",

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.lsp.domain.requirements import OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
@@ -25,6 +26,11 @@ Reasons = list[Annotated[str, Field(max_length=1000)]]
 class VerificationBody(BaseModel):
     decision: Literal["accepted", "rejected"]
     reasons: Reasons = Field(default_factory=list, max_length=50)
+    override_reason: str | None = Field(
+        None, max_length=OVERRIDE_REASON_MAX,
+        description="accepting an application that does not meet the scheme's requirements (education, "
+                    f"experience): why, in {OVERRIDE_REASON_MIN} to {OVERRIDE_REASON_MAX} characters without "
+                    "control characters; shown on the timeline and kept in the audit log")
 
 
 class PaymentVerificationBody(BaseModel):
@@ -76,6 +82,8 @@ class ApplicationSummary(BaseModel):
     submitted_at: datetime
     updated_at: datetime
     precheck_passed: bool | None
+    appeal_overdue_at: datetime | None = Field(
+        None, description="when the deadline sweep flagged the appeal as not decided in time")
 
 
 class ApplicationPage(BaseModel):
@@ -97,6 +105,7 @@ class PrecheckOption(BaseModel):
     education_ok: bool
     experience_ok: bool
     ok: bool
+    experience_years: float | None = Field(None, description="the years of the kinds this option counts")
 
 
 class Precheck(BaseModel):
@@ -110,6 +119,8 @@ class Precheck(BaseModel):
     options: list[PrecheckOption]
     messages: list[str]
     checked_at: StoredInstant
+    experience_kinds: list[str] | None = Field(
+        None, description="the kinds of experience counted (professional, work); absent: every kind")
 
 
 class Eligibility(BaseModel):
@@ -138,7 +149,8 @@ class InvoiceView(BaseModel):
 
 
 class PaymentProof(DocumentRef):
-    uploaded_at: StoredInstant
+    # Required here, and kept as the string stored (DocumentRef's own is an optional datetime).
+    uploaded_at: StoredInstant  # type: ignore[assignment]
     proof_no: int
 
 
@@ -174,6 +186,24 @@ class Appeal(BaseModel):
     decision: Literal["upheld", "rejected"] | None
     decided_by: str | None
     decided_at: datetime | None
+    overdue_at: datetime | None = Field(
+        None, description="set when the appeal was not decided within the LSP's working days (flagged to the "
+                          "manager)")
+
+
+class UnmetRequirement(BaseModel):
+    requirement: str = Field(description="education, experience or requirements")
+    message: str
+    pesan: str = Field(description="the same in Bahasa Indonesia, as the timeline shows it")
+
+
+class RequirementsOverride(BaseModel):
+    """The admin accepted although the scheme's requirements were not met."""
+
+    reason: str
+    by: str
+    at: StoredInstant
+    unmet: list[UnmetRequirement]
 
 
 class TimelineItem(BaseModel):
@@ -193,6 +223,8 @@ class ReportView(BaseModel):
     sent_at: datetime | None
     attempts: int
     last_error: str | None
+    # SIKI refused it for good (``last_error`` says why): never sent again (list_refused_reports).
+    refused_at: datetime | None = None
 
 
 class ApplicationView(BaseModel):
@@ -215,6 +247,7 @@ class ApplicationView(BaseModel):
     documents: list[DocumentRef]
     precheck: Precheck | None
     eligibility: Eligibility | None = None
+    requirements_override: RequirementsOverride | None = None
     apl01: Apl01
     invoice: InvoiceView | None
     payment: Payment
@@ -230,6 +263,8 @@ class ApplicationView(BaseModel):
 class SweepResult(BaseModel):
     as_of: date
     cancelled: list[str] = Field(description="the applications cancelled for an unpaid invoice")
+    appeals_overdue: list[str] = Field(
+        default_factory=list, description="the appeals flagged now as not decided within the working days")
 
 
 class WebhookReceipt(BaseModel):
@@ -267,3 +302,59 @@ class SchemeList(BaseModel):
     limit: int
     offset: int
     total: int = Field(description="how many schemes the LSP has in all")
+
+
+# --- staff administration (SPEC section 8, "Accounts") ---------------------------------------
+
+StaffRole = Annotated[str, Field(max_length=32, description="manajer, admin, asesor or komite")]
+
+
+class CreateStaffBody(BaseModel):
+    username: str = Field(max_length=64, description="3 to 64 characters: lower-case letters, digits and . _ -")
+    full_name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    roles: list[StaffRole] = Field(max_length=4)
+    asesor_registration_number: str | None = Field(
+        None, max_length=64, description="required for the role asesor, e.g. MET.000.001234 2019")
+
+
+class UpdateStaffBody(BaseModel):
+    """Only the fields given change."""
+
+    roles: list[StaffRole] | None = Field(None, max_length=4)
+    active: bool | None = None
+    full_name: str | None = Field(None, max_length=200)
+    asesor_registration_number: str | None = Field(None, max_length=64)
+    resend_activation: bool = Field(False, description="email a fresh activation link (earlier ones are void)")
+
+
+class ActivateStaffBody(BaseModel):
+    token: str = Field(max_length=256, description="the token of the emailed activation link")
+    password: str = Field(max_length=1024)
+    password_repeat: str = Field(max_length=1024)
+
+
+class StaffView(BaseModel):
+    username: str
+    full_name: str | None
+    email: str | None
+    roles: list[str]
+    active: bool
+    activated: bool = Field(description="whether the account has set its password through the emailed link")
+    activated_at: datetime | None
+    asesor_registration_number: str | None
+    created_at: datetime
+    created_by: str | None
+    updated_at: datetime | None
+
+
+class StaffPage(BaseModel):
+    items: list[StaffView]
+    limit: int
+    offset: int
+    total: int = Field(description="how many staff accounts the LSP has in all")
+
+
+class StaffActivated(BaseModel):
+    username: str
+    roles: list[str]

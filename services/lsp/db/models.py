@@ -32,14 +32,35 @@ class Staff(Base):
     __tablename__ = "staff"
 
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    # A list of "admin", "asesor", "komite": one person may hold several (komite also assesses).
+    # None until the staff member activates the account through the emailed link (staff_admin).
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # A list of "manajer", "admin", "asesor", "komite": one person may hold several.
     roles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # Carried by every token issued to this account; raising it (logout, deactivation, a new
     # password) refuses all of them on their next request.
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    # Staff administration (usecases/staff_admin.py); None on accounts made before it.
+    full_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True)
+    # The asesor's registration number (nomor registrasi Asesor Kompetensi), for an asesor.
+    asesor_registration_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StaffActivation(Base):
+    """An emailed one-time activation link, kept only as the SHA-256 of its token."""
+
+    __tablename__ = "staff_activations"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("staff.username"), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Scheme(Base):
@@ -104,6 +125,12 @@ class Application(Base):
     appeal_decision: Mapped[str | None] = mapped_column(String(16), nullable=True)
     appeal_decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     appeal_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set by the deadline sweep when the appeal was not decided within the LSP's working days
+    # (``appeal_decision_working_days``): the manager's list shows it (``flag=appeal_overdue``).
+    appeal_overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    # The admin accepted although the scheme's requirements were not met (domain/requirements.py):
+    # {"reason", "by", "at", "unmet": [{"requirement", "message", "pesan"}]}.
+    requirements_override: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     result: Mapped[str | None] = mapped_column(String(16), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -181,6 +208,10 @@ class StatusReportRow(Base):
     # Set when the report will never be sent: the applicant withdrew before SIKI took it (SIKI
     # refuses steps of a withdrawn application); ``last_error`` says so.
     dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set when SIKI refused the report for good (a 4xx such as 409: its state machine does not
+    # allow the step); ``last_error`` holds SIKI's answer. Never sent again (SIKI's operators see
+    # it in their ``list_refused_reports``); later reports of the application still go out.
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ProcessedWebhook(Base):

@@ -17,6 +17,8 @@ def siki_router() -> Iterator[respx.MockRouter]:
         route = mock.post(path__regex=r"^/api/v1/applications/[^/]+/status$", name="report_status")
         route.return_value = httpx.Response(200, json={"ok": True})
         mock.get(path__regex=ELIGIBILITY_PATH, name="check_application_eligibility").mock(side_effect=eligible)
+        mock.put(path__regex=r"^/api/v1/applications/[^/]+/forms$", name="submit_application_forms").mock(
+            return_value=httpx.Response(200, json={"ok": True}))
         yield mock
 
 

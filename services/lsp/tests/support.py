@@ -60,7 +60,9 @@ def submission(application_id: str | None = None, *, code: str = "LSP-A", jabata
             "personal": {"nik": NIK, "full_name": "Budi Santoso", "email": "budi@example.id", "documents": {}},
             "education": {"items": [{"level": level, "institution": "ITB", "documents": {}}]},
             "experience": {"items": [
-                {"project_name": f"Proyek {n}", "start_date": s, "end_date": e, "documents": {}}
+                # Ahli counts professional experience, the others work experience (SPEC section 3).
+                {"experience_kind": "professional" if kualifikasi == "Ahli" else "work",
+                 "project_name": f"Proyek {n}", "start_date": s, "end_date": e, "documents": {}}
                 for n, (s, e) in enumerate(periods)
             ]},
             "qualification": {"lsp_code": code, "tuk_code": "TUK-A-01", "documents": {}},
@@ -208,6 +210,7 @@ async def drive(lsp: Lsp, target: str, application_id: str | None = None) -> str
     if target == "appealed":
         return aid
     decision = "upheld" if target == "appeal_upheld" else "rejected"
-    await ok(await lsp.post(aid, "appeal-decision", {"decision": decision}, "komite"))
+    # komite decided Belum Kompeten: another komite member decides the appeal.
+    await ok(await lsp.post(aid, "appeal-decision", {"decision": decision}, "komite2"))
     assert target in ("appeal_upheld", "appeal_rejected"), target
     return aid

@@ -25,7 +25,7 @@ from standardwebhooks import Webhook
 from services.lsp.db.models import Application, ProcessedWebhook, Scheme
 from services.lsp.domain.machine import Action
 from services.lsp.domain.precheck import run_precheck
-from services.lsp.usecases import eligibility
+from services.lsp.usecases import eligibility, forms, payments
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.reports import drop_unsent
 from services.lsp.usecases.steps import apply_step, check, load_application
@@ -33,6 +33,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
     AppealWebhookData,
     ApplicationSubmission,
+    CompletionWebhookData,
     PaymentProofWebhookData,
     WebhookBody,
     WithdrawalWebhookData,
@@ -94,7 +95,8 @@ async def _precheck(session: AsyncSession, ctx: LspContext, app: Application) ->
     scheme = await session.get(Scheme, app.jabatan_kerja_code)
     options = list((scheme.requirements if scheme else {}).get(str(app.jenjang), []))
     result = run_precheck(jenjang=app.jenjang, kualifikasi=app.kualifikasi, options=options, sections=app.sections,
-                          education_rank=ctx.reference.education_rank, as_of=ctx.local_date(app.submitted_at))
+                          education_rank=ctx.reference.education_rank, as_of=ctx.local_date(app.submitted_at),
+                          kinds=eligibility.experience_kinds(ctx))
     app.precheck = {**result.as_dict(), "checked_at": utcnow().isoformat()}
 
 
@@ -146,6 +148,7 @@ async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, A
     await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
                      note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
     await _precheck(session, ctx, app)
+    forms.request_forms(session, ctx, app)  # FR.APL.01/02 to SIKI once this commits
     return "created"
 
 
@@ -165,6 +168,7 @@ async def on_resubmitted(session: AsyncSession, ctx: LspContext, data: dict[str,
     await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
                      note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
     await _precheck(session, ctx, app)
+    forms.request_forms(session, ctx, app)  # FR.APL.01/02 to SIKI once this commits
     return "updated"
 
 
@@ -174,6 +178,7 @@ async def on_payment_proof(session: AsyncSession, ctx: LspContext, data: dict[st
     if proof.proof_no <= app.payment_proof_no:
         return "already received"
     check(Action.RECEIVE_PAYMENT_PROOF, app, None)
+    await payments.refuse_late_proof(session, ctx, app, proof.uploaded_at)  # after the due date: 409, no change
     app.payment_proof_no = proof.proof_no
     app.payment_proof = {**proof.document.model_dump(mode="json"), "uploaded_at": proof.uploaded_at.isoformat(),
                          "proof_no": proof.proof_no}
@@ -194,13 +199,19 @@ async def on_appeal(session: AsyncSession, ctx: LspContext, data: dict[str, Any]
 
 
 async def on_completed(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
-    application_id = str(data.get("application_id") or data.get("id") or "")
-    app = await load_application(session, application_id)
+    """The applicant downloaded the e-certificate: SIKI closed the application (``completed``,
+    final; not reported back). Audited; the same completion again changes nothing."""
+    completion = _parse(CompletionWebhookData, data)
+    app = await load_application(session, completion.application_id)
     if app.status == S.COMPLETED.value:
         return "already received"
     check(Action.RECEIVE_COMPLETION, app, None)
-    await apply_step(session, ctx, app, S.COMPLETED, actor=SIKI_ACTOR, report=False,
+    await apply_step(session, ctx, app, S.COMPLETED, actor=SIKI_ACTOR, report=False, at=completion.completed_at,
                      note="Sertifikat elektronik telah diunduh pemohon")
+    await ctx.auditor.record(session, actor=SIKI_ACTOR, action="application.completed", target_type="application",
+                             target_id=app.id, application_id=app.id,
+                             detail={"completed_at": completion.completed_at.isoformat(),
+                                     "skk_number": completion.skk_number})
     return "updated"
 
 

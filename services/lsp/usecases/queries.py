@@ -16,7 +16,8 @@ from shared.exceptions import Forbidden, NotFound
 
 
 def sees_everything(staff: StaffPrincipal) -> bool:
-    return staff.has("admin") or staff.has("komite")
+    # The manager reads too: overdue appeals are flagged to them (``flag=appeal_overdue``).
+    return staff.has("admin") or staff.has("komite") or staff.has("manajer")
 
 
 async def may_see(session: AsyncSession, staff: StaffPrincipal, app: Application) -> None:
@@ -31,10 +32,13 @@ async def may_see(session: AsyncSession, staff: StaffPrincipal, app: Application
 
 
 async def list_applications(ctx: LspContext, staff: StaffPrincipal, status: ApplicationStatus | None,
-                            limit: int, offset: int) -> dict[str, Any]:
+                            limit: int, offset: int, *, flag: str | None = None) -> dict[str, Any]:
     conditions = []
     if status is not None:
         conditions.append(Application.status == status.value)
+    if flag == "appeal_overdue":  # flagged by the deadline sweep and still waiting for the komite
+        conditions.append(Application.appeal_overdue_at.is_not(None))
+        conditions.append(Application.status == ApplicationStatus.APPEALED.value)
     if not sees_everything(staff):
         conditions.append(Application.id.in_(
             select(Assessment.application_id).where(Assessment.assessor_username == staff.username)))
@@ -71,6 +75,7 @@ def application_summary(app: Application) -> dict[str, Any]:
         "submitted_at": app.submitted_at,
         "updated_at": app.updated_at,
         "precheck_passed": (app.precheck or {}).get("passed"),
+        "appeal_overdue_at": app.appeal_overdue_at,
     }
 
 
@@ -92,7 +97,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
     )).all()
     reports = (await session.execute(
         select(StatusReportRow.report_id, StatusReportRow.status, StatusReportRow.created_at, StatusReportRow.sent_at,
-               StatusReportRow.attempts, StatusReportRow.last_error)
+               StatusReportRow.attempts, StatusReportRow.last_error, StatusReportRow.refused_at)
         .where(StatusReportRow.application_id == app.id).order_by(StatusReportRow.seq)
     )).all()
     return {
@@ -114,6 +119,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
         "documents": app.documents,
         "precheck": app.precheck,
         "eligibility": app.eligibility,
+        "requirements_override": app.requirements_override,
         "apl01": {
             "recommendation": app.apl01_recommendation,
             "signed_by": app.apl01_signed_by,
@@ -144,6 +150,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
         "appeal": {
             "reason": app.appeal_reason, "filed_at": app.appeal_filed_at, "decision": app.appeal_decision,
             "decided_by": app.appeal_decided_by, "decided_at": app.appeal_decided_at,
+            "overdue_at": app.appeal_overdue_at,
         },
         "certificate": app.certificate,
         "timeline": [
@@ -152,7 +159,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
         ],
         "reports": [
             {"report_id": r.report_id, "status": r.status, "created_at": r.created_at, "sent_at": r.sent_at,
-             "attempts": r.attempts, "last_error": r.last_error}
+             "attempts": r.attempts, "last_error": r.last_error, "refused_at": r.refused_at}
             for r in reports
         ],
     }

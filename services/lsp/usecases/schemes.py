@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.lsp.db.models import Scheme
+from services.lsp.documents.units import seeded_units
 from services.lsp.domain.schemes import build_scheme
 from services.lsp.usecases.context import LspContext
 from shared.exceptions import NotFound
@@ -61,7 +62,8 @@ async def seed_schemes(ctx: LspContext) -> int:
                 if code not in ctx.reference.jabatan_kerja or await session.get(Scheme, code) is not None:
                     continue  # an existing scheme is the LSP's own data now: never overwritten
                 session.add(Scheme(**build_scheme(ctx.reference, code, fees=ctx.settings.scheme_fees,
-                                                  default_requirements=ctx.settings.default_requirements)))
+                                                  default_requirements=ctx.settings.default_requirements,
+                                                  units=seeded_units(code))))
                 added += 1
     except IntegrityError:
         log.info("schemes seeded concurrently by another replica")

@@ -3,7 +3,7 @@ appeal, withdrawal and the e-certificate."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, UploadFile
 from fastapi.responses import Response
@@ -13,6 +13,7 @@ from services.portal.api.deps import (
     ApplicationsDep,
     CertificatesDep,
     CurrentUser,
+    FormsDep,
     PaymentsDep,
     SubmissionDep,
     WithdrawalDep,
@@ -24,6 +25,7 @@ from services.portal.api.schemas import (
     CreateApplication,
     InvoiceOut,
     PaymentProofOut,
+    SectionSaved,
     WithdrawRequest,
 )
 from shared.errors import PROBLEM_RESPONSES
@@ -60,9 +62,9 @@ async def get_application(application_id: str, user: CurrentUser, applications: 
 
 
 @router.put("/applications/{application_id}/sections/{section}", operation_id="put_application_section",
-            response_model=ApplicationOut, responses=PROBLEM_RESPONSES)
+            response_model=SectionSaved, responses=PROBLEM_RESPONSES)
 async def put_application_section(application_id: str, section: str, payload: Annotated[Any, Body()],
-                                  user: CurrentUser, applications: ApplicationsDep) -> ApplicationOut:
+                                  user: CurrentUser, applications: ApplicationsDep) -> SectionSaved:
     return await applications.put_section(user.id, application_id, section, payload)
 
 
@@ -108,4 +110,18 @@ async def download_certificate(application_id: str, user: CurrentUser, certifica
     pdf = await certificates.download(user.id, application_id)
     return Response(pdf.data, media_type=pdf.content_type,
                     headers={"Content-Disposition": f'attachment; filename="SKK-{application_id}.pdf"',
+                             "X-Content-SHA256": pdf.sha256})
+
+
+@router.get("/applications/{application_id}/forms/{form}", operation_id="download_application_form",
+            response_class=Response,
+            responses={200: {**PDF, "description": "FR.APL.01 / FR.APL.02 as the LSP sent it (PDF)"},
+                       **PROBLEM_RESPONSES, 502: {"description": "bad answer"}, **SIKI_DOWN})
+async def download_application_form(application_id: str, form: Literal["apl01", "apl02"], user: CurrentUser,
+                                    forms: FormsDep) -> Response:
+    """The owner's FR.APL.01 (signed by the LSP once verified) or FR.APL.02; 404 until the LSP sent it."""
+    pdf = await forms.download(user.id, application_id, form)
+    name = "FR.APL.01" if form == "apl01" else "FR.APL.02"
+    return Response(pdf.data, media_type=pdf.content_type,
+                    headers={"Content-Disposition": f'inline; filename="{name}-{application_id}.pdf"',
                              "X-Content-SHA256": pdf.sha256})

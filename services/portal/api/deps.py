@@ -28,6 +28,7 @@ from services.portal.usecases import (
     Withdrawal,
 )
 from services.portal.usecases.common import UnknownUser
+from services.portal.usecases.forms import ApplicationForms
 from shared.exceptions import Unauthenticated
 from shared.runtime import ServiceRuntime
 from shared.throttle import client_of
@@ -154,6 +155,7 @@ SubmissionDep = Annotated[Submission, Depends(_use_case("submission"))]
 PaymentsDep = Annotated[Payments, Depends(_use_case("payments"))]
 AppealsDep = Annotated[Appeals, Depends(_use_case("appeals"))]
 CertificatesDep = Annotated[Certificates, Depends(_use_case("certificates"))]
+FormsDep = Annotated[ApplicationForms, Depends(_use_case("forms"))]
 DocumentsDep = Annotated[Documents, Depends(_use_case("documents"))]
 NotificationsDep = Annotated[Notifications, Depends(_use_case("notifications"))]
 WithdrawalDep = Annotated[Withdrawal, Depends(_use_case("withdrawal"))]

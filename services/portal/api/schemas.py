@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from services.portal.usecases.applications import SectionSaved
 from services.portal.usecases.bindings import NikRebound
 from services.portal.usecases.views import (
     ApplicationOut,
@@ -22,7 +23,7 @@ __all__ = [
     "Accepted", "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
     "ChangePasswordRequest", "CreateApplication", "DocumentOut", "EmailRequest", "InvoiceOut", "NikRebindRequest",
     "NikRebound", "NotificationOut", "PasswordReset", "PaymentProofOut", "ReferenceData", "RegisterRequest",
-    "RegisterResponse", "ResetPasswordRequest", "TimelineEntryOut", "TokenResponse", "WithdrawRequest",
+    "RegisterResponse", "ResetPasswordRequest", "SectionSaved", "TimelineEntryOut", "TokenResponse", "WithdrawRequest",
 ]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -105,6 +105,18 @@ class Application(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+class ApplicationFormCopy(Base):
+    """The last FR.APL.01 / FR.APL.02 fetched from SIKI for an application (``usecases/forms.py``):
+    the bytes are in the document store under ``sha256``; served when SIKI is unreachable."""
+
+    __tablename__ = "application_form_copies"
+
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    form: Mapped[str] = mapped_column(String(8), primary_key=True)  # "apl01" / "apl02"
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class DocumentReference(Base):
     """A document an application names: in a section (``section``) or as a payment proof
     (``payment_proof``). What an LSP may fetch is looked up here, not in the sections' JSON."""

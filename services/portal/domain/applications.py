@@ -4,12 +4,12 @@ submission to SIKI looks like, and what the applicant is told at each step."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from services.portal.domain.sections import referenced_documents
 from shared.contracts.documents import DocumentRef
-from shared.contracts.siki import Applicant, ApplicationSubmission
+from shared.contracts.siki import Applicant, ApplicationSubmission, AssessmentInfo
 from shared.contracts.states import WITHDRAWABLE_STATES, ApplicationStatus
 from shared.exceptions import Conflict
 
@@ -75,7 +75,7 @@ def build_submission(
         doc = documents[doc_id]
         refs.append(DocumentRef(
             id=doc_id, kind=kind, sha256=doc["sha256"], content_type=doc["content_type"], size=doc["size"],
-            url=document_url(public_url, doc_id),
+            url=document_url(public_url, doc_id), uploaded_at=doc.get("uploaded_at"),
         ))
     return ApplicationSubmission(
         id=application_id,
@@ -126,10 +126,60 @@ _STATUS_TEXT: dict[ApplicationStatus, str] = {
 }
 
 
-def status_message(status: ApplicationStatus, note: str | None = None, reasons: list[str] | None = None) -> str:
+# Indonesia keeps no daylight saving time: a fixed offset needs no time-zone database.
+WIB = timezone(timedelta(hours=7), "WIB")
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def wib_date(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def wib_moment(at: datetime) -> str:
+    """A moment as the applicant reads it: ``Jumat, 04-12-2026 pukul 09.00 WIB``."""
+    local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(WIB)
+    return f"{_DAYS[local.weekday()]}, {wib_date(local.date())} pukul {local:%H.%M} WIB"
+
+
+def schedule_text(assessment: AssessmentInfo) -> str | None:
+    """When, where and with whom the assessment takes place (names where the LSP sent them)."""
+    if assessment.scheduled_at is None:
+        return None
+    tuk = assessment.tuk_name or assessment.tuk_code
+    assessor = assessment.assessor_name or assessment.assessor_username
+    return "".join([wib_moment(assessment.scheduled_at), f" di {tuk}" if tuk else "",
+                    f", asesor {assessor}" if assessor else ""])
+
+
+def timeline_note(status: ApplicationStatus, note: str | None, reasons: list[str],
+                  assessment: AssessmentInfo | None = None) -> str | None:
+    """The note of the mirrored timeline entry. SIKI's note already carries the reasons and the
+    schedule; should it not (an older SIKI event), they are added so the timeline never shows a
+    return without its reasons or a schedule without its time."""
+    text = note.strip() if note else ""
+    extra = []
+    if reasons and not all(r in text for r in reasons):
+        extra.append("Alasan: " + "; ".join(reasons) + ".")
+    at = assessment.scheduled_at if assessment is not None and status is S.SCHEDULED else None
+    if assessment is not None and at is not None and wib_moment(at) not in text:
+        extra.append(f"Jadwal asesmen: {schedule_text(assessment)}.")
+    if not extra:
+        return note
+    return " ".join([text if not text or text.endswith(".") else text + ".", *extra]).strip()
+
+
+def status_message(status: ApplicationStatus, note: str | None = None, reasons: list[str] | None = None, *,
+                   assessment: AssessmentInfo | None = None, appeal_until: date | None = None) -> str:
+    """The notification for one step: the step, then what the applicant needs from it (the
+    reasons, the schedule, until when an appeal may be filed), else the LSP's note."""
     text = _STATUS_TEXT[status]
+    schedule = schedule_text(assessment) if assessment is not None and status is S.SCHEDULED else None
+    if schedule:
+        text = text.rstrip(".") + f": {schedule}."
+    if status is S.NOT_YET_COMPETENT and appeal_until is not None:
+        text += f" Batas akhir pengajuan banding: {wib_date(appeal_until)}."
     if reasons:
         text += " Alasan: " + "; ".join(reasons) + "."
-    elif note:
+    elif note and not schedule:
         text += f" Catatan: {note}"
     return text

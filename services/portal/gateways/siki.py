@@ -99,11 +99,9 @@ class SikiGateway:
         await self._send(NIK_BINDINGS, "rebind the NIK", rebinding.model_dump(mode="json"),
                          f"rebind:{rebinding.account_id}:{uuid.uuid4().hex}")
 
-    async def certificate_pdf(self, application_id: str) -> bytes | None:
-        """The e-certificate's bytes as SIKI keeps them; ``None`` when SIKI has none (yet)."""
-        what = "fetch the certificate"
+    async def _fetch_pdf(self, path: str, what: str) -> bytes | None:
         try:
-            resp = await self.client.request("GET", f"{APPLICATIONS}/{application_id}/certificate")
+            resp = await self.client.request("GET", path)
         except ServiceCallError as exc:
             log.warning("SIKI unreachable", action=what, error=str(exc))
             raise siki_error(None, what) from exc
@@ -112,3 +110,11 @@ class SikiGateway:
         if resp.status_code != 200:
             raise siki_error(resp, what)
         return resp.content
+
+    async def application_form(self, application_id: str, form: str) -> bytes | None:
+        """FR.APL.01 / FR.APL.02 as the LSP last sent it through SIKI; ``None`` when SIKI has none (yet)."""
+        return await self._fetch_pdf(f"{APPLICATIONS}/{application_id}/forms/{form}", "fetch the form")
+
+    async def certificate_pdf(self, application_id: str) -> bytes | None:
+        """The e-certificate's bytes as SIKI keeps them; ``None`` when SIKI has none (yet)."""
+        return await self._fetch_pdf(f"{APPLICATIONS}/{application_id}/certificate", "fetch the certificate")

@@ -8,7 +8,7 @@ import httpx
 import respx
 
 from services.portal.tests.factories import Portal, all_sections, personal, status_event
-from services.portal.tests.section_cases import INVALID_SECTION_CASES, VALID_SECTION_CASES
+from services.portal.tests.section_cases import INVALID_SECTION_CASES, MISSING_SECTION_CASES, VALID_SECTION_CASES
 
 PROBLEM = "application/problem+json"
 
@@ -50,11 +50,19 @@ async def test_every_section_rule_through_the_api(portal: Portal, applicant: dic
         assert field in [e["field"] for e in r.json()["errors"]], (field, r.json())
         # Nothing saved: the state read back is the baseline.
         assert (await get_app(portal, applicant, app_id))["sections"] == baseline, field
+    for section, build, field in MISSING_SECTION_CASES:
+        # A required value left out is no reason to lose the rest: saved as a draft, listed.
+        r = await portal.client.put(f"/api/v1/applications/{app_id}/sections/{section}", headers=applicant,
+                                    json=build(docs))
+        assert r.status_code == 200, (field, r.text)
+        assert r.json()["complete"] is False and field in r.json()["missing"], (field, r.json())
+        assert (await get_app(portal, applicant, app_id))["sections"][section] == r.json()["sections"][section]
     for section, build in VALID_SECTION_CASES:
         payload = build(docs)
         r = await portal.client.put(f"/api/v1/applications/{app_id}/sections/{section}", headers=applicant,
                                     json=payload)
         assert r.status_code == 200, (section, r.text)
+        assert r.json()["complete"] is True and r.json()["missing"] == [], r.json()
         saved = (await get_app(portal, applicant, app_id))["sections"][section]
         assert set(saved) == set(payload)
         if "items" in payload:

@@ -11,6 +11,7 @@ from services.portal.usecases.applications import Applications
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.certificates import Certificates
 from services.portal.usecases.documents import Documents
+from services.portal.usecases.forms import ApplicationForms
 from services.portal.usecases.logins import Logins
 from services.portal.usecases.notifications import Notifications
 from services.portal.usecases.password_reset import PasswordResets
@@ -37,6 +38,8 @@ class PortalUseCases:
     logins: Logins
     password_resets: PasswordResets
     retention: Retention
+    # download_application_form; optional so that a composition without it still builds.
+    forms: ApplicationForms | None = None
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from services.portal.domain.sections import validate_application
 from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases.applications import validation_context
 from services.portal.usecases.bindings import NikBindings
-from services.portal.usecases.common import UnknownUser, found
+from services.portal.usecases.common import UnknownUser, found, utc
 from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
 from shared.contracts.states import ApplicationStatus
@@ -55,7 +55,8 @@ class Submission:
                 application_id=app.id, submission_no=submission_no, application_kind=app.application_kind,
                 user_id=user.id, email=user.email, full_name=f"{user.first_name} {user.last_name}",
                 sections=app.sections,
-                documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size}
+                documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size,
+                               "uploaded_at": utc(d.created_at)}
                            for i, d in docs.items()},
                 public_url=self.public_url, now=utcnow(),
             )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.siki.api import applications, lsps, nik_bindings, skk, webhooks
+from services.siki.api import applications, forms, lsps, nik_bindings, refused_reports, skk, webhooks
 
 router = APIRouter()
-for _module in (applications, lsps, nik_bindings, skk, webhooks):
+for _module in (applications, forms, lsps, nik_bindings, refused_reports, skk, webhooks):
     router.include_router(_module.router)

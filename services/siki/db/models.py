@@ -216,6 +216,46 @@ class NikBindingAudit(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+class RefusedReport(Base):
+    """A status report SIKI refused for good (a 4xx from ``report_status`` on an application of
+    the reporting LSP): the LSP stops sending it, an operator resolves it (``accepted`` applies
+    it now, ``dismissed`` drops it). One row per report id; a repeat counts ``times_refused``."""
+
+    __tablename__ = "refused_reports"
+
+    report_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    http_status: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The report as sent: its note, reasons, certificate and PDF may name the applicant.
+    body: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("refused_reports.body"), nullable=False)
+    refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    times_refused: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # open -> accepted | dismissed (an operator's resolution, audited).
+    state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ApplicationForm(Base):
+    """The latest FR.APL.01 / FR.APL.02 an LSP sent for an application (``usecases/forms.py``);
+    the bytes are a ``StoredDocument`` (encrypted at rest), found by their digest."""
+
+    __tablename__ = "application_forms"
+
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    form: Mapped[str] = mapped_column(String(8), primary_key=True)  # "apl01" / "apl02"
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    signed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # The submission the form was built from: an unsigned APL-01 never replaces the signed one
+    # of the same submission (a late upload from the receipt).
+    submission_no: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class AuditEntry(AuditMixin, Base):
     pass
 

@@ -4,7 +4,7 @@ and the documents that travel with the last steps."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -79,7 +79,8 @@ async def test_invoice_certificate_pdf_and_completion(make_settings: Any, lsp_ht
         app_id = body["id"]
         assert (await h.submit(body)).status_code == 202
         invoice = {"number": "INV-1", "amount": "1500000", "currency": "IDR",
-                   "issued_at": datetime.now(UTC).isoformat(), "due_date": "2026-12-10"}
+                   "issued_at": datetime.now(UTC).isoformat(),
+                   "due_date": (date.today() + timedelta(days=10)).isoformat()}  # a proof after it is refused
         steps: list[dict[str, Any]] = [report("accepted"), report("invoiced", invoice=invoice)]
         steps += [report(s) for s in ("payment_uploaded",)]
         assert (await h.report(app_id, steps[0])).status_code == 200

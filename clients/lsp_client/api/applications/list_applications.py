@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -15,6 +15,7 @@ def _get_kwargs(
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    flag: Literal["appeal_overdue"] | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -31,6 +32,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_flag: Literal["appeal_overdue"] | None | Unset
+    if isinstance(flag, Unset):
+        json_flag = UNSET
+    else:
+        json_flag = flag
+    params["flag"] = json_flag
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -103,6 +111,7 @@ def sync_detailed(
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    flag: Literal["appeal_overdue"] | None | Unset = UNSET,
 ) -> Response[ApplicationPage | ProblemDetails]:
     """List Applications
 
@@ -112,6 +121,8 @@ def sync_detailed(
         status (ApplicationStatus | None | Unset):
         limit (int | Unset): page size, at most 200 Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
+        flag (Literal['appeal_overdue'] | None | Unset): appeal_overdue: appeals still undecided
+            past the LSP's working days (flagged by the deadline sweep)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +136,7 @@ def sync_detailed(
         status=status,
         limit=limit,
         offset=offset,
+        flag=flag,
     )
 
     response = client.get_httpx_client().request(
@@ -140,6 +152,7 @@ def sync(
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    flag: Literal["appeal_overdue"] | None | Unset = UNSET,
 ) -> ApplicationPage | ProblemDetails | None:
     """List Applications
 
@@ -149,6 +162,8 @@ def sync(
         status (ApplicationStatus | None | Unset):
         limit (int | Unset): page size, at most 200 Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
+        flag (Literal['appeal_overdue'] | None | Unset): appeal_overdue: appeals still undecided
+            past the LSP's working days (flagged by the deadline sweep)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,6 +178,7 @@ def sync(
         status=status,
         limit=limit,
         offset=offset,
+        flag=flag,
     ).parsed
 
 
@@ -172,6 +188,7 @@ async def asyncio_detailed(
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    flag: Literal["appeal_overdue"] | None | Unset = UNSET,
 ) -> Response[ApplicationPage | ProblemDetails]:
     """List Applications
 
@@ -181,6 +198,8 @@ async def asyncio_detailed(
         status (ApplicationStatus | None | Unset):
         limit (int | Unset): page size, at most 200 Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
+        flag (Literal['appeal_overdue'] | None | Unset): appeal_overdue: appeals still undecided
+            past the LSP's working days (flagged by the deadline sweep)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,6 +213,7 @@ async def asyncio_detailed(
         status=status,
         limit=limit,
         offset=offset,
+        flag=flag,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -207,6 +227,7 @@ async def asyncio(
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    flag: Literal["appeal_overdue"] | None | Unset = UNSET,
 ) -> ApplicationPage | ProblemDetails | None:
     """List Applications
 
@@ -216,6 +237,8 @@ async def asyncio(
         status (ApplicationStatus | None | Unset):
         limit (int | Unset): page size, at most 200 Default: 50.
         offset (int | Unset): how many items to skip Default: 0.
+        flag (Literal['appeal_overdue'] | None | Unset): appeal_overdue: appeals still undecided
+            past the LSP's working days (flagged by the deadline sweep)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,5 +254,6 @@ async def asyncio(
             status=status,
             limit=limit,
             offset=offset,
+            flag=flag,
         )
     ).parsed

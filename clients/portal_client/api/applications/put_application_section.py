@@ -5,8 +5,8 @@ from urllib.parse import quote
 import httpx
 
 from ...client import AuthenticatedClient, Client
-from ...models.application_out import ApplicationOut
 from ...models.problem_details import ProblemDetails
+from ...models.section_saved import SectionSaved
 from ...types import Response
 
 
@@ -34,11 +34,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApplicationOut | ProblemDetails:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProblemDetails | SectionSaved:
     if response.status_code == 200:
-        response_200 = ApplicationOut.from_dict(response.json())
+        response_200 = SectionSaved.from_dict(response.json())
 
         return response_200
 
@@ -79,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApplicationOut | ProblemDetails]:
+) -> Response[ProblemDetails | SectionSaved]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: Any,
-) -> Response[ApplicationOut | ProblemDetails]:
+) -> Response[ProblemDetails | SectionSaved]:
     """Put Application Section
 
     Args:
@@ -107,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApplicationOut | ProblemDetails]
+        Response[ProblemDetails | SectionSaved]
     """
 
     kwargs = _get_kwargs(
@@ -129,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: Any,
-) -> ApplicationOut | ProblemDetails | None:
+) -> ProblemDetails | SectionSaved | None:
     """Put Application Section
 
     Args:
@@ -142,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApplicationOut | ProblemDetails
+        ProblemDetails | SectionSaved
     """
 
     return sync_detailed(
@@ -159,7 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: Any,
-) -> Response[ApplicationOut | ProblemDetails]:
+) -> Response[ProblemDetails | SectionSaved]:
     """Put Application Section
 
     Args:
@@ -172,7 +170,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApplicationOut | ProblemDetails]
+        Response[ProblemDetails | SectionSaved]
     """
 
     kwargs = _get_kwargs(
@@ -192,7 +190,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: Any,
-) -> ApplicationOut | ProblemDetails | None:
+) -> ProblemDetails | SectionSaved | None:
     """Put Application Section
 
     Args:
@@ -205,7 +203,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApplicationOut | ProblemDetails
+        ProblemDetails | SectionSaved
     """
 
     return (

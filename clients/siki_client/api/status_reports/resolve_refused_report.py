@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.refused_report_out import RefusedReportOut
+from ...models.refused_report_resolution import RefusedReportResolution
+from ...types import Response
+
+
+def _get_kwargs(
+    report_id: str,
+    *,
+    body: RefusedReportResolution,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/refused-reports/{report_id}/resolution".format(
+            report_id=quote(str(report_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | RefusedReportOut:
+    if response.status_code == 200:
+        response_200 = RefusedReportOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    response_default = ProblemDetails.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | RefusedReportOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    report_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefusedReportResolution,
+) -> Response[ProblemDetails | RefusedReportOut]:
+    """Resolve Refused Report
+
+     ``accepted`` applies the report now (409 if the state machine does not allow it from the
+    application's current status; nothing changes), ``dismissed`` drops it. Audited.
+
+    Args:
+        report_id (str):
+        body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
+            applies the report now (if the
+            state machine allows it from the application's current status), ``dismissed`` drops it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | RefusedReportOut]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    report_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefusedReportResolution,
+) -> ProblemDetails | RefusedReportOut | None:
+    """Resolve Refused Report
+
+     ``accepted`` applies the report now (409 if the state machine does not allow it from the
+    application's current status; nothing changes), ``dismissed`` drops it. Audited.
+
+    Args:
+        report_id (str):
+        body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
+            applies the report now (if the
+            state machine allows it from the application's current status), ``dismissed`` drops it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | RefusedReportOut
+    """
+
+    return sync_detailed(
+        report_id=report_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    report_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefusedReportResolution,
+) -> Response[ProblemDetails | RefusedReportOut]:
+    """Resolve Refused Report
+
+     ``accepted`` applies the report now (409 if the state machine does not allow it from the
+    application's current status; nothing changes), ``dismissed`` drops it. Audited.
+
+    Args:
+        report_id (str):
+        body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
+            applies the report now (if the
+            state machine allows it from the application's current status), ``dismissed`` drops it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | RefusedReportOut]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    report_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RefusedReportResolution,
+) -> ProblemDetails | RefusedReportOut | None:
+    """Resolve Refused Report
+
+     ``accepted`` applies the report now (409 if the state machine does not allow it from the
+    application's current status; nothing changes), ``dismissed`` drops it. Audited.
+
+    Args:
+        report_id (str):
+        body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
+            applies the report now (if the
+            state machine allows it from the application's current status), ``dismissed`` drops it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | RefusedReportOut
+    """
+
+    return (
+        await asyncio_detailed(
+            report_id=report_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
