@@ -17,7 +17,7 @@ from shared.settings import ServiceSettings
 
 # The web UI is served by the services themselves: scripts, styles and images from the same
 # origin only, no framing, no plugins.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 _ALWAYS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
