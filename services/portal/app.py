@@ -38,6 +38,8 @@ from services.portal.usecases import (
 from services.portal.usecases.account_ports import AccountPorts
 from services.portal.usecases.forms import ApplicationForms
 from services.portal.usecases.service_documents import ServiceDocuments
+from services.portal.web.form_routes import install_form
+from services.portal.web.routes import install_web
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.calendar import indonesian_holidays
@@ -105,7 +107,8 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     )
     for module in (auth, reference, documents, applications, notifications, operator):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.include_router(auth.page_router)
+    install_web(app)  # the applicant's pages (services/portal/web), /activate and /reset-password among them
+    install_form(app)  # the seven-step application form (services/portal/web/form_routes.py)
     # SIKI fetching an application's document for its LSP (SPEC section 8, "Evidence").
     app.state.service_documents = ServiceDocuments(runtime.sessions, usecases.documents.store, auditor)
     app.include_router(service_documents_api.router, prefix=API_PREFIX)

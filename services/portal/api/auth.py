@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from services.portal.api.account_pages import page_router
 from services.portal.api.deps import AccountsDep, ClientAddress, CurrentUser, LoginsDep, PasswordResetsDep
 from services.portal.api.schemas import (
     Accepted,
@@ -27,7 +26,7 @@ from services.portal.api.schemas import (
 from services.portal.usecases.accounts import NewAccount
 from shared.errors import PROBLEM_RESPONSES, problem_responses
 
-__all__ = ["page_router", "router"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["accounts"])
 
