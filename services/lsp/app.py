@@ -24,6 +24,7 @@ from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.schemes import seed_schemes
 from services.lsp.usecases.staff import seed_dev_staff
 from services.lsp.usecases.steps import Workflow
+from services.lsp.web import install_web
 from shared.audit import Auditor
 from shared.audit_api import audit_router
 from shared.bus import EventBus
@@ -71,4 +72,5 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
     # The LSP's own audit log, for its manager (role ``manajer``, SPEC section 8) or admin.
     app.include_router(audit_router(ctx.auditor, require_role("manajer", "admin"),
                                     sessions_of=lambda _: ctx.sessions))
+    install_web(app, settings)  # the staff's pages under / (services/lsp/web/)
     return app

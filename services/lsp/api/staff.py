@@ -1,15 +1,13 @@
 """The LSP's staff administration (SPEC section 8, "Accounts"): the manager's ``create_staff``,
-``list_staff`` and ``update_staff``, and the public ``activate_staff`` of the emailed link, with
-the page that link opens (no staff front end ships yet; the script is served from this origin, as
-a Content-Security-Policy of ``script-src 'self'`` wants). Each route parses, authorises and
-calls one use case (``usecases/staff_admin.py``)."""
+``list_staff`` and ``update_staff``, and the public ``activate_staff`` of the emailed link (the
+page that link opens, ``/aktivasi-staf``, is one of the staff's pages: ``services/lsp/web/``).
+Each route parses, authorises and calls one use case (``usecases/staff_admin.py``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse, Response
 
 from services.lsp.api.deps import Client, Ctx, require_role
 from services.lsp.api.schemas import (
@@ -59,40 +57,5 @@ async def activate_staff(ctx: Ctx, client: Client, body: ActivateStaffBody) -> S
         ctx, body.token, body.password, body.password_repeat, client))
 
 
-# --- the page the emailed link opens -------------------------------------------------------
-
-ACTIVATION_PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Aktivasi akun staf LSP</title>
-<script src="/aktivasi-staf.js" defer></script></head>
-<body><h1>Aktivasi akun staf LSP</h1>
-<form id="f"><label>Kata sandi baru <input type="password" name="password" required></label><br>
-<label>Ulangi kata sandi <input type="password" name="password_repeat" required></label><br>
-<button type="submit">Aktifkan</button></form><pre id="out"></pre></body></html>"""
-
-ACTIVATION_SCRIPT = """document.addEventListener('DOMContentLoaded', () => {
-  const form = document.getElementById('f');
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const body = Object.fromEntries(new FormData(form).entries());
-    body.token = new URLSearchParams(location.search).get('token') || '';
-    const r = await fetch('/api/v1/staff/activation', {method: 'POST',
-      headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
-    document.getElementById('out').textContent = r.ok ? 'Akun aktif. Silakan masuk.'
-      : JSON.stringify(await r.json(), null, 2);
-  });
-});
-"""
-
 router = APIRouter()
 router.include_router(api)
-
-
-@router.get("/aktivasi-staf", response_class=HTMLResponse, include_in_schema=False)
-async def activation_page() -> HTMLResponse:
-    """The page the activation link opens: it posts to ``activate_staff``."""
-    return HTMLResponse(ACTIVATION_PAGE)
-
-
-@router.get("/aktivasi-staf.js", include_in_schema=False)
-async def activation_script() -> Response:
-    return Response(ACTIVATION_SCRIPT, media_type="text/javascript")
