@@ -15,6 +15,7 @@ from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
 from services.lpjk_mock.usecases.records import Records
 from services.lpjk_mock.usecases.verification import Verification
+from services.lpjk_mock.web.routes import install_web
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
@@ -49,4 +50,5 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
     app.include_router(records_router)
     app.include_router(public_router)
     install_operators(app, operators, auditor)
+    install_web(app, settings)  # the public verification page (web/)
     return app

@@ -21,6 +21,7 @@ from services.siki.portal_gateway import PortalDocumentsGateway
 from services.siki.settings import SikiSettings
 from services.siki.usecases.context import SikiContext
 from services.siki.usecases.registry import seed_dev_lsps
+from services.siki.web.routes import install_web
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.calendar import indonesian_holidays
@@ -68,4 +69,5 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
                                                                        name="portal"))
     app.include_router(documents_api.router, prefix="/api/v1")
     install_operators(app, operators, auditor)
+    install_web(app, settings)  # the operators' pages (web/)
     return app

@@ -1,0 +1,1 @@
+"""LPJK public verification pages."""

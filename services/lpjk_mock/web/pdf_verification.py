@@ -1,0 +1,48 @@
+"""The public verification of an uploaded e-certificate PDF: the register's answer for the number
+printed on it, whether its QR code is the one LPJK issued for that record, and its signature.
+
+One upload counts as one lookup against the client's allowance (the same as a number or a QR
+payload), counted before the signature is checked."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from services.lpjk_mock.db import repository
+from services.lpjk_mock.domain import qr
+from services.lpjk_mock.usecases.verification import Verification, qr_png, verification_url
+from services.lpjk_mock.web.certificate_pdf import PdfFindings, SignatureCheck, check_signature, read_certificate
+from services.lpjk_mock.web.certificate_pdf import same_qr as _same_qr
+from shared.contracts.issuance import VerificationResult
+
+
+@dataclass(frozen=True)
+class PdfVerification:
+    findings: PdfFindings
+    result: VerificationResult | None  # the register's answer for the printed number
+    qr_matches: bool | None  # None: no record to compare the QR code with
+    signature: SignatureCheck
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.result is not None and self.result.valid and self.qr_matches and self.signature.ok)
+
+
+async def verify_pdf(verification: Verification, public_url: str, data: bytes, *, client: str) -> PdfVerification:
+    findings = await asyncio.to_thread(read_certificate, data)
+    number = findings.recording_number
+    result: VerificationResult | None = None
+    matches: bool | None = None
+    if number is None:
+        await verification.admit(client, "berkas")
+    else:
+        result = await verification.certificate(number, client=client)
+        async with verification.sessions() as s:
+            row = await repository.get(s, number)
+        if row is not None:
+            expected = qr_png(verification_url(public_url, row.recording_number, row.qr_payload))
+            matches = _same_qr(findings.qr_pixels, expected) and qr.verify(
+                row.qr_payload, verification.keyring.public_keys).valid
+    signature = await asyncio.to_thread(check_signature, data) if findings.readable else SignatureCheck(False)
+    return PdfVerification(findings=findings, result=result, qr_matches=matches, signature=signature)

@@ -1,0 +1,1 @@
+"""SIKI operator pages."""
