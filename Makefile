@@ -27,16 +27,16 @@ run-services: $(STAMP)
 ## The whole suite, real RabbitMQ and PostgreSQL included: scripts/ensure_infra.sh installs and
 ## starts them first where missing (silent when they are up), and its stdout (an
 ## SKK_TEST_POSTGRES_URL on a fresh cluster) is evaluated before pytest.
-## INFRA_ARGS=--with-browser (or SKK_TEST_BROWSER=1) adds Chromium and chromedriver: the hook
-## for the browser tests, off until they exist.
-INFRA_ARGS ?=
+## INFRA_ARGS=--with-browser (the default) adds Debian's Chromium, which the browser tests
+## (tests/browser, Playwright driving the system chromium) need: they fail, never skip, without it.
+INFRA_ARGS ?= --with-browser
 test: $(STAMP)
 	@infra_env="$$(bash scripts/ensure_infra.sh $(INFRA_ARGS))" && eval "$$infra_env" && \
 	  echo "SKK_REQUIRE_INFRA=1 $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)" && \
 	  SKK_REQUIRE_INFRA=1 $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -q -m "not chain and not rabbitmq and not postgres" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not chain and not rabbitmq and not postgres and not browser" $(PYTEST_ARGS)
 
 ## ruff, mypy and the import contracts (lint-imports, [tool.importlinter] in pyproject.toml):
 ## all three run, and it fails if any fails.

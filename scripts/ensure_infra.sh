@@ -7,8 +7,8 @@
 #   scripts/ensure_infra.sh [--python-only] [--with-browser] [--dry-run]
 #
 #   --python-only   only python3.11 (make needs it to build .venv before anything else)
-#   --with-browser  also Chromium and chromedriver (Debian's chromium, chromium-driver);
-#                   SKK_TEST_BROWSER=1 asks the same
+#   --with-browser  also Chromium (Debian's chromium: the browser tests drive it with
+#                   Playwright, no WebDriver); SKK_TEST_BROWSER=1 asks the same
 #   --dry-run       decide as usual, but only say what would be installed, started or changed
 #
 # Stdout carries shell assignments only, for `eval`: on a fresh Debian cluster (which asks
@@ -164,13 +164,8 @@ if ! port_open "$AMQP_PORT"; then
   fi
 fi
 
-# --- Chromium and chromedriver (browser tests; asked for only) ------------------------------
-if [ -n "$browser" ]; then
-  missing=()
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    apt_install "${missing[@]}"
-  fi
+# --- Chromium (browser tests; asked for only, as make test does) ---------------------------
+if [ -n "$browser" ] && ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium
 fi
 exit 0

@@ -31,6 +31,7 @@ from services.siki.app import create_app as siki_app
 from services.siki.settings import SikiSettings
 from shared.bus import InProcessBus, RetryPolicy
 from shared.logging import configure_logging, get_logger
+from shared.settings import DEV_PASSWORD
 
 VAR = Path(os.environ.get("SKK_VAR_DIR", "var"))
 SMTP_PORT = int(os.environ.get("SKK_MAIL_SINK_PORT", "8025"))
@@ -85,6 +86,27 @@ def build_apps(bus: InProcessBus, var: Path = VAR, smtp_url: str | None = None,
     return apps
 
 
+def ui_guide(apps: list[tuple[str, FastAPI, int]], mail_dir: Path, password: str) -> list[str]:
+    """What ``make run`` prints for people: where each web UI lives and the dev accounts."""
+    ports = {name: port for name, _, port in apps}
+
+    def url(name: str, path: str) -> str:
+        return f"http://127.0.0.1:{ports[name]}{path}"
+
+    lsps = [name for name in ports if name.startswith("LSP-")]
+    uis = [("applicant (portal)", url("portal", "/")), *((f"LSP staff ({n})", url(n, "/")) for n in lsps),
+           ("SIKI operators", url("siki", "/pengiriman")),
+           ("LPJK verification", url("lpjk", "/verifikasi") + "  (public, no login)")]
+    return [
+        "Web UI:",
+        *(f"  {label:<22} {where}" for label, where in uis),
+        "Dev accounts:",
+        f"  portal: register yourself at {url('portal', '/daftar')}; the activation link is in {mail_dir}/*.eml",
+        f"  LSP staff (each LSP): manajer, admin, asesor1, asesor2, komite, komite2, komite3 / {password}",
+        f"  operators: operator@siki.dev (SIKI pages), operator@<service>.dev on each API / {password}",
+    ]
+
+
 async def main() -> None:
     configure_logging(os.environ.get("SKK_LOG_LEVEL", "INFO"), json=False)
     log = get_logger("run_chain")
@@ -118,6 +140,9 @@ async def _serve(log: Any, smtp_url: str) -> None:
     tasks = [asyncio.create_task(s.serve()) for s in servers]
     for name, _, port in apps:
         log.info("service", name=name, url=f"http://127.0.0.1:{port}")
+    # A password set in SKK_DEV_PASSWORD is not echoed; only the published default is.
+    password = "$SKK_DEV_PASSWORD" if os.environ.get("SKK_DEV_PASSWORD") else DEV_PASSWORD
+    print("\n".join(ui_guide(apps, VAR / "mail", password)), flush=True)
     log.info("chain running; Ctrl-C stops it")
     done_waiter = asyncio.create_task(asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED))
     stop_waiter = asyncio.create_task(stop.wait())

@@ -101,7 +101,7 @@ def test_installs_a_missing_broker(tmp_path: Path) -> None:
 
 
 def test_browser_only_when_asked() -> None:
-    have = shutil.which("chromium") and shutil.which("chromedriver")
+    have = shutil.which("chromium")
     for args, env in ((["--with-browser"], {}), ([], {"SKK_TEST_BROWSER": "1"})):
         done = _run("--dry-run", *args, env=env)
         if have:
@@ -112,6 +112,30 @@ def test_browser_only_when_asked() -> None:
             assert "chromium" in done.stderr
         else:
             assert done.returncode == 1 and "sudo apt-get install -y" in done.stderr
+
+
+def test_installs_a_missing_browser(tmp_path: Path, amqp_url: str, postgres_admin_url: str) -> None:
+    # A PATH holding every tool the script uses except Chromium; the servers are up.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "id", "find", "sort", "tail", "seq", "sleep", "ls", "sed", "env", "psql"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    done = _run("--dry-run", "--with-browser", env={"PATH": str(bin_dir)})
+    if not IS_ROOT:
+        assert done.returncode == 1 and "apt-get install -y chromium" in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    assert "apt-get install -y -qq chromium" in done.stderr
+    assert "chromium-driver" not in done.stderr  # Playwright drives chromium itself
+
+
+def test_make_test_asks_for_the_browser() -> None:
+    # The browser tests fail without Chromium: make test has the script install it.
+    makefile = (ROOT / "Makefile").read_text()
+    assert "INFRA_ARGS ?= --with-browser" in makefile
+    assert "bash scripts/ensure_infra.sh $(INFRA_ARGS)" in makefile
 
 
 def test_rejects_an_unknown_argument() -> None:
