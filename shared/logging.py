@@ -175,6 +175,38 @@ class _Stderr:
         sys.stderr.flush()
 
 
+# The AMQP client libraries: on a broker outage they write tracebacks, WARNING and ERROR lines
+# for every closed channel and reconnect attempt, although the robust connection recovers by
+# itself. The bus reports an outage itself (shared.bus.rabbitmq: one WARNING when lost, one INFO
+# with the attempt count when back, ERROR only when it lasts), so their lines are demoted to DEBUG.
+BROKER_LIBRARIES = ("aiormq", "aio_pika")
+
+
+class BrokerNoiseFilter(logging.Filter):
+    """Demotes a broker library's WARNING and ERROR records to DEBUG (kept, as DEBUG, only when
+    that library's logger is set to DEBUG); CRITICAL passes as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG or record.levelno >= logging.CRITICAL:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_BROKER_NOISE = BrokerNoiseFilter()
+
+
+def quiet_broker_libraries() -> None:
+    """Put :class:`BrokerNoiseFilter` on every logger of the AMQP libraries (a logger's filter
+    sees only the records of that logger itself, so each module's logger gets it). Idempotent."""
+    names = [n for n in list(logging.root.manager.loggerDict)
+             if any(n == lib or n.startswith(lib + ".") for lib in BROKER_LIBRARIES)]
+    for name in {*BROKER_LIBRARIES, *names}:
+        logger = logging.getLogger(name)
+        if _BROKER_NOISE not in logger.filters:
+            logger.addFilter(_BROKER_NOISE)
+
+
 _configured = False
 
 
@@ -205,6 +237,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         for noisy in ("aiormq", "aio_pika", "httpx", "httpcore", "mail.log", "fontTools"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         _configured = True
+    quiet_broker_libraries()
 
 
 def get_logger(name: str | None = None) -> Any:

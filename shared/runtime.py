@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -161,6 +161,19 @@ class ServiceRuntime:
                                       registry=self.registry)
         self.events_refused = Counter("events_refused_total", "Events refused (producer not allowed)",
                                       ["queue", "type", "reason"], registry=self.registry)
+        # Operations (names fixed: deploy/'s dashboard and alert rules use them).
+        self.handler_seconds = Histogram("event_handler_seconds", "Time of one event handler run (any outcome)",
+                                         ["queue", "type"], registry=self.registry)
+        self.event_retries = Counter("event_retries_total", "Failed handler attempts that will be retried",
+                                     ["queue", "type"], registry=self.registry)
+        self.dead_letter_depth = Gauge("dead_letter_messages", "Events parked in this service's dead-letter queue",
+                                       ["queue"], registry=self.registry)
+        self.outbox_lag = Gauge("outbox_oldest_unpublished_seconds", "Age of the oldest unpublished outbox row",
+                                registry=self.registry)
+        # The relay keeps the age up to date as it works (0.0 when the outbox is drained).
+        self.outbox_lag.set_function(lambda: float(getattr(self.relay, "oldest_unpublished_age", 0.0) or 0.0))
+        self.dead_letter_refresh_seconds = 15.0
+        self._consumed: set[str] = set()  # this service's queues (an in-process bus is shared)
         self.started = False
 
     # --- building blocks for the service -------------------------------------------------
@@ -215,6 +228,7 @@ class ServiceRuntime:
                    concurrency: int | None) -> None:
         async def handler(event: EventEnvelope, delivery: Delivery) -> None:
             token = correlation_id_var.set(event.correlation_id)
+            started = time.perf_counter()
             try:
                 self._check_producer(queue, handlers, event, delivery)
                 if raw is None:
@@ -229,10 +243,14 @@ class ServiceRuntime:
                 raise
             except Exception:
                 self.events_handled.labels(queue, event.type, "error").inc()
+                if not delivery.is_last_attempt:
+                    self.event_retries.labels(queue, event.type).inc()
                 raise
             finally:
+                self.handler_seconds.labels(queue, event.type).observe(time.perf_counter() - started)
                 correlation_id_var.reset(token)
 
+        self._consumed.add(queue)
         self.bus.subscribe(queue, patterns or [cls.event_type for cls in handlers], handler, policy=policy,
                            concurrency=concurrency or self.settings.bus_prefetch)
 
@@ -287,6 +305,7 @@ class ServiceRuntime:
         for loop in self._background:
             self._tasks.append(asyncio.create_task(self._guard(loop)))
         self._tasks.append(asyncio.create_task(self._guard(self._purge_counters)))
+        self._tasks.append(asyncio.create_task(self._guard(self._watch_dead_letters)))
         self.started = True
         log.info("service started", service=self.name, port=self.settings.port)
 
@@ -295,6 +314,28 @@ class ServiceRuntime:
         while True:
             await asyncio.sleep(3600)
             await self.throttle.purge_expired()
+
+    def consumed_queues(self) -> list[str]:
+        return sorted(self._consumed)
+
+    async def refresh_dead_letter_depth(self) -> None:
+        """``dead_letter_messages`` for each queue this service consumes (a passive declare on
+        RabbitMQ: no message is read). A broker that cannot answer now keeps the last value."""
+        for queue in self.consumed_queues():
+            try:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+                # arrives as the inner call finishes, and shutdown would then wait for ever.
+                async with asyncio.timeout(5):
+                    depth = await self.bus.dead_letter_count(queue)
+            except Exception as exc:  # an outage is reported by the bus itself
+                log.debug("dead-letter depth not refreshed", queue=queue, error=repr(exc))
+                continue
+            self.dead_letter_depth.labels(queue).set(depth)
+
+    async def _watch_dead_letters(self) -> None:
+        while True:
+            await self.refresh_dead_letter_depth()
+            await asyncio.sleep(self.dead_letter_refresh_seconds)
 
     async def _guard(self, loop: Callable[[], Awaitable[None]]) -> None:
         while True:

@@ -6,6 +6,10 @@ Semantics both transports guarantee (and ``shared/tests/test_bus_conformance.py`
   copy of an event;
 - a handler that raises gets the event again after a backoff, up to ``max_attempts``; then the
   event goes to the queue's dead-letter queue (``dead_letters``), never lost, never looping;
+- events of one application (``application_id``) are handled one at a time, in publish order,
+  also through retries: a failing event holds its application's later events until it succeeds
+  or is dead-lettered (other applications keep flowing); on RabbitMQ this holds with several
+  consumer processes per queue too (single-active-consumer queues);
 - a handler that raises :class:`RefusedEvent` refuses the event for good: it goes to the
   dead-letter queue at once, never retried, with the reason on the dead letter (and operator
   redelivery meets the same refusal again);
@@ -138,6 +142,10 @@ class EventBus(ABC):
     @abstractmethod
     async def dead_letter_records(self, queue: str) -> list[DeadLetter]:
         """The parked events of ``queue`` with why each was parked (not consumed by reading)."""
+
+    async def dead_letter_count(self, queue: str) -> int:
+        """How many events ``queue``'s dead-letter queue holds (metrics; cheap on RabbitMQ)."""
+        return len(await self.dead_letter_records(queue))
 
     @abstractmethod
     async def redeliver_dead_letters(self, queue: str) -> int:

@@ -2,14 +2,34 @@
 
 Topology, for an exchange ``X`` and a consumer queue ``q``:
 - ``X``: durable topic exchange every event is published to (persistent, publisher confirms);
-- ``X.q``: durable queue bound to the subscription's patterns, consumed with manual acks;
-- ``X.q.retry``: durable queue without consumers; a failed event waits there for its backoff
-  (per-message TTL) and is dead-lettered back into ``X.q`` with its attempt count raised;
+- ``X.q``: durable queue bound to the subscription's patterns, consumed with manual acks, and
+  declared ``x-single-active-consumer`` (below);
+- ``X.q.retry``: durable queue without consumers, kept for messages parked there by earlier
+  versions (its per-message TTL dead-letters them back into ``X.q``); nothing new goes there;
 - ``X.q.dead``: durable dead-letter queue for events that failed ``max_attempts`` times.
 
-A failed event is republished (confirmed) before the original is acked, so a crash in between
-redelivers rather than loses it; the inbox absorbs the duplicate. An event a handler refuses
-(:class:`RefusedEvent`) goes to ``X.q.dead`` at once with the header ``x-refused-reason``.
+Order per application survives retries: a failed event is retried *in place*, after its backoff,
+while the consumer holds the application's key lock and has not acked it; the application's later
+events (already delivered within the prefetch window) wait on that lock, other applications'
+events keep flowing. Only success, a refusal or the last failed attempt (to ``X.q.dead``,
+confirmed, then acked) release it. A crash in between leaves the event unacked: the broker puts
+it back at its place in the queue and redelivers it first; the inbox absorbs a duplicate. (The
+earlier design republished a failure to ``X.q.retry`` and acked it, so its later events overtook
+it.) An event a handler refuses (:class:`RefusedEvent`) goes to ``X.q.dead`` at once with the
+header ``x-refused-reason``.
+
+Several consumers of one queue (replicas, each process its own ``RabbitMqBus``): every ``X.q`` is
+a *single-active-consumer* queue: the broker delivers to one consumer at a time and hands the
+queue, with its unacked events requeued in order, to the next one when it goes away (why not
+partitions or plain competing consumers: README, "Reliability"). A queue an earlier version
+declared without the argument (a redeclare with it fails, and no policy can set it) is detected
+and consumed as it is, with one WARNING; ``python -m shared.bus.upgrade`` (chain stopped)
+redeclares it, keeping its events in order.
+
+Broker outages: the connection is robust (aio-pika reconnects and restores channels, queues and
+consumers). aio-pika/aiormq's own reconnect noise is filtered out (``shared.logging``); this
+module writes one WARNING when the connection is lost, one INFO with the attempt count when it
+is back, and an ERROR only if the broker stays unreachable longer than ``outage_error_seconds``.
 
 Who published (docs/CONTRACTS.md "Event authenticity"): every message carries the AMQP
 ``user_id`` of its publisher's connection, which the broker validates. A consumer republishes
@@ -24,10 +44,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from datetime import timedelta
+import time
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 import aio_pika
+import aiormq
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
@@ -48,7 +71,7 @@ from shared.bus.base import (
 from shared.bus.envelope import EventEnvelope
 from shared.bus.keyed_lock import KeyedLock
 from shared.bus.users import DEV_BROKER_USERS, BrokerUsers, amqp_user
-from shared.logging import correlation_id_var, get_logger
+from shared.logging import correlation_id_var, get_logger, quiet_broker_libraries
 
 log = get_logger(__name__)
 
@@ -57,6 +80,11 @@ ATTEMPT_HEADER = "x-skk-attempt"
 PRODUCER_HEADER = "x-skk-producer-user"
 REFUSED_HEADER = "x-refused-reason"
 ERROR_HEADER = "x-skk-error"
+SAC_ARGUMENTS: dict[str, Any] = {"x-single-active-consumer": True}
+
+
+class _LegacyQueue(Exception):
+    """A consumer queue an earlier version declared without ``x-single-active-consumer``."""
 
 
 def _header(message: AbstractIncomingMessage, name: str) -> str | None:
@@ -93,6 +121,14 @@ class RabbitMqBus(EventBus):
         self._consumer_tags: list[tuple[AbstractQueue, str]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pub_lock = asyncio.Lock()
+        self._legacy_queues: set[str] = set()
+        # Broker outages: one WARNING when lost, one INFO when back, ERROR only when it lasts.
+        self.outage_error_seconds = 300.0
+        self._outage_since: float | None = None
+        self._outage_task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._stopping = asyncio.Event()  # ends the backoff of events retried in place
+        quiet_broker_libraries()
 
     def queue_name(self, queue: str) -> str:
         return f"{self.exchange_name}.{queue}"
@@ -100,11 +136,29 @@ class RabbitMqBus(EventBus):
     async def _connect(self) -> None:
         if self._conn is None or self._conn.is_closed:
             self._conn = await aio_pika.connect_robust(self.url, timeout=10)
+            self._conn.close_callbacks.add(self._on_connection_lost)
+            self._conn.reconnect_callbacks.add(self._on_reconnected)
         if self._pub_channel is None or self._pub_channel.is_closed:
             self._pub_channel = await self._conn.channel(publisher_confirms=True)
             self._exchange = await self._pub_channel.declare_exchange(
                 self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
             )
+
+    async def _declare_main(self, channel: AbstractChannel, name: str) -> AbstractQueue:
+        """``X.q`` as a single-active-consumer queue, or as it is when an earlier version
+        declared it without the argument (see the module docstring)."""
+        if name not in self._legacy_queues:
+            try:
+                return await channel.declare_queue(name, durable=True, arguments=SAC_ARGUMENTS)
+            except aiormq.exceptions.ChannelPreconditionFailed:
+                # The broker closed the channel; the caller's channel is a robust one that reopens,
+                # but a fresh one is simpler to reason about.
+                self._legacy_queues.add(name)
+                log.warning("queue declared without single-active-consumer: per-application order holds "
+                            "with one consumer process only; run `python -m shared.bus.upgrade` with the chain stopped",
+                            queue=name)
+                raise _LegacyQueue(name) from None
+        return await channel.declare_queue(name, durable=True)
 
     async def _declare(self, channel: AbstractChannel, sub: Subscription, *, own: bool = True) -> AbstractQueue:
         """The queue of ``sub`` bound to its patterns, and, for a queue this service consumes
@@ -112,7 +166,7 @@ class RabbitMqBus(EventBus):
         permission on it, which a service's broker user has on its own queues only)."""
         name = self.queue_name(sub.queue)
         exchange = await channel.declare_exchange(self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True)
-        queue = await channel.declare_queue(name, durable=True)
+        queue = await self._declare_main(channel, name)
         for pattern in sub.patterns:
             await queue.bind(exchange, routing_key=pattern)
         if not own:
@@ -125,16 +179,28 @@ class RabbitMqBus(EventBus):
         await channel.declare_queue(name + ".dead", durable=True)
         return queue
 
+    async def _declare_on_new_channel(self, sub: Subscription, *, own: bool, **channel_kw: Any
+                                      ) -> tuple[AbstractChannel, AbstractQueue]:
+        """Declare ``sub``'s queues on a channel of their own; a legacy queue closes the first
+        channel (PRECONDITION_FAILED), so it is declared again, as it is, on a second one."""
+        assert self._conn is not None
+        for _ in range(2):
+            ch = await self._conn.channel(**channel_kw)
+            try:
+                return ch, await self._declare(ch, sub, own=own)
+            except _LegacyQueue:
+                with contextlib.suppress(Exception):
+                    await ch.close()
+        raise RuntimeError("unreachable")
+
     async def declare(self) -> None:
         """Declare the exchange and every subscribed queue with its bindings, without consuming
         (so that events published before the consumers start are kept); each consumer declares
         its retry and dead-letter queues when it starts."""
         await self._connect()
-        assert self._conn is not None
-        ch = await self._conn.channel()
         for sub in self.subscriptions:
-            await self._declare(ch, sub, own=False)
-        await ch.close()
+            ch, _ = await self._declare_on_new_channel(sub, own=False)
+            await ch.close()
 
     async def start(self) -> None:
         await self._connect()
@@ -145,12 +211,10 @@ class RabbitMqBus(EventBus):
         for sub in self.subscriptions:
             by_queue.setdefault(sub.queue, []).append(sub)
         for subs in by_queue.values():
-            ch = await self._conn.channel(publisher_confirms=True)
+            ch, queue = await self._declare_on_new_channel(subs[0], own=True, publisher_confirms=True)
             await ch.set_qos(prefetch_count=max(1, max(s.concurrency for s in subs)))
-            queue = None
-            for sub in subs:
+            for sub in subs[1:]:
                 queue = await self._declare(ch, sub)
-            assert queue is not None
             locks = KeyedLock()
 
             async def on_message(message: AbstractIncomingMessage, subs: list[Subscription] = subs,
@@ -166,6 +230,12 @@ class RabbitMqBus(EventBus):
             self._consumer_tags.append((queue, tag))
 
     async def stop(self) -> None:
+        self._closing = True
+        self._stopping.set()
+        if self._outage_task is not None:
+            self._outage_task.cancel()
+            self._outage_task = None
+        self._outage_since = None
         for queue, tag in self._consumer_tags:
             with contextlib.suppress(Exception):
                 await queue.cancel(tag)
@@ -182,6 +252,8 @@ class RabbitMqBus(EventBus):
         self._conn = None
         self._pub_channel = None
         self._exchange = None
+        self._closing = False
+        self._stopping = asyncio.Event()
 
     async def ping(self) -> None:
         await self._connect()
@@ -251,51 +323,118 @@ class RabbitMqBus(EventBus):
             return
         raw_attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
         attempt = int(raw_attempt) if isinstance(raw_attempt, int | str) else 1
-        policy = sub.policy
         user = self.vouched_user(message)
-        delivery = Delivery(attempt, policy.max_attempts, sub.queue, producer=self.producer(user, event),
-                            producer_user=user)
         token = correlation_id_var.set(event.correlation_id)
         try:
             async with locks.hold(event.application_id):
-                for s in subs:
-                    if any(topic_matches(p, event.routing_key) for p in s.patterns):
-                        await s.handler(event, delivery)
+                if self._stopping.is_set():
+                    # Shutting down while it waited behind an earlier event of its application
+                    # (itself handed back): back to the broker too, so the next consumer keeps
+                    # the order.
+                    with contextlib.suppress(Exception):
+                        await message.nack(requeue=True)
+                    return
+                # Retried in place, holding the application's lock and the unacked message, so
+                # that its later events wait (module docstring).
+                while not await self._attempt(message, subs, ch, name, event, attempt, user):
+                    if message.channel.is_closed:
+                        # The connection went: the broker redelivers the unacked event (first, to
+                        # whichever consumer is active); this copy stops here.
+                        return
+                    attempt += 1
+        finally:
+            correlation_id_var.reset(token)
+
+    async def _attempt(self, message: AbstractIncomingMessage, subs: list[Subscription], ch: AbstractChannel,
+                       name: str, event: EventEnvelope, attempt: int, user: str | None) -> bool:
+        """One delivery attempt; True when the message is done with (handled and acked, or
+        parked), False when it must be tried again (its backoff already waited out)."""
+        policy = subs[0].policy
+        delivery = Delivery(attempt, policy.max_attempts, subs[0].queue, producer=self.producer(user, event),
+                            producer_user=user)
+        try:
+            for s in subs:
+                if any(topic_matches(p, event.routing_key) for p in s.patterns):
+                    await s.handler(event, delivery)
         except Exception as exc:
+            if not isinstance(exc, RefusedEvent) and attempt < policy.max_attempts:
+                delay = policy.delay(attempt)
+                log.info("event handler failed, will retry", queue=name, event_type=event.type,
+                         event_id=event.id, attempt=attempt, retry_in=delay, error=repr(exc))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                if not self._stopping.is_set():
+                    return False
+                # Shutting down: back to the broker, at its place, for whoever consumes next.
+                with contextlib.suppress(Exception):
+                    await message.nack(requeue=True)
+                return True
             try:
                 if isinstance(exc, RefusedEvent):  # permanent: parked at once, never retried
                     log.info("refused event dead-lettered", queue=name, event_type=event.type,
                              event_id=event.id, reason=exc.reason)
-                    await ch.default_exchange.publish(
-                        self._message(event, attempt, carried=user, extra={REFUSED_HEADER: exc.reason[:500]}),
-                        routing_key=name + ".dead",
-                    )
-                elif attempt >= policy.max_attempts:
+                    extra = {REFUSED_HEADER: exc.reason[:500]}
+                else:
                     log.warning("event dead-lettered", queue=name, event_type=event.type, event_id=event.id,
                                 attempts=attempt, error=repr(exc))
-                    await ch.default_exchange.publish(
-                        self._message(event, attempt, carried=user, extra={ERROR_HEADER: repr(exc)[:500]}),
-                        routing_key=name + ".dead",
-                    )
-                else:
-                    delay = policy.delay(attempt)
-                    log.info("event handler failed, will retry", queue=name, event_type=event.type,
-                             event_id=event.id, attempt=attempt, retry_in=delay, error=repr(exc))
-                    expiration = timedelta(seconds=max(0.001, delay))
-                    await ch.default_exchange.publish(
-                        self._message(event, attempt + 1, carried=user, expiration=expiration),
-                        routing_key=name + ".retry",
-                    )
+                    extra = {ERROR_HEADER: repr(exc)[:500]}
+                await ch.default_exchange.publish(self._message(event, attempt, carried=user, extra=extra),
+                                                  routing_key=name + ".dead")
                 await message.ack()
-            except Exception:
-                log.exception("could not park a failed event; the broker will redeliver it", queue=name)
+            except Exception as park_exc:
+                # Mostly a lost connection: the broker redelivers the unacked event.
+                log.warning("could not park a failed event; the broker will redeliver it", queue=name,
+                            event_id=event.id, error=repr(park_exc))
                 with contextlib.suppress(Exception):
                     await message.nack(requeue=True)
-        else:
-            with contextlib.suppress(Exception):
-                await message.ack()
-        finally:
-            correlation_id_var.reset(token)
+            return True
+        with contextlib.suppress(Exception):
+            await message.ack()
+        return True
+
+    # --- broker outages --------------------------------------------------------------------
+
+    def _on_connection_lost(self, _: Any, exc: BaseException | None = None) -> None:
+        if (self._outage_since is not None or self._closing or self._conn is None or self._conn.is_closed
+                or isinstance(exc, asyncio.CancelledError)):
+            return  # already reported, or our own close (or the loop's shutdown)
+        self._outage_since = time.monotonic()
+        log.warning("broker connection lost; reconnecting", broker=self._where(), error=repr(exc) if exc else None)
+        self._outage_task = asyncio.get_running_loop().create_task(self._watch_outage())
+
+    def _on_reconnected(self, _: Any) -> None:
+        if self._outage_since is None:
+            return
+        down = time.monotonic() - self._outage_since
+        self._outage_since = None
+        if self._outage_task is not None:
+            self._outage_task.cancel()
+            self._outage_task = None
+        log.info("broker connection recovered", broker=self._where(), attempts=self._attempts(down),
+                 down_seconds=round(down, 1))
+
+    def _attempts(self, down: float) -> int:
+        """Reconnect attempts so far (aio-pika tries once per ``reconnect_interval``)."""
+        interval = float(getattr(self._conn, "reconnect_interval", 5) or 5)
+        return 1 + int(down // interval)
+
+    async def _watch_outage(self) -> None:
+        """An outage that lasts needs a person: one ERROR after ``outage_error_seconds``."""
+        await asyncio.sleep(self.outage_error_seconds)
+        if self._outage_since is not None:
+            down = time.monotonic() - self._outage_since
+            log.error("broker unreachable; still reconnecting", broker=self._where(),
+                      attempts=self._attempts(down), down_seconds=round(down, 1))
+
+    def _where(self) -> str:
+        u = urlparse(self.url)
+        return f"{u.hostname}:{u.port or 5672}{u.path or '/'}"
+
+    async def upgrade_queues(self, queues: Mapping[str, list[str]]) -> list[str]:
+        """Redeclare legacy queues as single-active-consumer ones (``shared.bus.upgrade``)."""
+        from shared.bus.upgrade import upgrade_queues
+
+        return await upgrade_queues(self, queues)
 
     async def _drain_queue(self, name: str) -> list[tuple[AbstractIncomingMessage, bytes]]:
         await self._connect()
@@ -322,6 +461,18 @@ class RabbitMqBus(EventBus):
         if got:
             await got[0][0].channel.close()
         return records
+
+    async def dead_letter_count(self, queue: str) -> int:
+        """A passive declare of ``X.q.dead``: its depth without reading a message."""
+        await self._connect()
+        assert self._conn is not None
+        ch = await self._conn.channel()
+        try:
+            declared = await ch.declare_queue(self.queue_name(queue) + ".dead", passive=True)
+            return int(declared.declaration_result.message_count or 0)
+        finally:
+            with contextlib.suppress(Exception):
+                await ch.close()
 
     async def redeliver_dead_letters(self, queue: str) -> int:
         name = self.queue_name(queue)
@@ -351,7 +502,7 @@ class RabbitMqBus(EventBus):
         assert self._conn is not None
         ch = await self._conn.channel()
         for sub in self.subscriptions:
-            for suffix in ("", ".retry", ".dead"):
+            for suffix in ("", ".retry", ".dead", ".upgrade"):
                 with contextlib.suppress(Exception):
                     await ch.queue_delete(self.queue_name(sub.queue) + suffix)
         with contextlib.suppress(Exception):

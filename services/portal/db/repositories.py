@@ -166,7 +166,12 @@ async def fetchable_document(session: AsyncSession, document_id: str, lsp_code: 
 _TIMELINE = (
     select(TimelineEntry.status, TimelineEntry.at, TimelineEntry.actor, TimelineEntry.note)
     .where(TimelineEntry.application_id == bindparam("application_id"))
-    .order_by(TimelineEntry.id)
+    # By the step's seq (a late step goes where it belongs); the portal's own entries, which carry
+    # no seq, stay after the steps written before them (as ``domain.applications.in_timeline_order``).
+    .order_by(func.coalesce(TimelineEntry.seq,
+                            func.max(TimelineEntry.seq).over(partition_by=TimelineEntry.application_id,
+                                                             order_by=TimelineEntry.id),
+                            0), TimelineEntry.id)
 )
 # What an application's view shows (everything but the timeline).
 VIEW_COLUMNS = (

@@ -3,9 +3,9 @@ submission to SIKI looks like, and what the applicant is told at each step."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from services.portal.domain.sections import referenced_documents
 from shared.contracts.documents import DocumentRef
@@ -14,6 +14,7 @@ from shared.contracts.states import WITHDRAWABLE_STATES, ApplicationStatus
 from shared.exceptions import Conflict
 
 S = ApplicationStatus
+T = TypeVar("T")
 
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 SUBMITTABLE = EDITABLE
@@ -51,8 +52,29 @@ def next_submission_no(current: int) -> int:
 
 
 def should_apply(last_seq: int, seq: int) -> bool:
-    """A SIKI status event takes effect only if it is newer than the last one applied."""
+    """A SIKI status event moves the application's status only if it is newer than the last one
+    applied (an older one arriving late still gets its timeline entry: ``late_step``)."""
     return seq > last_seq
+
+
+def late_step(last_seq: int, seq: int) -> bool:
+    """An older step arriving after a newer one: recorded on the timeline, notified and emailed,
+    but the application's status, invoice and certificate stay as the newer step left them."""
+    return seq < last_seq
+
+
+def in_timeline_order(entries: Sequence[T], seq_of: Callable[[T], int | None]) -> list[T]:
+    """``entries`` (as written, oldest id first) in the order the applicant reads them: by SIKI's
+    ``seq``, a step the portal recorded itself (no seq yet) right after the steps written before
+    it; ties keep the written order. SQL equivalent: ``ORDER BY coalesce(seq, max(seq) OVER
+    (PARTITION BY application_id ORDER BY id), 0), id``."""
+    keyed: list[tuple[int, int, T]] = []
+    running = 0
+    for i, entry in enumerate(entries):
+        seq = seq_of(entry)
+        running = max(running, seq or 0)
+        keyed.append((seq if seq is not None else running, i, entry))
+    return [entry for _, _, entry in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 
 def build_submission(

@@ -11,6 +11,8 @@ from services.portal.domain.applications import (
     PROOF_ALLOWED,
     ActionNotAllowed,
     build_submission,
+    in_timeline_order,
+    late_step,
     next_submission_no,
     require_status,
     should_apply,
@@ -47,6 +49,21 @@ def test_only_newer_events_apply() -> None:
     assert should_apply(3, 5)
     assert not should_apply(3, 3)
     assert not should_apply(3, 2)
+
+
+def test_older_events_are_late_steps_not_duplicates() -> None:
+    assert late_step(3, 2) and late_step(5, 1)
+    assert not late_step(3, 3)  # the same step again: a duplicate, nothing to record
+    assert not late_step(3, 4)  # newer: it moves the status
+
+
+def test_timeline_order_by_seq_with_the_portals_own_steps() -> None:
+    # As written: the portal's own draft (no seq), SIKI's 1 and 3, the portal's own
+    # payment_uploaded, then 2 arriving late.
+    written = [("draft", None), ("submitted", 1), ("accepted", 3), ("payment_uploaded", None), ("forwarded", 2)]
+    assert [s for s, _ in in_timeline_order(written, lambda e: e[1])] == [
+        "draft", "submitted", "forwarded", "accepted", "payment_uploaded"]
+    assert in_timeline_order([], lambda e: None) == []
 
 
 def test_build_submission() -> None:

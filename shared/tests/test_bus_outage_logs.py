@@ -1,0 +1,82 @@
+"""A broker outage the service recovers from by itself is one WARNING (lost) and one INFO (back,
+with the attempt count): no ERROR, no traceback, none of aio-pika/aiormq's own lines. The
+outage is the connection cut between the consumer and the real broker (a TCP proxy)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+
+from shared.bus import Delivery, EventEnvelope, RabbitMqBus
+from shared.logging import configure_logging
+from shared.tests.tcp_proxy import TcpProxy
+
+
+class Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def _until(check: object, timeout: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", json=True)
+    records = Records()
+    logging.getLogger().addHandler(records)
+    u = urlparse(amqp_url)
+    proxy = TcpProxy(u.hostname or "127.0.0.1", u.port or 5672)
+    await proxy.start()
+    exchange = f"test.outage.{uuid.uuid4().hex[:10]}"
+    consumer = RabbitMqBus(f"amqp://{u.username}:{u.password}@127.0.0.1:{proxy.port}/", exchange=exchange)
+    publisher = RabbitMqBus(amqp_url, exchange=exchange)
+    got: list[str] = []
+
+    async def on(ev: EventEnvelope, d: Delivery) -> None:
+        got.append(ev.id)
+
+    consumer.subscribe("outage", ["test.*"], on)
+    try:
+        await consumer.start()
+        first = EventEnvelope(type="test.happened", correlation_id="c1")
+        await publisher.publish(first)
+        await _until(lambda: got == [first.id], 10)
+        capsys.readouterr()
+        records.records.clear()
+
+        await proxy.stop()  # the broker "goes away" for the consumer
+        await asyncio.sleep(1.0)
+        second = EventEnvelope(type="test.happened", correlation_id="c2")
+        await publisher.publish(second)  # kept by the durable queue meanwhile
+        await proxy.start()
+        await _until(lambda: second.id in got, 15)
+        await asyncio.sleep(0.3)
+
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+        noisy = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in records.records if r.levelno >= logging.WARNING]
+        assert noisy == []  # no aio-pika/aiormq WARNING, ERROR or traceback
+        assert [x for x in lines if x["level"] in ("error", "critical", "exception")] == []
+        warnings = [x for x in lines if x["level"] == "warning"]
+        assert [w["event"] for w in warnings] == ["broker connection lost; reconnecting"]
+        (back,) = [x for x in lines if x["event"] == "broker connection recovered"]
+        assert back["level"] == "info" and back["attempts"] >= 1 and back["down_seconds"] > 0
+    finally:
+        logging.getLogger().removeHandler(records)
+        await consumer.stop()
+        await consumer.delete_topology()
+        await consumer.stop()
+        await publisher.stop()
+        await proxy.stop()
