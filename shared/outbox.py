@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import JSON, DateTime, Integer, String, event, select, update
+from sqlalchemy import JSON, DateTime, Integer, String, event, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus.base import EventBus
 from shared.bus.envelope import EventEnvelope, utcnow
+from shared.dblocks import advisory_key
 from shared.logging import get_correlation_id, get_logger
 
 log = get_logger(__name__)
@@ -73,12 +75,13 @@ class InboxMixin:
 
 
 _WAKE_KEY = "skk_outbox_dirty"
+_TRY_XACT_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 _RELAY_LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
 
 
 def _relay_lock(db_key: str) -> asyncio.Lock:
     """Relays on one database in one event loop take turns (SQLite cannot lock rows); across
-    processes PostgreSQL's SKIP LOCKED keeps them apart."""
+    processes the outbox's advisory lock lets one relay publish at a time (:class:`OutboxRelay`)."""
     return _RELAY_LOCKS.setdefault((db_key, id(asyncio.get_running_loop())), asyncio.Lock())
 
 
@@ -120,7 +123,24 @@ def add_event(
 
 
 class OutboxRelay:
-    """Publishes committed outbox rows, oldest first, and marks them published."""
+    """Publishes committed outbox rows, oldest first, and marks them published.
+
+    With several processes of a service (replicas) on one PostgreSQL database, one relay
+    publishes at a time: each batch's transaction first tries the outbox's transaction-level
+    advisory lock and skips the pass when another relay holds it. Batches are therefore
+    exclusive and each starts from the oldest unpublished row, so an application's events go
+    out in order whichever process publishes them (rows split between two relays with
+    ``SKIP LOCKED`` would let a later event overtake an earlier one held by the other relay).
+    Nothing is held between batches: when a process dies mid-batch its transaction ends, the
+    lock goes with it, and the next pass of any other relay carries on from the first row not
+    marked (at least once, as before). A skipped relay tries again shortly, so rows committed
+    by its own process do not wait for the other's next poll.
+
+    Every relay refreshes :attr:`oldest_unpublished_age` each cycle (the outbox lag gauge).
+    """
+
+    # How soon a relay that found another one publishing tries again.
+    retry_after_skip_seconds = 0.05
 
     def __init__(
         self,
@@ -141,6 +161,14 @@ class OutboxRelay:
         bind = session_factory.kw.get("bind")
         self._db_key = str(bind.url) if bind is not None else str(id(self))
         self._hooked = False
+        # Seconds since the oldest unpublished row was written (0.0 when none): the outbox lag.
+        self.oldest_unpublished_age: float = 0.0
+        # Whether the last pass found another relay publishing.
+        self.skipped = False
+        # While publishing keeps failing (the broker is away) only the first failure is a WARNING:
+        # the bus itself reports the outage and its recovery.
+        self._failing = False
+        self._lock_key = advisory_key("outbox", model.__tablename__)
 
     def hook_commits(self) -> None:
         """Wake the relay right after any commit that staged events, instead of waiting a poll."""
@@ -157,22 +185,44 @@ class OutboxRelay:
     def wake(self) -> None:
         self._wake.set()
 
+    async def refresh_oldest_unpublished_age(self) -> float:
+        """One indexed query: the age of the oldest unpublished row (the lowest ``seq`` not published)."""
+        async with self.session_factory() as session:
+            oldest = (await session.execute(
+                select(self.model.occurred_at).where(self.model.published_at.is_(None))
+                .order_by(self.model.seq).limit(1)
+            )).scalar_one_or_none()
+        if oldest is None:
+            self.oldest_unpublished_age = 0.0
+        else:
+            if oldest.tzinfo is None:  # SQLite hands it back without its zone; stored in UTC
+                oldest = oldest.replace(tzinfo=UTC)
+            self.oldest_unpublished_age = max(0.0, (utcnow() - oldest).total_seconds())
+        return self.oldest_unpublished_age
+
+    async def _exclusive(self, session: AsyncSession) -> bool:
+        """In the batch's transaction: whether this relay is the one publishing now (PostgreSQL;
+        SQLite is one process, where the in-process lock does it)."""
+        if session.get_bind().dialect.name != "postgresql":
+            return True
+        return bool((await session.execute(_TRY_XACT_LOCK, {"key": self._lock_key})).scalar())
+
     async def publish_pending(self) -> int:
-        """One pass: publish what is pending. Returns how many were published."""
+        """One pass: publish what is pending, unless another relay is publishing (then
+        :attr:`skipped`). Returns how many were published."""
         async with _relay_lock(self._db_key):
-            published = 0
+            published, self.skipped = 0, False
             while True:
                 async with self.session_factory() as session:
+                    if not await self._exclusive(session):
+                        self.skipped = True
+                        return published
                     rows = (
                         await session.execute(
                             select(self.model)
                             .where(self.model.published_at.is_(None))
                             .order_by(self.model.seq)
                             .limit(self.batch_size)
-                            # Several processes of one service each run a relay: a row is
-                            # published by whichever locks it first (PostgreSQL; SQLite has one
-                            # writer anyway).
-                            .with_for_update(skip_locked=True)
                         )
                     ).scalars().all()
                     if not rows:
@@ -182,12 +232,18 @@ class OutboxRelay:
                         await session.execute(
                             update(self.model).where(self.model.seq.in_(done)).values(published_at=utcnow())
                         )
-                        await session.commit()
-                        published += len(done)
+                    # Commit even with nothing marked: it ends the transaction and so the lock.
+                    await session.commit()
+                    published += len(done)
                     if failed is not None:
-                        log.warning("outbox publish failed; will retry", error=repr(failed),
-                                    pending=len(rows) - len(done))
+                        report = log.debug if self._failing else log.warning
+                        self._failing = True
+                        report("outbox publish failed; will retry", error=repr(failed),
+                               pending=len(rows) - len(done))
                         return published
+                    if self._failing:
+                        self._failing = False
+                        log.info("outbox publishing again", published=len(done))
                     if len(rows) < self.batch_size:
                         return published
 
@@ -213,6 +269,7 @@ class OutboxRelay:
         return done, (failures[0] if failures else None)
 
     async def run(self) -> None:
+        refreshed = float("-inf")
         while True:
             try:
                 await self.publish_pending()
@@ -220,8 +277,20 @@ class OutboxRelay:
                 raise
             except Exception as exc:
                 log.warning("outbox relay pass failed", error=repr(exc))
+            # The lag gauge, in every process (a standby too), at most once a poll (a busy
+            # process wakes its relay on every commit).
+            if time.monotonic() - refreshed >= self.poll_seconds:
+                try:
+                    await self.refresh_oldest_unpublished_age()
+                    refreshed = time.monotonic()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.debug("outbox lag not measured", error=repr(exc))  # the pass said why
+            wait = self.retry_after_skip_seconds if self.skipped else self.poll_seconds
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                async with asyncio.timeout(wait):  # not wait_for: it can swallow a cancel on 3.11
+                    await self._wake.wait()
             self._wake.clear()
 
     def start(self) -> None:

@@ -28,10 +28,10 @@ from services.lsp.issuance.pdf import CertificateData, render_certificate
 from services.lsp.issuance.settings import IssuanceSettings
 from services.lsp.usecases.ports import IssuanceFacts, WorkflowPort
 from shared.bus import utcnow
-from shared.bus.keyed_lock import KeyedLock
 from shared.contracts.issuance import IssuanceRequest, RecordRequest
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
+from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -49,7 +49,11 @@ class IssuanceSteps:
     cfg: IssuanceSettings
     bnsp: Bnsp
     lpjk: Lpjk
-    _locks: KeyedLock = field(default_factory=KeyedLock, init=False, repr=False)
+    # One run per application at a time, across processes too (the consumer and the resume
+    # sweep of every process): the outside calls are idempotent and each answer is stored once
+    # under the issuance row's lock anyway, but a second run would only repeat the calls and
+    # sign the PDF again.
+    _locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("lsp:issuance"), init=False, repr=False)
 
     @property
     def actor(self) -> str:
@@ -57,7 +61,7 @@ class IssuanceSteps:
 
     async def run(self, application_id: str) -> Issuance | None:
         """Take the application's issuance as far as it goes; ``None`` if it has none to do."""
-        async with self._locks.hold(application_id):
+        async with self._locks.across(self.sessions, application_id):
             async with self.sessions() as s:
                 facts = await self.workflow.issuance_facts(s, application_id)
                 row = await s.get(Issuance, application_id)
@@ -76,7 +80,13 @@ class IssuanceSteps:
             return row
 
     async def resume_unfinished(self) -> int:
-        """Run every application whose issuance is unfinished; returns how many completed."""
+        """Run every application whose issuance is unfinished; returns how many completed. One
+        process of the LSP resumes at a time (the others skip the pass; a run holds its
+        application's lock anyway)."""
+        async with try_session_lock(self.sessions, f"lsp:{self.lsp_code}:issuance-resume") as mine:
+            return await self._resume_unfinished() if mine else 0
+
+    async def _resume_unfinished(self) -> int:
         async with self.sessions() as s:
             waiting = await self.workflow.applications_in(s, UNFINISHED)
             started = await s.execute(select(Issuance.application_id).where(Issuance.pdf_sha256.is_(None)))

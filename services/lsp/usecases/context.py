@@ -15,8 +15,8 @@ from services.lsp.usecases.ports import Emit, IssuancePort
 from services.lsp.usecases.staff import StaffSessions
 from shared.audit import Auditor
 from shared.bus.envelope import utcnow
-from shared.bus.keyed_lock import KeyedLock
 from shared.calendar import indonesian_holidays
+from shared.dblocks import DbKeyedLock
 from shared.reference import ReferenceData, get_reference
 from shared.throttle import Throttle
 
@@ -38,9 +38,10 @@ class LspContext:
     throttle: Throttle
     auditor: Auditor
     reference: ReferenceData = field(default_factory=get_reference)
-    # Serialises sending one application's reports inside this process (the consumer and the
-    # periodic resend may both try).
-    report_locks: KeyedLock = field(default_factory=KeyedLock)
+    # Serialises sending one application's reports, across the processes sharing the database
+    # too (the consumer and the periodic resend of any process may try at once): SIKI sees
+    # the reports in order, each sent by one process (shared/dblocks.py).
+    report_locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("lsp:reports"))
     # The staff accounts behind tokens, read at most every few seconds (usecases/staff.py).
     staff_sessions: StaffSessions = field(default_factory=StaffSessions)
     _calendar: holidays.HolidayBase | None = field(default=None, init=False, repr=False)

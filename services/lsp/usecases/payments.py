@@ -30,6 +30,7 @@ from services.lsp.usecases.steps import (
 )
 from shared.calendar import add_working_days, is_overdue
 from shared.contracts.states import ApplicationStatus as S
+from shared.dblocks import try_session_lock
 from shared.exceptions import Conflict, Invalid
 from shared.logging import get_logger
 
@@ -102,10 +103,15 @@ async def overdue_application_ids(session: AsyncSession, today: date) -> list[tu
 
 async def run_deadline_sweep(ctx: LspContext, today: date) -> list[str]:
     """The periodic sweep: cancel what is unpaid past its due date, flag appeals not decided in
-    time; the cancelled applications."""
-    cancelled = await cancel_unpaid(ctx, today)
-    await flag_overdue_appeals(ctx, today)
-    return cancelled
+    time; the cancelled applications. With several processes one sweeps at a time and the
+    others skip the pass (each change is safe twice anyway: the application's version column
+    refuses the second writer, which would only log a warning)."""
+    async with try_session_lock(ctx.sessions, f"lsp:{ctx.code}:deadline-sweep") as mine:
+        if not mine:
+            return []
+        cancelled = await cancel_unpaid(ctx, today)
+        await flag_overdue_appeals(ctx, today)
+        return cancelled
 
 
 async def cancel_unpaid(ctx: LspContext, today: date) -> list[str]:

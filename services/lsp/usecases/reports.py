@@ -27,6 +27,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.events import ReportPending
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
+from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -73,7 +74,7 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
     that may pass (later reports wait behind it, so SIKI sees the steps in order). A report SIKI
     refuses for good is marked refused (audited) and the next one goes. Returns how many were sent."""
     sent = 0
-    async with ctx.report_locks.hold(application_id):
+    async with ctx.report_locks.across(ctx.sessions, application_id):
         async with ctx.sessions() as session:
             rows = (await session.execute(
                 select(StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
@@ -162,9 +163,14 @@ async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
 
 async def resend_unsent(ctx: LspContext) -> None:
     """Safety net behind the bus: reports whose retries ran out (a long SIKI outage) go out
-    once SIKI answers again, without waiting for the application's next step."""
-    for application_id in await applications_with_unsent_reports(ctx):
-        try:
-            await flush_reports(ctx, application_id)
-        except Exception as exc:
-            log.info("resend pass: reports still waiting", application_id=application_id, error=repr(exc))
+    once SIKI answers again, without waiting for the application's next step. One process of
+    the LSP resends at a time (the others skip the pass; each flush holds its application's
+    lock anyway, so two passes would only queue behind each other)."""
+    async with try_session_lock(ctx.sessions, f"lsp:{ctx.code}:report-resend") as mine:
+        if not mine:
+            return
+        for application_id in await applications_with_unsent_reports(ctx):
+            try:
+                await flush_reports(ctx, application_id)
+            except Exception as exc:
+                log.info("resend pass: reports still waiting", application_id=application_id, error=repr(exc))

@@ -28,6 +28,7 @@ from services.portal.settings import PortalSettings
 from services.portal.storage import DocumentStore
 from services.portal.usecases.account_ports import AuditLog
 from shared.bus import utcnow
+from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -73,7 +74,13 @@ class Retention:
         self.audit = audit
 
     async def run(self, now: datetime | None = None) -> Purged:
-        """One pass of every rule as of ``now``; what was removed."""
+        """One pass of every rule as of ``now``; what was removed. One process of the portal
+        runs it at a time: another process's pass meanwhile is skipped (nothing removed), so
+        two passes neither count nor audit the same rows twice, nor delete in each other's way."""
+        async with try_session_lock(self.sessions, "portal:retention") as mine:
+            return await self._run(now) if mine else Purged()
+
+    async def _run(self, now: datetime | None) -> Purged:
         now = now or utcnow()
         s = self.settings
         purged = Purged()

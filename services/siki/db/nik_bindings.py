@@ -1,33 +1,16 @@
-"""The NIK's lock across processes, its binding to one portal account and the audit of rebindings."""
+"""The NIK's binding to one portal account and the audit of rebindings."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import NikBinding, NikBindingAudit
 
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # The NIK is bound to ``nik_index`` (shared/crypto.py BlindIndex): the database sees its keyed hash.
 _BOUND = select(NikBinding.account_id).where(NikBinding.nik_index == bindparam("nik"))
-
-
-def advisory_key(nik: str) -> int:
-    """A signed 64-bit key for the NIK (its SHA-256's first 8 bytes; the namespace keeps it apart
-    from any other advisory lock)."""
-    digest = hashlib.sha256(b"siki:nik:" + nik.encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-async def lock_nik(s: AsyncSession, nik: str) -> None:
-    """On PostgreSQL, hold the NIK's transaction-level advisory lock until the transaction ends,
-    so that two processes never check and change one NIK's applications at once. SQLite runs in
-    one process: the caller's in-process lock does it there."""
-    if s.get_bind().dialect.name == "postgresql":
-        await s.execute(_LOCK, {"key": advisory_key(nik)})
 
 
 async def bound_account(s: AsyncSession, nik: str) -> str | None:

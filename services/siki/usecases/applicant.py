@@ -45,7 +45,7 @@ async def _locked(s: AsyncSession, application_id: str) -> AnyRow:
 async def upload_payment_proof(ctx: SikiContext, application_id: str,
                                proof: PaymentProofSubmission) -> SubmissionAccepted:
     """``payment_uploaded`` and the proof's webhook; a proof number seen before changes nothing."""
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         head = await _locked(s, application_id)
         if proof.proof_no <= head.last_proof_no:
             return SubmissionAccepted(id=head.id, status=S(head.status), lsp_code=head.lsp_code)
@@ -73,7 +73,7 @@ def _check_payment_deadline(invoice: dict[str, Any] | None, now: datetime) -> No
 
 async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmission) -> SubmissionAccepted:
     """``appealed`` and the appeal's webhook; the same appeal again changes nothing."""
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         head = await _locked(s, application_id)
         if head.status == S.APPEALED and head.appeal_reason == appeal.reason:
             return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
@@ -101,7 +101,9 @@ async def _check_appeal_window(ctx: SikiContext, s: AsyncSession, head: AnyRow) 
 async def complete_on_download(ctx: SikiContext, s: AsyncSession, event: CertificateDownloaded) -> None:
     """The first download of the e-certificate completes the application and tells its LSP
     (``application.completed``), in the consumer's transaction; a later download, or one
-    before issuance, moves nothing and sends nothing."""
+    before issuance, moves nothing and sends nothing. The consumer holds the application's
+    in-process lock (events.py); its advisory lock is taken here, first in the transaction."""
+    await ctx.app_locks.lock_in(s, event.application_id)
     head = await applications.locked_head(s, event.application_id)
     if head is None:
         log.warning("certificate downloaded for an unknown application", application_id=event.application_id)

@@ -13,8 +13,8 @@ from services.siki.db.models import AuditEntry
 from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
 from shared.audit import Auditor
-from shared.bus.keyed_lock import KeyedLock
 from shared.contracts.events import Event
+from shared.dblocks import DbKeyedLock
 
 
 class Emit(Protocol):
@@ -40,10 +40,12 @@ class SikiContext:
     # query, not BEGIN, the query and ROLLBACK (three round trips). Same pool as ``engine``.
     reads: AsyncEngine
     emit: Emit
-    # Serialise changes to one application (and limit checks for one NIK) in this process, so
-    # two concurrent commands cannot both read the same state and both append.
-    app_locks: KeyedLock = field(default_factory=KeyedLock)
-    nik_locks: KeyedLock = field(default_factory=KeyedLock)
+    # Serialise changes to one application (and limit checks for one NIK) across the processes
+    # sharing the database (shared/dblocks.py), so two concurrent commands cannot both read the
+    # same state and both append. A NIK before an application, wherever both are taken.
+    app_locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("siki:app"))
+    # Its advisory key is the one the earlier per-NIK lock used, so old and new processes exclude each other.
+    nik_locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("siki:nik"))
     # How long a Belum Kompeten decision may be appealed (and so counts for the limits).
     appeal_window: AppealWindow = field(default_factory=AppealWindow)
     # Where webhooks may go (domain/webhook_urls.py); app.py gives the mode's rule and a real

@@ -61,6 +61,11 @@ class WebhookPoster(Protocol):
         """POST to ``url``, connecting to the first of ``addresses`` (already checked) if given."""
         ...
 
+    def attempt_failed(self, lsp_code: str) -> None:
+        """Count one failed attempt to ``lsp_code``'s webhook URL (an error, a non-2xx answer or
+        a URL refused before sending): operators alert on the rate (deploy/prometheus/)."""
+        ...
+
 
 async def request_delivery(s: AsyncSession, emit: Emit, *, application_id: str, lsp_code: str,
                            type_: WebhookType, data: dict[str, Any], dedupe_key: str, now: datetime) -> str | None:
@@ -99,7 +104,9 @@ async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id:
     if target.status in NOT_TO_SEND:
         return
     result = await _send(ctx, poster, target)
-    async with ctx.app_locks.hold(target.application_id), ctx.sessions() as s, s.begin():
+    if not result.ok:
+        poster.attempt_failed(target.lsp_code)
+    async with ctx.app_locks.transaction(ctx.sessions, target.application_id) as s:
         await _record_attempt(ctx, s, delivery_id, result, last_attempt)
     where = {"delivery_id": delivery_id, "application_id": target.application_id, "lsp_code": target.lsp_code}
     if result.ok:

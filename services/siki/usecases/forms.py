@@ -79,7 +79,7 @@ async def submit_forms(ctx: SikiContext, lsp_code: str, application_id: str,
                        upload: ApplicationFormsUpload) -> ApplicationFormsStored:
     """``submit_application_forms``: the LSP of the application sends its forms (idempotent)."""
     decoded = decode(upload.forms)
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         owner = await s.scalar(select(Application.lsp_code).where(Application.id == application_id))
         if owner is None:
             raise NotFound(f"application {application_id} not found")

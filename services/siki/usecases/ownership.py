@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from services.siki.db import applications, nik_bindings, register
 from services.siki.domain.limits import NIK_BOUND_MESSAGE, Holding, application_errors, counted_holdings
-from services.siki.usecases.context import Actor, SikiContext, sha256_hex, utcnow
+from services.siki.usecases.context import Actor, SikiContext, utcnow
 from shared.contracts.siki import EligibilityAnswer, NikBindingOut, NikRebinding
 from shared.exceptions import Forbidden, NotFound
 from shared.logging import get_logger
@@ -41,8 +41,7 @@ async def rebind_nik(ctx: SikiContext, actor: Actor, body: NikRebinding) -> NikB
     when and the old and new account, the NIK masked. Binding it to its own account changes nothing."""
     masked = mask_nik(body.nik)
     who = (f"{actor.name}:{body.requested_by}" if body.requested_by else actor.name)[:200]  # the column's size
-    async with ctx.nik_locks.hold(sha256_hex(body.nik)), ctx.sessions() as s, s.begin():
-        await nik_bindings.lock_nik(s, body.nik)
+    async with ctx.nik_locks.transaction(ctx.sessions, body.nik) as s:
         old = await nik_bindings.bound_account(s, body.nik)
         if old == body.account_id:
             return NikBindingOut(nik_masked=masked, account_id=body.account_id)

@@ -44,7 +44,7 @@ async def resolve(ctx: SikiContext, report_id: str, resolution: RefusedReportRes
             raise NotFound(f"refused report {report_id} not found", errors=[{"field": "report_id",
                                                                             "message": "no such refused report"}])
         application_id = first.application_id
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         row = await rows.locked(s, report_id)
         assert row is not None
         if row.state != rows.OPEN:

@@ -46,10 +46,11 @@ async def report_status(ctx: SikiContext, lsp_code: str, application_id: str,
     """Apply the report, or refuse it; a refusal for good (the state machine, a bad PDF) of a
     report on this LSP's own application is kept for the operators (``refused_reports``)."""
     try:
-        async with ctx.app_locks.hold(application_id):
-            pdf = certificate_pdf(report)
-            async with ctx.sessions() as s, s.begin():
-                answer = await apply_report(ctx, s, lsp_code, application_id, report, pdf)
+        pdf = certificate_pdf(report)
+        # Across processes too: a repeated report_id racing in another process reads the
+        # first one's answer instead of applying the step twice.
+        async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
+            answer = await apply_report(ctx, s, lsp_code, application_id, report, pdf)
     except (TransitionRefused, Invalid) as refused:  # NotReportable is an Invalid
         await _keep_refusal(ctx, lsp_code, application_id, report, refused)
         raise
@@ -87,7 +88,7 @@ async def _keep_refusal(ctx: SikiContext, lsp_code: str, application_id: str, re
     application of the reporting LSP, so an LSP cannot fill the operators' list with others';
     not for a withdrawn one (the LSP is told and drops its reports: nothing to resolve)."""
     http_status = 409 if isinstance(refused, Conflict) else 422
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         head = await applications.ownership_head(s, application_id)
         if head is None or head.lsp_code != lsp_code or head.status == S.WITHDRAWN:
             return

@@ -22,11 +22,12 @@ from services.siki.domain.consistency import date_errors, parse_date
 from services.siki.domain.flow import allowed_next, submission_check
 from services.siki.domain.limits import Holding, application_errors, check_binding, counted_holdings
 from services.siki.domain.webhooks import submission_key
-from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
+from services.siki.usecases.context import SikiContext, utcnow
 from services.siki.usecases.deliveries import request_delivery
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.siki import ApplicationSubmission, SubmissionAccepted
 from shared.contracts.states import ApplicationStatus
+from shared.dblocks import locked_transaction
 from shared.exceptions import Conflict, Invalid
 from shared.logging import get_logger
 from shared.reference import check_qualification, get_reference
@@ -40,10 +41,9 @@ Errors = list[dict[str, str]]
 async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAccepted:
     qualification, applicant = _qualification_errors(sub), _applicant_errors(sub, utcnow().date())
     account = sub.applicant.user_id
-    async with ctx.nik_locks.hold(sha256_hex(sub.nik)), ctx.app_locks.hold(sub.id), \
-            ctx.sessions() as s, s.begin():
-        # Across processes too: the NIK's advisory lock (PostgreSQL) before anything is read.
-        await nik_bindings.lock_nik(s, sub.nik)
+    # Across processes too: the NIK's and then the application's advisory locks (PostgreSQL)
+    # before anything is read (the NIK first, everywhere).
+    async with locked_transaction(ctx.sessions, (ctx.nik_locks, sub.nik), (ctx.app_locks, sub.id)) as s:
         head = await applications.submit_head(s, sub.id)
         kind = _kind(head, sub.submission_no)
         if kind == "duplicate":

@@ -25,7 +25,7 @@ S = ApplicationStatus
 
 async def withdraw(ctx: SikiContext, application_id: str, body: WithdrawalSubmission) -> SubmissionAccepted:
     """``withdrawn`` (actor ``applicant``); once withdrawn, a repeat answers the same and adds nothing."""
-    async with ctx.app_locks.hold(application_id), ctx.sessions() as s, s.begin():
+    async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         head = await applications.locked_head(s, application_id)
         if head is None:
             raise NotFound(f"application {application_id} not found")

@@ -1,0 +1,181 @@
+"""Locks that hold across the processes of one service (replicas) sharing its database.
+
+:class:`DbKeyedLock` serialises the check-then-write of one key (an application, a NIK): inside
+a process an ``asyncio.Lock`` per key, so that waiters queue in memory instead of each holding a
+pooled connection; across processes PostgreSQL's transaction-level advisory lock on a stable
+64-bit hash of the key, taken in the very transaction that reads and writes, so the reads
+start after the other process's commit. SQLite (the embedded mode) runs in one process: the
+in-process lock alone suffices there.
+
+:func:`try_session_lock` is the session-level form for a role that one process of a service
+plays at a time (a periodic sweep's pass): held on a connection of its own, and
+released by PostgreSQL when that connection closes, so when the holder dies another process
+takes over on its next try.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.bus.keyed_lock import KeyedLock
+
+T = TypeVar("T")
+_XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_SESSION_LOCK = text("SELECT pg_advisory_lock(:key)")
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
+
+
+def advisory_key(namespace: str, key: str) -> int:
+    """A signed 64-bit advisory-lock key: the first 8 bytes of SHA-256(``namespace:key``).
+    Stable across processes and versions (never Python's ``hash``); the namespace keeps the keys
+    of different lock families apart (a collision would only make two keys wait for each other)."""
+    digest = hashlib.sha256(f"{namespace}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _is_postgres(bind: AsyncSession | AsyncConnection | AsyncEngine) -> bool:
+    if isinstance(bind, AsyncSession):
+        return bind.get_bind().dialect.name == "postgresql"
+    return bind.dialect.name == "postgresql"
+
+
+class DbKeyedLock:
+    """One key at a time across the processes sharing a database (see the module docstring).
+
+    Use :meth:`transaction` for a check-then-write of one key; :func:`locked_transaction` for
+    several keys (always the same order everywhere: a NIK before an application); :meth:`hold`
+    plus :meth:`lock_in` when the transaction is opened by someone else (the inbox);
+    :meth:`across` for work spanning transactions and outside calls.
+    """
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._local = KeyedLock()
+
+    def key_of(self, key: str) -> int:
+        return advisory_key(self.namespace, key)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str | None) -> AsyncIterator[None]:
+        """The in-process half: held before a connection is taken. Keyed by the advisory key,
+        so a NIK is not kept in memory as a dictionary key."""
+        async with self._local.hold(None if key is None else str(self.key_of(key))):
+            yield
+
+    async def lock_in(self, session: AsyncSession, key: str | None) -> None:
+        """The cross-process half, in ``session``'s open transaction, held until it ends.
+        Call it first in the transaction: statements after it see the other process's commit."""
+        if key is not None and _is_postgres(session):
+            await session.execute(_XACT_LOCK, {"key": self.key_of(key)})
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, sessions: async_sessionmaker[AsyncSession],
+                          key: str | None) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction that holds ``key``; committed on leaving, rolled back on error."""
+        async with locked_transaction(sessions, (self, key)) as s:
+            yield s
+
+    @contextlib.asynccontextmanager
+    async def across(self, sessions: async_sessionmaker[AsyncSession], key: str | None) -> AsyncIterator[None]:
+        """Hold ``key`` for work that spans several transactions and outside calls (sending an
+        application's reports in order, its issuance): the in-process lock, then the key's
+        session-level advisory lock on a connection of its own, kept for the block (no
+        transaction is left open meanwhile). A process that dies releases it with its connection."""
+        async with self.hold(key):
+            bind = sessions.kw.get("bind")
+            if key is None or not isinstance(bind, AsyncEngine) or not _is_postgres(bind):
+                yield
+                return
+            lock = {"key": self.key_of(key)}
+            async with _holders(bind), bind.connect() as raw:
+                conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
+                await _guarded(conn, conn.execute(_SESSION_LOCK, lock))
+                try:
+                    yield
+                finally:
+                    await _release(conn, lock)
+
+
+# Per engine and event loop: how many connections :meth:`DbKeyedLock.across` may hold at once.
+_HOLDERS: dict[tuple[int, int], asyncio.Semaphore] = {}
+
+
+def _holders(engine: AsyncEngine) -> asyncio.Semaphore:
+    """At most half the engine's pool holds session locks: the work done under them needs
+    connections of its own (sessions), which the other half keeps free, so holders never
+    starve each other of connections. Further holders wait in memory."""
+    key = (id(engine.sync_engine), id(asyncio.get_running_loop()))
+    semaphore = _HOLDERS.get(key)
+    if semaphore is None:
+        size = getattr(engine.sync_engine.pool, "size", lambda: 2)()
+        semaphore = _HOLDERS[key] = asyncio.Semaphore(max(1, int(size) // 2))
+    return semaphore
+
+
+@contextlib.asynccontextmanager
+async def locked_transaction(sessions: async_sessionmaker[AsyncSession],
+                             *locks: tuple[DbKeyedLock, str | None]) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction holding every ``(lock, key)``, taken in the order given: the
+    in-process locks before a connection is taken, then the advisory locks first thing in the
+    transaction. Callers keep one order of lock families (PostgreSQL would break a deadlock by
+    failing one transaction)."""
+    async with contextlib.AsyncExitStack() as stack:
+        for lock, key in locks:
+            await stack.enter_async_context(lock.hold(key))
+        session = await stack.enter_async_context(sessions())
+        await stack.enter_async_context(session.begin())
+        for lock, key in locks:
+            await lock.lock_in(session, key)
+        yield session
+
+
+async def _try_lock(conn: AsyncConnection, key: int) -> bool:
+    return bool((await conn.execute(_TRY_LOCK, {"key": key})).scalar())
+
+
+@contextlib.asynccontextmanager
+async def try_session_lock(bind: AsyncEngine | async_sessionmaker[AsyncSession], name: str) -> AsyncIterator[bool]:
+    """For one pass of a role one process plays at a time (a sweep): yields True when this
+    process got ``name``'s session-level advisory lock (held on a connection of its own until
+    the block ends), False when another process holds it (skip this pass). On SQLite (one
+    process) always True. A process that dies releases the lock with its connection."""
+    engine = bind if isinstance(bind, AsyncEngine) else bind.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or not _is_postgres(engine):
+        yield True
+        return
+    key = {"key": advisory_key("role", name)}
+    async with engine.connect() as raw:
+        conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
+        got = bool(await _guarded(conn, _try_lock(conn, key["key"])))
+        try:
+            yield got
+        finally:
+            if got:
+                await _release(conn, key)
+
+
+async def _guarded(conn: AsyncConnection, taking: Awaitable[T]) -> T:
+    """Take a session-level lock; cancelled or failed half-way (the lock may be granted as the
+    cancel arrives), the connection is closed rather than returned to the pool holding it."""
+    try:
+        return await taking
+    except BaseException:
+        await conn.invalidate()
+        raise
+
+
+async def _release(conn: AsyncConnection, key: dict[str, Any]) -> None:
+    try:
+        await conn.execute(_UNLOCK, key)
+    except BaseException:
+        # Closing the session releases the lock: never hand a locked connection back to the pool.
+        await conn.invalidate()
+        raise
