@@ -102,3 +102,28 @@ def drop_audit_and_counters() -> None:
     op.drop_table("rate_limit_counters")
     op.drop_table("audit_chain_head")
     op.drop_table("audit_log")
+
+
+def create_idempotency_keys() -> None:
+    """Every service (issue 15): the ``idempotency_keys`` of :mod:`shared.idempotency`."""
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("claim", sa.String(length=32), nullable=False),
+        sa.Column("locked_until", sa.Float(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("headers", sa.JSON(), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_idempotency_keys_expires_at"), ["expires_at"], unique=False)
+
+
+def drop_idempotency_keys() -> None:
+    """Undoes :func:`create_idempotency_keys`."""
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_expires_at"))
+    op.drop_table("idempotency_keys")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json as jsonlib
 import random
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -89,6 +91,8 @@ class ServiceClient:
         data: Any = None,
     ) -> httpx.Response:
         method = method.upper()
+        if idempotency_key is not None:
+            idempotency_key = _keyed_to_body(idempotency_key, json, content)
         retryable = method in _SAFE_METHODS or idempotency_key is not None
         attempts = self.retries + 1 if retryable else 1
         last_exc: Exception | None = None
@@ -98,7 +102,15 @@ class ServiceClient:
                     method, path, json=json, params=params, content=content, files=files, data=data,
                     headers=self._headers(headers, idempotency_key),
                 )
-                if resp.status_code in _RETRY_STATUS and attempt < attempts:
+                if idempotency_key is not None and _still_in_flight(resp):
+                    # The same keyed request is still running at the callee (or its process died
+                    # and the claim has not yet expired): not an answer; wait and ask again, and
+                    # if it outlasts the retries, fail as unreachable so the caller tries later.
+                    last_exc = ServiceCallError(f"{self.name}: the keyed request is still in flight",
+                                                status=resp.status_code)
+                    if attempt >= attempts:
+                        break
+                elif resp.status_code in _RETRY_STATUS and attempt < attempts:
                     last_exc = ServiceCallError(f"{self.name} answered {resp.status_code}", status=resp.status_code)
                 else:
                     return resp
@@ -134,3 +146,24 @@ class ServiceClient:
         if not resp.content:
             return None
         return resp.json()
+
+
+def _keyed_to_body(key: str, json_body: Any, content: bytes | None) -> str:
+    """The caller's logical key (``<application>:proof:<n>``, a report id) with a digest of the
+    exact body. The callee replays a retry of this very request; a use case that runs again after
+    a crash builds its body anew (a new timestamp, a new document id) and so sends a new key,
+    which the callee's natural key (proof number, submission number, report id) then takes once,
+    instead of refusing it as "the same key with another body"."""
+    if json_body is not None:
+        raw = jsonlib.dumps(json_body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    elif content is not None:
+        raw = content
+    else:
+        return key
+    return f"{key}.{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
+def _still_in_flight(resp: httpx.Response) -> bool:
+    """The callee's 409 for a keyed request it is still processing (shared/idempotency.py), as
+    opposed to a 409 that is the rules' answer."""
+    return resp.status_code == 409 and "Retry-After" in resp.headers and "Idempotency-Key" in resp.text

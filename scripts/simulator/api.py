@@ -7,7 +7,9 @@ Operations are found by operationId (fixed), request bodies are built from plain
 model class the generated function declares, and answers are read by field name (``to_dict()``),
 so that renamed schemas need no change here. Every service's generated client is built once per
 chain and sends through the caller's one ``httpx.AsyncClient`` (its connection pool, limits and
-timeout); the bearer token is per call.
+timeout); the bearer token is per call. Every POST carries a fresh ``Idempotency-Key`` and every
+request is retried as :mod:`scripts.simulator.retrying` allows (dropped connections, 502/503), so
+a journey survives a restart of the service it talks to.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pkgutil
 import time
 import types
 import typing
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -31,6 +34,7 @@ from typing import Any
 
 import httpx
 
+from scripts.simulator.retrying import IDEMPOTENCY_KEY, RetryPolicy, send_with_retries
 from shared.settings import DEV_PASSWORD
 
 # SIKI's dev operator (seeded in dev mode, role admin; shared/operators.py), password SKK_DEV_PASSWORD.
@@ -96,17 +100,25 @@ class _Bound(httpx.AsyncClient):
     ``request`` goes through the shared client (one connection pool, its limits and timeout) with
     the bearer token of the call under way, and remembers the raw answer."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, policy: RetryPolicy | None = None) -> None:
         super().__init__(base_url=base_url, timeout=http.timeout, transport=_Unused())
         self.shared = http
         self.prefix = base_url.rstrip("/")
+        self.policy = policy or RetryPolicy()
 
     async def request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
         token = _BEARER.get()
         if token:
-            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Authorization": f"Bearer {token}"}
+            headers["Authorization"] = f"Bearer {token}"
+        if method.upper() == "POST" and IDEMPOTENCY_KEY not in headers:
+            # A fresh key per POST, the same on each of its retries: the service runs it once.
+            headers[IDEMPOTENCY_KEY] = str(uuid.uuid4())
         target = str(url)
-        response = await self.shared.request(method, target if "://" in target else self.prefix + target, **kwargs)
+        sending = {k: kwargs.pop(k) for k in ("auth", "follow_redirects") if k in kwargs}
+        request = self.shared.build_request(method, target if "://" in target else self.prefix + target,
+                                            headers=headers, **kwargs)
+        response = await send_with_retries(self.shared, request, self.policy, **sending)
         _LAST.set(response)
         return response
 
@@ -139,12 +151,13 @@ def _classes(annotation: Any) -> list[type]:
 class Service:
     """One party's generated client at one base URL, sending through a shared ``httpx.AsyncClient``."""
 
-    def __init__(self, package: str, http: httpx.AsyncClient, base_url: str) -> None:
+    def __init__(self, package: str, http: httpx.AsyncClient, base_url: str, *,
+                 policy: RetryPolicy | None = None) -> None:
         self.package = package
         root = importlib.import_module(f"clients.{package}")
         self.file_type = importlib.import_module(f"clients.{package}.types").File
         self.client = root.AuthenticatedClient(base_url=base_url, token="")  # the token comes per call
-        self.client.set_async_httpx_client(_Bound(http, base_url))
+        self.client.set_async_httpx_client(_Bound(http, base_url, policy))
 
     def operation(self, op: str) -> types.ModuleType:
         try:
@@ -254,7 +267,17 @@ class Portal(_Client):
         return dict(data(r.parsed)) if r.content else {}
 
     async def submit(self, app_id: str) -> dict[str, Any]:
-        r = await self.call("submit_application", token=self.token, application_id=app_id)
+        try:
+            r = await self.call("submit_application", token=self.token, application_id=app_id)
+        except ApiError as exc:
+            # A retried submit whose first attempt took effect but whose answer the portal could
+            # not keep (killed between its commit and storing the idempotent answer) meets the
+            # rule's 409; as a front end would, read the application to see it was submitted.
+            if exc.status != 409 or "cannot submit while the application is" not in str(exc.body):
+                raise
+            if (await self.get_application(app_id)).get("status") in ("draft", "returned"):
+                raise
+            return {}
         return dict(data(r.parsed)) if r.content else {}
 
     async def get_application(self, app_id: str) -> dict[str, Any]:

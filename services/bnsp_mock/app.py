@@ -7,13 +7,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.bnsp_mock.api.issuances import router as issuance_router
-from services.bnsp_mock.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
+from services.bnsp_mock.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.bnsp_mock.events import register_consumers
 from services.bnsp_mock.settings import BnspSettings
 from services.bnsp_mock.usecases.issuances import Issuances
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.idempotency import install_idempotency
 from shared.operator_accounts import Operators
 from shared.operators import AUDIT
 from shared.operators_api import install_operators
@@ -35,6 +36,8 @@ def create_app(settings: BnspSettings | None = None, *, bus: EventBus | None = N
     register_consumers(runtime)
     app = FastAPI(title="bnsp", version="1.0.0", lifespan=runtime.lifespan,
                   description="BNSP: issues SKK numbers and BNSP registration numbers.")
+    # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
+    install_idempotency(app, runtime, IdempotencyKey, audience="bnsp")
     runtime.install(app)  # PlanChanged (409) and LspNotLicensed (403) answer as their base classes
     app.state.issuances = Issuances(runtime.sessions)
     app.include_router(issuance_router)

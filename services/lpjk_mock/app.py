@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from services.lpjk_mock.api.deps import OPERATOR_ROLES
 from services.lpjk_mock.api.public import router as public_router
 from services.lpjk_mock.api.records import router as records_router
-from services.lpjk_mock.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
+from services.lpjk_mock.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.lpjk_mock.events import register_consumers
 from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
@@ -19,6 +19,7 @@ from services.lpjk_mock.web.routes import install_web
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.idempotency import install_idempotency
 from shared.operator_accounts import Operators
 from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
@@ -37,6 +38,8 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
     register_consumers(runtime)
     app = FastAPI(title="lpjk", version="1.0.0", lifespan=runtime.lifespan,
                   description="LPJK recording: records SKK, issues signed QR codes, verifies certificates publicly.")
+    # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
+    install_idempotency(app, runtime, IdempotencyKey, audience="lpjk")
     runtime.install(app)  # RecordChanged (409) and UnknownRecord (404) answer as their base classes
     # Loaded once at start: a malformed key fails the start, not the first request.
     keyring = keyring_from(settings)

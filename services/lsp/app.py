@@ -14,7 +14,7 @@ from services.lsp.api.forms import router as forms_router
 from services.lsp.api.refused_reports import router as refused_reports_router
 from services.lsp.api.routes import router
 from services.lsp.api.staff import router as staff_router
-from services.lsp.db.models import AuditEntry, Base, InboxEntry, OutboxEvent
+from services.lsp.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, OutboxEvent
 from services.lsp.domain.machine import RoleRefused, StateRefused
 from services.lsp.events import register_consumers
 from services.lsp.gateways import SikiGateway
@@ -29,6 +29,7 @@ from shared.audit import Auditor
 from shared.audit_api import audit_router
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.idempotency import install_idempotency
 from shared.runtime import ServiceRuntime
 from shared.sealing import install_data_keys
 
@@ -62,6 +63,8 @@ def create_app(settings: LspSettings | None = None, *, bus: EventBus | None = No
     runtime.on_startup(seed)
     app = FastAPI(title="lsp", version="1.0.0", lifespan=runtime.lifespan,
                   description=f"{settings.lsp_name}: one LSP's own certification system (one instance per LSP).")
+    # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
+    install_idempotency(app, runtime, IdempotencyKey)
     runtime.install(app, errors=ERRORS)
     app.state.lsp = ctx
     app.include_router(router)

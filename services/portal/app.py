@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from services.portal.api import applications, auth, documents, notifications, operator, reference
 from services.portal.api import service_documents as service_documents_api
 from services.portal.api.deps import ConfirmedUsers, PortalContext
-from services.portal.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
+from services.portal.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.portal.events import register_consumers
 from services.portal.gateways.siki import SikiGateway
 from services.portal.mail import send_email
@@ -46,6 +46,7 @@ from shared.calendar import indonesian_holidays
 from shared.contracts.events import QUEUES
 from shared.crypto import DataKeys
 from shared.http_surface import allow_uploads
+from shared.idempotency import install_idempotency
 from shared.operator_accounts import Operators
 from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
@@ -100,6 +101,8 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
         runtime.background(usecases.retention.loop)
     app = FastAPI(title="portal", version="1.0.0", lifespan=runtime.lifespan,
                   description="The PUPR licensing portal: applicants register, apply, pay and download.")
+    # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
+    install_idempotency(app, runtime, IdempotencyKey, audience="portal")
     runtime.install(app)
     app.state.portal = PortalContext(
         runtime=runtime, settings=settings, usecases=usecases,

@@ -12,7 +12,7 @@ from services.siki.api import documents as documents_api
 from services.siki.api import router
 from services.siki.api.auth import OPERATOR_ROLES
 from services.siki.api.deps import bind
-from services.siki.db.models import AuditEntry, Base, InboxEntry, Operator, OutboxEvent
+from services.siki.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
 from services.siki.events import register_consumers
@@ -27,6 +27,7 @@ from shared.bus import EventBus
 from shared.calendar import indonesian_holidays
 from shared.contracts.events import QUEUES
 from shared.devdefaults import DEV_LSPS
+from shared.idempotency import install_idempotency
 from shared.operator_accounts import Operators
 from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
@@ -51,7 +52,8 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
                        auditor=auditor)
     # Webhooks go to each LSP's own URL, signed, with no service token; the bus retries them.
     sender = WebhookSender(runtime.client("", audience="lsp", name="lsp-webhooks", token=lambda: None,
-                                          timeout=settings.webhook_timeout_seconds, retries=0))
+                                          timeout=settings.webhook_timeout_seconds, retries=0),
+                           registry=runtime.registry)
     register_consumers(runtime, siki, sender, settings)
     if settings.is_dev and settings.seed_dev_lsps:
         urls = {code: settings.dev_webhook_url(code) for code in DEV_LSPS}
@@ -61,6 +63,8 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
         runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))
     app = FastAPI(title="siki", version="1.0.0", lifespan=runtime.lifespan,
                   description="SIKI, LPJK's hub: routes applications to LSPs, keeps the timeline and the SKK register.")
+    # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
+    install_idempotency(app, runtime, IdempotencyKey, audience="siki")
     runtime.install(app)
     bind(app, siki, settings)
     app.include_router(router, prefix="/api/v1")

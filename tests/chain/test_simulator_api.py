@@ -12,6 +12,7 @@ import pytest
 
 from scripts.contracts.openapi import path_of
 from scripts.simulator.api import ApiError, LspStaff, Metrics, Portal, Service, SikiOperator
+from scripts.simulator.retrying import RetryPolicy
 
 
 @cache
@@ -124,7 +125,7 @@ async def test_an_undocumented_answer_is_an_api_error_too(recorder: Recorder, ht
     recorder.answers[("GET", "/api/v1/webhook-deliveries")] = httpx.Response(200, json={"unexpected": True})
     recorder.answers[("POST", "/api/v1/operator/session")] = httpx.Response(
         201, json={"access_token": "operator-token", "token_type": "bearer", "expires_in": 3600})
-    siki = SikiOperator(Service("siki_client", http, "http://siki.test"), Metrics())
+    siki = SikiOperator(Service("siki_client", http, "http://siki.test", policy=RetryPolicy(budget=0)), Metrics())
     with pytest.raises(ApiError) as raised:
         await siki.timeline("app-1")
     assert raised.value.status == 502 and raised.value.body == "Bad Gateway"

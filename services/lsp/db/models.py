@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.audit import AuditHeadMixin, AuditMixin
 from shared.crypto import EncryptedJSON, EncryptedText
 from shared.database import NAMING_CONVENTION
+from shared.idempotency import IdempotencyKeyMixin
 from shared.outbox import InboxMixin, OutboxMixin
 from shared.throttle import RateLimitCounterMixin
 
@@ -236,3 +237,6 @@ class AuditHead(AuditHeadMixin, Base):
 class RateLimitCounter(RateLimitCounterMixin, Base):
     pass
 
+
+class IdempotencyKey(IdempotencyKeyMixin, Base):
+    """A client's ``Idempotency-Key`` and the answer it got (shared/idempotency.py)."""

@@ -95,19 +95,20 @@ async def test_events_apply_in_seq_order_and_once(portal: Portal, applicant: dic
     app_id = await submitted(portal, applicant)
     forwarded = status_event(app_id, 2, "forwarded")
     accepted = status_event(app_id, 3, "accepted")
-    # Out of order: seq 3 first, then the older seq 2 must not take the status back.
+    # Out of order: seq 3 first, then the older seq 2 must not take the status back, but its step
+    # still reaches the timeline (in seq order) and the notifications.
     await portal.feed(accepted)
     await portal.feed(forwarded)
     app = await get_app(portal, applicant, app_id)
     assert app["status"] == "accepted"
-    assert [t["status"] for t in app["timeline"]] == ["draft", "submitted", "accepted"]
+    assert [t["status"] for t in app["timeline"]] == ["draft", "submitted", "forwarded", "accepted"]
     # Duplicate delivery of the same event: no second effect.
     await portal.feed(accepted, accepted)
     notes = (await portal.client.get("/api/v1/notifications", headers=applicant)).json()
-    assert [n["status"] for n in notes] == ["accepted"]
-    # A redelivered copy with a new event id but an old seq is ignored too.
+    assert sorted(n["status"] for n in notes) == ["accepted", "forwarded"]
+    # A redelivered copy with a new event id but an already applied seq is ignored too.
     await portal.feed(status_event(app_id, 3, "accepted"))
-    assert len((await portal.client.get("/api/v1/notifications", headers=applicant)).json()) == 1
+    assert len((await portal.client.get("/api/v1/notifications", headers=applicant)).json()) == 2
     # Events for applications this portal does not know are dropped, not retried forever.
     await portal.feed(status_event("unknown-app", 1, "submitted"))
     assert await portal.runtime.bus.dead_letters("portal") == []
@@ -151,7 +152,7 @@ async def test_payment_proof(portal: Portal, applicant: dict[str, str]) -> None:
     body = json.loads(route.calls.last.request.content)
     assert body["proof_no"] == 1 and body["document"]["kind"] == "payment_proof"
     assert body["document"]["url"].endswith(f"/api/v1/internal/documents/{r.json()['document']['id']}")
-    assert route.calls.last.request.headers["idempotency-key"] == f"{app_id}:proof:1"
+    assert route.calls.last.request.headers["idempotency-key"].startswith(f"{app_id}:proof:1.")
     assert (await get_app(portal, applicant, app_id))["status"] == "payment_uploaded"
     # Rejected by the LSP: a second proof, numbered 2.
     await advance(portal, app_id, [("payment_uploaded", {}), ("payment_rejected", {"reasons": ["nominal kurang"]})],
@@ -162,7 +163,7 @@ async def test_payment_proof(portal: Portal, applicant: dict[str, str]) -> None:
         route = respx.post(proofs).mock(return_value=httpx.Response(202, json={}))
         r = await upload_proof(portal, applicant, app_id, PNG_BYTES)
     assert r.status_code == 201 and r.json()["proof_no"] == 2
-    assert route.calls.last.request.headers["idempotency-key"] == f"{app_id}:proof:2"
+    assert route.calls.last.request.headers["idempotency-key"].startswith(f"{app_id}:proof:2.")
 
 
 async def test_payment_proof_is_fetchable_by_the_applications_lsp(portal: Portal, applicant: dict[str, str]) -> None:
@@ -195,7 +196,7 @@ async def test_payment_proof_when_siki_is_down(portal: Portal, applicant: dict[s
         r = await upload_proof(portal, applicant, app_id)
         assert r.status_code == 409 and "already cancelled" in r.json()["detail"]
         # The retry reused the proof number SIKI never accepted.
-        assert route.calls.last.request.headers["idempotency-key"] == f"{app_id}:proof:1"
+        assert route.calls.last.request.headers["idempotency-key"].startswith(f"{app_id}:proof:1.")
     assert await get_app(portal, applicant, app_id) == before
 
 
@@ -224,7 +225,7 @@ async def test_appeal(portal: Portal, applicant: dict[str, str]) -> None:
     assert r.json()["status"] == "appealed"
     body = json.loads(route.calls.last.request.content)
     assert body["reason"] == reason and body["filed_at"]
-    assert route.calls.last.request.headers["idempotency-key"] == f"{app_id}:appeal:1"
+    assert route.calls.last.request.headers["idempotency-key"].startswith(f"{app_id}:appeal:1.")
 
 
 async def test_certificate_download_completes_once(portal: Portal, applicant: dict[str, str]) -> None:

@@ -54,7 +54,7 @@ async def test_withdrawal_goes_through_siki_and_shows_on_the_timeline(portal: Po
     assert last["status"] == "withdrawn" and last["actor"] == "applicant" and "Pindah kerja" in last["note"]
     request = route.calls.last.request
     assert json.loads(request.content) == {"reason": "Pindah kerja ke luar negeri"}
-    assert request.headers["idempotency-key"] == f"{app_id}:withdrawal"
+    assert request.headers["idempotency-key"].startswith(f"{app_id}:withdrawal.")
     assert request.headers["authorization"].startswith("Bearer ")
     # SIKI's own event confirms the step rather than adding it twice, and the applicant is told.
     await portal.feed(status_event(app_id, 4, "withdrawn", actor="applicant"))

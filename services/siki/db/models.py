@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.audit import AuditHeadMixin, AuditMixin
 from shared.crypto import BlindIndex, EncryptedBytes, EncryptedJSON, EncryptedText, index_of
 from shared.database import NAMING_CONVENTION
+from shared.idempotency import IdempotencyKeyMixin
 from shared.operators import OperatorMixin
 from shared.outbox import InboxMixin, OutboxMixin
 from shared.throttle import RateLimitCounterMixin
@@ -270,3 +271,7 @@ class RateLimitCounter(RateLimitCounterMixin, Base):
 
 class Operator(OperatorMixin, Base):
     """A person who operates this service (created by ``create-operator``; shared/operators.py)."""
+
+
+class IdempotencyKey(IdempotencyKeyMixin, Base):
+    """A client's ``Idempotency-Key`` and the answer it got (shared/idempotency.py)."""
