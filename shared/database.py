@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData, event, text
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects.sqlite.base import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -39,12 +42,46 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+class AwareSqliteDateTime(SQLITE_DATETIME):
+    """``DateTime(timezone=True)`` on SQLite, which stores no offset: written in UTC, read back
+    aware (UTC), as PostgreSQL's ``timestamptz`` answers. Without it every such column reads
+    back naive on SQLite and an API answers a ``date-time`` without its offset."""
+
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
+        base = super().bind_processor(dialect)
+        aware = self.timezone
+
+        def process(value: Any) -> Any:
+            if aware and isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            return base(value) if base else value
+
+        return process
+
+    def result_processor(self, dialect: Any, coltype: object) -> Callable[[Any], Any] | None:
+        base = super().result_processor(dialect, coltype)
+        aware = self.timezone
+
+        def process(value: Any) -> Any:
+            value = base(value) if base else value
+            if aware and isinstance(value, datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            return value
+
+        return process
+
+
 def create_engine(url: str, *, pool_size: int = 20, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         db_path = make_url(url).database
         if db_path and db_path != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # Before the first statement adapts a type: every DateTime of this engine's dialect.
+        dialect = engine.sync_engine.dialect
+        dialect.colspecs = {**dialect.colspecs, sqltypes.DateTime: AwareSqliteDateTime}  # type: ignore[misc]
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:

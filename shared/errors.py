@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from shared import exceptions as ex
 from shared.logging import correlation_id_var, get_logger, new_correlation_id
@@ -168,6 +169,14 @@ def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Exception], in
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return problem_response(Problem(exc.status_code, detail, headers=getattr(exc, "headers", None)), request)
 
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The caller hung up while its body was being read (it timed out, or was killed): nobody
+        # reads this answer and nothing was done; not a fault of ours.
+        log.info("client disconnected before its request was read", path=request.url.path)
+        return problem_response(Problem(400, "the client closed the connection before the request was read"),
+                                request)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(internal_error(request), request)
@@ -221,6 +230,18 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = problem_responses(400, 401,
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 
 
+def framework_statuses(operation: dict[str, Any]) -> list[int]:
+    """The 4xx any route answers whatever its code, from what the operation takes: a body can be
+    malformed (400: not JSON, or an unreadable form), too large (413, the body limit before the
+    route runs) or invalid (422); a parameter can be invalid (422)."""
+    codes: list[int] = []
+    if "requestBody" in operation:
+        codes += [400, 413, 422]
+    elif operation.get("parameters"):
+        codes.append(422)
+    return codes
+
+
 def problem_openapi(app: FastAPI) -> None:
     """Make every error response of ``app``'s OpenAPI a problem+json document with its schema.
 
@@ -242,6 +263,8 @@ def problem_openapi(app: FastAPI) -> None:
         for path in doc.get("paths", {}).values():
             for op in path.values():
                 responses = op.setdefault("responses", {})
+                for code in framework_statuses(op):
+                    responses.setdefault(str(code), {"description": _TITLES[code]})
                 for code, answer in responses.items():
                     if code == "default" or int(code) >= 400:
                         answer["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}

@@ -77,6 +77,8 @@ def type_name(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         return " | ".join(type_name(a) for a in typing.get_args(tp))
+    if origin is typing.Annotated:  # a strict or bounded type reads as its base type
+        return type_name(typing.get_args(tp)[0])
     if origin is not None:
         args = ", ".join(type_name(a) for a in typing.get_args(tp))
         return f"{getattr(origin, '__name__', str(origin))}[{args}]"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import aiohttp
 import httpx
+from prometheus_client import CollectorRegistry, Counter
 
 from services.siki.usecases.deliveries import SendResult
 from shared.service_client import ServiceCallError, ServiceClient
@@ -33,7 +34,7 @@ async def resolve_host(host: str, port: int) -> list[str]:
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM),
                                        RESOLVE_TIMEOUT_SECONDS)
-    except (OSError, TimeoutError):
+    except (OSError, TimeoutError, UnicodeError):  # a host IDNA cannot encode resolves to nothing
         return []
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
@@ -69,8 +70,14 @@ def _pinned(url: str, headers: dict[str, str], address: str | None) -> tuple[str
 
 
 class WebhookSender:
-    def __init__(self, client: ServiceClient) -> None:
+    def __init__(self, client: ServiceClient, registry: CollectorRegistry | None = None) -> None:
         self.client = client  # no base URL and no credentials: each LSP has its URL, the body is signed
+        # On the runtime's registry, so /metrics shows it (None: counted, not exported).
+        self.failures = Counter("webhook_delivery_failures", "Failed webhook delivery attempts, by LSP", ["lsp"],
+                                registry=registry)
+
+    def attempt_failed(self, lsp_code: str) -> None:
+        self.failures.labels(lsp_code).inc()
 
     async def post(self, url: str, body: str, headers: dict[str, str], addresses: Sequence[str] = ()) -> SendResult:
         """POST once (to each checked address in turn while the connection is refused)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
+
+from shared.contracts.types import Count, Timestamp
 
 
 class DocumentRef(BaseModel):
@@ -12,8 +12,8 @@ class DocumentRef(BaseModel):
     kind: str
     sha256: str
     content_type: str
-    size: int
+    size: Count
     # Where an authorised service can fetch the bytes (the portal's document store).
     url: str | None = None
     # When the applicant uploaded it (added later: older messages carry none).
-    uploaded_at: datetime | None = None
+    uploaded_at: Timestamp | None = None

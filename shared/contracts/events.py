@@ -13,7 +13,6 @@ An LSP instance's internal events travel as ``lsp.<code>.<name>`` on its own que
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
@@ -21,6 +20,7 @@ from pydantic import BaseModel, Field
 from shared.bus.base import topic_matches
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
 from shared.contracts.states import ApplicationStatus
+from shared.contracts.types import Count, Day, Timestamp
 
 
 class Event(BaseModel):
@@ -58,10 +58,10 @@ class StatusChanged(Event):
     application_id: str
     # Position on SIKI's timeline (1, 2, ...): a consumer applies a status only if its seq is
     # newer than the last it applied, so redelivered or reordered events cannot go backwards.
-    seq: int
+    seq: Count
     status: ApplicationStatus
     previous_status: ApplicationStatus | None = None
-    at: datetime
+    at: Timestamp
     actor: str
     note: str | None = None
     reasons: list[str] = Field(default_factory=list)
@@ -74,7 +74,7 @@ class StatusChanged(Event):
     # reported it, so the applicant is told the time, TUK and asesor.
     assessment: AssessmentInfo | None = None
     # ``not_yet_competent``: the last day (WIB) an appeal may be filed.
-    appeal_until: date | None = None
+    appeal_until: Day | None = None
 
 
 class SkkRecorded(Event):
@@ -93,9 +93,9 @@ class SkkRecorded(Event):
     subklasifikasi_code: str
     kualifikasi: str
     jabatan_kerja_code: str
-    jenjang: int
-    issued_on: date
-    valid_until: date
+    jenjang: Count
+    issued_on: Day
+    valid_until: Day
 
 
 class CertificateDownloaded(Event):
@@ -106,7 +106,7 @@ class CertificateDownloaded(Event):
 
     application_id: str
     user_id: str
-    at: datetime
+    at: Timestamp
 
 
 class WebhookRequested(Event):

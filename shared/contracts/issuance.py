@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from pydantic import BaseModel, Field
 
 from shared.contracts.siki import Kualifikasi
+from shared.contracts.types import Bool, Count, Day, Timestamp, Whole
 
 
 class IssuanceRequest(BaseModel):
@@ -20,8 +19,8 @@ class IssuanceRequest(BaseModel):
     subklasifikasi_code: str
     kualifikasi: Kualifikasi
     jabatan_kerja_code: str
-    jenjang: int = Field(ge=1, le=9)
-    decided_at: datetime
+    jenjang: Whole = Field(ge=1, le=9)
+    decided_at: Timestamp
 
 
 class IssuanceResponse(BaseModel):
@@ -29,7 +28,7 @@ class IssuanceResponse(BaseModel):
     application_id: str
     skk_number: str
     registration_number: str
-    issued_at: datetime
+    issued_at: Timestamp
 
 
 class RecordRequest(BaseModel):
@@ -45,9 +44,9 @@ class RecordRequest(BaseModel):
     subklasifikasi_code: str
     kualifikasi: Kualifikasi
     jabatan_kerja_code: str
-    jenjang: int = Field(ge=1, le=9)
-    issued_on: date
-    valid_until: date
+    jenjang: Whole = Field(ge=1, le=9)
+    issued_on: Day
+    valid_until: Day
 
 
 class RecordResponse(BaseModel):
@@ -56,14 +55,14 @@ class RecordResponse(BaseModel):
     registration_number: str
     qr_payload: str
     verification_url: str
-    issued_on: date
-    valid_until: date
+    issued_on: Day
+    valid_until: Day
 
 
 class VerificationResult(BaseModel):
     """Answer of ``verify_certificate`` and ``verify_qr_payload``."""
 
-    valid: bool
+    valid: Bool
     reason: str | None = None
     recording_number: str | None = None
     skk_number: str | None = None
@@ -74,9 +73,9 @@ class VerificationResult(BaseModel):
     klasifikasi_code: str | None = None
     subklasifikasi_code: str | None = None
     kualifikasi: str | None = None
-    jenjang: int | None = None
+    jenjang: Count | None = None
     lsp_code: str | None = None
-    issued_on: date | None = None
-    valid_until: date | None = None
-    revoked: bool | None = None
+    issued_on: Day | None = None
+    valid_until: Day | None = None
+    revoked: Bool | None = None
     key_id: str | None = None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.contracts.documents import DocumentRef
 from shared.contracts.states import ApplicationStatus
+from shared.contracts.types import MAX_PER_APPLICATION, Bool, Count, Day, Timestamp, Whole, inline_json_schema
 
 Kualifikasi = Literal["Operator", "Teknisi/Analis", "Ahli"]
 
@@ -19,16 +19,16 @@ class Invoice(BaseModel):
     number: str
     amount: Decimal
     currency: str = "IDR"
-    issued_at: datetime
-    due_date: date
+    issued_at: Timestamp
+    due_date: Day
 
 
 class Certificate(BaseModel):
     skk_number: str
     registration_number: str
     recording_number: str
-    issued_on: date
-    valid_until: date
+    issued_on: Day
+    valid_until: Day
     qr_payload: str
     verification_url: str | None = None
     pdf_sha256: str | None = None
@@ -36,7 +36,7 @@ class Certificate(BaseModel):
 
 class TimelineItem(BaseModel):
     status: ApplicationStatus
-    at: datetime
+    at: Timestamp
     actor: str
     note: str | None = None
 
@@ -51,7 +51,8 @@ class ApplicationSubmission(BaseModel):
     """portal -> SIKI ``submit_application``; SIKI forwards the same body to the LSP."""
 
     id: str
-    submission_no: int = Field(1, ge=1, description="1 for the first submission, +1 for each resubmission")
+    submission_no: Whole = Field(1, ge=1, le=MAX_PER_APPLICATION,
+                                 description="1 for the first submission, +1 for each resubmission")
     applicant: Applicant
     nik: str
     lsp_code: str
@@ -59,11 +60,11 @@ class ApplicationSubmission(BaseModel):
     subklasifikasi_code: str
     kualifikasi: Kualifikasi
     jabatan_kerja_code: str
-    jenjang: int = Field(ge=1, le=9)
+    jenjang: Whole = Field(ge=1, le=9)
     application_kind: str = "baru"
-    submitted_at: datetime
-    # The seven sections exactly as the applicant saved them (SPEC section 7).
-    sections: dict[str, Any]
+    submitted_at: Timestamp
+    # The seven sections exactly as the applicant saved them (SPEC section 7): each one an object.
+    sections: dict[str, dict[str, Any]]
     documents: list[DocumentRef] = Field(default_factory=list)
 
 
@@ -82,22 +83,23 @@ class SubmissionAccepted(BaseModel):
 class PaymentProofSubmission(BaseModel):
     """portal -> SIKI ``upload_payment_proof``."""
 
-    proof_no: int = Field(1, ge=1, description="+1 for each proof uploaded; makes retries idempotent")
+    proof_no: Whole = Field(1, ge=1, le=MAX_PER_APPLICATION,
+                            description="+1 for each proof uploaded; makes retries idempotent")
     document: DocumentRef
-    uploaded_at: datetime
+    uploaded_at: Timestamp
 
 
 class AppealSubmission(BaseModel):
     """portal -> SIKI ``file_appeal``."""
 
     reason: str = Field(min_length=10, max_length=4000)
-    filed_at: datetime
+    filed_at: Timestamp
 
 
 class AssessmentInfo(BaseModel):
     assessor_username: str | None = None
     tuk_code: str | None = None
-    scheduled_at: datetime | None = None
+    scheduled_at: Timestamp | None = None
     # What the applicant is told besides the codes (optional: older reports lack them).
     assessor_name: str | None = Field(None, max_length=200)
     tuk_name: str | None = Field(None, max_length=300)
@@ -109,10 +111,10 @@ class ApplicationFormFile(BaseModel):
     """One assessment form of an application as a PDF (``apl01`` signed by the LSP once verified)."""
 
     form: Literal["apl01", "apl02"]
-    signed: bool = False
+    signed: Bool = False
     # The submission the form was built from (an unsigned APL-01 never replaces a signed one of
     # the same submission).
-    submission_no: int = Field(default=1, ge=1)
+    submission_no: Whole = Field(default=1, ge=1, le=MAX_PER_APPLICATION)
     content_base64: str = Field(description="the PDF, base64")
 
 
@@ -134,7 +136,7 @@ class StatusReport(BaseModel):
 
     report_id: str = Field(description="unique per report; a retried report with the same id takes effect once")
     status: ApplicationStatus
-    at: datetime
+    at: Timestamp
     actor: str
     note: str | None = None
     reasons: list[str] = Field(default_factory=list)
@@ -162,15 +164,15 @@ WebhookType = Literal[
 
 class PaymentProofWebhookData(BaseModel):
     application_id: str
-    proof_no: int
+    proof_no: Count
     document: DocumentRef
-    uploaded_at: datetime
+    uploaded_at: Timestamp
 
 
 class AppealWebhookData(BaseModel):
     application_id: str
     reason: str
-    filed_at: datetime
+    filed_at: Timestamp
 
 
 class WithdrawalWebhookData(BaseModel):
@@ -185,7 +187,7 @@ class CompletionWebhookData(BaseModel):
     application (sent once, to the LSP that issued it)."""
 
     application_id: str
-    completed_at: datetime
+    completed_at: Timestamp
     skk_number: str | None = None
 
 
@@ -193,8 +195,32 @@ class WebhookBody(BaseModel):
     """The JSON body of every webhook (Standard Webhooks' ``type``/``timestamp``/``data``)."""
 
     type: WebhookType
-    timestamp: datetime
+    timestamp: Timestamp
     data: dict[str, Any]
+
+
+# What ``data`` holds for each type: the LSP validates it against this model (strict: each
+# field its type, integers bounded), and its OpenAPI documents the body from it.
+WEBHOOK_DATA: dict[str, type[BaseModel]] = {
+    "application.submitted": ApplicationSubmission,
+    "application.resubmitted": ApplicationSubmission,
+    "payment.proof_uploaded": PaymentProofWebhookData,
+    "appeal.filed": AppealWebhookData,
+    "application.completed": CompletionWebhookData,
+    "application.withdrawn": WithdrawalWebhookData,
+}
+
+
+def webhook_body_schema() -> dict[str, Any]:
+    """The JSON Schema of a webhook body, one branch per type, self-contained (no ``$ref``:
+    it is placed inline in an OpenAPI document's request body)."""
+    branches: list[dict[str, Any]] = []
+    for type_, model in WEBHOOK_DATA.items():
+        branches.append({"type": "object", "title": f"Webhook {type_}", "required": ["type", "timestamp", "data"],
+                         "properties": {"type": {"const": type_},
+                                        "timestamp": {"type": "string", "format": "date-time"},
+                                        "data": inline_json_schema(model.model_json_schema())}})
+    return {"oneOf": branches}
 
 
 # --- SIKI's answers (SPEC section 7) ----------------------------------------------------------
@@ -207,12 +233,12 @@ class StatusReportAnswer(BaseModel):
 
     application_id: str
     status: ApplicationStatus
-    seq: int
+    seq: Count
     report_id: str
 
 
 class TimelineEntryOut(TimelineItem):
-    seq: int
+    seq: Count
     reasons: list[str] = Field(default_factory=list)
 
 
@@ -230,9 +256,11 @@ class LspRegistration(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     # Production: https, and the host resolves to public addresses only (dev: http and
     # loopback too); re-checked before every delivery.
-    webhook_url: str = Field(pattern=r"^https?://", max_length=500)
+    # ASCII only (an internationalised host is given in its xn-- form): a host the resolver
+    # cannot encode would otherwise fail deep in the check instead of here, naming the field.
+    webhook_url: str = Field(pattern=r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$", max_length=500)
     jabatan_kerja_codes: list[str] = Field(default_factory=list)
-    active: bool = True
+    active: Bool = True
 
 
 class LspOut(BaseModel):
@@ -240,12 +268,12 @@ class LspOut(BaseModel):
     name: str
     webhook_url: str
     jabatan_kerja_codes: list[str]
-    active: bool
-    created_at: datetime
-    rotated_at: datetime | None = None
+    active: Bool
+    created_at: Timestamp
+    rotated_at: Timestamp | None = None
     # After a rotation with a grace period: until when SIKI also signs with the previous
     # webhook secret (docs/CONTRACTS.md "Webhook URLs and secrets").
-    previous_secret_until: datetime | None = None
+    previous_secret_until: Timestamp | None = None
 
 
 class LspWithCredentials(LspOut):
@@ -271,11 +299,11 @@ class RegisteredSkk(BaseModel):
     subklasifikasi_code: str
     kualifikasi: str
     jabatan_kerja_code: str
-    jenjang: int
-    issued_on: date
-    valid_until: date
-    revoked: bool
-    valid: bool
+    jenjang: Count
+    issued_on: Day
+    valid_until: Day
+    revoked: Bool
+    valid: Bool
 
 
 class ApplicationInProgress(BaseModel):
@@ -286,7 +314,7 @@ class ApplicationInProgress(BaseModel):
     klasifikasi_code: str
     subklasifikasi_code: str
     jabatan_kerja_code: str
-    jenjang: int
+    jenjang: Count
 
 
 class SkkByNik(BaseModel):
@@ -301,7 +329,7 @@ class EligibilityAnswer(BaseModel):
     application were being submitted (itself excluded); ``reasons`` say what it would break."""
 
     application_id: str
-    eligible: bool
+    eligible: Bool
     reasons: list[str] = Field(default_factory=list)
 
 
@@ -321,12 +349,12 @@ class NikBindingOut(BaseModel):
 
 
 class WebhookAttemptOut(BaseModel):
-    attempt_no: int
-    at: datetime
-    status_code: int | None
+    attempt_no: Count
+    at: Timestamp
+    status_code: Count | None
     response_excerpt: str | None
     error: str | None
-    duration_ms: int
+    duration_ms: Count
 
 
 class WebhookDeliveryOut(BaseModel):
@@ -337,11 +365,11 @@ class WebhookDeliveryOut(BaseModel):
     lsp_code: str
     type: WebhookType
     status: DeliveryStatus
-    attempt_count: int
-    redeliveries: int
+    attempt_count: Count
+    redeliveries: Count
     last_error: str | None
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: Timestamp
+    delivered_at: Timestamp | None
     attempts: list[WebhookAttemptOut]
 
 
@@ -359,12 +387,12 @@ class RefusedReportOut(BaseModel):
     lsp_code: str
     status: ApplicationStatus
     reason: str
-    http_status: int
-    refused_at: datetime
-    times_refused: int
+    http_status: Count
+    refused_at: Timestamp
+    times_refused: Count
     state: RefusedReportState
     resolved_by: str | None
-    resolved_at: datetime | None
+    resolved_at: Timestamp | None
     note: str | None
     report: dict[str, Any]
 

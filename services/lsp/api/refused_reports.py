@@ -3,7 +3,6 @@ admin): the report, when SIKI refused it and SIKI's answer. SIKI's operators res
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,6 +12,7 @@ from services.lsp.api.deps import Ctx, require_role
 from services.lsp.usecases import reports
 from services.lsp.usecases.staff import StaffPrincipal
 from shared.contracts.states import ApplicationStatus
+from shared.contracts.types import Count, Timestamp
 from shared.errors import PROBLEM_RESPONSES
 from shared.paging import DEFAULT_LIMIT, TOTAL_COUNT_RESPONSE, Limit, Offset, set_total
 
@@ -24,9 +24,9 @@ class RefusedReportView(BaseModel):
     report_id: str
     application_id: str
     status: ApplicationStatus
-    created_at: datetime
-    refused_at: datetime
-    attempts: int
+    created_at: Timestamp
+    refused_at: Timestamp
+    attempts: Count
     # SIKI's answer (its status code and problem), as the LSP received it.
     reason: str
 

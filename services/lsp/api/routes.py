@@ -27,8 +27,9 @@ from services.lsp.api.schemas import (
 )
 from services.lsp.usecases import assessment, decisions, inbound, payments, queries, schemes, verification
 from services.lsp.usecases import staff as accounts
+from shared.contracts.siki import webhook_body_schema
 from shared.contracts.states import ApplicationStatus
-from shared.errors import PROBLEM_RESPONSES
+from shared.errors import PROBLEM_RESPONSES, problem_responses
 from shared.paging import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
@@ -41,7 +42,8 @@ PDF: dict[int | str, dict[str, Any]] = {200: {"description": "The form as a PDF"
 # --- auth ----------------------------------------------------------------------------------
 
 
-@router.post("/auth/token", operation_id="staff_login", tags=["auth"], response_model=TokenResponse)
+@router.post("/auth/token", operation_id="staff_login", tags=["auth"], response_model=TokenResponse,
+             responses=problem_responses(429))
 async def staff_login(ctx: Ctx, form: LoginForm, client: Client) -> TokenResponse:
     """Failed logins slow down per (username, client) and per client: 429 with ``Retry-After``."""
     return TokenResponse.model_validate(await accounts.login(ctx, form.username, form.password, client))
@@ -132,7 +134,16 @@ async def run_deadline_sweep(ctx: Ctx, staff: Admin, body: Annotated[SweepBody |
 # --- webhooks ------------------------------------------------------------------------------
 
 
-@router.post("/webhooks/siki", operation_id="receive_siki_webhook", tags=["webhooks"])
+# The body is read raw (the signature covers its bytes, and is checked before the body is
+# parsed), so FastAPI cannot document it: the schema comes from the same models the use case
+# validates ``data`` with.
+WEBHOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description": (
+    "Standard Webhooks: signed with the webhook secret (webhook-id, webhook-timestamp, webhook-signature); "
+    "an unsigned or stale delivery is refused with 401 before the body is read"),
+    "content": {"application/json": {"schema": webhook_body_schema()}}}}
+
+
+@router.post("/webhooks/siki", operation_id="receive_siki_webhook", tags=["webhooks"], openapi_extra=WEBHOOK_BODY)
 async def receive_siki_webhook(ctx: Ctx, request: Request) -> WebhookReceipt:
     # The raw body: the signature covers its bytes.
     return WebhookReceipt.model_validate(await inbound.receive_webhook(ctx, await request.body(), request.headers))

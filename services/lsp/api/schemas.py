@@ -5,7 +5,6 @@ Money is answered as a decimal string (``"2500000.00"``), as the API always has.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -15,6 +14,7 @@ from services.lsp.domain.requirements import OVERRIDE_REASON_MAX, OVERRIDE_REASO
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
+from shared.contracts.types import Bool, Count, Day, Timestamp
 
 # A timestamp stored in a JSON column, answered as stored (``datetime.isoformat()``).
 StoredInstant = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
@@ -41,7 +41,7 @@ class PaymentVerificationBody(BaseModel):
 class ScheduleBody(BaseModel):
     assessor_username: str = Field(min_length=1, max_length=64)
     tuk_code: str = Field(min_length=1, max_length=32)
-    scheduled_at: datetime
+    scheduled_at: Timestamp
 
 
 class AssessmentReportBody(BaseModel):
@@ -59,7 +59,7 @@ class AppealDecisionBody(BaseModel):
 
 
 class SweepBody(BaseModel):
-    as_of: date | None = Field(None, description="dev mode only: the day to sweep as if it were today")
+    as_of: Day | None = Field(None, description="dev mode only: the day to sweep as if it were today")
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ class SweepBody(BaseModel):
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: Count
     roles: list[str]
 
 
@@ -78,19 +78,19 @@ class ApplicationSummary(BaseModel):
     full_name: str
     jabatan_kerja_code: str
     kualifikasi: str
-    jenjang: int
-    submitted_at: datetime
-    updated_at: datetime
-    precheck_passed: bool | None
-    appeal_overdue_at: datetime | None = Field(
+    jenjang: Count
+    submitted_at: Timestamp
+    updated_at: Timestamp
+    precheck_passed: Bool | None
+    appeal_overdue_at: Timestamp | None = Field(
         None, description="when the deadline sweep flagged the appeal as not decided in time")
 
 
 class ApplicationPage(BaseModel):
     items: list[ApplicationSummary]
-    limit: int
-    offset: int
-    total: int = Field(description="how many applications match in all")
+    limit: Count
+    offset: Count
+    total: Count = Field(description="how many applications match in all")
 
 
 class Applicant(BaseModel):
@@ -102,17 +102,17 @@ class Applicant(BaseModel):
 class PrecheckOption(BaseModel):
     education_level: str
     min_years: float
-    education_ok: bool
-    experience_ok: bool
-    ok: bool
+    education_ok: Bool
+    experience_ok: Bool
+    ok: Bool
     experience_years: float | None = Field(None, description="the years of the kinds this option counts")
 
 
 class Precheck(BaseModel):
     """The automatic check of the basic requirements, made when the application arrives."""
 
-    passed: bool
-    jenjang: int
+    passed: Bool
+    jenjang: Count
     highest_education: str | None
     experience_years: float
     experience_kind: str
@@ -127,16 +127,16 @@ class Eligibility(BaseModel):
     """SIKI's re-check of the ownership limits (``check_application_eligibility``) for this
     submission; absent until SIKI answered (then checked again before an acceptance)."""
 
-    eligible: bool
+    eligible: Bool
     reasons: list[str]
     checked_at: StoredInstant
-    submission_no: int
+    submission_no: Count
 
 
 class Apl01(BaseModel):
     recommendation: Literal["accepted", "rejected"] | None
     signed_by: str | None
-    signed_at: datetime | None
+    signed_at: Timestamp | None
     reasons: list[str]
 
 
@@ -144,49 +144,49 @@ class InvoiceView(BaseModel):
     number: str
     amount: Decimal
     currency: str
-    issued_at: datetime
-    due_date: date
+    issued_at: Timestamp
+    due_date: Day
 
 
 class PaymentProof(DocumentRef):
     # Required here, and kept as the string stored (DocumentRef's own is an optional datetime).
     uploaded_at: StoredInstant  # type: ignore[assignment]
-    proof_no: int
+    proof_no: Count
 
 
 class Payment(BaseModel):
-    proof_no: int
+    proof_no: Count
     proof: PaymentProof | None
     verified_by: str | None
     reasons: list[str]
 
 
 class AssessmentView(BaseModel):
-    round: int
+    round: Count
     assessor_username: str
     tuk_code: str
-    scheduled_at: datetime
+    scheduled_at: Timestamp
     recommendation: Literal["K", "BK"] | None
     notes: str | None
-    reported_at: datetime | None
+    reported_at: Timestamp | None
     result: Literal["kompeten", "belum_kompeten"] | None
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: Timestamp | None
 
 
 class Decision(BaseModel):
     result: Literal["kompeten", "belum_kompeten"] | None
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: Timestamp | None
 
 
 class Appeal(BaseModel):
     reason: str | None
-    filed_at: datetime | None
+    filed_at: Timestamp | None
     decision: Literal["upheld", "rejected"] | None
     decided_by: str | None
-    decided_at: datetime | None
-    overdue_at: datetime | None = Field(
+    decided_at: Timestamp | None
+    overdue_at: Timestamp | None = Field(
         None, description="set when the appeal was not decided within the LSP's working days (flagged to the "
                           "manager)")
 
@@ -208,7 +208,7 @@ class RequirementsOverride(BaseModel):
 
 class TimelineItem(BaseModel):
     status: ApplicationStatus
-    at: datetime
+    at: Timestamp
     actor: str
     note: str | None
     reasons: list[str]
@@ -219,29 +219,29 @@ class ReportView(BaseModel):
 
     report_id: str
     status: ApplicationStatus
-    created_at: datetime
-    sent_at: datetime | None
-    attempts: int
+    created_at: Timestamp
+    sent_at: Timestamp | None
+    attempts: Count
     last_error: str | None
     # SIKI refused it for good (``last_error`` says why): never sent again (list_refused_reports).
-    refused_at: datetime | None = None
+    refused_at: Timestamp | None = None
 
 
 class ApplicationView(BaseModel):
     id: str
     status: ApplicationStatus
     lsp_code: str
-    submission_no: int
+    submission_no: Count
     applicant: Applicant
     nik: str
     klasifikasi_code: str
     subklasifikasi_code: str
     kualifikasi: str
     jabatan_kerja_code: str
-    jenjang: int
+    jenjang: Count
     application_kind: str
     tuk_code: str | None
-    submitted_at: datetime
+    submitted_at: Timestamp
     # The applicant's sections exactly as SIKI forwarded them (SPEC section 7).
     sections: dict[str, Any]
     documents: list[DocumentRef]
@@ -251,7 +251,7 @@ class ApplicationView(BaseModel):
     apl01: Apl01
     invoice: InvoiceView | None
     payment: Payment
-    certification_started_at: datetime | None
+    certification_started_at: Timestamp | None
     assessments: list[AssessmentView]
     decision: Decision
     appeal: Appeal
@@ -261,7 +261,7 @@ class ApplicationView(BaseModel):
 
 
 class SweepResult(BaseModel):
-    as_of: date
+    as_of: Day
     cancelled: list[str] = Field(description="the applications cancelled for an unpaid invoice")
     appeals_overdue: list[str] = Field(
         default_factory=list, description="the appeals flagged now as not decided within the working days")
@@ -277,7 +277,7 @@ class RequirementOption(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     education_level: str
-    min_years: int | float
+    min_years: Count | float
 
 
 class SchemeView(BaseModel):
@@ -286,7 +286,7 @@ class SchemeView(BaseModel):
     klasifikasi_code: str
     subklasifikasi_code: str
     kualifikasi: str
-    jenjang: list[int]
+    jenjang: list[Count]
     # Per jenjang (as a string key): the options of which any one suffices.
     requirements: dict[str, list[RequirementOption]]
     fee: Decimal
@@ -299,9 +299,9 @@ class SchemeView(BaseModel):
 class SchemeList(BaseModel):
     lsp_code: str
     items: list[SchemeView]
-    limit: int
-    offset: int
-    total: int = Field(description="how many schemes the LSP has in all")
+    limit: Count
+    offset: Count
+    total: Count = Field(description="how many schemes the LSP has in all")
 
 
 # --- staff administration (SPEC section 8, "Accounts") ---------------------------------------
@@ -322,10 +322,10 @@ class UpdateStaffBody(BaseModel):
     """Only the fields given change."""
 
     roles: list[StaffRole] | None = Field(None, max_length=4)
-    active: bool | None = None
+    active: Bool | None = None
     full_name: str | None = Field(None, max_length=200)
     asesor_registration_number: str | None = Field(None, max_length=64)
-    resend_activation: bool = Field(False, description="email a fresh activation link (earlier ones are void)")
+    resend_activation: Bool = Field(False, description="email a fresh activation link (earlier ones are void)")
 
 
 class ActivateStaffBody(BaseModel):
@@ -339,20 +339,20 @@ class StaffView(BaseModel):
     full_name: str | None
     email: str | None
     roles: list[str]
-    active: bool
-    activated: bool = Field(description="whether the account has set its password through the emailed link")
-    activated_at: datetime | None
+    active: Bool
+    activated: Bool = Field(description="whether the account has set its password through the emailed link")
+    activated_at: Timestamp | None
     asesor_registration_number: str | None
-    created_at: datetime
+    created_at: Timestamp
     created_by: str | None
-    updated_at: datetime | None
+    updated_at: Timestamp | None
 
 
 class StaffPage(BaseModel):
     items: list[StaffView]
-    limit: int
-    offset: int
-    total: int = Field(description="how many staff accounts the LSP has in all")
+    limit: Count
+    offset: Count
+    total: Count = Field(description="how many staff accounts the LSP has in all")
 
 
 class StaffActivated(BaseModel):

@@ -18,6 +18,7 @@ from services.portal.usecases.views import (
     PaymentProofOut,
     TimelineEntryOut,
 )
+from shared.contracts.types import Bool, Count
 
 __all__ = [
     "Accepted", "ActivateRequest", "ActivateResponse", "AppealRequest", "ApplicationOut", "ApplicationSummary",
@@ -36,8 +37,8 @@ class RegisterRequest(BaseModel):
     last_name: Name
     email: EmailStr
     phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
-    is_individual: bool
-    data_truth_consent: bool
+    is_individual: Bool
+    data_truth_consent: Bool
 
 
 class RegisterResponse(BaseModel):
@@ -56,13 +57,13 @@ class ActivateRequest(BaseModel):
 
 class ActivateResponse(BaseModel):
     email: str
-    verified: bool = True
+    verified: Bool = True
 
 
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: Count
 
 
 class EmailRequest(BaseModel):
@@ -137,7 +138,7 @@ class ReferenceItem(BaseModel):
 class _SikiCoded(ReferenceItem):
     # SIKI's own code where it differs from ours; ``uncertain`` marks a mapping still to confirm.
     siki_code: str | None = None
-    uncertain: bool | None = None
+    uncertain: Bool | None = None
 
 
 class Regency(ReferenceItem):
@@ -154,19 +155,19 @@ class Subklasifikasi(_SikiCoded):
 
 
 class Kualifikasi(ReferenceItem):
-    jenjang_min: int
-    jenjang_max: int
+    jenjang_min: Count
+    jenjang_max: Count
 
 
 class JabatanKerja(_SikiCoded):
     subklasifikasi_code: str
     kualifikasi: str
-    jenjang: list[int]
+    jenjang: list[Count]
     skkni: str | None = None
 
 
 class EducationLevel(ReferenceItem):
-    rank: int
+    rank: Count
 
 
 class Lsp(ReferenceItem):
