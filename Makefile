@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run run-services test test-unit test-chain lint typecheck migrate bench simulate clean
+.PHONY: install run run-services test test-unit test-chain lint typecheck migrate bench simulate chaos clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -57,6 +57,12 @@ simulate: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench $(ARGS)
+
+## The fault suite: its own RabbitMQ node, the chain as processes (two of SIKI, the portal and
+## LSP-A), the simulator, kill -9 of every process and the broker, then the checks (README).
+## ARGS="--applicants 200 --seed 7", ARGS=--long (1,000 applicants).
+chaos: $(STAMP)
+	$(PY) -m scripts.chaos $(ARGS)
 
 ## Generated from the code (tests/contracts fails when they are stale; commit the result):
 ## contracts: docs/asyncapi.yaml and the event tables of docs/CONTRACTS.md (shared/contracts/events.py);

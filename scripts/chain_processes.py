@@ -12,6 +12,16 @@ Each service logs in to RabbitMQ as its own broker user (docs/CONTRACTS.md "Even
 authenticity"): ``start`` provisions them first (``scripts.broker_users``: ``rabbitmqctl``, as
 root), ``<prefix>portal``, ``<prefix>siki``, ..., ``<prefix>lsp-LSP-A`` with their dev passwords;
 tests give a unique prefix and remove the users afterwards (``remove_broker_users``).
+
+Replicas (``replicas={"siki": 2}``): a service may run as several processes sharing its port.
+This process binds each service's listening socket (kept while one replica lives, so that a
+sibling takes the connections of a replica that died; closed when none is left, so that callers
+are refused and retry, as with a crashed single process) and hands its fd to every replica
+(``python -m scripts.chain_processes serve <module> <fd>...``: the service's own ``serve()``,
+its ``uvicorn.run`` served on the inherited sockets), which accept from it in turn; each
+replica also gets a private port of its own, for its readiness. Each replica is its own process
+(``<name>``, ``<name>#2``, ...: own log, killable alone) and they consume the same queues as
+competing consumers.
 """
 
 from __future__ import annotations
@@ -27,11 +37,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import httpx
 
-from scripts.broker_users import BrokerUsersError, Grant, ensure, plan, remove, service_url
+from scripts.broker_users import BrokerUsersError, Grant, Rabbitmqctl, ensure, plan, remove, service_url
 
 DEFAULT_PORTS = {"portal": 8000, "siki": 8001, "LSP-A": 8002, "LSP-B": 8012, "bnsp": 8003, "lpjk": 8004}
 MODULES = {"portal": "services.portal", "siki": "services.siki", "LSP-A": "services.lsp",
@@ -62,8 +73,25 @@ class ChainProcesses:
     # One broker user per service (False: every service logs in as amqp_url's user, shared).
     broker_users: bool = True
     broker_user_prefix: str = ""
+    # Processes per service (default 1), e.g. {"siki": 2, "portal": 2, "LSP-A": 2}.
+    replicas: dict[str, int] = field(default_factory=dict)
+    # How to reach the broker's rabbitmqctl (e.g. ("rabbitmqctl", "-n", "skk-chaos-1@localhost")).
+    rabbitmqctl: tuple[str, ...] = ("rabbitmqctl",)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    replica_ports: dict[str, int] = field(default_factory=dict)
     created_broker_users: list[str] = field(default_factory=list)
+    _listeners: dict[str, socket.socket] = field(default_factory=dict, repr=False)
+
+    def replica_names(self, name: str) -> list[str]:
+        """The processes of a service: ``name`` (the first), ``name#2``, ... (one name given
+        with ``#``: just that one)."""
+        if "#" in name:
+            return [name]
+        return [name] + [f"{name}#{i}" for i in range(2, self.replicas.get(name, 1) + 1)]
+
+    @property
+    def log_files(self) -> list[Path]:
+        return [self.log_dir / f"{p}.log" for n in self.ports for p in self.replica_names(n)]
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -143,7 +171,8 @@ class ChainProcesses:
         if not self.broker_users:
             return
         try:
-            created = ensure(list(self.broker_grants().values()), vhost=self.vhost)
+            created = ensure(list(self.broker_grants().values()), vhost=self.vhost,
+                             ctl=Rabbitmqctl(self.rabbitmqctl))
         except BrokerUsersError as exc:
             raise BrokerUsersError(f"{exc}\nProvision the broker users once as root: sudo .venv/bin/python -m "
                                    f"scripts.broker_users ensure --exchange {self.exchange}") from None
@@ -173,7 +202,7 @@ class ChainProcesses:
     def remove_broker_users(self) -> None:
         """Delete the broker users this chain created (tests)."""
         if self.created_broker_users:
-            remove(self.created_broker_users)
+            remove(self.created_broker_users, ctl=Rabbitmqctl(self.rabbitmqctl))
             self.created_broker_users = []
 
     def env_for(self, name: str) -> dict[str, str]:
@@ -205,13 +234,41 @@ class ChainProcesses:
         env.update(self.extra_env)
         return env
 
+    def listener(self, name: str) -> socket.socket:
+        """The service's listening socket, bound once and shared by its replicas."""
+        if name not in self._listeners:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Bound, not listening: the replica's uvicorn listens once its app has started, so
+            # that a caller is refused (and retries) until then instead of waiting in a backlog.
+            sock.bind(("127.0.0.1", self.ports[name]))
+            self._listeners[name] = sock
+        return self._listeners[name]
+
     def start_one(self, name: str) -> None:
+        """Start the service's processes (every replica), or one replica given as ``name#i``."""
+        for proc in self.replica_names(name):
+            self.start_replica(proc)
+
+    def start_replica(self, proc: str) -> None:
+        """Start one process of a service (``siki``: the first, ``siki#2``: the second, ...)."""
+        service = proc.split("#")[0]
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")  # kept open for the child
-        self.procs[name] = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", MODULES[name]], env=self.env_for(name), stdout=log, stderr=subprocess.STDOUT,
-            cwd=Path(__file__).resolve().parent.parent,
-        )
+        shared = self.listener(service)
+        own = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # its private port, for /readyz
+        own.bind(("127.0.0.1", 0))
+        self.replica_ports[proc] = own.getsockname()[1]
+        fds = (shared.fileno(), own.fileno())
+        log = open(self.log_dir / f"{proc}.log", "ab")  # the child writes to its own copy
+        try:
+            self.procs[proc] = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "scripts.chain_processes", "serve", MODULES[service], *map(str, fds)],
+                env=self.env_for(service), stdout=log, stderr=subprocess.STDOUT, pass_fds=fds,
+                cwd=Path(__file__).resolve().parent.parent,
+            )
+        finally:
+            own.close()  # the child holds its own copy
+            log.close()
 
     async def start(self, timeout: float = 60.0) -> None:
         await self.create_databases()
@@ -222,35 +279,56 @@ class ChainProcesses:
         await self.wait_ready(timeout=timeout)
 
     async def wait_ready(self, names: list[str] | None = None, timeout: float = 60.0) -> None:
-        pending = set(names or DEFAULT_PORTS)
+        """Until every started process of ``names`` (services or single replicas) answers
+        /readyz on its private port."""
+        pending = {p for n in (names or self.ports) for p in self.replica_names(n) if p in self.procs}
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=2) as client:
             while pending:
-                for name in list(pending):
-                    proc = self.procs.get(name)
+                for proc_name in list(pending):
+                    proc = self.procs.get(proc_name)
                     if proc is not None and proc.poll() is not None:
-                        raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.log_dir}/{name}.log")
+                        raise RuntimeError(f"{proc_name} exited with {proc.returncode}; "
+                                           f"see {self.log_dir}/{proc_name}.log")
+                    url = f"http://127.0.0.1:{self.replica_ports.get(proc_name, 0)}/readyz"
                     with contextlib.suppress(httpx.HTTPError):
-                        if (await client.get(self.url(name) + "/readyz")).status_code == 200:
-                            pending.discard(name)
+                        if (await client.get(url)).status_code == 200:
+                            pending.discard(proc_name)
                 if pending and time.monotonic() > deadline:
                     raise TimeoutError(f"not ready after {timeout}s: {sorted(pending)}")
                 if pending:
                     await asyncio.sleep(0.2)
 
     def stop_one(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
-        proc = self.procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        """Stop the service's processes (every replica), or one replica given as ``name#i``."""
+        self._stop(self.replica_names(name), sig, timeout)
+
+    def kill_replica(self, proc: str) -> None:
+        """SIGKILL one process of a service (``siki``: only the first), its siblings untouched."""
+        self._stop([proc], signal.SIGKILL, 15.0)
+
+    def _stop(self, names: list[str], sig: int, timeout: float) -> None:
+        procs = [self.procs.pop(p) for p in names if p in self.procs]
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(sig)
+        for proc in procs:
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        # A service with no process left stops listening, as a crashed single process would:
+        # callers are refused (and retry) rather than queued in the backlog until their own
+        # timeout, to be read by the restarted process after they hung up.
+        for service in {n.split("#")[0] for n in names}:
+            alive = [p for p in self.replica_names(service) if p in self.procs and self.procs[p].poll() is None]
+            if not alive and service in self._listeners:
+                self._listeners.pop(service).close()
 
     def kill_one(self, name: str) -> None:
-        """Crash a service (SIGKILL): nothing graceful happens."""
+        """Crash a service (SIGKILL to each of its replicas, or to one ``name#i``): nothing
+        graceful happens."""
         self.stop_one(name, signal.SIGKILL)
 
     async def restart_one(self, name: str, timeout: float = 60.0) -> None:
@@ -259,9 +337,35 @@ class ChainProcesses:
         await self.wait_ready([name], timeout=timeout)
 
     def stop(self) -> None:
-        for name in list(self.procs):
-            proc = self.procs[name]
+        for proc in self.procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         for name in list(self.procs):
             self.stop_one(name)
+        for sock in self._listeners.values():
+            sock.close()
+        self._listeners.clear()
+
+
+def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
+    """A replica: the service's own ``serve()`` (its settings, app and uvicorn options), with
+    ``uvicorn.run`` serving the listening sockets inherited from the parent instead of binding."""
+    import importlib
+
+    import uvicorn
+
+    sockets = [socket.socket(fileno=fd) for fd in fds]  # family and type read from the fd
+
+    def run(app: Any, **kwargs: Any) -> None:
+        kwargs.pop("host", None)
+        kwargs.pop("port", None)
+        uvicorn.Server(uvicorn.Config(app, **kwargs)).run(sockets=sockets)
+
+    uvicorn.run = run  # type: ignore[assignment]  # the services call uvicorn.run(...) at serve time
+    importlib.import_module(f"{module}.__main__").serve()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[1] != "serve":
+        sys.exit("usage: python -m scripts.chain_processes serve <services.module> <fd> [<fd>...]")
+    serve_on_inherited_sockets(sys.argv[2], [int(a) for a in sys.argv[3:]])

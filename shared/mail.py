@@ -29,13 +29,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 _BREAKING = ("Cc", "Cf", "Zl", "Zp")
 
 
-def build_message(mail_from: str, to: str, subject: str, body: str) -> EmailMessage:
+def build_message(mail_from: str, to: str, subject: str, body: str, *, message_id: str | None = None) -> EmailMessage:
+    """``message_id`` (e.g. the id of the event that asked for the mail) makes the Message-ID
+    stable: a mail handed over again after a crash (before the hand-off was recorded) is then
+    recognisably the same message, which receiving systems keep once."""
     msg = EmailMessage()
     msg["From"] = mail_from
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
-    msg["Message-ID"] = make_msgid(domain="skk.example.id")
+    msg["Message-ID"] = f"<{message_id}@skk.example.id>" if message_id else make_msgid(domain="skk.example.id")
     msg.set_content(body)
     return msg
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from scripts.chain_processes import DEFAULT_PORTS
-from scripts.simulator.chains import RunningChain, delete_bus_topology, new_processes
+from scripts.simulator.chains import REPLICAS, RunningChain, delete_bus_topology, new_processes
 from scripts.simulator.journeys import AssessmentDays, Chain
 from scripts.simulator.mailbox import MemoryMailbox
 
@@ -23,19 +23,20 @@ from scripts.simulator.mailbox import MemoryMailbox
 @contextlib.contextmanager
 def started_chain(amqp_url: str, postgres_admin_url: str, log_dir: Path | None = None,
                   *, log_prefix: str = "skk-chain-logs-") -> Iterator[RunningChain]:
-    """Every service its own process, fresh databases and exchange, removed afterwards."""
+    """Every service its own process (two of SIKI, the portal and LSP-A: ``REPLICAS``), fresh
+    databases and exchange, removed afterwards."""
     # Not under pytest's basetemp: other pytest runs on the machine prune that, and the logs
     # are what one reads after a failure.
     log_dir = log_dir or Path(os.environ.get("SKK_CHAIN_LOG_DIR") or tempfile.mkdtemp(prefix=log_prefix))
     print(f"whole-chain service logs: {log_dir}")
     mailbox = MemoryMailbox().start()
-    procs = new_processes(log_dir, mailbox.url)
+    procs = new_processes(log_dir, mailbox.url, replicas=REPLICAS)
     procs.postgres_admin_url = postgres_admin_url
     procs.amqp_url = amqp_url
     try:
         asyncio.run(procs.start(timeout=120))
         yield RunningChain(mode="services", urls={n: procs.url(n) for n in DEFAULT_PORTS}, mailbox=mailbox,
-                           log_files=[log_dir / f"{n}.log" for n in DEFAULT_PORTS],
+                           log_files=procs.log_files,
                            pids={n: p.pid for n, p in procs.procs.items()}, processes=procs)
     finally:
         procs.stop()

@@ -68,11 +68,22 @@ class TunedProcesses(ChainProcesses):
         return {**super().env_for(name), **self.service_env.get(name, {})}
 
 
+# Two processes of SIKI, the portal and one LSP: what the whole-chain tests and the chaos suite
+# run, so that a lock, a limit or an order that holds only inside one process shows.
+REPLICAS = {"siki": 2, "portal": 2, "LSP-A": 2}
+# Nine processes on one PostgreSQL server (max_connections 100, shared with other test runs):
+# a smaller pool for each process of a replicated service (a single process keeps FAST_RETRIES'
+# 5: with 4 a lone LSP under load ran out and answered 500 after the pool's 30 s timeout).
+REPLICA_POOL = {"SKK_DATABASE_POOL_SIZE": "4"}
+
+
 def new_processes(log_dir: Path, smtp_url: str, *, tag: str | None = None,
                   extra_env: dict[str, str] | None = None,
-                  service_env: dict[str, dict[str, str]] | None = None) -> TunedProcesses:
+                  service_env: dict[str, dict[str, str]] | None = None,
+                  replicas: dict[str, int] | None = None) -> TunedProcesses:
     tag = tag or uuid.uuid4().hex[:8]
-    return TunedProcesses(service_env=service_env or {},
+    pools = {name: dict(REPLICA_POOL) for name, n in (replicas or {}).items() if n > 1}
+    return TunedProcesses(service_env={**pools, **(service_env or {})}, replicas=dict(replicas or {}),
         postgres_admin_url=POSTGRES_URL, amqp_url=AMQP_URL, ports=free_ports(), db_prefix=f"skks_{tag}",
         exchange=f"skk.sim.{tag}", broker_user_prefix=f"skks-{tag}-", smtp_url=smtp_url, log_dir=log_dir,
         fresh_databases=True,
@@ -97,17 +108,18 @@ async def delete_bus_topology(amqp_url: str, exchange: str) -> None:
 
 @contextlib.asynccontextmanager
 async def processes_chain(log_dir: Path, *, keep: bool = False, extra_env: dict[str, str] | None = None,
-                          service_env: dict[str, dict[str, str]] | None = None) -> AsyncIterator[RunningChain]:
-    """Every service its own process against RabbitMQ and PostgreSQL; a fresh database per
-    instance and a fresh exchange, both removed afterwards unless ``keep``."""
+                          service_env: dict[str, dict[str, str]] | None = None,
+                          replicas: dict[str, int] | None = None) -> AsyncIterator[RunningChain]:
+    """Every service its own process (``replicas``: several of some) against RabbitMQ and
+    PostgreSQL; a fresh database per instance and a fresh exchange, both removed afterwards
+    unless ``keep``."""
     mailbox = MemoryMailbox().start()
-    chain = new_processes(log_dir, mailbox.url, extra_env=extra_env, service_env=service_env)
+    chain = new_processes(log_dir, mailbox.url, extra_env=extra_env, service_env=service_env, replicas=replicas)
     try:
         await chain.start(timeout=120)
         yield RunningChain(
             mode="services", urls={n: chain.url(n) for n in DEFAULT_PORTS}, mailbox=mailbox,
-            log_files=[log_dir / f"{n}.log" for n in DEFAULT_PORTS],
-            pids={n: p.pid for n, p in chain.procs.items()}, processes=chain,
+            log_files=chain.log_files, pids={n: p.pid for n, p in chain.procs.items()}, processes=chain,
         )
     finally:
         chain.stop()

@@ -31,6 +31,7 @@ class Mail:
     subject: str
     body: str
     received_at: float
+    message_id: str = ""
 
 
 def parse_mail(raw: bytes, received_at: float, envelope_to: list[str] | None = None) -> Mail:
@@ -39,7 +40,8 @@ def parse_mail(raw: bytes, received_at: float, envelope_to: list[str] | None = N
     part = msg.get_body(preferencelist=("plain", "html"))
     body = part.get_content() if part is not None else ""
     to = tuple(a.lower() for a in (envelope_to or [str(msg.get("To", ""))]))
-    return Mail(to=to, subject=str(msg.get("Subject", "")), body=str(body), received_at=received_at)
+    return Mail(to=to, subject=str(msg.get("Subject", "")), body=str(body), received_at=received_at,
+                message_id=str(msg.get("Message-ID", "")).strip())
 
 
 def activation_token(mail: Mail) -> str:

@@ -9,11 +9,12 @@ from services.portal.settings import PortalSettings
 from shared import mail
 
 
-def build_message(settings: PortalSettings, to: str, subject: str, body: str) -> EmailMessage:
-    return mail.build_message(settings.mail_from, to, subject, body)
+def build_message(settings: PortalSettings, to: str, subject: str, body: str, *,
+                  message_id: str | None = None) -> EmailMessage:
+    return mail.build_message(settings.mail_from, to, subject, body, message_id=message_id)
 
 
-async def send_email(settings: PortalSettings, to: str, subject: str, body: str) -> None:
+async def send_email(settings: PortalSettings, to: str, subject: str, body: str, message_id: str | None = None) -> None:
     """Raises when the message could not be handed over (the caller's bus retries it)."""
-    await mail.deliver(build_message(settings, to, subject, body), smtp_url=settings.smtp_url,
+    await mail.deliver(build_message(settings, to, subject, body, message_id=message_id), smtp_url=settings.smtp_url,
                        mail_dir=settings.mail_dir, timeout=settings.http_timeout_seconds)

@@ -78,3 +78,23 @@ async def test_round_trip_through_a_real_smtp_server(tmp_path: Path, sqlite_url:
         await asyncio.sleep(0.3)
         assert len(sink.messages) == 1
         assert not (tmp_path / "mail").exists()
+
+
+async def test_a_mail_handed_over_again_keeps_its_message_id(tmp_path: Path, sqlite_url: str,
+                                                             smtp_sink: tuple[Sink, str]) -> None:
+    # A crash after the SMTP hand-off but before the inbox committed sends the request's mail
+    # again: it must be the same message (its Message-ID is the requesting event's id).
+    from email import message_from_bytes
+
+    from shared.contracts.events import EmailRequested
+
+    sink, url = smtp_sink
+    settings = portal_settings(tmp_path, sqlite_url, smtp_url=url)
+    async with running_portal(settings) as portal:
+        notifications = portal.app.state.portal.usecases.notifications
+        request = EmailRequested(to="ulang@example.id", subject="Jadwal asesmen", body="Isi")
+        await notifications.deliver(request, "ev-123")
+        await notifications.deliver(request, "ev-123")
+        await wait_for(lambda: len(sink.messages) == 2)
+    ids = {message_from_bytes(raw)["Message-ID"] for _, _, raw in sink.messages}
+    assert ids == {"<ev-123@skk.example.id>"}

@@ -15,8 +15,8 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-# send(to, subject, body); raises when the message could not be handed over.
-SendEmail = Callable[[str, str, str], Awaitable[None]]
+# send(to, subject, body, message_id); raises when the message could not be handed over.
+SendEmail = Callable[[str, str, str, str], Awaitable[None]]
 
 
 class Notifications:
@@ -33,5 +33,6 @@ class Notifications:
 
     async def deliver(self, email: EmailRequested, event_id: str) -> None:
         """Send one requested email; a failure raises, and the bus delivers the request again."""
-        await self.send_email(email.to, email.subject, email.body)
+        # The event id as Message-ID: handed over again after a crash, it is the same message.
+        await self.send_email(email.to, email.subject, email.body, event_id)
         log.info("email sent", subject=email.subject, event_id=event_id)
