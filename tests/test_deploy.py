@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
+import pytest
 import yaml
 
 from scripts.migrate import SERVICES, resolve
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+# The Compose Specification's schema, vendored (deploy/schemas/README.md: source and licence).
+COMPOSE_SCHEMA = DEPLOY / "schemas" / "compose-spec.json"
 
 
 def _compose() -> dict[str, Any]:
@@ -56,3 +61,27 @@ def test_the_migrate_step_covers_every_service_database() -> None:
         # The instance's migrations are those of the package the service runs.
         assert f"services.{resolve(instance)[1]}" == svc["command"][2], name
         assert url.rsplit("/", 1)[1] in created, name
+
+
+def _compose_validator() -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_the_compose_file_follows_the_compose_specification() -> None:
+    errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}"
+              for e in _compose_validator().iter_errors(_compose())]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("path, value", [
+    (("services", "portal", "restart"), 5),  # a number where the specification wants a string
+    (("services", "siki", "depends_on", "migrate", "condition"), "service_finished"),  # no such condition
+    (("services", "lpjk", "enviroment"), {"SKK_MODE": "production"}),  # misspelt key
+])
+def test_the_schema_check_refuses_a_broken_compose_file(path: tuple[str, ...], value: Any) -> None:
+    broken = _compose()
+    target = broken
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert list(_compose_validator().iter_errors(broken))

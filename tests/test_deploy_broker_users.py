@@ -75,7 +75,13 @@ def test_the_broker_loads_the_definitions_the_one_shot_writes() -> None:
     assert out.parent == Path(mount)
     defs_mount = next(v for v in rabbit["volumes"] if v.startswith(volume + ":")).split(":")[1]
     conf = (DEPLOY / "rabbitmq" / "20-skk.conf").read_text(encoding="utf-8")
-    assert re.search(rf"^definitions\.local\.path = {re.escape(defs_mount)}/{out.name}$", conf, re.M)
+    # The broker loads every file of the directory: the users' definitions and the queue policies.
+    assert re.search(rf"^definitions\.local\.path = {re.escape(defs_mount)}$", conf, re.M)
+    policies = compose["services"]["broker-policies"]
+    assert rabbit["depends_on"]["broker-policies"] == {"condition": "service_completed_successfully"}
+    assert policies["volumes"][0] == one_shot["volumes"][0]  # the same volume, beside definitions.json
+    copied = Path(policies["command"][-1])
+    assert copied.parent == Path(mount) and copied.name != out.name and copied.suffix == ".json"
     assert any(v.startswith("./rabbitmq/20-skk.conf:/etc/rabbitmq/conf.d/") for v in rabbit["volumes"])
     for name, svc in _chain_services(compose).items():
         assert svc["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}, name
