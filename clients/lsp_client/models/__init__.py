@@ -45,6 +45,63 @@ from .precheck_option import PrecheckOption
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
+from .receive_siki_webhook_webhook_appeal_filed import ReceiveSikiWebhookWebhookAppealFiled
+from .receive_siki_webhook_webhook_appeal_filed_appeal_webhook_data import (
+    ReceiveSikiWebhookWebhookAppealFiledAppealWebhookData,
+)
+from .receive_siki_webhook_webhook_application_completed import ReceiveSikiWebhookWebhookApplicationCompleted
+from .receive_siki_webhook_webhook_application_completed_completion_webhook_data import (
+    ReceiveSikiWebhookWebhookApplicationCompletedCompletionWebhookData,
+)
+from .receive_siki_webhook_webhook_application_resubmitted import ReceiveSikiWebhookWebhookApplicationResubmitted
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission,
+)
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission_applicant import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicant,
+)
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission_document_ref import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef,
+)
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission_kualifikasi import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionKualifikasi,
+)
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission_sections import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections,
+)
+from .receive_siki_webhook_webhook_application_resubmitted_application_submission_sections_additional_property import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSectionsAdditionalProperty,
+)
+from .receive_siki_webhook_webhook_application_submitted import ReceiveSikiWebhookWebhookApplicationSubmitted
+from .receive_siki_webhook_webhook_application_submitted_application_submission import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission,
+)
+from .receive_siki_webhook_webhook_application_submitted_application_submission_applicant import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionApplicant,
+)
+from .receive_siki_webhook_webhook_application_submitted_application_submission_document_ref import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionDocumentRef,
+)
+from .receive_siki_webhook_webhook_application_submitted_application_submission_kualifikasi import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionKualifikasi,
+)
+from .receive_siki_webhook_webhook_application_submitted_application_submission_sections import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionSections,
+)
+from .receive_siki_webhook_webhook_application_submitted_application_submission_sections_additional_property import (
+    ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionSectionsAdditionalProperty,
+)
+from .receive_siki_webhook_webhook_application_withdrawn import ReceiveSikiWebhookWebhookApplicationWithdrawn
+from .receive_siki_webhook_webhook_application_withdrawn_withdrawal_webhook_data import (
+    ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData,
+)
+from .receive_siki_webhook_webhook_payment_proof_uploaded import ReceiveSikiWebhookWebhookPaymentProofUploaded
+from .receive_siki_webhook_webhook_payment_proof_uploaded_payment_proof_webhook_data import (
+    ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookData,
+)
+from .receive_siki_webhook_webhook_payment_proof_uploaded_payment_proof_webhook_data_document_ref import (
+    ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookDataDocumentRef,
+)
 from .refused_report_view import RefusedReportView
 from .report_view import ReportView
 from .requirement_option import RequirementOption
@@ -114,6 +171,29 @@ __all__ = (
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",
+    "ReceiveSikiWebhookWebhookAppealFiled",
+    "ReceiveSikiWebhookWebhookAppealFiledAppealWebhookData",
+    "ReceiveSikiWebhookWebhookApplicationCompleted",
+    "ReceiveSikiWebhookWebhookApplicationCompletedCompletionWebhookData",
+    "ReceiveSikiWebhookWebhookApplicationResubmitted",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicant",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionKualifikasi",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections",
+    "ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSectionsAdditionalProperty",
+    "ReceiveSikiWebhookWebhookApplicationSubmitted",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionApplicant",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionDocumentRef",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionKualifikasi",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionSections",
+    "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionSectionsAdditionalProperty",
+    "ReceiveSikiWebhookWebhookApplicationWithdrawn",
+    "ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData",
+    "ReceiveSikiWebhookWebhookPaymentProofUploaded",
+    "ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookData",
+    "ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookDataDocumentRef",
     "RefusedReportView",
     "ReportView",
     "RequirementOption",

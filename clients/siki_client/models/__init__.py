@@ -12,6 +12,7 @@ from .application_status import ApplicationStatus
 from .application_submission import ApplicationSubmission
 from .application_submission_kualifikasi import ApplicationSubmissionKualifikasi
 from .application_submission_sections import ApplicationSubmissionSections
+from .application_submission_sections_additional_property import ApplicationSubmissionSectionsAdditionalProperty
 from .assessment_info import AssessmentInfo
 from .assessment_info_recommendation_type_0 import AssessmentInfoRecommendationType0
 from .assessment_info_result_type_0 import AssessmentInfoResultType0
@@ -74,6 +75,7 @@ __all__ = (
     "ApplicationSubmission",
     "ApplicationSubmissionKualifikasi",
     "ApplicationSubmissionSections",
+    "ApplicationSubmissionSectionsAdditionalProperty",
     "AssessmentInfo",
     "AssessmentInfoRecommendationType0",
     "AssessmentInfoResultType0",

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.issuance_request import IssuanceRequest
 from ...models.issuance_response import IssuanceResponse
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: IssuanceRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -67,6 +70,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: IssuanceRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[IssuanceResponse | ProblemDetails]:
     """Issue the SKK number and BNSP registration number (idempotent per LSP and application)
 
@@ -100,6 +109,7 @@ def sync_detailed(
     for the jabatan kerja; 422 for an inconsistent plan.
 
     Args:
+        idempotency_key (str | Unset):
         body (IssuanceRequest): BNSP ``create_issuance``: idempotent per (``lsp_code``,
             ``application_id``).
 
@@ -113,6 +123,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -126,6 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: IssuanceRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> IssuanceResponse | ProblemDetails | None:
     """Issue the SKK number and BNSP registration number (idempotent per LSP and application)
 
@@ -134,6 +146,7 @@ def sync(
     for the jabatan kerja; 422 for an inconsistent plan.
 
     Args:
+        idempotency_key (str | Unset):
         body (IssuanceRequest): BNSP ``create_issuance``: idempotent per (``lsp_code``,
             ``application_id``).
 
@@ -148,6 +161,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -155,6 +169,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: IssuanceRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[IssuanceResponse | ProblemDetails]:
     """Issue the SKK number and BNSP registration number (idempotent per LSP and application)
 
@@ -163,6 +178,7 @@ async def asyncio_detailed(
     for the jabatan kerja; 422 for an inconsistent plan.
 
     Args:
+        idempotency_key (str | Unset):
         body (IssuanceRequest): BNSP ``create_issuance``: idempotent per (``lsp_code``,
             ``application_id``).
 
@@ -176,6 +192,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,6 +204,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: IssuanceRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> IssuanceResponse | ProblemDetails | None:
     """Issue the SKK number and BNSP registration number (idempotent per LSP and application)
 
@@ -195,6 +213,7 @@ async def asyncio(
     for the jabatan kerja; 422 for an inconsistent plan.
 
     Args:
+        idempotency_key (str | Unset):
         body (IssuanceRequest): BNSP ``create_issuance``: idempotent per (``lsp_code``,
             ``application_id``).
 
@@ -210,5 +229,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.record_answer import RecordAnswer
 from ...models.record_request import RecordRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: RecordRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -65,6 +68,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -90,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RecordRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RecordAnswer]:
     """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
 
@@ -98,6 +107,7 @@ def sync_detailed(
     LSP named; 422 for inconsistent facts.
 
     Args:
+        idempotency_key (str | Unset):
         body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
 
     Raises:
@@ -110,6 +120,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -123,6 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RecordRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RecordAnswer | None:
     """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
 
@@ -131,6 +143,7 @@ def sync(
     LSP named; 422 for inconsistent facts.
 
     Args:
+        idempotency_key (str | Unset):
         body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
 
     Raises:
@@ -144,6 +157,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -151,6 +165,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RecordRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RecordAnswer]:
     """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
 
@@ -159,6 +174,7 @@ async def asyncio_detailed(
     LSP named; 422 for inconsistent facts.
 
     Args:
+        idempotency_key (str | Unset):
         body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
 
     Raises:
@@ -171,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,6 +199,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RecordRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RecordAnswer | None:
     """Record an SKK; returns the recording number and the signed QR code (idempotent per SKK number)
 
@@ -190,6 +208,7 @@ async def asyncio(
     LSP named; 422 for inconsistent facts.
 
     Args:
+        idempotency_key (str | Unset):
         body (RecordRequest): LPJK ``create_record``: idempotent per ``skk_number``.
 
     Raises:
@@ -204,5 +223,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.record_answer import RecordAnswer
 from ...models.revoke_request import RevokeRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     recording_number: str,
     *,
     body: RevokeRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -64,6 +67,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -90,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RecordAnswer]:
     """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
@@ -97,6 +106,7 @@ def sync_detailed(
 
     Args:
         recording_number (str):
+        idempotency_key (str | Unset):
         body (RevokeRequest):
 
     Raises:
@@ -110,6 +120,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         recording_number=recording_number,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -124,6 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RecordAnswer | None:
     """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
@@ -131,6 +143,7 @@ def sync(
 
     Args:
         recording_number (str):
+        idempotency_key (str | Unset):
         body (RevokeRequest):
 
     Raises:
@@ -145,6 +158,7 @@ def sync(
         recording_number=recording_number,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -153,6 +167,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RecordAnswer]:
     """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
@@ -160,6 +175,7 @@ async def asyncio_detailed(
 
     Args:
         recording_number (str):
+        idempotency_key (str | Unset):
         body (RevokeRequest):
 
     Raises:
@@ -173,6 +189,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         recording_number=recording_number,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -185,6 +202,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RevokeRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RecordAnswer | None:
     """Revoke a recorded SKK (LPJK operators, role records); verification answers revoked from then on
 
@@ -192,6 +210,7 @@ async def asyncio(
 
     Args:
         recording_number (str):
+        idempotency_key (str | Unset):
         body (RevokeRequest):
 
     Raises:
@@ -207,5 +226,6 @@ async def asyncio(
             recording_number=recording_number,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

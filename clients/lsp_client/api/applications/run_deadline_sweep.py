@@ -13,8 +13,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: None | SweepBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -63,6 +66,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -88,10 +96,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SweepBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SweepResult]:
     """Run Deadline Sweep
 
     Args:
+        idempotency_key (str | Unset):
         body (None | SweepBody | Unset):
 
     Raises:
@@ -104,6 +114,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -117,10 +128,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | SweepBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SweepResult | None:
     """Run Deadline Sweep
 
     Args:
+        idempotency_key (str | Unset):
         body (None | SweepBody | Unset):
 
     Raises:
@@ -134,6 +147,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -141,10 +155,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | SweepBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SweepResult]:
     """Run Deadline Sweep
 
     Args:
+        idempotency_key (str | Unset):
         body (None | SweepBody | Unset):
 
     Raises:
@@ -157,6 +173,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,10 +185,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | SweepBody | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SweepResult | None:
     """Run Deadline Sweep
 
     Args:
+        idempotency_key (str | Unset):
         body (None | SweepBody | Unset):
 
     Raises:
@@ -186,5 +205,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

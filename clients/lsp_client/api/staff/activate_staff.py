@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.activate_staff_body import ActivateStaffBody
 from ...models.problem_details import ProblemDetails
 from ...models.staff_activated import StaffActivated
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ActivateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,6 +65,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -87,12 +95,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StaffActivated]:
     """Activate Staff
 
      Sets the password with the emailed link (once, before it expires); then log in.
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateStaffBody):
 
     Raises:
@@ -105,6 +115,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -118,12 +129,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StaffActivated | None:
     """Activate Staff
 
      Sets the password with the emailed link (once, before it expires); then log in.
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateStaffBody):
 
     Raises:
@@ -137,6 +150,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -144,12 +158,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StaffActivated]:
     """Activate Staff
 
      Sets the password with the emailed link (once, before it expires); then log in.
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateStaffBody):
 
     Raises:
@@ -162,6 +178,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,12 +190,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StaffActivated | None:
     """Activate Staff
 
      Sets the password with the emailed link (once, before it expires); then log in.
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateStaffBody):
 
     Raises:
@@ -193,5 +212,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

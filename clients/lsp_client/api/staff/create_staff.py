@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.create_staff_body import CreateStaffBody
 from ...models.problem_details import ProblemDetails
 from ...models.staff_view import StaffView
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CreateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -60,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -85,12 +93,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StaffView]:
     """Create Staff
 
      A staff account with no password yet: an activation link is emailed to ``email``.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateStaffBody):
 
     Raises:
@@ -103,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,12 +127,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StaffView | None:
     """Create Staff
 
      A staff account with no password yet: an activation link is emailed to ``email``.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateStaffBody):
 
     Raises:
@@ -135,6 +148,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -142,12 +156,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StaffView]:
     """Create Staff
 
      A staff account with no password yet: an activation link is emailed to ``email``.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateStaffBody):
 
     Raises:
@@ -160,6 +176,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,12 +188,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateStaffBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StaffView | None:
     """Create Staff
 
      A staff account with no password yet: an activation link is emailed to ``email``.
 
     Args:
+        idempotency_key (str | Unset):
         body (CreateStaffBody):
 
     Raises:
@@ -191,5 +210,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

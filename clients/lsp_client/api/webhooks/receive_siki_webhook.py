@@ -5,17 +5,48 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
+from ...models.receive_siki_webhook_webhook_appeal_filed import ReceiveSikiWebhookWebhookAppealFiled
+from ...models.receive_siki_webhook_webhook_application_completed import ReceiveSikiWebhookWebhookApplicationCompleted
+from ...models.receive_siki_webhook_webhook_application_resubmitted import (
+    ReceiveSikiWebhookWebhookApplicationResubmitted,
+)
+from ...models.receive_siki_webhook_webhook_application_submitted import ReceiveSikiWebhookWebhookApplicationSubmitted
+from ...models.receive_siki_webhook_webhook_application_withdrawn import ReceiveSikiWebhookWebhookApplicationWithdrawn
+from ...models.receive_siki_webhook_webhook_payment_proof_uploaded import ReceiveSikiWebhookWebhookPaymentProofUploaded
 from ...models.webhook_receipt import WebhookReceipt
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    body: ReceiveSikiWebhookWebhookAppealFiled
+    | ReceiveSikiWebhookWebhookApplicationCompleted
+    | ReceiveSikiWebhookWebhookApplicationResubmitted
+    | ReceiveSikiWebhookWebhookApplicationSubmitted
+    | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookPaymentProofUploaded,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/webhooks/siki",
     }
 
+    if (
+        isinstance(body, ReceiveSikiWebhookWebhookApplicationSubmitted)
+        or isinstance(body, ReceiveSikiWebhookWebhookApplicationResubmitted)
+        or isinstance(body, ReceiveSikiWebhookWebhookPaymentProofUploaded)
+        or isinstance(body, ReceiveSikiWebhookWebhookAppealFiled)
+        or isinstance(body, ReceiveSikiWebhookWebhookApplicationCompleted)
+    ):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -52,6 +83,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -76,8 +112,21 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    body: ReceiveSikiWebhookWebhookAppealFiled
+    | ReceiveSikiWebhookWebhookApplicationCompleted
+    | ReceiveSikiWebhookWebhookApplicationResubmitted
+    | ReceiveSikiWebhookWebhookApplicationSubmitted
+    | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> Response[ProblemDetails | WebhookReceipt]:
     """Receive Siki Webhook
+
+    Args:
+        body (ReceiveSikiWebhookWebhookAppealFiled | ReceiveSikiWebhookWebhookApplicationCompleted
+            | ReceiveSikiWebhookWebhookApplicationResubmitted |
+            ReceiveSikiWebhookWebhookApplicationSubmitted |
+            ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,7 +136,9 @@ def sync_detailed(
         Response[ProblemDetails | WebhookReceipt]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        body=body,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -99,8 +150,21 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    body: ReceiveSikiWebhookWebhookAppealFiled
+    | ReceiveSikiWebhookWebhookApplicationCompleted
+    | ReceiveSikiWebhookWebhookApplicationResubmitted
+    | ReceiveSikiWebhookWebhookApplicationSubmitted
+    | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> ProblemDetails | WebhookReceipt | None:
     """Receive Siki Webhook
+
+    Args:
+        body (ReceiveSikiWebhookWebhookAppealFiled | ReceiveSikiWebhookWebhookApplicationCompleted
+            | ReceiveSikiWebhookWebhookApplicationResubmitted |
+            ReceiveSikiWebhookWebhookApplicationSubmitted |
+            ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,14 +176,28 @@ def sync(
 
     return sync_detailed(
         client=client,
+        body=body,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    body: ReceiveSikiWebhookWebhookAppealFiled
+    | ReceiveSikiWebhookWebhookApplicationCompleted
+    | ReceiveSikiWebhookWebhookApplicationResubmitted
+    | ReceiveSikiWebhookWebhookApplicationSubmitted
+    | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> Response[ProblemDetails | WebhookReceipt]:
     """Receive Siki Webhook
+
+    Args:
+        body (ReceiveSikiWebhookWebhookAppealFiled | ReceiveSikiWebhookWebhookApplicationCompleted
+            | ReceiveSikiWebhookWebhookApplicationResubmitted |
+            ReceiveSikiWebhookWebhookApplicationSubmitted |
+            ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +207,9 @@ async def asyncio_detailed(
         Response[ProblemDetails | WebhookReceipt]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        body=body,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -139,8 +219,21 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    body: ReceiveSikiWebhookWebhookAppealFiled
+    | ReceiveSikiWebhookWebhookApplicationCompleted
+    | ReceiveSikiWebhookWebhookApplicationResubmitted
+    | ReceiveSikiWebhookWebhookApplicationSubmitted
+    | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> ProblemDetails | WebhookReceipt | None:
     """Receive Siki Webhook
+
+    Args:
+        body (ReceiveSikiWebhookWebhookAppealFiled | ReceiveSikiWebhookWebhookApplicationCompleted
+            | ReceiveSikiWebhookWebhookApplicationResubmitted |
+            ReceiveSikiWebhookWebhookApplicationSubmitted |
+            ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,5 +246,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            body=body,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.activate_request import ActivateRequest
 from ...models.activate_response import ActivateResponse
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ActivateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -67,6 +70,11 @@ def _parse_response(
 
         return response_410
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,10 +100,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ActivateResponse | ProblemDetails]:
     """Activate Account
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateRequest):
 
     Raises:
@@ -108,6 +118,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,10 +132,12 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ActivateResponse | ProblemDetails | None:
     """Activate Account
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateRequest):
 
     Raises:
@@ -138,6 +151,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -145,10 +159,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ActivateResponse | ProblemDetails]:
     """Activate Account
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateRequest):
 
     Raises:
@@ -161,6 +177,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -172,10 +189,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ActivateRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ActivateResponse | ProblemDetails | None:
     """Activate Account
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivateRequest):
 
     Raises:
@@ -190,5 +209,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

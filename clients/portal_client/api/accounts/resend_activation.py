@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.accepted import Accepted
 from ...models.email_request import EmailRequest
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: EmailRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -60,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -90,10 +98,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EmailRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Accepted | ProblemDetails]:
     """Resend Activation
 
     Args:
+        idempotency_key (str | Unset):
         body (EmailRequest): ``resend_activation``, ``request_password_reset``.
 
     Raises:
@@ -106,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -119,10 +130,12 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: EmailRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Accepted | ProblemDetails | None:
     """Resend Activation
 
     Args:
+        idempotency_key (str | Unset):
         body (EmailRequest): ``resend_activation``, ``request_password_reset``.
 
     Raises:
@@ -136,6 +149,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -143,10 +157,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EmailRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Accepted | ProblemDetails]:
     """Resend Activation
 
     Args:
+        idempotency_key (str | Unset):
         body (EmailRequest): ``resend_activation``, ``request_password_reset``.
 
     Raises:
@@ -159,6 +175,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -170,10 +187,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: EmailRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Accepted | ProblemDetails | None:
     """Resend Activation
 
     Args:
+        idempotency_key (str | Unset):
         body (EmailRequest): ``resend_activation``, ``request_password_reset``.
 
     Raises:
@@ -188,5 +207,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.appeal_request import AppealRequest
 from ...models.application_out import ApplicationOut
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: AppealRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -97,11 +105,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AppealRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealRequest):
 
     Raises:
@@ -115,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -129,11 +140,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AppealRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealRequest):
 
     Raises:
@@ -148,6 +161,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -156,11 +170,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AppealRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealRequest):
 
     Raises:
@@ -174,6 +190,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,11 +203,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AppealRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealRequest):
 
     Raises:
@@ -206,5 +225,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,12 +7,17 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.application_out import ApplicationOut
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -21,6 +26,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -87,11 +93,13 @@ def sync_detailed(
     application_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """Submit Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,6 +111,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         application_id=application_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,11 +125,13 @@ def sync(
     application_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """Submit Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +144,7 @@ def sync(
     return sync_detailed(
         application_id=application_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -140,11 +152,13 @@ async def asyncio_detailed(
     application_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """Submit Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +170,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         application_id=application_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -167,11 +182,13 @@ async def asyncio(
     application_id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """Submit Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,5 +202,6 @@ async def asyncio(
         await asyncio_detailed(
             application_id=application_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

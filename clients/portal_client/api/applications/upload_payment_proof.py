@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.body_upload_payment_proof import BodyUploadPaymentProof
 from ...models.payment_proof_out import PaymentProofOut
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: BodyUploadPaymentProof,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -107,11 +110,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyUploadPaymentProof,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PaymentProofOut | ProblemDetails]:
     """Upload Payment Proof
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (BodyUploadPaymentProof):
 
     Raises:
@@ -125,6 +130,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -139,11 +145,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BodyUploadPaymentProof,
+    idempotency_key: str | Unset = UNSET,
 ) -> PaymentProofOut | ProblemDetails | None:
     """Upload Payment Proof
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (BodyUploadPaymentProof):
 
     Raises:
@@ -158,6 +166,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -166,11 +175,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyUploadPaymentProof,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[PaymentProofOut | ProblemDetails]:
     """Upload Payment Proof
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (BodyUploadPaymentProof):
 
     Raises:
@@ -184,6 +195,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,11 +208,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BodyUploadPaymentProof,
+    idempotency_key: str | Unset = UNSET,
 ) -> PaymentProofOut | ProblemDetails | None:
     """Upload Payment Proof
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (BodyUploadPaymentProof):
 
     Raises:
@@ -216,5 +230,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -15,8 +15,11 @@ def _get_kwargs(
     application_id: str,
     *,
     body: None | Unset | WithdrawRequest = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -69,6 +72,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -100,11 +108,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | Unset | WithdrawRequest = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """Withdraw Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (None | Unset | WithdrawRequest):
 
     Raises:
@@ -118,6 +128,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -132,11 +143,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | Unset | WithdrawRequest = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """Withdraw Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (None | Unset | WithdrawRequest):
 
     Raises:
@@ -151,6 +164,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,11 +173,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | Unset | WithdrawRequest = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ApplicationOut | ProblemDetails]:
     """Withdraw Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (None | Unset | WithdrawRequest):
 
     Raises:
@@ -177,6 +193,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -189,11 +206,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | Unset | WithdrawRequest = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> ApplicationOut | ProblemDetails | None:
     """Withdraw Application
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (None | Unset | WithdrawRequest):
 
     Raises:
@@ -209,5 +228,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

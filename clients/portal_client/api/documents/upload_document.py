@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.body_upload_document import BodyUploadDocument
 from ...models.document_out import DocumentOut
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: BodyUploadDocument,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -95,10 +98,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyUploadDocument,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[DocumentOut | ProblemDetails]:
     """Upload Document
 
     Args:
+        idempotency_key (str | Unset):
         body (BodyUploadDocument):
 
     Raises:
@@ -111,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -124,10 +130,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: BodyUploadDocument,
+    idempotency_key: str | Unset = UNSET,
 ) -> DocumentOut | ProblemDetails | None:
     """Upload Document
 
     Args:
+        idempotency_key (str | Unset):
         body (BodyUploadDocument):
 
     Raises:
@@ -141,6 +149,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -148,10 +157,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: BodyUploadDocument,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[DocumentOut | ProblemDetails]:
     """Upload Document
 
     Args:
+        idempotency_key (str | Unset):
         body (BodyUploadDocument):
 
     Raises:
@@ -164,6 +175,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,10 +187,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: BodyUploadDocument,
+    idempotency_key: str | Unset = UNSET,
 ) -> DocumentOut | ProblemDetails | None:
     """Upload Document
 
     Args:
+        idempotency_key (str | Unset):
         body (BodyUploadDocument):
 
     Raises:
@@ -193,5 +207,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.nik_rebind_request import NikRebindRequest
 from ...models.nik_rebound import NikRebound
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NikRebindRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -60,6 +63,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -90,6 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebindRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NikRebound | ProblemDetails]:
     """Rebind Nik Binding
 
@@ -97,6 +106,7 @@ def sync_detailed(
     calling (``operator_name`` in the answer is the operator's email).
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
             identity was checked. Who
             does it is the operator logged in (issue 12: no name in the body to take on trust).
@@ -111,6 +121,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -124,6 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebindRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> NikRebound | ProblemDetails | None:
     """Rebind Nik Binding
 
@@ -131,6 +143,7 @@ def sync(
     calling (``operator_name`` in the answer is the operator's email).
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
             identity was checked. Who
             does it is the operator logged in (issue 12: no name in the body to take on trust).
@@ -146,6 +159,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -153,6 +167,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebindRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NikRebound | ProblemDetails]:
     """Rebind Nik Binding
 
@@ -160,6 +175,7 @@ async def asyncio_detailed(
     calling (``operator_name`` in the answer is the operator's email).
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
             identity was checked. Who
             does it is the operator logged in (issue 12: no name in the body to take on trust).
@@ -174,6 +190,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -185,6 +202,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebindRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> NikRebound | ProblemDetails | None:
     """Rebind Nik Binding
 
@@ -192,6 +210,7 @@ async def asyncio(
     calling (``operator_name`` in the answer is the operator's email).
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebindRequest): ``rebind_nik_binding``: move a NIK to the account whose holder's
             identity was checked. Who
             does it is the operator logged in (issue 12: no name in the body to take on trust).
@@ -208,5 +227,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.appeal_submission import AppealSubmission
 from ...models.problem_details import ProblemDetails
 from ...models.submission_accepted import SubmissionAccepted
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: AppealSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,11 +100,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AppealSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealSubmission): portal -> SIKI ``file_appeal``.
 
     Raises:
@@ -110,6 +120,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -124,11 +135,13 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AppealSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealSubmission): portal -> SIKI ``file_appeal``.
 
     Raises:
@@ -143,6 +156,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -151,11 +165,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AppealSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealSubmission): portal -> SIKI ``file_appeal``.
 
     Raises:
@@ -169,6 +185,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -181,11 +198,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AppealSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """File Appeal
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (AppealSubmission): portal -> SIKI ``file_appeal``.
 
     Raises:
@@ -201,5 +220,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.status_report import StatusReport
 from ...models.status_report_answer import StatusReportAnswer
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: StatusReport,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StatusReportAnswer]:
     """Report Status
 
@@ -100,6 +109,7 @@ def sync_detailed(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -113,6 +123,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -127,6 +138,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StatusReportAnswer | None:
     """Report Status
 
@@ -135,6 +147,7 @@ def sync(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -149,6 +162,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -157,6 +171,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StatusReportAnswer]:
     """Report Status
 
@@ -165,6 +180,7 @@ async def asyncio_detailed(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -178,6 +194,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,6 +207,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StatusReportAnswer | None:
     """Report Status
 
@@ -198,6 +216,7 @@ async def asyncio(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -213,5 +232,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.application_submission import ApplicationSubmission
 from ...models.problem_details import ProblemDetails
 from ...models.submission_accepted import SubmissionAccepted
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ApplicationSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,6 +65,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -87,6 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ApplicationSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """Submit Application
 
@@ -94,6 +103,7 @@ def sync_detailed(
     refuse with one 422 problem listing every reason.
 
     Args:
+        idempotency_key (str | Unset):
         body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
             same body to the LSP.
 
@@ -107,6 +117,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -120,6 +131,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ApplicationSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """Submit Application
 
@@ -127,6 +139,7 @@ def sync(
     refuse with one 422 problem listing every reason.
 
     Args:
+        idempotency_key (str | Unset):
         body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
             same body to the LSP.
 
@@ -141,6 +154,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -148,6 +162,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ApplicationSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """Submit Application
 
@@ -155,6 +170,7 @@ async def asyncio_detailed(
     refuse with one 422 problem listing every reason.
 
     Args:
+        idempotency_key (str | Unset):
         body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
             same body to the LSP.
 
@@ -168,6 +184,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -179,6 +196,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ApplicationSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """Submit Application
 
@@ -186,6 +204,7 @@ async def asyncio(
     refuse with one 422 problem listing every reason.
 
     Args:
+        idempotency_key (str | Unset):
         body (ApplicationSubmission): portal -> SIKI ``submit_application``; SIKI forwards the
             same body to the LSP.
 
@@ -201,5 +220,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

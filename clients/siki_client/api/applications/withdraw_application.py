@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.submission_accepted import SubmissionAccepted
 from ...models.withdrawal_submission import WithdrawalSubmission
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: WithdrawalSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WithdrawalSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """Withdraw Application
 
@@ -100,6 +109,7 @@ def sync_detailed(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
             withdraws before a decision.
 
@@ -114,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: WithdrawalSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """Withdraw Application
 
@@ -136,6 +148,7 @@ def sync(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
             withdraws before a decision.
 
@@ -151,6 +164,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,6 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WithdrawalSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | SubmissionAccepted]:
     """Withdraw Application
 
@@ -167,6 +182,7 @@ async def asyncio_detailed(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
             withdraws before a decision.
 
@@ -181,6 +197,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +210,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: WithdrawalSubmission,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | SubmissionAccepted | None:
     """Withdraw Application
 
@@ -201,6 +219,7 @@ async def asyncio(
 
     Args:
         application_id (str):
+        idempotency_key (str | Unset):
         body (WithdrawalSubmission): portal -> SIKI ``withdraw_application``: the applicant
             withdraws before a decision.
 
@@ -217,5 +236,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -14,7 +14,11 @@ def _get_kwargs(
     code: str,
     *,
     grace_seconds: int | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -35,6 +39,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -97,6 +102,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     grace_seconds: int | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[LspWithCredentials | ProblemDetails]:
     """Rotate Lsp Secret
 
@@ -107,6 +113,7 @@ def sync_detailed(
     Args:
         code (str):
         grace_seconds (int | None | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,6 +126,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         code=code,
         grace_seconds=grace_seconds,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -133,6 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     grace_seconds: int | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> LspWithCredentials | ProblemDetails | None:
     """Rotate Lsp Secret
 
@@ -143,6 +152,7 @@ def sync(
     Args:
         code (str):
         grace_seconds (int | None | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +166,7 @@ def sync(
         code=code,
         client=client,
         grace_seconds=grace_seconds,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -164,6 +175,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     grace_seconds: int | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[LspWithCredentials | ProblemDetails]:
     """Rotate Lsp Secret
 
@@ -174,6 +186,7 @@ async def asyncio_detailed(
     Args:
         code (str):
         grace_seconds (int | None | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,6 +199,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         code=code,
         grace_seconds=grace_seconds,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,6 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     grace_seconds: int | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> LspWithCredentials | ProblemDetails | None:
     """Rotate Lsp Secret
 
@@ -208,6 +223,7 @@ async def asyncio(
     Args:
         code (str):
         grace_seconds (int | None | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,5 +238,6 @@ async def asyncio(
             code=code,
             client=client,
             grace_seconds=grace_seconds,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.nik_binding_out import NikBindingOut
 from ...models.nik_rebinding import NikRebinding
 from ...models.problem_details import ProblemDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NikRebinding,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,6 +65,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -87,6 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebinding,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NikBindingOut | ProblemDetails]:
     """Rebind Nik
 
@@ -94,6 +103,7 @@ def sync_detailed(
     operator path, or a SIKI operator); audited, the NIK masked in the answer and the audit.
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebinding): portal (its operator path) or a SIKI operator -> SIKI ``rebind_nik``:
             after an identity
             check, the NIK belongs to ``account_id`` (the portal account) from now on.
@@ -108,6 +118,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebinding,
+    idempotency_key: str | Unset = UNSET,
 ) -> NikBindingOut | ProblemDetails | None:
     """Rebind Nik
 
@@ -128,6 +140,7 @@ def sync(
     operator path, or a SIKI operator); audited, the NIK masked in the answer and the audit.
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebinding): portal (its operator path) or a SIKI operator -> SIKI ``rebind_nik``:
             after an identity
             check, the NIK belongs to ``account_id`` (the portal account) from now on.
@@ -143,6 +156,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -150,6 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebinding,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[NikBindingOut | ProblemDetails]:
     """Rebind Nik
 
@@ -157,6 +172,7 @@ async def asyncio_detailed(
     operator path, or a SIKI operator); audited, the NIK masked in the answer and the audit.
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebinding): portal (its operator path) or a SIKI operator -> SIKI ``rebind_nik``:
             after an identity
             check, the NIK belongs to ``account_id`` (the portal account) from now on.
@@ -171,6 +187,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,6 +199,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: NikRebinding,
+    idempotency_key: str | Unset = UNSET,
 ) -> NikBindingOut | ProblemDetails | None:
     """Rebind Nik
 
@@ -189,6 +207,7 @@ async def asyncio(
     operator path, or a SIKI operator); audited, the NIK masked in the answer and the audit.
 
     Args:
+        idempotency_key (str | Unset):
         body (NikRebinding): portal (its operator path) or a SIKI operator -> SIKI ``rebind_nik``:
             after an identity
             check, the NIK belongs to ``account_id`` (the portal account) from now on.
@@ -205,5 +224,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,15 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.refused_report_out import RefusedReportOut
 from ...models.refused_report_resolution import RefusedReportResolution
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     report_id: str,
     *,
     body: RefusedReportResolution,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,6 +69,11 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -92,6 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RefusedReportResolution,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RefusedReportOut]:
     """Resolve Refused Report
 
@@ -100,6 +109,7 @@ def sync_detailed(
 
     Args:
         report_id (str):
+        idempotency_key (str | Unset):
         body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
             applies the report now (if the
             state machine allows it from the application's current status), ``dismissed`` drops it.
@@ -115,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         report_id=report_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -129,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RefusedReportResolution,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RefusedReportOut | None:
     """Resolve Refused Report
 
@@ -137,6 +149,7 @@ def sync(
 
     Args:
         report_id (str):
+        idempotency_key (str | Unset):
         body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
             applies the report now (if the
             state machine allows it from the application's current status), ``dismissed`` drops it.
@@ -153,6 +166,7 @@ def sync(
         report_id=report_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -161,6 +175,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RefusedReportResolution,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | RefusedReportOut]:
     """Resolve Refused Report
 
@@ -169,6 +184,7 @@ async def asyncio_detailed(
 
     Args:
         report_id (str):
+        idempotency_key (str | Unset):
         body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
             applies the report now (if the
             state machine allows it from the application's current status), ``dismissed`` drops it.
@@ -184,6 +200,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         report_id=report_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RefusedReportResolution,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | RefusedReportOut | None:
     """Resolve Refused Report
 
@@ -204,6 +222,7 @@ async def asyncio(
 
     Args:
         report_id (str):
+        idempotency_key (str | Unset):
         body (RefusedReportResolution): operator -> SIKI ``resolve_refused_report``: ``accepted``
             applies the report now (if the
             state machine allows it from the application's current status), ``dismissed`` drops it.
@@ -221,5 +240,6 @@ async def asyncio(
             report_id=report_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,12 +7,17 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.webhook_delivery_out import WebhookDeliveryOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     delivery_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -21,6 +26,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -82,6 +88,7 @@ def sync_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | WebhookDeliveryOut]:
     """Redeliver Webhook
 
@@ -89,6 +96,7 @@ def sync_detailed(
 
     Args:
         delivery_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,6 +108,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -113,6 +122,7 @@ def sync(
     delivery_id: str,
     *,
     client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | WebhookDeliveryOut | None:
     """Redeliver Webhook
 
@@ -120,6 +130,7 @@ def sync(
 
     Args:
         delivery_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +143,7 @@ def sync(
     return sync_detailed(
         delivery_id=delivery_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -139,6 +151,7 @@ async def asyncio_detailed(
     delivery_id: str,
     *,
     client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | WebhookDeliveryOut]:
     """Redeliver Webhook
 
@@ -146,6 +159,7 @@ async def asyncio_detailed(
 
     Args:
         delivery_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +171,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,6 +183,7 @@ async def asyncio(
     delivery_id: str,
     *,
     client: AuthenticatedClient | Client,
+    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | WebhookDeliveryOut | None:
     """Redeliver Webhook
 
@@ -175,6 +191,7 @@ async def asyncio(
 
     Args:
         delivery_id (str):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,5 +205,6 @@ async def asyncio(
         await asyncio_detailed(
             delivery_id=delivery_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionKualifikasi(StrEnum):
+    AHLI = "Ahli"
+    OPERATOR = "Operator"
+    TEKNISIANALIS = "Teknisi/Analis"
+
+    def __str__(self) -> str:
+        return str(self.value)

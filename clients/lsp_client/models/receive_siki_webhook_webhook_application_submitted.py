@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.receive_siki_webhook_webhook_application_submitted_application_submission import (
+        ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission,
+    )
+
+
+T = TypeVar("T", bound="ReceiveSikiWebhookWebhookApplicationSubmitted")
+
+
+@_attrs_define
+class ReceiveSikiWebhookWebhookApplicationSubmitted:
+    """
+    Attributes:
+        type_ (Literal['application.submitted']):
+        timestamp (datetime.datetime):
+        data (ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission): portal -> SIKI
+            ``submit_application``; SIKI forwards the same body to the LSP.
+    """
+
+    type_: Literal["application.submitted"]
+    timestamp: datetime.datetime
+    data: ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        timestamp = self.timestamp.isoformat()
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "timestamp": timestamp,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.receive_siki_webhook_webhook_application_submitted_application_submission import (
+            ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission,
+        )
+
+        d = dict(src_dict)
+        type_ = cast(Literal["application.submitted"], d.pop("type"))
+        if type_ != "application.submitted":
+            raise ValueError(f"type must match const 'application.submitted', got '{type_}'")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        data = ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmission.from_dict(d.pop("data"))
+
+        receive_siki_webhook_webhook_application_submitted = cls(
+            type_=type_,
+            timestamp=timestamp,
+            data=data,
+        )
+
+        receive_siki_webhook_webhook_application_submitted.additional_properties = d
+        return receive_siki_webhook_webhook_application_submitted
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.receive_siki_webhook_webhook_application_withdrawn_withdrawal_webhook_data import (
+        ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData,
+    )
+
+
+T = TypeVar("T", bound="ReceiveSikiWebhookWebhookApplicationWithdrawn")
+
+
+@_attrs_define
+class ReceiveSikiWebhookWebhookApplicationWithdrawn:
+    """
+    Attributes:
+        type_ (Literal['application.withdrawn']):
+        timestamp (datetime.datetime):
+        data (ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData): ``application.withdrawn``: the
+            applicant withdrew (sent only to an LSP that has the application).
+    """
+
+    type_: Literal["application.withdrawn"]
+    timestamp: datetime.datetime
+    data: ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_
+
+        timestamp = self.timestamp.isoformat()
+
+        data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "type": type_,
+                "timestamp": timestamp,
+                "data": data,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.receive_siki_webhook_webhook_application_withdrawn_withdrawal_webhook_data import (
+            ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData,
+        )
+
+        d = dict(src_dict)
+        type_ = cast(Literal["application.withdrawn"], d.pop("type"))
+        if type_ != "application.withdrawn":
+            raise ValueError(f"type must match const 'application.withdrawn', got '{type_}'")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        data = ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData.from_dict(d.pop("data"))
+
+        receive_siki_webhook_webhook_application_withdrawn = cls(
+            type_=type_,
+            timestamp=timestamp,
+            data=data,
+        )
+
+        receive_siki_webhook_webhook_application_withdrawn.additional_properties = d
+        return receive_siki_webhook_webhook_application_withdrawn
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
