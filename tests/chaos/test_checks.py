@@ -48,13 +48,17 @@ class _Box:
 
 def test_emails_against_the_requests() -> None:
     requested = [{"payload": json.dumps({"to": "A@x.id", "subject": "diterima", "body": "b"})}] * 2
-    two = [Mail(("a@x.id",), "diterima", "b", 0.0)] * 2
-    dup, lost = _emails(requested, _Box(two))  # type: ignore[arg-type]
-    assert (dup.offending, lost.offending) == (0, 0)  # asked twice (returned, forwarded again), sent twice
-    dup, lost = _emails(requested, _Box([*two, two[0]]))  # type: ignore[arg-type]
-    assert (dup.offending, lost.offending) == (1, 0)
-    dup, lost = _emails(requested, _Box(two[:1]))  # type: ignore[arg-type]
+    two = [Mail(("a@x.id",), "diterima", "b", 0.0, f"<ev-{i}@skk.example.id>") for i in (1, 2)]
+    dup, lost, resent = _emails(requested, _Box(two))  # type: ignore[arg-type]
+    assert (dup.offending, lost.offending, resent.offending) == (0, 0, 0)  # asked twice, sent twice
+    third = Mail(("a@x.id",), "diterima", "b", 0.0, "<ev-3@skk.example.id>")
+    dup, lost, resent = _emails(requested, _Box([*two, third]))  # type: ignore[arg-type]
+    assert (dup.offending, lost.offending) == (1, 0) and not dup.ok
+    dup, lost, resent = _emails(requested, _Box(two[:1]))  # type: ignore[arg-type]
     assert (dup.offending, lost.offending) == (0, 1)
+    # Handed over again after a crash with the same Message-ID: one message, listed, not failing.
+    dup, lost, resent = _emails(requested, _Box([*two, two[0]]))  # type: ignore[arg-type]
+    assert (dup.offending, lost.offending, resent.offending) == (0, 0, 1) and resent.ok
 
 
 async def test_unique_numbers_and_rows() -> None:
