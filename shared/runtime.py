@@ -28,6 +28,7 @@ from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, Refuse
 from shared.bus.base import Delivery
 from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
+from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
 from shared.http_surface import install_surface
 from shared.logging import configure_logging, correlation_id_var, get_logger, new_correlation_id
@@ -38,6 +39,7 @@ from shared.settings import ServiceSettings
 from shared.throttle import Throttle
 
 log = get_logger(__name__)
+_STARTUP_LOCK = DbKeyedLock("startup")
 
 E = TypeVar("E", bound=Event)
 # A consumer's effect, run in the inbox's transaction: effect(session, event, envelope).
@@ -285,8 +287,11 @@ class ServiceRuntime:
         configure_logging(self.settings.log_level, self.settings.log_json)
         if self.settings.migrate_on_startup:
             await run_migrations(self.engine, self.migrations)
-        for hook in self._startup:
-            await hook()
+        # Replicas start together: their start-up hooks (the dev seeds: LSPs, accounts) take turns
+        # under a lock held across processes on PostgreSQL, so the second finds the first's rows.
+        async with _STARTUP_LOCK.across(self.sessions, self.name):
+            for hook in self._startup:
+                await hook()
         if isinstance(self.bus, RabbitMqBus) and self.declare_queues:
             # Declaring every consumer queue of the chain first means an event published
             # before its consumer has ever started still waits for it.
