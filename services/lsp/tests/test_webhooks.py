@@ -46,6 +46,9 @@ async def test_refused_without_effect(lsp: Lsp, tamper: str) -> None:
     secret = lsp.settings.siki_webhook_secret.get_secret_value()
     body = envelope("application.submitted", submission())
     ts = int(time.time())
+    # Well outside the window: a second or two of a loaded machine must not bring it back inside
+    # (the window's exact edge is the unit test of verify_signature's job).
+    outside = lsp.settings.webhook_tolerance_seconds + 30
     if tamper == "wrong_secret":
         from shared.devdefaults import dev_webhook_secret
 
@@ -57,9 +60,9 @@ async def test_refused_without_effect(lsp: Lsp, tamper: str) -> None:
         raw, headers = signed(secret, body)
         del headers["webhook-signature"]
     elif tamper == "old_timestamp":
-        raw, headers = signed(secret, body, timestamp=ts - 121)  # correctly signed, but too old
+        raw, headers = signed(secret, body, timestamp=ts - outside)  # correctly signed, but too old
     elif tamper == "future_timestamp":
-        raw, headers = signed(secret, body, timestamp=ts + 121)
+        raw, headers = signed(secret, body, timestamp=ts + outside)
     else:
         raw, headers = signed(secret, body)
         headers["webhook-signature"] = "v1,bm90IGEgc2lnbmF0dXJl"
@@ -152,3 +155,25 @@ async def test_production_secret_used(sqlite_url: str) -> None:
         raw, headers = signed(dev_webhook_secret("LSP-A"), envelope("application.submitted", submission()))
         assert (await lsp.client.post("/api/v1/webhooks/siki", content=raw, headers=headers)).status_code == 401
         assert (await lsp.webhook("application.submitted", submission())).status_code == 200
+
+
+@pytest.mark.parametrize(("edges", "extra", "accepted"),
+                         [(0, 0, True), (-1, 0, True), (1, 0, True), (-1, -1, False), (1, 1, False)])
+async def test_the_window_edge(lsp: Lsp, edges: int, extra: int, accepted: bool) -> None:
+    """``webhook_tolerance_seconds`` either side of now, to the second (``now`` fixed, no clock race)."""
+    from types import SimpleNamespace
+
+    from services.lsp.usecases.inbound import verify_signature
+
+    secret = lsp.settings.siki_webhook_secret.get_secret_value()
+    tolerance = lsp.settings.webhook_tolerance_seconds
+    now = 1_900_000_000.0
+    sent = int(now) + edges * tolerance + extra  # at the edge, or one second beyond it
+    raw, headers = signed(secret, envelope("application.submitted", submission()), timestamp=sent)
+    ctx: Any = SimpleNamespace(settings=lsp.settings)
+    if accepted:
+        assert verify_signature(ctx, raw, headers, now=now) == headers["webhook-id"]
+    else:
+        with pytest.raises(Exception) as caught:
+            verify_signature(ctx, raw, headers, now=now)
+        assert "tolerance" in str(caught.value.args) + repr(caught.value)

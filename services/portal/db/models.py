@@ -101,6 +101,8 @@ class Application(Base):
     certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     certificate_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The command being sent to SIKI (usecases/in_flight.py), until SIKI's answer is recorded.
+    in_flight: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("applications.in_flight"), nullable=True)
     downloaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -46,9 +46,10 @@ def require_status(status: str, allowed: frozenset[ApplicationStatus], action: s
         raise ActionNotAllowed(action, status, allowed)
 
 
-def next_submission_no(current: int) -> int:
-    """1 for the first submission, +1 for each resubmission after ``returned``."""
-    return current + 1
+def next_command_no(taken: int, in_flight: int = 0) -> int:
+    """The number of the next submission, payment proof or appeal: 1 for the first, +1 for each
+    next (a resubmission after ``returned``), and after a number SIKI may hold (one in flight)."""
+    return max(taken, in_flight) + 1
 
 
 def should_apply(last_seq: int, seq: int) -> bool:

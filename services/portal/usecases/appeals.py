@@ -13,6 +13,7 @@ from services.portal.db.models import Application
 from services.portal.db.repositories import add_timeline, own_application, own_application_fields, timeline
 from services.portal.domain.applications import APPEAL_ALLOWED, APPLICANT_ACTOR, require_status
 from services.portal.gateways.siki import SikiGateway
+from services.portal.usecases import in_flight
 from services.portal.usecases.common import found
 from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
@@ -42,27 +43,43 @@ class Appeals:
         return appeal_last_day(decided_at, self.window_working_days, self._holidays())
 
     async def file(self, user_id: str, application_id: str, reason: str) -> ApplicationOut:
-        """``file_appeal``: sent to SIKI, then the application is ``appealed``."""
+        """``file_appeal``: sent to SIKI, then the application is ``appealed``. The same appeal again
+        while it is in flight sends that one again (usecases/in_flight.py)."""
         async with self.sessions() as s:
-            current = found(await own_application_fields(s, user_id, application_id,
-                                                          Application.status, Application.appeals_filed))
-            require_status(current.status, APPEAL_ALLOWED, "file an appeal")
-            appeal_no = current.appeals_filed + 1
-            decided = [e.at for e in await timeline(s, application_id) if e.status == S.NOT_YET_COMPETENT.value]
-        now = utcnow()
-        if decided:
-            # The latest Belum Kompeten decision (a reassessment after an upheld appeal may decide again).
-            last_day = self.last_day(decided[-1])
-            if wib(now).date() > last_day:
-                raise AppealWindowClosed(last_day, self.window_working_days)
-        await self.siki.file_appeal(application_id, AppealSubmission(reason=reason, filed_at=now), appeal_no)
+            current = found(await own_application_fields(s, user_id, application_id, Application.status,
+                                                          Application.appeals_filed, Application.in_flight,
+                                                          Application.last_seq))
+            request = in_flight.fingerprint(reason)
+            again = in_flight.resendable(current, "appeal", request,
+                                         allowed_now=current.status in {x.value for x in APPEAL_ALLOWED})
+            if again is None:
+                require_status(current.status, APPEAL_ALLOWED, "file an appeal")
+                decided = [e.at for e in await timeline(s, application_id)
+                           if e.status == S.NOT_YET_COMPETENT.value]
+        if again is not None:
+            appeal_no = int(again["no"])
+            appeal = AppealSubmission.model_validate(again["command"])
+        else:
+            now = utcnow()
+            if decided:
+                # The latest Belum Kompeten decision (a reassessment after an upheld appeal may decide again).
+                last_day = self.last_day(decided[-1])
+                if wib(now).date() > last_day:
+                    raise AppealWindowClosed(last_day, self.window_working_days)
+            appeal_no = in_flight.next_number(current.in_flight, "appeal", current.appeals_filed)
+            appeal = AppealSubmission(reason=reason, filed_at=now)
+            await in_flight.remember(self.sessions, user_id, application_id, action="appeal", no=appeal_no,
+                                     request=request, command=appeal.model_dump(mode="json"))
+        await in_flight.send(self.sessions, user_id, application_id,
+                             lambda: self.siki.file_appeal(application_id, appeal, appeal_no))
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
+            in_flight.settle(app, "appeal", appeal_no)
             if app.appeals_filed < appeal_no:
                 app.appeals_filed = appeal_no
                 if app.status in {x.value for x in APPEAL_ALLOWED}:
                     app.status = S.APPEALED.value
-                    app.updated_at = now
-                    add_timeline(s, app.id, S.APPEALED.value, now, APPLICANT_ACTOR, "banding diajukan")
-                await s.flush()
+                    app.updated_at = appeal.filed_at
+                    add_timeline(s, app.id, S.APPEALED.value, appeal.filed_at, APPLICANT_ACTOR, "banding diajukan")
+            await s.flush()
             return await application_view(s, app)

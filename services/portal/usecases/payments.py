@@ -16,9 +16,10 @@ from services.portal.db.repositories import (
 from services.portal.domain.applications import APPLICANT_ACTOR, PROOF_ALLOWED, document_url, require_status
 from services.portal.domain.sections import PAYMENT_PROOF_KIND
 from services.portal.gateways.siki import SikiGateway
+from services.portal.usecases import in_flight
 from services.portal.usecases.common import Upload, found
 from services.portal.usecases.documents import Documents
-from services.portal.usecases.views import InvoiceOut, PaymentProofOut
+from services.portal.usecases.views import DocumentOut, InvoiceOut, PaymentProofOut
 from shared.bus import utcnow
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Invoice, PaymentProofSubmission
@@ -48,34 +49,53 @@ class Payments:
         return InvoiceOut.model_validate({**app.invoice, "application_id": app.id, "status": app.status})
 
     async def upload_proof(self, user_id: str, application_id: str, upload: Upload) -> PaymentProofOut:
-        """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded."""
+        """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded.
+        The same file again while its proof is in flight sends that proof again (usecases/in_flight.py)."""
         async with self.sessions() as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status,
-                                                         Application.proofs_sent, Application.invoice))
-            require_status(current.status, PROOF_ALLOWED, "upload a payment proof")
-            proof_no = current.proofs_sent + 1
-        if current.invoice:
-            due = Invoice.model_validate(current.invoice).due_date
-            if payment_late(due, utcnow()):
-                raise PaymentOverdue(due)
+                                                         Application.proofs_sent, Application.invoice,
+                                                         Application.in_flight, Application.last_seq))
+        if current.in_flight is None or current.in_flight.get("action") != "proof":
+            self._check_allowed(current.status, current.invoice)  # before anything is stored
         # Committed, with its link to the application, before SIKI hears of it: SIKI and the
         # application's LSP fetch the proof by reference.
         doc = await self.documents.keep(user_id, PAYMENT_PROOF_KIND, upload,
                                         reference=(application_id, PAYMENT_PROOF_REFERENCE))
-        now = utcnow()
-        proof = PaymentProofSubmission(
-            proof_no=proof_no, uploaded_at=now,
-            document=DocumentRef(**doc.model_dump(), url=document_url(self.public_url, doc.id)),
-        )
-        await self.siki.upload_payment_proof(application_id, proof)
+        request = in_flight.fingerprint(doc.sha256)
+        again = in_flight.resendable(current, "proof", request,
+                                     allowed_now=current.status in {x.value for x in PROOF_ALLOWED})
+        if again is not None:
+            proof = PaymentProofSubmission.model_validate(again["command"])
+            doc = DocumentOut.model_validate(again["answer"])
+        else:
+            self._check_allowed(current.status, current.invoice)
+            proof = PaymentProofSubmission(
+                proof_no=in_flight.next_number(current.in_flight, "proof", current.proofs_sent), uploaded_at=utcnow(),
+                document=DocumentRef(**doc.model_dump(), url=document_url(self.public_url, doc.id)),
+            )
+            await in_flight.remember(self.sessions, user_id, application_id, action="proof", no=proof.proof_no,
+                                     request=request, command=proof.model_dump(mode="json"),
+                                     answer=doc.model_dump(mode="json"))
+        await in_flight.send(self.sessions, user_id, application_id,
+                             lambda: self.siki.upload_payment_proof(application_id, proof))
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
-            if app.proofs_sent < proof_no:
-                app.proofs_sent = proof_no
+            in_flight.settle(app, "proof", proof.proof_no)
+            if app.proofs_sent < proof.proof_no:
+                app.proofs_sent = proof.proof_no
                 if app.status in {x.value for x in PROOF_ALLOWED}:
+                    now = utcnow()
                     app.status = S.PAYMENT_UPLOADED.value
                     app.updated_at = now
                     add_timeline(s, app.id, S.PAYMENT_UPLOADED.value, now, APPLICANT_ACTOR,
-                                 f"bukti bayar ke-{proof_no}")
+                                 f"bukti bayar ke-{proof.proof_no}")
             status = app.status
-        return PaymentProofOut(application_id=application_id, status=status, proof_no=proof_no, document=doc)
+        return PaymentProofOut(application_id=application_id, status=status, proof_no=proof.proof_no, document=doc)
+
+    @staticmethod
+    def _check_allowed(status: str, invoice: dict[str, object] | None) -> None:
+        require_status(status, PROOF_ALLOWED, "upload a payment proof")
+        if invoice:
+            due = Invoice.model_validate(invoice).due_date
+            if payment_late(due, utcnow()):
+                raise PaymentOverdue(due)

@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.portal.db.models import Application
 from services.portal.db.repositories import add_timeline, document_infos, own_application, own_documents, user_by_id
 from services.portal.domain.applications import (
     APPLICANT_ACTOR,
     SUBMITTABLE,
     build_submission,
-    next_submission_no,
     require_status,
 )
 from services.portal.domain.sections import validate_application
 from services.portal.gateways.siki import SikiGateway
+from services.portal.usecases import in_flight
 from services.portal.usecases.applications import validation_context
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import UnknownUser, found, utc
 from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
+from shared.contracts.siki import ApplicationSubmission
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Invalid
 
@@ -38,35 +40,31 @@ class Submission:
         self.nik = nik
 
     async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
-        """``submit_application``: the first submission, or the next one after ``returned``."""
+        """``submit_application``: the first submission, or the next one after ``returned``. The same
+        application again while its submission is in flight sends that one again (usecases/in_flight.py)."""
         async with self.sessions() as s:
             app = found(await own_application(s, user_id, application_id))
-            require_status(app.status, SUBMITTABLE, "submit")
-            user = await user_by_id(s, user_id)
-            if user is None or user.verified_at is None:
-                raise UnknownUser()
-            docs = await own_documents(s, user.id)
-            errors = validate_application(app.sections, validation_context(document_infos(docs), app.application_kind))
-            if errors:
-                fields = ", ".join(e["field"] for e in errors)
-                raise Invalid.fields(errors, "the application is not complete: " + fields)
-            submission_no = next_submission_no(app.submission_no)
-            submission = build_submission(
-                application_id=app.id, submission_no=submission_no, application_kind=app.application_kind,
-                user_id=user.id, email=user.email, full_name=f"{user.first_name} {user.last_name}",
-                sections=app.sections,
-                documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size,
-                               "uploaded_at": utc(d.created_at)}
-                           for i, d in docs.items()},
-                public_url=self.public_url, now=utcnow(),
-            )
-        # The NIK must be this account's (bound now if it was saved before bindings existed).
-        async with self.sessions() as s, s.begin():
-            await self.nik.claim(s, user_id, submission.nik)
-        await self.siki.submit_application(submission)
+            request = in_flight.fingerprint(app.submission_no, app.sections)
+            again = in_flight.resendable(app, "submit", request,
+                                         allowed_now=app.status in {x.value for x in SUBMITTABLE})
+            if again is not None:
+                submission = ApplicationSubmission.model_validate(again["command"])
+            else:
+                submission = await self._build(s, app, user_id)
+        if again is None:
+            # The NIK must be this account's (bound now if it was saved before bindings existed).
+            async with self.sessions() as s, s.begin():
+                await self.nik.claim(s, user_id, submission.nik)
+            await in_flight.remember(self.sessions, user_id, application_id, action="submit",
+                                     no=submission.submission_no, request=request,
+                                     command=submission.model_dump(mode="json"))
+        await in_flight.send(self.sessions, user_id, application_id,
+                             lambda: self.siki.submit_application(submission))
+        submission_no = submission.submission_no
         async with self.sessions() as s, s.begin():
             await self.nik.fix(s, user_id, submission.nik)
             app = found(await own_application(s, user_id, application_id, for_update=True))
+            in_flight.settle(app, "submit", submission_no)
             # SIKI took this submission number: counted even if SIKI's own status events got here
             # first (then they already moved the status), so a resubmission never reuses the key.
             if app.submission_no < submission_no:
@@ -80,5 +78,27 @@ class Submission:
                     note = ("dikirim ke SIKI" if submission_no == 1
                             else f"dikirim ulang ke SIKI (pengiriman ke-{submission_no})")
                     add_timeline(s, app.id, S.SUBMITTED.value, now, APPLICANT_ACTOR, note)
-                await s.flush()
+            await s.flush()
             return await application_view(s, app)
+
+    async def _build(self, s: AsyncSession, app: Application, user_id: str) -> ApplicationSubmission:
+        require_status(app.status, SUBMITTABLE, "submit")
+        user = await user_by_id(s, user_id)
+        if user is None or user.verified_at is None:
+            raise UnknownUser()
+        docs = await own_documents(s, user.id)
+        errors = validate_application(app.sections, validation_context(document_infos(docs), app.application_kind))
+        if errors:
+            fields = ", ".join(e["field"] for e in errors)
+            raise Invalid.fields(errors, "the application is not complete: " + fields)
+        return build_submission(
+            application_id=app.id,
+            submission_no=in_flight.next_number(app.in_flight, "submit", app.submission_no),
+            application_kind=app.application_kind,
+            user_id=user.id, email=user.email, full_name=f"{user.first_name} {user.last_name}",
+            sections=app.sections,
+            documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size,
+                           "uploaded_at": utc(d.created_at)}
+                       for i, d in docs.items()},
+            public_url=self.public_url, now=utcnow(),
+        )

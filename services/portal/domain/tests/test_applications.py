@@ -13,7 +13,7 @@ from services.portal.domain.applications import (
     build_submission,
     in_timeline_order,
     late_step,
-    next_submission_no,
+    next_command_no,
     require_status,
     should_apply,
     status_message,
@@ -39,9 +39,11 @@ def test_which_state_allows_which_action(allowed: frozenset[S], ok: list[S], ref
             require_status(s.value, allowed, "act")
 
 
-def test_submission_numbers() -> None:
-    assert next_submission_no(0) == 1
-    assert next_submission_no(1) == 2
+def test_command_numbers() -> None:
+    assert next_command_no(0) == 1
+    assert next_command_no(1) == 2
+    assert next_command_no(1, in_flight=2) == 3  # SIKI may hold the one in flight
+    assert next_command_no(3, in_flight=1) == 4
 
 
 def test_only_newer_events_apply() -> None:
