@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from shared.bus.base import topic_matches
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.contracts.types import Count, Day, Timestamp
 
 
@@ -96,6 +96,26 @@ class SkkRecorded(Event):
     jenjang: Count
     issued_on: Day
     valid_until: Day
+
+
+class CertificateStatusChanged(Event):
+    event_type = "certificate.status_changed"
+    producers = ("lpjk",)
+    queues = ("siki", "portal")
+    summary = ("LPJK suspended, reinstated, revoked or superseded a recorded certificate (SIKI's register "
+               "and the holder's portal follow it; SIKI tells the issuing LSP by webhook).")
+
+    recording_number: str
+    skk_number: str
+    application_id: str
+    lsp_code: str
+    # Per certificate, 1, 2, ...: a consumer applies a change only if it is newer than the last.
+    seq: Count
+    status: CertificateStatus  # never ``expired`` (that is a date, not an event)
+    previous_status: CertificateStatus
+    reason: str | None = None
+    at: Timestamp
+    superseded_by: str | None = None  # ``superseded``: the replacing certificate's recording number
 
 
 class CertificateDownloaded(Event):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from shared.contracts.siki import Kualifikasi
+from shared.contracts.states import CertificateStatus
 from shared.contracts.types import Bool, Count, Day, Timestamp, Whole
 
 
@@ -79,3 +80,6 @@ class VerificationResult(BaseModel):
     valid_until: Day | None = None
     revoked: Bool | None = None
     key_id: str | None = None
+    # active / suspended / revoked / superseded / expired (None: no such certificate).
+    status: CertificateStatus | None = None
+    superseded_by: str | None = None  # the recording number of the certificate that replaced it

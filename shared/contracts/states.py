@@ -103,3 +103,14 @@ def can_transition(current: ApplicationStatus, target: ApplicationStatus) -> boo
 def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> None:
     if not can_transition(current, target):
         raise TransitionError(current, target)
+
+
+class CertificateStatus(StrEnum):
+    """A recorded certificate's standing at LPJK (issue 16). ``expired`` is not stored: it is the
+    answer for an ``active`` one past its ``valid_until``."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"  # replaced by a renewal's or a change's certificate
+    EXPIRED = "expired"
