@@ -29,7 +29,7 @@ redeclares it, keeping its events in order.
 Broker outages: the connection is robust (aio-pika reconnects and restores channels, queues and
 consumers). aio-pika/aiormq's own reconnect noise is filtered out (``shared.logging``); this
 module writes one WARNING when the connection is lost, one INFO with the attempt count when it
-is back, and an ERROR only if the broker stays unreachable longer than ``outage_error_seconds``.
+is back, and an ERROR only if the broker stays unreachable for long (``shared/bus/outage.py``).
 
 Who published (docs/CONTRACTS.md "Event authenticity"): every message carries the AMQP
 ``user_id`` of its publisher's connection, which the broker validates. A consumer republishes
@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
@@ -59,6 +57,7 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
+from shared.bus import dead_letters
 from shared.bus.base import (
     DeadLetter,
     Delivery,
@@ -68,18 +67,15 @@ from shared.bus.base import (
     Subscription,
     topic_matches,
 )
+from shared.bus.dead_letters import ATTEMPT_HEADER, ERROR_HEADER, PRODUCER_HEADER, REFUSED_HEADER, header
 from shared.bus.envelope import EventEnvelope
 from shared.bus.keyed_lock import KeyedLock
+from shared.bus.outage import OutageReport
 from shared.bus.users import DEV_BROKER_USERS, BrokerUsers, amqp_user
 from shared.logging import correlation_id_var, get_logger, quiet_broker_libraries
 
 log = get_logger(__name__)
 
-ATTEMPT_HEADER = "x-skk-attempt"
-# The broker user that published the event first (set by a consumer republishing it).
-PRODUCER_HEADER = "x-skk-producer-user"
-REFUSED_HEADER = "x-refused-reason"
-ERROR_HEADER = "x-skk-error"
 SAC_ARGUMENTS: dict[str, Any] = {"x-single-active-consumer": True}
 
 
@@ -87,11 +83,9 @@ class _LegacyQueue(Exception):
     """A consumer queue an earlier version declared without ``x-single-active-consumer``."""
 
 
-def _header(message: AbstractIncomingMessage, name: str) -> str | None:
-    value = (message.headers or {}).get(name)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return value if isinstance(value, str) and value else None
+def _where(url: str) -> str:
+    u = urlparse(url)
+    return f"{u.hostname}:{u.port or 5672}{u.path or '/'}"
 
 
 class RabbitMqBus(EventBus):
@@ -123,9 +117,8 @@ class RabbitMqBus(EventBus):
         self._pub_lock = asyncio.Lock()
         self._legacy_queues: set[str] = set()
         # Broker outages: one WARNING when lost, one INFO when back, ERROR only when it lasts.
-        self.outage_error_seconds = 300.0
-        self._outage_since: float | None = None
-        self._outage_task: asyncio.Task[None] | None = None
+        self.outage = OutageReport(_where(url), reconnect_interval=lambda: float(
+            getattr(self._conn, "reconnect_interval", 5) or 5))
         self._closing = False
         self._stopping = asyncio.Event()  # ends the backoff of events retried in place
         quiet_broker_libraries()
@@ -232,10 +225,7 @@ class RabbitMqBus(EventBus):
     async def stop(self) -> None:
         self._closing = True
         self._stopping.set()
-        if self._outage_task is not None:
-            self._outage_task.cancel()
-            self._outage_task = None
-        self._outage_since = None
+        self.outage.reset()
         for queue, tag in self._consumer_tags:
             with contextlib.suppress(Exception):
                 await queue.cancel(tag)
@@ -295,7 +285,7 @@ class RabbitMqBus(EventBus):
         if not message.user_id:
             return None
         if message.user_id == self.user and PRODUCER_HEADER in (message.headers or {}):
-            return _header(message, PRODUCER_HEADER)
+            return header(message, PRODUCER_HEADER)
         return message.user_id
 
     def producer(self, user: str | None, event: EventEnvelope) -> str | None:
@@ -395,40 +385,15 @@ class RabbitMqBus(EventBus):
     # --- broker outages --------------------------------------------------------------------
 
     def _on_connection_lost(self, _: Any, exc: BaseException | None = None) -> None:
-        if (self._outage_since is not None or self._closing or self._conn is None or self._conn.is_closed
+        if (self._closing or self._conn is None or self._conn.is_closed
                 or isinstance(exc, asyncio.CancelledError)):
-            return  # already reported, or our own close (or the loop's shutdown)
-        self._outage_since = time.monotonic()
-        log.warning("broker connection lost; reconnecting", broker=self._where(), error=repr(exc) if exc else None)
-        self._outage_task = asyncio.get_running_loop().create_task(self._watch_outage())
+            return  # our own close (or the loop's shutdown)
+        self.outage.lost(exc)
 
     def _on_reconnected(self, _: Any) -> None:
-        if self._outage_since is None:
-            return
-        down = time.monotonic() - self._outage_since
-        self._outage_since = None
-        if self._outage_task is not None:
-            self._outage_task.cancel()
-            self._outage_task = None
-        log.info("broker connection recovered", broker=self._where(), attempts=self._attempts(down),
-                 down_seconds=round(down, 1))
+        self.outage.recovered()
 
-    def _attempts(self, down: float) -> int:
-        """Reconnect attempts so far (aio-pika tries once per ``reconnect_interval``)."""
-        interval = float(getattr(self._conn, "reconnect_interval", 5) or 5)
-        return 1 + int(down // interval)
-
-    async def _watch_outage(self) -> None:
-        """An outage that lasts needs a person: one ERROR after ``outage_error_seconds``."""
-        await asyncio.sleep(self.outage_error_seconds)
-        if self._outage_since is not None:
-            down = time.monotonic() - self._outage_since
-            log.error("broker unreachable; still reconnecting", broker=self._where(),
-                      attempts=self._attempts(down), down_seconds=round(down, 1))
-
-    def _where(self) -> str:
-        u = urlparse(self.url)
-        return f"{u.hostname}:{u.port or 5672}{u.path or '/'}"
+    # --- dead letters and upgrades (shared/bus/dead_letters.py) -------------------------------
 
     async def upgrade_queues(self, queues: Mapping[str, list[str]]) -> list[str]:
         """Redeclare legacy queues as single-active-consumer ones (``shared.bus.upgrade``)."""
@@ -436,76 +401,15 @@ class RabbitMqBus(EventBus):
 
         return await upgrade_queues(self, queues)
 
-    async def _drain_queue(self, name: str) -> list[tuple[AbstractIncomingMessage, bytes]]:
-        await self._connect()
-        assert self._conn is not None
-        ch = await self._conn.channel()
-        queue = await ch.declare_queue(name, durable=True)
-        got: list[tuple[AbstractIncomingMessage, bytes]] = []
-        while True:
-            msg = await queue.get(no_ack=False, fail=False)
-            if msg is None:
-                break
-            got.append((msg, msg.body))
-        return got
-
     async def dead_letter_records(self, queue: str) -> list[DeadLetter]:
-        got = await self._drain_queue(self.queue_name(queue) + ".dead")
-        records: list[DeadLetter] = []
-        for msg, body in got:
-            with contextlib.suppress(Exception):
-                records.append(DeadLetter(EventEnvelope.model_validate(json.loads(body)),
-                                          refused_reason=_header(msg, REFUSED_HEADER),
-                                          error=_header(msg, ERROR_HEADER), producer_user=self.vouched_user(msg)))
-            await msg.nack(requeue=True)
-        if got:
-            await got[0][0].channel.close()
-        return records
+        return await dead_letters.records(self, queue)
 
     async def dead_letter_count(self, queue: str) -> int:
-        """A passive declare of ``X.q.dead``: its depth without reading a message."""
-        await self._connect()
-        assert self._conn is not None
-        ch = await self._conn.channel()
-        try:
-            declared = await ch.declare_queue(self.queue_name(queue) + ".dead", passive=True)
-            return int(declared.declaration_result.message_count or 0)
-        finally:
-            with contextlib.suppress(Exception):
-                await ch.close()
+        return await dead_letters.count(self, queue)
 
     async def redeliver_dead_letters(self, queue: str) -> int:
-        name = self.queue_name(queue)
-        got = await self._drain_queue(name + ".dead")
-        await self._connect()
-        assert self._pub_channel is not None
-        moved = 0
-        for msg, body in got:
-            try:
-                event = EventEnvelope.model_validate(json.loads(body))
-            except Exception:
-                await msg.nack(requeue=True)
-                continue
-            # Back under this service's user, carrying the user that published it first: the
-            # consumer checks that producer again (a refused event is refused again).
-            await self._pub_channel.default_exchange.publish(self._message(event, 1, carried=self.vouched_user(msg)),
-                                                             routing_key=name)
-            await msg.ack()
-            moved += 1
-        if got:
-            await got[0][0].channel.close()
-        return moved
+        return await dead_letters.redeliver(self, queue)
 
     async def delete_topology(self) -> None:
         """Remove this bus's exchange and queues (test clean-up)."""
-        await self._connect()
-        assert self._conn is not None
-        ch = await self._conn.channel()
-        for sub in self.subscriptions:
-            for suffix in ("", ".retry", ".dead", ".upgrade"):
-                with contextlib.suppress(Exception):
-                    await ch.queue_delete(self.queue_name(sub.queue) + suffix)
-        with contextlib.suppress(Exception):
-            await ch.exchange_delete(self.exchange_name)
-        with contextlib.suppress(Exception):
-            await ch.close()
+        await dead_letters.delete_topology(self)
