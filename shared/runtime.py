@@ -21,7 +21,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import ServiceIdentity, install_jwks
 from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, RefusedEvent, RetryPolicy, make_bus
@@ -31,9 +30,10 @@ from shared.database import create_engine, make_session_factory, ping, run_migra
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
 from shared.http_surface import install_surface
-from shared.logging import configure_logging, correlation_id_var, get_logger, new_correlation_id
+from shared.logging import configure_logging, correlation_id_var, get_logger
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
 from shared.producers import producer_refusal
+from shared.request_middleware import CorrelationIdMiddleware, MetricsMiddleware
 from shared.service_client import ServiceClient
 from shared.settings import ServiceSettings
 from shared.throttle import Throttle
@@ -56,65 +56,6 @@ class Health(BaseModel):
 
 class Readiness(Health):
     checks: dict[str, str]
-
-
-class CorrelationIdMiddleware:
-    """Takes ``X-Correlation-ID`` from the request (or makes one) and returns it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cid = None
-        for name, value in scope.get("headers", []):
-            if name == b"x-correlation-id":
-                cid = value.decode("latin-1")[:64]
-                break
-        cid = cid or new_correlation_id()
-        token = correlation_id_var.set(cid)
-        # For the 500 handler, which Starlette runs outside every middleware (this one included).
-        scope.setdefault("state", {})["correlation_id"] = cid
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-correlation-id", cid.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            correlation_id_var.reset(token)
-
-
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, requests: Counter, latency: Histogram) -> None:
-        self.app = app
-        self.requests = requests
-        self.latency = latency
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = {"code": 500}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            route = scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            self.requests.labels(scope.get("method", ""), path, str(status["code"])).inc()
-            self.latency.labels(scope.get("method", ""), path).observe(time.perf_counter() - start)
 
 
 class ServiceRuntime:

@@ -10,7 +10,7 @@ from shared.errors import install_problem_handlers
 from shared.logging import correlation_id_var
 from shared.paging import DEFAULT_LIMIT, Limit, Offset
 from shared.reference.identity import nik_errors
-from shared.runtime import CorrelationIdMiddleware
+from shared.request_middleware import CorrelationIdMiddleware
 
 SECRET = "postgresql://skk:hunter2@db.internal:5432/portal"
 
