@@ -10,9 +10,10 @@ sent) is skipped rather than arriving after it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 # The LPJK certificate statuses that end the certificate: no renewal is offered for them.
 ENDED_STATUSES = frozenset({"revoked", "superseded"})
@@ -67,7 +68,7 @@ def reminder_due(valid_until: date, today: date, thresholds: Sequence[int], sent
     return urgent
 
 
-def certificate_status(certificate: dict[str, object] | None) -> str:
+def certificate_status(certificate: Mapping[str, Any] | None) -> str:
     """The LPJK status the portal keeps in the application's certificate (absent: active)."""
     status = (certificate or {}).get("status", "active")
     return status if isinstance(status, str) else "active"
@@ -81,7 +82,7 @@ class HeldCertificate:
     valid_until: date
 
 
-def held_certificate(certificate: dict[str, object] | None) -> HeldCertificate | None:
+def held_certificate(certificate: Mapping[str, Any] | None) -> HeldCertificate | None:
     """The certificate a reminder may be about: issued (an SKK number and a validity end), and
     not revoked or superseded. None otherwise (including a malformed date, which is skipped
     rather than stopping the sweep)."""
