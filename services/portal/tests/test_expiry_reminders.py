@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
-from services.portal.db.models import Application, ExpiryReminder
+from services.portal.db.models import Application, ExpiryReminder, OutboxEvent
 from services.portal.settings import PortalSettings
 from services.portal.tests import test_email_smtp
 from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
@@ -111,6 +111,12 @@ async def test_90_and_30_days_before_expiry_each_once(tmp_path: Path, sqlite_url
         assert "berakhir dalam 90 hari" in body and "Sisa masa berlaku: 90 hari" in body
         assert "http://portal.test/permohonan/baru?jenis=perpanjangan&skk=SKK-0001" in body
         first_id = msg["Message-ID"]
+        # One email request in the outbox, whose event id is the Message-ID: a redelivery is the same message.
+        async with portal.runtime.sessions() as s:
+            staged = (await s.execute(select(OutboxEvent.event_id, OutboxEvent.payload)
+                                      .where(OutboxEvent.type == "portal.email_requested"))).all()
+        ids = [e for e, p in staged if p["subject"] == SUBJECT and p["to"] == "budi.skk@example.id"]
+        assert len(ids) == 1 and first_id == f"<{ids[0]}@skk.example.id>"
         # The same message in the portal's notification list.
         r = await portal.client.get("/api/v1/notifications", headers=budi)
         expiring = [n for n in r.json() if n["status"] == "certificate_expiring"]
