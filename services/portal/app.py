@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.portal.api import applications, auth, documents, notifications, operator, reference
+from services.portal.api import reminders as reminders_api
 from services.portal.api import service_documents as service_documents_api
 from services.portal.api.deps import ConfirmedUsers, PortalContext
 from services.portal.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
@@ -37,6 +38,7 @@ from services.portal.usecases import (
 )
 from services.portal.usecases.account_ports import AccountPorts
 from services.portal.usecases.forms import ApplicationForms
+from services.portal.usecases.reminders import ExpiryReminders
 from services.portal.usecases.service_documents import ServiceDocuments
 from services.portal.web.form_routes import install_form
 from services.portal.web.routes import install_web
@@ -99,6 +101,10 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     register_consumers(runtime, usecases)
     if settings.retention_interval_seconds > 0:
         runtime.background(usecases.retention.loop)
+    # The expiry reminders (usecases/reminders.py): the daily job and run_expiry_reminders.
+    reminders = ExpiryReminders(runtime.sessions, runtime.emit, settings)
+    if settings.expiry_reminder_interval_seconds > 0:
+        runtime.background(reminders.loop)
     app = FastAPI(title="portal", version="1.0.0", lifespan=runtime.lifespan,
                   description="The PUPR licensing portal: applicants register, apply, pay and download.")
     # Before runtime.install, so that it sits inside the body limit: keyed POSTs run once.
@@ -115,6 +121,8 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     # SIKI fetching an application's document for its LSP (SPEC section 8, "Evidence").
     app.state.service_documents = ServiceDocuments(runtime.sessions, usecases.documents.store, auditor)
     app.include_router(service_documents_api.router, prefix=API_PREFIX)
+    app.state.expiry_reminders = reminders
+    app.include_router(reminders_api.router, prefix=API_PREFIX)
     operators = Operators.for_runtime(runtime, model=Operator, auditor=auditor, roles=operator.OPERATOR_ROLES)
     if settings.is_dev and settings.seed_dev_operator:
         runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
+from services.portal.domain.expiry import parse_thresholds
 from shared.operators import OperatorSettings
 
 # Published in this repository, so production mode refuses it (see ``secret_fields``).
@@ -75,3 +76,15 @@ class PortalSettings(OperatorSettings):
     # as SIKI's); collective leave (cuti bersama) counts as a holiday unless false.
     appeal_window_working_days: int = Field(5, ge=0)
     count_collective_leave: bool = True
+
+    # Expiry reminders (usecases/reminders.py): the holder is emailed this many days before the
+    # SKK's validity ends, each threshold once ("90,30": 90 and 30 days). The sweep runs every
+    # ``expiry_reminder_interval_seconds`` (each pass is idempotent); 0 disables it.
+    expiry_reminder_days: str = "90,30"
+    expiry_reminder_interval_seconds: float = Field(3600, ge=0)
+
+    @field_validator("expiry_reminder_days")
+    @classmethod
+    def _thresholds(cls, value: str) -> str:
+        parse_thresholds(value)  # a ValueError names what is wrong, at start-up
+        return value

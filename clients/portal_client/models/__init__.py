@@ -48,9 +48,12 @@ from .reference_item import ReferenceItem
 from .regency import Regency
 from .register_request import RegisterRequest
 from .register_response import RegisterResponse
+from .reminder_sweep_out import ReminderSweepOut
+from .reminder_sweep_request import ReminderSweepRequest
 from .reset_password_request import ResetPasswordRequest
 from .section_saved import SectionSaved
 from .section_saved_sections import SectionSavedSections
+from .sent_reminder_out import SentReminderOut
 from .subklasifikasi import Subklasifikasi
 from .timeline_entry_out import TimelineEntryOut
 from .token_response import TokenResponse
@@ -106,9 +109,12 @@ __all__ = (
     "Regency",
     "RegisterRequest",
     "RegisterResponse",
+    "ReminderSweepOut",
+    "ReminderSweepRequest",
     "ResetPasswordRequest",
     "SectionSaved",
     "SectionSavedSections",
+    "SentReminderOut",
     "Subklasifikasi",
     "TimelineEntryOut",
     "TokenResponse",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit import AuditHeadMixin, AuditMixin
@@ -202,3 +202,21 @@ class Operator(OperatorMixin, Base):
 
 class IdempotencyKey(IdempotencyKeyMixin, Base):
     """A client's ``Idempotency-Key`` and the answer it got (shared/idempotency.py)."""
+
+
+class ExpiryReminder(Base):
+    """An expiry reminder sent for a certificate (the application that issued it) at one
+    threshold (90, 30 days...): written in the transaction that stages the email, and unique,
+    so a second sweep (a retry, another replica) can never send the same reminder twice."""
+
+    __tablename__ = "expiry_reminders"
+    __table_args__ = (UniqueConstraint("application_id", "threshold_days"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False)
+    threshold_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    skk_number: Mapped[str] = mapped_column(String(64), nullable=False)
+    valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    # The WIB day the sweep ran as (``as_of`` in dev), and when the row was written.
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
