@@ -224,7 +224,7 @@ def test_credentials_genuine_tampered_revoked_unknown_key(tmp_path: Path,
     assert {"credential_signature_ok", "not_revoked", "not_suspended", "dates_ok"} <= set(codes(answer, "ok"))
     assert answer["subject"]["recording_number"] == s.NUMBER and answer["subject"]["holder"] == "Budi Santoso"
 
-    header, body, sig = s.credential().split(".")
+    header, _, sig = s.credential().split(".")
     other_body = s.credential(index=5).split(".")[1]
     code, answer = run(f"{header}.{other_body}.{sig}")
     assert code == 1 and answer["problems"] == ["bad_signature"]
