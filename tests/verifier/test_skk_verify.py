@@ -248,3 +248,21 @@ def test_unusable_input_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["verify", *files.args(), "--pdf", str(tmp_path / "missing.pdf")]) == 2
     code, answer = verify(capsys, files, *pdf_file(tmp_path, b"GIF89a not a pdf"))
     assert code == 1 and answer["problems"] == ["unreadable_pdf"]
+
+
+def test_a_retired_key_verifies_what_it_signed_before_retirement_only(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime
+
+    trust = s.trust_list()
+    trust.keys[0].status = "retired"
+    trust.keys[0].valid_until = datetime(2026, 6, 30, 16, 59, tzinfo=UTC)  # 2026-06-30 23:59 WIB
+    files = s.write_inputs(tmp_path / "in", trust=trust)
+    assert verify(capsys, files, "--qr", s.qr_token())[0] == 0  # issued 2026-03-02, before retirement
+    code, answer = verify(capsys, files, "--qr", s.qr_token(vf="2026-07-01"))
+    assert code == 1 and answer["problems"] == ["key_retired_before"]
+
+
+def test_a_status_index_outside_the_list(files: s.Files, capsys: pytest.CaptureFixture[str]) -> None:
+    code, answer = verify(capsys, files, "--qr", s.qr_token(si=131_072))
+    assert code == 1 and answer["problems"] == ["status_index_bad", "status_index_bad"]
