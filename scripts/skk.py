@@ -1,6 +1,8 @@
 """The ``skk`` command.
 
 ``python -m scripts.skk simulate --applicants N [--embedded | --services]``
+``skk verify --trust-list F --status-list F --status-list F (--pdf F | --qr URL | --credential F)``
+``skk fetch-trust --lpjk URL --out DIR`` (see docs/VERIFYING.md and scripts/verify/)
 
 - ``--services``: starts every service as its own process against RabbitMQ and PostgreSQL
   (fresh databases and exchange, removed afterwards), with its own SMTP sink;
@@ -27,6 +29,7 @@ from scripts.simulator.chains import RunningChain, embedded_chain, processes_cha
 from scripts.simulator.logscan import log_offsets, scan_logs
 from scripts.simulator.mailbox import FolderMailbox
 from scripts.simulator.run import DEFAULT_MIX, SimulationReport, parse_mix, print_summary, simulate
+from scripts.verify import cli as verify_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--mail-dir", type=Path, default=Path("var/mail"), help="running chain: where .eml files land")
     s.add_argument("--log-file", type=Path, action="append", default=None,
                    help="running chain: a service log to scan for errors (default var/logs/*.log)")
+    verify_cli.add_parsers(sub)
     return p
 
 
@@ -93,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             summary["log_problem_lines"] = [f"{p.file}:{p.line_no}: {p.text}" for p in report.log_problems[:200]]
             args.json.write_text(json.dumps(summary, indent=2, default=str))
         return 0 if report.ok else 1
+    if args.command in ("verify", "fetch-trust"):
+        return verify_cli.run(args)
     return 2
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from services.lpjk_mock.db import repository
 from services.lpjk_mock.domain import qr
 from services.lpjk_mock.usecases.verification import Verification, qr_png, verification_url
-from services.lpjk_mock.web.certificate_pdf import PdfFindings, SignatureCheck, check_signature, read_certificate
-from services.lpjk_mock.web.certificate_pdf import same_qr as _same_qr
+from shared.certificate_pdf import PdfFindings, SignatureCheck, check_signature, read_certificate
+from shared.certificate_pdf import same_qr as _same_qr
 from shared.contracts.issuance import VerificationResult
 
 

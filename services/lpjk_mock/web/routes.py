@@ -20,10 +20,10 @@ from starlette.datastructures import UploadFile
 
 from services.lpjk_mock.settings import LpjkSettings
 from services.lpjk_mock.usecases.verification import Verification
-from services.lpjk_mock.web.certificate_pdf import MAX_PDF_BYTES, looks_like_pdf
 from services.lpjk_mock.web.pdf_verification import verify_pdf
 from services.lpjk_mock.web.qr_target import QrTargetRedirect
 from services.lpjk_mock.web.results import Answer, answer_of, answer_of_pdf
+from shared.certificate_pdf import MAX_PDF_BYTES, looks_like_pdf
 from shared.exceptions import TooManyRequests
 from shared.settings import Mode
 from shared.throttle import client_of

@@ -1,7 +1,10 @@
 """The one-page e-certificate (SPEC section 5), in Bahasa Indonesia, with its QR code.
 
 Rendered with fpdf2; the QR code (segno) encodes LPJK's verification URL, which carries LPJK's
-signed payload. :mod:`signing` signs the result.
+signed payload. The same URL is written into the document's XMP metadata (``skk:VerificationURL``)
+so a verifier reads the payload without decoding the QR image, and then checks that the QR image
+is the one drawn from it; the metadata is drawn before :mod:`signing` signs the result, so the
+signature covers it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from services.lsp.issuance.rules import tanggal
+from shared.certificate_pdf import xmp_metadata
 from shared.reference import get_reference
 from shared.reference.identity import mask_nik
 
@@ -202,6 +206,7 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_subject("e-Sertifikat SKK Konstruksi")
     pdf.set_creator("SKK Konstruksi")
     pdf.set_lang("id")
+    pdf.set_xmp_metadata(xmp_metadata(data.verification_url))
     pdf.set_auto_page_break(False)
     pdf.add_page()
     rows = field_rows(data)
