@@ -69,7 +69,9 @@ def claims(*, recording_number: str, skk_number: str, holder_name_masked: str, j
 
 
 def sign(payload: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
-    return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid})
+    # Without the header's ``typ: JWT`` (16 characters of the QR code, which says nothing a
+    # verifier uses): it pays for the ``si`` claim, so the code stays version 16-M.
+    return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": None})
 
 
 def extract_token(qr_payload: str) -> str:

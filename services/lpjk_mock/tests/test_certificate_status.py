@@ -4,17 +4,18 @@ answers the standing (expired too); bad input and refused changes leave everythi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import asyncio
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+import pytest
+from sqlalchemy import column, insert, select, table, text
 
 from services.lpjk_mock.db.models import AuditEntry, OutboxEvent, SkkRecord
 from services.lpjk_mock.tests.helpers import NIK, auth, record_body, running
 from shared.contracts.events import SKK_RECORDED, CertificateStatusChanged
 from shared.tests.operators import add_operator, create_operator_session
-
 
 CERTIFICATE_STATUS_CHANGED = CertificateStatusChanged.event_type
 
@@ -145,7 +146,7 @@ async def test_refused_transitions_answer_409_and_repeats_change_nothing(sqlite_
         # The old revoke_record is the same use case: a repeat too.
         old_api = await client.post(f"{url}/revoke", json={"reason": "once more"}, headers=op)
         assert old_api.status_code == 200 and old_api.json()["recording_number"] == rn
-        rows_before, events_before, _ = await _state(app)
+        _, events_before, _ = await _state(app)
         for path in ("suspension", "reinstatement"):
             refused = await client.post(f"{url}/{path}", json={"reason": "x"}, headers=op)
             assert refused.status_code == 409, refused.text
@@ -241,3 +242,52 @@ async def test_expired_is_answered_for_an_active_certificate_past_its_end(sqlite
         await client.post(f"/api/v1/records/{rec['recording_number']}/revocation", json={"reason": "x"}, headers=op)
         for v in await _verify(client, rec):
             assert v["status"] == "revoked"  # the standing wins over the dates
+
+
+@pytest.mark.postgres
+async def test_a_change_and_its_concurrent_twins_on_postgres(pg_url: str) -> None:
+    """The partial unique index (one current certificate per SKK number) on PostgreSQL: twins of
+    one change answer with one new certificate; the old one is superseded once."""
+    async with running(pg_url) as (app, client):
+        old = await _record(client)
+        body = record_body(application_id="app-2", full_name="Budi Santosa", replaces=old["recording_number"])
+        answers = await asyncio.gather(*[client.post("/api/v1/records", json=body, headers=auth())
+                                         for _ in range(4)])
+        assert sorted(r.status_code for r in answers) == [200, 200, 200, 201], [r.text for r in answers]
+        assert len({r.json()["recording_number"] for r in answers}) == 1
+        rows, events, _ = await _state(app)
+        assert sorted(r.status for r in rows.values()) == ["active", "superseded"]
+        assert len(_status_events(events)) == 1
+
+
+async def test_the_migration_gives_old_rows_a_standing_and_random_indexes(tmp_path: Any) -> None:
+    from services.lpjk_mock.app import MIGRATIONS
+    from shared.database import create_engine, run_migrations
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/legacy.db")
+    try:
+        await run_migrations(engine, MIGRATIONS, revision="0007_idempotency")
+        cols = ("recording_number", "skk_number", "registration_number", "lsp_code", "application_id", "nik",
+                "full_name", "klasifikasi_code", "subklasifikasi_code", "kualifikasi", "jabatan_kerja_code",
+                "jenjang", "issued_on", "valid_until", "facts", "qr_payload", "key_id", "recorded_at", "revoked_at",
+                "revoked_reason")
+        rows = [{**{c: "x" for c in cols}, "recording_number": f"REC-{i}", "skk_number": f"SKK-{i}", "jenjang": 4,
+                 "issued_on": date(2026, 1, 1), "valid_until": date(2031, 1, 1),
+                 "recorded_at": datetime(2026, 1, 1, tzinfo=UTC),
+                 "revoked_at": datetime(2026, 2, 1, tzinfo=UTC) if i == 0 else None,
+                 "revoked_reason": "palsu" if i == 0 else None} for i in range(20)]
+        async with engine.begin() as conn:
+            await conn.execute(insert(table("skk_record", *(column(c) for c in cols))), rows)
+        await run_migrations(engine, MIGRATIONS)
+        async with engine.connect() as conn:
+            got = (await conn.execute(text(
+                "SELECT recording_number, status, status_reason, status_seq, status_list_index, status_changed_at "
+                "FROM skk_record ORDER BY recording_number"))).all()
+        by_number = {r[0]: r for r in got}
+        assert by_number["REC-0"][1:4] == ("revoked", "palsu", 0) and by_number["REC-0"][5] is not None
+        assert all(r[1:4] == ("active", None, 0) for n, r in by_number.items() if n != "REC-0")
+        indexes = [r[4] for r in got]
+        assert len(set(indexes)) == 20 and all(0 <= i < 131072 for i in indexes)
+        assert sorted(indexes) != list(range(min(indexes), min(indexes) + 20))  # not a sequence
+    finally:
+        await engine.dispose()

@@ -153,3 +153,36 @@ async def test_a_post_without_the_csrf_token_is_refused(sqlite_url: str) -> None
             await stranger.get("/verifikasi")
             assert (await stranger.post("/verifikasi/nomor", data={"csrf_token": token,
                                                                      "nomor": "LPJK-2026-00000001"})).status_code == 403
+
+
+async def test_the_page_shows_the_standing_in_bahasa_indonesia(sqlite_url: str) -> None:
+    from shared.tests.operators import create_operator_session
+
+    async with running(sqlite_url) as (_, client):
+        rec = await _record(client)
+        rn = rec["recording_number"]
+        op = await create_operator_session(client, "lpjk")
+
+        async def page() -> str:
+            return (await client.get(f"/verifikasi/{rn}")).text
+
+        assert _verdict(html := await page()) == ("true", "berlaku") and "<dd>berlaku</dd>" in html
+        await client.post(f"/api/v1/records/{rn}/suspension", json={"reason": "x"}, headers=op)
+        html = await page()
+        assert _verdict(html) == ("false", "dibekukan") and "Sertifikat sedang dibekukan" in html
+        assert "<dd>dibekukan</dd>" in html
+        await client.post(f"/api/v1/records/{rn}/reinstatement", json={"reason": "x"}, headers=op)
+        change = record_body(application_id="app-2", full_name="Budi Santosa", replaces=rn)
+        new = (await client.post("/api/v1/records", json=change, headers=auth())).json()["recording_number"]
+        html = await page()
+        assert _verdict(html) == ("false", "digantikan")
+        assert f"Sertifikat telah digantikan oleh sertifikat {new}" in html
+        assert f"<dd>digantikan oleh {new}</dd>" in html
+        await client.post(f"/api/v1/records/{new}/revocation", json={"reason": "x"}, headers=op)
+        html = (await client.get(f"/verifikasi/{new}")).text
+        assert _verdict(html) == ("false", "dicabut") and "<dd>dicabut</dd>" in html
+        old = await client.post("/api/v1/records", json=record_body("SI012022.4.2020.0000001", "app-3",
+                                                                     issued_on="2020-01-01",
+                                                                     valid_until="2025-01-01"), headers=auth())
+        html = (await client.get(f"/verifikasi/{old.json()['recording_number']}")).text
+        assert _verdict(html) == ("false", "kedaluwarsa") and "<dd>kedaluwarsa</dd>" in html
