@@ -291,3 +291,25 @@ async def test_the_migration_gives_old_rows_a_standing_and_random_indexes(tmp_pa
         assert sorted(indexes) != list(range(min(indexes), min(indexes) + 20))  # not a sequence
     finally:
         await engine.dispose()
+
+
+async def test_a_status_list_index_drawn_twice_is_drawn_again(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if a concurrent record had drawn the same index between the check and the insert: the
+    unique index refuses it, nothing is stored, and the record draws again."""
+    from services.lpjk_mock.db import repository
+    from services.lpjk_mock.domain import status
+
+    draws = iter([7, 7, 9])
+    monkeypatch.setattr(status, "draw_index", lambda taken: next(draws))
+
+    async def never_taken(session: Any, index: int) -> bool:
+        return False
+
+    monkeypatch.setattr(repository, "index_taken", never_taken)
+    async with running(sqlite_url) as (app, client):
+        first = await _record(client)
+        second = await _record(client, "SI012022.4.2026.0000002", "app-2")
+        rows, events, _ = await _state(app)
+        assert {r.recording_number: r.status_list_index for r in rows.values()} == {
+            first["recording_number"]: 7, second["recording_number"]: 9}
+        assert [e.type for e in events] == [SKK_RECORDED, SKK_RECORDED]

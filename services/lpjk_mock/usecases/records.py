@@ -25,6 +25,11 @@ from shared.contracts.issuance import RecordRequest
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
 
+
+class _IndexTaken(Exception):
+    """A new record lost a unique index other than its SKK number's to a concurrent one."""
+
+
 _SUPERSEDED_REASON = "replaced by a renewal or a change"
 
 # Stages an event in the session's transaction (``ServiceRuntime.emit``).
@@ -71,6 +76,17 @@ class Records:
         back and answers with the winner's record.
         """
         records.check_record(self.reference(), req)
+        for attempt in range(3):
+            try:
+                return await self._create_once(req)
+            except _IndexTaken:
+                # A concurrent record drew the same status-list index (a one in 131,072 event):
+                # nothing was stored; draw again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _create_once(self, req: RecordRequest) -> Recorded:
         now = self.clock()
         year = records.wib_date(now).year
         try:
@@ -97,7 +113,7 @@ class Records:
             async with self.sessions() as s:
                 existing = await repository.find_by_skk(s, req.skk_number)
             if existing is None:
-                raise
+                raise _IndexTaken from None  # not the SKK number: the index (or a recording number)
         if existing is not None:
             records.check_repeat(existing.facts, req, existing.recording_number, replaces=existing.replaces)
             return self._answer(existing, created=False)
