@@ -40,7 +40,8 @@ async def _record(client: httpx.AsyncClient) -> dict[str, Any]:
     return dict(r.json())
 
 
-def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str | None = None) -> bytes:
+def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str | None = None,
+                     signer: str = "LSP-A") -> bytes:
     from services.lsp.issuance.pdf import CertificateData, render_certificate
     from services.lsp.issuance.signing import dev_identity, sign_pdf
 
@@ -51,7 +52,7 @@ def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str
         lsp_name="LSP Konstruksi A (dev)", skk_number=rec["skk_number"], registration_number=rec["registration_number"],
         recording_number=number or rec["recording_number"], issued_on=date.fromisoformat(rec["issued_on"]),
         valid_until=date.fromisoformat(rec["valid_until"]), verification_url=url or rec["verification_url"])
-    return asyncio.run(sign_pdf(render_certificate(data), dev_identity("LSP-A", data.lsp_name), lsp_name=data.lsp_name))
+    return asyncio.run(sign_pdf(render_certificate(data), dev_identity(signer, data.lsp_name), lsp_name=data.lsp_name))
 
 
 async def test_a_recorded_certificate_verified_by_number_and_by_qr_payload(sqlite_url: str) -> None:
@@ -108,7 +109,16 @@ async def test_the_signed_pdf_is_checked_signature_and_qr(sqlite_url: str) -> No
         r = await client.post("/verifikasi/berkas", data={"csrf_token": token},
                               files={"berkas": ("sertifikat.pdf", genuine, "application/pdf")})
         assert r.status_code == 200 and _verdict(r.text) == ("true", "berlaku"), r.text[-3000:]
-        assert r.text.count('data-passed="true"') == 2 and "LSP-A e-Sertifikat (dev)" in r.text
+        # The signature, the signer (LSP-A's certificate in LPJK's trust list) and the QR code.
+        assert r.text.count('data-passed="true"') == 3 and "LSP-A e-Sertifikat (dev)" in r.text
+        assert "sertifikat penanda tangan adalah sertifikat LSP-A di daftar tepercaya LPJK" in r.text
+
+        # Intact and valid, but signed with another LSP's key: not the LSP that issued it.
+        foreign = await asyncio.to_thread(_certificate_pdf, rec, signer="LSP-B")
+        r = await client.post("/verifikasi/berkas", data={"csrf_token": token},
+                              files={"berkas": ("sertifikat.pdf", foreign, "application/pdf")})
+        assert _verdict(r.text) == ("false", "berkas-tidak-sah")
+        assert "sertifikat penanda tangan bukan sertifikat LSP-A di daftar tepercaya LPJK" in r.text
 
         # One byte changed inside the signed range: the signature no longer holds.
         tampered = bytearray(genuine)

@@ -48,6 +48,7 @@ class SignatureCheck:
     unchanged_since: bool = False  # the whole file is signed, or nothing was changed after signing
     signer: str | None = None  # the signer certificate's subject, as written in it
     signed_at: datetime | None = None
+    signer_certificate: bytes | None = None  # DER, to compare with the trust list's
 
     @property
     def ok(self) -> bool:
@@ -120,12 +121,14 @@ def check_signature(data: bytes) -> SignatureCheck:
     coverage = getattr(status.coverage, "name", "")
     modification = getattr(status.modification_level, "name", "")
     unchanged = coverage == "ENTIRE_FILE" or (modification == "NONE" and status.docmdp_ok is not False)
-    signer = None
+    signer, der = None, None
     if status.signing_cert is not None:
         subject = status.signing_cert.subject.native
         signer = subject.get("common_name") or subject.get("organization_name")
+        der = status.signing_cert.dump()
     return SignatureCheck(present=True, intact=bool(status.intact), valid=bool(status.valid),
-                          unchanged_since=unchanged, signer=signer, signed_at=status.signer_reported_dt)
+                          unchanged_since=unchanged, signer=signer, signed_at=status.signer_reported_dt,
+                          signer_certificate=der)
 
 
 def same_qr(found: tuple[tuple[int, int], bytes] | None, expected_png: bytes) -> bool:

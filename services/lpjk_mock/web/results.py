@@ -103,6 +103,11 @@ def answer_of_pdf(t: Translate, pdf: PdfVerification) -> Answer:
         answer.checks = checks
         return answer
     answer = answer_of(t, pdf.result)
+    if pdf.signer_trusted is not None:
+        lsp = pdf.result.lsp_code or "-"
+        checks.append((t("lpjk.pdf.cek_penanda"), pdf.signer_trusted,
+                       t("lpjk.pdf.penanda_terdaftar", lsp=lsp) if pdf.signer_trusted
+                       else t("lpjk.pdf.penanda_tidak_terdaftar", lsp=lsp)))
     if pdf.qr_matches is not None:
         checks.append((t("lpjk.pdf.cek_qr"), pdf.qr_matches,
                        t("lpjk.pdf.qr_cocok") if pdf.qr_matches else t("lpjk.pdf.qr_tidak_cocok")))
