@@ -13,12 +13,16 @@ from services.lpjk_mock.db.models import AuditEntry, Base, IdempotencyKey, Inbox
 from services.lpjk_mock.events import register_consumers
 from services.lpjk_mock.keys import keyring_from
 from services.lpjk_mock.settings import LpjkSettings
+from services.lpjk_mock.usecases.credentials import Credentials, KeyWindow
 from services.lpjk_mock.usecases.records import Records
 from services.lpjk_mock.usecases.verification import Verification
+from services.lpjk_mock.web.pdf_verification import trusted_pdf_certificates
 from services.lpjk_mock.web.routes import install_web
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.contracts.events import QUEUES
+from shared.devdefaults import DEV_LSPS
+from shared.devpdf import dev_certificate_pem
 from shared.idempotency import install_idempotency
 from shared.operator_accounts import Operators
 from shared.operators_api import install_operators
@@ -50,8 +54,25 @@ def create_app(settings: LpjkSettings | None = None, *, bus: EventBus | None = N
         runtime.on_startup(lambda: operators.seed_dev(password=settings.dev_password.get_secret_value()))
     app.state.verification = Verification(runtime.sessions, keyring, runtime.throttle,
                                           settings.public_verification_limits)
+    pdf_certificates = lsp_pdf_certificates(settings)
+    app.state.credentials = Credentials(
+        runtime.sessions, keyring, settings.public_url, app.state.verification,
+        current_key=KeyWindow(settings.qr_key_valid_from),
+        retired_keys={kid: KeyWindow(*settings.retired_key_validity(kid)) for kid in settings.qr_retired_public_keys},
+        lsp_certificates=pdf_certificates,
+    )
+    # The page checks an uploaded PDF's signer against the same certificates.
+    app.state.trusted_pdf_certificates = trusted_pdf_certificates(pdf_certificates)
     app.include_router(records_router)
     app.include_router(public_router)
     install_operators(app, operators, auditor)
     install_web(app, settings)  # the public verification page (web/)
     return app
+
+
+def lsp_pdf_certificates(settings: LpjkSettings) -> dict[str, str]:
+    """The LSPs' PDF-signing certificates for the trust list: configured, or in dev the dev LSPs'
+    deterministic dev certificates (the ones their e-certificates are signed with in dev)."""
+    if settings.lsp_pdf_certificates or not settings.is_dev:
+        return dict(settings.lsp_pdf_certificates)
+    return {code: dev_certificate_pem(code, str(lsp["name"])) for code, lsp in DEV_LSPS.items()}

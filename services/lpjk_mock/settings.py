@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
 from limits import parse_many
@@ -10,6 +11,22 @@ from pydantic import SecretStr, field_validator, model_validator
 from services.lpjk_mock.domain import qr
 from shared.operators import OperatorSettings
 from shared.settings import DefaultSecretError, Mode
+
+
+def _instant(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    at = datetime.fromisoformat(text) if "T" in text else datetime.combine(date.fromisoformat(text), time())
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def parse_validity(window: str) -> tuple[datetime | None, datetime | None]:
+    """``"from/until"`` (either side may be empty) as two instants (UTC when no zone is given)."""
+    start, sep, end = window.partition("/")
+    if not sep:
+        raise ValueError("expected 'from/until'")
+    return _instant(start), _instant(end)
 
 
 class LpjkSettings(OperatorSettings):
@@ -29,9 +46,32 @@ class LpjkSettings(OperatorSettings):
     qr_key_id: str = "lpjk-dev-1"
     # Retired keys still accepted for verification: key id -> Ed25519 public key PEM.
     qr_retired_public_keys: dict[str, str] = {}
+    # The trust list's validity of the keys (ISO 8601 dates or date-times): since when the current
+    # key signs, and for a retired key "from/until" (``SKK_QR_RETIRED_KEY_VALIDITY``, JSON: kid ->
+    # "2025-01-01/2026-06-30"); a retired key without one is listed without dates.
+    qr_key_valid_from: datetime | None = None
+    qr_retired_key_validity: dict[str, str] = {}
+    # Each LSP's PDF-signing certificate (LSP code -> X.509 PEM) for the trust list; unset in dev,
+    # the dev LSPs' deterministic dev certificates (shared/devpdf.py) are listed.
+    lsp_pdf_certificates: dict[str, str] = {}
     # Public verification per client address (`limits` tiers separated by ';'): enough for a
     # person scanning certificates at a site, far too few to walk the register.
     public_verification_limits: str = "30/minute;300/hour"
+
+    @field_validator("qr_retired_key_validity")
+    @classmethod
+    def _validity_parses(cls, value: dict[str, str]) -> dict[str, str]:
+        for kid, window in value.items():
+            try:
+                parse_validity(window)
+            except ValueError:
+                raise ValueError(f"kid {kid!r}: expected 'from/until' as ISO dates or date-times, "
+                                 "e.g. '2025-01-01/2026-06-30'") from None
+        return value
+
+    def retired_key_validity(self, kid: str) -> tuple[datetime | None, datetime | None]:
+        window = self.qr_retired_key_validity.get(kid)
+        return parse_validity(window) if window else (None, None)
 
     @field_validator("public_verification_limits")
     @classmethod

@@ -48,6 +48,9 @@ class RecordRequest(BaseModel):
     jenjang: Whole = Field(ge=1, le=9)
     issued_on: Day
     valid_until: Day
+    # A renewal or a change: the recording number of the certificate this one replaces (same
+    # holder, active or suspended); LPJK marks that one ``superseded`` (issue 16).
+    replaces: str | None = Field(default=None, max_length=64)
 
 
 class RecordResponse(BaseModel):

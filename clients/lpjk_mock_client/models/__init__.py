@@ -3,6 +3,8 @@
 from .audit_check_out import AuditCheckOut
 from .audit_event_out import AuditEventOut
 from .audit_event_out_detail import AuditEventOutDetail
+from .certificate_status import CertificateStatus
+from .certificate_status_answer import CertificateStatusAnswer
 from .field_problem import FieldProblem
 from .health import Health
 from .jwk import Jwk
@@ -21,12 +23,19 @@ from .record_request_kualifikasi import RecordRequestKualifikasi
 from .revoke_request import RevokeRequest
 from .signing_key import SigningKey
 from .signing_keys import SigningKeys
+from .status_change_request import StatusChangeRequest
+from .trust_list import TrustList
+from .trusted_key import TrustedKey
+from .trusted_key_purposes_item import TrustedKeyPurposesItem
+from .trusted_key_status import TrustedKeyStatus
 from .verification_result import VerificationResult
 
 __all__ = (
     "AuditCheckOut",
     "AuditEventOut",
     "AuditEventOutDetail",
+    "CertificateStatus",
+    "CertificateStatusAnswer",
     "FieldProblem",
     "Health",
     "Jwk",
@@ -45,5 +54,10 @@ __all__ = (
     "RevokeRequest",
     "SigningKey",
     "SigningKeys",
+    "StatusChangeRequest",
+    "TrustList",
+    "TrustedKey",
+    "TrustedKeyPurposesItem",
+    "TrustedKeyStatus",
     "VerificationResult",
 )

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.record_request_kualifikasi import RecordRequestKualifikasi
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RecordRequest")
 
@@ -30,6 +31,7 @@ class RecordRequest:
         jenjang (int):
         issued_on (datetime.date):
         valid_until (datetime.date):
+        replaces (None | str | Unset):
     """
 
     lsp_code: str
@@ -45,6 +47,7 @@ class RecordRequest:
     jenjang: int
     issued_on: datetime.date
     valid_until: datetime.date
+    replaces: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +77,12 @@ class RecordRequest:
 
         valid_until = self.valid_until.isoformat()
 
+        replaces: None | str | Unset
+        if isinstance(self.replaces, Unset):
+            replaces = UNSET
+        else:
+            replaces = self.replaces
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -93,6 +102,8 @@ class RecordRequest:
                 "valid_until": valid_until,
             }
         )
+        if replaces is not UNSET:
+            field_dict["replaces"] = replaces
 
         return field_dict
 
@@ -125,6 +136,15 @@ class RecordRequest:
 
         valid_until = datetime.date.fromisoformat(d.pop("valid_until"))
 
+        def _parse_replaces(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        replaces = _parse_replaces(d.pop("replaces", UNSET))
+
         record_request = cls(
             lsp_code=lsp_code,
             application_id=application_id,
@@ -139,6 +159,7 @@ class RecordRequest:
             jenjang=jenjang,
             issued_on=issued_on,
             valid_until=valid_until,
+            replaces=replaces,
         )
 
         record_request.additional_properties = d

@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.certificate_status import CertificateStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="VerificationResult")
@@ -34,6 +35,8 @@ class VerificationResult:
         valid_until (datetime.date | None | Unset):
         revoked (bool | None | Unset):
         key_id (None | str | Unset):
+        status (CertificateStatus | None | Unset):
+        superseded_by (None | str | Unset):
     """
 
     valid: bool
@@ -53,6 +56,8 @@ class VerificationResult:
     valid_until: datetime.date | None | Unset = UNSET
     revoked: bool | None | Unset = UNSET
     key_id: None | str | Unset = UNSET
+    status: CertificateStatus | None | Unset = UNSET
+    superseded_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +163,20 @@ class VerificationResult:
         else:
             key_id = self.key_id
 
+        status: None | str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        elif isinstance(self.status, CertificateStatus):
+            status = self.status.value
+        else:
+            status = self.status
+
+        superseded_by: None | str | Unset
+        if isinstance(self.superseded_by, Unset):
+            superseded_by = UNSET
+        else:
+            superseded_by = self.superseded_by
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -197,6 +216,10 @@ class VerificationResult:
             field_dict["revoked"] = revoked
         if key_id is not UNSET:
             field_dict["key_id"] = key_id
+        if status is not UNSET:
+            field_dict["status"] = status
+        if superseded_by is not UNSET:
+            field_dict["superseded_by"] = superseded_by
 
         return field_dict
 
@@ -365,6 +388,32 @@ class VerificationResult:
 
         key_id = _parse_key_id(d.pop("key_id", UNSET))
 
+        def _parse_status(data: object) -> CertificateStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = CertificateStatus(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CertificateStatus | None | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
+
+        def _parse_superseded_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        superseded_by = _parse_superseded_by(d.pop("superseded_by", UNSET))
+
         verification_result = cls(
             valid=valid,
             reason=reason,
@@ -383,6 +432,8 @@ class VerificationResult:
             valid_until=valid_until,
             revoked=revoked,
             key_id=key_id,
+            status=status,
+            superseded_by=superseded_by,
         )
 
         verification_result.additional_properties = d

@@ -1,7 +1,8 @@
 """The lpjk routes' dependencies: the calling service, the LPJK operator, the use cases.
 
 Operators are people with accounts (shared/operators_api.py, ``create_operator_session``); their
-roles here: ``records`` (revoking records) and ``audit`` (the audit log); ``admin`` holds both."""
+roles here: ``records`` (suspending, reinstating, revoking certificates) and ``audit`` (the audit
+log); ``admin`` holds both."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.lpjk_mock.usecases.credentials import Credentials
 from services.lpjk_mock.usecases.records import Records
+from services.lpjk_mock.usecases.status import CertificateStatuses
 from services.lpjk_mock.usecases.verification import Verification
 from shared.auth import service_caller_dependency
 from shared.exceptions import Forbidden
@@ -29,6 +32,14 @@ def get_records(request: Request) -> Records:
     return request.app.state.records  # type: ignore[no-any-return]
 
 
+def get_statuses(request: Request) -> CertificateStatuses:
+    return request.app.state.records.statuses  # type: ignore[no-any-return]
+
+
+def get_credentials(request: Request) -> Credentials:
+    return request.app.state.credentials  # type: ignore[no-any-return]
+
+
 def get_verification(request: Request) -> Verification:
     return request.app.state.verification  # type: ignore[no-any-return]
 
@@ -37,6 +48,8 @@ CallerDep = Annotated[str, Depends(service_caller)]
 RecordsOperator = Annotated[OperatorPrincipal, Depends(operator_with(RECORDS))]
 RecordsDep = Annotated[Records, Depends(get_records)]
 VerificationDep = Annotated[Verification, Depends(get_verification)]
+StatusesDep = Annotated[CertificateStatuses, Depends(get_statuses)]
+CredentialsDep = Annotated[Credentials, Depends(get_credentials)]
 
 
 def require_lsp(caller: str, lsp_code: str) -> None:

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from services.lpjk_mock.usecases.records import Recorded
+from services.lpjk_mock.usecases.status import StatusAnswer
 from shared.contracts.issuance import RecordResponse
+from shared.contracts.states import CertificateStatus
 
 
 class RecordAnswer(RecordResponse):
@@ -31,6 +34,32 @@ class RecordAnswer(RecordResponse):
 
 class RevokeRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
+
+
+class StatusChangeRequest(BaseModel):
+    """An operator's suspension, reinstatement or revocation of a certificate."""
+
+    reason: str = Field(min_length=1, max_length=500, description="why (kept with the certificate, 1..500 chars)")
+
+
+class CertificateStatusAnswer(BaseModel):
+    """A certificate's standing after an operator's action."""
+
+    recording_number: str
+    status: CertificateStatus
+    previous_status: CertificateStatus
+    changed: bool = Field(description="false for a repeat: the certificate already stood so; nothing changed")
+    reason: str | None = Field(description="the reason of the change that put it in this standing")
+    changed_at: datetime | None
+    status_seq: int = Field(description="the seq of its last certificate.status_changed event")
+    superseded_by: str | None = None
+
+    @classmethod
+    def of(cls, answer: StatusAnswer) -> CertificateStatusAnswer:
+        return cls(recording_number=answer.recording_number, status=CertificateStatus(answer.status),
+                   previous_status=CertificateStatus(answer.previous_status), changed=answer.changed,
+                   reason=answer.reason, changed_at=answer.changed_at, status_seq=answer.status_seq,
+                   superseded_by=answer.superseded_by)
 
 
 class QrVerifyRequest(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import Date, DateTime, Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit import AuditHeadMixin, AuditMixin
@@ -39,9 +39,15 @@ class SkkRecord(Base):
     """One recorded SKK: the register LPJK verifies certificates against."""
 
     __tablename__ = "skk_record"
+    # One current certificate per SKK number: a change (perubahan) records a new certificate under
+    # the same SKK number, and the one it replaces is superseded in the same transaction.
+    __table_args__ = (
+        Index("uq_skk_record_current_skk_number", "skk_number", unique=True,
+              sqlite_where=text("status != 'superseded'"), postgresql_where=text("status != 'superseded'")),
+    )
 
     recording_number: Mapped[str] = mapped_column(String(40), primary_key=True)
-    skk_number: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    skk_number: Mapped[str] = mapped_column(String(64), nullable=False)
     registration_number: Mapped[str] = mapped_column(String(80), nullable=False)
     lsp_code: Mapped[str] = mapped_column(String(40), nullable=False)
     application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
@@ -66,6 +72,16 @@ class SkkRecord(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Its standing over its life (domain.status): active, suspended, revoked or superseded.
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active", server_default="active")
+    status_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The seq of the last certificate.status_changed event of this certificate (0: none yet).
+    status_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    superseded_by: Mapped[str | None] = mapped_column(String(40), nullable=True)  # recording number
+    replaces: Mapped[str | None] = mapped_column(String(40), nullable=True)  # recording number
+    # Its bit in the status lists, drawn at random (domain.status.draw_index): herd privacy.
+    status_list_index: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
 
 
 class AuditEntry(AuditMixin, Base):

@@ -18,10 +18,32 @@ async def get(session: AsyncSession, recording_number: str) -> SkkRecord | None:
     return await session.get(SkkRecord, recording_number)
 
 
+async def get_for_update(session: AsyncSession, recording_number: str) -> SkkRecord | None:
+    """The record, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    return (await session.execute(
+        select(SkkRecord).where(SkkRecord.recording_number == recording_number).with_for_update()
+    )).scalar_one_or_none()
+
+
 async def find_by_skk(session: AsyncSession, skk_number: str) -> SkkRecord | None:
+    """The current (not superseded) certificate of an SKK number: there is at most one."""
     return (
-        await session.execute(select(SkkRecord).where(SkkRecord.skk_number == skk_number))
+        await session.execute(select(SkkRecord).where(SkkRecord.skk_number == skk_number,
+                                                      SkkRecord.status != "superseded"))
     ).scalar_one_or_none()
+
+
+async def index_taken(session: AsyncSession, index: int) -> bool:
+    return (await session.execute(
+        select(SkkRecord.recording_number).where(SkkRecord.status_list_index == index)
+    )).first() is not None
+
+
+async def indexes_with_status(session: AsyncSession, status: str) -> list[int]:
+    """The status-list indexes of the certificates standing ``status`` (for a status list)."""
+    return list((await session.execute(
+        select(SkkRecord.status_list_index).where(SkkRecord.status == status)
+    )).scalars())
 
 
 async def add(session: AsyncSession, row: SkkRecord) -> SkkRecord:

@@ -2,7 +2,9 @@
 claims, verifiable offline by anyone holding LPJK's public key for that ``kid``.
 
 Claims: ``iss`` = ``"LPJK"``, ``rn`` recording number, ``skk`` SKK number, ``nm`` the holder's
-masked name, ``jk`` jabatan kerja code, ``vf``/``vu`` valid from/until (ISO dates).
+masked name, ``jk`` jabatan kerja code, ``vf``/``vu`` valid from/until (ISO dates), ``si`` the
+certificate's status-list index (issue 16; absent in payloads signed before), so that an offline
+verifier can look the certificate up in LPJK's status lists.
 """
 
 from __future__ import annotations
@@ -56,15 +58,20 @@ def public_jwk(kid: str, key: Ed25519PublicKey) -> dict[str, str]:
 
 
 def claims(*, recording_number: str, skk_number: str, holder_name_masked: str, jabatan_kerja_code: str,
-           valid_from: date, valid_until: date) -> dict[str, Any]:
-    return {
+           valid_from: date, valid_until: date, status_list_index: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "iss": ISSUER, "rn": recording_number, "skk": skk_number, "nm": holder_name_masked,
         "jk": jabatan_kerja_code, "vf": valid_from.isoformat(), "vu": valid_until.isoformat(),
     }
+    if status_list_index is not None:
+        out["si"] = status_list_index  # a JSON number: shorter than a string, and the QR is dense already
+    return out
 
 
 def sign(payload: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
-    return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid})
+    # Without the header's ``typ: JWT`` (16 characters of the QR code, which says nothing a
+    # verifier uses): it pays for the ``si`` claim, so the code stays version 16-M.
+    return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": None})
 
 
 def extract_token(qr_payload: str) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -60,9 +61,37 @@ def check_record(ref: ReferenceData, req: RecordRequest) -> None:
         raise Invalid.fields(problems)
 
 
-def check_repeat(stored: dict[str, Any], req: RecordRequest, recording_number: str) -> None:
-    """Refuse a repeat whose facts differ from the SKK already recorded as ``recording_number``."""
+@dataclass(frozen=True)
+class Replaced:
+    """What a renewal or a change needs to know of the certificate it replaces."""
+
+    nik: str
+    status: str
+
+
+def check_replaced(req: RecordRequest, old: Replaced | None) -> None:
+    """A renewal or a change (``req.replaces``) must replace a recorded certificate of the same
+    holder (NIK) that is active or suspended: :class:`Invalid` (422) or :class:`Conflict` (409)
+    naming ``replaces`` otherwise."""
+    if req.replaces is None:
+        return
+    if old is None:
+        raise Invalid.field("replaces", f"no SKK recorded as {req.replaces}")
+    if old.nik != req.nik:
+        raise Invalid.field("replaces", "the certificate replaced belongs to another holder (NIK)")
+    if old.status not in ("active", "suspended"):
+        raise Conflict(f"the certificate replaced is {old.status}; only an active or suspended one can be replaced",
+                       errors=[{"field": "replaces", "message": f"the certificate is {old.status}"}],
+                       certificate_status=old.status)
+
+
+def check_repeat(stored: dict[str, Any], req: RecordRequest, recording_number: str, *,
+                 replaces: str | None = None) -> None:
+    """Refuse a repeat whose facts differ from the SKK already recorded as ``recording_number``
+    (``replaces``: the certificate that one replaced, which a repeat must name too)."""
     changed = differing_fields(stored, identity_facts(req))
+    if replaces != req.replaces:
+        changed.append("replaces")
     if changed:
         raise RecordChanged(
             f"SKK {req.skk_number} is already recorded with other facts ({', '.join(changed)})",

@@ -265,7 +265,7 @@ async def test_problem_answers_keep_their_members(sqlite_url: str) -> None:
 
 def test_lpjk_publishes_skk_recorded_and_may() -> None:
     from services.lpjk_mock.events import CONSUMES, PUBLISHES
-    from shared.contracts.events import SkkRecorded
+    from shared.contracts.events import CertificateStatusChanged, SkkRecorded
 
-    assert PUBLISHES == (SkkRecorded,) and CONSUMES == ()
+    assert PUBLISHES == (SkkRecorded, CertificateStatusChanged) and CONSUMES == ()
     assert all(cls.produced_by("lpjk") for cls in PUBLISHES)

@@ -40,7 +40,8 @@ async def _record(client: httpx.AsyncClient) -> dict[str, Any]:
     return dict(r.json())
 
 
-def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str | None = None) -> bytes:
+def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str | None = None,
+                     signer: str = "LSP-A") -> bytes:
     from services.lsp.issuance.pdf import CertificateData, render_certificate
     from services.lsp.issuance.signing import dev_identity, sign_pdf
 
@@ -51,7 +52,7 @@ def _certificate_pdf(rec: dict[str, Any], *, number: str | None = None, url: str
         lsp_name="LSP Konstruksi A (dev)", skk_number=rec["skk_number"], registration_number=rec["registration_number"],
         recording_number=number or rec["recording_number"], issued_on=date.fromisoformat(rec["issued_on"]),
         valid_until=date.fromisoformat(rec["valid_until"]), verification_url=url or rec["verification_url"])
-    return asyncio.run(sign_pdf(render_certificate(data), dev_identity("LSP-A", data.lsp_name), lsp_name=data.lsp_name))
+    return asyncio.run(sign_pdf(render_certificate(data), dev_identity(signer, data.lsp_name), lsp_name=data.lsp_name))
 
 
 async def test_a_recorded_certificate_verified_by_number_and_by_qr_payload(sqlite_url: str) -> None:
@@ -108,7 +109,16 @@ async def test_the_signed_pdf_is_checked_signature_and_qr(sqlite_url: str) -> No
         r = await client.post("/verifikasi/berkas", data={"csrf_token": token},
                               files={"berkas": ("sertifikat.pdf", genuine, "application/pdf")})
         assert r.status_code == 200 and _verdict(r.text) == ("true", "berlaku"), r.text[-3000:]
-        assert r.text.count('data-passed="true"') == 2 and "LSP-A e-Sertifikat (dev)" in r.text
+        # The signature, the signer (LSP-A's certificate in LPJK's trust list) and the QR code.
+        assert r.text.count('data-passed="true"') == 3 and "LSP-A e-Sertifikat (dev)" in r.text
+        assert "sertifikat penanda tangan adalah sertifikat LSP-A di daftar tepercaya LPJK" in r.text
+
+        # Intact and valid, but signed with another LSP's key: not the LSP that issued it.
+        foreign = await asyncio.to_thread(_certificate_pdf, rec, signer="LSP-B")
+        r = await client.post("/verifikasi/berkas", data={"csrf_token": token},
+                              files={"berkas": ("sertifikat.pdf", foreign, "application/pdf")})
+        assert _verdict(r.text) == ("false", "berkas-tidak-sah")
+        assert "sertifikat penanda tangan bukan sertifikat LSP-A di daftar tepercaya LPJK" in r.text
 
         # One byte changed inside the signed range: the signature no longer holds.
         tampered = bytearray(genuine)
@@ -153,3 +163,36 @@ async def test_a_post_without_the_csrf_token_is_refused(sqlite_url: str) -> None
             await stranger.get("/verifikasi")
             assert (await stranger.post("/verifikasi/nomor", data={"csrf_token": token,
                                                                      "nomor": "LPJK-2026-00000001"})).status_code == 403
+
+
+async def test_the_page_shows_the_standing_in_bahasa_indonesia(sqlite_url: str) -> None:
+    from shared.tests.operators import create_operator_session
+
+    async with running(sqlite_url) as (_, client):
+        rec = await _record(client)
+        rn = rec["recording_number"]
+        op = await create_operator_session(client, "lpjk")
+
+        async def page() -> str:
+            return (await client.get(f"/verifikasi/{rn}")).text
+
+        assert _verdict(html := await page()) == ("true", "berlaku") and "<dd>berlaku</dd>" in html
+        await client.post(f"/api/v1/records/{rn}/suspension", json={"reason": "x"}, headers=op)
+        html = await page()
+        assert _verdict(html) == ("false", "dibekukan") and "Sertifikat sedang dibekukan" in html
+        assert "<dd>dibekukan</dd>" in html
+        await client.post(f"/api/v1/records/{rn}/reinstatement", json={"reason": "x"}, headers=op)
+        change = record_body(application_id="app-2", full_name="Budi Santosa", replaces=rn)
+        new = (await client.post("/api/v1/records", json=change, headers=auth())).json()["recording_number"]
+        html = await page()
+        assert _verdict(html) == ("false", "digantikan")
+        assert f"Sertifikat telah digantikan oleh sertifikat {new}" in html
+        assert f"<dd>digantikan oleh {new}</dd>" in html
+        await client.post(f"/api/v1/records/{new}/revocation", json={"reason": "x"}, headers=op)
+        html = (await client.get(f"/verifikasi/{new}")).text
+        assert _verdict(html) == ("false", "dicabut") and "<dd>dicabut</dd>" in html
+        old = await client.post("/api/v1/records", json=record_body("SI012022.4.2020.0000001", "app-3",
+                                                                     issued_on="2020-01-01",
+                                                                     valid_until="2025-01-01"), headers=auth())
+        html = (await client.get(f"/verifikasi/{old.json()['recording_number']}")).text
+        assert _verdict(html) == ("false", "kedaluwarsa") and "<dd>kedaluwarsa</dd>" in html

@@ -1,5 +1,6 @@
-"""``create_record`` (an LSP records an SKK: recording number, signed QR payload, the
-``skk.recorded`` event) and ``revoke_record`` (an LPJK operator)."""
+"""``create_record`` (an LSP records an SKK: recording number, signed QR payload, status-list
+index, the ``skk.recorded`` event; a renewal or a change supersedes the certificate it replaces)
+and ``revoke_record`` (an LPJK operator; usecases/status.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lpjk_mock.db import repository
 from services.lpjk_mock.db.models import AuditEntry, SkkRecord
-from services.lpjk_mock.domain import numbers, qr, records
+from services.lpjk_mock.domain import numbers, qr, records, status
 from services.lpjk_mock.keys import QrKeyring
+from services.lpjk_mock.usecases.status import CertificateStatuses, stage_change
 from services.lpjk_mock.usecases.verification import qr_png, verification_url
 from shared.audit import Auditor
 from shared.bus import utcnow
@@ -22,6 +24,13 @@ from shared.contracts.events import Event, SkkRecorded
 from shared.contracts.issuance import RecordRequest
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
+
+
+class _IndexTaken(Exception):
+    """A new record lost a unique index other than its SKK number's to a concurrent one."""
+
+
+_SUPERSEDED_REASON = "replaced by a renewal or a change"
 
 # Stages an event in the session's transaction (``ServiceRuntime.emit``).
 Emit = Callable[[AsyncSession, Event], Any]
@@ -54,51 +63,86 @@ class Records:
         self.public_url = public_url
         self.reference = reference
         self.clock = clock
+        self.statuses = CertificateStatuses(sessions, emit, auditor=self.auditor, clock=clock)
 
     async def create(self, req: RecordRequest) -> Recorded:
         """The record of ``req.skk_number``: a new one, with its signed QR payload and the
         ``skk.recorded`` event committed in one transaction, or the existing one for a repeat.
+        With ``req.replaces`` (a renewal or a change) the certificate it replaces becomes
+        ``superseded`` by the new one, with its status event, in the same transaction.
 
         Raises ``Invalid`` for inconsistent facts and ``RecordChanged`` for a repeat with other
         facts; nothing is stored then. A concurrent twin loses on the unique SKK number, rolls
         back and answers with the winner's record.
         """
         records.check_record(self.reference(), req)
+        for attempt in range(3):
+            try:
+                return await self._create_once(req)
+            except _IndexTaken:
+                # A concurrent record drew the same status-list index (a one in 131,072 event):
+                # nothing was stored; draw again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _create_once(self, req: RecordRequest) -> Recorded:
         now = self.clock()
         year = records.wib_date(now).year
         try:
             # One session: the lookup of a repeat and the new record (the common case) share it.
             async with self.sessions() as s, s.begin():
                 existing = await repository.find_by_skk(s, req.skk_number)
+                if existing is not None and req.replaces is not None and existing.recording_number == req.replaces:
+                    existing = None  # a change (perubahan): the SKK number's current certificate is the one replaced
                 if existing is None:
+                    old = await self._replaced(s, req)
+                    existing = await _twin_of_change(s, req, old)
+                if existing is None:
+                    records.check_replaced(req, None if old is None else records.Replaced(old.nik, old.status))
                     number = await self._unused_number(s, year)
-                    row = await repository.add(s, self._new_record(req, number, now))
+                    index = await self._unused_index(s)
+                    if old is not None:  # first, so that the new one is the SKK number's only current one
+                        change = status.apply(old.status, "supersede")
+                        stage_change(s, self.emit, old, change, reason=_SUPERSEDED_REASON, at=now,
+                                     superseded_by=number)
+                        await s.flush()
+                    row = await repository.add(s, self._new_record(req, number, index, now))
                     self.emit(s, _skk_recorded(req, number))
         except repository.Duplicate:
             async with self.sessions() as s:
                 existing = await repository.find_by_skk(s, req.skk_number)
             if existing is None:
-                raise
+                raise _IndexTaken from None  # not the SKK number: the index (or a recording number)
         if existing is not None:
-            records.check_repeat(existing.facts, req, existing.recording_number)
+            records.check_repeat(existing.facts, req, existing.recording_number, replaces=existing.replaces)
             return self._answer(existing, created=False)
         return self._answer(row, created=True)
 
+    @staticmethod
+    async def _replaced(session: AsyncSession, req: RecordRequest) -> SkkRecord | None:
+        """The certificate ``req`` replaces (if any), locked until the transaction ends."""
+        return None if req.replaces is None else await repository.get_for_update(session, req.replaces)
+
     async def revoke(self, recording_number: str, reason: str, *, actor: str, client: str | None = None) -> Recorded:
-        """Revoke the record (``UnknownRecord`` if there is none); revoking again keeps the first
-        revocation. Verification answers ``revoked`` from then on. Audited (``actor``: the operator)."""
-        async with self.sessions() as s, s.begin():
+        """Revoke the record (``UnknownRecord`` if there is none; ``TransitionRefused`` if it was
+        superseded); revoking again keeps the first revocation. Verification answers ``revoked``
+        from then on. Audited (``actor``: the operator); the ``revoke_certificate`` use case."""
+        await self.statuses.revoke(recording_number, reason, actor=actor, client=client)
+        async with self.sessions() as s:
             row = await repository.get(s, recording_number)
-            if row is None:
-                raise records.UnknownRecord(f"no SKK recorded as {recording_number}")
-            already = row.revoked_at is not None
-            if not already:
-                row.revoked_at = self.clock()
-                row.revoked_reason = reason
-            await self.auditor.record(s, actor=actor, action="record.revoked", target_type="skk_record",
-                                      target_id=recording_number, application_id=row.application_id, client=client,
-                                      detail={"already_revoked": already, "lsp_code": row.lsp_code})
+        assert row is not None  # records are never deleted
         return self._answer(row)
+
+    async def _unused_index(self, session: AsyncSession) -> int:
+        """A free status-list index drawn at random (domain.status.draw_index); a concurrent
+        twin drawing the same one (a one in 131,072 event) loses on the unique index."""
+        taken: set[int] = set()
+        while True:
+            index = status.draw_index(taken)
+            if not await repository.index_taken(session, index):
+                return index
+            taken.add(index)
 
     @staticmethod
     async def _unused_number(session: AsyncSession, year: int) -> str:
@@ -109,11 +153,11 @@ class Records:
             if await repository.get(session, number) is None:
                 return number
 
-    def _new_record(self, req: RecordRequest, number: str, now: datetime) -> SkkRecord:
+    def _new_record(self, req: RecordRequest, number: str, index: int, now: datetime) -> SkkRecord:
         token = qr.sign(
             qr.claims(recording_number=number, skk_number=req.skk_number,
                       holder_name_masked=mask_name(req.full_name), jabatan_kerja_code=req.jabatan_kerja_code,
-                      valid_from=req.issued_on, valid_until=req.valid_until),
+                      valid_from=req.issued_on, valid_until=req.valid_until, status_list_index=index),
             self.keyring.signing_key, self.keyring.key_id,
         )
         return SkkRecord(
@@ -122,7 +166,8 @@ class Records:
             klasifikasi_code=req.klasifikasi_code, subklasifikasi_code=req.subklasifikasi_code,
             kualifikasi=req.kualifikasi, jabatan_kerja_code=req.jabatan_kerja_code, jenjang=req.jenjang,
             issued_on=req.issued_on, valid_until=req.valid_until, facts=records.identity_facts(req),
-            qr_payload=token, key_id=self.keyring.key_id, recorded_at=now,
+            qr_payload=token, key_id=self.keyring.key_id, recorded_at=now, status="active", status_seq=0,
+            replaces=req.replaces, status_list_index=index,
         )
 
     def _answer(self, row: SkkRecord, *, created: bool = False) -> Recorded:
@@ -132,6 +177,15 @@ class Records:
             registration_number=row.registration_number, qr_payload=row.qr_payload, verification_url=url,
             issued_on=row.issued_on, valid_until=row.valid_until, qr_png=qr_png(url), created=created,
         )
+
+
+async def _twin_of_change(session: AsyncSession, req: RecordRequest, old: SkkRecord | None) -> SkkRecord | None:
+    """The certificate a concurrent twin of this change just recorded (it superseded ``old``
+    under the same SKK number while this one waited for ``old``'s lock), to answer as a repeat."""
+    if old is None or old.status != status.SUPERSEDED or old.superseded_by is None:
+        return None
+    twin = await repository.get(session, old.superseded_by)
+    return twin if twin is not None and twin.skk_number == req.skk_number else None
 
 
 def _skk_recorded(req: RecordRequest, recording_number: str) -> SkkRecorded:

@@ -7,12 +7,13 @@ import struct
 import zlib
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lpjk_mock.db import repository
 from services.lpjk_mock.db.models import SkkRecord
-from services.lpjk_mock.domain import numbers, qr, records
+from services.lpjk_mock.domain import numbers, qr, records, status
 from services.lpjk_mock.keys import QrKeyring
 from shared.bus import utcnow
 from shared.contracts.issuance import VerificationResult
@@ -120,18 +121,21 @@ class Verification:
         c = check.claims
         async with self.sessions() as s:
             row = await repository.get(s, str(c["rn"]))
-        revoked = row is not None and row.revoked_at is not None
         valid_from, valid_until = date.fromisoformat(c["vf"]), date.fromisoformat(c["vu"])
-        valid, reason = records.validity(valid_from, valid_until, revoked, records.wib_date(self.clock()))
-        extra = {}
+        # The register's standing; a payload LPJK signed for a record it does not hold (another
+        # deployment's, a test's) is judged by its dates alone.
+        answer = status.standing(row.status if row is not None else status.ACTIVE, valid_from, valid_until,
+                                 records.wib_date(self.clock()))
+        extra: dict[str, Any] = {}
         if row is not None:
             extra = {"registration_number": row.registration_number, "klasifikasi_code": row.klasifikasi_code,
                      "subklasifikasi_code": row.subklasifikasi_code, "kualifikasi": row.kualifikasi,
-                     "jenjang": row.jenjang, "lsp_code": row.lsp_code}
+                     "jenjang": row.jenjang, "lsp_code": row.lsp_code, "superseded_by": row.superseded_by}
         return VerificationResult(
-            valid=valid, reason=reason, recording_number=c["rn"], skk_number=c["skk"], holder_name_masked=c["nm"],
-            jabatan_kerja_code=c["jk"], jabatan_kerja_name=self._jabatan_kerja_name(c["jk"]), issued_on=valid_from,
-            valid_until=valid_until, revoked=revoked, key_id=check.key_id, **extra,
+            valid=answer.valid, reason=answer.reason, status=answer.status, recording_number=c["rn"],
+            skk_number=c["skk"], holder_name_masked=c["nm"], jabatan_kerja_code=c["jk"],
+            jabatan_kerja_name=self._jabatan_kerja_name(c["jk"]), issued_on=valid_from, valid_until=valid_until,
+            revoked=answer.status == status.REVOKED, key_id=check.key_id, **extra,
         )
 
     def signing_keys(self) -> list[dict[str, str]]:
@@ -143,13 +147,14 @@ class Verification:
         return str(jk["name"]) if jk else None
 
     def _from_record(self, row: SkkRecord, today: date) -> VerificationResult:
-        valid, reason = records.validity(row.issued_on, row.valid_until, row.revoked_at is not None, today)
+        answer = status.standing(row.status, row.issued_on, row.valid_until, today)
         return VerificationResult(
-            valid=valid, reason=reason, recording_number=row.recording_number, skk_number=row.skk_number,
+            valid=answer.valid, reason=answer.reason, status=answer.status, superseded_by=row.superseded_by,
+            recording_number=row.recording_number, skk_number=row.skk_number,
             registration_number=row.registration_number, holder_name_masked=mask_name(row.full_name),
             jabatan_kerja_code=row.jabatan_kerja_code,
             jabatan_kerja_name=self._jabatan_kerja_name(row.jabatan_kerja_code),
             klasifikasi_code=row.klasifikasi_code, subklasifikasi_code=row.subklasifikasi_code,
             kualifikasi=row.kualifikasi, jenjang=row.jenjang, lsp_code=row.lsp_code, issued_on=row.issued_on,
-            valid_until=row.valid_until, revoked=row.revoked_at is not None, key_id=row.key_id,
+            valid_until=row.valid_until, revoked=answer.status == status.REVOKED, key_id=row.key_id,
         )

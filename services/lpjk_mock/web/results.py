@@ -18,7 +18,8 @@ Translate = Callable[..., str]
 
 # The register's reasons (domain/records.py ``validity``, usecases/verification.py).
 _STATUS = {None: "berlaku", UNKNOWN: "tidak-ditemukan", MALFORMED: "nomor-salah", "revoked": "dicabut",
-           "expired": "kedaluwarsa", "not yet valid": "belum-berlaku"}
+           "expired": "kedaluwarsa", "not yet valid": "belum-berlaku", "suspended": "dibekukan",
+           "superseded": "digantikan"}
 # What qr.verify and Verification.certificate say about a QR payload, by how the reason starts.
 _QR_REASONS = (("bad signature", "tanda_tangan"), ("unknown key id", "kunci"), ("malformed", "rusak"),
                ("the QR payload has expired", "kedaluwarsa"), ("the QR payload is not valid yet", "belum"),
@@ -68,6 +69,7 @@ def rows_of(t: Translate, r: VerificationResult) -> list[tuple[str, str]]:
         ("kualifikasi", r.kualifikasi), ("jenjang", r.jenjang), ("lsp", r.lsp_code),
         ("terbit", tanggal(r.issued_on) if r.issued_on else None),
         ("berlaku_sampai", tanggal(r.valid_until) if r.valid_until else None),
+        ("status", t(f"lpjk.status_sertifikat.{r.status.value}", nomor=r.superseded_by or "-") if r.status else None),
         ("dicabut", t("lpjk.ya") if r.revoked else t("lpjk.tidak") if r.revoked is not None else None),
     ]
     return [(t(f"lpjk.kolom.{k}"), str(v)) for k, v in values if v not in (None, "")]
@@ -77,7 +79,8 @@ def answer_of(t: Translate, result: VerificationResult) -> Answer:
     status = status_of(result)
     reason = _qr_reason(t, result.reason) if status == "qr-tidak-sah" and result.reason else None
     rows = rows_of(t, result) if status not in ("tidak-ditemukan", "nomor-salah") else []
-    return Answer(result.valid, status, t(f"lpjk.status.{status}"), reason, rows)
+    heading = t(f"lpjk.status.{status}", nomor=result.superseded_by or "-")
+    return Answer(result.valid, status, heading, reason, rows)
 
 
 def answer_of_pdf(t: Translate, pdf: PdfVerification) -> Answer:
@@ -100,6 +103,11 @@ def answer_of_pdf(t: Translate, pdf: PdfVerification) -> Answer:
         answer.checks = checks
         return answer
     answer = answer_of(t, pdf.result)
+    if pdf.signer_trusted is not None:
+        lsp = pdf.result.lsp_code or "-"
+        checks.append((t("lpjk.pdf.cek_penanda"), pdf.signer_trusted,
+                       t("lpjk.pdf.penanda_terdaftar", lsp=lsp) if pdf.signer_trusted
+                       else t("lpjk.pdf.penanda_tidak_terdaftar", lsp=lsp)))
     if pdf.qr_matches is not None:
         checks.append((t("lpjk.pdf.cek_qr"), pdf.qr_matches,
                        t("lpjk.pdf.qr_cocok") if pdf.qr_matches else t("lpjk.pdf.qr_tidak_cocok")))

@@ -130,7 +130,7 @@ async def verify_file(request: Request) -> HTMLResponse:
         return _page(request, status_code=415, errors={"berkas": ui.t("lpjk.berkas.bukan_pdf")})
     try:
         checked = await verify_pdf(_verification(request), request.app.state.lpjk_public_url, data,
-                                   client=client_of(request))
+                                   client=client_of(request), trusted=request.app.state.trusted_pdf_certificates)
     except TooManyRequests as exc:
         return _throttled(request, exc)
     return _page(request, answer=answer_of_pdf(ui.t, checked), berkas_name=upload.filename)

@@ -9,18 +9,12 @@ a verifier can pin it; production mode refuses it (IssuanceSettings).
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
@@ -29,9 +23,12 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from services.lsp.issuance.pdf import PAGE_HEIGHT_MM, SIGNATURE_BOX_MM
 from services.lsp.issuance.settings import IssuanceSettings
+from shared.devpdf import dev_key_and_certificate, dev_private_key
+
+__all__ = ["FIELD_NAME", "SigningIdentity", "dev_identity", "dev_private_key", "identity_for", "sign_pdf",
+           "sign_pdf_blocking"]
 
 FIELD_NAME = "TandaTanganLSP"
-_P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
 _MM = 72 / 25.4
 
 
@@ -45,50 +42,12 @@ class SigningIdentity:
         return load_certs_from_pemder_data(self.cert_pem).__next__()
 
 
-def _dev_seed(lsp_code: str) -> bytes:
-    return hashlib.sha256(f"skk-dev-only:lsp-pdf-signing:{lsp_code}".encode()).digest()
-
-
-def dev_private_key(lsp_code: str) -> ec.EllipticCurvePrivateKey:
-    """The dev signing key of ``lsp_code``, derivable by anyone (production refuses it)."""
-    return ec.derive_private_key(int.from_bytes(_dev_seed(lsp_code), "big") % (_P256_ORDER - 1) + 1, ec.SECP256R1())
-
-
 @lru_cache(maxsize=16)
 def dev_identity(lsp_code: str, lsp_name: str) -> SigningIdentity:
-    """The dev self-signed identity of ``lsp_code``: the same bytes every time."""
-    seed = _dev_seed(lsp_code)
-    key = dev_private_key(lsp_code)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, lsp_name or lsp_code),
-        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "DEV ONLY - not a real signing certificate"),
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{lsp_code} e-Sertifikat (dev)"),
-    ])
-    public = key.public_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
-        .serial_number(int.from_bytes(seed[:16], "big") >> 1)
-        .not_valid_before(datetime(2025, 1, 1, tzinfo=UTC))
-        .not_valid_after(datetime(2045, 1, 1, tzinfo=UTC))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=False,
-                          encipher_only=False, decipher_only=False),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .sign(key, hashes.SHA256(), ecdsa_deterministic=True)
-    )
-    return SigningIdentity(
-        key_pem=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption()),
-        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
-    )
+    """The dev self-signed identity of ``lsp_code``: the same bytes every time (shared/devpdf.py,
+    where LPJK's trust list derives the same certificate)."""
+    key_pem, cert_pem = dev_key_and_certificate(lsp_code, lsp_name)
+    return SigningIdentity(key_pem=key_pem, cert_pem=cert_pem)
 
 
 def identity_for(cfg: IssuanceSettings, lsp_code: str, lsp_name: str) -> SigningIdentity:
