@@ -56,6 +56,10 @@ async def consumed(h: Harness, event_id: str) -> bool:
         return (await s.scalar(select(InboxEntry.event_id).where(InboxEntry.event_id == event_id))) is not None
 
 
+async def _all_consumed(h: Harness, event_ids: list[str]) -> bool:
+    return all([await consumed(h, event_id) for event_id in event_ids])
+
+
 async def status_webhooks(h: Harness, app_id: str) -> list[dict[str, Any]]:
     return [d for d in await h.deliveries(application_id=app_id) if d["type"] == "certificate.status_changed"]
 
@@ -120,8 +124,7 @@ async def test_a_change_before_its_skk_is_recorded_applies_when_it_is(make_setti
     async with running(make_settings()) as h:
         early = await publish_change(h, change("early", 2, "revoked", "suspended", reason="SKK palsu"))
         earlier = await publish_change(h, change("early", 1, "suspended", "active", reason="pemeriksaan"))
-        for event_id in (early, earlier):
-            await eventually(lambda event_id=event_id: consumed(h, event_id), what="the early change kept")
+        await eventually(lambda: _all_consumed(h, [early, earlier]), what="the early changes kept")
         await publish_recorded(h, "early", JK)
         # The newest of the kept changes applies when the SKK is entered; its webhook goes once.
         entered = await skk(h, "early")
