@@ -150,3 +150,16 @@ async def test_the_page_says_revoked_and_the_download_still_works(portal: Portal
             respx.get(f"{SIKI}/{app_id}/certificate").mock(return_value=httpx.Response(200, content=CERT_PDF))
             r = await browser.get(f"/permohonan/{app_id}/sertifikat")
             assert r.status_code == 200 and r.content == CERT_PDF
+
+
+async def test_every_type_bound_to_the_portals_queues_has_a_handler(portal: Portal) -> None:
+    """Every service declares every queue with the catalogue's bindings (QUEUES), so the portal
+    must handle each type bound to its queues: certificate.status_changed included."""
+    from shared.contracts.events import QUEUES
+
+    subscribed: dict[str, set[str]] = {}
+    for sub in portal.runtime.bus.subscriptions:
+        subscribed.setdefault(sub.queue, set()).update(sub.patterns)
+    assert CERTIFICATE_STATUS_CHANGED in QUEUES["portal"]
+    for queue in ("portal", "portal.mail"):
+        assert set(QUEUES[queue]) <= subscribed[queue], queue

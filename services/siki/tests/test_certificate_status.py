@@ -196,3 +196,17 @@ async def test_the_operator_page_shows_the_status(make_settings: Any, lsp_http: 
         assert page.status_code == 200
         assert 'data-status="revoked"' in page.text and "Dicabut" in page.text
         assert "Alasan: SKK palsu" in page.text and "Tidak dapat diperpanjang" in page.text
+
+
+async def test_every_type_bound_to_sikis_queues_has_a_handler(make_settings: Any, lsp_http: respx.MockRouter) -> None:
+    """Every service declares every queue with the catalogue's bindings (QUEUES), so SIKI must
+    handle each type bound to its queues: certificate.status_changed included."""
+    from shared.contracts.events import QUEUES
+
+    async with running(make_settings()) as h:
+        subscribed: dict[str, set[str]] = {}
+        for sub in h.runtime.bus.subscriptions:
+            subscribed.setdefault(sub.queue, set()).update(sub.patterns)
+    assert CERTIFICATE_STATUS_CHANGED in QUEUES["siki"]
+    for queue in ("siki", "siki.webhooks"):
+        assert set(QUEUES[queue]) <= subscribed[queue], queue
