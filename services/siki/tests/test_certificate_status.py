@@ -210,3 +210,30 @@ async def test_every_type_bound_to_sikis_queues_has_a_handler(make_settings: Any
     assert CERTIFICATE_STATUS_CHANGED in QUEUES["siki"]
     for queue in ("siki", "siki.webhooks"):
         assert set(QUEUES[queue]) <= subscribed[queue], queue
+
+
+async def test_on_postgresql_the_register_and_the_limits_follow_the_status(pg_url: str,
+                                                                           lsp_http: respx.MockRouter) -> None:
+    """The same on PostgreSQL (its row locks, its date-to-text cast in the limits' query)."""
+    from services.siki.tests.conftest import build_settings
+
+    lsp_http.post(WEBHOOK_A).respond(204)
+    async with running(build_settings(pg_url)) as h:
+        early = await publish_change(h, change("held", 1, "suspended", "active", reason="pemeriksaan"))
+        await eventually(lambda: consumed(h, early), what="the early change kept")
+        await publish_recorded(h, "held", JK)
+        assert (await skk(h, "held"))["status"] == "suspended"
+        problem = await refused_unchanged(h, apply(JK))
+        assert fields(problem) == ["qualification.jabatan_kerja_code"]
+        late = await publish_change(h, change("held", 3, "revoked", "suspended", reason="SKK palsu"))
+        stale = await publish_change(h, change("held", 2, "active", "suspended"))
+        await eventually(lambda: _all_consumed(h, [late, stale]), what="both changes")
+        revoked = await skk(h, "held")
+        assert (revoked["status"], revoked["counts_as_held"], revoked["renewable"]) == ("revoked", False, False)
+        await submit_all(h, [apply(JK)])
+        await eventually(lambda: _delivered_count(h, "held", 2), what="two status webhooks delivered")
+
+
+async def _delivered_count(h: Harness, app_id: str, count: int) -> bool:
+    hooks = await status_webhooks(h, app_id)
+    return len(hooks) == count and all(d["status"] == "delivered" for d in hooks)
