@@ -3,6 +3,8 @@
 Consumes:
 - ``StatusChanged`` (queue ``portal``): SIKI's timeline mirrored into the application's status,
   timeline, invoice, certificate and reasons, plus a notification (``usecases/timeline.py``);
+- ``CertificateStatusChanged`` (queue ``portal``): LPJK's status of the certificate kept in the
+  application's certificate, plus a notification and an email (``usecases/certificate_status.py``);
 - ``EmailRequested`` (queue ``portal.mail``): the portal's own emails, sent over SMTP after the
   transaction that asked for them committed; a failure raises and the bus retries.
 
@@ -14,8 +16,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.usecases import PortalUseCases
+from services.portal.usecases.certificate_status import CertificateStatusMirror
 from shared.bus import EventEnvelope
-from shared.contracts.events import EmailRequested, StatusChanged
+from shared.contracts.events import CertificateStatusChanged, EmailRequested, StatusChanged
 from shared.runtime import ServiceRuntime
 
 STATUS_QUEUE = StatusChanged.queues[0]  # "portal"
@@ -23,11 +26,19 @@ MAIL_QUEUE = EmailRequested.queues[0]  # "portal.mail"
 
 
 def register_consumers(runtime: ServiceRuntime, usecases: PortalUseCases) -> None:
+    # The same ports as SIKI's timeline mirror (the outbox, the portal's public URL).
+    certificate_status = CertificateStatusMirror(usecases.status_mirror.emit, usecases.status_mirror.public_url)
+
     async def on_status_changed(session: AsyncSession, event: StatusChanged, _: EventEnvelope) -> None:
         await usecases.status_mirror.apply(session, event)
+
+    async def on_certificate_status_changed(session: AsyncSession, event: CertificateStatusChanged,
+                                            _: EventEnvelope) -> None:
+        await certificate_status.apply(session, event)
 
     async def on_email_requested(_: AsyncSession, email: EmailRequested, envelope: EventEnvelope) -> None:
         await usecases.notifications.deliver(email, envelope.id)
 
-    runtime.consume(STATUS_QUEUE, {StatusChanged: on_status_changed})
+    runtime.consume(STATUS_QUEUE, {StatusChanged: on_status_changed,
+                                   CertificateStatusChanged: on_certificate_status_changed})
     runtime.consume(MAIL_QUEUE, {EmailRequested: on_email_requested})

@@ -2,7 +2,8 @@
 
 Publishes ``application.status_changed`` (every timeline entry) and ``siki.webhook_requested``
 (a webhook to deliver). Consumes, on queue ``siki``, LPJK's ``skk.recorded`` (the register of SKK
-per NIK) and the portal's ``portal.certificate_downloaded`` (completes the application); on
+per NIK) and ``certificate.status_changed`` (the SKK's status in the register, relayed to the
+issuing LSP by webhook), and the portal's ``portal.certificate_downloaded`` (completes the application); on
 queue ``siki.webhooks`` its own ``siki.webhook_requested``, one delivery attempt per event.
 """
 
@@ -17,9 +18,9 @@ from services.siki.settings import SikiSettings
 from services.siki.usecases.applicant import complete_on_download
 from services.siki.usecases.context import SikiContext
 from services.siki.usecases.deliveries import WebhookPoster, attempt_delivery
-from services.siki.usecases.skk_register import record_skk
+from services.siki.usecases.skk_register import change_status, record_skk
 from shared.bus import Delivery, EventEnvelope, RetryPolicy
-from shared.contracts.events import CertificateDownloaded, SkkRecorded, WebhookRequested
+from shared.contracts.events import CertificateDownloaded, CertificateStatusChanged, SkkRecorded, WebhookRequested
 from shared.outbox import handle_once
 from shared.runtime import ServiceRuntime
 
@@ -37,7 +38,11 @@ def register_consumers(runtime: ServiceRuntime, siki: SikiContext, poster: Webho
             await handle_once(runtime.sessions, InboxEntry, SIKI_QUEUE, envelope, lambda s, _: effect(s))
 
     async def on_skk_recorded(event: SkkRecorded, envelope: EventEnvelope, _: Delivery) -> None:
-        await once(envelope, event.application_id, lambda s: record_skk(s, event))
+        await once(envelope, event.application_id, lambda s: record_skk(s, siki.emit, event))
+
+    async def on_certificate_status_changed(event: CertificateStatusChanged, envelope: EventEnvelope,
+                                            _: Delivery) -> None:
+        await once(envelope, event.application_id, lambda s: change_status(s, siki.emit, event))
 
     async def on_certificate_downloaded(event: CertificateDownloaded, envelope: EventEnvelope, _: Delivery) -> None:
         await once(envelope, event.application_id, lambda s: complete_on_download(siki, s, event))
@@ -46,7 +51,9 @@ def register_consumers(runtime: ServiceRuntime, siki: SikiContext, poster: Webho
         await attempt_delivery(siki, poster, event.delivery_id, attempt=delivery.attempt,
                                last_attempt=delivery.is_last_attempt)
 
-    runtime.consume_raw(SIKI_QUEUE, {SkkRecorded: on_skk_recorded, CertificateDownloaded: on_certificate_downloaded})
+    runtime.consume_raw(SIKI_QUEUE, {SkkRecorded: on_skk_recorded,
+                                     CertificateStatusChanged: on_certificate_status_changed,
+                                     CertificateDownloaded: on_certificate_downloaded})
     # Not through the inbox: a failed attempt must run again, and an operator's redelivery is a
     # new event. The delivery row's status makes it idempotent instead.
     runtime.consume_raw(WEBHOOK_QUEUE, {WebhookRequested: on_webhook_requested}, policy=RetryPolicy(

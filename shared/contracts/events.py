@@ -210,7 +210,7 @@ class LspEmailRequested(Event):
 
 
 CATALOGUE: tuple[type[Event], ...] = (
-    StatusChanged, SkkRecorded, CertificateDownloaded, WebhookRequested, EmailRequested,
+    StatusChanged, SkkRecorded, CertificateStatusChanged, CertificateDownloaded, WebhookRequested, EmailRequested,
     ReportPending, IssuanceRequested, FormsPending, LspEmailRequested,
 )
 
@@ -239,6 +239,7 @@ QUEUES: dict[str, list[str]] = _queue_table()
 # The routing keys, for code that names a type without a payload at hand.
 APPLICATION_STATUS_CHANGED = StatusChanged.event_type
 SKK_RECORDED = SkkRecorded.event_type
+CERTIFICATE_STATUS_CHANGED = CertificateStatusChanged.event_type
 CERTIFICATE_DOWNLOADED = CertificateDownloaded.event_type
 WEBHOOK_REQUESTED = WebhookRequested.event_type
 EMAIL_REQUESTED = EmailRequested.event_type

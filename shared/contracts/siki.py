@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shared.contracts.documents import DocumentRef
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.contracts.types import MAX_PER_APPLICATION, Bool, Count, Day, Timestamp, Whole, inline_json_schema
 
 Kualifikasi = Literal["Operator", "Teknisi/Analis", "Ahli"]
@@ -159,6 +159,7 @@ WebhookType = Literal[
     "appeal.filed",
     "application.completed",
     "application.withdrawn",
+    "certificate.status_changed",
 ]
 
 
@@ -191,6 +192,22 @@ class CompletionWebhookData(BaseModel):
     skk_number: str | None = None
 
 
+class CertificateStatusWebhookData(BaseModel):
+    """``certificate.status_changed``: LPJK suspended, reinstated, revoked or superseded a
+    certificate the LSP issued (SIKI relays LPJK's event). ``seq`` numbers the certificate's
+    changes 1, 2, ...: the LSP applies one only if it is newer than the last it applied."""
+
+    application_id: str
+    recording_number: str
+    skk_number: str
+    seq: Count
+    status: CertificateStatus
+    previous_status: CertificateStatus
+    reason: str | None = None
+    at: Timestamp
+    superseded_by: str | None = None
+
+
 class WebhookBody(BaseModel):
     """The JSON body of every webhook (Standard Webhooks' ``type``/``timestamp``/``data``)."""
 
@@ -208,6 +225,7 @@ WEBHOOK_DATA: dict[str, type[BaseModel]] = {
     "appeal.filed": AppealWebhookData,
     "application.completed": CompletionWebhookData,
     "application.withdrawn": WithdrawalWebhookData,
+    "certificate.status_changed": CertificateStatusWebhookData,
 }
 
 
@@ -288,7 +306,9 @@ class SkkQuery(BaseModel):
 
 
 class RegisteredSkk(BaseModel):
-    """One SKK in SIKI's register; ``valid``: not revoked and not expired today."""
+    """One SKK in SIKI's register; ``valid``: active and not expired today; ``status``: LPJK's
+    (``certificate.status_changed``); ``counts_as_held``: it counts towards the ownership limits
+    (active or suspended, not expired); ``renewable``: neither revoked nor superseded."""
 
     recording_number: str
     skk_number: str
@@ -304,6 +324,11 @@ class RegisteredSkk(BaseModel):
     valid_until: Day
     revoked: Bool
     valid: Bool
+    status: CertificateStatus = CertificateStatus.ACTIVE
+    status_reason: str | None = None
+    superseded_by: str | None = None
+    counts_as_held: Bool = True
+    renewable: Bool = True
 
 
 class ApplicationInProgress(BaseModel):

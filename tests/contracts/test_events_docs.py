@@ -20,6 +20,7 @@ from shared.bus.envelope import EventEnvelope
 from shared.contracts.events import (
     CATALOGUE,
     CertificateDownloaded,
+    CertificateStatusChanged,
     EmailRequested,
     Event,
     FormsPending,
@@ -30,7 +31,7 @@ from shared.contracts.events import (
     StatusChanged,
     WebhookRequested,
 )
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 
 HERE = Path(__file__).parent
 STALE = "is stale: run `make contracts` (python -m scripts.contracts events) and commit the result"
@@ -45,6 +46,10 @@ SAMPLES: dict[type[Event], tuple[Event, str]] = {
                               nik="3171234567890001", lsp_code="LSP-A", application_id="a1", klasifikasi_code="SI",
                               subklasifikasi_code="SI01", kualifikasi="Ahli", jabatan_kerja_code="SI012001",
                               jenjang=7, issued_on=date(2026, 3, 2), valid_until=date(2031, 3, 1)), "lpjk"),
+    CertificateStatusChanged: (CertificateStatusChanged(recording_number="R1", skk_number="S1", application_id="a1",
+                                                        lsp_code="LSP-A", seq=1, status=CertificateStatus.REVOKED,
+                                                        previous_status=CertificateStatus.ACTIVE, reason="x", at=AT),
+                               "lpjk"),
     CertificateDownloaded: (CertificateDownloaded(application_id="a1", user_id="u1", at=AT), "portal"),
     WebhookRequested: (WebhookRequested(delivery_id="d1"), "siki"),
     EmailRequested: (EmailRequested(to="a@example.com", subject="Hi", body="Halo"), "portal"),

@@ -23,6 +23,8 @@ from .audit_event_out import AuditEventOut
 from .audit_event_out_detail import AuditEventOutDetail
 from .body_staff_login import BodyStaffLogin
 from .certificate import Certificate
+from .certificate_status import CertificateStatus
+from .certificate_status_view import CertificateStatusView
 from .create_staff_body import CreateStaffBody
 from .decision import Decision
 from .decision_body import DecisionBody
@@ -95,6 +97,13 @@ from .receive_siki_webhook_webhook_application_withdrawn import ReceiveSikiWebho
 from .receive_siki_webhook_webhook_application_withdrawn_withdrawal_webhook_data import (
     ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData,
 )
+from .receive_siki_webhook_webhook_certificate_status_changed import ReceiveSikiWebhookWebhookCertificateStatusChanged
+from .receive_siki_webhook_webhook_certificate_status_changed_certificate_status_webhook_data import (
+    ReceiveSikiWebhookWebhookCertificateStatusChangedCertificateStatusWebhookData,
+)
+from .receive_siki_webhook_webhook_certificate_status_changed_certificate_status_webhook_data_certificate_status import (
+    ReceiveSikiWebhookWebhookCertificateStatusChangedCertificateStatusWebhookDataCertificateStatus,
+)
 from .receive_siki_webhook_webhook_payment_proof_uploaded import ReceiveSikiWebhookWebhookPaymentProofUploaded
 from .receive_siki_webhook_webhook_payment_proof_uploaded_payment_proof_webhook_data import (
     ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookData,
@@ -149,6 +158,8 @@ __all__ = (
     "AuditEventOutDetail",
     "BodyStaffLogin",
     "Certificate",
+    "CertificateStatus",
+    "CertificateStatusView",
     "CreateStaffBody",
     "Decision",
     "DecisionBody",
@@ -191,6 +202,9 @@ __all__ = (
     "ReceiveSikiWebhookWebhookApplicationSubmittedApplicationSubmissionSectionsAdditionalProperty",
     "ReceiveSikiWebhookWebhookApplicationWithdrawn",
     "ReceiveSikiWebhookWebhookApplicationWithdrawnWithdrawalWebhookData",
+    "ReceiveSikiWebhookWebhookCertificateStatusChanged",
+    "ReceiveSikiWebhookWebhookCertificateStatusChangedCertificateStatusWebhookData",
+    "ReceiveSikiWebhookWebhookCertificateStatusChangedCertificateStatusWebhookDataCertificateStatus",
     "ReceiveSikiWebhookWebhookPaymentProofUploaded",
     "ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookData",
     "ReceiveSikiWebhookWebhookPaymentProofUploadedPaymentProofWebhookDataDocumentRef",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..models.application_view_sections import ApplicationViewSections
     from ..models.assessment_view import AssessmentView
     from ..models.certificate import Certificate
+    from ..models.certificate_status_view import CertificateStatusView
     from ..models.decision import Decision
     from ..models.document_ref import DocumentRef
     from ..models.eligibility import Eligibility
@@ -64,6 +65,7 @@ class ApplicationView:
         reports (list[ReportView]):
         eligibility (Eligibility | None | Unset):
         requirements_override (None | RequirementsOverride | Unset):
+        certificate_status (CertificateStatusView | None | Unset):
     """
 
     id: str
@@ -95,10 +97,12 @@ class ApplicationView:
     reports: list[ReportView]
     eligibility: Eligibility | None | Unset = UNSET
     requirements_override: None | RequirementsOverride | Unset = UNSET
+    certificate_status: CertificateStatusView | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.certificate import Certificate
+        from ..models.certificate_status_view import CertificateStatusView
         from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.precheck import Precheck
@@ -203,6 +207,14 @@ class ApplicationView:
         else:
             requirements_override = self.requirements_override
 
+        certificate_status: dict[str, Any] | None | Unset
+        if isinstance(self.certificate_status, Unset):
+            certificate_status = UNSET
+        elif isinstance(self.certificate_status, CertificateStatusView):
+            certificate_status = self.certificate_status.to_dict()
+        else:
+            certificate_status = self.certificate_status
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -240,6 +252,8 @@ class ApplicationView:
             field_dict["eligibility"] = eligibility
         if requirements_override is not UNSET:
             field_dict["requirements_override"] = requirements_override
+        if certificate_status is not UNSET:
+            field_dict["certificate_status"] = certificate_status
 
         return field_dict
 
@@ -251,6 +265,7 @@ class ApplicationView:
         from ..models.application_view_sections import ApplicationViewSections
         from ..models.assessment_view import AssessmentView
         from ..models.certificate import Certificate
+        from ..models.certificate_status_view import CertificateStatusView
         from ..models.decision import Decision
         from ..models.document_ref import DocumentRef
         from ..models.eligibility import Eligibility
@@ -427,6 +442,23 @@ class ApplicationView:
 
         requirements_override = _parse_requirements_override(d.pop("requirements_override", UNSET))
 
+        def _parse_certificate_status(data: object) -> CertificateStatusView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                certificate_status_type_0 = CertificateStatusView.from_dict(data)
+
+                return certificate_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CertificateStatusView | None | Unset, data)
+
+        certificate_status = _parse_certificate_status(d.pop("certificate_status", UNSET))
+
         application_view = cls(
             id=id,
             status=status,
@@ -457,6 +489,7 @@ class ApplicationView:
             reports=reports,
             eligibility=eligibility,
             requirements_override=requirements_override,
+            certificate_status=certificate_status,
         )
 
         application_view.additional_properties = d

@@ -14,7 +14,8 @@ from .audit_event_out_detail import AuditEventOutDetail
 from .body_login import BodyLogin
 from .body_upload_document import BodyUploadDocument
 from .body_upload_payment_proof import BodyUploadPaymentProof
-from .certificate import Certificate
+from .certificate_out import CertificateOut
+from .certificate_status import CertificateStatus
 from .change_password_request import ChangePasswordRequest
 from .create_application import CreateApplication
 from .document_out import DocumentOut
@@ -75,7 +76,8 @@ __all__ = (
     "BodyLogin",
     "BodyUploadDocument",
     "BodyUploadPaymentProof",
-    "Certificate",
+    "CertificateOut",
+    "CertificateStatus",
     "ChangePasswordRequest",
     "CreateApplication",
     "DocumentOut",

@@ -11,7 +11,7 @@ from ..models.application_status import ApplicationStatus
 
 if TYPE_CHECKING:
     from ..models.application_out_sections import ApplicationOutSections
-    from ..models.certificate import Certificate
+    from ..models.certificate_out import CertificateOut
     from ..models.invoice import Invoice
     from ..models.timeline_entry_out import TimelineEntryOut
 
@@ -35,7 +35,7 @@ class ApplicationOut:
             sections (ApplicationOutSections):
             timeline (list[TimelineEntryOut]):
             invoice (Invoice | None):
-            certificate (Certificate | None):
+            certificate (CertificateOut | None):
             reasons (list[str]):
     """
 
@@ -49,12 +49,12 @@ class ApplicationOut:
     sections: ApplicationOutSections
     timeline: list[TimelineEntryOut]
     invoice: Invoice | None
-    certificate: Certificate | None
+    certificate: CertificateOut | None
     reasons: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.certificate import Certificate
+        from ..models.certificate_out import CertificateOut
         from ..models.invoice import Invoice
 
         id = self.id
@@ -86,7 +86,7 @@ class ApplicationOut:
             invoice = self.invoice
 
         certificate: dict[str, Any] | None
-        if isinstance(self.certificate, Certificate):
+        if isinstance(self.certificate, CertificateOut):
             certificate = self.certificate.to_dict()
         else:
             certificate = self.certificate
@@ -117,7 +117,7 @@ class ApplicationOut:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.application_out_sections import ApplicationOutSections
-        from ..models.certificate import Certificate
+        from ..models.certificate_out import CertificateOut
         from ..models.invoice import Invoice
         from ..models.timeline_entry_out import TimelineEntryOut
 
@@ -165,18 +165,18 @@ class ApplicationOut:
 
         invoice = _parse_invoice(d.pop("invoice"))
 
-        def _parse_certificate(data: object) -> Certificate | None:
+        def _parse_certificate(data: object) -> CertificateOut | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                certificate_type_0 = Certificate.from_dict(data)
+                certificate_type_0 = CertificateOut.from_dict(data)
 
                 return certificate_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Certificate | None, data)
+            return cast(CertificateOut | None, data)
 
         certificate = _parse_certificate(d.pop("certificate"))
 

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..models.application_status import ApplicationStatus
 
 if TYPE_CHECKING:
-    from ..models.certificate import Certificate
+    from ..models.certificate_out import CertificateOut
     from ..models.invoice import Invoice
     from ..models.section_saved_sections import SectionSavedSections
     from ..models.timeline_entry_out import TimelineEntryOut
@@ -35,7 +35,7 @@ class SectionSaved:
             sections (SectionSavedSections):
             timeline (list[TimelineEntryOut]):
             invoice (Invoice | None):
-            certificate (Certificate | None):
+            certificate (CertificateOut | None):
             reasons (list[str]):
             section (str):
             complete (bool):
@@ -52,7 +52,7 @@ class SectionSaved:
     sections: SectionSavedSections
     timeline: list[TimelineEntryOut]
     invoice: Invoice | None
-    certificate: Certificate | None
+    certificate: CertificateOut | None
     reasons: list[str]
     section: str
     complete: bool
@@ -60,7 +60,7 @@ class SectionSaved:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.certificate import Certificate
+        from ..models.certificate_out import CertificateOut
         from ..models.invoice import Invoice
 
         id = self.id
@@ -92,7 +92,7 @@ class SectionSaved:
             invoice = self.invoice
 
         certificate: dict[str, Any] | None
-        if isinstance(self.certificate, Certificate):
+        if isinstance(self.certificate, CertificateOut):
             certificate = self.certificate.to_dict()
         else:
             certificate = self.certificate
@@ -131,7 +131,7 @@ class SectionSaved:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.certificate import Certificate
+        from ..models.certificate_out import CertificateOut
         from ..models.invoice import Invoice
         from ..models.section_saved_sections import SectionSavedSections
         from ..models.timeline_entry_out import TimelineEntryOut
@@ -180,18 +180,18 @@ class SectionSaved:
 
         invoice = _parse_invoice(d.pop("invoice"))
 
-        def _parse_certificate(data: object) -> Certificate | None:
+        def _parse_certificate(data: object) -> CertificateOut | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                certificate_type_0 = Certificate.from_dict(data)
+                certificate_type_0 = CertificateOut.from_dict(data)
 
                 return certificate_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Certificate | None, data)
+            return cast(CertificateOut | None, data)
 
         certificate = _parse_certificate(d.pop("certificate"))
 

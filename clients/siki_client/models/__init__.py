@@ -20,6 +20,7 @@ from .audit_check_out import AuditCheckOut
 from .audit_event_out import AuditEventOut
 from .audit_event_out_detail import AuditEventOutDetail
 from .certificate import Certificate
+from .certificate_status import CertificateStatus
 from .document_ref import DocumentRef
 from .eligibility_answer import EligibilityAnswer
 from .field_problem import FieldProblem
@@ -83,6 +84,7 @@ __all__ = (
     "AuditEventOut",
     "AuditEventOutDetail",
     "Certificate",
+    "CertificateStatus",
     "DocumentRef",
     "EligibilityAnswer",
     "FieldProblem",

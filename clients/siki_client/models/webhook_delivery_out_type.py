@@ -7,6 +7,7 @@ class WebhookDeliveryOutType(StrEnum):
     APPLICATION_RESUBMITTED = "application.resubmitted"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    CERTIFICATE_STATUS_CHANGED = "certificate.status_changed"
     PAYMENT_PROOF_UPLOADED = "payment.proof_uploaded"
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.lsp.domain.requirements import OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Certificate
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.contracts.types import Bool, Count, Day, Timestamp
 
 # A timestamp stored in a JSON column, answered as stored (``datetime.isoformat()``).
@@ -227,6 +227,17 @@ class ReportView(BaseModel):
     refused_at: Timestamp | None = None
 
 
+class CertificateStatusView(BaseModel):
+    """The certificate's status at LPJK, from the last ``certificate.status_changed`` SIKI sent."""
+
+    status: CertificateStatus
+    previous_status: CertificateStatus
+    seq: Count
+    reason: str | None = None
+    at: Timestamp
+    superseded_by: str | None = None
+
+
 class ApplicationView(BaseModel):
     id: str
     status: ApplicationStatus
@@ -256,6 +267,8 @@ class ApplicationView(BaseModel):
     decision: Decision
     appeal: Appeal
     certificate: Certificate | None
+    # None while no change reached the LSP: the certificate is as issued.
+    certificate_status: CertificateStatusView | None = None
     timeline: list[TimelineItem]
     reports: list[ReportView]
 

@@ -136,6 +136,9 @@ class Application(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The last ``certificate.status_changed`` applied (SIKI's webhook, ordered by its ``seq``):
+    # {"status", "previous_status", "seq", "reason", "at", "superseded_by"}; None: as issued.
+    certificate_status: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # Optimistic locking: of two concurrent steps on one application, the second fails

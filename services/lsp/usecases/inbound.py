@@ -3,8 +3,10 @@ once, a replay answered 2xx.
 
 The steps a webhook brings (``forwarded``, ``payment_uploaded``, ``appealed``, ...) are SIKI's
 own: SIKI recorded them when it delivered, so the LSP records them on its timeline without
-reporting them back. After a submission or resubmission the LSP re-checks the ownership limits
-at SIKI (``usecases/eligibility.py``); ``application.withdrawn`` ends the application here.
+reporting them back. ``certificate.status_changed`` (LPJK suspended, reinstated, revoked or
+superseded the certificate) is kept on the application, newest ``seq`` only. After a submission
+or resubmission the LSP re-checks the ownership limits at SIKI (``usecases/eligibility.py``);
+``application.withdrawn`` ends the application here.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
     AppealWebhookData,
     ApplicationSubmission,
+    CertificateStatusWebhookData,
     CompletionWebhookData,
     PaymentProofWebhookData,
     WebhookBody,
@@ -229,6 +232,26 @@ async def on_withdrawn(session: AsyncSession, ctx: LspContext, data: dict[str, A
     return "updated"
 
 
+async def on_certificate_status(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
+    """LPJK changed the status of the certificate this LSP issued: kept on the application if
+    newer (by ``seq``) than the last kept, so a late or repeated change takes nothing back.
+    The application's own status (SIKI's timeline) does not move. Audited."""
+    change = _parse(CertificateStatusWebhookData, data)
+    app = await load_application(session, change.application_id)
+    if change.seq <= int((app.certificate_status or {}).get("seq", 0)):
+        return "already received"
+    app.certificate_status = {
+        "status": change.status.value, "previous_status": change.previous_status.value, "seq": change.seq,
+        "reason": change.reason, "at": change.at.isoformat(), "superseded_by": change.superseded_by,
+    }
+    app.updated_at = utcnow()
+    await ctx.auditor.record(session, actor=SIKI_ACTOR, action="certificate.status_changed", target_type="application",
+                             target_id=app.id, application_id=app.id,
+                             detail={"recording_number": change.recording_number, "seq": change.seq,
+                                     "status": change.status.value, "previous_status": change.previous_status.value})
+    return "updated"
+
+
 HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitable[str]]] = {
     "application.submitted": on_submitted,
     "application.resubmitted": on_resubmitted,
@@ -236,6 +259,7 @@ HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitab
     "appeal.filed": on_appeal,
     "application.completed": on_completed,
     "application.withdrawn": on_withdrawn,
+    "certificate.status_changed": on_certificate_status,
 }
 
 

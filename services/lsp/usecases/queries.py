@@ -153,6 +153,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
             "overdue_at": app.appeal_overdue_at,
         },
         "certificate": app.certificate,
+        "certificate_status": app.certificate_status,
         "timeline": [
             {"status": t.status, "at": t.at, "actor": t.actor, "note": t.note, "reasons": t.reasons}
             for t in timeline

@@ -22,6 +22,7 @@ from services.portal.domain.applications import (
     status_message,
     timeline_note,
 )
+from services.portal.domain.certificate_status import keep_status
 from services.portal.mail_templates import STATUS_TEMPLATES, status_email
 from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
@@ -85,7 +86,8 @@ class StatusMirror:
         if ev.invoice is not None:
             app.invoice = ev.invoice.model_dump(mode="json")
         if ev.certificate is not None:
-            app.certificate = ev.certificate.model_dump(mode="json")
+            # LPJK's status of the certificate (certificate_status.py) stays, even if it came first.
+            app.certificate = keep_status(app.certificate, ev.certificate.model_dump(mode="json"))
         if ev.reasons or ev.status in (ApplicationStatus.RETURNED, ApplicationStatus.PAYMENT_REJECTED):
             app.reasons = list(ev.reasons)
 

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, Document
 from services.portal.db.repositories import timeline
+from services.portal.domain.certificate_status import is_issued
 from services.portal.usecases.common import utc
 from shared.contracts.siki import Certificate, Invoice
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 
 
 def _iso(dt: datetime) -> str:
@@ -44,6 +45,16 @@ class ApplicationSummary(BaseModel):
     updated_at: IsoDateTime
 
 
+class CertificateOut(Certificate):
+    """The certificate with its status at LPJK (``certificate.status_changed``): ``active`` while
+    LPJK changed nothing; ``superseded_by`` the replacing certificate's recording number."""
+
+    status: CertificateStatus = CertificateStatus.ACTIVE
+    status_reason: str | None = None
+    status_seq: int = 0
+    superseded_by: str | None = None
+
+
 class ApplicationOut(ApplicationSummary):
     """An application as the applicant sees it: its sections, the timeline mirrored from SIKI,
     the invoice and certificate once issued, and the reasons of the last return or rejection."""
@@ -52,7 +63,7 @@ class ApplicationOut(ApplicationSummary):
     sections: dict[str, Any]
     timeline: list[TimelineEntryOut]
     invoice: Invoice | None
-    certificate: Certificate | None
+    certificate: CertificateOut | None
     reasons: list[str]
 
 
@@ -97,7 +108,9 @@ def application_out(app: Any, entries: Sequence[Any]) -> ApplicationOut:
     return ApplicationOut(
         id=app.id, application_kind=app.application_kind, status=app.status, submission_no=app.submission_no,
         lsp_code=app.lsp_code, created_at=utc(app.created_at), updated_at=utc(app.updated_at),
-        sections=app.sections, invoice=app.invoice, certificate=app.certificate, reasons=app.reasons,
+        sections=app.sections, invoice=app.invoice, reasons=app.reasons,
+        # A status LPJK sent before SIKI's certificate arrived is no certificate yet.
+        certificate=app.certificate if is_issued(app.certificate) else None,
         timeline=[TimelineEntryOut(status=e.status, at=e.at, actor=e.actor, note=e.note) for e in entries],
     )
 

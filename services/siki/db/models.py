@@ -174,8 +174,26 @@ class SkkHeld(Base):
     jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
     issued_on: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date] = mapped_column(Date, nullable=False)
-    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # status == revoked
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # LPJK's ``certificate.status_changed``: the status and the seq of the last change applied
+    # (0: none yet), so that a redelivered or late change is not applied again.
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active", server_default="active")
+    status_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    superseded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SkkStatusParked(Base):
+    """The newest ``certificate.status_changed`` for an SKK not in the register yet (its
+    ``skk.recorded`` is still on its way): applied when the SKK is entered."""
+
+    __tablename__ = "skk_status_parked"
+
+    recording_number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    event: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
 class StoredDocument(Base):

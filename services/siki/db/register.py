@@ -7,19 +7,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, case, literal, null, select
+from sqlalchemy import Text, and_, bindparam, case, literal, null, select, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.common import aware
-from services.siki.db.models import Application, Lsp, NikBinding, SkkHeld, TimelineEntry
-from services.siki.domain.limits import COUNTABLE_STATES, Holding, OwnApplication, RegisterEntry
-from shared.contracts.events import SkkRecorded
-from shared.contracts.states import IN_PROGRESS_STATES, ApplicationStatus
+from services.siki.db.models import Application, Lsp, NikBinding, SkkHeld, SkkStatusParked, TimelineEntry
+from services.siki.domain.limits import (
+    COUNTABLE_STATES,
+    Holding,
+    OwnApplication,
+    RegisterEntry,
+    counts_as_held,
+    status_change_applies,
+)
+from shared.contracts.events import CertificateStatusChanged, SkkRecorded
+from shared.contracts.states import IN_PROGRESS_STATES, ApplicationStatus, CertificateStatus
 
 IN_PROGRESS_VALUES = [st.value for st in IN_PROGRESS_STATES]
 COUNTABLE_VALUES = sorted(st.value for st in COUNTABLE_STATES)
-_KIND_APP, _KIND_SKK, _KIND_SKK_ENDED = "app", "skk", "skk-ended"
+_KIND_APP, _KIND_SKK = "app", "skk"
 _KIND_LSP_ACTIVE, _KIND_LSP_INACTIVE, _KIND_BINDING = "lsp", "lsp-inactive", "binding"
 _NYC = ApplicationStatus.NOT_YET_COMPETENT.value
 # In one round trip, only the columns needed (not the stored submissions): the applications of
@@ -38,10 +45,10 @@ _STANDING = (
     .where(Application.nik_index == bindparam("nik"), Application.applicant_user_id == bindparam("account"),
            Application.id != bindparam("exclude_application"), Application.status.in_(COUNTABLE_VALUES))
     .union_all(
-        select(case((and_(SkkHeld.revoked.is_(False), SkkHeld.valid_until >= bindparam("today")), literal(_KIND_SKK)),
-                    else_=literal(_KIND_SKK_ENDED)),
-               SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code, SkkHeld.subklasifikasi_code,
-               SkkHeld.jabatan_kerja_code, literal(""), null(), literal(""))
+        # Whether it counts (its status and validity) is the domain's rule: counts_as_held.
+        select(literal(_KIND_SKK), SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code,
+               SkkHeld.subklasifikasi_code, SkkHeld.jabatan_kerja_code, SkkHeld.status, null(),
+               cast_(SkkHeld.valid_until, Text))
         .where(SkkHeld.nik_index == bindparam("nik")),
         select(case((Lsp.active, literal(_KIND_LSP_ACTIVE)), else_=literal(_KIND_LSP_INACTIVE)), Lsp.code,
                *[literal("") for _ in range(5)], null(), cast_(Lsp.jabatan_kerja_codes, Text))
@@ -79,8 +86,9 @@ async def standing(s: AsyncSession, *, nik: str, account: str, lsp_code: str, ex
             apps.append(OwnApplication(r.id, ApplicationStatus(r.st), Holding(r.a, r.b, r.c, r.j),
                                        decided_at=aware(r.at) if r.at is not None else None,
                                        valid_until=_valid_until(r.x)))
-        elif r.kind in (_KIND_SKK, _KIND_SKK_ENDED):
-            register.append(RegisterEntry(r.id, Holding(r.a, r.b, r.c, r.j, held=True), valid=r.kind == _KIND_SKK))
+        elif r.kind == _KIND_SKK:
+            held = counts_as_held(CertificateStatus(r.st), date.fromisoformat(str(r.x)[:10]), today)
+            register.append(RegisterEntry(r.id, Holding(r.a, r.b, r.c, r.j, held=True), valid=held))
         elif r.kind == _KIND_BINDING:
             bound = r.id
         else:
@@ -111,3 +119,49 @@ async def record_skk(s: AsyncSession, rec: SkkRecorded, now: datetime) -> bool:
         valid_until=rec.valid_until, revoked=False, recorded_at=now,
     ))
     return True
+
+
+async def apply_status_change(s: AsyncSession, change: CertificateStatusChanged) -> SkkHeld | None:
+    """Apply LPJK's status change to the SKK in the register if it is newer than the last one
+    applied (the row locked first); the updated row, or None if it is not newer. Raises
+    :class:`LookupError` for an SKK not in the register yet (its ``skk.recorded`` is still on
+    its way: the event is retried)."""
+    row = (await s.execute(select(SkkHeld).where(SkkHeld.recording_number == change.recording_number)
+                           .with_for_update())).scalar_one_or_none()
+    if row is None:
+        raise LookupError(change.recording_number)
+    if not status_change_applies(row.status_seq, change.seq):
+        return None
+    # A conditional update: of two consumers racing past the check, one changes the row.
+    done = await s.execute(
+        update(SkkHeld).where(SkkHeld.recording_number == row.recording_number, SkkHeld.status_seq < change.seq)
+        .values(status=change.status.value, status_seq=change.seq, status_reason=change.reason,
+                status_changed_at=change.at, superseded_by=change.superseded_by,
+                revoked=change.status == CertificateStatus.REVOKED)
+        .execution_options(synchronize_session=False))
+    if getattr(done, "rowcount", 1) == 0:
+        return None
+    await s.refresh(row)
+    return row
+
+
+async def park_status_change(s: AsyncSession, change: CertificateStatusChanged) -> bool:
+    """Keep a change for an SKK not in the register yet, if it is newer than one kept already."""
+    parked = await s.get(SkkStatusParked, change.recording_number, with_for_update=True)
+    if parked is None:
+        s.add(SkkStatusParked(recording_number=change.recording_number, seq=change.seq,
+                              event=change.model_dump(mode="json")))
+        return True
+    if not status_change_applies(parked.seq, change.seq):
+        return False
+    parked.seq, parked.event = change.seq, change.model_dump(mode="json")
+    return True
+
+
+async def take_parked_change(s: AsyncSession, recording_number: str) -> CertificateStatusChanged | None:
+    """The change kept for an SKK just entered, removed from the parking."""
+    parked = await s.get(SkkStatusParked, recording_number, with_for_update=True)
+    if parked is None:
+        return None
+    await s.delete(parked)
+    return CertificateStatusChanged.model_validate(parked.event)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from shared.calendar import indonesian_holidays
-from shared.contracts.states import IN_PROGRESS_STATES, SKK_RECORDED_STATES, ApplicationStatus
+from shared.contracts.states import IN_PROGRESS_STATES, SKK_RECORDED_STATES, ApplicationStatus, CertificateStatus
 from shared.deadlines import appeal_last_day
 from shared.exceptions import Conflict
 from shared.reference import MANAJEMEN_PELAKSANAAN
@@ -183,13 +183,46 @@ def _wib(at: datetime) -> datetime:
     return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(WIB)
 
 
+C = CertificateStatus
+# A suspension is temporary: the SKK is still held (it still blocks a second application for its
+# jabatan kerja). A revoked SKK is held no more; a superseded one is replaced by its successor,
+# which counts in its place (as its own register entry, or as its application until recorded).
+HELD_STATUSES = frozenset({C.ACTIVE, C.SUSPENDED})
+# What cannot be renewed (perpanjangan): a revoked SKK is gone, a superseded one has a successor
+# (renew that one instead).
+NOT_RENEWABLE = frozenset({C.REVOKED, C.SUPERSEDED})
+
+
+def counts_as_held(status: CertificateStatus, valid_until: date, today: date) -> bool:
+    """Whether an SKK in the register counts towards the ownership limits on ``today``: active
+    or suspended, and not expired."""
+    return status in HELD_STATUSES and valid_until >= today
+
+
+def is_valid(status: CertificateStatus, valid_until: date, today: date) -> bool:
+    """Whether an SKK in the register is valid on ``today``: active and not expired."""
+    return status == C.ACTIVE and valid_until >= today
+
+
+def can_renew(status: CertificateStatus) -> bool:
+    """Whether a held SKK may be renewed, as far as its status goes (not revoked, not
+    superseded); the renewal window around its expiry is the renewal's own rule."""
+    return status not in NOT_RENEWABLE
+
+
+def status_change_applies(last_applied_seq: int, seq: int) -> bool:
+    """LPJK numbers a certificate's status changes 1, 2, ...: a change is applied only if it is
+    newer than the last applied, so a redelivered or late one cannot take the status back."""
+    return seq > last_applied_seq
+
+
 @dataclass(frozen=True)
 class RegisterEntry:
     """An SKK in the register of the NIK (fed by LPJK's ``skk.recorded``)."""
 
     application_id: str
     holding: Holding
-    valid: bool  # not revoked, not expired
+    valid: bool  # counts as held (:func:`counts_as_held`): active or suspended, not expired
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,7 @@ def withdrawal_key(application_id: str) -> str:
 
 def completion_key(application_id: str) -> str:
     return f"{application_id}:completion"
+
+
+def certificate_status_key(recording_number: str, seq: int) -> str:
+    return f"{recording_number}:status:{seq}"

@@ -9,6 +9,7 @@ from typing import Any
 from services.siki.db import queries
 from services.siki.db.common import aware, aware_or_none
 from services.siki.db.models import Application, SkkHeld, WebhookAttempt
+from services.siki.domain.limits import can_renew, counts_as_held, is_valid
 from services.siki.usecases.context import Actor, SikiContext, utcnow
 from shared.contracts.siki import (
     ApplicationInProgress,
@@ -20,6 +21,7 @@ from shared.contracts.siki import (
     WebhookAttemptOut,
     WebhookDeliveryOut,
 )
+from shared.contracts.states import CertificateStatus
 from shared.exceptions import NotFound
 from shared.reference.identity import mask_nik
 
@@ -86,12 +88,15 @@ def delivery_out(row: Any, attempts: list[WebhookAttempt], **overrides: Any) -> 
 
 
 def _skk_out(k: SkkHeld, today: date) -> RegisteredSkk:
+    status = CertificateStatus(k.status)
     return RegisteredSkk(
         recording_number=k.recording_number, skk_number=k.skk_number, registration_number=k.registration_number,
         lsp_code=k.lsp_code, application_id=k.application_id, klasifikasi_code=k.klasifikasi_code,
         subklasifikasi_code=k.subklasifikasi_code, kualifikasi=k.kualifikasi,
         jabatan_kerja_code=k.jabatan_kerja_code, jenjang=k.jenjang, issued_on=k.issued_on,
-        valid_until=k.valid_until, revoked=k.revoked, valid=not k.revoked and k.valid_until >= today,
+        valid_until=k.valid_until, revoked=k.revoked, valid=is_valid(status, k.valid_until, today),
+        status=status, status_reason=k.status_reason, superseded_by=k.superseded_by,
+        counts_as_held=counts_as_held(status, k.valid_until, today), renewable=can_renew(status),
     )
 
 

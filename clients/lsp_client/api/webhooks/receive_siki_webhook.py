@@ -12,6 +12,9 @@ from ...models.receive_siki_webhook_webhook_application_resubmitted import (
 )
 from ...models.receive_siki_webhook_webhook_application_submitted import ReceiveSikiWebhookWebhookApplicationSubmitted
 from ...models.receive_siki_webhook_webhook_application_withdrawn import ReceiveSikiWebhookWebhookApplicationWithdrawn
+from ...models.receive_siki_webhook_webhook_certificate_status_changed import (
+    ReceiveSikiWebhookWebhookCertificateStatusChanged,
+)
 from ...models.receive_siki_webhook_webhook_payment_proof_uploaded import ReceiveSikiWebhookWebhookPaymentProofUploaded
 from ...models.webhook_receipt import WebhookReceipt
 from ...types import Response
@@ -24,6 +27,7 @@ def _get_kwargs(
     | ReceiveSikiWebhookWebhookApplicationResubmitted
     | ReceiveSikiWebhookWebhookApplicationSubmitted
     | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookCertificateStatusChanged
     | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -39,6 +43,7 @@ def _get_kwargs(
         or isinstance(body, ReceiveSikiWebhookWebhookPaymentProofUploaded)
         or isinstance(body, ReceiveSikiWebhookWebhookAppealFiled)
         or isinstance(body, ReceiveSikiWebhookWebhookApplicationCompleted)
+        or isinstance(body, ReceiveSikiWebhookWebhookApplicationWithdrawn)
     ):
         _kwargs["json"] = body.to_dict()
     else:
@@ -117,6 +122,7 @@ def sync_detailed(
     | ReceiveSikiWebhookWebhookApplicationResubmitted
     | ReceiveSikiWebhookWebhookApplicationSubmitted
     | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookCertificateStatusChanged
     | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> Response[ProblemDetails | WebhookReceipt]:
     """Receive Siki Webhook
@@ -126,6 +132,7 @@ def sync_detailed(
             | ReceiveSikiWebhookWebhookApplicationResubmitted |
             ReceiveSikiWebhookWebhookApplicationSubmitted |
             ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookCertificateStatusChanged |
             ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
@@ -155,6 +162,7 @@ def sync(
     | ReceiveSikiWebhookWebhookApplicationResubmitted
     | ReceiveSikiWebhookWebhookApplicationSubmitted
     | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookCertificateStatusChanged
     | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> ProblemDetails | WebhookReceipt | None:
     """Receive Siki Webhook
@@ -164,6 +172,7 @@ def sync(
             | ReceiveSikiWebhookWebhookApplicationResubmitted |
             ReceiveSikiWebhookWebhookApplicationSubmitted |
             ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookCertificateStatusChanged |
             ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
@@ -188,6 +197,7 @@ async def asyncio_detailed(
     | ReceiveSikiWebhookWebhookApplicationResubmitted
     | ReceiveSikiWebhookWebhookApplicationSubmitted
     | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookCertificateStatusChanged
     | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> Response[ProblemDetails | WebhookReceipt]:
     """Receive Siki Webhook
@@ -197,6 +207,7 @@ async def asyncio_detailed(
             | ReceiveSikiWebhookWebhookApplicationResubmitted |
             ReceiveSikiWebhookWebhookApplicationSubmitted |
             ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookCertificateStatusChanged |
             ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
@@ -224,6 +235,7 @@ async def asyncio(
     | ReceiveSikiWebhookWebhookApplicationResubmitted
     | ReceiveSikiWebhookWebhookApplicationSubmitted
     | ReceiveSikiWebhookWebhookApplicationWithdrawn
+    | ReceiveSikiWebhookWebhookCertificateStatusChanged
     | ReceiveSikiWebhookWebhookPaymentProofUploaded,
 ) -> ProblemDetails | WebhookReceipt | None:
     """Receive Siki Webhook
@@ -233,6 +245,7 @@ async def asyncio(
             | ReceiveSikiWebhookWebhookApplicationResubmitted |
             ReceiveSikiWebhookWebhookApplicationSubmitted |
             ReceiveSikiWebhookWebhookApplicationWithdrawn |
+            ReceiveSikiWebhookWebhookCertificateStatusChanged |
             ReceiveSikiWebhookWebhookPaymentProofUploaded):
 
     Raises:
