@@ -200,7 +200,7 @@ def test_provisioning_is_idempotent_and_removal_cleans_up() -> None:
         assert ensure(grants, ctl=ctl) == users
         assert ensure(grants, ctl=ctl) == []  # a second run changes nothing that matters
         topic = {str(p["user"]): p for p in ctl.json("list_topic_permissions", "-p", "/")}
-        assert topic[f"{prefix}lpjk"]["write"] == r"^(skk\.recorded)$"
+        assert topic[f"{prefix}lpjk"]["write"] == r"^(skk\.recorded|certificate\.status_changed)$"
         assert topic[f"{prefix}lsp-LSP-Z"]["write"] == (
             r"^(lsp\.LSP\-Z\.report_pending|lsp\.LSP\-Z\.issuance_requested|lsp\.LSP\-Z\.forms_pending"
             r"|lsp\.LSP\-Z\.email_requested)$")

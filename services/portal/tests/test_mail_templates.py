@@ -15,7 +15,8 @@ VALUES = {"first_name": HOSTILE, "link": "http://portal.test/activate?token=abc"
           "ttl_minutes": 60, "login_url": "http://portal.test/", "reset_url": "http://portal.test/reset-password",
           "changed_at": "03-12-2026 14.05 WIB", "application_id": "app-1", "portal_url": "http://portal.test",
           "skk_number": "SKK-1", "jabatan_kerja": "Arsitek Utama (AR011001)", "valid_until": "20-12-2031",
-          "days_left": 30, "renewal_url": "http://portal.test/permohonan/baru?jenis=perpanjangan&skk=SKK-1"}
+          "days_left": 30, "renewal_url": "http://portal.test/permohonan/baru?jenis=perpanjangan&skk=SKK-1",
+          "status": "suspended", "message": "Sertifikat dibekukan oleh LPJK: alasan", "recording_number": "LPJK-1"}
 NAMES = sorted(p.stem for p in TEMPLATE_DIR.glob("*.txt"))
 
 
