@@ -78,13 +78,20 @@ async def test_the_qr_code_opens_the_page_in_a_browser_and_json_elsewhere(sqlite
     async with running(sqlite_url) as (_, client):
         rec = await _record(client)
         path = rec["verification_url"].split("://", 1)[1].split("/", 1)[1]
+        assert path == f"V/{rec['qr_payload']}"  # the compact payload's short URL (issue 16)
         browser = await client.get("/" + path, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-        assert browser.status_code == 303
-        assert browser.headers["location"].startswith(f"/verifikasi/{rec['recording_number']}?qr=")
+        assert browser.status_code == 303 and browser.headers["cache-control"] == "no-store"
+        assert browser.headers["location"].startswith("/verifikasi?qr=")
         page = await client.get(browser.headers["location"])
         assert page.status_code == 200 and _verdict(page.text) == ("true", "berlaku")
+        assert rec["recording_number"] in page.text and "B*** S******" in page.text
         scanner = await client.get("/" + path, headers={"accept": "application/json"})
         assert scanner.status_code == 200 and scanner.json()["valid"] is True
+        assert scanner.json()["recording_number"] == rec["recording_number"]
+        forged = await client.get("/" + path[:-3] + ("000" if not path.endswith("000") else "111"))
+        assert forged.status_code == 200 and forged.json()["valid"] is False
+        too_long = await client.get("/V/" + "A" * 8001)
+        assert too_long.status_code == 422
         bare = await client.get("/verifikasi", params={"qr": rec["qr_payload"]})
         assert _verdict(bare.text) == ("true", "berlaku")
 
