@@ -176,4 +176,4 @@ def _verify_jws(token: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck
     except jwt.PyJWTError as exc:
         # The reader is told what is wrong with the payload, not the JWT library's wording.
         return QrCheck(False, _reason(exc), key_id=kid)
-    return _with_claims(decoded, kid)
+    return _with_claims(decoded, str(kid))
