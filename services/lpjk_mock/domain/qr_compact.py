@@ -207,6 +207,19 @@ def verified_claims(protected: bytes, payload: bytes, signature: bytes, key: Ed2
     return from_map(claims)
 
 
+def unverified_claims(text: str) -> dict[str, Any]:
+    """The claims as written, signature NOT checked: only to route a reader to the page that checks
+    them (:class:`Malformed` if unreadable)."""
+    _, _, _, payload, _ = open_sign1(text)
+    try:
+        claims = cbor2.loads(payload)
+    except Exception as exc:
+        raise Malformed("claims are not CBOR") from exc
+    if not isinstance(claims, Mapping):
+        raise Malformed("claims are not a map")
+    return from_map(claims)
+
+
 def url(public_url: str, text: str) -> str:
     """What the QR code encodes: ``{PUBLIC_URL}/V/{payload}`` with scheme and host in upper case
     (both are case-insensitive), so every character is in the QR alphanumeric set. A path in

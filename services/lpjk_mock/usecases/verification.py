@@ -35,6 +35,19 @@ def verification_url(public_url: str, recording_number: str, token: str) -> str:
     return qr_compact.url(public_url, token)
 
 
+def number_named_by(qr_payload: str) -> str | None:
+    """The recording number a compact QR payload names, its signature NOT checked, or None: where
+    the QR code sends a browser (the page it lands on checks the payload against that record)."""
+    token = qr.extract_token(qr_payload)
+    if not token or qr.is_jws(token):
+        return None
+    try:
+        named = qr_compact.unverified_claims(token).get("rn")
+    except qr_compact.Malformed:
+        return None
+    return numbers.canonical(named) if isinstance(named, str) else None
+
+
 def qr_png(url: str, *, scale: int = 4, border: int = 4) -> bytes:
     """The QR code of ``url`` as a 1-bit greyscale PNG (error level M, mask 0, the pixels
     segno's own PNG writer draws). The PNG is assembled here from segno's matrix: segno's
