@@ -124,7 +124,11 @@ def _embedded_url(reader: Any) -> str | None:
         return None
     found = root.find(f".//{_XMP_URL}")
     if found is None:
-        return None
+        # pyhanko writes a value it does not take for a URI (the compact payload's upper-case URL,
+        # issue 16) as an attribute of its rdf:Description: XMP's short form of a simple property.
+        holder = next((e for e in root.iter() if e.get(_XMP_URL)), None)
+        value = holder.get(_XMP_URL) if holder is not None else None
+        return value.strip() if value else None
     # pyhanko re-serialises the XMP when it signs and writes a URL as an RDF resource.
     value = found.get(_RDF_RESOURCE) or found.text
     return value.strip() if value else None

@@ -1,10 +1,12 @@
 """The checks of ``skk verify``: a certificate PDF, a QR payload or a Verifiable Credential judged
 against LPJK's trust list and status lists, each check named with what it found. No network.
 
-A QR payload is LPJK's compact JWS (EdDSA, header ``kid``; claims ``iss`` = LPJK, ``rn``, ``skk``,
-``nm``, ``jk``, ``vf``, ``vu`` and ``si``, the certificate's index in the status lists; see
-services/lpjk_mock/domain/qr.py). It is checked here with PyJWT against the trust list's ``qr``
-keys rather than by importing LPJK's service code: the verifier stands on the published formats.
+A QR payload is in one of LPJK's two forms, both signed with EdDSA under a ``kid`` and carrying the
+claims ``iss`` = LPJK, ``rn``, ``skk``, ``nm``, ``jk``, ``vf``, ``vu`` and ``si`` (the certificate's
+index in the status lists): the compact COSE_Sign1 behind ``{PUBLIC_URL}/V/`` that LPJK signs
+since issue 16 (scripts/verify/compact.py) and the JWS of certificates issued before it (``?qr=``;
+checked with PyJWT). Both are checked against the trust list's ``qr`` keys rather than by
+importing LPJK's service code: the verifier stands on the published formats.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from scripts.verify import compact
 from scripts.verify.inputs import StatusLists
 from shared.certificate_pdf import check_signature, looks_like_pdf, qr_shows, read_certificate
 from shared.credentials import PURPOSES, CredentialError, KeyPurpose, TrustedKey, TrustList, verify_credential
@@ -151,6 +154,57 @@ class Verifier:
         if not token:
             result.fail("payload_missing")
             return None
+        opened = self._compact(result, token) if compact.is_compact(token) else self._jws(result, token)
+        if opened is None:
+            return None
+        kid, claims = opened
+        missing = [c for c in QR_CLAIMS if c not in claims]
+        dates = _dates(claims.get("vf"), claims.get("vu"))
+        if missing or dates is None:
+            result.fail("payload_invalid", reason=f"missing or malformed claims {', '.join(missing) or 'vf/vu'}")
+            return None
+        result.ok("payload_signature_ok", kid=kid)
+        result.subject.update(recording_number=str(claims["rn"]), skk_number=str(claims["skk"]),
+                              holder=str(claims["nm"]), jabatan_kerja=str(claims["jk"]),
+                              valid_from=dates[0].isoformat(), valid_until=dates[1].isoformat())
+        self._retired_check(result, str(kid), "qr", dates[0])
+        if url is not None and compact.payload_of_url(url) is None:  # a compact URL names no number
+            in_url = _number_in_url(url)
+            if in_url == claims["rn"]:
+                result.ok("url_matches")
+            else:
+                result.fail("url_mismatch", in_url=in_url or "-", number=claims["rn"])
+        self._validity(result, *dates)
+        self._statuses(result, {p: claims.get("si") for p in PURPOSES})
+        return claims
+
+    def _compact(self, result: Result, text: str) -> tuple[str, dict[str, Any]] | None:
+        """(kid, claims) of a compact payload whose signature holds, or None with the failure."""
+        try:
+            sign1 = compact.open_sign1(text)
+        except compact.NotCompact:
+            result.fail("payload_malformed")
+            return None
+        if sign1.alg != compact.EDDSA:
+            result.fail("payload_invalid", reason=f"unexpected algorithm {sign1.alg!r}")
+            return None
+        if not self._usable_key(result, sign1.kid, "qr"):
+            return None
+        if not sign1.verifies_with(self.trust.ed25519_keys("qr")[sign1.kid]):
+            result.fail("bad_signature", what="qr payload")
+            return None
+        try:
+            claims = compact.claims(sign1)
+        except compact.NotCompact as exc:
+            result.fail("payload_invalid", reason=str(exc))
+            return None
+        if claims.get("iss") != "LPJK":
+            result.fail("payload_invalid", reason="not issued by LPJK")
+            return None
+        return sign1.kid, claims
+
+    def _jws(self, result: Result, token: str) -> tuple[str, dict[str, Any]] | None:
+        """(kid, claims) of a JWS payload (certificates issued before the compact form)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -176,25 +230,7 @@ class Verifier:
         except jwt.PyJWTError as exc:
             result.fail("payload_invalid", reason=str(exc))
             return None
-        missing = [c for c in QR_CLAIMS if c not in claims]
-        dates = _dates(claims.get("vf"), claims.get("vu"))
-        if missing or dates is None:
-            result.fail("payload_invalid", reason=f"missing or malformed claims {', '.join(missing) or 'vf/vu'}")
-            return None
-        result.ok("payload_signature_ok", kid=kid)
-        result.subject.update(recording_number=str(claims["rn"]), skk_number=str(claims["skk"]),
-                              holder=str(claims["nm"]), jabatan_kerja=str(claims["jk"]),
-                              valid_from=dates[0].isoformat(), valid_until=dates[1].isoformat())
-        self._retired_check(result, str(kid), "qr", dates[0])
-        if url is not None:
-            in_url = _number_in_url(url)
-            if in_url == claims["rn"]:
-                result.ok("url_matches")
-            else:
-                result.fail("url_mismatch", in_url=in_url or "-", number=claims["rn"])
-        self._validity(result, *dates)
-        self._statuses(result, {p: claims.get("si") for p in PURPOSES})
-        return claims
+        return str(kid), claims
 
     def _credential(self, result: Result, token: str) -> None:
         try:
@@ -299,9 +335,12 @@ class Verifier:
 
 
 def _token_of(payload: str) -> tuple[str, str | None]:
-    """(the JWS, the verification URL it came in, if any)."""
+    """(the payload, the verification URL it came in, if any): ``…/V/{compact}`` or ``…?qr={JWS}``."""
     text = payload.strip()
     if "://" in text:
+        found = compact.payload_of_url(text)
+        if found is not None:
+            return found, text
         values = parse_qs(urlsplit(text).query).get("qr")
         return (values[0] if values else ""), text
     return text, None

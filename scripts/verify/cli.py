@@ -32,7 +32,8 @@ def add_parsers(sub: Any) -> None:
                    help="a status list (revocation.jwt, suspension.jwt); give both")
     what = v.add_mutually_exclusive_group(required=True)
     what.add_argument("--pdf", type=Path, help="the e-certificate PDF")
-    what.add_argument("--qr", help="the QR code's content: the verification URL or the bare JWS")
+    what.add_argument("--qr", help="the QR code's content: the verification URL ({LPJK}/V/… or, on certificates issued "
+                           "before, …?qr=<JWS>) or the bare payload")
     what.add_argument("--credential", type=Path, help="the Verifiable Credential (vc+jwt file)")
     v.add_argument("--today", type=date.fromisoformat, default=None,
                    help="judge validity on this date (YYYY-MM-DD; default today in WIB)")

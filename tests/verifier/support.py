@@ -12,7 +12,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from services.lpjk_mock.domain import numbers, qr
+from services.lpjk_mock.domain import numbers, qr, qr_compact
 from services.lsp.issuance.pdf import CertificateData, render_certificate
 from services.lsp.issuance.signing import dev_identity, sign_pdf_blocking
 from shared.credentials import VC_CONTEXT, TrustedKey, TrustList, encode_bits, sign_credential
@@ -47,17 +47,25 @@ def trust_list(*, pdf_lsps: tuple[str, ...] = ("LSP-A",), key: Ed25519PrivateKey
     return TrustList(issued_at=datetime(2026, 12, 1, tzinfo=UTC), keys=keys)
 
 
+FORMS = ("compact", "jws")  # LPJK's QR payload since issue 16, and the JWS of certificates issued before
+
+
 def qr_token(*, key: Ed25519PrivateKey | None = None, kid: str = KID, si: int | None = INDEX,
-             **over: Any) -> str:
+             form: str = "jws", **over: Any) -> str:
+    """A QR payload LPJK signed (by default the JWS of certificates issued before issue 16)."""
     claims = qr.claims(recording_number=NUMBER, skk_number=SKK, holder_name_masked="Bu** San****",
                        jabatan_kerja_code="SI012022", valid_from=ISSUED, valid_until=UNTIL)
     if si is not None:
         claims["si"] = si
     claims.update(over)
-    return qr.sign(claims, key or lpjk_key(), kid)
+    sign = qr.sign_compact if form == "compact" else qr.sign
+    return sign(claims, key or lpjk_key(), kid)
 
 
 def url_of(token: str, number: str = NUMBER) -> str:
+    """The URL the QR code holds: ``{LPJK}/V/{payload}`` for the compact form, else the API's ``?qr=``."""
+    if not qr.is_jws(token):
+        return qr_compact.url(LPJK_URL, token)
     return f"{LPJK_URL}/api/v1/public/certificates/{number}?qr={token}"
 
 

@@ -24,7 +24,7 @@ BASE = "https://lpjk.example.go.id"
 
 @pytest.fixture(scope="module")
 def genuine_pdf() -> bytes:
-    return s.certificate_pdf(s.url_of(s.qr_token()))
+    return s.certificate_pdf(s.url_of(s.qr_token(form="compact")))
 
 
 def _lpjk(router: respx.MockRouter, *, revocation: str | None = None) -> None:
@@ -63,7 +63,8 @@ def test_fetch_trust_refuses_a_status_list_that_does_not_verify(tmp_path: Path,
 
 
 def test_the_qr_pixels_are_lpjks_and_the_lsps(genuine_pdf: bytes) -> None:
-    url = s.url_of(s.qr_token())
+    url = s.url_of(s.qr_token(form="compact"))
+    assert url.startswith("HTTPS://LPJK.EXAMPLE.GO.ID/V/")
     png = Image.open(io.BytesIO(qr_png(url))).convert("L")
     assert qr_pixels(url) == (png.size, png.tobytes())
     drawn = qr_image(url).convert("L")

@@ -20,7 +20,13 @@ from tests.verifier.conftest import NetworkUsed
 
 @pytest.fixture(scope="module")
 def genuine_pdf() -> bytes:
-    return s.certificate_pdf(s.url_of(s.qr_token()))
+    """As LPJK records now: the QR code and the PDF's metadata hold the compact payload's URL."""
+    return s.certificate_pdf(s.url_of(s.qr_token(form="compact")))
+
+
+@pytest.fixture(params=s.FORMS)
+def form(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
@@ -57,7 +63,7 @@ def test_a_genuine_pdf_is_valid_and_says_why(genuine_pdf: bytes, files: s.Files,
     code, answer = verify(capsys, files, *pdf_file(tmp_path, genuine_pdf))
     assert code == 0 and answer["valid"] is True and answer["problems"] == []
     assert {"pdf_signature_ok", "pdf_signer_trusted", "payload_in_pdf", "payload_signature_ok", "qr_matches",
-            "number_matches", "url_matches", "not_revoked", "not_suspended", "dates_ok"} <= set(codes(answer, "ok"))
+            "number_matches", "not_revoked", "not_suspended", "dates_ok"} <= set(codes(answer, "ok"))
     trusted = next(c for c in answer["checks"] if c["code"] == "pdf_signer_trusted")
     assert trusted["params"] == {"owner": "LSP-A", "kid": "LSP-A-pdf-1"}
     assert answer["subject"]["recording_number"] == s.NUMBER and answer["subject"]["skk_number"] == s.SKK
@@ -67,6 +73,23 @@ def test_a_genuine_pdf_is_valid_and_says_why(genuine_pdf: bytes, files: s.Files,
     out = capsys.readouterr().out
     assert out.startswith("SAH (VALID)") and "QR matches" in out and "kid LSP-A-pdf-1" in out
     assert "Yang salah" not in out
+
+
+def test_a_pdf_issued_with_the_jws_still_verifies(files: s.Files, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A certificate drawn before the compact payload: its QR code and metadata the API URL with the JWS."""
+    legacy = s.certificate_pdf(s.url_of(s.qr_token(form="jws")))
+    code, answer = verify(capsys, files, *pdf_file(tmp_path, legacy))
+    assert code == 0, answer["problems"]
+    assert {"payload_signature_ok", "qr_matches", "number_matches", "url_matches"} <= set(codes(answer, "ok"))
+
+
+def test_a_pdf_printed_with_another_number_than_its_payloads(files: s.Files, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    other = s.numbers.recording_number(2026, bytes(range(9, 16)))
+    pdf = s.certificate_pdf(s.url_of(s.qr_token(form="compact")), number=other)
+    code, answer = verify(capsys, files, *pdf_file(tmp_path, pdf))
+    assert code == 1 and answer["problems"] == ["number_mismatch"]
 
 
 def test_a_byte_changed_after_signing_breaks_the_signature(genuine_pdf: bytes, files: s.Files, tmp_path: Path,
@@ -96,7 +119,7 @@ def test_a_change_appended_after_signing_is_named(genuine_pdf: bytes, files: s.F
 
 def test_a_pdf_signed_by_an_lsp_not_in_the_trust_list_is_untrusted(files: s.Files, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    stranger = s.certificate_pdf(s.url_of(s.qr_token()), lsp_code="LSP-Z")
+    stranger = s.certificate_pdf(s.url_of(s.qr_token(form="compact")), lsp_code="LSP-Z")
     code, answer = verify(capsys, files, *pdf_file(tmp_path, stranger))
     assert code == 1 and answer["problems"] == ["pdf_untrusted_signer"]
     # Its QR payload is LPJK's own, genuine: only the signer is wrong.
@@ -109,9 +132,10 @@ def test_a_qr_code_that_is_not_the_embedded_payloads_is_named(monkeypatch: pytes
     from services.lsp.issuance import pdf as lsp_pdf
     from shared.certificate_pdf import xmp_metadata
 
-    embedded = s.url_of(s.qr_token())
+    embedded = s.url_of(s.qr_token(form="compact"))
     monkeypatch.setattr(lsp_pdf, "xmp_metadata", lambda _url: xmp_metadata(embedded))
-    drawn = s.certificate_pdf(s.url_of(s.qr_token(si=5)))  # the QR image shows another (genuine) payload
+    # The QR image shows another (genuine) payload.
+    drawn = s.certificate_pdf(s.url_of(s.qr_token(si=5, form="compact")))
     code, answer = verify(capsys, files, *pdf_file(tmp_path, drawn))
     assert code == 1 and answer["problems"] == ["qr_mismatch"]
 
@@ -128,11 +152,37 @@ def test_a_revoked_or_suspended_pdf(genuine_pdf: bytes, tmp_path: Path, capsys: 
     assert verify(capsys, others, *pdf_file(tmp_path, genuine_pdf))[0] == 0
 
 
-def test_a_genuine_qr_payload_bare_or_as_its_url(files: s.Files, capsys: pytest.CaptureFixture[str]) -> None:
-    token = s.qr_token()
-    assert verify(capsys, files, "--qr", token)[0] == 0
+def test_a_genuine_qr_payload_bare_or_as_its_url(form: str, files: s.Files,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    token = s.qr_token(form=form)
+    code, answer = verify(capsys, files, "--qr", token)
+    assert code == 0 and answer["subject"] == {
+        "recording_number": s.NUMBER, "skk_number": s.SKK, "holder": "Bu** San****", "jabatan_kerja": "SI012022",
+        "valid_from": s.ISSUED.isoformat(), "valid_until": s.UNTIL.isoformat()}
     code, answer = verify(capsys, files, "--qr", s.url_of(token))
-    assert code == 0 and "url_matches" in codes(answer, "ok")
+    assert code == 0
+    # The JWS's URL names the recording number (checked); the compact one's carries only the payload.
+    assert ("url_matches" in codes(answer, "ok")) == (form == "jws")
+    if form == "compact":  # a reader may hand the URL over in lower case
+        assert verify(capsys, files, "--qr", s.url_of(token).lower())[0] == 0
+
+
+def test_a_tampered_compact_payload_has_a_bad_signature(files: s.Files,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import cbor2
+
+    from services.lpjk_mock.domain import qr_compact
+
+    message = cbor2.loads(qr_compact.decode_text(s.qr_token(form="compact")))
+    protected, _, payload, signature = message.value
+    claims = dict(cbor2.loads(payload))
+    claims[-6] += 8 * 365  # a longer validity, the signature kept
+    forged = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, cbor2.dumps(claims), signature]))
+    code, answer = verify(capsys, files, "--qr", s.url_of(qr_compact.encode_text(forged)))
+    assert code == 1 and answer["problems"] == ["bad_signature"]
+    assert "TIDAK SAH (bad signature)" in answer["checks"][-1]["message"]
+    code, answer = verify(capsys, files, "--qr", s.LPJK_URL.upper() + "/V/NOT0A0PAYLOAD")
+    assert code == 1 and answer["problems"] == ["payload_malformed"]
 
 
 def test_a_tampered_qr_payload_has_a_bad_signature(files: s.Files, capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,9 +204,9 @@ def test_a_genuine_payload_under_another_number_in_the_url(files: s.Files,
     assert code == 1 and answer["problems"] == ["url_mismatch"]
 
 
-def test_revoked_suspended_expired_and_not_yet_valid_payloads(tmp_path: Path,
+def test_revoked_suspended_expired_and_not_yet_valid_payloads(form: str, tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    token = s.qr_token()
+    token = s.qr_token(form=form)
     both = s.write_inputs(tmp_path / "b", revoked=(s.INDEX,), suspended=(s.INDEX,))
     code, answer = verify(capsys, both, "--qr", token)
     assert code == 1 and answer["problems"] == ["revoked", "suspended"]
@@ -179,23 +229,23 @@ def test_a_stale_status_list_warns_but_does_not_fail(tmp_path: Path, capsys: pyt
     assert code == 0 and answer["warnings"] == ["status_list_stale"] and answer["problems"] == []
 
 
-def test_an_unknown_key_or_a_revoked_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_key_or_a_revoked_key(form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = s.write_inputs(tmp_path / "a")
-    code, answer = verify(capsys, files, "--qr", s.qr_token(key=s.other_key(), kid="lpjk-rogue"))
+    code, answer = verify(capsys, files, "--qr", s.qr_token(key=s.other_key(), kid="lpjk-rogue", form=form))
     assert code == 1 and answer["problems"] == ["unknown_key"] and "lpjk-rogue" in answer["checks"][-1]["message"]
     # A known kid whose key does not match: the signature is bad, not the key unknown.
-    code, answer = verify(capsys, files, "--qr", s.qr_token(key=s.other_key()))
+    code, answer = verify(capsys, files, "--qr", s.qr_token(key=s.other_key(), form=form))
     assert code == 1 and answer["problems"] == ["bad_signature"]
     trust = s.trust_list()
     trust.keys[0].status = "revoked"
     revoked_key = s.write_inputs(tmp_path / "b", trust=trust)
-    code, answer = verify(capsys, revoked_key, "--qr", s.qr_token())
+    code, answer = verify(capsys, revoked_key, "--qr", s.qr_token(form=form))
     assert code == 1 and "key_revoked" in answer["problems"]
 
 
-def test_a_payload_without_a_status_index_cannot_be_confirmed(files: s.Files,
+def test_a_payload_without_a_status_index_cannot_be_confirmed(form: str, files: s.Files,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    code, answer = verify(capsys, files, "--qr", s.qr_token(si=None))
+    code, answer = verify(capsys, files, "--qr", s.qr_token(si=None, form=form))
     assert code == 1 and answer["problems"] == ["status_index_missing"]
 
 
@@ -250,7 +300,7 @@ def test_unusable_input_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 1 and answer["problems"] == ["unreadable_pdf"]
 
 
-def test_a_retired_key_verifies_what_it_signed_before_retirement_only(tmp_path: Path,
+def test_a_retired_key_verifies_what_it_signed_before_retirement_only(form: str, tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from datetime import UTC, datetime
 
@@ -258,11 +308,11 @@ def test_a_retired_key_verifies_what_it_signed_before_retirement_only(tmp_path: 
     trust.keys[0].status = "retired"
     trust.keys[0].valid_until = datetime(2026, 6, 30, 16, 59, tzinfo=UTC)  # 2026-06-30 23:59 WIB
     files = s.write_inputs(tmp_path / "in", trust=trust)
-    assert verify(capsys, files, "--qr", s.qr_token())[0] == 0  # issued 2026-03-02, before retirement
-    code, answer = verify(capsys, files, "--qr", s.qr_token(vf="2026-07-01"))
+    assert verify(capsys, files, "--qr", s.qr_token(form=form))[0] == 0  # issued 2026-03-02, before retirement
+    code, answer = verify(capsys, files, "--qr", s.qr_token(vf="2026-07-01", form=form))
     assert code == 1 and answer["problems"] == ["key_retired_before"]
 
 
-def test_a_status_index_outside_the_list(files: s.Files, capsys: pytest.CaptureFixture[str]) -> None:
-    code, answer = verify(capsys, files, "--qr", s.qr_token(si=131_072))
+def test_a_status_index_outside_the_list(form: str, files: s.Files, capsys: pytest.CaptureFixture[str]) -> None:
+    code, answer = verify(capsys, files, "--qr", s.qr_token(si=131_072, form=form))
     assert code == 1 and answer["problems"] == ["status_index_bad", "status_index_bad"]

@@ -1,5 +1,7 @@
-"""LPJK's signed QR payload: a compact JWS (EdDSA over Ed25519, header ``kid``) over compact
-claims, verifiable offline by anyone holding LPJK's public key for that ``kid``.
+"""LPJK's signed QR payload, verifiable offline by anyone holding LPJK's public key for its ``kid``.
+Two forms, both verified here: the compact one LPJK signs now (a COSE_Sign1 in a short URL,
+domain/qr_compact.py: QR version 10 or less) and the JWS (EdDSA over Ed25519, header ``kid``) of
+certificates issued before it, carried as ``?qr=`` of the verification URL.
 
 Claims: ``iss`` = ``"LPJK"``, ``rn`` recording number, ``skk`` SKK number, ``nm`` the holder's
 masked name, ``jk`` jabatan kerja code, ``vf``/``vu`` valid from/until (ISO dates), ``si`` the
@@ -13,11 +15,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from services.lpjk_mock.domain import qr_compact
 from shared import servicekeys
 from shared.servicekeys import public_pem, public_x
 
@@ -68,16 +71,30 @@ def claims(*, recording_number: str, skk_number: str, holder_name_masked: str, j
     return out
 
 
+def sign_compact(payload: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
+    """The form LPJK signs now (issue 16): domain/qr_compact.py."""
+    return qr_compact.sign(payload, key, kid)
+
+
 def sign(payload: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
+    """The JWS of certificates issued before the compact form (kept to verify them, and in tests)."""
     # Without the header's ``typ: JWT`` (16 characters of the QR code, which says nothing a
     # verifier uses): it pays for the ``si`` claim, so the code stays version 16-M.
     return jwt.encode(payload, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": None})
 
 
+def is_jws(token: str) -> bool:
+    """A JWS (its header starts ``{"``, ``eyJ`` in base64url) rather than the compact form."""
+    return token.startswith("eyJ") or not qr_compact.looks_compact(token)
+
+
 def extract_token(qr_payload: str) -> str:
-    """The JWS itself, from either the bare JWS or the verification URL carrying it as ``qr``."""
+    """The payload itself, bare or from the URL carrying it: ``…/V/{compact}`` or ``…?qr={JWS}``."""
     text = qr_payload.strip()
     if "://" in text:
+        compact = qr_compact.text_of_url(text)
+        if compact is not None:
+            return unquote(compact)
         values = parse_qs(urlsplit(text).query).get("qr")
         return values[0] if values else ""
     return text
@@ -108,7 +125,39 @@ def verify(qr_payload: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck
     """Check the signature offline. Never raises: a bad payload is an answer, not an error."""
     token = extract_token(qr_payload)
     if not token:
-        return QrCheck(False, "no QR payload (expected a JWS or a verification URL with ?qr=)")
+        return QrCheck(False, "no QR payload (expected the QR code's URL or the payload it carries)")
+    return _verify_jws(token, public_keys) if is_jws(token) else _verify_compact(token, public_keys)
+
+
+def _verify_compact(text: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck:
+    try:
+        kid, alg, protected, payload, signature = qr_compact.open_sign1(text)
+    except qr_compact.Malformed:
+        return QrCheck(False, "malformed QR payload")
+    if alg != qr_compact.EDDSA:
+        return QrCheck(False, f"unexpected algorithm {alg!r}", key_id=kid)
+    key = public_keys.get(kid)
+    if key is None:
+        return QrCheck(False, f"unknown key id {kid!r}", key_id=kid)
+    try:
+        found = qr_compact.verified_claims(protected, payload, signature, key)
+    except qr_compact.BadSignature:
+        return QrCheck(False, "bad signature", key_id=kid)
+    except qr_compact.Malformed:
+        return QrCheck(False, "malformed QR payload", key_id=kid)
+    return _with_claims(found, kid)
+
+
+def _with_claims(found: dict[str, Any], kid: str) -> QrCheck:
+    if found.get("iss") != ISSUER:
+        return QrCheck(False, "not issued by LPJK", key_id=kid)
+    missing = [c for c in ("rn", "skk", "nm", "jk", "vf", "vu") if c not in found]
+    if missing:
+        return QrCheck(False, f"QR payload lacks claims {', '.join(missing)}", key_id=kid)
+    return QrCheck(True, key_id=kid, claims=found)
+
+
+def _verify_jws(token: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -127,7 +176,4 @@ def verify(qr_payload: str, public_keys: dict[str, Ed25519PublicKey]) -> QrCheck
     except jwt.PyJWTError as exc:
         # The reader is told what is wrong with the payload, not the JWT library's wording.
         return QrCheck(False, _reason(exc), key_id=kid)
-    missing = [c for c in ("rn", "skk", "nm", "jk", "vf", "vu") if c not in decoded]
-    if missing:
-        return QrCheck(False, f"QR payload lacks claims {', '.join(missing)}", key_id=kid)
-    return QrCheck(True, key_id=kid, claims=decoded)
+    return _with_claims(decoded, str(kid))

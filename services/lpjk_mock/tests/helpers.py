@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.lpjk_mock.app import create_app
+from services.lpjk_mock.domain import qr, qr_compact
 from services.lpjk_mock.settings import LpjkSettings
 from shared.auth import ServiceTokenSigner
 
@@ -47,3 +48,24 @@ async def running(database_url: str, **settings: Any) -> AsyncIterator[tuple[Fas
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://lpjk") as client:
             yield app, client
+
+
+def qr_claims(payload: str, kid: str = "lpjk-dev-1") -> dict[str, Any]:
+    """The claims of a QR payload LPJK signed with its dev key (the JWS's shape, either form)."""
+    check = qr.verify(payload, {kid: qr.dev_signing_key().public_key()})
+    assert check.valid and check.claims is not None, check
+    return check.claims
+
+
+def qr_compact_kid(payload: str) -> str:
+    """The kid a compact payload names (not verified)."""
+    return qr_compact.open_sign1(qr.extract_token(payload))[0]
+
+
+def tamper(payload: str, at: int) -> str:
+    """The compact payload with the byte pair written at character ``at`` changed (by one, so the
+    text still decodes): a claim changed when ``at`` is early, the signature when it is late."""
+    i = at - at % 3
+    value = qr_compact.ALPHABET.index(payload[i])
+    changed = qr_compact.ALPHABET[value - 1 if value else 1]
+    return payload[:i] + changed + payload[i + 1:]

@@ -12,23 +12,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from services.lpjk_mock.db.models import OutboxEvent, SkkRecord
+from services.lpjk_mock.domain import qr, qr_compact
 from services.lpjk_mock.settings import LpjkSettings
-from services.lpjk_mock.tests.helpers import NIK, auth, record_body, running
+from services.lpjk_mock.tests.helpers import NIK, auth, qr_claims, qr_compact_kid, record_body, running, tamper
 from shared.contracts.events import SKK_RECORDED
 from shared.servicekeys import new_private_key_pem
 from shared.tests.operators import create_operator_session
 
 # Random, in Crockford base32 with a check symbol (domain.numbers), not a register sequence.
 RN_RE = re.compile(r"^LPJK-\d{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
-
-
-def _flip(token: str, segment: int) -> str:
-    """The token with one character in the middle of ``segment`` changed."""
-    parts = token.split(".")
-    s = parts[segment]
-    i = len(s) // 2
-    parts[segment] = s[:i] + ("A" if s[i] != "A" else "B") + s[i + 1:]
-    return ".".join(parts)
 
 
 async def _rows(app: Any) -> tuple[list[SkkRecord], list[OutboxEvent]]:
@@ -44,17 +36,17 @@ async def test_records_once_with_a_signed_qr_and_stages_the_event(sqlite_url: st
         assert first.status_code == 201, first.text
         body = first.json()
         assert RN_RE.match(body["recording_number"])
-        assert body["verification_url"] == (
-            f"https://lpjk.example.id/api/v1/public/certificates/{body['recording_number']}?qr={body['qr_payload']}"
-        )
+        # The compact payload (issue 16) behind a short upper-case URL: an alphanumeric QR code.
+        assert body["verification_url"] == f"HTTPS://LPJK.EXAMPLE.ID/V/{body['qr_payload']}"
         assert body["qr_png_base64"]
 
         # The payload verifies offline with nothing but LPJK's published public key.
         keys = (await client.get("/api/v1/public/keys")).json()["keys"]
-        header = jwt.get_unverified_header(body["qr_payload"])
-        key = next(k for k in keys if k["kid"] == header["kid"])
+        kid, _, protected, payload, signature = qr_compact.open_sign1(body["qr_payload"])
+        key = next(k for k in keys if k["kid"] == kid)
         public = serialization.load_pem_public_key(key["public_key_pem"].encode())
-        claims = jwt.decode(body["qr_payload"], public, algorithms=["EdDSA"], issuer="LPJK")  # type: ignore[arg-type]
+        claims = qr_compact.verified_claims(protected, payload, signature, public)  # type: ignore[arg-type]
+        assert claims["iss"] == "LPJK"
         assert claims["rn"] == body["recording_number"]
         assert claims["skk"] == "SI012022.4.2026.0000001"
         assert claims["nm"] == "B*** S******"
@@ -122,7 +114,7 @@ async def test_verify_certificate_by_recording_number(sqlite_url: str) -> None:
         path = rec["verification_url"].split("://", 1)[1].split("/", 1)[1]
         assert (await client.get("/" + path)).json()["valid"] is True
         tampered = await client.get(f"/api/v1/public/certificates/{rec['recording_number']}",
-                                    params={"qr": _flip(rec["qr_payload"], 1)})
+                                    params={"qr": tamper(rec["qr_payload"], 60)})
         assert tampered.json()["valid"] is False
         assert "signature" in tampered.json()["reason"]
 
@@ -143,20 +135,20 @@ async def test_verify_qr_payload_offline(sqlite_url: str) -> None:
         url = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": rec["verification_url"]})).json()
         assert url["valid"] is True
 
-        for segment in (1, 2):  # one changed character in the claims, then in the signature
+        for at in (60, len(rec["qr_payload"]) - 30):  # one changed byte in the claims, then in the signature
             res = (await client.post("/api/v1/public/qr/verify",
-                                     json={"qr_payload": _flip(rec["qr_payload"], segment)})).json()
-            assert res["valid"] is False, segment
-            assert res["reason"], segment
+                                     json={"qr_payload": tamper(rec["qr_payload"], at)})).json()
+            assert res["valid"] is False and res["reason"] == "bad signature", at
             assert res["recording_number"] is None  # nothing from an unverified payload is vouched for
 
-        # Signed with another key: under an unknown kid, and under LPJK's own kid.
+        # Signed with another key: under an unknown kid, and under LPJK's own kid; either form.
         intruder = Ed25519PrivateKey.generate()
-        claims = jwt.decode(rec["qr_payload"], options={"verify_signature": False})
+        claims = qr_claims(rec["qr_payload"])
         for kid, reason in (("intruder", "unknown key id"), ("lpjk-dev-1", "bad signature")):
-            forged = jwt.encode(claims, intruder, algorithm="EdDSA", headers={"kid": kid})
-            res = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": forged})).json()
-            assert res["valid"] is False and reason in res["reason"], res
+            for forged in (qr.sign_compact(claims, intruder, kid),
+                           jwt.encode(claims, intruder, algorithm="EdDSA", headers={"kid": kid})):
+                res = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": forged})).json()
+                assert res["valid"] is False and reason in res["reason"], res
         hs = jwt.encode(claims, "s" * 40, algorithm="HS256", headers={"kid": "lpjk-dev-1"})
         res = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": hs})).json()
         assert res["valid"] is False
@@ -190,14 +182,16 @@ async def test_a_configured_key_signs_and_old_keys_still_verify(sqlite_url: str,
     async with running(sqlite_url, qr_signing_key_pem=pem, qr_key_id="lpjk-2026",
                        qr_retired_public_keys={"lpjk-2025": old_pub}) as (_, client):
         rec = (await client.post("/api/v1/records", json=record_body(), headers=auth())).json()
-        assert jwt.get_unverified_header(rec["qr_payload"])["kid"] == "lpjk-2026"
-        jwt.decode(rec["qr_payload"], new.public_key(), algorithms=["EdDSA"])
+        assert qr_compact_kid(rec["qr_payload"]) == "lpjk-2026"
+        check = qr.verify(rec["qr_payload"], {"lpjk-2026": new.public_key()})
+        assert check.valid and check.claims is not None
         keys = {k["kid"] for k in (await client.get("/api/v1/public/keys")).json()["keys"]}
         assert keys == {"lpjk-2026", "lpjk-2025"}
-        claims = jwt.decode(rec["qr_payload"], options={"verify_signature": False})
-        old_token = jwt.encode(claims, old, algorithm="EdDSA", headers={"kid": "lpjk-2025"})
-        res = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": old_token})).json()
-        assert res["valid"] is True and res["key_id"] == "lpjk-2025"
+        # Signed by the retired key, in the compact form or as the JWS of the time: still valid.
+        for old_token in (qr.sign_compact(check.claims, old, "lpjk-2025"),
+                          jwt.encode(check.claims, old, algorithm="EdDSA", headers={"kid": "lpjk-2025"})):
+            res = (await client.post("/api/v1/public/qr/verify", json={"qr_payload": old_token})).json()
+            assert res["valid"] is True and res["key_id"] == "lpjk-2025"
 
 
 def test_production_refuses_the_dev_qr_key() -> None:

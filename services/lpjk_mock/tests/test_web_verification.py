@@ -78,13 +78,25 @@ async def test_the_qr_code_opens_the_page_in_a_browser_and_json_elsewhere(sqlite
     async with running(sqlite_url) as (_, client):
         rec = await _record(client)
         path = rec["verification_url"].split("://", 1)[1].split("/", 1)[1]
+        assert path == f"V/{rec['qr_payload']}"  # the compact payload's short URL (issue 16)
         browser = await client.get("/" + path, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-        assert browser.status_code == 303
+        assert browser.status_code == 303 and browser.headers["cache-control"] == "no-store"
+        # To the record's page, as the older QR codes: it checks the payload and that it names the record.
         assert browser.headers["location"].startswith(f"/verifikasi/{rec['recording_number']}?qr=")
         page = await client.get(browser.headers["location"])
         assert page.status_code == 200 and _verdict(page.text) == ("true", "berlaku")
+        assert rec["recording_number"] in page.text and "B*** S******" in page.text
+        unreadable = await client.get("/V/NOT0A0PAYLOAD", headers={"accept": "text/html"})
+        assert unreadable.status_code == 303 and unreadable.headers["location"] == "/verifikasi?qr=NOT0A0PAYLOAD"
+        page = await client.get(unreadable.headers["location"])
+        assert _verdict(page.text) == ("false", "qr-tidak-sah")
         scanner = await client.get("/" + path, headers={"accept": "application/json"})
         assert scanner.status_code == 200 and scanner.json()["valid"] is True
+        assert scanner.json()["recording_number"] == rec["recording_number"]
+        forged = await client.get("/" + path[:-3] + ("000" if not path.endswith("000") else "111"))
+        assert forged.status_code == 200 and forged.json()["valid"] is False
+        too_long = await client.get("/V/" + "A" * 8001)
+        assert too_long.status_code == 422
         bare = await client.get("/verifikasi", params={"qr": rec["qr_payload"]})
         assert _verdict(bare.text) == ("true", "berlaku")
 

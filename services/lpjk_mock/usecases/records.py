@@ -154,7 +154,7 @@ class Records:
                 return number
 
     def _new_record(self, req: RecordRequest, number: str, index: int, now: datetime) -> SkkRecord:
-        token = qr.sign(
+        token = qr.sign_compact(
             qr.claims(recording_number=number, skk_number=req.skk_number,
                       holder_name_masked=mask_name(req.full_name), jabatan_kerja_code=req.jabatan_kerja_code,
                       valid_from=req.issued_on, valid_until=req.valid_until, status_list_index=index),

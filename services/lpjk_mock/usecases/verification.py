@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.lpjk_mock.db import repository
 from services.lpjk_mock.db.models import SkkRecord
-from services.lpjk_mock.domain import numbers, qr, records, status
+from services.lpjk_mock.domain import numbers, qr, qr_compact, records, status
 from services.lpjk_mock.keys import QrKeyring
 from shared.bus import utcnow
 from shared.contracts.issuance import VerificationResult
@@ -27,8 +27,25 @@ MALFORMED = "not a recording number (check for a typing mistake)"
 
 
 def verification_url(public_url: str, recording_number: str, token: str) -> str:
-    """What the QR code encodes: LPJK's public verification of the record, carrying the JWS."""
-    return f"{public_url.rstrip('/')}/api/v1/public/certificates/{recording_number}?qr={token}"
+    """What the QR code encodes: ``{PUBLIC_URL}/V/{payload}`` for the compact payload (its route:
+    web/routes.py), or, for a certificate signed before it, LPJK's public verification of the
+    record carrying the JWS (its QR code is printed: the URL stays what it was)."""
+    if qr.is_jws(token):
+        return f"{public_url.rstrip('/')}/api/v1/public/certificates/{recording_number}?qr={token}"
+    return qr_compact.url(public_url, token)
+
+
+def number_named_by(qr_payload: str) -> str | None:
+    """The recording number a compact QR payload names, its signature NOT checked, or None: where
+    the QR code sends a browser (the page it lands on checks the payload against that record)."""
+    token = qr.extract_token(qr_payload)
+    if not token or qr.is_jws(token):
+        return None
+    try:
+        named = qr_compact.unverified_claims(token).get("rn")
+    except qr_compact.Malformed:
+        return None
+    return numbers.canonical(named) if isinstance(named, str) else None
 
 
 def qr_png(url: str, *, scale: int = 4, border: int = 4) -> bytes:
@@ -87,7 +104,7 @@ class Verification:
 
     async def certificate(self, recording_number: str, qr_token: str | None = None, *,
                           client: str) -> VerificationResult:
-        """The record's validity today; with ``qr_token`` (the JWS the QR code carries) its
+        """The record's validity today; with ``qr_token`` (the payload the QR code carries, either form) its
         signature is checked too and it must name this record. A number that cannot be one
         (shape, check symbol) answers without a lookup."""
         await self.admit(client, "recording_number")

@@ -1,4 +1,7 @@
-"""The certificate's QR code encodes ``{public_url}/api/v1/public/certificates/{number}?qr=<JWS>``
+"""Where a certificate's QR code lands. Since the compact payload (issue 16) it encodes
+``{PUBLIC_URL}/V/{payload}`` (web/routes.py ``qr_code_target``: the page for a browser, the JSON
+answer for a program, as below). Certificates issued before encode
+``{public_url}/api/v1/public/certificates/{number}?qr=<JWS>``
 (usecases/verification.py ``verification_url``): the API's answer for a scanner. A person's phone
 camera opens it in a browser, which asks for HTML: that request is sent on to the public page,
 ``/verifikasi/{number}?qr=<JWS>``, which shows the same answer. Any other caller (``Accept`` without
@@ -21,6 +24,17 @@ def page_url(number: str, qr_token: str | None) -> str:
     return f"{url}?{urlencode({'qr': qr_token})}" if qr_token else url
 
 
+def payload_page_url(payload: str) -> str:
+    """The public page answering for a QR payload (the compact form names no number in its URL)."""
+    return f"/verifikasi?{urlencode({'qr': payload})}"
+
+
+def see_page(url: str) -> RedirectResponse:
+    # Sent outside the security-headers middleware: the headers that matter here are set.
+    return RedirectResponse(url, status_code=303, headers={
+        "cache-control": "no-store", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"})
+
+
 def wants_html(accept: str) -> bool:
     """A browser navigating: ``text/html`` accepted explicitly (``*/*`` alone is a program)."""
     media = {part.partition(";")[0].strip().lower() for part in accept.split(",")}
@@ -39,10 +53,6 @@ class QrTargetRedirect:
             number = path[len(API_PREFIX):] if path.startswith(API_PREFIX) else ""
             if number and "/" not in number and wants_html(Headers(scope=scope).get("accept", "")):
                 qr_token = QueryParams(scope.get("query_string", b"")).get("qr")
-                # Outside the security-headers middleware: the headers that matter here are set.
-                response = RedirectResponse(page_url(number, qr_token), status_code=303,
-                                            headers={"cache-control": "no-store", "referrer-policy": "no-referrer",
-                                                     "x-content-type-options": "nosniff"})
-                await response(scope, receive, send)
+                await see_page(page_url(number, qr_token))(scope, receive, send)
                 return
         await self.app(scope, receive, send)

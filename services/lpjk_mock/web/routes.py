@@ -1,7 +1,8 @@
 """LPJK's public verification page (no login): a recording number typed from the certificate, a
-QR code's content pasted, or the certificate PDF uploaded. The certificate's QR code lands on
-``/verifikasi/{number}?qr=<JWS>`` (qr_target.py sends browsers there from the API URL it encodes);
-``/verifikasi?qr=<payload>`` takes a bare payload or the whole URL.
+QR code's content pasted, or the certificate PDF uploaded. The certificate's QR code
+(``/V/{payload}``, ``qr_code_target``) sends a browser to ``/verifikasi/{number}?qr=<payload>``, as
+the QR codes printed before it do (``?qr=<JWS>``: qr_target.py sends browsers there from the API URL
+they encode); ``/verifikasi?qr=<payload>`` takes a bare payload or the whole URL.
 
 Every lookup goes through the public verification use cases and counts against the client's
 allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``); once it is used up the page answers 429."""
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.lpjk_mock.settings import LpjkSettings
-from services.lpjk_mock.usecases.verification import Verification
+from services.lpjk_mock.usecases.verification import Verification, number_named_by
 from services.lpjk_mock.web.pdf_verification import verify_pdf
-from services.lpjk_mock.web.qr_target import QrTargetRedirect
+from services.lpjk_mock.web.qr_target import QrTargetRedirect, page_url, payload_page_url, see_page, wants_html
 from services.lpjk_mock.web.results import Answer, answer_of, answer_of_pdf
 from shared.certificate_pdf import MAX_PDF_BYTES, looks_like_pdf
 from shared.exceptions import TooManyRequests
@@ -72,6 +74,21 @@ async def verification_page(request: Request, qr: QrParam = None) -> HTMLRespons
     except TooManyRequests as exc:
         return _throttled(request, exc)
     return _page(request, answer=answer_of(_ui(request).t, result), qr=qr)
+
+
+@router.get("/V/{payload}")
+async def qr_code_target(request: Request,
+                         payload: Annotated[str, PathParam(max_length=MAX_TEXT)]) -> Response:
+    """What the certificate's QR code opens (``{PUBLIC_URL}/V/{payload}``, upper case so that the
+    code stays alphanumeric; routes are case-sensitive, so ``/V/``): a browser is sent to the page
+    of the record the payload names, ``/verifikasi/{number}?qr=`` as for the older QR codes (that
+    page checks the payload's signature and that it names the record), or to ``/verifikasi?qr=``
+    for a payload it cannot read; any other caller gets the JSON answer of ``verify_qr_payload``."""
+    if wants_html(request.headers.get("accept", "")):
+        number = number_named_by(payload)
+        return see_page(page_url(number, payload) if number else payload_page_url(payload))
+    result = await _verification(request).qr_payload(payload, client=client_of(request))
+    return JSONResponse(result.model_dump(mode="json"), headers={"cache-control": "no-store"})
 
 
 @router.get("/verifikasi/{recording_number}", response_class=HTMLResponse)
