@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.kinds import ApplicationKind
 from shared.contracts.siki import Kualifikasi
 from shared.contracts.states import CertificateStatus
 from shared.contracts.types import Bool, Count, Day, Timestamp, Whole
@@ -22,6 +23,9 @@ class IssuanceRequest(BaseModel):
     jabatan_kerja_code: str
     jenjang: Whole = Field(ge=1, le=9)
     decided_at: Timestamp
+    # perubahan keeps the SKK number of ``previous_skk_number``; perpanjangan gets a new one.
+    application_kind: ApplicationKind = "baru"
+    previous_skk_number: str | None = Field(default=None, max_length=64)
 
 
 class IssuanceResponse(BaseModel):

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from shared.contracts.documents import DocumentRef
+from shared.contracts.kinds import ApplicationKind, PreviousCertificate
 from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.contracts.types import MAX_PER_APPLICATION, Bool, Count, Day, Timestamp, Whole, inline_json_schema
 
@@ -61,7 +62,15 @@ class ApplicationSubmission(BaseModel):
     kualifikasi: Kualifikasi
     jabatan_kerja_code: str
     jenjang: Whole = Field(ge=1, le=9)
-    application_kind: str = "baru"
+    application_kind: ApplicationKind = "baru"
+    # perpanjangan / perubahan (shared/contracts/kinds.py): the held SKK, as the applicant names
+    # it; SIKI fills in ``previous_certificate`` from its register before forwarding.
+    previous_skk_number: str | None = Field(None, min_length=1, max_length=64)
+    previous_certificate: PreviousCertificate | None = None
+    # perpanjangan by an Ahli: the PKB (SKPK) credits declared, documented by a ``pkb`` document.
+    pkb_credits: Whole | None = Field(None, ge=0, le=100_000)
+    # perubahan: which of the holder's data change (CHANGEABLE_FIELDS), the new values in sections.
+    changed_fields: list[Literal["full_name"]] = Field(default_factory=list, max_length=8)
     submitted_at: Timestamp
     # The seven sections exactly as the applicant saved them (SPEC section 7): each one an object.
     sections: dict[str, dict[str, Any]]

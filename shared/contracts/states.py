@@ -43,7 +43,9 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.SUBMITTED: frozenset({S.FORWARDED}),
     S.FORWARDED: frozenset({S.RETURNED, S.ACCEPTED}),
     S.RETURNED: frozenset({S.SUBMITTED}),
-    S.ACCEPTED: frozenset({S.INVOICED}),
+    # A change (perubahan) is verified and decided without invoice or assessment: accepted ->
+    # competent. Only that kind may take this edge; SIKI and the LSP check the kind.
+    S.ACCEPTED: frozenset({S.INVOICED, S.COMPETENT}),
     # The payment deadline runs from the invoice until the proof is verified.
     S.INVOICED: frozenset({S.PAYMENT_UPLOADED, S.CANCELLED}),
     S.PAYMENT_UPLOADED: frozenset({S.PAYMENT_VERIFIED, S.PAYMENT_REJECTED}),

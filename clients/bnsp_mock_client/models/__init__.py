@@ -6,6 +6,7 @@ from .audit_event_out_detail import AuditEventOutDetail
 from .field_problem import FieldProblem
 from .health import Health
 from .issuance_request import IssuanceRequest
+from .issuance_request_application_kind import IssuanceRequestApplicationKind
 from .issuance_request_kualifikasi import IssuanceRequestKualifikasi
 from .issuance_response import IssuanceResponse
 from .jwk import Jwk
@@ -25,6 +26,7 @@ __all__ = (
     "FieldProblem",
     "Health",
     "IssuanceRequest",
+    "IssuanceRequestApplicationKind",
     "IssuanceRequestKualifikasi",
     "IssuanceResponse",
     "Jwk",

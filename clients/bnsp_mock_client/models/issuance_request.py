@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.issuance_request_application_kind import IssuanceRequestApplicationKind
 from ..models.issuance_request_kualifikasi import IssuanceRequestKualifikasi
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IssuanceRequest")
 
@@ -27,6 +29,8 @@ class IssuanceRequest:
         jabatan_kerja_code (str):
         jenjang (int):
         decided_at (datetime.datetime):
+        application_kind (IssuanceRequestApplicationKind | Unset):  Default: IssuanceRequestApplicationKind.BARU.
+        previous_skk_number (None | str | Unset):
     """
 
     lsp_code: str
@@ -39,6 +43,8 @@ class IssuanceRequest:
     jabatan_kerja_code: str
     jenjang: int
     decided_at: datetime.datetime
+    application_kind: IssuanceRequestApplicationKind | Unset = IssuanceRequestApplicationKind.BARU
+    previous_skk_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,16 @@ class IssuanceRequest:
 
         decided_at = self.decided_at.isoformat()
 
+        application_kind: str | Unset = UNSET
+        if not isinstance(self.application_kind, Unset):
+            application_kind = self.application_kind.value
+
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -78,6 +94,10 @@ class IssuanceRequest:
                 "decided_at": decided_at,
             }
         )
+        if application_kind is not UNSET:
+            field_dict["application_kind"] = application_kind
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
 
         return field_dict
 
@@ -104,6 +124,22 @@ class IssuanceRequest:
 
         decided_at = datetime.datetime.fromisoformat(d.pop("decided_at"))
 
+        _application_kind = d.pop("application_kind", UNSET)
+        application_kind: IssuanceRequestApplicationKind | Unset
+        if isinstance(_application_kind, Unset):
+            application_kind = UNSET
+        else:
+            application_kind = IssuanceRequestApplicationKind(_application_kind)
+
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
         issuance_request = cls(
             lsp_code=lsp_code,
             application_id=application_id,
@@ -115,6 +151,8 @@ class IssuanceRequest:
             jabatan_kerja_code=jabatan_kerja_code,
             jenjang=jenjang,
             decided_at=decided_at,
+            application_kind=application_kind,
+            previous_skk_number=previous_skk_number,
         )
 
         issuance_request.additional_properties = d

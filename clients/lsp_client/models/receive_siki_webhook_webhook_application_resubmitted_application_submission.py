@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_application_kind import (
+    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind,
+)
 from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_kualifikasi import (
     ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionKualifikasi,
 )
@@ -18,6 +21,9 @@ if TYPE_CHECKING:
     )
     from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_document_ref import (
         ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef,
+    )
+    from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_previous_certificate import (
+        ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate,
     )
     from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_sections import (
         ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections,
@@ -44,7 +50,13 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
         submitted_at (datetime.datetime):
         sections (ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections):
         submission_no (int | Unset): 1 for the first submission, +1 for each resubmission Default: 1.
-        application_kind (str | Unset):  Default: 'baru'.
+        application_kind (ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind | Unset):
+            Default: ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind.BARU.
+        previous_skk_number (None | str | Unset):
+        previous_certificate (None |
+            ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate | Unset):
+        pkb_credits (int | None | Unset):
+        changed_fields (list[Literal['full_name']] | Unset):
         documents (list[ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef] | Unset):
     """
 
@@ -60,11 +72,23 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
     submitted_at: datetime.datetime
     sections: ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections
     submission_no: int | Unset = 1
-    application_kind: str | Unset = "baru"
+    application_kind: ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind | Unset = (
+        ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind.BARU
+    )
+    previous_skk_number: None | str | Unset = UNSET
+    previous_certificate: (
+        None | ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate | Unset
+    ) = UNSET
+    pkb_credits: int | None | Unset = UNSET
+    changed_fields: list[Literal["full_name"]] | Unset = UNSET
     documents: list[ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_previous_certificate import (
+            ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate,
+        )
+
         id = self.id
 
         applicant = self.applicant.to_dict()
@@ -89,7 +113,36 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
 
         submission_no = self.submission_no
 
-        application_kind = self.application_kind
+        application_kind: str | Unset = UNSET
+        if not isinstance(self.application_kind, Unset):
+            application_kind = self.application_kind.value
+
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
+        previous_certificate: dict[str, Any] | None | Unset
+        if isinstance(self.previous_certificate, Unset):
+            previous_certificate = UNSET
+        elif isinstance(
+            self.previous_certificate,
+            ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate,
+        ):
+            previous_certificate = self.previous_certificate.to_dict()
+        else:
+            previous_certificate = self.previous_certificate
+
+        pkb_credits: int | None | Unset
+        if isinstance(self.pkb_credits, Unset):
+            pkb_credits = UNSET
+        else:
+            pkb_credits = self.pkb_credits
+
+        changed_fields: list[Literal["full_name"]] | Unset = UNSET
+        if not isinstance(self.changed_fields, Unset):
+            changed_fields = self.changed_fields
 
         documents: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.documents, Unset):
@@ -119,6 +172,14 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
             field_dict["submission_no"] = submission_no
         if application_kind is not UNSET:
             field_dict["application_kind"] = application_kind
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
+        if previous_certificate is not UNSET:
+            field_dict["previous_certificate"] = previous_certificate
+        if pkb_credits is not UNSET:
+            field_dict["pkb_credits"] = pkb_credits
+        if changed_fields is not UNSET:
+            field_dict["changed_fields"] = changed_fields
         if documents is not UNSET:
             field_dict["documents"] = documents
 
@@ -131,6 +192,9 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
         )
         from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_document_ref import (
             ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef,
+        )
+        from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_previous_certificate import (
+            ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate,
         )
         from ..models.receive_siki_webhook_webhook_application_resubmitted_application_submission_sections import (
             ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionSections,
@@ -167,7 +231,68 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
 
         submission_no = d.pop("submission_no", UNSET)
 
-        application_kind = d.pop("application_kind", UNSET)
+        _application_kind = d.pop("application_kind", UNSET)
+        application_kind: ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind | Unset
+        if isinstance(_application_kind, Unset):
+            application_kind = UNSET
+        else:
+            application_kind = ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionApplicationKind(
+                _application_kind
+            )
+
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
+        def _parse_previous_certificate(
+            data: object,
+        ) -> None | ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                previous_certificate_previous_certificate = (
+                    ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate.from_dict(
+                        data
+                    )
+                )
+
+                return previous_certificate_previous_certificate
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(
+                None | ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionPreviousCertificate | Unset,
+                data,
+            )
+
+        previous_certificate = _parse_previous_certificate(d.pop("previous_certificate", UNSET))
+
+        def _parse_pkb_credits(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pkb_credits = _parse_pkb_credits(d.pop("pkb_credits", UNSET))
+
+        _changed_fields = d.pop("changed_fields", UNSET)
+        changed_fields: list[Literal["full_name"]] | Unset = UNSET
+        if _changed_fields is not UNSET:
+            changed_fields = []
+            for changed_fields_item_data in _changed_fields:
+                changed_fields_item = cast(Literal["full_name"], changed_fields_item_data)
+                if changed_fields_item != "full_name":
+                    raise ValueError(f"changed_fields_item must match const 'full_name', got '{changed_fields_item}'")
+                changed_fields.append(changed_fields_item)
 
         _documents = d.pop("documents", UNSET)
         documents: list[ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmissionDocumentRef] | Unset = UNSET
@@ -196,6 +321,10 @@ class ReceiveSikiWebhookWebhookApplicationResubmittedApplicationSubmission:
             sections=sections,
             submission_no=submission_no,
             application_kind=application_kind,
+            previous_skk_number=previous_skk_number,
+            previous_certificate=previous_certificate,
+            pkb_credits=pkb_credits,
+            changed_fields=changed_fields,
             documents=documents,
         )
 

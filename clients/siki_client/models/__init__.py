@@ -10,6 +10,7 @@ from .application_forms_upload import ApplicationFormsUpload
 from .application_in_progress import ApplicationInProgress
 from .application_status import ApplicationStatus
 from .application_submission import ApplicationSubmission
+from .application_submission_application_kind import ApplicationSubmissionApplicationKind
 from .application_submission_kualifikasi import ApplicationSubmissionKualifikasi
 from .application_submission_sections import ApplicationSubmissionSections
 from .application_submission_sections_additional_property import ApplicationSubmissionSectionsAdditionalProperty
@@ -41,6 +42,7 @@ from .operator_me import OperatorMe
 from .operator_password_change import OperatorPasswordChange
 from .operator_session_out import OperatorSessionOut
 from .payment_proof_submission import PaymentProofSubmission
+from .previous_certificate import PreviousCertificate
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
@@ -74,6 +76,7 @@ __all__ = (
     "ApplicationInProgress",
     "ApplicationStatus",
     "ApplicationSubmission",
+    "ApplicationSubmissionApplicationKind",
     "ApplicationSubmissionKualifikasi",
     "ApplicationSubmissionSections",
     "ApplicationSubmissionSectionsAdditionalProperty",
@@ -105,6 +108,7 @@ __all__ = (
     "OperatorPasswordChange",
     "OperatorSessionOut",
     "PaymentProofSubmission",
+    "PreviousCertificate",
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",
