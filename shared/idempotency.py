@@ -31,14 +31,22 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.crypto import EncryptedBytes
-from shared.errors import PROBLEM_JSON, Problem, problem_response
+from shared.errors import Problem, problem_response
+from shared.idempotency_marks import (
+    COMMITTED,
+    ActiveClaim,
+    activate,
+    deactivate,
+    decode_notes,
+    watch_sessions,
+)
+from shared.idempotency_openapi import DEFAULT_EXEMPT, HEADER, covered_routes, idempotency_openapi
 from shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -46,7 +54,6 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-HEADER = "Idempotency-Key"
 LEASE_SECONDS = 20.0  # a claim not renewed for this long belongs to a dead process (renewed every third of it)
 RETENTION_SECONDS = 24 * 3600.0
 PURGE_EVERY_SECONDS = 3600.0
@@ -55,15 +62,6 @@ _KEY_SYNTAX = re.compile(r"^[\x20-\x7e]{1,255}$")
 # The answer's headers that belong to it (the rest, e.g. security headers and the correlation id,
 # are added again by the outer middlewares on the replay).
 _KEPT_HEADERS = frozenset({b"content-type", b"location", b"content-location", b"etag", b"last-modified", b"link"})
-# Operations that need no key: the webhook receivers (idempotent by message id); those whose
-# answer is a fresh session token (logins, password changes: a token is never stored, and a second
-# login is harmless); logouts; and queries that change nothing but are POSTs to keep personal
-# data out of URLs. Answers carrying other secrets (an LSP's rotated webhook secret) are kept,
-# encrypted: losing that answer would lose the secret.
-DEFAULT_EXEMPT = frozenset({
-    "receive_siki_webhook", "login", "staff_login", "create_operator_session", "change_password",
-    "change_operator_password", "logout", "staff_logout", "list_skk_by_nik", "verify_qr_payload",
-})
 # Answers not kept (the request released, so a retry runs it again): nothing happened, or the
 # caller was not admitted yet.
 _NOT_KEPT = frozenset({401, 403, 408, 425, 429})
@@ -86,6 +84,11 @@ class IdempotencyKeyMixin:
 
 
 @dataclass(frozen=True)
+class Replay:
+    notes: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Stored:
     status: int
     headers: list[tuple[bytes, bytes]]
@@ -105,9 +108,10 @@ class IdempotencyStore:
     def _insert(self) -> Any:
         return postgresql.insert(self.t) if self.engine.dialect.name == "postgresql" else sqlite.insert(self.t)
 
-    async def claim(self, key: str, fingerprint: str, claim: str) -> Stored | Problem | None:
-        """None: this attempt now owns the key and runs the handler. Else the stored answer to
-        replay, or the problem to answer (another body: 422; still running: 409)."""
+    async def claim(self, key: str, fingerprint: str, claim: str) -> Stored | Replay | Problem | None:
+        """None: this attempt now owns the key and runs the handler. Replay: it owns it too, and an
+        earlier attempt's effects committed with these notes (its answer was lost). Else the stored
+        answer to replay, or the problem to answer (another body: 422; still running: 409)."""
         t, now = self.t, time.time()
         fresh = {"fingerprint": fingerprint, "claim": claim, "locked_until": now + self.lease,
                  "expires_at": now + self.retention, "status": None, "headers": None, "body": None}
@@ -124,7 +128,8 @@ class IdempotencyStore:
             if not expired and row["fingerprint"] != fingerprint:
                 return Problem(422, f"this {HEADER} was used with another request body",
                                errors=[{"field": HEADER, "message": "already used with another request body"}])
-            if not expired and row["status"] is not None:
+            committed = not expired and row["status"] == COMMITTED
+            if not expired and row["status"] is not None and not committed:
                 return Stored(row["status"], [(n.encode("latin-1"), v.encode("latin-1"))
                                               for n, v in row["headers"] or []], row["body"] or b"")
             if not expired and row["locked_until"] > now:
@@ -132,17 +137,20 @@ class IdempotencyStore:
                 return Problem(409, f"a request with this {HEADER} is still being processed; retry later",
                                headers={"Retry-After": str(min(wait, 5))})
             # Expired, or left by a process that died: take it over unless another attempt just did.
+            # A claim whose effects committed keeps its notes: this attempt answers from them.
+            values = {"claim": claim, "locked_until": now + self.lease} if committed else fresh
             taken = await conn.execute(sa.update(t).where(t.c.key == key, t.c.claim == row["claim"])
-                                       .values(**fresh))
+                                       .values(**values))
             if taken.rowcount:
-                log.warning("idempotency claim taken over", expired=expired)
-                return None
+                log.warning("idempotency claim taken over", expired=expired, committed=committed)
+                return Replay(decode_notes(row["body"])) if committed else None
         return Problem(409, f"a request with this {HEADER} is being processed; retry", headers={"Retry-After": "1"})
 
     async def renew(self, key: str, claim: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim,
-                                                       self.t.c.status.is_(None))
+                                                       sa.or_(self.t.c.status.is_(None),
+                                                              self.t.c.status == COMMITTED))
                                .values(locked_until=time.time() + self.lease))
 
     async def complete(self, key: str, claim: str, answer: Stored) -> None:
@@ -154,8 +162,13 @@ class IdempotencyStore:
             log.warning("idempotency claim lost before the answer was stored")
 
     async def release(self, key: str, claim: str) -> None:
+        """The attempt ended without an answer to keep: a retry runs it again, at once; one whose
+        effects committed keeps its notes for that retry."""
+        t = self.t
         async with self.engine.begin() as conn:
-            await conn.execute(sa.delete(self.t).where(self.t.c.key == key, self.t.c.claim == claim))
+            await conn.execute(sa.delete(t).where(t.c.key == key, t.c.claim == claim, t.c.status.is_(None)))
+            await conn.execute(sa.update(t).where(t.c.key == key, t.c.claim == claim, t.c.status == COMMITTED)
+                               .values(locked_until=0.0))
 
     async def purge_expired(self) -> int:
         async with self.engine.begin() as conn:
@@ -201,7 +214,11 @@ class IdempotencyMiddleware:
         headers = dict(scope.get("headers", []))
         raw_key = headers.get(HEADER.lower().encode())
         if raw_key is None or not self._covered(scope):
-            await self.app(scope, receive, send)
+            token = activate(None)  # an in-process caller's claim is not this request's
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                deactivate(token)
             return
         problem = key_problem(raw_key.decode("latin-1"))
         if problem is not None:
@@ -221,7 +238,13 @@ class IdempotencyMiddleware:
         if isinstance(found, Stored):
             await _replay(found, send)
             return
-        await self._run(scope, _replaying(body, receive), send, key, claim)
+        active = ActiveClaim(self.store.t, self.store.engine.sync_engine, key, claim,
+                             replay=found.notes if isinstance(found, Replay) else None)
+        token = activate(active)
+        try:
+            await self._run(scope, _replaying(body, receive), send, key, claim)
+        finally:
+            deactivate(token)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, key: str, claim: str) -> None:
         status = 0
@@ -296,60 +319,6 @@ async def _replay(answer: Stored, send: Send) -> None:
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
-def covered_routes(app: FastAPI, exempt: Iterable[str] = DEFAULT_EXEMPT) -> list[Any]:
-    """The documented POST operations that take an ``Idempotency-Key`` (web forms are not
-    documented), as FastAPI's route contexts (their paths and regexes with the routers' prefixes)."""
-    skip = set(exempt)
-    found = []
-    for route in iter_route_contexts(app.routes):
-        if not isinstance(route.original_route, APIRoute):
-            continue
-        operation_id = getattr(route, "operation_id", None) or route.name
-        if route.include_in_schema and "POST" in (route.methods or ()) and operation_id not in skip:
-            found.append(route)
-    return found
-
-
-_PARAMETER = {
-    "name": HEADER, "in": "header", "required": False,
-    "description": ("Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): a unique value per "
-                    "request (a UUID), sent again unchanged with each retry of that request. The same key "
-                    "and body within 24 hours returns the first answer without doing anything again "
-                    "(with `Idempotent-Replayed: true`); another body is 422; while the first request "
-                    "still runs, 409."),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7E]{1,255}$"},
-}
-_ANSWERS = {
-    "400": "Malformed Idempotency-Key",
-    "409": "Conflict (also: a request with this Idempotency-Key is still being processed)",
-    "422": "Unprocessable Content (also: this Idempotency-Key was used with another request body)",
-}
-
-
-def idempotency_openapi(app: FastAPI, exempt: Iterable[str] = DEFAULT_EXEMPT) -> None:
-    """Document the header and its 400/409/422 problem+json answers on every covered operation."""
-    build = app.openapi
-    exempt = frozenset(exempt)
-
-    def openapi() -> dict[str, Any]:
-        doc = build()
-        ids = {getattr(r, "operation_id", None) or r.name for r in covered_routes(app, exempt)}
-        for path in doc.get("paths", {}).values():
-            op = path.get("post")
-            if not op or op.get("operationId") not in ids:
-                continue
-            params = op.setdefault("parameters", [])
-            if not any(p.get("name") == HEADER and p.get("in") == "header" for p in params):
-                params.append(dict(_PARAMETER))
-            responses = op.setdefault("responses", {})
-            for code, description in _ANSWERS.items():
-                answer = responses.setdefault(code, {"description": description})
-                answer["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
-        return doc
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def principal_of(runtime: ServiceRuntime, audience: str | None) -> Any:
     """Who a request comes from, for scoping keys: the verified service caller for a service token
     of this party's audience, else a hash of the Authorization header, else of the cookies."""
@@ -386,6 +355,7 @@ def install_idempotency(app: FastAPI, runtime: ServiceRuntime, model: type[Idemp
     app.add_middleware(IdempotencyMiddleware, owner=app, store=store, secret=secret,
                        principal=principal_of(runtime, audience), exempt=exempt)
     idempotency_openapi(app, exempt)
+    watch_sessions(runtime.sessions.kw["sync_session_class"])
 
     async def purge() -> None:
         while True:  # retention: answers are kept 24 h

@@ -97,3 +97,30 @@ async def check_two_replicas(send_first: Send_, send_second: Send_, count: Count
         firsts = {a.content for a in answers if a.status_code == created}
         assert all(r.status_code == created and r.content in firsts for r in replays)
         assert len(firsts) == 1  # every 2xx is the same answer
+
+
+async def check_retry_after_death(app: FastAPI, client: httpx.AsyncClient, send: Send_, count: Count, *,
+                                  created: int = 201) -> None:
+    """The process dies once the handler committed, before the answer is stored (nothing stored,
+    nothing released): the retry after the lease answers as the first did and takes no effect again
+    (shared/idempotency_marks.py)."""
+    if app.middleware_stack is None:
+        await client.get("/healthz")
+    store = idempotency_layer(app).store
+    before = await count()
+
+    async def gone(*_: object) -> None:
+        raise ConnectionError("the process is gone")
+
+    saved = store.complete, store.release, store.lease
+    store.complete, store.release, store.lease = gone, gone, 0.2  # type: ignore[method-assign]
+    try:
+        first = await send("death-1", 7)
+    finally:
+        store.complete, store.release, store.lease = saved  # type: ignore[method-assign]
+    assert first.status_code == created, first.text
+    await asyncio.sleep(0.3)
+    retried = await send("death-1", 7)
+    assert retried.status_code == created, retried.text
+    assert retried.json() == first.json()
+    assert await count() == before + 1

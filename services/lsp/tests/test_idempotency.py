@@ -4,6 +4,7 @@ is 409; two LSP processes on one database take a keyed request once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from services.lsp.db.models import Staff
-from services.lsp.tests.support import Lsp, running, settings_for
+from services.lsp.tests.support import Lsp, drive, running, settings_for
 from services.portal.tests.test_email_smtp import Sink, smtp_sink  # noqa: F401 (the fixture)
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import check_keyed_post, check_two_replicas
+from shared.tests.idempotency_support import check_keyed_post, check_retry_after_death, check_two_replicas
 
 pytestmark = pytest.mark.usefixtures("siki")
 
@@ -47,6 +48,7 @@ async def lsp(sqlite_url: str, smtp_sink: tuple[Sink, str]) -> AsyncIterator[Lsp
 
 async def test_a_keyed_new_staff_account_is_made_once(lsp: Lsp) -> None:
     await check_keyed_post(lsp.app, lsp.client, sender(lsp, await lsp.as_("manajer")), counter(lsp))
+    await check_retry_after_death(lsp.app, lsp.client, sender(lsp, await lsp.as_("manajer")), counter(lsp))
 
 
 async def test_two_processes_on_postgres_make_one_account(pg_url: str, smtp_sink: tuple[Sink, str]) -> None:  # noqa: F811
@@ -54,3 +56,33 @@ async def test_two_processes_on_postgres_make_one_account(pg_url: str, smtp_sink
     async with running(settings) as one, running(settings) as two:
         headers = await one.as_("manajer")
         await check_two_replicas(sender(one, headers), sender(two, headers), counter(one))
+
+
+async def test_a_decision_retried_after_a_death_is_answered_not_refused(
+        lsp: Lsp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The komite's decision committed and the process died before its answer was stored (the
+    chaos run's ``decide_kompeten is not allowed while ... 'certificate_issued'``): the retry with
+    the same key answers with the application as it is, and decides nothing twice."""
+    aid = await drive(lsp, "assessed")
+    store = lsp.app.state.idempotency
+    headers = {**await lsp.as_("komite"), HEADER: "decide-1"}
+    body = {"result": "belum_kompeten"}
+
+    async def gone(*_: object) -> None:
+        raise ConnectionError("the process is gone")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "complete", gone)
+        m.setattr(store, "release", gone)
+        m.setattr(store, "lease", 0.2)
+        first = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    await asyncio.sleep(0.3)
+    retried = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=headers)
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["status"] == first.json()["status"] == "not_yet_competent"
+    view = await lsp.get(aid)
+    assert [t["status"] for t in view["timeline"]].count("not_yet_competent") == 1
+    # Without the key's note the same call is refused: the state has moved on.
+    again = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=await lsp.as_("komite"))
+    assert again.status_code == 409

@@ -30,6 +30,7 @@ from shared import mail
 from shared.bus.envelope import utcnow
 from shared.contracts.events import LspEmailRequested
 from shared.exceptions import Conflict, Forbidden, Gone, Invalid, NotFound
+from shared.idempotency_marks import remember, replayed
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -121,10 +122,19 @@ async def create_staff(ctx: LspContext, manager: StaffPrincipal, *, username: st
                                       asesor_registration_number=asesor_registration_number)
     if errors:
         raise Invalid.fields(errors)
+    notes = replayed()
+    if notes is not None and notes.get("staff_created") == details.username:
+        # This very request (same Idempotency-Key) made the account in an attempt that died
+        # before answering: the same account, and no second activation email.
+        async with ctx.sessions() as session:
+            made = await session.get(Staff, details.username)
+        if made is not None:
+            return staff_view(made)
     now = utcnow()
     try:
         async with ctx.sessions() as session, session.begin():
             row, outgoing = await _insert(session, ctx.settings, details, manager.actor, now)
+            remember(staff_created=row.username)
             _stage(ctx, session, outgoing)
             await audit(ctx, session, manager, "staff.created", target_type="staff", target_id=row.username,
                         detail={"roles": details.roles, "asesor": details.asesor_registration_number is not None})

@@ -26,6 +26,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
 from shared.contracts.states import ApplicationStatus, TransitionError, check_transition
 from shared.exceptions import Conflict, Invalid, NotFound
+from shared.idempotency_marks import remember, replayed
 
 
 async def load_application(session: AsyncSession, application_id: str) -> Application:
@@ -87,11 +88,19 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
     One session throughout: the visibility check reads the application the step then uses, and
     the answer is read back from the database once the step has committed."""
     async with ctx.sessions() as session:
+        notes = replayed()
+        if notes is not None and notes.get("acted_on") == application_id:
+            # This very request (same Idempotency-Key) committed its step in an attempt that died
+            # before answering: answer as it would have, without acting twice.
+            app = await load_application(session, application_id)
+            await may_see(session, staff, app)
+            return await application_view(session, app)
         try:
             async with session.begin():
                 app = await load_application(session, application_id)
                 await may_see(session, staff, app)
                 await step(session, app)
+                remember(acted_on=application_id)
         except StaleDataError as exc:
             raise Conflict("the application changed meanwhile; reload it and try again",
                            errors=[{"field": "status", "message": "concurrent change"}]) from exc

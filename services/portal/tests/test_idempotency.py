@@ -14,7 +14,7 @@ from scripts.simulator.files import tiny_pdf
 from services.portal.db.models import Application, Document
 from services.portal.tests.factories import Portal, portal_settings, running_portal
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import check_keyed_post, check_two_replicas
+from shared.tests.idempotency_support import check_keyed_post, check_retry_after_death, check_two_replicas
 
 KINDS = {2: "perpanjangan"}  # variant 2 is "another body"
 
@@ -54,6 +54,7 @@ async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str
         return await portal.client.post("/api/v1/documents", content=r.content, headers=headers)
 
     await check_keyed_post(portal.app, portal.client, send, counter(portal, Document))
+    await check_retry_after_death(portal.app, portal.client, send, counter(portal, Document))
 
 
 async def test_two_processes_on_postgres_make_one_application(tmp_path: Path, pg_url: str) -> None:

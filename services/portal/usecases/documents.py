@@ -20,6 +20,7 @@ from services.portal.usecases.common import Upload
 from services.portal.usecases.views import DocumentOut, StoredFile, document_out
 from shared.bus import utcnow
 from shared.exceptions import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
+from shared.idempotency_marks import remember, replayed
 
 
 async def read_upload(upload: Upload, max_bytes: int, field: str = "file") -> bytes:
@@ -57,6 +58,14 @@ class Documents:
                    reference: tuple[str, str] | None = None) -> DocumentOut:
         """Check and keep one upload: the bytes once per content, a row per upload (committed).
         ``reference`` (application id, source): the application that names it, recorded with it."""
+        notes = replayed()
+        if notes is not None and notes.get("document_id"):
+            # This very request (same Idempotency-Key) kept the file in an attempt that died before
+            # answering: the same document, not a second one.
+            async with self.sessions() as s:
+                kept = await s.get(Document, notes["document_id"])
+            if kept is not None and kept.user_id == user_id:
+                return document_out(kept)
         data = await read_upload(upload, self.settings.max_upload_bytes)
         content_type = await checked_content_type(data)
         digest = sha256_hex(data)
@@ -66,6 +75,7 @@ class Documents:
             self._within_quota(*await document_usage(s, user_id), len(data))
             await self.store.put(digest, data)
             s.add(doc)
+            remember(document_id=doc.id)
             if reference is not None:
                 await s.flush()  # the document row first (the reference points to it)
                 add_document_reference(s, reference[0], doc.id, reference[1])

@@ -1,0 +1,96 @@
+"""What an idempotent request leaves behind in the transaction that commits its effects.
+
+A process can die after a handler's transaction committed and before its answer is stored
+(shared/idempotency.py). The client's retry takes the claim over once the lease lapses and
+would run the handler again: a state machine then answers 409 for a step that did happen, and a
+create makes a second record. So a handler that can answer a retry from what it stored says so
+with :func:`remember` (e.g. the id it created) inside its transaction; the note is written to
+the claim's row by that same commit (status :data:`COMMITTED`), so it exists exactly when the
+effects do. An attempt that takes such a claim over finds the note through :func:`replayed` and
+answers from the current state instead of acting again.
+"""
+
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+# ``idempotency_keys.status`` of a claim whose handler committed notes but stored no answer yet.
+COMMITTED = 0
+
+
+@dataclass
+class ActiveClaim:
+    table: sa.Table
+    engine: Engine  # the service's (sync) engine: only its own transactions carry the note
+    key: str
+    claim: str
+    replay: dict[str, Any] | None = None  # the notes of an earlier attempt whose effects committed
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+_ACTIVE: ContextVar[ActiveClaim | None] = ContextVar("idempotency_claim", default=None)
+
+
+def activate(claim: ActiveClaim | None) -> Token[ActiveClaim | None]:
+    return _ACTIVE.set(claim)
+
+
+def deactivate(token: Token[ActiveClaim | None]) -> None:
+    _ACTIVE.reset(token)
+
+
+def replayed() -> dict[str, Any] | None:
+    """The notes of an earlier attempt of this very request whose effects committed (its answer
+    was lost), or None when this attempt is the first to act."""
+    active = _ACTIVE.get()
+    return None if active is None else active.replay
+
+
+def remember(**notes: str | int) -> None:
+    """Keep these notes with the request's claim, written by the transaction that commits next
+    (call it inside the transaction whose effects the notes describe)."""
+    active = _ACTIVE.get()
+    if active is not None:
+        active.notes.update(notes)
+
+
+def encode_notes(notes: dict[str, Any]) -> bytes:
+    return json.dumps(notes, sort_keys=True).encode()
+
+
+def decode_notes(body: bytes | None) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _before_commit(session: Session) -> None:
+    active = _ACTIVE.get()
+    if active is None or not active.notes or session.get_bind() is not active.engine:
+        return
+    t = active.table
+    # Runs inside the committing transaction: the note and the effects commit together or not at
+    # all. A claim another attempt took over is left alone (its own notes follow).
+    session.execute(sa.update(t).where(t.c.key == active.key, t.c.claim == active.claim,
+                                       sa.or_(t.c.status.is_(None), t.c.status == COMMITTED))
+                    .values(status=COMMITTED, body=encode_notes(active.notes)))
+
+
+_WATCHED: set[type[Session]] = set()
+
+
+def watch_sessions(session_class: type[Session]) -> None:
+    """Write the notes of the request in flight with every commit of this service's sessions."""
+    if session_class not in _WATCHED:
+        _WATCHED.add(session_class)
+        event.listen(session_class, "before_commit", _before_commit)
