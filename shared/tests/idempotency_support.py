@@ -113,7 +113,7 @@ async def check_retry_after_death(app: FastAPI, client: httpx.AsyncClient, send:
         raise ConnectionError("the process is gone")
 
     saved = store.complete, store.release, store.lease
-    store.complete, store.release, store.lease = gone, gone, 0.2  # type: ignore[method-assign]
+    store.complete, store.release, store.lease = gone, gone, 0.2  # type: ignore[method-assign,assignment]
     try:
         first = await send("death-1", 7)
     finally:
