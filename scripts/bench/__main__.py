@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="seconds of each closed-loop load phase")
     p.add_argument("--concurrency", type=int, default=32, help="applicants in flight / HTTP load connections")
     p.add_argument("--skip-floors", action="store_true")
+    p.add_argument("--profile", action="store_true",
+                   help="sample every service with py-spy during the full load (tables in --out-dir)")
     p.add_argument("--out-dir", type=Path, default=Path("bench-results"))
     p.add_argument("--log-dir", type=Path, default=None)
     return p
@@ -57,7 +59,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     chain = await measure_chain(log_dir=log_dir, applicants=cfg["applicants"],
                                 half_rate_applicants=cfg["half_rate_applicants"],
                                 submit_drafts=cfg["submit_drafts"], duration=cfg["duration"],
-                                concurrency=args.concurrency, out=out)
+                                concurrency=args.concurrency, out=out,
+                                profile_dir=args.out_dir if args.profile else None, stamp=stamp)
     results: dict[str, Any] = {
         "mode": mode, "config": {**cfg, "concurrency": args.concurrency}, "started": stamp,
         "machine": _machine(), "floors": floors, "chain": chain,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scripts.bench.load import burst, closed_loop
+from scripts.bench.profile import Profiler
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.journeys import Chain, JourneyResult, Plan, fill_application, onboard, run_journey
@@ -146,7 +147,8 @@ def _summary(results: list[JourneyResult], seconds: float) -> dict[str, Any]:
 
 
 async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants: int, submit_drafts: int,
-                        duration: float, concurrency: int, out: TextIO) -> dict[str, Any]:
+                        duration: float, concurrency: int, out: TextIO,
+                        profile_dir: Path | None = None, stamp: str = "") -> dict[str, Any]:
     seed = random.randrange(1 << 30)  # noqa: S311 - synthetic data
     rng = random.Random(seed)  # noqa: S311
     tag = "b" + uuid.uuid4().hex[:6]
@@ -171,12 +173,18 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             _rebind(prepared, chain, metrics)
             print(f"full load: {applicants} applicants, {concurrency} in flight", file=out, flush=True)
             pids = {**running.pids, "bench (this process)": os.getpid()}
+            profiler = Profiler(running.pids, profile_dir, stamp) if profile_dir is not None else None
+            if profiler is not None:
+                await profiler.start()
             cpu_before = {n: cpu_seconds(pid) for n, pid in pids.items()}
             full, seconds = await _journeys(chain, people[:a], plans[:a], prepared[:a], concurrency)
+            cpu_after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            if profiler is not None:
+                result["profiles"] = await profiler.stop()
             result["full_load"] = _summary(full, seconds)
             # Where the CPU went: milliseconds of CPU per completed application, by process.
             result["full_load"]["cpu_ms_per_application"] = _cpu_per_application(
-                cpu_before, {n: cpu_seconds(pid) for n, pid in pids.items()}, result["full_load"]["completed"])
+                cpu_before, cpu_after, result["full_load"]["completed"])
             result["full_load"]["portal_get_application"] = _client_latency(metrics, "portal.get_application")
             result["full_load"]["portal_submit_application"] = _client_latency(metrics, "portal.submit_application")
             result["full_load"]["http_requests"] = metrics.requests()

@@ -76,6 +76,13 @@ def print_table(results: dict[str, Any]) -> None:
     for name, v in (c.get("idle_rss") or {}).items():
         peak = (c.get("peak_rss") or {}).get(name, {})
         print(f"{name:<10}{v.get('rss_mib')!s:>14}{peak.get('peak_rss_mib')!s:>14}")
+    for name, prof in (c.get("profiles") or {}).items():
+        if "error" in prof:
+            print(f"\nprofile of {name}: {prof['error']}")
+            continue
+        print(f"\nprofile of {name} ({prof['samples']} samples; {prof['tables']}):")
+        print("  entry points: " + "; ".join(f"{k} {v} %" for k, v in prof["entry_points"][:6]))
+        print("  own time by package: " + "; ".join(f"{k} {v} %" for k, v in prof["packages"][:6]))
     print(f"\nerror lines in the services' logs: {c.get('log_error_count')}")
     for line in (c.get("log_errors") or [])[:5]:
         print(f"  {line}")

@@ -1,0 +1,176 @@
+"""Where each service's CPU goes under the bench's load: py-spy samples every process of the chain
+during the full-load phase (``--profile``) and the collapsed stacks become three tables per
+service, written to ``bench-results/`` beside the raw stacks (load them in speedscope or
+flamegraph.pl for a flame graph):
+
+- by entry point: the API operation or event handler a sample ran under (its frame in a service's
+  ``api/`` or ``events.py``), or the machinery outside any handler (middleware, the bus, the
+  outbox relay, the event loop): the per-request and per-event CPU breakdown;
+- by package: where the leaf frame lives (a library, the standard library, the project);
+- by function: the top functions by own samples and by inclusive samples.
+
+py-spy samples without stopping the process (``--nonblocking``), so the load is not slowed by it
+beyond the sampler's own CPU, which the bench's CPU figures do not count (it is another process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RATE = 97  # samples per second and process: off the beat of 100 Hz timers
+TOP = 25
+_FRAME = re.compile(r"^(?P<func>.*) \((?P<path>[^():]*):?(?P<line>\d*)\)$")
+_SITE = re.compile(r"(?:site|dist)-packages/(?P<pkg>[A-Za-z0-9_]+)")
+_STDLIB = re.compile(r"/python3\.\d+/(?P<mod>[A-Za-z0-9_]+)")
+_ENTRY = re.compile(r"(?P<svc>services/[a-z_]+)/(?:api/[a-z_]+\.py|events\.py|web/[a-z_]+\.py)$")
+
+
+@dataclass
+class Frame:
+    func: str
+    path: str
+
+    @property
+    def package(self) -> str:
+        if m := _SITE.search(self.path):
+            return m.group("pkg")
+        for root in ("services/", "shared/", "scripts/"):
+            if root in self.path:
+                rest = self.path.split(root, 1)[1]
+                return root + rest.split("/", 1)[0] if root == "services/" else root.rstrip("/")
+        if m := _STDLIB.search(self.path):
+            return f"stdlib:{m.group('mod')}"
+        return self.path or "?"
+
+    @property
+    def name(self) -> str:
+        short = self.path.split("site-packages/")[-1].split("/work/")[-1]
+        short = re.sub(r"^.*/(services|shared|scripts)/", r"\1/", short)
+        return f"{self.func} ({short})"
+
+
+def parse_frame(text: str) -> Frame:
+    m = _FRAME.match(text.strip())
+    return Frame(m.group("func"), m.group("path")) if m else Frame(text.strip(), "")
+
+
+@dataclass
+class Profile:
+    """One process's collapsed stacks (py-spy ``--format raw``: ``root;...;leaf count``)."""
+
+    samples: int = 0
+    own: Counter[str] = field(default_factory=Counter)
+    inclusive: Counter[str] = field(default_factory=Counter)
+    packages: Counter[str] = field(default_factory=Counter)
+    entries: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def parse(cls, text: str) -> Profile:
+        p = cls()
+        for line in text.splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            n = int(count)
+            frames = [parse_frame(f) for f in stack.split(";")]
+            p.samples += n
+            leaf = frames[-1]
+            p.own[leaf.name] += n
+            p.packages[leaf.package] += n
+            for name in {f.name for f in frames}:
+                p.inclusive[name] += n
+            p.entries[entry_point(frames)] += n
+        return p
+
+    def tables(self, top: int = TOP) -> dict[str, list[tuple[str, float]]]:
+        def pct(counter: Counter[str]) -> list[tuple[str, float]]:
+            return [(k, round(100 * v / self.samples, 1)) for k, v in counter.most_common(top)] if self.samples else []
+
+        return {"entry_points": pct(self.entries), "packages": pct(self.packages), "own": pct(self.own),
+                "inclusive": pct(self.inclusive)}
+
+
+def entry_point(frames: list[Frame]) -> str:
+    """The handler a sample ran under (outermost frame in a service's api/, web/ or events.py),
+    else what ran it: the bus, the outbox relay, middleware, or the event loop itself."""
+    for f in frames:
+        if _ENTRY.search(f.path):
+            return f"handler {f.func} ({_ENTRY.search(f.path).group(0)})"  # type: ignore[union-attr]
+    paths = " ".join(f.path for f in frames)
+    for marker, label in (("shared/outbox", "outbox relay"), ("shared/bus", "event bus"),
+                          ("aio_pika", "event bus"), ("aiormq", "event bus"),
+                          ("shared/request_middleware", "middleware"), ("shared/idempotency", "middleware"),
+                          ("starlette/middleware", "middleware"), ("uvicorn", "HTTP server (uvicorn)"),
+                          ("httptools", "HTTP server (uvicorn)"), ("asyncpg", "database driver (outside handlers)"),
+                          ("sqlalchemy", "database (outside handlers)"), ("logging", "logging (outside handlers)")):
+        if marker in paths:
+            return label
+    return "event loop and other"
+
+
+def write_report(name: str, profile: Profile, path: Path) -> None:
+    t = profile.tables()
+    lines = [f"# {name}: {profile.samples} samples at {RATE} Hz", ""]
+    for title, key in (("by entry point (inclusive)", "entry_points"), ("by package (own time)", "packages"),
+                       ("by function (own time)", "own"), ("by function (inclusive)", "inclusive")):
+        lines += [f"## {title}", ""] + [f"{v:6.1f} %  {k}" for k, v in t[key]] + [""]
+    path.write_text("\n".join(lines))
+
+
+class Profiler:
+    """py-spy on each process while the load runs (``start`` ... ``stop``)."""
+
+    def __init__(self, pids: dict[str, int], out_dir: Path, stamp: str) -> None:
+        self.pids = pids
+        self.out_dir = out_dir
+        self.stamp = stamp
+        self.procs: dict[str, tuple[asyncio.subprocess.Process, Path]] = {}
+
+    @staticmethod
+    def available() -> str | None:
+        return shutil.which("py-spy") or (str(Path(".venv/bin/py-spy")) if Path(".venv/bin/py-spy").exists() else None)
+
+    async def start(self) -> None:
+        exe = self.available()
+        if exe is None:
+            raise RuntimeError("--profile needs py-spy (make install puts it in .venv)")
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for name, pid in self.pids.items():
+            raw = self.out_dir / f"profile-{self.stamp}-{_slug(name)}.collapsed.txt"
+            proc = await asyncio.create_subprocess_exec(
+                exe, "record", "--pid", str(pid), "--rate", str(RATE), "--format", "raw", "--nonblocking",
+                "--output", str(raw), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            self.procs[name] = (proc, raw)
+
+    async def stop(self) -> dict[str, Any]:
+        """Stop the samplers, write the tables; a summary per process for the bench's report."""
+        for proc, _ in self.procs.values():
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        summary: dict[str, Any] = {}
+        for name, (proc, raw) in self.procs.items():
+            try:
+                await asyncio.wait_for(proc.wait(), 30)
+            except TimeoutError:
+                proc.kill()
+            if not raw.exists():
+                summary[name] = {"error": "py-spy wrote nothing"}
+                continue
+            profile = Profile.parse(raw.read_text(errors="replace"))
+            table = raw.with_name(raw.name.replace(".collapsed.txt", ".top.txt"))
+            write_report(name, profile, table)
+            t = profile.tables(top=8)
+            summary[name] = {"samples": profile.samples, "stacks": str(raw), "tables": str(table),
+                             "entry_points": t["entry_points"], "packages": t["packages"], "own": t["own"]}
+        return summary
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
