@@ -19,6 +19,7 @@ import asyncio
 import re
 import shutil
 import signal
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +136,8 @@ class Profiler:
 
     @staticmethod
     def available() -> str | None:
-        return shutil.which("py-spy") or (str(Path(".venv/bin/py-spy")) if Path(".venv/bin/py-spy").exists() else None)
+        beside = Path(sys.executable).parent / "py-spy"  # the venv's, installed by make install
+        return str(beside) if beside.exists() else shutil.which("py-spy")
 
     async def start(self) -> None:
         exe = self.available()

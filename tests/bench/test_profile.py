@@ -1,0 +1,62 @@
+"""The bench's profile tables (scripts/bench/profile.py) from collapsed stacks as py-spy writes
+them, and one real py-spy run against a busy process."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from scripts.bench.profile import Profile, Profiler, entry_point, parse_frame
+
+SITE = "/w/.venv/lib/python3.11/site-packages"
+LOOP = "_run_once (/usr/lib/python3.11/asyncio/base_events.py:1922)"
+HANDLER = "decide (/w/services/lsp/api/routes.py:117)"
+USECASE = "decide_competence (/w/services/lsp/usecases/decisions.py:40)"
+VALIDATE = f"validate_python ({SITE}/pydantic/type_adapter.py:300)"
+DUMPS = "dumps (/usr/lib/python3.11/json/__init__.py:231)"
+RELAY = "publish_pending (/w/shared/outbox.py:210)"
+RAW = "\n".join([
+    f"{LOOP};{HANDLER};{USECASE};{VALIDATE} 6",
+    f"{LOOP};{HANDLER};{DUMPS} 2",
+    f"{LOOP};{RELAY};{DUMPS} 2",
+    "not a stack line",
+])
+
+
+def test_tables_by_entry_point_package_and_function() -> None:
+    p = Profile.parse(RAW)
+    assert p.samples == 10
+    t = p.tables()
+    assert t["entry_points"][0] == ("handler decide (services/lsp/api/routes.py)", 80.0)
+    assert ("outbox relay", 20.0) in t["entry_points"]
+    assert dict(t["packages"]) == {"pydantic": 60.0, "stdlib:json": 40.0}
+    own = dict(t["own"])
+    assert own["validate_python (pydantic/type_adapter.py)"] == 60.0
+    inclusive = dict(t["inclusive"])
+    assert inclusive["decide_competence (services/lsp/usecases/decisions.py)"] == 60.0
+    assert inclusive["_run_once (/usr/lib/python3.11/asyncio/base_events.py)"] == 100.0
+
+
+def test_frames_and_entry_points() -> None:
+    f = parse_frame(USECASE)
+    assert (f.func, f.package) == ("decide_competence", "services/lsp")
+    assert parse_frame("<module> (x)").func == "<module>"
+    assert entry_point([parse_frame(LOOP)]) == "event loop and other"
+
+
+def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nt=time.time()\nwhile time.time()-t<20: sum(range(999))"])
+    try:
+        async def run() -> dict[str, object]:
+            profiler = Profiler({"busy one": busy.pid}, tmp_path, "t")
+            await profiler.start()
+            await asyncio.sleep(1.5)
+            return await profiler.stop()
+
+        summary = asyncio.run(run())["busy one"]
+    finally:
+        busy.kill()
+    assert isinstance(summary, dict) and summary["samples"] > 50, summary
+    assert Path(summary["tables"]).read_text().startswith("# busy one:")
