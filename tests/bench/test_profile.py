@@ -47,7 +47,8 @@ def test_frames_and_entry_points() -> None:
 
 
 def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
-    busy = subprocess.Popen([sys.executable, "-c", "import time\nt=time.time()\nwhile time.time()-t<20: sum(range(999))"])
+    spin = "import time\nt = time.time()\nwhile time.time() - t < 20: sum(range(999))"
+    busy = subprocess.Popen([sys.executable, "-c", spin])
     try:
         async def run() -> dict[str, object]:
             profiler = Profiler({"busy one": busy.pid}, tmp_path, "t")
