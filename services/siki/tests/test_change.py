@@ -10,7 +10,7 @@ from typing import Any
 
 import respx
 
-from services.siki.tests.conftest import WEBHOOK_A, report, running
+from services.siki.tests.conftest import WEBHOOK_A, build_settings, report, running
 from services.siki.tests.kinds_support import (
     TODAY,
     LspInbox,
@@ -120,3 +120,24 @@ async def test_the_changed_certificate_keeps_the_number_and_counts_once(make_set
         assert (await h.submit(again)).status_code == 202
         (sent,) = await inbox.wait("application.submitted", again["id"])
         assert sent["previous_certificate"]["recording_number"] == new.recording_number
+
+
+async def test_on_postgresql_renewal_and_change(pg_url: str, lsp_http: respx.MockRouter) -> None:
+    """The register lookup, the one-per-SKK check, the counting and the change's flow on
+    PostgreSQL (the migration's columns, the standing query's union)."""
+    inbox = LspInbox()
+    lsp_http.post(WEBHOOK_A).mock(side_effect=inbox)
+    async with running(build_settings(pg_url)) as h:
+        held = [await register(h, jk, valid_until=TODAY + timedelta(days=150)) for jk in JK[:5]]
+        renewal, change = of_kind("perpanjangan", held[0]), of_kind("perubahan", held[1])
+        for body in (renewal, change):
+            assert (await h.submit(body)).status_code == 202
+        (sent,) = await inbox.wait("application.submitted", renewal["id"])
+        assert sent["previous_certificate"]["recording_number"] == held[0].recording_number
+        assert fields(await refused(h, of_kind("perubahan", held[0]), status=409)) == ["previous_skk_number"]
+        assert fields(await refused(h, apply(JK[5]))) == ["qualification.kualifikasi"]
+        for status in ("accepted", "competent"):
+            assert (await h.report(change["id"], report(status))).status_code == 200, status
+        r = await h.report(renewal["id"], report("accepted"))
+        assert r.status_code == 200
+        assert (await h.report(renewal["id"], report("competent"))).status_code == 409

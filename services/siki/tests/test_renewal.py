@@ -168,6 +168,13 @@ async def test_a_renewal_is_no_extra_skk_in_progress_nor_once_recorded(make_sett
         assert (renewed["status"], renewed["counts_as_held"]) == ("active", True)
         assert sum(k["counts_as_held"] for k in await skk_rows(h)) == 5
 
+        # The old number is renewed for good: superseded (422), not "in progress" (409); the new
+        # SKK's own window opens 6 months before its end.
+        r = await refused(h, of_kind("perpanjangan", held[0]))
+        assert fields(r) == ["previous_skk_number"] and "digantikan" in r.json()["errors"][0]["message"]
+        r = await refused(h, of_kind("perpanjangan", new))
+        assert fields(r) == ["previous_skk_number"] and "dapat diajukan mulai" in r.json()["errors"][0]["message"]
+
 
 async def _complete(h: Any, app_id: str) -> None:
     """From ``accepted`` through invoice, payment, assessment and decision to ``recorded``."""

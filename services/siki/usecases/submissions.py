@@ -73,10 +73,11 @@ async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAcce
         held = counted_holdings(found.register, found.applications, exclude=sub.id, now=now, window=ctx.appeal_window,
                                 replacing=previous.recording_number if previous else None)
         errors = [*qualification, *_lsp_errors(sub, found.licence, head.lsp_code if head else None), *applicant]
-        errors += _kind_errors(sub, head, previous, now.date())
-        if previous is not None or sub.application_kind not in (RENEWAL, CHANGE):
-            # (A renewal or a change of an SKK not found is refused for that alone: counted as a
-            # new SKK it would only add a confusing "renew it instead".)
+        kind_errors_ = _kind_errors(sub, head, previous, now.date())
+        errors += kind_errors_
+        if sub.application_kind not in (RENEWAL, CHANGE) or not any(e["field"] == PREVIOUS for e in kind_errors_):
+            # (A renewal or a change of an SKK not found, or not renewable, is refused for that
+            # alone: counted as a new SKK it would only add a confusing "renew it instead".)
             errors += application_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code,
                                                        sub.subklasifikasi_code, sub.jabatan_kerja_code))
         if errors:
