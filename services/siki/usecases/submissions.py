@@ -73,9 +73,9 @@ async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAcce
         held = counted_holdings(found.register, found.applications, exclude=sub.id, now=now, window=ctx.appeal_window,
                                 replacing=previous.recording_number if previous else None)
         errors = [*qualification, *_lsp_errors(sub, found.licence, head.lsp_code if head else None), *applicant]
-        kind_errors_ = _kind_errors(sub, head, previous, now.date())
-        errors += kind_errors_
-        if sub.application_kind not in (RENEWAL, CHANGE) or not any(e["field"] == PREVIOUS for e in kind_errors_):
+        kind_problems = _kind_errors(sub, head, previous, now.date())
+        errors += kind_problems
+        if sub.application_kind not in (RENEWAL, CHANGE) or not any(e["field"] == PREVIOUS for e in kind_problems):
             # (A renewal or a change of an SKK not found, or not renewable, is refused for that
             # alone: counted as a new SKK it would only add a confusing "renew it instead".)
             errors += application_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code,
