@@ -11,6 +11,7 @@ from .applicant import Applicant
 from .application_page import ApplicationPage
 from .application_status import ApplicationStatus
 from .application_summary import ApplicationSummary
+from .application_summary_application_kind import ApplicationSummaryApplicationKind
 from .application_view import ApplicationView
 from .application_view_application_kind import ApplicationViewApplicationKind
 from .application_view_sections import ApplicationViewSections
@@ -167,6 +168,7 @@ __all__ = (
     "ApplicationPage",
     "ApplicationStatus",
     "ApplicationSummary",
+    "ApplicationSummaryApplicationKind",
     "ApplicationView",
     "ApplicationViewApplicationKind",
     "ApplicationViewSections",

@@ -85,6 +85,8 @@ class ApplicationSummary(BaseModel):
     precheck_passed: Bool | None
     appeal_overdue_at: Timestamp | None = Field(
         None, description="when the deadline sweep flagged the appeal as not decided in time")
+    application_kind: ApplicationKind = "baru"
+    previous_skk_number: str | None = None
 
 
 class ApplicationPage(BaseModel):

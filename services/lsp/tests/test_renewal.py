@@ -44,6 +44,12 @@ async def test_the_renewal_is_kept_and_shown(sqlite_url: str) -> None:
             assert "Perpanjangan SKK SKK-OLD-1" in page
             assert "Kredit PKB: 120 SKPK (minimal 100 SKPK)" in page
             assert 'data-cukup="ya"' in page
+            async with signed_in(lsp, "admin") as browser:
+                worklist = (await browser.get("/kerja")).text
+            assert f'data-testid="jenis-{aid}">Perpanjangan<' in worklist
+            listed = (await lsp.client.get("/api/v1/applications", headers=await lsp.as_("admin"))).json()
+            assert listed["items"][0]["application_kind"] == "perpanjangan"
+            assert listed["items"][0]["previous_skk_number"] == "SKK-OLD-1"
 
 
 @pytest.mark.parametrize(("credits", "document", "fields"), [

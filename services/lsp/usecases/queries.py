@@ -79,6 +79,8 @@ def application_summary(app: Application) -> dict[str, Any]:
         "updated_at": app.updated_at,
         "precheck_passed": (app.precheck or {}).get("passed"),
         "appeal_overdue_at": app.appeal_overdue_at,
+        "application_kind": app.application_kind,
+        "previous_skk_number": app.previous_skk_number,
     }
 
 
