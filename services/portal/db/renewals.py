@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.portal.db.models import Application
 
 
-async def issuing_applications(session: AsyncSession, user_id: str, skk_number: str,
+async def issuing_applications(session: AsyncSession, user_id: str, skk_number: str | None,
                                statuses: Collection[str]) -> list[Application]:
-    """The user's applications in ``statuses`` whose certificate carries ``skk_number``, newest
+    """The user's applications in ``statuses`` whose certificate carries ``skk_number`` (any: None), newest
     first (a change keeps the number: the newest one holds the SKK now). The certificate is
     plain JSON: filtered here rather than in SQL, a user holds a handful of applications."""
     rows = (await session.execute(
@@ -21,7 +21,7 @@ async def issuing_applications(session: AsyncSession, user_id: str, skk_number: 
                                   Application.certificate.is_not(None))
         .order_by(Application.created_at.desc(), Application.id.desc())
     )).scalars().all()
-    return [a for a in rows if (a.certificate or {}).get("skk_number") == skk_number]
+    return [a for a in rows if skk_number is None or (a.certificate or {}).get("skk_number") == skk_number]
 
 
 async def naming_skk(session: AsyncSession, user_id: str, skk_number: str) -> Sequence[Application]:

@@ -176,7 +176,8 @@ _TIMELINE = (
 # What an application's view shows (everything but the timeline).
 VIEW_COLUMNS = (
     Application.id, Application.application_kind, Application.status, Application.submission_no,
-    Application.previous_skk_number, Application.lsp_code, Application.created_at, Application.updated_at, Application.sections,
+    Application.previous_skk_number, Application.lsp_code, Application.created_at, Application.updated_at,
+    Application.sections,
     Application.invoice, Application.certificate, Application.reasons,
 )
 _OWN_VIEW = select(*VIEW_COLUMNS).where(

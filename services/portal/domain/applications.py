@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from services.portal.domain.renewal import HeldSkk, changed_fields
 from services.portal.domain.sections import referenced_documents
-from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.contracts.documents import DocumentRef
+from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.contracts.siki import Applicant, ApplicationSubmission, AssessmentInfo
 from shared.contracts.states import WITHDRAWABLE_STATES, ApplicationStatus
 from shared.exceptions import Conflict

@@ -128,7 +128,7 @@ async def test_pkb_credits_of_an_ahli(tmp_path: Path, sqlite_url: str) -> None:
 
 
 async def test_pkb_credits_only_on_a_renewal(portal: Portal, applicant: dict[str, str]) -> None:
-    app_id, docs = await portal.complete_draft(applicant)
+    app_id, _ = await portal.complete_draft(applicant)
     q = (await portal.client.get(f"/api/v1/applications/{app_id}", headers=applicant)).json()["sections"]
     r = await put(portal, applicant, app_id, "qualification", {**q["qualification"], "pkb_credits": 100})
     assert r.status_code == 422 and fields(r) == ["qualification.pkb_credits"]

@@ -21,6 +21,7 @@ from services.portal.db.repositories import (
     sync_section_references,
 )
 from services.portal.domain.applications import APPLICANT_ACTOR, EDITABLE, require_status
+from services.portal.domain.renewal import HeldSkk
 from services.portal.domain.sections import (
     APPLICATION_KINDS,
     SECTION_NAMES,
@@ -28,7 +29,6 @@ from services.portal.domain.sections import (
     ValidationContext,
     check_section,
 )
-from services.portal.domain.renewal import HeldSkk
 from services.portal.usecases import renewals
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import found, utc
@@ -67,7 +67,8 @@ class Applications:
         self.nik = nik
         self.pkb_minimums = pkb_minimums
 
-    async def create(self, user_id: str, application_kind: str, previous_skk_number: str | None = None) -> ApplicationOut:
+    async def create(self, user_id: str, application_kind: str,
+                     previous_skk_number: str | None = None) -> ApplicationOut:
         """A new draft: ``baru`` empty; ``perpanjangan`` / ``perubahan`` of a held SKK
         (``previous_skk_number``, usecases/renewals.py) prefilled from the application that issued it."""
         if application_kind not in APPLICATION_KINDS:
@@ -94,6 +95,11 @@ class Applications:
             add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, note)
             # The timeline read back in the same transaction (it flushes the entry first).
             return await application_view(s, app)
+
+    async def held_certificates(self, user_id: str) -> list[renewals.HeldCertificate]:
+        """The SKK the user holds here, each with whether a renewal or a change may start today."""
+        async with self.sessions() as s:
+            return await renewals.held_certificates(s, user_id, date.today())
 
     async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[ApplicationSummary], int]:
         """``list_applications``: one page, newest first, and how many there are in all."""

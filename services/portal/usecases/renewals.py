@@ -6,6 +6,7 @@ issued it (``domain/renewal.py`` holds the rules; SIKI checks the SKK again agai
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from services.portal.db.renewals import issuing_applications, naming_skk
 from services.portal.domain.applications import DOWNLOADABLE
 from services.portal.domain.certificate_status import is_issued
 from services.portal.domain.expiry import ENDED_STATUSES, certificate_status
-from services.portal.domain.renewal import DONE, GIVEN_UP, KIND_DOCUMENTS, HeldSkk, kind_refusal
+from services.portal.domain.renewal import DONE, GIVEN_UP, KIND_DOCUMENTS, HeldSkk, kind_refusal, renewal_opens
 from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.exceptions import Conflict, Invalid
 
@@ -107,3 +108,38 @@ def prefilled_sections(source: dict[str, Any], kind: str) -> dict[str, Any]:
         q.pop("pkb_credits", None)
         q["application_kind"] = kind
     return sections
+
+
+@dataclass(frozen=True)
+class HeldCertificate:
+    """One SKK the user holds, as the dashboard lists it with what may be started for it."""
+
+    application_id: str
+    skk_number: str
+    valid_until: date
+    status: str
+    renewal_opens: date
+    may_renew: bool
+    may_change: bool
+
+
+async def held_certificates(s: AsyncSession, user_id: str, today: date) -> list[HeldCertificate]:
+    """The user's SKK not revoked or superseded (the newest application holding each number),
+    with whether a renewal or a change may start now."""
+    rows = await issuing_applications(s, user_id, None, [x.value for x in DOWNLOADABLE])
+    out: dict[str, HeldCertificate] = {}
+    for app in rows:
+        held = held_skk(app) if is_issued(app.certificate) else None
+        if held is None or held.status in ENDED_STATUSES or held.skk_number in out:
+            continue
+        try:
+            await check_not_in_progress(s, user_id, held.skk_number)
+            free = True
+        except Conflict:
+            free = False
+        out[held.skk_number] = HeldCertificate(
+            application_id=app.id, skk_number=held.skk_number, valid_until=held.valid_until, status=held.status,
+            renewal_opens=renewal_opens(held.valid_until),
+            may_renew=free and kind_refusal(RENEWAL, held, today) is None,
+            may_change=free and kind_refusal(CHANGE, held, today) is None)
+    return list(out.values())
