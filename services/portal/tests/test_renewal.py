@@ -5,8 +5,11 @@ expiry reminders skipping an SKK whose renewal was submitted."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from services.portal.domain.renewal import renewal_opens
 from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
@@ -152,3 +155,15 @@ async def test_reminders_skip_an_skk_whose_renewal_was_submitted(portal: Portal,
     sweep = await reminders.run(until - timedelta(days=20))
     assert [(r.application_id, r.skk_number) for r in sweep.sent] == [(source_id, "SKK-R-0040")]
     assert renewing != source_id
+
+
+@pytest.mark.postgres
+async def test_two_renewals_of_one_skk_at_once_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    """The held SKK's application is locked while a renewal is checked and created: one wins."""
+    async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
+        headers = await portal.applicant()
+        await held(portal, headers, "SKK-R-0050")
+        answers = await asyncio.gather(*(create(portal, headers, kind, "SKK-R-0050")
+                                         for kind in ("perpanjangan", "perpanjangan", "perubahan")))
+        assert sorted(r.status_code for r in answers) == [201, 409, 409], [r.text for r in answers]
+        assert [a["previous_skk_number"] for a in await listed(portal, headers)].count("SKK-R-0050") == 1
