@@ -36,6 +36,8 @@ def counter(p: Portal, model: Any) -> Any:
 async def test_a_keyed_new_application_is_made_once(portal: Portal, applicant: dict[str, str]) -> None:
     await check_keyed_post(portal.app, portal.client, new_application(portal, applicant),
                            counter(portal, Application))
+    await check_retry_after_death(portal.app, portal.client, new_application(portal, applicant),
+                                  counter(portal, Application))
 
 
 async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from services.portal.usecases.views import ApplicationOut, ApplicationSummary, a
 from shared.bus import utcnow
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.reference import get_reference
 
 S = ApplicationStatus
@@ -75,6 +76,11 @@ class Applications:
             raise Invalid.field("application_kind", f"one of {', '.join(APPLICATION_KINDS)}")
         if application_kind == "baru" and previous_skk_number:
             raise Invalid.field("previous_skk_number", "hanya untuk permohonan perpanjangan atau perubahan")
+        notes = replayed()
+        if notes is not None and notes.get("application_id"):
+            # This very request (same Idempotency-Key) made the draft in an attempt that died
+            # before answering: that draft, not a second one.
+            return await self.get(user_id, notes["application_id"])
         now = utcnow()
         app = Application(id=str(uuid.uuid4()), user_id=user_id, application_kind=application_kind,
                           status=S.DRAFT.value, sections={}, submission_no=0, proofs_sent=0, appeals_filed=0,
@@ -90,6 +96,7 @@ class Applications:
                 app.lsp_code = (app.sections.get("qualification") or {}).get("lsp_code")
                 note = f"draf {application_kind} SKK {held.skk_number} dibuat"
             s.add(app)
+            remember(application_id=app.id)
             await s.flush()
             await sync_section_references(s, app.id, app.sections)
             add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, note)
