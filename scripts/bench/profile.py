@@ -40,14 +40,19 @@ class Frame:
 
     @property
     def package(self) -> str:
+        """The top-level package (``services/<name>`` for the project's services). py-spy names
+        files relative to their sys.path entry (``asyncpg/connection.py``) unless asked for full
+        paths; both forms are read."""
         if m := _SITE.search(self.path):
             return m.group("pkg")
         for root in ("services/", "shared/", "scripts/"):
-            if root in self.path:
+            if self.path.startswith(root) or f"/{root}" in self.path:
                 rest = self.path.split(root, 1)[1]
                 return root + rest.split("/", 1)[0] if root == "services/" else root.rstrip("/")
         if m := _STDLIB.search(self.path):
-            return f"stdlib:{m.group('mod')}"
+            return m.group("mod").removesuffix(".py")
+        if self.path and not self.path.startswith(("/", "<")):
+            return self.path.split("/", 1)[0].removesuffix(".py")
         return self.path or "?"
 
     @property
@@ -110,9 +115,14 @@ def entry_point(frames: list[Frame]) -> str:
                           ("shared/request_middleware", "middleware"), ("shared/idempotency", "middleware"),
                           ("starlette/middleware", "middleware"), ("uvicorn", "HTTP server (uvicorn)"),
                           ("httptools", "HTTP server (uvicorn)"), ("asyncpg", "database driver (outside handlers)"),
-                          ("sqlalchemy", "database (outside handlers)"), ("logging", "logging (outside handlers)")):
+                          ("logging", "logging (outside handlers)")):
         if marker in paths:
             return label
+    root = frames[0].path if frames else ""
+    if "sqlalchemy" in root or "greenlet" in root:
+        return "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
+    if "concurrent/futures" in root or "threading" in root:
+        return "worker threads: " + frames[-1].package
     return "event loop and other"
 
 

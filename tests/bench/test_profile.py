@@ -31,7 +31,7 @@ def test_tables_by_entry_point_package_and_function() -> None:
     t = p.tables()
     assert t["entry_points"][0] == ("handler decide (services/lsp/api/routes.py)", 80.0)
     assert ("outbox relay", 20.0) in t["entry_points"]
-    assert dict(t["packages"]) == {"pydantic": 60.0, "stdlib:json": 40.0}
+    assert dict(t["packages"]) == {"pydantic": 60.0, "json": 40.0}
     own = dict(t["own"])
     assert own["validate_python (pydantic/type_adapter.py)"] == 60.0
     inclusive = dict(t["inclusive"])
