@@ -35,12 +35,16 @@ class Issuances:
         """The issuance of ``req``'s application: a new one with fresh numbers, or the existing one
         for a repeat of the same plan.
 
+        A ``perubahan`` keeps the SKK number of ``previous_skk_number``; a ``perpanjangan`` gets a
+        new one; either names an SKK BNSP issued to the same NIK (``domain.numbers.check_held``).
+
         Raises ``Invalid`` for an inconsistent plan, ``LspNotLicensed`` for an LSP BNSP has not
         licensed for the jabatan kerja, ``PlanChanged`` for a repeat that changes identity facts;
         nothing is stored then. Concurrent twins race on the unique (lsp_code, application_id)
         constraint; the loser rolls back (giving its sequence value back) and reads the winner's.
         """
         numbers.check_plan(self.reference(), req)
+        numbers.check_kind(req)
         now = self.clock()
         year = numbers.issuance_year(now)
         try:
@@ -48,11 +52,13 @@ class Issuances:
             async with self.sessions() as s, s.begin():
                 existing = await repository.find(s, req.lsp_code, req.application_id)
                 if existing is None:
+                    if req.previous_skk_number is not None:
+                        numbers.check_held(req, await _held(s, req.previous_skk_number))
                     seq = await repository.next_seq(s, numbers.counter_name(year))
                     row = await repository.add(s, Issuance(
                         lsp_code=req.lsp_code,
                         application_id=req.application_id,
-                        skk_number=numbers.skk_number(req.jabatan_kerja_code, req.jenjang, year, seq),
+                        skk_number=numbers.skk_number_of(req, year, seq),
                         registration_number=numbers.registration_number(req.lsp_code, year, seq),
                         year=year,
                         seq=seq,
@@ -69,6 +75,14 @@ class Issuances:
             numbers.check_repeat(existing.facts, req, existing.skk_number)
             return Issued(_answer(existing), created=False)
         return Issued(_answer(row), created=True)
+
+
+async def _held(session: AsyncSession, skk_number: str) -> numbers.HeldSkk | None:
+    row = await repository.latest_with_skk(session, skk_number)
+    if row is None:
+        return None
+    return numbers.HeldSkk(skk_number=row.skk_number, nik=row.facts["nik"],
+                           jabatan_kerja_code=row.facts["jabatan_kerja_code"], jenjang=int(row.facts["jenjang"]))
 
 
 def _answer(row: Issuance) -> IssuanceResponse:
