@@ -14,6 +14,7 @@ from services.bnsp_mock.db.models import Issuance
 from services.bnsp_mock.domain import numbers
 from shared.bus import utcnow
 from shared.contracts.issuance import IssuanceRequest, IssuanceResponse
+from shared.exceptions import Conflict, Invalid
 from shared.reference import ReferenceData, get_reference
 
 
@@ -30,6 +31,10 @@ class Issuances:
         self.sessions = sessions
         self.reference = reference
         self.clock = clock
+        # Dev mode only (api/dev.py): issuance instants set beforehand per (lsp_code,
+        # application_id), so that a test can hold an SKK issued years ago (near its expiry: a
+        # renewal's window) through the real journey. In memory: a simulation aid, not a record.
+        self.backdated: dict[tuple[str, str], datetime] = {}
 
     async def issue(self, req: IssuanceRequest) -> Issued:
         """The issuance of ``req``'s application: a new one with fresh numbers, or the existing one
@@ -45,7 +50,7 @@ class Issuances:
         """
         numbers.check_plan(self.reference(), req)
         numbers.check_kind(req)
-        now = self.clock()
+        now = self.backdated.get((req.lsp_code, req.application_id)) or self.clock()
         year = numbers.issuance_year(now)
         try:
             # One session: the lookup of a repeat and the new issuance (the common case) share it.
@@ -75,6 +80,19 @@ class Issuances:
             numbers.check_repeat(existing.facts, req, existing.skk_number)
             return Issued(_answer(existing), created=False)
         return Issued(_answer(row), created=True)
+
+
+    async def backdate(self, lsp_code: str, application_id: str, issued_at: datetime) -> None:
+        """Dev mode: issue ``application_id`` of ``lsp_code``, when its plan comes, as of ``issued_at``
+        (in the past: :class:`Invalid` naming ``issued_at`` otherwise; :class:`Conflict` naming
+        ``application_id`` if it was issued already: its numbers and date stand)."""
+        if issued_at.tzinfo is None or issued_at > self.clock():
+            raise Invalid.field("issued_at", "must be a past instant with its UTC offset")
+        async with self.sessions() as s:
+            if await repository.find(s, lsp_code, application_id) is not None:
+                raise Conflict(f"application {application_id} of {lsp_code} is issued already",
+                               errors=[{"field": "application_id", "message": "already issued"}])
+        self.backdated[(lsp_code, application_id)] = issued_at
 
 
 async def _held(session: AsyncSession, skk_number: str) -> numbers.HeldSkk | None:
