@@ -10,10 +10,11 @@ import hashlib
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from services.lsp.domain.appeals import DEFAULT_DECISION_WORKING_DAYS
 from services.lsp.domain.experience import DEFAULT_KIND_ALIASES, DEFAULT_KINDS_BY_KUALIFIKASI
+from services.lsp.domain.pkb import DEFAULT_PKB_MINIMUMS, format_minimums, parse_minimums
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
 from shared.settings import DefaultSecretError, Mode, ServiceSettings
 
@@ -87,6 +88,10 @@ class LspSettings(ServiceSettings):
     experience_kind_aliases: dict[str, list[str]] = DEFAULT_KIND_ALIASES
     # An appeal undecided this many working days after it was filed is flagged to the manager.
     appeal_decision_working_days: int = Field(DEFAULT_DECISION_WORKING_DAYS, ge=1)
+    # A renewal by an Ahli must show this many PKB (SKPK) credits per jenjang ("jenjang:credits,
+    # ..."; domain/pkb.py). The portal reads the same variable, so both check the same table. A
+    # malformed value refuses to start.
+    pkb_minimums: str = DEFAULT_PKB_MINIMUMS
     seed_dev_staff: bool = True
     # Staff administration: where the LSP is reached from outside (the emailed activation link
     # points there; dev default: this instance's own port), how long an activation link lasts, and
@@ -120,6 +125,18 @@ class LspSettings(ServiceSettings):
         default("public_url", f"http://127.0.0.1:{data.get('port') or os.environ.get('SKK_PORT')}")
         default("mail_dir", f"var/mail/{slug}")
         return data
+
+    @field_validator("pkb_minimums")
+    @classmethod
+    def _parse_pkb_minimums(cls, value: str) -> str:
+        try:
+            return format_minimums(parse_minimums(value))
+        except ValueError as exc:
+            raise ValueError(f"SKK_PKB_MINIMUMS: {exc}") from exc
+
+    @property
+    def pkb_minimum_table(self) -> dict[int, int]:
+        return parse_minimums(self.pkb_minimums)
 
     @model_validator(mode="after")
     def _refuse_derived_dev_secret(self) -> LspSettings:

@@ -14,6 +14,7 @@ from services.portal.api import reminders as reminders_api
 from services.portal.api import service_documents as service_documents_api
 from services.portal.api.deps import ConfirmedUsers, PortalContext
 from services.portal.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
+from services.portal.domain.renewal import parse_pkb_minimums
 from services.portal.events import register_consumers
 from services.portal.gateways.siki import SikiGateway
 from services.portal.mail import send_email
@@ -68,10 +69,11 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings, *, auditor
     docs = Documents(sessions, store, settings)
     nik = NikBindings(sessions, siki, settings.nik_binding_secret.get_secret_value(), auditor=auditor)
     account_ports = AccountPorts(sessions, emit, settings, runtime.throttle, auditor, revoked)
+    pkb = parse_pkb_minimums(settings.pkb_minimums)
     return PortalUseCases(
         accounts=Accounts(account_ports),
-        applications=Applications(sessions, runtime.engine, nik),
-        submission=Submission(sessions, siki, public_url, nik),
+        applications=Applications(sessions, runtime.engine, nik, pkb),
+        submission=Submission(sessions, siki, public_url, nik, pkb_minimums=pkb),
         payments=Payments(sessions, docs, siki, public_url),
         appeals=Appeals(sessions, siki, window_working_days=settings.appeal_window_working_days,
                         calendar=partial(indonesian_holidays, settings.count_collective_leave)),

@@ -7,6 +7,7 @@ from typing import ClassVar
 from pydantic import Field, SecretStr, field_validator
 
 from services.portal.domain.expiry import parse_thresholds
+from services.portal.domain.renewal import DEFAULT_PKB_MINIMUMS, parse_pkb_minimums
 from shared.operators import OperatorSettings
 
 # Published in this repository, so production mode refuses it (see ``secret_fields``).
@@ -82,6 +83,16 @@ class PortalSettings(OperatorSettings):
     # ``expiry_reminder_interval_seconds`` (each pass is idempotent); 0 disables it.
     expiry_reminder_days: str = "90,30"
     expiry_reminder_interval_seconds: float = Field(3600, ge=0)
+
+    # Renewal (perpanjangan) by an Ahli: the PKB (SKPK) credits each jenjang must declare
+    # ("7:100,8:150,9:200"; domain/renewal.py). A jenjang not named needs none.
+    pkb_minimums: str = DEFAULT_PKB_MINIMUMS
+
+    @field_validator("pkb_minimums")
+    @classmethod
+    def _pkb_minimums(cls, value: str) -> str:
+        parse_pkb_minimums(value)  # a ValueError names what is wrong, at start-up
+        return value
 
     @field_validator("expiry_reminder_days")
     @classmethod

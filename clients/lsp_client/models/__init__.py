@@ -11,7 +11,9 @@ from .applicant import Applicant
 from .application_page import ApplicationPage
 from .application_status import ApplicationStatus
 from .application_summary import ApplicationSummary
+from .application_summary_application_kind import ApplicationSummaryApplicationKind
 from .application_view import ApplicationView
+from .application_view_application_kind import ApplicationViewApplicationKind
 from .application_view_sections import ApplicationViewSections
 from .assessment_report_body import AssessmentReportBody
 from .assessment_report_body_recommendation import AssessmentReportBodyRecommendation
@@ -26,6 +28,7 @@ from .certificate import Certificate
 from .certificate_status import CertificateStatus
 from .certificate_status_view import CertificateStatusView
 from .create_staff_body import CreateStaffBody
+from .data_change import DataChange
 from .decision import Decision
 from .decision_body import DecisionBody
 from .decision_body_result import DecisionBodyResult
@@ -44,6 +47,7 @@ from .payment_verification_body import PaymentVerificationBody
 from .payment_verification_body_decision import PaymentVerificationBodyDecision
 from .precheck import Precheck
 from .precheck_option import PrecheckOption
+from .previous_certificate import PreviousCertificate
 from .problem_details import ProblemDetails
 from .readiness import Readiness
 from .readiness_checks import ReadinessChecks
@@ -164,7 +168,9 @@ __all__ = (
     "ApplicationPage",
     "ApplicationStatus",
     "ApplicationSummary",
+    "ApplicationSummaryApplicationKind",
     "ApplicationView",
+    "ApplicationViewApplicationKind",
     "ApplicationViewSections",
     "AssessmentReportBody",
     "AssessmentReportBodyRecommendation",
@@ -179,6 +185,7 @@ __all__ = (
     "CertificateStatus",
     "CertificateStatusView",
     "CreateStaffBody",
+    "DataChange",
     "Decision",
     "DecisionBody",
     "DecisionBodyResult",
@@ -197,6 +204,7 @@ __all__ = (
     "PaymentVerificationBodyDecision",
     "Precheck",
     "PrecheckOption",
+    "PreviousCertificate",
     "ProblemDetails",
     "Readiness",
     "ReadinessChecks",

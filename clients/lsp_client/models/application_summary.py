@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..models.application_summary_application_kind import ApplicationSummaryApplicationKind
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ApplicationSummary")
@@ -28,6 +29,8 @@ class ApplicationSummary:
         precheck_passed (bool | None):
         appeal_overdue_at (datetime.datetime | None | Unset): when the deadline sweep flagged the appeal as not decided
             in time
+        application_kind (ApplicationSummaryApplicationKind | Unset):  Default: ApplicationSummaryApplicationKind.BARU.
+        previous_skk_number (None | str | Unset):
     """
 
     id: str
@@ -40,6 +43,8 @@ class ApplicationSummary:
     updated_at: datetime.datetime
     precheck_passed: bool | None
     appeal_overdue_at: datetime.datetime | None | Unset = UNSET
+    application_kind: ApplicationSummaryApplicationKind | Unset = ApplicationSummaryApplicationKind.BARU
+    previous_skk_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +75,16 @@ class ApplicationSummary:
         else:
             appeal_overdue_at = self.appeal_overdue_at
 
+        application_kind: str | Unset = UNSET
+        if not isinstance(self.application_kind, Unset):
+            application_kind = self.application_kind.value
+
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -87,6 +102,10 @@ class ApplicationSummary:
         )
         if appeal_overdue_at is not UNSET:
             field_dict["appeal_overdue_at"] = appeal_overdue_at
+        if application_kind is not UNSET:
+            field_dict["application_kind"] = application_kind
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
 
         return field_dict
 
@@ -133,6 +152,22 @@ class ApplicationSummary:
 
         appeal_overdue_at = _parse_appeal_overdue_at(d.pop("appeal_overdue_at", UNSET))
 
+        _application_kind = d.pop("application_kind", UNSET)
+        application_kind: ApplicationSummaryApplicationKind | Unset
+        if isinstance(_application_kind, Unset):
+            application_kind = UNSET
+        else:
+            application_kind = ApplicationSummaryApplicationKind(_application_kind)
+
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
         application_summary = cls(
             id=id,
             status=status,
@@ -144,6 +179,8 @@ class ApplicationSummary:
             updated_at=updated_at,
             precheck_passed=precheck_passed,
             appeal_overdue_at=appeal_overdue_at,
+            application_kind=application_kind,
+            previous_skk_number=previous_skk_number,
         )
 
         application_summary.additional_properties = d

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..models.application_view_application_kind import ApplicationViewApplicationKind
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
     from ..models.assessment_view import AssessmentView
     from ..models.certificate import Certificate
     from ..models.certificate_status_view import CertificateStatusView
+    from ..models.data_change import DataChange
     from ..models.decision import Decision
     from ..models.document_ref import DocumentRef
     from ..models.eligibility import Eligibility
     from ..models.invoice_view import InvoiceView
     from ..models.payment import Payment
     from ..models.precheck import Precheck
+    from ..models.previous_certificate import PreviousCertificate
     from ..models.report_view import ReportView
     from ..models.requirements_override import RequirementsOverride
     from ..models.timeline_item import TimelineItem
@@ -47,7 +50,7 @@ class ApplicationView:
         kualifikasi (str):
         jabatan_kerja_code (str):
         jenjang (int):
-        application_kind (str):
+        application_kind (ApplicationViewApplicationKind):
         tuk_code (None | str):
         submitted_at (datetime.datetime):
         sections (ApplicationViewSections):
@@ -63,6 +66,12 @@ class ApplicationView:
         certificate (Certificate | None):
         timeline (list[TimelineItem]):
         reports (list[ReportView]):
+        previous_skk_number (None | str | Unset):
+        previous_certificate (None | PreviousCertificate | Unset):
+        pkb_credits (int | None | Unset):
+        pkb_minimum (int | None | Unset):
+        pkb_document (bool | Unset): a document of kind "pkb" (the SKPK evidence) is attached Default: False.
+        changes (list[DataChange] | Unset): a change: the fields it corrects
         eligibility (Eligibility | None | Unset):
         requirements_override (None | RequirementsOverride | Unset):
         certificate_status (CertificateStatusView | None | Unset):
@@ -79,7 +88,7 @@ class ApplicationView:
     kualifikasi: str
     jabatan_kerja_code: str
     jenjang: int
-    application_kind: str
+    application_kind: ApplicationViewApplicationKind
     tuk_code: None | str
     submitted_at: datetime.datetime
     sections: ApplicationViewSections
@@ -95,6 +104,12 @@ class ApplicationView:
     certificate: Certificate | None
     timeline: list[TimelineItem]
     reports: list[ReportView]
+    previous_skk_number: None | str | Unset = UNSET
+    previous_certificate: None | PreviousCertificate | Unset = UNSET
+    pkb_credits: int | None | Unset = UNSET
+    pkb_minimum: int | None | Unset = UNSET
+    pkb_document: bool | Unset = False
+    changes: list[DataChange] | Unset = UNSET
     eligibility: Eligibility | None | Unset = UNSET
     requirements_override: None | RequirementsOverride | Unset = UNSET
     certificate_status: CertificateStatusView | None | Unset = UNSET
@@ -106,6 +121,7 @@ class ApplicationView:
         from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.precheck import Precheck
+        from ..models.previous_certificate import PreviousCertificate
         from ..models.requirements_override import RequirementsOverride
 
         id = self.id
@@ -130,7 +146,7 @@ class ApplicationView:
 
         jenjang = self.jenjang
 
-        application_kind = self.application_kind
+        application_kind = self.application_kind.value
 
         tuk_code: None | str
         tuk_code = self.tuk_code
@@ -191,6 +207,41 @@ class ApplicationView:
             reports_item = reports_item_data.to_dict()
             reports.append(reports_item)
 
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
+        previous_certificate: dict[str, Any] | None | Unset
+        if isinstance(self.previous_certificate, Unset):
+            previous_certificate = UNSET
+        elif isinstance(self.previous_certificate, PreviousCertificate):
+            previous_certificate = self.previous_certificate.to_dict()
+        else:
+            previous_certificate = self.previous_certificate
+
+        pkb_credits: int | None | Unset
+        if isinstance(self.pkb_credits, Unset):
+            pkb_credits = UNSET
+        else:
+            pkb_credits = self.pkb_credits
+
+        pkb_minimum: int | None | Unset
+        if isinstance(self.pkb_minimum, Unset):
+            pkb_minimum = UNSET
+        else:
+            pkb_minimum = self.pkb_minimum
+
+        pkb_document = self.pkb_document
+
+        changes: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.changes, Unset):
+            changes = []
+            for changes_item_data in self.changes:
+                changes_item = changes_item_data.to_dict()
+                changes.append(changes_item)
+
         eligibility: dict[str, Any] | None | Unset
         if isinstance(self.eligibility, Unset):
             eligibility = UNSET
@@ -248,6 +299,18 @@ class ApplicationView:
                 "reports": reports,
             }
         )
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
+        if previous_certificate is not UNSET:
+            field_dict["previous_certificate"] = previous_certificate
+        if pkb_credits is not UNSET:
+            field_dict["pkb_credits"] = pkb_credits
+        if pkb_minimum is not UNSET:
+            field_dict["pkb_minimum"] = pkb_minimum
+        if pkb_document is not UNSET:
+            field_dict["pkb_document"] = pkb_document
+        if changes is not UNSET:
+            field_dict["changes"] = changes
         if eligibility is not UNSET:
             field_dict["eligibility"] = eligibility
         if requirements_override is not UNSET:
@@ -266,12 +329,14 @@ class ApplicationView:
         from ..models.assessment_view import AssessmentView
         from ..models.certificate import Certificate
         from ..models.certificate_status_view import CertificateStatusView
+        from ..models.data_change import DataChange
         from ..models.decision import Decision
         from ..models.document_ref import DocumentRef
         from ..models.eligibility import Eligibility
         from ..models.invoice_view import InvoiceView
         from ..models.payment import Payment
         from ..models.precheck import Precheck
+        from ..models.previous_certificate import PreviousCertificate
         from ..models.report_view import ReportView
         from ..models.requirements_override import RequirementsOverride
         from ..models.timeline_item import TimelineItem
@@ -299,7 +364,7 @@ class ApplicationView:
 
         jenjang = d.pop("jenjang")
 
-        application_kind = d.pop("application_kind")
+        application_kind = ApplicationViewApplicationKind(d.pop("application_kind"))
 
         def _parse_tuk_code(data: object) -> None | str:
             if data is None:
@@ -408,6 +473,61 @@ class ApplicationView:
 
             reports.append(reports_item)
 
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
+        def _parse_previous_certificate(data: object) -> None | PreviousCertificate | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                previous_certificate_type_0 = PreviousCertificate.from_dict(data)
+
+                return previous_certificate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PreviousCertificate | Unset, data)
+
+        previous_certificate = _parse_previous_certificate(d.pop("previous_certificate", UNSET))
+
+        def _parse_pkb_credits(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pkb_credits = _parse_pkb_credits(d.pop("pkb_credits", UNSET))
+
+        def _parse_pkb_minimum(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pkb_minimum = _parse_pkb_minimum(d.pop("pkb_minimum", UNSET))
+
+        pkb_document = d.pop("pkb_document", UNSET)
+
+        _changes = d.pop("changes", UNSET)
+        changes: list[DataChange] | Unset = UNSET
+        if _changes is not UNSET:
+            changes = []
+            for changes_item_data in _changes:
+                changes_item = DataChange.from_dict(changes_item_data)
+
+                changes.append(changes_item)
+
         def _parse_eligibility(data: object) -> Eligibility | None | Unset:
             if data is None:
                 return data
@@ -487,6 +607,12 @@ class ApplicationView:
             certificate=certificate,
             timeline=timeline,
             reports=reports,
+            previous_skk_number=previous_skk_number,
+            previous_certificate=previous_certificate,
+            pkb_credits=pkb_credits,
+            pkb_minimum=pkb_minimum,
+            pkb_document=pkb_document,
+            changes=changes,
             eligibility=eligibility,
             requirements_override=requirements_override,
             certificate_status=certificate_status,

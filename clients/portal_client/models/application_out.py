@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.application_out_sections import ApplicationOutSections
@@ -37,6 +38,7 @@ class ApplicationOut:
             invoice (Invoice | None):
             certificate (CertificateOut | None):
             reasons (list[str]):
+            previous_skk_number (None | str | Unset):
     """
 
     id: str
@@ -51,6 +53,7 @@ class ApplicationOut:
     invoice: Invoice | None
     certificate: CertificateOut | None
     reasons: list[str]
+    previous_skk_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,6 +96,12 @@ class ApplicationOut:
 
         reasons = self.reasons
 
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -111,6 +120,8 @@ class ApplicationOut:
                 "reasons": reasons,
             }
         )
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
 
         return field_dict
 
@@ -182,6 +193,15 @@ class ApplicationOut:
 
         reasons = cast(list[str], d.pop("reasons"))
 
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
         application_out = cls(
             id=id,
             application_kind=application_kind,
@@ -195,6 +215,7 @@ class ApplicationOut:
             invoice=invoice,
             certificate=certificate,
             reasons=reasons,
+            previous_skk_number=previous_skk_number,
         )
 
         application_out.additional_properties = d

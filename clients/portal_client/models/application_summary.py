@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ApplicationSummary")
 
@@ -23,6 +24,7 @@ class ApplicationSummary:
         lsp_code (None | str):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        previous_skk_number (None | str | Unset):
     """
 
     id: str
@@ -31,6 +33,7 @@ class ApplicationSummary:
     lsp_code: None | str
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    previous_skk_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +50,12 @@ class ApplicationSummary:
 
         updated_at = self.updated_at.isoformat()
 
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -59,6 +68,8 @@ class ApplicationSummary:
                 "updated_at": updated_at,
             }
         )
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
 
         return field_dict
 
@@ -82,6 +93,15 @@ class ApplicationSummary:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
         application_summary = cls(
             id=id,
             application_kind=application_kind,
@@ -89,6 +109,7 @@ class ApplicationSummary:
             lsp_code=lsp_code,
             created_at=created_at,
             updated_at=updated_at,
+            previous_skk_number=previous_skk_number,
         )
 
         application_summary.additional_properties = d

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.application_status import ApplicationStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.certificate_out import CertificateOut
@@ -40,6 +41,7 @@ class SectionSaved:
             section (str):
             complete (bool):
             missing (list[str]):
+            previous_skk_number (None | str | Unset):
     """
 
     id: str
@@ -57,6 +59,7 @@ class SectionSaved:
     section: str
     complete: bool
     missing: list[str]
+    previous_skk_number: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,6 +108,12 @@ class SectionSaved:
 
         missing = self.missing
 
+        previous_skk_number: None | str | Unset
+        if isinstance(self.previous_skk_number, Unset):
+            previous_skk_number = UNSET
+        else:
+            previous_skk_number = self.previous_skk_number
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -126,6 +135,8 @@ class SectionSaved:
                 "missing": missing,
             }
         )
+        if previous_skk_number is not UNSET:
+            field_dict["previous_skk_number"] = previous_skk_number
 
         return field_dict
 
@@ -203,6 +214,15 @@ class SectionSaved:
 
         missing = cast(list[str], d.pop("missing"))
 
+        def _parse_previous_skk_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_skk_number = _parse_previous_skk_number(d.pop("previous_skk_number", UNSET))
+
         section_saved = cls(
             id=id,
             application_kind=application_kind,
@@ -219,6 +239,7 @@ class SectionSaved:
             section=section,
             complete=complete,
             missing=missing,
+            previous_skk_number=previous_skk_number,
         )
 
         section_saved.additional_properties = d

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.lsp.domain.requirements import OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN
 from shared.contracts.documents import DocumentRef
+from shared.contracts.kinds import ApplicationKind, PreviousCertificate
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.contracts.types import Bool, Count, Day, Timestamp
@@ -84,6 +85,8 @@ class ApplicationSummary(BaseModel):
     precheck_passed: Bool | None
     appeal_overdue_at: Timestamp | None = Field(
         None, description="when the deadline sweep flagged the appeal as not decided in time")
+    application_kind: ApplicationKind = "baru"
+    previous_skk_number: str | None = None
 
 
 class ApplicationPage(BaseModel):
@@ -238,6 +241,14 @@ class CertificateStatusView(BaseModel):
     superseded_by: str | None = None
 
 
+class DataChange(BaseModel):
+    """One field a change (perubahan) corrects on the held certificate."""
+
+    field: Literal["full_name"]
+    old: str | None = Field(description="the value on the held certificate, when this LSP issued it (else null)")
+    new: str | None = Field(description="the value the new certificate carries (the personal-data section)")
+
+
 class ApplicationView(BaseModel):
     id: str
     status: ApplicationStatus
@@ -250,7 +261,15 @@ class ApplicationView(BaseModel):
     kualifikasi: str
     jabatan_kerja_code: str
     jenjang: Count
-    application_kind: str
+    application_kind: ApplicationKind
+    # perpanjangan / perubahan: the held SKK as the applicant named it and SIKI's register knows it.
+    previous_skk_number: str | None = None
+    previous_certificate: PreviousCertificate | None = None
+    # An Ahli renewal: the PKB (SKPK) credits declared and the minimum for its jenjang (null: none needed).
+    pkb_credits: Count | None = None
+    pkb_minimum: Count | None = None
+    pkb_document: Bool = Field(False, description="a document of kind \"pkb\" (the SKPK evidence) is attached")
+    changes: list[DataChange] = Field(default_factory=list, description="a change: the fields it corrects")
     tuk_code: str | None
     submitted_at: Timestamp
     # The applicant's sections exactly as SIKI forwarded them (SPEC section 7).

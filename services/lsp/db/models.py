@@ -102,6 +102,15 @@ class Application(Base):
     jabatan_kerja_code: Mapped[str] = mapped_column(String(32), nullable=False)
     jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
     application_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    # perpanjangan / perubahan (shared/contracts/kinds.py): the held SKK as the applicant named it
+    # and as SIKI's register knows it (PreviousCertificate, as SIKI sent it); an Ahli renewal's
+    # declared PKB credits; a change's fields (CHANGEABLE_FIELDS) and their values on the held
+    # certificate when this LSP issued it ({"full_name": ...}; None: issued elsewhere).
+    previous_skk_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    previous_certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    pkb_credits: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_fields: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    previous_values: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     tuk_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     sections: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.sections"), nullable=False)

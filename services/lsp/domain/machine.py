@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.contracts.kinds import CHANGE
 from shared.contracts.states import WITHDRAWABLE_STATES
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Conflict, DomainError, Forbidden
@@ -76,6 +77,23 @@ RULES: dict[Action, Rule] = {
     Action.RECEIVE_WITHDRAWAL: Rule(Role.SIKI, WITHDRAWABLE_STATES, (S.WITHDRAWN,)),
 }
 
+# A change (perubahan) of the holder's data on a held SKK: verified by the admin, then decided by
+# the komite straight from ``accepted`` (no invoice, no assessment; the shared table allows
+# accepted -> competent for a change only). Belum kompeten is not a choice for a change: a wrong
+# change is returned at verification. The other rules never meet a change (it never reaches
+# their states).
+CHANGE_RULES: dict[Action, Rule] = {
+    Action.ACCEPT_APPLICATION: Rule(Role.ADMIN, frozenset({S.FORWARDED}), (S.ACCEPTED,)),
+    Action.DECIDE_KOMPETEN: Rule(Role.KOMITE, frozenset({S.ACCEPTED}), (S.COMPETENT,)),
+    Action.DECIDE_BELUM_KOMPETEN: Rule(Role.KOMITE, frozenset(), (S.NOT_YET_COMPETENT,)),
+}
+
+
+def rules_for(kind: str | None) -> dict[Action, Rule]:
+    """The rules of an application of ``kind`` (baru and perpanjangan follow :data:`RULES`)."""
+    return {**RULES, **CHANGE_RULES} if kind == CHANGE else RULES
+
+
 STAFF_ROLES = frozenset({Role.ADMIN, Role.ASESOR, Role.KOMITE})
 
 
@@ -99,19 +117,34 @@ class StateRefused(ActionRefused, Conflict):
         super().__init__(detail, errors=[{"field": "status", "message": detail}], current_status=state.value)
 
 
-def allowed_actions(state: S) -> frozenset[Action]:
-    return frozenset(a for a, r in RULES.items() if state in r.from_states)
+class KindRefused(ActionRefused, Conflict):
+    """The action is never allowed on an application of this kind (``application_kind`` names it)."""
+
+    def __init__(self, action: Action, kind: str) -> None:
+        detail = f"{action.value} is not allowed on an application of kind {kind!r}"
+        if action is Action.DECIDE_BELUM_KOMPETEN:
+            detail += ": a change is not assessed; a wrong change is returned at verification"
+        super().__init__(detail, errors=[{"field": "result" if action is Action.DECIDE_BELUM_KOMPETEN else "status",
+                                          "message": detail}], application_kind=kind)
 
 
-def check_action(action: Action, state: S, roles: frozenset[str] | set[str] | None = None) -> Rule:
-    """The rule of ``action`` if ``roles`` (None: a system step) may take it from ``state``.
+def allowed_actions(state: S, kind: str | None = None) -> frozenset[Action]:
+    return frozenset(a for a, r in rules_for(kind).items() if state in r.from_states)
+
+
+def check_action(action: Action, state: S, roles: frozenset[str] | set[str] | None = None,
+                 kind: str | None = None) -> Rule:
+    """The rule of ``action`` if ``roles`` (None: a system step) may take it from ``state`` on an
+    application of ``kind`` (None: baru).
 
     The role is checked first: someone who may never take an action learns nothing of the
     application's state from trying it.
     """
-    rule = RULES[action]
+    rule = rules_for(kind)[action]
     if roles is not None and rule.role.value not in roles:
         raise RoleRefused(action, rule.role)
+    if not rule.from_states:
+        raise KindRefused(action, str(kind))
     if state not in rule.from_states:
         raise StateRefused(action, state, rule.from_states)
     return rule

@@ -19,7 +19,8 @@ class Issuance(Base):
     application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # Step 1, BNSP.
-    skk_number: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    # Not unique: a change (perubahan) keeps the SKK number of the certificate it replaces.
+    skk_number: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     registration_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
     issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -51,6 +51,8 @@ class CertificateData:
     issued_on: date
     valid_until: date
     verification_url: str
+    # A renewal or a change: which certificate this one follows ("Perpanjangan dari SKK ...").
+    keterangan: str | None = None
 
 
 def _name(table: dict[str, dict[str, object]], code: str) -> str:
@@ -75,6 +77,7 @@ def field_rows(data: CertificateData) -> list[tuple[str, str]]:
         ("Nomor Pencatatan LPJK", data.recording_number),
         ("Tanggal Terbit", tanggal(data.issued_on)),
         ("Berlaku Sampai", tanggal(data.valid_until)),
+        *([("Keterangan", data.keterangan)] if data.keterangan else []),
     ]
 
 

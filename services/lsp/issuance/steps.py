@@ -29,6 +29,7 @@ from services.lsp.issuance.settings import IssuanceSettings
 from services.lsp.usecases.ports import IssuanceFacts, WorkflowPort
 from shared.bus import utcnow
 from shared.contracts.issuance import IssuanceRequest, RecordRequest
+from shared.contracts.kinds import CHANGE
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
 from shared.dblocks import DbKeyedLock, try_session_lock
@@ -127,7 +128,13 @@ class IssuanceSteps:
             full_name=facts.full_name, klasifikasi_code=facts.klasifikasi_code,
             subklasifikasi_code=facts.subklasifikasi_code, kualifikasi=facts.kualifikasi,  # type: ignore[arg-type]
             jabatan_kerja_code=facts.jabatan_kerja_code, jenjang=facts.jenjang, decided_at=facts.decided_at,
+            application_kind=facts.application_kind,  # type: ignore[arg-type]
+            previous_skk_number=facts.previous_skk_number,
         ))
+        if facts.application_kind == CHANGE and answer.skk_number != facts.previous_skk_number:
+            # BNSP's to decide; the LSP records what BNSP answered, but someone should look.
+            log.warning("BNSP gave a change a new SKK number", application_id=facts.application_id,
+                        previous_skk_number=facts.previous_skk_number, skk_number=answer.skk_number)
         issued_on = rules.local_date(answer.issued_at, self.cfg.timezone)
         async with self.sessions() as s, s.begin():
             current = await s.get(Issuance, row.application_id, with_for_update=True)
@@ -137,7 +144,9 @@ class IssuanceSteps:
             current.skk_number = answer.skk_number
             current.registration_number = answer.registration_number
             current.issued_on = issued_on
-            current.valid_until = rules.valid_until(issued_on, self.cfg.certificate_validity_years)
+            current.valid_until = rules.certificate_valid_until(
+                issued_on, self.cfg.certificate_validity_years, application_kind=facts.application_kind,
+                previous_valid_until=facts.previous_valid_until)
             current.numbered_at = utcnow()
             await self.workflow.record_step(
                 s, facts.application_id, S.SKK_NUMBERED, actor=self.actor,
@@ -156,6 +165,8 @@ class IssuanceSteps:
             kualifikasi=facts.kualifikasi,  # type: ignore[arg-type]
             jabatan_kerja_code=facts.jabatan_kerja_code, jenjang=facts.jenjang, issued_on=row.issued_on,
             valid_until=row.valid_until,
+            # A renewal or a change: LPJK marks the held certificate superseded by this one.
+            replaces=facts.replaces if facts.application_kind != "baru" else None,
         ))
         async with self.sessions() as s, s.begin():
             current = await s.get(Issuance, row.application_id, with_for_update=True)
@@ -223,5 +234,6 @@ def certificate_data(facts: IssuanceFacts, row: Issuance) -> CertificateData:
         kualifikasi=facts.kualifikasi, jenjang=facts.jenjang, lsp_code=facts.lsp_code, lsp_name=facts.lsp_name,
         skk_number=row.skk_number, registration_number=row.registration_number,
         recording_number=row.recording_number, issued_on=row.issued_on, valid_until=row.valid_until,
-        verification_url=row.verification_url,
+        verification_url=row.verification_url, keterangan=rules.keterangan(
+            facts.application_kind, previous_skk_number=facts.previous_skk_number, replaces=facts.replaces),
     )

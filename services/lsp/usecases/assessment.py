@@ -88,7 +88,7 @@ async def _schedule(session: AsyncSession, ctx: LspContext, staff: StaffPrincipa
         raise _double_booked(assessor_username, day) from exc
     info = await described_assessment(session, ctx, row)
     await apply_step(session, ctx, app, S.SCHEDULED, actor=staff_actor(ctx, staff), assessment=info,
-                     note=schedule_note(info, ctx.tz))
+                     note=schedule_note(info, ctx.tz, app.application_kind))
     await audit(ctx, session, staff, "assessment.scheduled", application_id=app.id,
                 detail={"round": row.round, "assessor_username": assessor_username, "tuk_code": tuk_code,
                         "scheduled_at": scheduled_at.isoformat()})

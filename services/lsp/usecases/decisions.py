@@ -1,5 +1,6 @@
 """The komite's decisions: competence after the assessment (``decide_competence``; Kompeten
-hands the application to the issuance steps in the same transaction) and appeals
+hands the application to the issuance steps in the same transaction; a change, perubahan, is
+decided Kompeten straight from ``accepted``, never Belum Kompeten) and appeals
 (``decide_appeal``, by a komite member who neither assessed nor decided the application; an
 appeal left undecided past ``appeal_decision_working_days`` is flagged by the deadline sweep,
 ``flag_overdue_appeals``)."""
@@ -29,6 +30,7 @@ from services.lsp.usecases.steps import (
     staff_actor,
 )
 from shared.bus.envelope import utcnow
+from shared.contracts.kinds import CHANGE
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Forbidden
 from shared.logging import get_logger
@@ -40,6 +42,9 @@ async def decide_competence(ctx: LspContext, staff: StaffPrincipal, application_
                             result: Literal["kompeten", "belum_kompeten"]) -> dict[str, Any]:
     async def step(session: AsyncSession, app: Application) -> None:
         check(Action.DECIDE_KOMPETEN if result == "kompeten" else Action.DECIDE_BELUM_KOMPETEN, app, staff)
+        if app.application_kind == CHANGE:
+            await _decide_change(session, ctx, staff, app)
+            return
         current = await current_assessment(session, app)
         if current.assessor_username == staff.username:
             raise Forbidden("the assessor of this assessment cannot decide on it")
@@ -56,6 +61,24 @@ async def decide_competence(ctx: LspContext, staff: StaffPrincipal, application_
                     detail={"round": current.round, "result": result})
 
     return await act(ctx, staff, application_id, step)
+
+
+async def _decide_change(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal, app: Application) -> None:
+    """A change (perubahan), from ``accepted``: no assessment to decide on, so no assessor to keep
+    out; Kompeten hands it to the issuance steps (same SKK number, same validity end)."""
+    now = utcnow()
+    app.result, app.decided_by, app.decided_at = "kompeten", staff.username, now
+    fields = ", ".join(CHANGE_LABELS.get(f, f) for f in app.changed_fields or [])
+    await apply_step(session, ctx, app, S.COMPETENT, actor=staff_actor(ctx, staff), at=now,
+                     note=f"Keputusan komite: Kompeten (perubahan data {fields} SKK {app.previous_skk_number}, "
+                          "tanpa asesmen)")
+    ctx.issuance.request(session, app.id)
+    await audit(ctx, session, staff, "competence.decided", application_id=app.id,
+                detail={"round": 0, "result": "kompeten", "application_kind": app.application_kind})
+
+
+# How a changed field is named to the applicant and staff.
+CHANGE_LABELS = {"full_name": "nama"}
 
 
 async def decide_appeal(ctx: LspContext, staff: StaffPrincipal, application_id: str, *,

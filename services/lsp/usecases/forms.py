@@ -33,7 +33,8 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 Form = Literal["apl01", "apl02"]
-PURPOSES = {"baru": "Sertifikasi (baru)", "perpanjangan": "Sertifikasi ulang (perpanjangan)"}
+PURPOSES = {"baru": "Sertifikasi (baru)", "perpanjangan": "Sertifikasi ulang (perpanjangan)",
+            "perubahan": "Perubahan data SKK (tanpa asesmen)"}
 # Once final here, SIKI takes no more forms for the application.
 _NOT_SENT_IN = frozenset({S.WITHDRAWN.value})
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -48,6 +49,8 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 SIKI_ACTOR = "SIKI"
+# The states of an application whose certificate LPJK has recorded.
+ISSUED = (S.RECORDED.value, S.CERTIFICATE_ISSUED.value, S.COMPLETED.value)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -117,13 +120,58 @@ def _take_submission(app: Application, sub: ApplicationSubmission) -> None:
     app.jabatan_kerja_code = sub.jabatan_kerja_code
     app.jenjang = sub.jenjang
     app.application_kind = sub.application_kind
+    app.previous_skk_number = sub.previous_skk_number
+    app.previous_certificate = (None if sub.previous_certificate is None
+                                else sub.previous_certificate.model_dump(mode="json"))
+    app.pkb_credits = sub.pkb_credits
+    app.changed_fields = list(sub.changed_fields) or None
     app.tuk_code = qualification.get("tuk_code")
     app.submitted_at = sub.submitted_at
     app.sections = sub.sections
     app.documents = [d.model_dump(mode="json") for d in sub.documents]
 
 
+def _check_kind(sub: ApplicationSubmission) -> None:
+    """A renewal or a change names the held SKK, which SIKI looked up in its register; a change
+    says what changes. Refused (422, nothing stored) otherwise: the LSP never guesses the held SKK."""
+    if sub.application_kind == "baru":
+        return
+    errors = []
+    if not sub.previous_skk_number:
+        errors.append({"field": "data.previous_skk_number", "message": f"required for {sub.application_kind}"})
+    if sub.previous_certificate is None:
+        errors.append({"field": "data.previous_certificate",
+                       "message": f"required for {sub.application_kind} (SIKI fills it from its register)"})
+    elif sub.previous_skk_number and sub.previous_certificate.skk_number != sub.previous_skk_number:
+        errors.append({"field": "data.previous_certificate.skk_number",
+                       "message": "does not match previous_skk_number"})
+    if sub.application_kind == "perubahan" and not sub.changed_fields:
+        errors.append({"field": "data.changed_fields", "message": "a change names at least one changed field"})
+    if errors:
+        raise Invalid.fields(errors)
+
+
+async def _previous_values(session: AsyncSession, app: Application) -> None:
+    """A change: the changed fields' values on the held certificate, when this LSP issued it (the
+    application whose certificate carries the held recording number), so staff see old and new."""
+    held = app.previous_certificate or {}
+    if app.application_kind != "perubahan" or not held.get("recording_number"):
+        app.previous_values = None
+        return
+    rows = await session.execute(
+        select(Application).where(Application.id != app.id, Application.status.in_(ISSUED),
+                                  Application.jabatan_kerja_code == held.get("jabatan_kerja_code"),
+                                  Application.jenjang == held.get("jenjang")))
+    for issued in rows.scalars():
+        if (issued.certificate or {}).get("recording_number") == held["recording_number"]:
+            personal = issued.sections.get("personal") or {}
+            app.previous_values = {"full_name": str(personal.get("full_name") or issued.full_name)}
+            return
+    app.previous_values = None
+
+
 async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: ApplicationSubmission) -> None:
+    _check_kind(sub)
     if sub.lsp_code != ctx.code:
         raise Invalid.field("data.lsp_code", f"this is {ctx.code}, not {sub.lsp_code}")
     scheme = await session.get(Scheme, sub.jabatan_kerja_code)
@@ -146,6 +194,7 @@ async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, A
     app = Application(id=sub.id, status=S.SUBMITTED.value, lsp_code=ctx.code, lsp_name=ctx.settings.lsp_name,
                       created_at=now, updated_at=now, payment_proof_no=0)
     _take_submission(app, sub)
+    await _previous_values(session, app)
     session.add(app)
     await session.flush()
     await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
@@ -163,6 +212,7 @@ async def on_resubmitted(session: AsyncSession, ctx: LspContext, data: dict[str,
         return "already received"
     check(Action.RECEIVE_RESUBMISSION, app, None)
     _take_submission(app, sub)
+    await _previous_values(session, app)
     # The corrected application is checked and signed afresh.
     app.apl01_recommendation = app.apl01_signed_by = None
     app.apl01_signed_at = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +44,12 @@ class IssuanceFacts:
     jabatan_kerja_code: str
     jenjang: int
     decided_at: datetime
+    # perpanjangan / perubahan: the held SKK (SIKI's register's word): its number, the recording
+    # number the new certificate replaces at LPJK, and its validity end (which a change keeps).
+    application_kind: str = "baru"
+    previous_skk_number: str | None = None
+    replaces: str | None = None
+    previous_valid_until: date | None = None
 
 
 class WorkflowPort(Protocol):

@@ -3,14 +3,17 @@ the komite see every application, an assessor only those assigned to them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
+from services.lsp.domain.pkb import DEFAULT_PKB_MINIMUMS, parse_minimums, pkb_minimum
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal, audit
+from shared.contracts.kinds import PKB_DOCUMENT_KIND
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Forbidden, NotFound
 
@@ -58,7 +61,7 @@ async def get_application(ctx: LspContext, staff: StaffPrincipal, application_id
         if app is None:
             raise NotFound(f"application {application_id!r} not found")
         await may_see(session, staff, app)
-        view = await application_view(session, app)
+        view = await application_view(session, app, ctx.settings.pkb_minimum_table)
         await audit(ctx, session, staff, "application.viewed", application_id=app.id,
                     detail={"parts": ["personal", "sections", "documents"]})
         return view
@@ -76,10 +79,32 @@ def application_summary(app: Application) -> dict[str, Any]:
         "updated_at": app.updated_at,
         "precheck_passed": (app.precheck or {}).get("passed"),
         "appeal_overdue_at": app.appeal_overdue_at,
+        "application_kind": app.application_kind,
+        "previous_skk_number": app.previous_skk_number,
     }
 
 
-async def application_view(session: AsyncSession, app: Application) -> dict[str, Any]:
+def kind_view(app: Application, pkb_minimums: Mapping[int, int]) -> dict[str, Any]:
+    """A renewal's or a change's particulars: the held SKK, the PKB credits against the minimum,
+    the changed fields with their old (as this LSP issued them, if it did) and new values."""
+    personal = app.sections.get("personal") or {}
+    changed = list(app.changed_fields or [])
+    return {
+        "previous_skk_number": app.previous_skk_number,
+        "previous_certificate": app.previous_certificate,
+        "pkb_credits": app.pkb_credits,
+        "pkb_minimum": pkb_minimum(app.application_kind, app.kualifikasi, app.jenjang, pkb_minimums),
+        "pkb_document": any(d.get("kind") == PKB_DOCUMENT_KIND for d in app.documents or []),
+        "changes": [
+            {"field": f, "old": (app.previous_values or {}).get(f),
+             "new": str(personal.get(f) or (app.full_name if f == "full_name" else "") or "") or None}
+            for f in changed
+        ],
+    }
+
+
+async def application_view(session: AsyncSession, app: Application,
+                           pkb_minimums: Mapping[int, int] | None = None) -> dict[str, Any]:
     # Columns, not ORM objects: the view only reads them (cheaper than building entities).
     invoice = (await session.execute(
         select(Invoice.number, Invoice.amount, Invoice.currency, Invoice.issued_at, Invoice.due_date)
@@ -113,6 +138,7 @@ async def application_view(session: AsyncSession, app: Application) -> dict[str,
         "jabatan_kerja_code": app.jabatan_kerja_code,
         "jenjang": app.jenjang,
         "application_kind": app.application_kind,
+        **kind_view(app, pkb_minimums if pkb_minimums is not None else parse_minimums(DEFAULT_PKB_MINIMUMS)),
         "tuk_code": app.tuk_code,
         "submitted_at": app.submitted_at,
         "sections": app.sections,

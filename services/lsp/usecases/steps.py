@@ -7,7 +7,7 @@ in one transaction. :class:`Workflow` is what the issuance steps are given (``Wo
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -36,9 +36,10 @@ async def load_application(session: AsyncSession, application_id: str) -> Applic
 
 
 def check(action: Action, app: Application, staff: StaffPrincipal | None) -> None:
-    """Refuse (``RoleRefused``, ``StateRefused``) unless ``staff`` (None: SIKI or the system)
-    may take ``action`` in the application's state."""
-    check_action(action, ApplicationStatus(app.status), None if staff is None else set(staff.roles))
+    """Refuse (``RoleRefused``, ``StateRefused``, ``KindRefused``) unless ``staff`` (None: SIKI or
+    the system) may take ``action`` in the application's state, for its kind."""
+    check_action(action, ApplicationStatus(app.status), None if staff is None else set(staff.roles),
+                 app.application_kind)
 
 
 async def apply_step(
@@ -96,7 +97,8 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
             raise Conflict("the application changed meanwhile; reload it and try again",
                            errors=[{"field": "status", "message": "concurrent change"}]) from exc
         session.expire_all()  # the answer shows what was stored, as a fresh read would
-        return await application_view(session, await load_application(session, application_id))
+        return await application_view(session, await load_application(session, application_id),
+                                      ctx.settings.pkb_minimum_table)
 
 
 def staff_actor(ctx: LspContext, staff: StaffPrincipal) -> str:
@@ -147,12 +149,18 @@ def local_moment(at: datetime, tz: tzinfo) -> str:
     return f"{_DAYS[local.weekday()]}, {local:%d-%m-%Y} pukul {local:%H.%M} {local.tzname() or ''}".rstrip()
 
 
-def schedule_note(info: AssessmentInfo, tz: tzinfo) -> str:
-    """The ``scheduled`` step's note: when (date and time in the LSP's zone), where and with whom."""
+# What the assessment is called to the applicant, by kind of application (a change has none).
+ASSESSMENT_LABELS = {"baru": "Asesmen", "perpanjangan": "Uji kompetensi perpanjangan"}
+
+
+def schedule_note(info: AssessmentInfo, tz: tzinfo, application_kind: str = "baru") -> str:
+    """The ``scheduled`` step's note: what (a renewal's is the "uji kompetensi perpanjangan"),
+    when (date and time in the LSP's zone), where and with whom."""
     assert info.scheduled_at is not None
     tuk = f"{info.tuk_name} ({info.tuk_code})" if info.tuk_name and info.tuk_name != info.tuk_code else info.tuk_code
     assessor = info.assessor_name or info.assessor_username
-    return f"Asesmen dijadwalkan {local_moment(info.scheduled_at, tz)} di {tuk}, asesor {assessor}"
+    label = ASSESSMENT_LABELS.get(application_kind, "Asesmen")
+    return f"{label} dijadwalkan {local_moment(info.scheduled_at, tz)} di {tuk}, asesor {assessor}"
 
 
 async def assessments_of(session: AsyncSession, application_id: str) -> list[Assessment]:
@@ -193,6 +201,7 @@ class Workflow:
     async def issuance_facts(self, session: AsyncSession, application_id: str) -> IssuanceFacts:
         app = await load_application(session, application_id)
         personal = app.sections.get("personal") or {}
+        held = app.previous_certificate or {}
         return IssuanceFacts(
             application_id=app.id,
             lsp_code=app.lsp_code,
@@ -207,6 +216,10 @@ class Workflow:
             jabatan_kerja_code=app.jabatan_kerja_code,
             jenjang=app.jenjang,
             decided_at=app.decided_at or app.updated_at,
+            application_kind=app.application_kind,
+            previous_skk_number=app.previous_skk_number,
+            replaces=held.get("recording_number"),
+            previous_valid_until=date.fromisoformat(held["valid_until"]) if held.get("valid_until") else None,
         )
 
     async def applications_in(self, session: AsyncSession, statuses: Sequence[ApplicationStatus]) -> list[str]:

@@ -2,6 +2,10 @@
 the invoice at once; only while SIKI's re-check of the ownership limits says the applicant is
 eligible, ``usecases/eligibility.py``) or returns it to the applicant with reasons.
 
+A renewal (perpanjangan) by an Ahli is accepted only with enough PKB credits and their document
+(``domain/pkb.py``). A change (perubahan) is accepted without an invoice: it waits in ``accepted``
+for the komite (``decisions.py``), and the scheme's requirements are not examined again.
+
 An application that does not meet the scheme's requirements (education, years of the right kind
 of experience; ``domain/requirements.py``) is accepted only with the admin's ``override_reason``,
 which the acceptance's timeline note (so SIKI and the applicant) and the audit log carry."""
@@ -14,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Scheme
 from services.lsp.domain.machine import Action
+from services.lsp.domain.pkb import pkb_minimum, pkb_problems
 from services.lsp.domain.requirements import (
     Shortfall,
     clean_override_reason,
@@ -28,6 +33,7 @@ from services.lsp.usecases.payments import issue_invoice
 from services.lsp.usecases.staff import StaffPrincipal, audit
 from services.lsp.usecases.steps import act, apply_step, check, require_reasons, staff_actor
 from shared.bus.envelope import utcnow
+from shared.contracts.kinds import CHANGE
 from shared.contracts.states import ApplicationStatus as S
 from shared.exceptions import Conflict, Invalid
 
@@ -75,12 +81,16 @@ async def _accept(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal,
     """Accept and invoice; the requirements not met (overridden), if any."""
     check(Action.ACCEPT_APPLICATION, app, staff)
     eligibility.require_eligible(app)
+    require_pkb(ctx, app)
     scheme = await session.get(Scheme, app.jabatan_kerja_code)
     if scheme is None:
         raise Conflict(f"this LSP has no scheme for jabatan kerja {app.jabatan_kerja_code}",
                        errors=[{"field": "jabatan_kerja_code", "message": "no scheme"}])
+    change = app.application_kind == CHANGE
     checked = eligibility.requirements_now(ctx, app, scheme)
-    unmet = shortfalls(checked)
+    # A change corrects the holder's data on an SKK already earned: the scheme's requirements
+    # (education, experience) were met for it and are not examined again.
+    unmet = [] if change else shortfalls(checked)
     if unmet and override is None:
         raise RequirementsNotMet(unmet)
     now = utcnow()
@@ -100,8 +110,22 @@ async def _accept(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal,
         extra["requirements_override"] = app.requirements_override
     await apply_step(session, ctx, app, S.ACCEPTED, actor=actor, at=now, note=note, extra=extra)
     await forms.attach_to_report(session, ctx, app, S.ACCEPTED)  # the signed FR.APL.01 travels with it
-    await issue_invoice(session, ctx, app, scheme, actor=actor, at=now)
+    if not change:  # a change costs nothing: it waits in ``accepted`` for the komite
+        await issue_invoice(session, ctx, app, scheme, actor=actor, at=now)
     return unmet
+
+
+def require_pkb(ctx: LspContext, app: Application) -> None:
+    """An Ahli renewal shows enough PKB credits and their ``pkb`` document: refused (422 naming
+    ``pkb_credits`` / ``documents``, nothing changes) otherwise; the admin returns it instead."""
+    problems = pkb_problems(app.application_kind, app.kualifikasi, app.jenjang, app.pkb_credits,
+                            [str(d.get("kind")) for d in app.documents or []], ctx.settings.pkb_minimum_table)
+    if problems:
+        raise Invalid.fields([{"field": p.field, "message": p.message} for p in problems],
+                             detail="the renewal's PKB does not allow acceptance; return it to the applicant "
+                                    "with the reasons: " + "; ".join(p.pesan for p in problems),
+                             pkb_minimum=pkb_minimum(app.application_kind, app.kualifikasi, app.jenjang,
+                                                     ctx.settings.pkb_minimum_table))
 
 
 async def _reject(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal, app: Application,

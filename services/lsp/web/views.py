@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.lsp.domain.machine import RULES, Action
+from services.lsp.domain.machine import Action, rules_for
 from services.lsp.usecases.staff import StaffPrincipal
 from shared.contracts.states import ApplicationStatus
 from shared.exceptions import Invalid
@@ -50,9 +50,10 @@ def actions_for(staff: StaffPrincipal, view: Mapping[str, Any]) -> list[str]:
     """The forms to offer: the role holds the rule's role and the application is in a state it
     starts from; the report only to the assessor assigned to the current round."""
     status = ApplicationStatus(view["status"])
+    table = rules_for(view.get("application_kind"))
     offered = []
     for name, actions in ACTIONS.items():
-        rules = [RULES[a] for a in actions]
+        rules = [table[a] for a in actions]
         if not any(staff.has(r.role.value) and status in r.from_states for r in rules):
             continue
         if name == "laporan":

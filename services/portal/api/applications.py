@@ -42,7 +42,8 @@ PDF: dict[str, Any] = {"content": {"application/pdf": {"schema": {"type": "strin
              responses=PROBLEM_RESPONSES)
 async def create_application(user: CurrentUser, applications: ApplicationsDep,
                              body: CreateApplication | None = None) -> ApplicationOut:
-    return await applications.create(user.id, (body or CreateApplication()).application_kind)
+    body = body or CreateApplication()
+    return await applications.create(user.id, body.application_kind, body.previous_skk_number)
 
 
 @router.get("/applications", operation_id="list_applications", response_model=list[ApplicationSummary],

@@ -98,7 +98,12 @@ class PasswordReset(BaseModel):
 
 
 class CreateApplication(BaseModel):
+    """``baru`` (empty draft), or ``perpanjangan`` / ``perubahan`` of the held SKK named by
+    ``previous_skk_number`` (the draft is prefilled from the application that issued it)."""
+
     application_kind: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] = "baru"
+    previous_skk_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                          max_length=64)] | None = None
 
 
 class AppealRequest(BaseModel):

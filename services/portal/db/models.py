@@ -87,6 +87,10 @@ class Application(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     application_kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    # perpanjangan / perubahan: the held SKK named, and the application that issued it (its data
+    # prefilled this one; usecases/renewals.py).
+    previous_skk_number: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    previous_application_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     status: Mapped[str] = mapped_column(String(30), nullable=False)
     # Holds the NIK, NPWP and the rest of the applicant's personal data: encrypted at rest.
     sections: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.sections"), nullable=False)

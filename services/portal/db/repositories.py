@@ -55,7 +55,7 @@ async def own_application_fields(session: AsyncSession, user_id: str, applicatio
 
 
 # id, application_kind, status, lsp_code, created_at, updated_at
-ApplicationListRows = Sequence[Row[str, str, str, str | None, datetime, datetime]]
+ApplicationListRows = Sequence[Row[str, str, str | None, str, str | None, datetime, datetime]]
 # id, application_id, status, message, created_at
 NotificationRows = Sequence[Row[str, str | None, str | None, str, datetime]]
 
@@ -65,8 +65,8 @@ async def own_applications(session: AsyncSession, user_id: str, *, limit: int,
     """One page of the user's applications, newest first (the columns of a list entry only), and
     how many they have in all."""
     rows = (await session.execute(
-        select(Application.id, Application.application_kind, Application.status, Application.lsp_code,
-               Application.created_at, Application.updated_at)
+        select(Application.id, Application.application_kind, Application.previous_skk_number, Application.status,
+               Application.lsp_code, Application.created_at, Application.updated_at)
         .where(Application.user_id == user_id).order_by(Application.created_at.desc(), Application.id)
         .limit(limit).offset(offset)
     )).all()
@@ -176,7 +176,8 @@ _TIMELINE = (
 # What an application's view shows (everything but the timeline).
 VIEW_COLUMNS = (
     Application.id, Application.application_kind, Application.status, Application.submission_no,
-    Application.lsp_code, Application.created_at, Application.updated_at, Application.sections,
+    Application.previous_skk_number, Application.lsp_code, Application.created_at, Application.updated_at,
+    Application.sections,
     Application.invoice, Application.certificate, Application.reasons,
 )
 _OWN_VIEW = select(*VIEW_COLUMNS).where(

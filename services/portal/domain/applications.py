@@ -7,8 +7,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
+from services.portal.domain.renewal import HeldSkk, changed_fields
 from services.portal.domain.sections import referenced_documents
 from shared.contracts.documents import DocumentRef
+from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.contracts.siki import Applicant, ApplicationSubmission, AssessmentInfo
 from shared.contracts.states import WITHDRAWABLE_STATES, ApplicationStatus
 from shared.exceptions import Conflict
@@ -83,6 +85,8 @@ def build_submission(
     application_id: str,
     submission_no: int,
     application_kind: str,
+    previous_skk_number: str | None = None,
+    held: HeldSkk | None = None,
     user_id: str,
     email: str,
     full_name: str,
@@ -91,8 +95,13 @@ def build_submission(
     public_url: str,
     now: datetime,
 ) -> ApplicationSubmission:
-    """The body of SIKI's ``submit_application``; ``documents`` holds the user's documents by id."""
+    """The body of SIKI's ``submit_application``; ``documents`` holds the user's documents by id.
+    A renewal carries its PKB credits, a change what it changes, and the holder's NEW name as the
+    applicant's (SIKI fills in the held certificate from its register)."""
     q = sections["qualification"]
+    changed = changed_fields(held, sections["personal"]) if application_kind == CHANGE and held else []
+    if changed:
+        full_name = sections["personal"]["full_name"]
     refs: list[DocumentRef] = []
     for kind, doc_id in referenced_documents(sections):
         doc = documents[doc_id]
@@ -112,6 +121,9 @@ def build_submission(
         jabatan_kerja_code=q["jabatan_kerja_code"],
         jenjang=q["jenjang"],
         application_kind=application_kind,
+        previous_skk_number=previous_skk_number if application_kind != "baru" else None,
+        pkb_credits=q.get("pkb_credits") if application_kind == RENEWAL else None,
+        changed_fields=changed,
         submitted_at=now,
         sections=dict(sections),
         documents=refs,

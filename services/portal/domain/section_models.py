@@ -106,6 +106,8 @@ class Qualification(_Section):
     kta_number: Text
     tuk_code: Code
     application_kind: Code
+    # perpanjangan by an Ahli (domain/renewal.py): the PKB (SKPK) credits declared; else absent.
+    pkb_credits: int | None = Field(default=None, ge=0, le=100_000)
     documents: Documents = Field(default_factory=dict)
     # Optional (FR.APL.02): checked against the scheme's units by the LSP, which ignores unknown
     # unit codes with a warning on the form.

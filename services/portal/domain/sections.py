@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from services.portal.domain.drafts import control_character_errors, draft_of, missing_in, without_blanks
+from services.portal.domain.renewal import (
+    CHANGE_DOCUMENT_KIND,
+    DEFAULT_PKB_MINIMUMS,
+    HeldSkk,
+    kind_errors,
+    parse_pkb_minimums,
+)
 from services.portal.domain.section_models import MODELS
+from shared.contracts.kinds import APPLICATION_KINDS as KINDS
+from shared.contracts.kinds import CHANGE, PKB_DOCUMENT_KIND, RENEWAL
 from shared.reference import KUALIFIKASI_JENJANG, ReferenceData, check_qualification
 from shared.reference.identity import nik_errors, npwp_errors
 
@@ -43,13 +52,18 @@ SECTION_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "certificates": ("certificate",),
     "qualification": ("application_letter", "apl01", "apl02"),
 }
+# Slots only one kind of application has (required by ``renewal.kind_errors`` at submission).
+KIND_SLOTS: dict[str, dict[str, str]] = {
+    "personal": {CHANGE_DOCUMENT_KIND: CHANGE},
+    "qualification": {PKB_DOCUMENT_KIND: RENEWAL},
+}
 PAYMENT_PROOF_KIND = "payment_proof"
 DOCUMENT_KINDS: frozenset[str] = frozenset(
     k for kinds in SECTION_DOCUMENTS.values() for k in kinds
-) | {PAYMENT_PROOF_KIND}
+) | {PAYMENT_PROOF_KIND, PKB_DOCUMENT_KIND, CHANGE_DOCUMENT_KIND}
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 
-APPLICATION_KINDS = ("baru",)  # renewal (perpanjangan) and change (perubahan) are to follow
+APPLICATION_KINDS = KINDS  # baru, perpanjangan, perubahan (shared/contracts/kinds.py)
 
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 _POSTAL_CODE = re.compile(r"^[0-9]{5}$")
@@ -70,9 +84,9 @@ class ValidationContext:
     # The current user's documents by id: anyone else's id is simply not there.
     documents: Mapping[str, DocumentInfo]
     application_kind: str = "baru"
-
-
-
+    # A renewal or a change: the held SKK it names (its data from the application that issued it).
+    held: HeldSkk | None = None
+    pkb_minimums: Mapping[int, int] = field(default_factory=lambda: parse_pkb_minimums(DEFAULT_PKB_MINIMUMS))
 
 class _Errors:
     def __init__(self, prefix: str) -> None:
@@ -122,19 +136,20 @@ def _check_documents(e: _Errors, ctx: ValidationContext, section: str, documents
                      where: str = "") -> None:
     """The documents named; a slot left empty is missing (``missing_fields``), not wrong."""
     documents = documents or {}
-    slots = SECTION_DOCUMENTS[section]
+    kind_slots = KIND_SLOTS.get(section, {}) if not where else {}
+    slots = (*SECTION_DOCUMENTS[section], *(k for k, kind in kind_slots.items() if kind == ctx.application_kind))
     for kind in slots:
         doc_id = documents.get(kind)
-        field = f"{where}documents.{kind}"
+        path = f"{where}documents.{kind}"
         if doc_id is None:
             continue
         info = ctx.documents.get(doc_id)
         if info is None:
-            e.add(field, f"document {doc_id!r} not found")
+            e.add(path, f"document {doc_id!r} not found")
         elif info.kind != kind:
-            e.add(field, f"document {doc_id!r} was uploaded as {info.kind!r}, not {kind!r}")
+            e.add(path, f"document {doc_id!r} was uploaded as {info.kind!r}, not {kind!r}")
         elif kind == "photo" and info.content_type not in IMAGE_TYPES:
-            e.add(field, "the photo must be a JPEG or PNG image")
+            e.add(path, "the photo must be a JPEG or PNG image")
     for kind in documents:
         if kind not in slots:
             e.add(f"{where}documents.{kind}", f"no document {kind!r} in this section; expected {', '.join(slots)}")
@@ -217,6 +232,8 @@ def _qualification(e: _Errors, s: Any, ctx: ValidationContext) -> None:
         e.add("tuk_code", f"unknown TUK {s.tuk_code!r}")
     elif tuk is not None and s.lsp_code is not None and tuk["lsp_code"] != s.lsp_code:
         e.add("tuk_code", f"TUK {s.tuk_code} belongs to {tuk['lsp_code']}, not to LSP {s.lsp_code}")
+    if s.pkb_credits is not None and ctx.application_kind != RENEWAL:
+        e.add("pkb_credits", "kredit PKB hanya diisi pada permohonan perpanjangan")
     if s.application_kind is not None and s.application_kind != ctx.application_kind:
         e.add("application_kind", f"must be {ctx.application_kind!r}, the kind of this application")
     _check_documents(e, ctx, "qualification", s.documents)
@@ -273,6 +290,10 @@ def check_section(section: str, payload: Any, ctx: ValidationContext) -> Section
     e = _Errors(section + ".")
     e.extend(control_character_errors(stored, section))
     _RULES[section](e, draft, ctx)
+    if not e.items:
+        # A renewal's or change's own rules on what this section gives (PKB credits too few...).
+        kind = kind_errors(ctx.application_kind, {section: stored}, ctx.held, ctx.pkb_minimums, complete=False)
+        e.extend([x for x in kind if x["field"].startswith(section + ".")])
     missing = missing_fields(section, stored)
     return SectionCheck({} if e.items else stored, e.items, missing)
 
@@ -314,6 +335,8 @@ def validate_application(sections: Mapping[str, Any], ctx: ValidationContext) ->
                 errors.append({"field": name, "message": f"the {name} section is required"})
             continue
         errors.extend(validate_section(name, payload, ctx)[1])
+    if not errors:
+        errors.extend(kind_errors(ctx.application_kind, sections, ctx.held, ctx.pkb_minimums, complete=True))
     return errors
 
 

@@ -32,8 +32,11 @@ async def test_create_list_get(portal: Portal, applicant: dict[str, str]) -> Non
 
 
 async def test_create_refuses_other_kinds(portal: Portal, applicant: dict[str, str]) -> None:
-    r = await portal.client.post("/api/v1/applications", headers=applicant, json={"application_kind": "perpanjangan"})
+    r = await portal.client.post("/api/v1/applications", headers=applicant, json={"application_kind": "lain"})
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM and r.json()["field"] == "application_kind"
+    # A renewal names the held SKK (tests/test_renewal.py).
+    r = await portal.client.post("/api/v1/applications", headers=applicant, json={"application_kind": "perpanjangan"})
+    assert r.status_code == 422 and r.json()["field"] == "previous_skk_number"
     assert (await portal.client.get("/api/v1/applications", headers=applicant)).json() == []
     assert (await portal.client.post("/api/v1/applications", json={"application_kind": "baru"})).status_code == 401
 

@@ -21,6 +21,7 @@ from services.portal.db.repositories import (
     sync_section_references,
 )
 from services.portal.domain.applications import APPLICANT_ACTOR, EDITABLE, require_status
+from services.portal.domain.renewal import HeldSkk
 from services.portal.domain.sections import (
     APPLICATION_KINDS,
     SECTION_NAMES,
@@ -28,6 +29,7 @@ from services.portal.domain.sections import (
     ValidationContext,
     check_section,
 )
+from services.portal.usecases import renewals
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import found, utc
 from services.portal.usecases.views import ApplicationOut, ApplicationSummary, application_out, application_view
@@ -48,39 +50,63 @@ class SectionSaved(ApplicationOut):
     missing: list[str]
 
 
-def validation_context(documents: Mapping[str, DocumentInfo], application_kind: str) -> ValidationContext:
-    """What the section rules are checked against: the reference data, today, the user's documents."""
+def validation_context(documents: Mapping[str, DocumentInfo], application_kind: str, held: HeldSkk | None = None,
+                       pkb_minimums: Mapping[int, int] | None = None) -> ValidationContext:
+    """What the section rules are checked against: the reference data, today, the user's documents
+    (and, for a renewal or a change, the held SKK and the PKB minimums)."""
+    extra: dict[str, Any] = {} if pkb_minimums is None else {"pkb_minimums": pkb_minimums}
     return ValidationContext(ref=get_reference(), today=date.today(), documents=documents,
-                             application_kind=application_kind)
+                             application_kind=application_kind, held=held, **extra)
 
 
 class Applications:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, nik: NikBindings) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, nik: NikBindings,
+                 pkb_minimums: Mapping[int, int] | None = None) -> None:
         self.sessions = sessions
         self.engine = engine
         self.nik = nik
+        self.pkb_minimums = pkb_minimums
 
-    async def create(self, user_id: str, application_kind: str) -> ApplicationOut:
-        """A new draft (only ``baru`` for now)."""
+    async def create(self, user_id: str, application_kind: str,
+                     previous_skk_number: str | None = None) -> ApplicationOut:
+        """A new draft: ``baru`` empty; ``perpanjangan`` / ``perubahan`` of a held SKK
+        (``previous_skk_number``, usecases/renewals.py) prefilled from the application that issued it."""
         if application_kind not in APPLICATION_KINDS:
-            message = f"one of {', '.join(APPLICATION_KINDS)} (renewal and change are to follow)"
-            raise Invalid.field("application_kind", message)
+            raise Invalid.field("application_kind", f"one of {', '.join(APPLICATION_KINDS)}")
+        if application_kind == "baru" and previous_skk_number:
+            raise Invalid.field("previous_skk_number", "hanya untuk permohonan perpanjangan atau perubahan")
         now = utcnow()
         app = Application(id=str(uuid.uuid4()), user_id=user_id, application_kind=application_kind,
                           status=S.DRAFT.value, sections={}, submission_no=0, proofs_sent=0, appeals_filed=0,
                           last_seq=0, reasons=[], created_at=now, updated_at=now)
+        note = "draf dibuat"
         async with self.sessions() as s, s.begin():
+            if application_kind != "baru":
+                source, held = await renewals.start(s, user_id, application_kind, previous_skk_number,
+                                                    date.today())
+                app.previous_skk_number = held.skk_number
+                app.previous_application_id = source.id
+                app.sections = renewals.prefilled_sections(source.sections, application_kind)
+                app.lsp_code = (app.sections.get("qualification") or {}).get("lsp_code")
+                note = f"draf {application_kind} SKK {held.skk_number} dibuat"
             s.add(app)
             await s.flush()
-            add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, "draf dibuat")
+            await sync_section_references(s, app.id, app.sections)
+            add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, note)
             # The timeline read back in the same transaction (it flushes the entry first).
             return await application_view(s, app)
+
+    async def held_certificates(self, user_id: str) -> list[renewals.HeldCertificate]:
+        """The SKK the user holds here, each with whether a renewal or a change may start today."""
+        async with self.sessions() as s:
+            return await renewals.held_certificates(s, user_id, date.today())
 
     async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[ApplicationSummary], int]:
         """``list_applications``: one page, newest first, and how many there are in all."""
         async with self.sessions() as s:
             rows, total = await own_applications(s, user_id, limit=limit, offset=offset)
-        return [ApplicationSummary(id=a.id, application_kind=a.application_kind, status=a.status,
+        return [ApplicationSummary(id=a.id, application_kind=a.application_kind,
+                                   previous_skk_number=a.previous_skk_number, status=a.status,
                                    lsp_code=a.lsp_code, created_at=utc(a.created_at), updated_at=utc(a.updated_at))
                 for a in rows], total
 
@@ -99,7 +125,8 @@ class Applications:
                 raise Invalid.field("section", f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
             require_status(app.status, EDITABLE, "change a section")
             docs = await own_document_infos(s, user_id)
-            checked = check_section(section, payload, validation_context(docs, app.application_kind))
+            ctx = validation_context(docs, app.application_kind, await renewals.held_of(s, app), self.pkb_minimums)
+            checked = check_section(section, payload, ctx)
             if checked.errors:
                 raise Invalid.fields(checked.errors)
             normalized = checked.stored

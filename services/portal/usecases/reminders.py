@@ -9,8 +9,8 @@ unique; each certificate is handled under its own lock (in-process, plus Postgre
 lock across replicas), so a second sweep finds the first one's row. The periodic pass is also
 played by one replica at a time (``try_session_lock``), which only saves the others the work.
 
-A certificate already renewed (a later perpanjangan naming it) is still reminded for now; a
-revoked or superseded one is not.
+A certificate being renewed (a perpanjangan naming it submitted, or done), replaced by a change
+(a perubahan naming it that issued its own certificate), revoked or superseded is not reminded.
 """
 
 from __future__ import annotations
@@ -26,13 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Application
 from services.portal.db.reminders import add_reminder, issued_certificates, sent_thresholds
+from services.portal.db.renewals import naming_skk
 from services.portal.db.repositories import notify, user_by_id
 from services.portal.domain.applications import DOWNLOADABLE, WIB, wib_date
 from services.portal.domain.expiry import HeldCertificate, days_left, held_certificate, parse_thresholds, reminder_due
+from services.portal.domain.renewal import DONE, GIVEN_UP
 from services.portal.mail_templates import RenderedEmail, render_email
 from services.portal.settings import PortalSettings
 from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
+from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.exceptions import Invalid
 from shared.logging import get_logger
@@ -98,6 +101,19 @@ def reminder_email(first_name: str, cert: HeldCertificate, left: int, jabatan_ke
                         renewal_url=url)
 
 
+async def renewed_or_replaced(s: AsyncSession, app: Application, skk_number: str) -> bool:
+    """Whether the holder needs no reminder for ``app``'s certificate: a renewal of it was submitted
+    (or is done), or a later change issued the replacing certificate (same SKK number)."""
+    for other in await naming_skk(s, app.user_id, skk_number):
+        if other.id == app.id:
+            continue
+        if other.application_kind == RENEWAL and other.status not in GIVEN_UP and other.status != "draft":
+            return True
+        if other.application_kind == CHANGE and other.status in DONE and other.created_at > app.created_at:
+            return True
+    return False
+
+
 class ExpiryReminders:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], emit: Emit, settings: PortalSettings) -> None:
         self.sessions = sessions
@@ -155,6 +171,8 @@ class ExpiryReminders:
         cert = held_certificate(app.certificate) if app is not None else None
         if app is None or cert is None:
             return None  # revoked or superseded since the page was read
+        if await renewed_or_replaced(s, app, cert.skk_number):
+            return None
         threshold = reminder_due(cert.valid_until, today, self.thresholds, await sent_thresholds(s, application_id))
         user = await user_by_id(s, app.user_id)
         if threshold is None or user is None:

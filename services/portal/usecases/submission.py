@@ -6,6 +6,8 @@ submission number as idempotency key), and recorded only once SIKI took it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Application
@@ -18,7 +20,7 @@ from services.portal.domain.applications import (
 )
 from services.portal.domain.sections import validate_application
 from services.portal.gateways.siki import SikiGateway
-from services.portal.usecases import in_flight
+from services.portal.usecases import in_flight, renewals
 from services.portal.usecases.applications import validation_context
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import UnknownUser, found, utc
@@ -33,11 +35,12 @@ S = ApplicationStatus
 
 class Submission:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], siki: SikiGateway, public_url: str,
-                 nik: NikBindings) -> None:
+                 nik: NikBindings, *, pkb_minimums: Mapping[int, int] | None = None) -> None:
         self.sessions = sessions
         self.siki = siki
         self.public_url = public_url
         self.nik = nik
+        self.pkb_minimums = pkb_minimums
 
     async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
         """``submit_application``: the first submission, or the next one after ``returned``. The same
@@ -87,14 +90,18 @@ class Submission:
         if user is None or user.verified_at is None:
             raise UnknownUser()
         docs = await own_documents(s, user.id)
-        errors = validate_application(app.sections, validation_context(document_infos(docs), app.application_kind))
+        held = await renewals.held_of(s, app)
+        if app.application_kind != "baru" and held is None:
+            raise Invalid.field("previous_skk_number", "SKK yang diajukan tidak lagi ditemukan di portal ini.")
+        ctx = validation_context(document_infos(docs), app.application_kind, held, self.pkb_minimums)
+        errors = validate_application(app.sections, ctx)
         if errors:
             fields = ", ".join(e["field"] for e in errors)
             raise Invalid.fields(errors, "the application is not complete: " + fields)
         return build_submission(
             application_id=app.id,
             submission_no=in_flight.next_number(app.in_flight, "submit", app.submission_no),
-            application_kind=app.application_kind,
+            application_kind=app.application_kind, previous_skk_number=app.previous_skk_number, held=held,
             user_id=user.id, email=user.email, full_name=f"{user.first_name} {user.last_name}",
             sections=app.sections,
             documents={i: {"sha256": d.sha256, "content_type": d.content_type, "size": d.size,

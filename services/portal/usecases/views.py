@@ -39,6 +39,8 @@ class ApplicationSummary(BaseModel):
 
     id: str
     application_kind: str
+    # perpanjangan / perubahan: the held SKK the application is about (None for baru).
+    previous_skk_number: str | None = None
     status: ApplicationStatus
     lsp_code: str | None
     created_at: IsoDateTime
@@ -106,7 +108,8 @@ class StoredFile(BaseModel):
 def application_out(app: Any, entries: Sequence[Any]) -> ApplicationOut:
     """``app`` is an :class:`Application` or a row of ``VIEW_COLUMNS``; ``entries`` its timeline."""
     return ApplicationOut(
-        id=app.id, application_kind=app.application_kind, status=app.status, submission_no=app.submission_no,
+        id=app.id, application_kind=app.application_kind, previous_skk_number=app.previous_skk_number,
+        status=app.status, submission_no=app.submission_no,
         lsp_code=app.lsp_code, created_at=utc(app.created_at), updated_at=utc(app.updated_at),
         sections=app.sections, invoice=app.invoice, reasons=app.reasons,
         # A status LPJK sent before SIKI's certificate arrived is no certificate yet.

@@ -5,7 +5,7 @@ payment proof upload, the schedule, the appeal, the downloads), the notification
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -41,17 +41,21 @@ def _new_application_url(request: Request) -> str | None:
 async def dashboard(request: Request) -> Response:
     p, user_id = await applicant(request)
     items, total = await p.uc.applications.list_own(user_id, limit=PAGE_SIZE, offset=0)
+    held = await p.uc.applications.held_certificates(user_id)
+    new_url = _new_application_url(request)
+    # The renewal and change buttons post to the form's own page when installed (it reads jenis, skk).
     return p.render("dashboard.html", title=p.t("dasbor.judul"), applications=items, total=total,
-                    new_url=_new_application_url(request))
+                    new_url=new_url, held=held, create_url=new_url or "/permohonan/buat", today=date.today())
 
 
 @router.post("/permohonan/buat")
 async def create_application(request: Request) -> Response:
     """A new application (kind "baru") when the form's own page for it is not installed."""
     p, user_id = await applicant(request)
-    await p.ui.check_csrf(request)
+    form = await p.ui.check_csrf(request)
+    kind, skk = str(form.get("jenis") or "baru"), str(form.get("skk") or "").strip() or None
     try:
-        app = await p.uc.applications.create(user_id, "baru")
+        app = await p.uc.applications.create(user_id, kind, skk if kind != "baru" else None)
     except DomainError as exc:
         return p.ui.flash(p.ui.redirect("/dasbor"), next(iter(p.errors(exc).values()), ""), "error")
     return p.ui.flash(p.ui.redirect(FIRST_STEP.format(id=app.id)), p.t("dasbor.dibuat"), "success")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from services.portal.domain.sections import ITEM_SECTIONS, SECTION_DOCUMENTS, SECTION_NAMES
+from services.portal.domain.sections import ITEM_SECTIONS, KIND_SLOTS, SECTION_DOCUMENTS, SECTION_NAMES
 
 # Step number (1..7) -> section, and back.
 STEPS: tuple[str, ...] = SECTION_NAMES
@@ -103,6 +103,26 @@ INPUTS: dict[str, tuple[Input, ...]] = {
         Input("tuk_code", "select", "tuk"),
     ),
 }
+# Inputs only one kind of application has (section, application_kind): a renewal's PKB credits.
+KIND_INPUTS: dict[tuple[str, str], tuple[Input, ...]] = {
+    ("qualification", "perpanjangan"): (
+        Input("pkb_credits", "number", required=False, attrs=(("min", "0"), ("max", "100000"), ("step", "1"))),
+    ),
+}
+
+
+def inputs(section: str, kind: str = "baru") -> tuple[Input, ...]:
+    """The section's inputs for an application of ``kind``."""
+    return INPUTS[section] + KIND_INPUTS.get((section, kind), ())
+
+
+def slots(section: str, kind: str = "baru", prefix: str = "") -> tuple[str, ...]:
+    """The document slots of the section (or of an item: ``prefix``) for an application of ``kind``
+    (a renewal's PKB evidence, a change's supporting document: domain/sections.py KIND_SLOTS)."""
+    extra = () if prefix else tuple(k for k, only in KIND_SLOTS.get(section, {}).items() if only == kind)
+    return SECTION_DOCUMENTS[section] + extra
+
+
 # Carried from the stored section unchanged (no input on the page).
 KEPT_FIELDS: dict[str, tuple[str, ...]] = {"qualification": ("self_assessment",)}
 
@@ -126,16 +146,16 @@ def item_count(section: str, form: Mapping[str, Any], default: int = 0) -> int:
     return max(0, min(count, MAX_ITEMS))
 
 
-def _holder_from_form(section: str, form: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+def _holder_from_form(section: str, form: Mapping[str, Any], prefix: str, kind: str) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in INPUTS[section]:
+    for field in inputs(section, kind):
         value = form.get(prefix + field.name)
         data[field.name] = value.strip() if isinstance(value, str) else None
     docs = {}
-    for kind in SECTION_DOCUMENTS[section]:
-        value = form.get(f"{prefix}documents.{kind}")
+    for slot in slots(section, kind, prefix):
+        value = form.get(f"{prefix}documents.{slot}")
         if isinstance(value, str) and value.strip():
-            docs[kind] = value.strip()
+            docs[slot] = value.strip()
     data["documents"] = docs
     return data
 
@@ -145,8 +165,8 @@ def payload_from_form(section: str, form: Mapping[str, Any], stored: Mapping[str
     """The section's payload as ``put_application_section`` takes it (blank fields are missing)."""
     if section in ITEM_SECTIONS:
         count = item_count(section, form)
-        return {"items": [_holder_from_form(section, form, f"items.{i}.") for i in range(count)]}
-    payload = _holder_from_form(section, form, "")
+        return {"items": [_holder_from_form(section, form, f"items.{i}.", application_kind) for i in range(count)]}
+    payload = _holder_from_form(section, form, "", application_kind)
     if section == "qualification":
         payload["application_kind"] = application_kind
     for name in KEPT_FIELDS.get(section, ()):
@@ -155,24 +175,24 @@ def payload_from_form(section: str, form: Mapping[str, Any], stored: Mapping[str
     return payload
 
 
-def _flatten(holder: Mapping[str, Any], section: str, prefix: str, out: dict[str, str]) -> None:
-    for field in INPUTS[section]:
+def _flatten(holder: Mapping[str, Any], section: str, prefix: str, out: dict[str, str], kind: str) -> None:
+    for field in inputs(section, kind):
         value = holder.get(field.name)
         out[prefix + field.name] = "" if value is None else str(value)
     for kind, doc_id in (holder.get("documents") or {}).items():
         out[f"{prefix}documents.{kind}"] = str(doc_id)
 
 
-def values_of(section: str, stored: Mapping[str, Any] | None) -> tuple[dict[str, str], int]:
+def values_of(section: str, stored: Mapping[str, Any] | None, kind: str = "baru") -> tuple[dict[str, str], int]:
     """A stored section (or a payload) as the form's values by path, and its number of items."""
     out: dict[str, str] = {}
     stored = stored or {}
     if section not in ITEM_SECTIONS:
-        _flatten(stored, section, "", out)
+        _flatten(stored, section, "", out, kind)
         return out, 0
     items = list(stored.get("items") or [])[:MAX_ITEMS]
     for i, item in enumerate(items):
-        _flatten(item, section, f"items.{i}.", out)
+        _flatten(item, section, f"items.{i}.", out, kind)
     return out, len(items)
 
 
@@ -190,23 +210,23 @@ def remove_item(section: str, values: dict[str, str], count: int, index: int) ->
     return kept, count - 1
 
 
-def form_values(section: str, form: Mapping[str, Any]) -> tuple[dict[str, str], int]:
+def form_values(section: str, form: Mapping[str, Any], kind: str = "baru") -> tuple[dict[str, str], int]:
     """What the applicant posted, as the form's values by path (to show it again)."""
     count = item_count(section, form)
     out: dict[str, str] = {}
     prefixes = [f"items.{i}." for i in range(count)] if section in ITEM_SECTIONS else [""]
     for prefix in prefixes:
-        for field in INPUTS[section]:
+        for field in inputs(section, kind):
             value = form.get(prefix + field.name)
             out[prefix + field.name] = value if isinstance(value, str) else ""
-        for kind in SECTION_DOCUMENTS[section]:
-            value = form.get(f"{prefix}documents.{kind}")
+        for slot in slots(section, kind, prefix):
+            value = form.get(f"{prefix}documents.{slot}")
             if isinstance(value, str) and value:
-                out[f"{prefix}documents.{kind}"] = value
+                out[f"{prefix}documents.{slot}"] = value
     return out, count
 
 
-def document_slots(section: str, count: int) -> list[tuple[str, str]]:
-    """``(path, kind)`` of every document input of the section with ``count`` items."""
+def document_slots(section: str, count: int, kind: str = "baru") -> list[tuple[str, str]]:
+    """``(path, document kind)`` of every document input of the section with ``count`` items."""
     prefixes = [f"items.{i}." for i in range(count)] if section in ITEM_SECTIONS else [""]
-    return [(f"{p}documents.{kind}", kind) for p in prefixes for kind in SECTION_DOCUMENTS[section]]
+    return [(f"{p}documents.{slot}", slot) for p in prefixes for slot in slots(section, kind, p)]

@@ -71,16 +71,26 @@ def _step_number(step: str) -> int | None:
 
 
 @router.get("/permohonan/baru")
-async def new_page(request: Request) -> Response:
+async def new_page(request: Request, jenis: str = "baru", skk: str = "") -> Response:
+    """A new application; ``?jenis=perpanjangan&skk=...`` (the expiry reminder's link, the
+    dashboard's buttons) starts the renewal or change of that SKK."""
     p = await pages(request)
-    return p.ui.render(request, "form/new.html", title=p.t("form.new_title"))
+    kind = jenis if jenis in ("perpanjangan", "perubahan") and skk else "baru"
+    title = p.t(f"form.new_title_{kind}", skk=skk) if kind != "baru" else p.t("form.new_title")
+    return p.ui.render(request, "form/new.html", title=title, kind=kind, skk=skk if kind != "baru" else "")
 
 
 @router.post("/permohonan/baru")
 async def create(request: Request) -> Response:
     p = await pages(request)
-    await p.ui.check_csrf(request)
-    app = await p.uc.applications.create(p.user_id, "baru")
+    form = await p.ui.check_csrf(request)
+    kind, skk = str(form.get("jenis") or "baru"), str(form.get("skk") or "").strip() or None
+    try:
+        app = await p.uc.applications.create(p.user_id, kind, skk if kind != "baru" else None)
+    except DomainError as exc:
+        # Not the user's SKK, revoked, not yet in the window...: said on the dashboard.
+        message = next(iter(problem_errors(exc).values()), exc.detail)
+        return p.ui.flash(p.ui.redirect("/dasbor"), error_text(message, p.t), "error")
     return p.ui.redirect(_step_url(app.id, 1))
 
 
@@ -95,7 +105,7 @@ def _step_page(p: FormPages, request: Request, app: ApplicationOut, step: int, v
                errors: dict[str, str], status_code: int = 200) -> Response:
     section = STEPS[step - 1]
     stored = app.sections.get(section)
-    hs = holders(section, values, count, p.docs, p.t)
+    hs = holders(section, values, count, p.docs, p.t, app.application_kind)
     placed = rendered_fields(hs)
     shown = {f: error_text(m, p.t) for f, m in errors.items()}
     others = [(refusal_label(f, p.t), m) for f, m in shown.items() if f not in placed]
@@ -118,7 +128,7 @@ async def step_page(request: Request, application_id: str, step: str) -> Respons
     if isinstance(app, Response):
         return app
     section = STEPS[n - 1]
-    values, count = values_of(section, app.sections.get(section))
+    values, count = values_of(section, app.sections.get(section), app.application_kind)
     if section in NON_EMPTY_SECTIONS and count == 0:
         count = 1  # one empty item to start with
     if section == "personal" and section not in app.sections:
@@ -127,7 +137,7 @@ async def step_page(request: Request, application_id: str, step: str) -> Respons
     return _step_page(p, request, app, n, values, count, {})
 
 
-def _posted(section: str, form: FormData) -> tuple[dict[str, str], int]:
+def _posted(section: str, form: FormData, kind: str) -> tuple[dict[str, str], int]:
     """The posted values by path inside the section (``nik``, ``items.0.position``)."""
     prefix = section + "."
     plain = {k.removeprefix(prefix): v for k, v in form.multi_items()
@@ -136,14 +146,14 @@ def _posted(section: str, form: FormData) -> tuple[dict[str, str], int]:
                   if isinstance(v, str) and k.startswith(DOC_PREFIX + prefix)})
     count = form.get("count")
     plain["count"] = count if isinstance(count, str) else "0"
-    return form_values(section, plain)
+    return form_values(section, plain, kind)
 
 
 async def _upload_files(p: FormPages, section: str, form: FormData, values: dict[str, str],
-                        count: int) -> dict[str, str]:
+                        count: int, application_kind: str) -> dict[str, str]:
     """Keep each file chosen in the n's own POST; its id goes into the slot. Errors by field."""
     errors: dict[str, str] = {}
-    for path, kind in document_slots(section, count):
+    for path, kind in document_slots(section, count, application_kind):
         upload = form.get(f"{section}.{path}")
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
@@ -167,8 +177,8 @@ async def step_save(request: Request, application_id: str, step: str) -> Respons
     if isinstance(app, Response):
         return app
     section = STEPS[n - 1]
-    values, count = _posted(section, form)
-    errors = await _upload_files(p, section, form, values, count)
+    values, count = _posted(section, form, app.application_kind)
+    errors = await _upload_files(p, section, form, values, count, app.application_kind)
     action = str(form.get("aksi") or "simpan")
     if action == "tambah" and section in ITEM_SECTIONS:
         count = min(count + 1, MAX_ITEMS)

@@ -13,10 +13,9 @@ from services.portal.domain.sections import (
     ITEM_SECTIONS,
     NON_EMPTY_SECTIONS,
     REQUIRED_SECTIONS,
-    SECTION_DOCUMENTS,
     missing_fields,
 )
-from services.portal.web.form_fields import INPUTS, STEP_OF, STEPS, dom_id
+from services.portal.web.form_fields import STEP_OF, STEPS, dom_id, inputs, slots
 from services.portal.web.form_messages import Translate, field_label, field_name
 from services.portal.web.form_options import OptionView, option_views, parent_values, pickers
 
@@ -28,6 +27,7 @@ HINTS: dict[tuple[str, str], str] = {
     ("personal", "phone"): "form.hint.phone", ("experience", "end_date"): "form.hint.end_date_ongoing",
     ("experience", "project_value"): "form.hint.project_value",
     ("certificates", "end_date"): "form.hint.valid_until",
+    ("qualification", "pkb_credits"): "form.hint.pkb_credits",
 }
 
 
@@ -82,10 +82,10 @@ class Holder:
 
 
 def _widgets(section: str, prefix: str, values: Mapping[str, str], docs: Mapping[str, DocInfo],
-             t: Translate) -> list[Widget]:
+             t: Translate, application_kind: str) -> list[Widget]:
     all_pickers = pickers()
     out: list[Widget] = []
-    for spec in INPUTS[section]:
+    for spec in inputs(section, application_kind):
         path = prefix + spec.name
         full = f"{section}.{path}"
         hint_key = HINTS.get((section, spec.name))
@@ -105,7 +105,7 @@ def _widgets(section: str, prefix: str, values: Mapping[str, str], docs: Mapping
             w.parents = " ".join(dom_id(section, prefix + p) for p in picker.parents)
             w.needs_parent = picker.needs_parent
         out.append(w)
-    for kind in SECTION_DOCUMENTS[section]:
+    for kind in slots(section, application_kind, prefix):
         path = f"{prefix}documents.{kind}"
         doc_id = values.get(path, "")
         out.append(Widget(kind="document", name=f"{section}.{path}", id=dom_id(section, path),
@@ -116,10 +116,11 @@ def _widgets(section: str, prefix: str, values: Mapping[str, str], docs: Mapping
 
 
 def holders(section: str, values: Mapping[str, str], count: int, docs: Mapping[str, DocInfo],
-            t: Translate) -> list[Holder]:
+            t: Translate, application_kind: str = "baru") -> list[Holder]:
     if section not in ITEM_SECTIONS:
-        return [Holder(None, None, _widgets(section, "", values, docs, t))]
-    return [Holder(t(f"form.item.{section}", n=i + 1), i, _widgets(section, f"items.{i}.", values, docs, t))
+        return [Holder(None, None, _widgets(section, "", values, docs, t, application_kind))]
+    return [Holder(t(f"form.item.{section}", n=i + 1), i,
+                   _widgets(section, f"items.{i}.", values, docs, t, application_kind))
             for i in range(count)]
 
 

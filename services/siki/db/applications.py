@@ -17,9 +17,9 @@ from services.siki.db.models import Application, StatusReportRecord, StoredDocum
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
                 Application.lsp_code, Application.applicant_user_id, Application.applicant_email,
-                Application.invoice, Application.certificate)
+                Application.invoice, Application.certificate, Application.application_kind)
 _SUBMIT_HEAD = (select(Application.id, Application.status, Application.last_seq, Application.submission_no,
-                       Application.lsp_code)
+                       Application.lsp_code, Application.application_kind, Application.previous_recording_number)
                 .where(Application.id == bindparam("application_id")).with_for_update())
 _LOCKED_HEAD = (select(*STEP_COLUMNS, Application.last_proof_no, Application.appeal_reason)
                 .where(Application.id == bindparam("application_id")).with_for_update())
@@ -41,7 +41,7 @@ _DOCUMENT_EXISTS = select(StoredDocument.sha256).where(StoredDocument.sha256 == 
 _OWNERSHIP_HEAD = select(
     Application.id, Application.nik, Application.lsp_code, Application.applicant_user_id, Application.status,
     Application.kualifikasi, Application.klasifikasi_code, Application.subklasifikasi_code,
-    Application.jabatan_kerja_code,
+    Application.jabatan_kerja_code, Application.previous_recording_number,
 ).where(Application.id == bindparam("application_id"))
 _STEP = select(TimelineEntry.at, TimelineEntry.note).where(
     TimelineEntry.application_id == bindparam("application_id"), TimelineEntry.seq == bindparam("seq"))

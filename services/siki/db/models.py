@@ -79,6 +79,11 @@ class Application(Base):
     jabatan_kerja_code: Mapped[str] = mapped_column(String(32), nullable=False)
     jenjang: Mapped[int] = mapped_column(Integer, nullable=False)
     status: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    # baru / perpanjangan / perubahan (shared/contracts/kinds.py): which steps the LSP may report.
+    application_kind: Mapped[str] = mapped_column(String(16), nullable=False, default="baru", server_default="baru")
+    # A renewal or a change: the recording number of the held SKK (register row) it replaces;
+    # the ownership limits count the two as one SKK, and one such application runs per SKK.
+    previous_recording_number: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     submission_no: Mapped[int] = mapped_column(Integer, nullable=False)
     last_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     submission: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("applications.submission"), nullable=False)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.common import aware
 from services.siki.db.models import Application, Lsp, NikBinding, SkkHeld, SkkStatusParked, TimelineEntry
+from services.siki.domain.kinds import HeldSkk
 from services.siki.domain.limits import (
     COUNTABLE_STATES,
     Holding,
@@ -38,7 +39,7 @@ _STANDING = (
     select(literal(_KIND_APP).label("kind"), Application.id.label("id"), Application.kualifikasi.label("a"),
            Application.klasifikasi_code.label("b"), Application.subklasifikasi_code.label("c"),
            Application.jabatan_kerja_code.label("j"), Application.status.label("st"), TimelineEntry.at.label("at"),
-           cast_(Application.certificate, Text).label("x"))
+           cast_(Application.certificate, Text).label("x"), Application.previous_recording_number.label("r"))
     .select_from(Application)
     .outerjoin(TimelineEntry, and_(TimelineEntry.application_id == Application.id,
                                    TimelineEntry.seq == Application.last_seq, Application.status == _NYC))
@@ -48,12 +49,13 @@ _STANDING = (
         # Whether it counts (its status and validity) is the domain's rule: counts_as_held.
         select(literal(_KIND_SKK), SkkHeld.application_id, SkkHeld.kualifikasi, SkkHeld.klasifikasi_code,
                SkkHeld.subklasifikasi_code, SkkHeld.jabatan_kerja_code, SkkHeld.status, null(),
-               cast_(SkkHeld.valid_until, Text))
+               cast_(SkkHeld.valid_until, Text), SkkHeld.recording_number)
         .where(SkkHeld.nik_index == bindparam("nik")),
         select(case((Lsp.active, literal(_KIND_LSP_ACTIVE)), else_=literal(_KIND_LSP_INACTIVE)), Lsp.code,
-               *[literal("") for _ in range(5)], null(), cast_(Lsp.jabatan_kerja_codes, Text))
+               *[literal("") for _ in range(5)], null(), cast_(Lsp.jabatan_kerja_codes, Text), literal(""))
         .where(Lsp.code == bindparam("lsp_code")),
-        select(literal(_KIND_BINDING), NikBinding.account_id, *[literal("") for _ in range(5)], null(), literal(""))
+        select(literal(_KIND_BINDING), NikBinding.account_id, *[literal("") for _ in range(5)], null(), literal(""),
+               literal(""))
         .where(NikBinding.nik_index == bindparam("nik")),
     )
 )
@@ -85,10 +87,11 @@ async def standing(s: AsyncSession, *, nik: str, account: str, lsp_code: str, ex
         if r.kind == _KIND_APP:
             apps.append(OwnApplication(r.id, ApplicationStatus(r.st), Holding(r.a, r.b, r.c, r.j),
                                        decided_at=aware(r.at) if r.at is not None else None,
-                                       valid_until=_valid_until(r.x)))
+                                       valid_until=_valid_until(r.x), replaces=r.r or None))
         elif r.kind == _KIND_SKK:
             held = counts_as_held(CertificateStatus(r.st), date.fromisoformat(str(r.x)[:10]), today)
-            register.append(RegisterEntry(r.id, Holding(r.a, r.b, r.c, r.j, held=True), valid=held))
+            register.append(RegisterEntry(r.id, Holding(r.a, r.b, r.c, r.j, held=True), valid=held,
+                                          recording_number=r.r))
         elif r.kind == _KIND_BINDING:
             bound = r.id
         else:
@@ -104,6 +107,18 @@ def _valid_until(certificate_json: str | None) -> date | None:
         return date.fromisoformat(certificate["valid_until"]) if isinstance(certificate, dict) else None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+async def rows_of_number(s: AsyncSession, *, nik: str, skk_number: str) -> list[HeldSkk]:
+    """The register's rows of ``skk_number`` held by ``nik`` (two after a change: the old one
+    superseded); none for an SKK of another NIK."""
+    rows = (await s.execute(select(SkkHeld).where(SkkHeld.nik_index == nik,  # its blind index
+                                                  SkkHeld.skk_number == skk_number))).scalars().all()
+    return [HeldSkk(recording_number=k.recording_number, skk_number=k.skk_number,
+                    registration_number=k.registration_number, issued_on=k.issued_on, valid_until=k.valid_until,
+                    klasifikasi_code=k.klasifikasi_code, subklasifikasi_code=k.subklasifikasi_code,
+                    kualifikasi=k.kualifikasi, jabatan_kerja_code=k.jabatan_kerja_code, jenjang=k.jenjang,
+                    status=CertificateStatus(k.status)) for k in rows]
 
 
 async def record_skk(s: AsyncSession, rec: SkkRecorded, now: datetime) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.contracts.states import TRANSITIONS, ApplicationStatus, can_transition
+from shared.contracts.kinds import CHANGE
+from shared.contracts.states import TRANSITIONS, ApplicationStatus
 from shared.exceptions import Conflict, Invalid
 
 S = ApplicationStatus
@@ -40,19 +41,39 @@ class TransitionRefused(Conflict):
         self.allowed = allowed
 
 
-def allowed_next(current: ApplicationStatus) -> list[str]:
-    return sorted(s.value for s in TRANSITIONS[current])
+# A change (perubahan) is verified and decided with no invoice and no assessment: from
+# ``accepted`` it goes to ``competent`` only; every other kind goes on to the invoice.
+_CHANGE_ONLY = {S.ACCEPTED: frozenset({S.COMPETENT})}
+_NOT_FOR_CHANGE = {S.ACCEPTED: frozenset({S.INVOICED})}
 
 
-def check_transition(current: ApplicationStatus, target: ApplicationStatus) -> None:
+def next_states(current: ApplicationStatus, kind: str = "baru") -> frozenset[ApplicationStatus]:
+    """The states an application of ``kind`` may move to from ``current``."""
+    barred = _NOT_FOR_CHANGE if kind == CHANGE else _CHANGE_ONLY
+    return TRANSITIONS[current] - barred.get(current, frozenset())
+
+
+def allowed_next(current: ApplicationStatus, kind: str = "baru") -> list[str]:
+    return sorted(s.value for s in next_states(current, kind))
+
+
+def check_transition(current: ApplicationStatus, target: ApplicationStatus, kind: str = "baru") -> None:
     """Raise :class:`TransitionRefused` unless the state machine allows ``current -> target``."""
-    if not can_transition(current, target):
-        raise _refused(current, current, target)
+    if target not in next_states(current, kind):
+        raise _refused(current, current, target, kind)
 
 
 def _refused(current: ApplicationStatus, effective: ApplicationStatus,
-             target: ApplicationStatus) -> TransitionRefused:
-    allowed = allowed_next(effective)
+             target: ApplicationStatus, kind: str = "baru") -> TransitionRefused:
+    allowed = allowed_next(effective, kind)
+    if kind == CHANGE and target in _NOT_FOR_CHANGE.get(effective, ()):
+        return TransitionRefused(
+            f"cannot move application from {current.value!r} to {target.value!r}: a change (perubahan) has no "
+            f"invoice and no assessment; allowed next: {', '.join(allowed)}", current, allowed)
+    if target in _CHANGE_ONLY.get(effective, ()):
+        return TransitionRefused(
+            f"cannot move application from {current.value!r} to {target.value!r}: only a change (perubahan) is "
+            f"decided without invoice and assessment; allowed next: {', '.join(allowed)}", current, allowed)
     return TransitionRefused(
         f"cannot move application from {current.value!r} to {target.value!r}; "
         f"allowed next: {', '.join(allowed) or 'none (final state)'}",
@@ -60,7 +81,7 @@ def _refused(current: ApplicationStatus, effective: ApplicationStatus,
     )
 
 
-def plan_report(current: ApplicationStatus, reported: ApplicationStatus) -> ReportPlan:
+def plan_report(current: ApplicationStatus, reported: ApplicationStatus, kind: str = "baru") -> ReportPlan:
     """Check an LSP's report against the state machine; raise :class:`NotReportable` or
     :class:`TransitionRefused`.
 
@@ -70,14 +91,14 @@ def plan_report(current: ApplicationStatus, reported: ApplicationStatus) -> Repo
     if reported in NOT_REPORTABLE_BY_LSP:
         raise NotReportable(
             f"an LSP does not report {reported.value!r}: the portal's commands set it",
-            current, allowed_next(current),
+            current, allowed_next(current, kind),
         )
     if current == S.SUBMITTED and reported == S.FORWARDED:
         return ReportPlan(forwarded_first=False, target=S.FORWARDED)
     forwarded_first = current == S.SUBMITTED
     effective = S.FORWARDED if forwarded_first else current
-    if not can_transition(effective, reported):
-        raise _refused(current, effective, reported)
+    if reported not in next_states(effective, kind):
+        raise _refused(current, effective, reported, kind)
     return ReportPlan(forwarded_first=forwarded_first, target=reported)
 
 

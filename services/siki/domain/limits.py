@@ -223,6 +223,7 @@ class RegisterEntry:
     application_id: str
     holding: Holding
     valid: bool  # counts as held (:func:`counts_as_held`): active or suspended, not expired
+    recording_number: str = ""  # LPJK's: what a renewal or a change names as the SKK it replaces
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,8 @@ class OwnApplication:
     holding: Holding
     decided_at: datetime | None = None  # not_yet_competent: when the decision was taken
     valid_until: date | None = None  # once recorded: the SKK's validity, if SIKI has it
+    # A renewal or a change: the recording number of the held SKK it replaces (None for a baru).
+    replaces: str | None = None
 
 
 def counts(app: OwnApplication, now: datetime, window: AppealWindow) -> bool:
@@ -249,15 +252,31 @@ def counts(app: OwnApplication, now: datetime, window: AppealWindow) -> bool:
 
 
 def counted_holdings(register: list[RegisterEntry], applications: list[OwnApplication], *, exclude: str,
-                     now: datetime, window: AppealWindow) -> list[Holding]:
+                     now: datetime, window: AppealWindow, replacing: str | None = None) -> list[Holding]:
     """What the limits count for a NIK (``exclude``: the application being checked): its valid
     SKK in the register and the applications that count (:func:`counts`), each SKK once: an
-    application whose SKK is in the register (valid or not) counts as that entry only."""
+    application whose SKK is in the register (valid or not) counts as that entry only.
+
+    A renewal or a change (an application that ``replaces`` a held SKK) is that SKK, never one
+    more: in progress, the held SKK counts for it (the application itself only once the held one
+    no longer counts, e.g. expired meanwhile); recorded, its own SKK counts and the replaced one no
+    more, even before LPJK's ``superseded`` for it reaches the register. ``replacing``: the SKK
+    the checked application replaces (the new application counts in its place)."""
     in_register = {e.application_id for e in register}
-    held = [e.holding for e in register if e.valid and e.application_id != exclude]
-    for app in applications:
-        if app.id == exclude or app.id in in_register or not counts(app, now, window):
+    counting = [a for a in applications if a.id != exclude and counts(a, now, window)]
+    replaced = {a.replaces for a in counting
+                if a.replaces is not None and (a.status in SKK_RECORDED_STATES or a.id in in_register)}
+    if replacing is not None:
+        replaced.add(replacing)
+    replaced.discard("")
+    entries = [e for e in register if e.valid and e.application_id != exclude and e.recording_number not in replaced]
+    standing = {e.recording_number for e in entries if e.recording_number}
+    held = [e.holding for e in entries]
+    for app in counting:
+        if app.id in in_register:
             continue
+        if app.replaces in standing and app.status not in SKK_RECORDED_STATES:
+            continue  # the held SKK it renews or changes counts for it
         held.append(replace(app.holding, held=app.status in SKK_RECORDED_STATES))
     return held
 

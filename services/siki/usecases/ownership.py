@@ -30,7 +30,9 @@ async def check_eligibility(ctx: SikiContext, lsp_code: str, application_id: str
     reasons: list[str] = []
     if found.bound_account not in (None, head.applicant_user_id):
         reasons.append(f"nik: {NIK_BOUND_MESSAGE}")
-    held = counted_holdings(found.register, found.applications, exclude=head.id, now=now, window=ctx.appeal_window)
+    # A renewal or a change counts in place of the SKK it replaces, as when it was submitted.
+    held = counted_holdings(found.register, found.applications, exclude=head.id, now=now, window=ctx.appeal_window,
+                            replacing=head.previous_recording_number)
     new = Holding(head.kualifikasi, head.klasifikasi_code, head.subklasifikasi_code, head.jabatan_kerja_code)
     reasons += [f"{e['field']}: {e['message']}" for e in application_errors(held, new)]
     return EligibilityAnswer(application_id=head.id, eligible=not reasons, reasons=reasons)

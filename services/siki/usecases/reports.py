@@ -69,7 +69,8 @@ async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, applica
     assert head is not None
     if head.lsp_code != lsp_code:
         raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
-    plan = plan_report(S(head.status), report.status)
+    # Which steps follow ``accepted`` depends on the kind: a change has no invoice and no assessment.
+    plan = plan_report(S(head.status), report.status, head.application_kind)
     documents = await _documents(s, head, report, pdf)
     if report.forms:  # FR.APL.01/02 as they stand after this step (the signed APL-01 when verified)
         await forms.store(s, head.id, forms.decode(report.forms))

@@ -7,11 +7,17 @@ NIK's advisory lock before it reads anything; on SQLite (one process) the in-pro
 
 Core statements on the few columns needed (no ORM unit of work; the stored submission is not
 loaded): the head is locked, the LSP and the limits read in one round trip, the writes are one
-statement per table. The checks that need no database run before a connection is taken."""
+statement per table. The checks that need no database run before a connection is taken.
+
+A renewal (perpanjangan) or a change (perubahan) names the held SKK by ``previous_skk_number``:
+SIKI finds it in its register under the same NIK (``domain/kinds.py`` has the rules), refuses a
+second renewal or change of it while one may still become an SKK (409), counts the application
+in place of the held SKK for the ownership limits, and forwards the register's record of it as
+``previous_certificate``."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,13 +26,22 @@ from services.siki.db import applications, nik_bindings, register
 from services.siki.db.common import AnyRow
 from services.siki.domain.consistency import date_errors, parse_date
 from services.siki.domain.flow import allowed_next, submission_check
-from services.siki.domain.limits import Holding, application_errors, check_binding, counted_holdings
+from services.siki.domain.kinds import PREVIOUS, HeldSkk, current_row, in_progress_message, kind_errors
+from services.siki.domain.limits import (
+    Holding,
+    OwnApplication,
+    application_errors,
+    check_binding,
+    counted_holdings,
+    counts,
+)
 from services.siki.domain.webhooks import submission_key
 from services.siki.usecases.context import SikiContext, utcnow
 from services.siki.usecases.deliveries import request_delivery
 from services.siki.usecases.timeline import Timeline
+from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.contracts.siki import ApplicationSubmission, SubmissionAccepted
-from shared.contracts.states import ApplicationStatus
+from shared.contracts.states import ApplicationStatus, CertificateStatus
 from shared.dblocks import locked_transaction
 from shared.exceptions import Conflict, Invalid
 from shared.logging import get_logger
@@ -35,6 +50,7 @@ from shared.reference.identity import nik_errors
 
 log = get_logger(__name__)
 S = ApplicationStatus
+ENDED = frozenset({CertificateStatus.SUPERSEDED, CertificateStatus.REVOKED})
 Errors = list[dict[str, str]]
 
 
@@ -53,13 +69,23 @@ async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAcce
         found = await register.standing(s, nik=sub.nik, account=account, lsp_code=sub.lsp_code,
                                         exclude_application=sub.id, today=now.date())
         check_binding(found.bound_account, account)
-        held = counted_holdings(found.register, found.applications, exclude=sub.id, now=now, window=ctx.appeal_window)
+        previous = await _previous_skk(ctx, s, sub, found.applications, now)
+        held = counted_holdings(found.register, found.applications, exclude=sub.id, now=now, window=ctx.appeal_window,
+                                replacing=previous.recording_number if previous else None)
         errors = [*qualification, *_lsp_errors(sub, found.licence, head.lsp_code if head else None), *applicant]
-        errors += application_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code, sub.subklasifikasi_code,
-                                                   sub.jabatan_kerja_code))
+        kind_problems = _kind_errors(sub, head, previous, now.date())
+        errors += kind_problems
+        if sub.application_kind not in (RENEWAL, CHANGE) or not any(e["field"] == PREVIOUS for e in kind_problems):
+            # (A renewal or a change of an SKK not found, or not renewable, is refused for that
+            # alone: counted as a new SKK it would only add a confusing "renew it instead".)
+            errors += application_errors(held, Holding(sub.kualifikasi, sub.klasifikasi_code,
+                                                       sub.subklasifikasi_code, sub.jabatan_kerja_code))
         if errors:
             raise Invalid.fields(errors, detail=f"the application cannot be submitted: {len(errors)} reason(s)")
-        await _record(ctx, s, sub, head, resubmit=kind == "resubmit")
+        # The LSP is told the held SKK as SIKI's register knows it, not as the portal sent it.
+        sub = sub.model_copy(update={"previous_certificate": previous.certificate() if previous else None})
+        await _record(ctx, s, sub, head, resubmit=kind == "resubmit",
+                      replaces=previous.recording_number if previous else None)
         if found.bound_account is None:  # the first account to submit for the NIK has it from now on
             await nik_bindings.bind(s, sub.nik, account, now)
     log.info("application submitted", application_id=sub.id, lsp_code=sub.lsp_code, submission_no=sub.submission_no)
@@ -77,8 +103,39 @@ def _kind(head: AnyRow | None, submission_no: int) -> str:
                        allowed=allowed_next(S(head.status))) from exc
 
 
+async def _previous_skk(ctx: SikiContext, s: AsyncSession, sub: ApplicationSubmission,
+                       own: list[OwnApplication], now: datetime) -> HeldSkk | None:
+    """The register's row of the held SKK a renewal or a change names (None: a baru, or not
+    registered for this NIK); 409 naming ``previous_skk_number`` while another renewal or change
+    of it may still become an SKK (withdrawn, cancelled or ended ones do not block)."""
+    if sub.application_kind not in (RENEWAL, CHANGE) or not sub.previous_skk_number:
+        return None
+    held = current_row(await register.rows_of_number(s, nik=sub.nik, skk_number=sub.previous_skk_number))
+    # (A superseded or revoked SKK is refused for that: :func:`kind_errors` says why.)
+    if held is not None and held.status not in ENDED and any(
+            a.replaces == held.recording_number and counts(a, now, ctx.appeal_window) for a in own):
+        message = in_progress_message(held)
+        raise Conflict(message, errors=[{"field": PREVIOUS, "message": message}])
+    return held
+
+
+def _kind_errors(sub: ApplicationSubmission, head: AnyRow | None, previous: HeldSkk | None, today: date) -> Errors:
+    """The kind's own rules; a resubmission keeps the kind and the held SKK of the first."""
+    errors = kind_errors(kind=sub.application_kind, previous_skk_number=sub.previous_skk_number,
+                         changed_fields=list(sub.changed_fields), held=previous,
+                         jabatan_kerja_code=sub.jabatan_kerja_code, jenjang=sub.jenjang, today=today)
+    if head is None:
+        return errors
+    if head.application_kind != sub.application_kind:
+        errors.append({"field": "application_kind",
+                       "message": f"pengajuan ulang harus tetap permohonan {head.application_kind}"})
+    elif previous is not None and head.previous_recording_number not in (None, previous.recording_number):
+        errors.append({"field": PREVIOUS, "message": "pengajuan ulang harus tetap untuk SKK yang sama"})
+    return errors
+
+
 async def _record(ctx: SikiContext, s: AsyncSession, sub: ApplicationSubmission, head: AnyRow | None, *,
-                  resubmit: bool) -> None:
+                  resubmit: bool, replaces: str | None) -> None:
     """The application (inserted or updated), its ``submitted`` step and its webhook."""
     now = utcnow()
     body = sub.model_dump(mode="json")
@@ -93,6 +150,7 @@ async def _record(ctx: SikiContext, s: AsyncSession, sub: ApplicationSubmission,
         "applicant_email": sub.applicant.email, "klasifikasi_code": sub.klasifikasi_code,
         "subklasifikasi_code": sub.subklasifikasi_code, "kualifikasi": sub.kualifikasi,
         "jabatan_kerja_code": sub.jabatan_kerja_code, "jenjang": sub.jenjang,
+        "application_kind": sub.application_kind, "previous_recording_number": replaces,
         "submission_no": sub.submission_no, "submission": body, "status": S.SUBMITTED.value,
         "last_seq": timeline.seq, "updated_at": now,
     }

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ApplicationSummaryApplicationKind(StrEnum):
+    BARU = "baru"
+    PERPANJANGAN = "perpanjangan"
+    PERUBAHAN = "perubahan"
+
+    def __str__(self) -> str:
+        return str(self.value)
