@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.bnsp_mock.api.dev import router as dev_router
 from services.bnsp_mock.api.issuances import router as issuance_router
 from services.bnsp_mock.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.bnsp_mock.events import register_consumers
@@ -41,6 +42,8 @@ def create_app(settings: BnspSettings | None = None, *, bus: EventBus | None = N
     runtime.install(app)  # PlanChanged (409) and LspNotLicensed (403) answer as their base classes
     app.state.issuances = Issuances(runtime.sessions)
     app.include_router(issuance_router)
+    if settings.is_dev:  # a simulation aid: production has no way to backdate an issuance
+        app.include_router(dev_router)
     auditor = Auditor(AuditEntry)
     operators = Operators.for_runtime(runtime, model=Operator, auditor=auditor, roles=OPERATOR_ROLES)
     if settings.is_dev and settings.seed_dev_operator:

@@ -3,6 +3,7 @@
 from .audit_check_out import AuditCheckOut
 from .audit_event_out import AuditEventOut
 from .audit_event_out_detail import AuditEventOutDetail
+from .backdated_issuance import BackdatedIssuance
 from .field_problem import FieldProblem
 from .health import Health
 from .issuance_request import IssuanceRequest
@@ -23,6 +24,7 @@ __all__ = (
     "AuditCheckOut",
     "AuditEventOut",
     "AuditEventOutDetail",
+    "BackdatedIssuance",
     "FieldProblem",
     "Health",
     "IssuanceRequest",

@@ -44,7 +44,8 @@ class Issuance(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     lsp_code: Mapped[str] = mapped_column(String(40), nullable=False)
     application_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    skk_number: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    # Not unique: a change (perubahan) is a new issuance that keeps the SKK number it changes.
+    skk_number: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     registration_number: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)

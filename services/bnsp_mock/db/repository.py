@@ -23,6 +23,15 @@ async def find(session: AsyncSession, lsp_code: str, application_id: str) -> Iss
     ).scalar_one_or_none()
 
 
+async def latest_with_skk(session: AsyncSession, skk_number: str) -> Issuance | None:
+    """The latest issuance carrying ``skk_number`` (a change adds one more under the same number)."""
+    return (
+        await session.execute(
+            select(Issuance).where(Issuance.skk_number == skk_number).order_by(Issuance.id.desc()).limit(1)
+        )
+    ).scalar_one_or_none()
+
+
 async def next_seq(session: AsyncSession, counter: str) -> int:
     """The next value of BNSP's register sequence ``counter``, under its row lock until commit."""
     return await next_value(session, NumberCounter, counter)

@@ -10,14 +10,21 @@ Number formats (stable; documented in the README of the chain):
 ``yyyy`` is the year of issuance in Western Indonesian Time (WIB, UTC+7) and ``seq`` is BNSP's
 register sequence for that year: one counter for all LSPs and jabatan kerja, so both numbers of
 one issuance carry the same ``seq`` and no two issuances ever share either number.
+
+The kinds of application (shared.contracts.kinds): a ``perpanjangan`` (renewal) gets a new SKK
+number like a ``baru``; a ``perubahan`` (change of the holder's data) keeps the SKK number of
+``previous_skk_number`` and gets a new registration number. Either names an SKK BNSP issued to the
+same holder (NIK) for the same jabatan kerja and jenjang.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from shared.contracts.issuance import IssuanceRequest
+from shared.contracts.kinds import CHANGE
 from shared.exceptions import Conflict, Forbidden, Invalid
 from shared.reference import ReferenceData, holder_fact_errors
 
@@ -27,8 +34,10 @@ WIB = timezone(timedelta(hours=7), "WIB")
 # exactly these, or it is a different plan (PlanChanged). ``decided_at`` is metadata, not identity.
 IDENTITY_FIELDS: tuple[str, ...] = (
     "nik", "full_name", "klasifikasi_code", "subklasifikasi_code", "kualifikasi",
-    "jabatan_kerja_code", "jenjang",
+    "jabatan_kerja_code", "jenjang", "application_kind", "previous_skk_number",
 )
+# What a fact stored before the kinds existed stands for (every such issuance was a ``baru``).
+_FACT_DEFAULTS: dict[str, Any] = {"application_kind": "baru", "previous_skk_number": None}
 
 
 class LspNotLicensed(Forbidden):
@@ -64,7 +73,8 @@ def identity_facts(req: IssuanceRequest) -> dict[str, Any]:
 
 def differing_fields(stored: dict[str, Any], requested: dict[str, Any]) -> list[str]:
     """Names (never values: they hold personal data) of the facts a repeat changed."""
-    return [k for k in IDENTITY_FIELDS if stored.get(k) != requested.get(k)]
+    return [k for k in IDENTITY_FIELDS
+            if stored.get(k, _FACT_DEFAULTS.get(k)) != requested.get(k, _FACT_DEFAULTS.get(k))]
 
 
 def plan_problems(ref: ReferenceData, req: IssuanceRequest) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -98,3 +108,41 @@ def check_repeat(stored: dict[str, Any], req: IssuanceRequest, skk_number: str) 
             errors=[{"field": f, "message": "differs from the plan already issued"} for f in changed],
             skk_number=skk_number,
         )
+
+
+@dataclass(frozen=True)
+class HeldSkk:
+    """What BNSP's register knows of the SKK a renewal or a change names."""
+
+    skk_number: str
+    nik: str
+    jabatan_kerja_code: str
+    jenjang: int
+
+
+def check_kind(req: IssuanceRequest) -> None:
+    """A change must name the SKK it changes (:class:`Invalid` naming ``previous_skk_number``)."""
+    if req.application_kind == CHANGE and not (req.previous_skk_number or "").strip():
+        raise Invalid.field("previous_skk_number", "a perubahan must name the SKK it changes (previous_skk_number)")
+
+
+def check_held(req: IssuanceRequest, held: HeldSkk | None) -> None:
+    """The SKK ``req.previous_skk_number`` names must be one BNSP issued to the same NIK, for the
+    same jabatan kerja and jenjang (a change keeps its number, which carries both; a renewal
+    renews that very competence): :class:`Invalid` naming ``previous_skk_number`` otherwise.
+    The message never echoes the NIK."""
+    if req.previous_skk_number is None:
+        return
+    if held is None:
+        raise Invalid.field("previous_skk_number", "BNSP has issued no SKK with this number")
+    if held.nik != req.nik:
+        raise Invalid.field("previous_skk_number", "the SKK was issued to another holder (NIK)")
+    if (held.jabatan_kerja_code, held.jenjang) != (req.jabatan_kerja_code, req.jenjang):
+        raise Invalid.field("previous_skk_number", "the SKK is for another jabatan kerja or jenjang")
+
+
+def skk_number_of(req: IssuanceRequest, year: int, seq: int) -> str:
+    """The SKK number of a new issuance: the held one for a change, a fresh one otherwise."""
+    if req.application_kind == CHANGE and req.previous_skk_number:
+        return req.previous_skk_number
+    return skk_number(req.jabatan_kerja_code, req.jenjang, year, seq)

@@ -14,6 +14,7 @@ from services.bnsp_mock.db.models import Issuance
 from services.bnsp_mock.domain import numbers
 from shared.bus import utcnow
 from shared.contracts.issuance import IssuanceRequest, IssuanceResponse
+from shared.exceptions import Conflict, Invalid
 from shared.reference import ReferenceData, get_reference
 
 
@@ -30,10 +31,17 @@ class Issuances:
         self.sessions = sessions
         self.reference = reference
         self.clock = clock
+        # Dev mode only (api/dev.py): issuance instants set beforehand per (lsp_code,
+        # application_id), so that a test can hold an SKK issued years ago (near its expiry: a
+        # renewal's window) through the real journey. In memory: a simulation aid, not a record.
+        self.backdated: dict[tuple[str, str], datetime] = {}
 
     async def issue(self, req: IssuanceRequest) -> Issued:
         """The issuance of ``req``'s application: a new one with fresh numbers, or the existing one
         for a repeat of the same plan.
+
+        A ``perubahan`` keeps the SKK number of ``previous_skk_number``; a ``perpanjangan`` gets a
+        new one; either names an SKK BNSP issued to the same NIK (``domain.numbers.check_held``).
 
         Raises ``Invalid`` for an inconsistent plan, ``LspNotLicensed`` for an LSP BNSP has not
         licensed for the jabatan kerja, ``PlanChanged`` for a repeat that changes identity facts;
@@ -41,18 +49,21 @@ class Issuances:
         constraint; the loser rolls back (giving its sequence value back) and reads the winner's.
         """
         numbers.check_plan(self.reference(), req)
-        now = self.clock()
+        numbers.check_kind(req)
+        now = self.backdated.get((req.lsp_code, req.application_id)) or self.clock()
         year = numbers.issuance_year(now)
         try:
             # One session: the lookup of a repeat and the new issuance (the common case) share it.
             async with self.sessions() as s, s.begin():
                 existing = await repository.find(s, req.lsp_code, req.application_id)
                 if existing is None:
+                    if req.previous_skk_number is not None:
+                        numbers.check_held(req, await _held(s, req.previous_skk_number))
                     seq = await repository.next_seq(s, numbers.counter_name(year))
                     row = await repository.add(s, Issuance(
                         lsp_code=req.lsp_code,
                         application_id=req.application_id,
-                        skk_number=numbers.skk_number(req.jabatan_kerja_code, req.jenjang, year, seq),
+                        skk_number=numbers.skk_number_of(req, year, seq),
                         registration_number=numbers.registration_number(req.lsp_code, year, seq),
                         year=year,
                         seq=seq,
@@ -69,6 +80,27 @@ class Issuances:
             numbers.check_repeat(existing.facts, req, existing.skk_number)
             return Issued(_answer(existing), created=False)
         return Issued(_answer(row), created=True)
+
+
+    async def backdate(self, lsp_code: str, application_id: str, issued_at: datetime) -> None:
+        """Dev mode: issue ``application_id`` of ``lsp_code``, when its plan comes, as of ``issued_at``
+        (in the past: :class:`Invalid` naming ``issued_at`` otherwise; :class:`Conflict` naming
+        ``application_id`` if it was issued already: its numbers and date stand)."""
+        if issued_at.tzinfo is None or issued_at > self.clock():
+            raise Invalid.field("issued_at", "must be a past instant with its UTC offset")
+        async with self.sessions() as s:
+            if await repository.find(s, lsp_code, application_id) is not None:
+                raise Conflict(f"application {application_id} of {lsp_code} is issued already",
+                               errors=[{"field": "application_id", "message": "already issued"}])
+        self.backdated[(lsp_code, application_id)] = issued_at
+
+
+async def _held(session: AsyncSession, skk_number: str) -> numbers.HeldSkk | None:
+    row = await repository.latest_with_skk(session, skk_number)
+    if row is None:
+        return None
+    return numbers.HeldSkk(skk_number=row.skk_number, nik=row.facts["nik"],
+                           jabatan_kerja_code=row.facts["jabatan_kerja_code"], jenjang=int(row.facts["jenjang"]))
 
 
 def _answer(row: Issuance) -> IssuanceResponse:

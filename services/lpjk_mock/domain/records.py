@@ -67,18 +67,29 @@ class Replaced:
 
     nik: str
     status: str
+    skk_number: str
+    jabatan_kerja_code: str
+    jenjang: int
+    valid_until: date
 
 
 def check_replaced(req: RecordRequest, old: Replaced | None) -> None:
     """A renewal or a change (``req.replaces``) must replace a recorded certificate of the same
-    holder (NIK) that is active or suspended: :class:`Invalid` (422) or :class:`Conflict` (409)
-    naming ``replaces`` otherwise."""
+    holder (NIK) and the same competence (jabatan kerja, jenjang) that is active or suspended:
+    :class:`Invalid` (422) or :class:`Conflict` (409) naming ``replaces`` otherwise. A change
+    (the same SKK number) keeps the replaced one's end of validity: 422 naming ``valid_until``."""
     if req.replaces is None:
         return
     if old is None:
         raise Invalid.field("replaces", f"no SKK recorded as {req.replaces}")
     if old.nik != req.nik:
         raise Invalid.field("replaces", "the certificate replaced belongs to another holder (NIK)")
+    if (old.jabatan_kerja_code, old.jenjang) != (req.jabatan_kerja_code, req.jenjang):
+        raise Invalid.field("replaces", "the certificate replaced is for another jabatan kerja or jenjang")
+    if req.skk_number == old.skk_number and req.valid_until != old.valid_until:
+        # A change corrects the holder's data; it does not extend the SKK (that is a renewal).
+        raise Invalid.field("valid_until", "a change keeps the validity end of the SKK it replaces "
+                                           f"({old.valid_until.isoformat()})")
     if old.status not in ("active", "suspended"):
         raise Conflict(f"the certificate replaced is {old.status}; only an active or suspended one can be replaced",
                        errors=[{"field": "replaces", "message": f"the certificate is {old.status}"}],

@@ -99,7 +99,7 @@ class Records:
                     old = await self._replaced(s, req)
                     existing = await _twin_of_change(s, req, old)
                 if existing is None:
-                    records.check_replaced(req, None if old is None else records.Replaced(old.nik, old.status))
+                    records.check_replaced(req, _replaced_facts(old))
                     number = await self._unused_number(s, year)
                     index = await self._unused_index(s)
                     if old is not None:  # first, so that the new one is the SKK number's only current one
@@ -186,6 +186,14 @@ async def _twin_of_change(session: AsyncSession, req: RecordRequest, old: SkkRec
         return None
     twin = await repository.get(session, old.superseded_by)
     return twin if twin is not None and twin.skk_number == req.skk_number else None
+
+
+def _replaced_facts(old: SkkRecord | None) -> records.Replaced | None:
+    if old is None:
+        return None
+    return records.Replaced(nik=old.nik, status=old.status, skk_number=old.skk_number,
+                            jabatan_kerja_code=old.jabatan_kerja_code, jenjang=old.jenjang,
+                            valid_until=old.valid_until)
 
 
 def _skk_recorded(req: RecordRequest, recording_number: str) -> SkkRecorded:
