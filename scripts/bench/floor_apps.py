@@ -2,6 +2,8 @@
 
 - ``bare``: a FastAPI JSON GET;
 - ``insert``: a FastAPI POST doing one PostgreSQL insert (asyncpg, a pool of 64);
+- ``select``: an authenticated GET (bearer JWT) doing one indexed SELECT through the services'
+  SQLAlchemy engine and answering a pydantic model: the fair floor of ``get_application``;
 - ``hop-httpx`` / ``hop-aiohttp``: a GET that calls ``--target`` (a ``bare`` server) with
   httpx.AsyncClient / aiohttp and answers its JSON;
 - ``hop-chain``: the same with the chain's own ``shared.service_client.ServiceClient``
@@ -64,6 +66,77 @@ def insert_app(database_url: str) -> FastAPI:
     return app
 
 
+READ_SECRET = "bench-floor-secret-bench-floor-secret"  # a throwaway bench server's
+READ_ROWS = 1000
+
+
+class ReadOut(BaseModel):
+    id: str
+    status: str
+    lsp_code: str
+    created_at: str
+
+
+def select_app(database_url: str) -> FastAPI:
+    """The fair floor of an authenticated read: a bearer JWT (HS256, PyJWT) checked as the portal
+    checks its applicants' tokens, one indexed SELECT through a SQLAlchemy async engine made by
+    ``shared.database.create_engine`` (the services' pool), a pydantic response model."""
+    import jwt
+    import sqlalchemy as sa
+    from fastapi import Depends, HTTPException
+    from fastapi.security import OAuth2PasswordBearer
+
+    from shared.database import create_engine
+
+    reads = sa.Table("bench_reads", sa.MetaData(), sa.Column("id", sa.String(36), primary_key=True),
+                     sa.Column("user_id", sa.String(36), nullable=False, index=True),
+                     sa.Column("status", sa.String(32), nullable=False), sa.Column("lsp_code", sa.String(16)),
+                     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from datetime import UTC, datetime
+
+        engine = create_engine(database_url.replace("postgresql://", "postgresql+asyncpg://", 1), pool_size=12)
+        async with engine.begin() as conn:
+            await conn.run_sync(reads.metadata.create_all)
+            await conn.execute(reads.delete())
+            await conn.execute(reads.insert(), [
+                {"id": f"app-{i}", "user_id": f"user-{i}", "status": "scheduled", "lsp_code": "LSP-A",
+                 "created_at": datetime.now(UTC)} for i in range(READ_ROWS)])
+        state["engine"] = engine
+        yield
+        await engine.dispose()
+
+    app = FastAPI(lifespan=lifespan)
+    bearer = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
+
+    def user_of(token: str | None = Depends(bearer)) -> str:
+        try:
+            return str(jwt.decode(token or "", READ_SECRET, algorithms=["HS256"])["sub"])
+        except jwt.PyJWTError as exc:
+            raise HTTPException(401, "bad token") from exc
+
+    @app.get("/reads/{read_id}", response_model=ReadOut)
+    async def read(read_id: str, user_id: str = Depends(user_of)) -> ReadOut:
+        async with state["engine"].connect() as conn:
+            row = (await conn.execute(sa.select(reads).where(reads.c.id == read_id, reads.c.user_id == user_id))
+                   ).mappings().first()
+        if row is None:
+            raise HTTPException(404, "not found")
+        return ReadOut(id=row["id"], status=row["status"], lsp_code=row["lsp_code"],
+                       created_at=row["created_at"].isoformat())
+
+    return app
+
+
+def read_token(i: int) -> str:
+    import jwt
+
+    return str(jwt.encode({"sub": f"user-{i % READ_ROWS}"}, READ_SECRET, algorithm="HS256"))
+
+
 def hop_app(kind: str, target: str) -> FastAPI:
     state: dict[str, Any] = {}
 
@@ -106,7 +179,7 @@ def hop_app(kind: str, target: str) -> FastAPI:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("kind", choices=["bare", "insert", "hop-httpx", "hop-aiohttp", "hop-chain"])
+    p.add_argument("kind", choices=["bare", "insert", "select", "hop-httpx", "hop-aiohttp", "hop-chain"])
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--target", default="")
     p.add_argument("--database-url", default="")
@@ -115,6 +188,8 @@ def main() -> None:
         app = bare_app()
     elif a.kind == "insert":
         app = insert_app(a.database_url)
+    elif a.kind == "select":
+        app = select_app(a.database_url)
     else:
         app = hop_app(a.kind, a.target)
     uvicorn.run(app, host="127.0.0.1", port=a.port, loop="uvloop", http="httptools", log_level="warning",

@@ -1,6 +1,6 @@
 """The floors of docs PERFORMANCE.md, measured in the same run as the chain: a bare JSON GET,
-a POST with one PostgreSQL insert, and one service calling another (httpx, aiohttp, and the
-chain's own ServiceClient)."""
+a POST with one PostgreSQL insert, an authenticated GET with one indexed select, and one
+service calling another (httpx, aiohttp, and the chain's own ServiceClient)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from scripts.bench.floor_apps import READ_ROWS, read_token
 from scripts.bench.load import LoadResult, closed_loop
 from scripts.chain_processes import free_port
 
@@ -109,6 +110,13 @@ async def measure_floors(*, postgres_admin_url: str, log_dir: Path, duration: fl
             say("floor: POST with one PostgreSQL insert")
             results["pg_insert_post"] = await closed_loop(
                 "pg_insert_post", lambda i: ("POST", ins + "/items", None, {"name": f"item-{i}", "value": i}),
+                concurrency=concurrency, duration=duration)
+        async with floor_server("select", log_dir, database_url=db_url) as (sel, _):
+            say("floor: authenticated GET with one indexed select")
+            tokens = [{"Authorization": f"Bearer {read_token(i)}"} for i in range(READ_ROWS)]
+            results["pg_select_get"] = await closed_loop(
+                "pg_select_get",
+                lambda i: ("GET", f"{sel}/reads/app-{i % READ_ROWS}", tokens[i % READ_ROWS], None),
                 concurrency=concurrency, duration=duration)
     finally:
         await _drop_database(postgres_admin_url, name)

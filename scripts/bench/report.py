@@ -21,6 +21,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     f, c = results.get("floors") or {}, results.get("chain") or {}
     bare, insert = _get(f, "bare_get", "rps"), _get(f, "pg_insert_post", "rps")
+    one_select = _get(f, "pg_select_get", "rps")
     aiohttp_hop, chain_hop = _get(f, "hop_aiohttp", "rps"), _get(f, "hop_chain", "rps")
     get_rps = _get(c, "portal_get_application_load", "rps")
     submit_rps = _get(c, "portal_submit_application_load", "rps")
@@ -29,6 +30,7 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [
         ("completed applications per second", _get(c, "full_load", "completed_per_second"), ">=", 12.0),
         ("portal get_application / bare GET", _ratio(get_rps, bare), ">=", 0.6),
+        ("portal get_application / one-select authenticated GET", _ratio(get_rps, one_select), ">=", 0.8),
         ("portal submit_application / one-insert POST", _ratio(submit_rps, insert), ">=", 0.4),
         ("chain service call (ServiceClient) / aiohttp hop", _ratio(chain_hop, aiohttp_hop), ">=", 0.5),
         ("p99 submission -> certificate at half peak (s)", _get(c, "half_rate", "submit_to_certificate", "p99_s"),

@@ -61,3 +61,4 @@ def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
         busy.kill()
     assert isinstance(summary, dict) and summary["samples"] > 50, summary
     assert Path(summary["tables"]).read_text().startswith("# busy one:")
+
