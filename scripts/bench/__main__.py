@@ -14,6 +14,7 @@ from typing import Any
 from scripts.bench.chain import measure_chain
 from scripts.bench.floors import measure_floors
 from scripts.bench.report import goals, print_table
+from scripts.bench.scaling import measure_replicas, measure_soak
 from scripts.simulator.chains import POSTGRES_URL
 
 MODES: dict[str, dict[str, Any]] = {
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="sample every service with py-spy during the full load (tables in --out-dir)")
     p.add_argument("--out-dir", type=Path, default=Path("bench-results"))
     p.add_argument("--log-dir", type=Path, default=None)
+    p.add_argument("--replicas", type=int, default=1, metavar="N",
+                   help="then the full load with N processes of every service against one, same cores")
+    p.add_argument("--soak", action="store_true",
+                   help="only the soak: --soak-applications in rounds of --round-size, RSS after each")
+    p.add_argument("--soak-applications", type=int, default=10_000)
+    p.add_argument("--round-size", type=int, default=500)
     return p
 
 
@@ -50,6 +57,14 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     log_dir = args.log_dir or Path("var/bench-logs") / stamp
     out = sys.stdout
+    if args.soak:
+        mode = "soak"
+        print(f"soak: {args.soak_applications} applications in rounds of {args.round_size}; logs in {log_dir}",
+              flush=True)
+        soak = await measure_soak(log_dir=log_dir, applications=args.soak_applications, round_size=args.round_size,
+                                  concurrency=args.concurrency, out=out)
+        return _save(args, stamp, {"mode": mode, "started": stamp, "machine": _machine(), "floors": {},
+                                   "chain": {"all_as_expected": True}, "soak": soak})
     print(f"bench ({mode}): {cfg}, concurrency {args.concurrency}; logs in {log_dir}", flush=True)
     floors: dict[str, Any] = {}
     if not args.skip_floors:
@@ -65,9 +80,16 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "mode": mode, "config": {**cfg, "concurrency": args.concurrency}, "started": stamp,
         "machine": _machine(), "floors": floors, "chain": chain,
     }
+    if args.replicas > 1:
+        results["replicas"] = await measure_replicas(log_dir=log_dir, applicants=cfg["applicants"],
+                                                     concurrency=args.concurrency, processes=args.replicas, out=out)
+    return _save(args, stamp, results)
+
+
+def _save(args: argparse.Namespace, stamp: str, results: dict[str, Any]) -> dict[str, Any]:
     results["goals"] = goals(results)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    path = args.out_dir / f"bench-{stamp}-{mode}.json"
+    path = args.out_dir / f"bench-{stamp}-{results['mode']}.json"
     path.write_text(json.dumps(results, indent=2, default=str))
     results["path"] = str(path)
     return results

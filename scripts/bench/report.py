@@ -37,6 +37,10 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
          "<", 2.0),
         ("largest idle RSS of a service (MiB)", worst_idle, "<", 100.0),
     ]
+    growth = (results.get("soak") or {}).get("rss_growth_after_warmup")
+    if growth:
+        rows = [("largest RSS growth over the soak after warm-up",
+                 max((g for g in growth.values() if g is not None), default=None), "<", 0.1)]
     out = []
     for name, value, op, target in rows:
         met = None if value is None else (value >= target if op == ">=" else value < target)
@@ -44,7 +48,28 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def print_scaling(results: dict[str, Any]) -> None:
+    rep = results.get("replicas")
+    if rep:
+        for key in ("one", "many"):
+            r = rep[key]["rounds"][0]
+            print(f"{rep[key]['processes_per_service']} process(es) per service: {r['completed']}/{r['applicants']} "
+                  f"completed, {r['completed_per_second']}/s, CPU {r['cpu_ms_per_application_all_services']} ms "
+                  f"per application (all services)")
+        print(f"throughput ratio on {rep['cores']} cores: {rep['throughput_ratio']}")
+    soak = results.get("soak")
+    if soak:
+        for i, r in enumerate(soak["rounds"], 1):
+            print(f"soak round {i}: {r['completed']}/{r['applicants']} completed, {r['completed_per_second']}/s, "
+                  f"RSS MiB {r['rss_mib']}")
+        print(f"RSS growth after warm-up: {soak.get('rss_growth_after_warmup')}")
+
+
 def print_table(results: dict[str, Any]) -> None:
+    if results.get("mode") == "soak":
+        print_scaling(results)
+        _print_goals(results)
+        return
     f, c = results.get("floors") or {}, results.get("chain") or {}
     print(f"\n== floors (same run; {results['machine'].get('cpus')} CPUs, {results['machine'].get('cpu', '?')})")
     print(f"{'floor':<34}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
@@ -88,6 +113,11 @@ def print_table(results: dict[str, Any]) -> None:
     print(f"\nerror lines in the services' logs: {c.get('log_error_count')}")
     for line in (c.get("log_errors") or [])[:5]:
         print(f"  {line}")
+    print_scaling(results)
+    _print_goals(results)
+
+
+def _print_goals(results: dict[str, Any]) -> None:
     print("\n== goals (PERFORMANCE.md)")
     for g in results.get("goals") or []:
         mark = {True: "met", False: "NOT met", None: "n/a"}[g["met"]]

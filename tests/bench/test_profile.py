@@ -62,3 +62,12 @@ def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
     assert isinstance(summary, dict) and summary["samples"] > 50, summary
     assert Path(summary["tables"]).read_text().startswith("# busy one:")
 
+
+
+def test_rss_growth_is_measured_from_the_first_round_after_warm_up() -> None:
+    from scripts.bench.scaling import rss_growth
+
+    rounds = [{"rss_mib": {"portal": 100.0, "siki": 90.0}}, {"rss_mib": {"portal": 120.0, "siki": 100.0}},
+              {"rss_mib": {"portal": 126.0, "siki": 100.0}}]
+    assert rss_growth(rounds, warmup_rounds=1) == {"portal": 0.05, "siki": 0.0}
+    assert rss_growth(rounds, warmup_rounds=0) == {"portal": 0.26, "siki": 0.1111}

@@ -1,0 +1,94 @@
+"""Two longer looks at the chain, outside the short bench:
+
+- ``--replicas N``: the full-load phase with one process per service, then with N processes of
+  every service (competing consumers on each queue, one shared port per service: the parent binds
+  it and each uvicorn process accepts on it), on the same cores; the throughput ratio is the
+  figure (on two cores it shows what replicas cost, not what they add).
+- ``--soak``: many applications in rounds (10,000 by default) through one chain, the RSS of every
+  process read after each round; the growth from the first round after warm-up to the last is the
+  figure (goal: under 10 %). Hours on two cores: documented, not run by CI.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from pathlib import Path
+from typing import Any, TextIO
+
+from scripts.bench.chain import _journeys, _prepare, _rebind, _summary, cpu_seconds, read_rss
+from scripts.simulator.api import Metrics
+from scripts.simulator.chains import processes_chain
+from scripts.simulator.people import make_people
+from scripts.simulator.run import chain_clients, make_plans, new_http
+
+# Twelve processes on one PostgreSQL server (max_connections 100): smaller pools than the
+# single-process bench's, the same for both runs so that only the process count differs.
+SCALING_POOLS = {"portal": {"SKK_DATABASE_POOL_SIZE": "6"}, "siki": {"SKK_DATABASE_POOL_SIZE": "6"}}
+SCALING_COMMON = {"SKK_DATABASE_POOL_SIZE": "4"}
+SERVICES = ("portal", "siki", "LSP-A", "LSP-B", "bnsp", "lpjk")
+
+
+async def full_load(*, log_dir: Path, applicants: int, concurrency: int, processes: int, out: TextIO,
+                    rounds: int = 1, warmup_rounds: int = 0) -> dict[str, Any]:
+    """``rounds`` full-load phases of ``applicants`` each through one chain of ``processes``
+    processes per service; the RSS of every process after each round."""
+    seed = random.randrange(1 << 30)  # noqa: S311 - synthetic data
+    rng = random.Random(seed)  # noqa: S311
+    replicas = {name: processes for name in SERVICES} if processes > 1 else None
+    result: dict[str, Any] = {"processes_per_service": processes, "seed": seed, "rounds": []}
+    print(f"chain with {processes} process(es) per service, {rounds} round(s) of {applicants}", file=out, flush=True)
+    async with processes_chain(log_dir / f"x{processes}", extra_env=SCALING_COMMON, service_env=SCALING_POOLS,
+                               replicas=replicas) as running, new_http(concurrency) as http:
+        chain = chain_clients(running, http, step_timeout=300.0, seed=seed, poll_max_delay=0.25)
+        await chain.login_staff()
+        result["idle_rss"] = {n: read_rss(pid)["rss_mib"] for n, pid in running.pids.items()}
+        for r in range(rounds):
+            tag = "s" + uuid.uuid4().hex[:6]
+            people = make_people(applicants, seed=seed + r, tag=tag)
+            plans = make_plans(applicants, rng, {"happy": 1.0}, sorted(running.lsp_urls))
+            prepared = await _prepare(chain, people, plans, concurrency, out, fill=False)
+            _rebind(prepared, chain, Metrics())
+            pids = dict(running.pids)
+            before = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            done, seconds = await _journeys(chain, people, plans, prepared, concurrency)
+            after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            summary = _summary(done, seconds)
+            used = sum((after[n] or 0) - (before[n] or 0) for n in pids)
+            summary["cpu_ms_per_application_all_services"] = (
+                round(used / summary["completed"] * 1000, 1) if summary["completed"] else None)
+            summary["rss_mib"] = {n: read_rss(pid)["rss_mib"] for n, pid in pids.items()}
+            result["rounds"].append(summary)
+            print(f"  round {r + 1}/{rounds}: {summary['completed']}/{applicants} completed, "
+                  f"{summary['completed_per_second']}/s, RSS {summary['rss_mib']}", file=out, flush=True)
+    if rounds > warmup_rounds + 1:
+        result["rss_growth_after_warmup"] = rss_growth(result["rounds"], warmup_rounds)
+    return result
+
+
+def rss_growth(rounds: list[dict[str, Any]], warmup_rounds: int) -> dict[str, float | None]:
+    """Per process: (RSS after the last round - RSS after the first round past warm-up) / the latter."""
+    first, last = rounds[warmup_rounds]["rss_mib"], rounds[-1]["rss_mib"]
+    out: dict[str, float | None] = {}
+    for name, start in first.items():
+        end = last.get(name)
+        out[name] = round((end - start) / start, 4) if start and end is not None else None
+    return out
+
+
+async def measure_replicas(*, log_dir: Path, applicants: int, concurrency: int, processes: int,
+                           out: TextIO) -> dict[str, Any]:
+    one = await full_load(log_dir=log_dir, applicants=applicants, concurrency=concurrency, processes=1, out=out)
+    many = await full_load(log_dir=log_dir, applicants=applicants, concurrency=concurrency, processes=processes,
+                           out=out)
+    rate_one, rate_many = one["rounds"][0]["completed_per_second"], many["rounds"][0]["completed_per_second"]
+    return {"one": one, "many": many, "cores": os.cpu_count(),
+            "throughput_ratio": round(rate_many / rate_one, 3) if rate_one and rate_many else None}
+
+
+async def measure_soak(*, log_dir: Path, applications: int, round_size: int, concurrency: int,
+                       out: TextIO) -> dict[str, Any]:
+    rounds = max(2, -(-applications // round_size))
+    return await full_load(log_dir=log_dir, applicants=round_size, concurrency=concurrency, processes=1, out=out,
+                           rounds=rounds, warmup_rounds=1)
