@@ -13,7 +13,8 @@ T = TypeVar("T", bound="QrVerifyRequest")
 class QrVerifyRequest:
     """
     Attributes:
-        qr_payload (str): the bare JWS, or the whole verification URL the QR code encodes
+        qr_payload (str): what the QR code encodes: the whole URL (``{PUBLIC_URL}/V/<compact COSE_Sign1, base45
+            variant>`` now, ``...?qr=<JWS>`` on older codes), or the bare payload of either form
     """
 
     qr_payload: str

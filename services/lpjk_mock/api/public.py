@@ -17,7 +17,7 @@ from shared.throttle import client_of
 router = APIRouter(prefix="/api/v1/public", tags=["public verification"])
 
 QrToken = Annotated[str | None, Query(alias="qr", max_length=8000,
-                                      description="the JWS the QR code carries (optional)")]
+                                      description="the signed payload an older QR code carries (a JWS; optional)")]
 RecordingNumber = Annotated[str, Path(max_length=64, description="e.g. LPJK-2026-7KD3-M9QX-2HZ4")]
 
 
@@ -32,9 +32,10 @@ async def verify_certificate(recording_number: RecordingNumber, request: Request
                              qr_token: QrToken = None) -> VerificationResult:
     """200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
     ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
-    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
-    the payload's signature is checked too and must name this record. 429 with Retry-After once
-    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``)."""
+    scanner needs one code path. QR codes printed before the compact form open this URL with
+    ``?qr=<JWS>``; when present, the payload's signature is checked too and must name this record.
+    Current QR codes carry a compact COSE_Sign1 behind ``/V/``, checked by ``verify_qr_payload``.
+    429 with Retry-After once this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``)."""
     return await verification.certificate(recording_number, qr_token, client=client_of(request))
 
 

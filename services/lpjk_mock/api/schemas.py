@@ -64,7 +64,9 @@ class CertificateStatusAnswer(BaseModel):
 
 class QrVerifyRequest(BaseModel):
     qr_payload: str = Field(min_length=1, max_length=8000,
-                            description="the bare JWS, or the whole verification URL the QR code encodes")
+                            description=("what the QR code encodes: the whole URL (``{PUBLIC_URL}/V/"
+                                         "<compact COSE_Sign1, base45 variant>`` now, ``...?qr=<JWS>`` on "
+                                         "older codes), or the bare payload of either form"))
 
 
 class SigningKey(BaseModel):

@@ -82,13 +82,14 @@ def sync_detailed(
 
      200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
     ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
-    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
-    the payload's signature is checked too and must name this record. 429 with Retry-After once
-    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
+    scanner needs one code path. QR codes printed before the compact form open this URL with
+    ``?qr=<JWS>``; when present, the payload's signature is checked too and must name this record.
+    Current QR codes carry a compact COSE_Sign1 behind ``/V/``, checked by ``verify_qr_payload``.
+    429 with Retry-After once this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
         recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
-        qr (None | str | Unset): the JWS the QR code carries (optional)
+        qr (None | str | Unset): the signed payload an older QR code carries (a JWS; optional)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,13 +121,14 @@ def sync(
 
      200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
     ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
-    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
-    the payload's signature is checked too and must name this record. 429 with Retry-After once
-    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
+    scanner needs one code path. QR codes printed before the compact form open this URL with
+    ``?qr=<JWS>``; when present, the payload's signature is checked too and must name this record.
+    Current QR codes carry a compact COSE_Sign1 behind ``/V/``, checked by ``verify_qr_payload``.
+    429 with Retry-After once this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
         recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
-        qr (None | str | Unset): the JWS the QR code carries (optional)
+        qr (None | str | Unset): the signed payload an older QR code carries (a JWS; optional)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,13 +155,14 @@ async def asyncio_detailed(
 
      200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
     ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
-    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
-    the payload's signature is checked too and must name this record. 429 with Retry-After once
-    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
+    scanner needs one code path. QR codes printed before the compact form open this URL with
+    ``?qr=<JWS>``; when present, the payload's signature is checked too and must name this record.
+    Current QR codes carry a compact COSE_Sign1 behind ``/V/``, checked by ``verify_qr_payload``.
+    429 with Retry-After once this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
         recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
-        qr (None | str | Unset): the JWS the QR code carries (optional)
+        qr (None | str | Unset): the signed payload an older QR code carries (a JWS; optional)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,13 +192,14 @@ async def asyncio(
 
      200 with ``valid`` for any number: an unknown one answers ``valid: false`` with reason
     ``"unknown recording number"`` (a mistyped one, caught by its check symbol, says so), so a
-    scanner needs one code path. The QR code opens this URL with ``?qr=<JWS>``; when present,
-    the payload's signature is checked too and must name this record. 429 with Retry-After once
-    this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
+    scanner needs one code path. QR codes printed before the compact form open this URL with
+    ``?qr=<JWS>``; when present, the payload's signature is checked too and must name this record.
+    Current QR codes carry a compact COSE_Sign1 behind ``/V/``, checked by ``verify_qr_payload``.
+    429 with Retry-After once this address has used its allowance (``SKK_PUBLIC_VERIFICATION_LIMITS``).
 
     Args:
         recording_number (str): e.g. LPJK-2026-7KD3-M9QX-2HZ4
-        qr (None | str | Unset): the JWS the QR code carries (optional)
+        qr (None | str | Unset): the signed payload an older QR code carries (a JWS; optional)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
