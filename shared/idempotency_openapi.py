@@ -12,13 +12,15 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from shared.errors import PROBLEM_JSON
 
 HEADER = "Idempotency-Key"
-# Operations that need no key: the webhook receivers (idempotent by message id); those whose
+# Operations that need no key: the webhook receivers (idempotent by message id); SIKI's
+# ``report_status`` (idempotent by its ``report_id`` under the application's lock across
+# processes: a key would add two transactions to the chain's busiest call for nothing); those whose
 # answer is a fresh session token (logins, password changes: a token is never stored, and a second
 # login is harmless); logouts; and queries that change nothing but are POSTs to keep personal
 # data out of URLs. Answers carrying other secrets (an LSP's rotated webhook secret) are kept,
 # encrypted: losing that answer would lose the secret.
 DEFAULT_EXEMPT = frozenset({
-    "receive_siki_webhook", "login", "staff_login", "create_operator_session", "change_password",
+    "receive_siki_webhook", "report_status", "login", "staff_login", "create_operator_session", "change_password",
     "change_operator_password", "logout", "staff_logout", "list_skk_by_nik", "verify_qr_payload",
 })
 

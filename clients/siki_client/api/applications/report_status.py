@@ -8,18 +8,15 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.status_report import StatusReport
 from ...models.status_report_answer import StatusReportAnswer
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     application_id: str,
     *,
     body: StatusReport,
-    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(idempotency_key, Unset):
-        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -100,7 +97,6 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
-    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StatusReportAnswer]:
     """Report Status
 
@@ -109,7 +105,6 @@ def sync_detailed(
 
     Args:
         application_id (str):
-        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -123,7 +118,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
-        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -138,7 +132,6 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
-    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StatusReportAnswer | None:
     """Report Status
 
@@ -147,7 +140,6 @@ def sync(
 
     Args:
         application_id (str):
-        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -162,7 +154,6 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
-        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -171,7 +162,6 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
-    idempotency_key: str | Unset = UNSET,
 ) -> Response[ProblemDetails | StatusReportAnswer]:
     """Report Status
 
@@ -180,7 +170,6 @@ async def asyncio_detailed(
 
     Args:
         application_id (str):
-        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -194,7 +183,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         application_id=application_id,
         body=body,
-        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -207,7 +195,6 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: StatusReport,
-    idempotency_key: str | Unset = UNSET,
 ) -> ProblemDetails | StatusReportAnswer | None:
     """Report Status
 
@@ -216,7 +203,6 @@ async def asyncio(
 
     Args:
         application_id (str):
-        idempotency_key (str | Unset):
         body (StatusReport): LSP -> SIKI ``report_status``: one step of the LSP's workflow.
 
     Raises:
@@ -232,6 +218,5 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
-            idempotency_key=idempotency_key,
         )
     ).parsed
