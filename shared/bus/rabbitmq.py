@@ -216,7 +216,7 @@ class RabbitMqBus(EventBus):
                 # the keyed lock keeps one application's events in order.
                 task = asyncio.create_task(self._on_message(message, subs, ch, locks))
                 self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                task.add_done_callback(self._handled)
 
             tag = await queue.consume(on_message, no_ack=False)
             self._consumer_channels.append(ch)
@@ -296,6 +296,13 @@ class RabbitMqBus(EventBus):
             return event.source or None
         return self.users.service_for(user)
 
+    def _handled(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            # Mostly the channel gone mid-delivery (an outage): the broker redelivers the
+            # unacked event. Said here, so that asyncio does not log it as an unretrieved error.
+            log.warning("event delivery interrupted; the broker redelivers it", error=repr(exc))
+
     async def _on_message(self, message: AbstractIncomingMessage, subs: list[Subscription],
                           ch: AbstractChannel, locks: KeyedLock) -> None:
         sub = subs[0]
@@ -327,7 +334,7 @@ class RabbitMqBus(EventBus):
                 # Retried in place, holding the application's lock and the unacked message, so
                 # that its later events wait (module docstring).
                 while not await self._attempt(message, subs, ch, name, event, attempt, user):
-                    if message.channel.is_closed:
+                    if _channel_gone(message):
                         # The connection went: the broker redelivers the unacked event (first, to
                         # whichever consumer is active); this copy stops here.
                         return
@@ -413,3 +420,12 @@ class RabbitMqBus(EventBus):
     async def delete_topology(self) -> None:
         """Remove this bus's exchange and queues (test clean-up)."""
         await dead_letters.delete_topology(self)
+
+
+def _channel_gone(message: AbstractIncomingMessage) -> bool:
+    """Whether the message's channel closed (aio-pika forgets a closed channel: asking for it
+    raises, which means the same)."""
+    try:
+        return bool(message.channel.is_closed)
+    except aiormq.exceptions.ChannelInvalidStateError:
+        return True

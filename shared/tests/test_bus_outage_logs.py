@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from shared.bus import Delivery, EventEnvelope, RabbitMqBus
+from shared.bus import Delivery, EventEnvelope, RabbitMqBus, RetryPolicy
 from shared.logging import configure_logging
 from shared.tests.tcp_proxy import TcpProxy
 
@@ -73,6 +73,57 @@ async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: 
         assert [w["event"] for w in warnings] == ["broker connection lost; reconnecting"]
         (back,) = [x for x in lines if x["event"] == "broker connection recovered"]
         assert back["level"] == "info" and back["attempts"] >= 1 and back["down_seconds"] > 0
+    finally:
+        logging.getLogger().removeHandler(records)
+        await consumer.stop()
+        await consumer.delete_topology()
+        await consumer.stop()
+        await publisher.stop()
+        await proxy.stop()
+
+
+async def test_an_outage_during_a_retry_backoff_is_quiet_and_loses_nothing(
+        amqp_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The connection drops while a failed event waits out its backoff: the broker redelivers it
+    after the reconnect and it is handled; nothing is logged as an error (before, asking the lost
+    channel raised inside the consumer task: asyncio's "Task exception was never retrieved")."""
+    configure_logging("INFO", json=True)
+    records = Records()
+    logging.getLogger().addHandler(records)
+    u = urlparse(amqp_url)
+    proxy = TcpProxy(u.hostname or "127.0.0.1", u.port or 5672)
+    await proxy.start()
+    exchange = f"test.outage.{uuid.uuid4().hex[:10]}"
+    consumer = RabbitMqBus(f"amqp://{u.username}:{u.password}@127.0.0.1:{proxy.port}/", exchange=exchange)
+    publisher = RabbitMqBus(amqp_url, exchange=exchange)
+    failing = asyncio.Event()
+    failing.set()
+    tried = asyncio.Event()
+    handled: list[str] = []
+
+    async def on(ev: EventEnvelope, d: Delivery) -> None:
+        if failing.is_set():
+            tried.set()
+            raise RuntimeError("not yet")
+        handled.append(ev.id)
+
+    consumer.subscribe("outage", ["test.*"], on, policy=RetryPolicy(max_attempts=5, base_seconds=1.5))
+    try:
+        await consumer.start()
+        capsys.readouterr()
+        event = EventEnvelope(type="test.happened", correlation_id="c1")
+        await publisher.publish(event)
+        await asyncio.wait_for(tried.wait(), 10)
+        await proxy.stop()  # during the 1.5 s backoff
+        failing.clear()
+        await asyncio.sleep(2.0)  # the backoff ends with the channel gone
+        await proxy.start()
+        await _until(lambda: handled == [event.id], 20)
+        await asyncio.sleep(0.3)
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+        assert [x for x in lines if x["level"] in ("error", "critical", "exception")] == []
+        errors = [r.getMessage() for r in records.records if r.levelno >= logging.ERROR]
+        assert errors == []
     finally:
         logging.getLogger().removeHandler(records)
         await consumer.stop()
