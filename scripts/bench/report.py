@@ -37,8 +37,8 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
          "<", 2.0),
         ("largest idle RSS of a service (MiB)", worst_idle, "<", 100.0),
     ]
-    growth = (results.get("soak") or {}).get("rss_growth_after_warmup")
-    if growth:
+    if results.get("mode") == "soak":
+        growth = (results.get("soak") or {}).get("rss_growth_after_warmup") or {}
         rows = [("largest RSS growth over the soak after warm-up",
                  max((g for g in growth.values() if g is not None), default=None), "<", 0.1)]
     out = []

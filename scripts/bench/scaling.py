@@ -89,6 +89,6 @@ async def measure_replicas(*, log_dir: Path, applicants: int, concurrency: int, 
 
 async def measure_soak(*, log_dir: Path, applications: int, round_size: int, concurrency: int,
                        out: TextIO) -> dict[str, Any]:
-    rounds = max(2, -(-applications // round_size))
+    rounds = max(3, -(-applications // round_size))  # a warm-up round, then at least two
     return await full_load(log_dir=log_dir, applicants=round_size, concurrency=concurrency, processes=1, out=out,
                            rounds=rounds, warmup_rounds=1)
