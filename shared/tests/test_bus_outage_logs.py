@@ -8,6 +8,9 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
@@ -33,7 +36,19 @@ async def _until(check: object, timeout: float) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+@dataclass
+class Outage:
+    """A consumer reaching the broker through a TCP proxy (stopped to cut it), a publisher
+    reaching it directly, and every log record."""
+
+    proxy: TcpProxy
+    consumer: RabbitMqBus
+    publisher: RabbitMqBus
+    records: Records
+
+
+@asynccontextmanager
+async def outage_rig(amqp_url: str) -> AsyncIterator[Outage]:
     configure_logging("INFO", json=True)
     records = Records()
     logging.getLogger().addHandler(records)
@@ -43,13 +58,26 @@ async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: 
     exchange = f"test.outage.{uuid.uuid4().hex[:10]}"
     consumer = RabbitMqBus(f"amqp://{u.username}:{u.password}@127.0.0.1:{proxy.port}/", exchange=exchange)
     publisher = RabbitMqBus(amqp_url, exchange=exchange)
-    got: list[str] = []
-
-    async def on(ev: EventEnvelope, d: Delivery) -> None:
-        got.append(ev.id)
-
-    consumer.subscribe("outage", ["test.*"], on)
     try:
+        yield Outage(proxy, consumer, publisher, records)
+    finally:
+        logging.getLogger().removeHandler(records)
+        await consumer.stop()
+        await consumer.delete_topology()
+        await consumer.stop()
+        await publisher.stop()
+        await proxy.stop()
+
+
+async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    async with outage_rig(amqp_url) as rig:
+        proxy, consumer, publisher, records = rig.proxy, rig.consumer, rig.publisher, rig.records
+        got: list[str] = []
+
+        async def on(ev: EventEnvelope, d: Delivery) -> None:
+            got.append(ev.id)
+
+        consumer.subscribe("outage", ["test.*"], on)
         await consumer.start()
         first = EventEnvelope(type="test.happened", correlation_id="c1")
         await publisher.publish(first)
@@ -73,13 +101,6 @@ async def test_broker_outage_is_one_warning_and_one_info(amqp_url: str, capsys: 
         assert [w["event"] for w in warnings] == ["broker connection lost; reconnecting"]
         (back,) = [x for x in lines if x["event"] == "broker connection recovered"]
         assert back["level"] == "info" and back["attempts"] >= 1 and back["down_seconds"] > 0
-    finally:
-        logging.getLogger().removeHandler(records)
-        await consumer.stop()
-        await consumer.delete_topology()
-        await consumer.stop()
-        await publisher.stop()
-        await proxy.stop()
 
 
 async def test_an_outage_during_a_retry_backoff_is_quiet_and_loses_nothing(
@@ -87,28 +108,20 @@ async def test_an_outage_during_a_retry_backoff_is_quiet_and_loses_nothing(
     """The connection drops while a failed event waits out its backoff: the broker redelivers it
     after the reconnect and it is handled; nothing is logged as an error (before, asking the lost
     channel raised inside the consumer task: asyncio's "Task exception was never retrieved")."""
-    configure_logging("INFO", json=True)
-    records = Records()
-    logging.getLogger().addHandler(records)
-    u = urlparse(amqp_url)
-    proxy = TcpProxy(u.hostname or "127.0.0.1", u.port or 5672)
-    await proxy.start()
-    exchange = f"test.outage.{uuid.uuid4().hex[:10]}"
-    consumer = RabbitMqBus(f"amqp://{u.username}:{u.password}@127.0.0.1:{proxy.port}/", exchange=exchange)
-    publisher = RabbitMqBus(amqp_url, exchange=exchange)
-    failing = asyncio.Event()
-    failing.set()
-    tried = asyncio.Event()
-    handled: list[str] = []
+    async with outage_rig(amqp_url) as rig:
+        proxy, consumer, publisher, records = rig.proxy, rig.consumer, rig.publisher, rig.records
+        failing = asyncio.Event()
+        failing.set()
+        tried = asyncio.Event()
+        handled: list[str] = []
 
-    async def on(ev: EventEnvelope, d: Delivery) -> None:
-        if failing.is_set():
-            tried.set()
-            raise RuntimeError("not yet")
-        handled.append(ev.id)
+        async def on(ev: EventEnvelope, d: Delivery) -> None:
+            if failing.is_set():
+                tried.set()
+                raise RuntimeError("not yet")
+            handled.append(ev.id)
 
-    consumer.subscribe("outage", ["test.*"], on, policy=RetryPolicy(max_attempts=5, base_seconds=1.5))
-    try:
+        consumer.subscribe("outage", ["test.*"], on, policy=RetryPolicy(max_attempts=5, base_seconds=1.5))
         await consumer.start()
         capsys.readouterr()
         event = EventEnvelope(type="test.happened", correlation_id="c1")
@@ -124,10 +137,3 @@ async def test_an_outage_during_a_retry_backoff_is_quiet_and_loses_nothing(
         assert [x for x in lines if x["level"] in ("error", "critical", "exception")] == []
         errors = [r.getMessage() for r in records.records if r.levelno >= logging.ERROR]
         assert errors == []
-    finally:
-        logging.getLogger().removeHandler(records)
-        await consumer.stop()
-        await consumer.delete_topology()
-        await consumer.stop()
-        await publisher.stop()
-        await proxy.stop()
