@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -176,6 +177,15 @@ def install_problem_handlers(app: FastAPI, statuses: Mapping[type[Exception], in
         log.info("client disconnected before its request was read", path=request.url.path)
         return problem_response(Problem(400, "the client closed the connection before the request was read"),
                                 request)
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection stayed busy for the pool's whole wait: an overload, not a
+        # bug. The caller is told to come back (a service client or the bus retries a 503),
+        # and nothing was done, since no statement ran.
+        log.warning("database connections exhausted; answered 503", path=request.url.path)
+        return problem_response(Problem(503, "the service is busy; try again shortly", title="Service Unavailable",
+                                        headers={"Retry-After": "1"}), request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
