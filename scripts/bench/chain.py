@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from scripts.bench.load import burst, closed_loop
 from scripts.bench.profile import Profiler
+from scripts.bench.report import LOAD_GENERATOR
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.journeys import Chain, JourneyResult, Plan, fill_application, onboard, run_journey
@@ -172,7 +173,7 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             metrics = Metrics()
             _rebind(prepared, chain, metrics)
             print(f"full load: {applicants} applicants, {concurrency} in flight", file=out, flush=True)
-            pids = {**running.pids, "bench (this process)": os.getpid()}
+            pids = {**running.pids, LOAD_GENERATOR: os.getpid()}
             profiler = Profiler(running.pids, profile_dir, stamp) if profile_dir is not None else None
             if profiler is not None:
                 await profiler.start()
