@@ -5,17 +5,17 @@ from __future__ import annotations
 import time
 
 import jwt
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from shared.exceptions import Unauthenticated
+from shared.hashing import BoundedHasher
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
 
 _FIELD = [{"field": "authorization", "message": "invalid or expired bearer token"}]
 
-_hasher = PasswordHasher()
+_hasher = BoundedHasher()
 # Verified against when the email is unknown, so a miss costs as much time as a hit.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
 
