@@ -9,6 +9,14 @@ import uuid
 from collections.abc import AsyncIterator
 from urllib.parse import urlparse
 
+# anyio loads its asyncio backend at the first thread-pool call (starlette's form parser writing
+# an upload to disk, say), and pytest rewrites anyio's modules like any plugin's, parsing them with
+# ast. A test-time import means an ast.parse mid-test; a garbage collection then may run
+# finalisers (aio-pika tasks left on an earlier test's closed loop) whose unraisable errors are
+# formatted by traceback, itself calling ast.parse: CPython 3.11.7's AST state then fails the
+# outer parse ("AST constructor recursion depth mismatch"), and the failed import turned a
+# streamed upload's 413 into a 400. Loaded here, once, before any test runs.
+import anyio._backends._asyncio  # noqa: F401
 import pytest
 
 AMQP_URL = os.environ.get("SKK_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")

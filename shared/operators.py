@@ -26,13 +26,13 @@ from typing import ClassVar
 
 import jwt
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import Field, SecretStr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.devdefaults import PARTIES
 from shared.exceptions import Forbidden, Unauthenticated
+from shared.hashing import BoundedHasher
 from shared.settings import ServiceSettings
 from shared.throttle import Rule
 
@@ -158,7 +158,7 @@ def roles_problem(roles: Collection[str], known: Collection[str]) -> str | None:
 
 # --- passwords and tokens -------------------------------------------------------------------
 
-_HASHER = PasswordHasher()
+_HASHER = BoundedHasher()
 
 
 @functools.cache

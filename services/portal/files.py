@@ -8,11 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
-from typing import Any
-
-from PIL import Image
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
+from typing import TYPE_CHECKING, Any
 
 from services.portal.domain.documents import (
     FORBIDDEN_PDF_NAMES,
@@ -33,6 +29,12 @@ _OPEN_ACTIONS = frozenset({"/GoTo"})
 _PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 _FORBIDDEN = frozenset("/" + name for name in FORBIDDEN_PDF_NAMES)
 
+# pypdf (with fontTools) and Pillow are imported where an upload is checked: at module level they
+# held ~9 MiB of every portal process from start-up, uploads or not.
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
 # pypdf reports every oddity it tolerates as a warning; a refused upload says why on its own.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -49,6 +51,8 @@ def structure_problem(data: bytes, content_type: str, *, max_image_pixels: int =
 
 
 def _pdf_problem(data: bytes) -> str | None:
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
@@ -70,6 +74,8 @@ class _TooComplex(Exception):
 def _active_content(reader: PdfReader) -> set[str]:
     """The forbidden names and actions anywhere in the document: every object the trailer
     reaches and every object the cross-reference lists, reached or not."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     found: set[str] = set()
     pending: list[Any] = [reader.trailer]
     for generation, numbers in reader.xref.items():
@@ -99,6 +105,8 @@ def _active_content(reader: PdfReader) -> set[str]:
 
 
 def _forbidden_in(d: DictionaryObject) -> set[str]:
+    from pypdf.generic import DictionaryObject, TextStringObject
+
     found = {key[1:] for key in d if key in _FORBIDDEN}
     open_action = d.get("/OpenAction")
     if open_action is not None:
@@ -112,6 +120,8 @@ def _forbidden_in(d: DictionaryObject) -> set[str]:
 
 
 def _image_problem(data: bytes, content_type: str, max_pixels: int) -> str | None:
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -236,6 +236,12 @@ class RabbitMqBus(EventBus):
             with contextlib.suppress(Exception):
                 await ch.close()
         self._consumer_channels = []
+        # Closed before its connection, so that aio-pika's close callback for it has finished
+        # when stop returns (left to the connection's close, it was still a pending task when a
+        # test's loop closed, and raised from the garbage collector later).
+        if self._pub_channel is not None:
+            with contextlib.suppress(Exception):
+                await self._pub_channel.close()
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator, MutableMapping
 from types import SimpleNamespace
 from typing import Any
@@ -149,6 +152,47 @@ async def test_a_40_mib_streamed_upload_is_refused_after_reading_little_more_tha
     # The cap plus the chunk that crossed it, never the 40 MiB.
     assert FILE_CAP < body.pulled <= FILE_CAP + MULTIPART_ALLOWANCE + body.chunk
     assert ran == []
+
+
+class _StaleTask:
+    """Garbage like an aio-pika task left pending on an earlier test's closed loop: in a cycle, its
+    finaliser raises ("Event loop is closed"); each one leaves the next, so that every collection
+    during the upload finds one."""
+
+    more = True
+
+    def __init__(self) -> None:
+        self.cycle = self
+
+    def __del__(self) -> None:
+        if _StaleTask.more:
+            _StaleTask()
+        raise RuntimeError("Event loop is closed")
+
+
+async def test_the_streamed_upload_is_still_refused_with_413_while_the_collector_finalises_stale_tasks() -> None:
+    """A fresh CI run once answered 400 here: the upload's first thread-pool call imported anyio's
+    asyncio backend, which pytest rewrites (parses with ast); a collection during that parse ran
+    finalisers whose unraisable errors pytest formats with traceback, which parses too, and
+    CPython 3.11.7 then failed the outer parse. The root conftest now loads the backend first."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # a collection at every allocation
+    _StaleTask()
+    try:
+        await test_a_40_mib_streamed_upload_is_refused_after_reading_little_more_than_the_cap()
+    finally:
+        _StaleTask.more = False
+        gc.set_threshold(*threshold)
+        gc.collect()
+
+
+def test_the_upload_under_collections_passes_as_the_first_upload_of_a_fresh_process() -> None:
+    """The test above, alone in a new pytest process: the first thread-pool call of the process."""
+    node = f"{__file__}::test_the_streamed_upload_is_still_refused_with_413_while_the_collector_finalises_stale_tasks"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", node,
+                           "-W", "ignore::pytest.PytestUnraisableExceptionWarning"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout[-4000:]
 
 
 async def test_a_json_route_keeps_the_default_cap_even_for_a_chunked_body() -> None:

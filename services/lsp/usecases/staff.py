@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jwt
-from argon2 import PasswordHasher, extract_parameters
+from argon2 import extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from services.lsp.db.models import Staff
 from shared.bus.envelope import utcnow
 from shared.exceptions import Forbidden, TooManyRequests, Unauthenticated
+from shared.hashing import BoundedHasher
 from shared.throttle import Rule
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 ALGORITHM = "HS256"
 BEARER = {"WWW-Authenticate": "Bearer"}
-_HASHER = PasswordHasher()  # stateless: safe to share between LSP instances in one process
+_HASHER = BoundedHasher()  # stateless: safe to share between LSP instances in one process
 # Verified against when the username is unknown, so both cases take the same time. A fixed
 # hash of "not-a-real-password" made with this hasher's parameters (hashing it at import cost
 # every start ~100 ms of CPU and a 64 MiB peak); should the library's defaults ever change, it

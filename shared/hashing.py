@@ -1,0 +1,30 @@
+"""argon2id password hashing, with a bound on how many hashes run at once in a process.
+
+Each argon2id hash holds ``memory_cost`` for its duration (64 MiB with argon2-cffi's defaults,
+RFC 9106's second recommended profile). The services hash in worker threads, so a burst of
+registrations or logins ran one per thread (six on two cores) and took the portal from about
+130 MiB to 520-580 MiB in the bench. Bounded to the machine's cores the burst takes as long (the
+CPU was the limit anyway) and holds at most ``cores x memory_cost``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Literal
+
+from argon2 import PasswordHasher
+
+_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+
+class BoundedHasher(PasswordHasher):
+    """A :class:`argon2.PasswordHasher` whose hashes and verifications wait for a free slot."""
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        with _SLOTS:
+            return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        with _SLOTS:
+            return super().verify(hash, password)
