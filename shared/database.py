@@ -19,7 +19,13 @@ from sqlalchemy import MetaData, event, text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects.sqlite.base import DATETIME as SQLITE_DATETIME
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session
 
 from shared.logging import get_logger
@@ -115,6 +121,33 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
     """One unit of work: commits on success, rolls back on any error."""
     async with factory() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def autocommit_read(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection for reads that need no transaction: one statement, or several whose
+    consistency with each other does not matter (under READ COMMITTED a transaction gives none
+    between two statements anyway). Never write through it: nothing is rolled back.
+
+    PostgreSQL: the connection is in AUTOCOMMIT, so asyncpg sends no ``BEGIN`` before the first
+    statement and no ``ROLLBACK`` when it goes back to the pool (two round trips saved per read).
+    Setting and resetting the level costs no round trip with asyncpg (it only chooses how the next
+    transaction starts), and the pool restores the engine's own level when the connection returns.
+    SQLite: a plain connection; pysqlite begins no transaction before a ``SELECT``, and switching
+    the level would cost a ``PRAGMA`` each way.
+    """
+    async with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+def engine_of(factory: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """The engine a session factory (:func:`make_session_factory`) is bound to."""
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the session factory is not bound to an AsyncEngine")
+    return bind
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -38,6 +38,18 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
         self.headers = [*_ALWAYS, _HSTS] if hsts else list(_ALWAYS)
+        # The usual response sets none of them: all added at once, no per-header test.
+        self._names = frozenset(n for n, _ in self.headers) | {b"cache-control"}
+        self._all = [*self.headers, (b"cache-control", b"no-store")]
+
+    def _secured(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        present = {name.lower() for name, _ in headers}
+        if present.isdisjoint(self._names):
+            return headers + self._all
+        headers += [(n, v) for n, v in self.headers if n not in present]
+        if b"cache-control" not in present:
+            headers.append((b"cache-control", b"no-store"))
+        return headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,12 +58,7 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(n, v) for n, v in self.headers if n not in present]
-                if b"cache-control" not in present:
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
+                message["headers"] = self._secured(list(message.get("headers", [])))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -5,6 +5,7 @@ the request metrics (count and latency per method, route and status)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,11 +32,11 @@ class CorrelationIdMiddleware:
         token = correlation_id_var.set(cid)
         # For the 500 handler, which Starlette runs outside every middleware (this one included).
         scope.setdefault("state", {})["correlation_id"] = cid
+        header = (b"x-correlation-id", cid.encode())
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-correlation-id", cid.encode())]
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
@@ -49,6 +50,24 @@ class MetricsMiddleware:
         self.app = app
         self.requests = requests
         self.latency = latency
+        # The labelled children, looked up once per (method, route, status): ``labels()`` takes
+        # the metric's lock and builds its key on every call. As many as the metric holds anyway.
+        self._counts: dict[tuple[str, str, str], Any] = {}
+        self._latencies: dict[tuple[str, str], Any] = {}
+
+    def _count(self, method: str, path: str, status: str) -> Any:
+        key = (method, path, status)
+        child = self._counts.get(key)
+        if child is None:
+            child = self._counts[key] = self.requests.labels(method, path, status)
+        return child
+
+    def _latency(self, method: str, path: str) -> Any:
+        key = (method, path)
+        child = self._latencies.get(key)
+        if child is None:
+            child = self._latencies[key] = self.latency.labels(method, path)
+        return child
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,5 +86,6 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
-            self.requests.labels(scope.get("method", ""), path, str(status["code"])).inc()
-            self.latency.labels(scope.get("method", ""), path).observe(time.perf_counter() - start)
+            method = scope.get("method", "")
+            self._count(method, path, str(status["code"])).inc()
+            self._latency(method, path).observe(time.perf_counter() - start)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Row, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.portal.db.models import ActivationToken, PasswordResetToken, User
 
@@ -58,6 +58,8 @@ async def bump_token_version(session: AsyncSession, user_id: str) -> int:
     return int(row[0])
 
 
-async def session_state(session: AsyncSession, user_id: str) -> Row[datetime | None, int] | None:
-    """(verified_at, token_version) of the user, read without loading the row."""
+async def session_state(session: AsyncSession | AsyncConnection,
+                        user_id: str) -> Row[datetime | None, int] | None:
+    """(verified_at, token_version) of the user, read without loading the row (on a session or
+    a plain connection)."""
     return (await session.execute(select(User.verified_at, User.token_version).where(User.id == user_id))).first()

@@ -27,6 +27,7 @@ from services.portal.security import hash_password
 from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applicant_actor
 from services.portal.usecases.common import utc
 from shared.bus import utcnow
+from shared.database import autocommit_read, engine_of
 from shared.exceptions import Gone, Invalid
 from shared.logging import get_logger
 
@@ -137,8 +138,8 @@ class Accounts:
     async def session_version(self, user_id: str) -> int | None:
         """The token version the user's tokens must carry, or None if the user no longer exists
         or is not activated (no token of theirs is good)."""
-        async with self.ports.sessions() as s:
-            state = await session_state(s, user_id)
+        async with autocommit_read(engine_of(self.ports.sessions)) as conn:
+            state = await session_state(conn, user_id)
         if state is None or state.verified_at is None:
             return None
         return int(state.token_version)

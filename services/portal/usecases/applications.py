@@ -35,6 +35,7 @@ from services.portal.usecases.common import found, utc
 from services.portal.usecases.views import ApplicationOut, ApplicationSummary, application_out, application_view
 from shared.bus import utcnow
 from shared.contracts.states import ApplicationStatus
+from shared.database import autocommit_read
 from shared.exceptions import Invalid
 from shared.idempotency_marks import remember, replayed
 from shared.reference import get_reference
@@ -118,7 +119,7 @@ class Applications:
                 for a in rows], total
 
     async def get(self, user_id: str, application_id: str) -> ApplicationOut:
-        async with self.engine.connect() as conn:
+        async with autocommit_read(self.engine) as conn:
             row, entries = found(await own_application_view(conn, user_id, application_id))
         return application_out(row, entries)
 
