@@ -150,7 +150,10 @@ class OutboxRelay:
     marked (at least once, as before). A skipped relay tries again shortly, so rows committed
     by its own process do not wait for the other's next poll.
 
-    Every relay refreshes :attr:`oldest_unpublished_age` each cycle (the outbox lag gauge).
+    Every relay keeps :attr:`oldest_unpublished_age` (the outbox lag gauge) up to date: from
+    its own pass when the pass saw the outbox, else (skipped, failed) by a query at most once a
+    poll. A pass after a wake reads the batch at once; an idle poll first peeks outside a
+    transaction, and idle polls back off from ``poll_seconds`` to ``max_poll_seconds``.
     """
 
     # How soon a relay that found another one publishing tries again.
