@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import JSON, DateTime, Integer, String, event, select, text, update
+from sqlalchemy import JSON, DateTime, Integer, Select, String, Table, event, func, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus.base import EventBus
@@ -75,7 +76,9 @@ class InboxMixin:
 
 
 _WAKE_KEY = "skk_outbox_dirty"
-_TRY_XACT_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
+# What a relay reads of a row to publish it (Core rows: no ORM objects on the hot path).
+_ROW_COLUMNS = ("seq", "event_id", "type", "version", "occurred_at", "correlation_id",
+                "application_id", "source", "payload")
 _RELAY_LOCKS: dict[tuple[str, int], asyncio.Lock] = {}
 
 
@@ -122,6 +125,17 @@ def add_event(
     return env
 
 
+def _envelope(row: Row[Any]) -> EventEnvelope:
+    occurred_at = row.occurred_at
+    if occurred_at.tzinfo is None:  # SQLite hands it back without its zone; stored in UTC
+        occurred_at = occurred_at.replace(tzinfo=UTC)
+    return EventEnvelope(
+        id=row.event_id, type=row.type, version=row.version, occurred_at=occurred_at,
+        correlation_id=row.correlation_id, application_id=row.application_id, source=row.source,
+        payload=row.payload,
+    )
+
+
 class OutboxRelay:
     """Publishes committed outbox rows, oldest first, and marks them published.
 
@@ -136,7 +150,10 @@ class OutboxRelay:
     marked (at least once, as before). A skipped relay tries again shortly, so rows committed
     by its own process do not wait for the other's next poll.
 
-    Every relay refreshes :attr:`oldest_unpublished_age` each cycle (the outbox lag gauge).
+    Every relay keeps :attr:`oldest_unpublished_age` (the outbox lag gauge) up to date: from
+    its own pass when the pass saw the outbox, else (skipped, failed) by a query at most once a
+    poll. A pass after a wake reads the batch at once; an idle poll first peeks outside a
+    transaction, and idle polls back off from ``poll_seconds`` to ``max_poll_seconds``.
     """
 
     # How soon a relay that found another one publishing tries again.
@@ -150,11 +167,15 @@ class OutboxRelay:
         *,
         poll_seconds: float = 0.5,
         batch_size: int = 200,
+        max_poll_seconds: float | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.model = model
         self.bus = bus
         self.poll_seconds = poll_seconds
+        # Idle polls back off, doubling from poll_seconds up to this (default 8 x poll_seconds).
+        self.max_poll_seconds = max(poll_seconds, max_poll_seconds if max_poll_seconds is not None
+                                    else 8 * poll_seconds)
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -169,6 +190,9 @@ class OutboxRelay:
         # the bus itself reports the outage and its recovery.
         self._failing = False
         self._lock_key = advisory_key("outbox", model.__tablename__)
+        self._table: Table = model.__table__  # type: ignore[attr-defined]
+        # Whether the last pass set oldest_unpublished_age itself (else run() queries it).
+        self._measured = False
 
     def hook_commits(self) -> None:
         """Wake the relay right after any commit that staged events, instead of waiting a poll."""
@@ -187,55 +211,96 @@ class OutboxRelay:
 
     async def refresh_oldest_unpublished_age(self) -> float:
         """One indexed query: the age of the oldest unpublished row (the lowest ``seq`` not published)."""
-        async with self.session_factory() as session:
-            oldest = (await session.execute(
-                select(self.model.occurred_at).where(self.model.published_at.is_(None))
-                .order_by(self.model.seq).limit(1)
-            )).scalar_one_or_none()
-        if oldest is None:
-            self.oldest_unpublished_age = 0.0
-        else:
-            if oldest.tzinfo is None:  # SQLite hands it back without its zone; stored in UTC
-                oldest = oldest.replace(tzinfo=UTC)
-            self.oldest_unpublished_age = max(0.0, (utcnow() - oldest).total_seconds())
+        oldest = await self._peek_oldest()
+        self._set_age(oldest)
         return self.oldest_unpublished_age
 
-    async def _exclusive(self, session: AsyncSession) -> bool:
-        """In the batch's transaction: whether this relay is the one publishing now (PostgreSQL;
-        SQLite is one process, where the in-process lock does it)."""
-        if session.get_bind().dialect.name != "postgresql":
-            return True
-        return bool((await session.execute(_TRY_XACT_LOCK, {"key": self._lock_key})).scalar())
+    def _set_age(self, oldest: datetime | None) -> None:
+        if oldest is None:
+            self.oldest_unpublished_age = 0.0
+            return
+        if oldest.tzinfo is None:  # SQLite hands it back without its zone; stored in UTC
+            oldest = oldest.replace(tzinfo=UTC)
+        self.oldest_unpublished_age = max(0.0, (utcnow() - oldest).total_seconds())
 
-    async def publish_pending(self) -> int:
+    async def _peek_oldest(self) -> datetime | None:
+        """The oldest unpublished row's ``occurred_at``, outside any transaction: one round trip
+        on PostgreSQL instead of BEGIN, SELECT, ROLLBACK."""
+        t = self._table
+        query = select(t.c.occurred_at).where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(1)
+        bind = self.session_factory.kw.get("bind")
+        if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
+            # Autocommit is a flag of the asyncpg adapter (no round trip); the pool resets it.
+            async with bind.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                return (await conn.execute(query)).scalar_one_or_none()
+        async with self.session_factory() as session:
+            return (await session.execute(query)).scalar_one_or_none()
+
+    def _batch_query(self, dialect: str) -> Select[Any]:
+        """The next batch, oldest first. On PostgreSQL the same statement first tries the
+        outbox's transaction-level advisory lock (a MATERIALIZED CTE: evaluated once), and
+        returns one row with ``got`` false and no outbox columns when another relay holds it.
+
+        Why ``FOR UPDATE``: the statement's snapshot is taken before the lock is granted, so it
+        can predate the commit of the relay that held the lock just before. Locking the rows
+        makes PostgreSQL re-check each against its newest committed version (READ COMMITTED),
+        so rows that relay marked are left out, as a second statement's fresh snapshot did."""
+        t = self._table
+        columns = [t.c[name] for name in _ROW_COLUMNS]
+        batch = select(*columns).where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
+        if dialect != "postgresql":
+            return batch.add_columns(true().label("got"))
+        lock = (
+            select(func.pg_try_advisory_xact_lock(self._lock_key).label("got"))
+            .cte("relay_lock").prefix_with("MATERIALIZED")
+        )
+        rows = (
+            batch.select_from(t.join(lock, lock.c.got)).with_for_update(of=t).cte("relay_batch")
+        )
+        return (
+            select(*(rows.c[name] for name in _ROW_COLUMNS), lock.c.got)
+            .select_from(lock.outerjoin(rows, true()))
+            .order_by(rows.c.seq)
+        )
+
+    async def publish_pending(self, *, peek: bool = False) -> int:
         """One pass: publish what is pending, unless another relay is publishing (then
-        :attr:`skipped`). Returns how many were published."""
+        :attr:`skipped`). Returns how many were published.
+
+        With ``peek`` (an idle poll, not a wake) an autocommit query first checks for any
+        unpublished row, so an empty outbox costs one round trip and no transaction. A pass
+        that sees the outbox (not skipped, not failed) sets :attr:`oldest_unpublished_age`."""
         async with _relay_lock(self._db_key):
-            published, self.skipped = 0, False
+            published, self.skipped, self._measured = 0, False, False
+            if peek:
+                oldest = await self._peek_oldest()
+                self._set_age(oldest)
+                self._measured = True
+                if oldest is None:
+                    return 0
             while True:
                 async with self.session_factory() as session:
-                    if not await self._exclusive(session):
+                    query = self._batch_query(session.get_bind().dialect.name)
+                    result = (await session.execute(query)).all()
+                    if result and not result[0].got:
                         self.skipped = True
                         return published
-                    rows = (
-                        await session.execute(
-                            select(self.model)
-                            .where(self.model.published_at.is_(None))
-                            .order_by(self.model.seq)
-                            .limit(self.batch_size)
-                        )
-                    ).scalars().all()
+                    rows = [r for r in result if r.seq is not None]
+                    if published == 0:
+                        self._set_age(rows[0].occurred_at if rows else None)
+                        self._measured = True
                     if not rows:
-                        return published
+                        return published  # the session's close rolls back (and frees the lock)
                     done, failed = await self._publish_rows(rows)
                     if done:
-                        await session.execute(
-                            update(self.model).where(self.model.seq.in_(done)).values(published_at=utcnow())
-                        )
+                        t = self._table
+                        await session.execute(update(t).where(t.c.seq.in_(done)).values(published_at=utcnow()))
                     # Commit even with nothing marked: it ends the transaction and so the lock.
                     await session.commit()
                     published += len(done)
                     if failed is not None:
+                        self._measured = False  # what is left is no longer known here
                         report = log.debug if self._failing else log.warning
                         self._failing = True
                         report("outbox publish failed; will retry", error=repr(failed),
@@ -245,21 +310,22 @@ class OutboxRelay:
                         self._failing = False
                         log.info("outbox publishing again", published=len(done))
                     if len(rows) < self.batch_size:
+                        self._set_age(None)  # drained (later commits wake the relay again)
                         return published
 
-    async def _publish_rows(self, rows: Sequence[OutboxMixin]) -> tuple[list[int], Exception | None]:
+    async def _publish_rows(self, rows: Sequence[Row[Any]]) -> tuple[list[int], Exception | None]:
         """Publish with publisher confirms pipelined across applications; one application's
         events go one after another, in order, and stop at its first failure."""
-        groups: dict[str | None, list[OutboxMixin]] = {}
+        groups: dict[str | None, list[Row[Any]]] = {}
         for row in rows:
             groups.setdefault(row.application_id, []).append(row)
         done: list[int] = []
         failures: list[Exception] = []
 
-        async def publish_group(group: list[OutboxMixin]) -> None:
+        async def publish_group(group: list[Row[Any]]) -> None:
             for row in group:
                 try:
-                    await self.bus.publish(row.envelope())
+                    await self.bus.publish(_envelope(row))
                 except Exception as exc:  # the broker is down: keep the rest for later
                     failures.append(exc)
                     return
@@ -270,16 +336,23 @@ class OutboxRelay:
 
     async def run(self) -> None:
         refreshed = float("-inf")
+        idle_wait, woken = self.poll_seconds, False
         while True:
+            published = 0
             try:
-                await self.publish_pending()
+                # A wake means this process committed events: straight to the batch. A poll
+                # (rows of another process or a dead one) first peeks outside a transaction.
+                published = await self.publish_pending(peek=not woken)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                self._measured = False
                 log.warning("outbox relay pass failed", error=repr(exc))
-            # The lag gauge, in every process (a standby too), at most once a poll (a busy
-            # process wakes its relay on every commit).
-            if time.monotonic() - refreshed >= self.poll_seconds:
+            if self._measured:
+                refreshed = time.monotonic()
+            elif time.monotonic() - refreshed >= self.poll_seconds:
+                # Skipped (a standby) or failed: the lag gauge needs its own query, at most once
+                # a poll (a busy process wakes its relay on every commit).
                 try:
                     await self.refresh_oldest_unpublished_age()
                     refreshed = time.monotonic()
@@ -287,10 +360,18 @@ class OutboxRelay:
                     raise
                 except Exception as exc:
                     log.debug("outbox lag not measured", error=repr(exc))  # the pass said why
-            wait = self.retry_after_skip_seconds if self.skipped else self.poll_seconds
+            if self.skipped:
+                wait = self.retry_after_skip_seconds
+            elif published or woken:
+                idle_wait = wait = self.poll_seconds
+            else:
+                # Idle: this process's commits wake the relay anyway; polls only find rows of
+                # another process (a replica's, a dead one's), so they may come less often.
+                wait, idle_wait = idle_wait, min(idle_wait * 2, self.max_poll_seconds)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(wait):  # not wait_for: it can swallow a cancel on 3.11
                     await self._wake.wait()
+            woken = self._wake.is_set()
             self._wake.clear()
 
     def start(self) -> None:

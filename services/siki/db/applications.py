@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.common import APPLICATIONS, REPORTS, TIMELINE, AnyRow
@@ -85,6 +85,30 @@ async def update_application(s: AsyncSession, application_id: str, values: dict[
     await s.execute(update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)))
 
 
+async def move_application(s: AsyncSession, application_id: str, values: dict[str, Any],
+                           timeline_rows: list[dict[str, Any]], *also: Insert) -> None:
+    """Update the application, insert its new timeline entries and ``also`` (e.g. the report's
+    record): one statement on PostgreSQL (data-modifying CTEs run whether or not referenced),
+    where each was a round trip in the application's locked transaction."""
+    moved = update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values))
+    inserts = [insert(TIMELINE).values(timeline_rows), *also]
+    if s.get_bind().dialect.name != "postgresql":  # SQLite has no data-modifying CTE
+        await s.execute(moved)
+        for statement in inserts:
+            await s.execute(statement)
+        return
+    for n, statement in enumerate(inserts):
+        moved = moved.add_cte(statement.cte(f"also_{n}"))
+    await s.execute(moved)
+
+
+def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],
+                  now: datetime) -> Insert:
+    """The record that makes a report idempotent by ``report_id``: a retry reads its answer."""
+    return insert(REPORTS).values(report_id=report_id, lsp_code=lsp_code, application_id=application_id,
+                                  answer=answer, processed_at=now)
+
+
 def _indexed(values: dict[str, Any]) -> dict[str, Any]:
     """``values`` with the NIK's blind index beside the (encrypted) NIK: lookups go by the index."""
     return {**values, "nik_index": values["nik"]} if "nik" in values else values
@@ -92,12 +116,6 @@ def _indexed(values: dict[str, Any]) -> dict[str, Any]:
 
 async def insert_timeline(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
     await s.execute(insert(TIMELINE), rows)
-
-
-async def insert_report(s: AsyncSession, report_id: str, lsp_code: str, application_id: str,
-                        answer: dict[str, Any], now: datetime) -> None:
-    await s.execute(insert(REPORTS).values(report_id=report_id, lsp_code=lsp_code, application_id=application_id,
-                                           answer=answer, processed_at=now))
 
 
 async def store_document(s: AsyncSession, digest: str, content: bytes, content_type: str, now: datetime) -> None:

@@ -56,11 +56,20 @@ async def locked_summary(s: AsyncSession, delivery_id: str) -> AnyRow | None:
     return (await s.execute(_SUMMARY, {"delivery_id": delivery_id})).first()
 
 
-async def insert_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at: datetime, *,
-                         status_code: int | None, excerpt: str | None, error: str | None, duration_ms: int) -> None:
-    await s.execute(insert(ATTEMPTS).values(
+async def record_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at: datetime, changes: dict[str, Any],
+                         *, status_code: int | None, excerpt: str | None, error: str | None,
+                         duration_ms: int) -> None:
+    """Log the attempt and apply ``changes`` to the delivery: one statement on PostgreSQL (a
+    data-modifying CTE runs whether or not referenced), two round trips before."""
+    logged = insert(ATTEMPTS).values(
         delivery_id=delivery_id, attempt_no=attempt_no, at=at, status_code=status_code, response_excerpt=excerpt,
-        error=error, duration_ms=duration_ms))
+        error=error, duration_ms=duration_ms)
+    changed = update(DELIVERIES).where(DELIVERIES.c.id == delivery_id).values(**changes)
+    if s.get_bind().dialect.name != "postgresql":  # SQLite has no data-modifying CTE
+        await s.execute(logged)
+        await s.execute(changed)
+        return
+    await s.execute(changed.add_cte(logged.cte("attempt")))
 
 
 async def update_delivery(s: AsyncSession, delivery_id: str, changes: dict[str, Any]) -> None:

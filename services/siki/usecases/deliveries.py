@@ -140,16 +140,15 @@ async def _record_attempt(ctx: SikiContext, s: AsyncSession, delivery_id: str, r
     current = await deliveries.locked_state(s, delivery_id)
     assert current is not None
     attempt_no = current.attempt_count + 1
-    await deliveries.insert_attempt(s, current.id, attempt_no, utcnow(), status_code=result.status_code,
-                                    excerpt=result.excerpt, error=None if result.ok else result.error,
-                                    duration_ms=result.duration_ms)
     status, forwarded = after_attempt(current.status, current.type, ok=result.ok, last_attempt=last_attempt)
     changes: dict[str, Any] = {"attempt_count": attempt_no}
     if status == DELIVERY_DELIVERED:
         changes.update(status=status, delivered_at=utcnow(), last_error=None)
     elif status is not None:
         changes.update(status=status, last_error=result.error)
-    await deliveries.update_delivery(s, current.id, changes)
+    await deliveries.record_attempt(s, current.id, attempt_no, utcnow(), changes, status_code=result.status_code,
+                                    excerpt=result.excerpt, error=None if result.ok else result.error,
+                                    duration_ms=result.duration_ms)
     if forwarded:
         await _mark_forwarded(ctx, s, current)
 

@@ -75,11 +75,11 @@ async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, applica
     if report.forms:  # FR.APL.01/02 as they stand after this step (the signed APL-01 when verified)
         await forms.store(s, head.id, forms.decode(report.forms))
     timeline = _steps(head, plan, report, documents, ctx)
-    await timeline.write(s, ctx.emit, **documents.changes)
     answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
                                 report_id=report.report_id)
-    await applications.insert_report(s, report.report_id, lsp_code, head.id, answer.model_dump(mode="json"),
-                                     utcnow())
+    # The report's record goes with the step, in its statement: a retry reads this answer.
+    record = applications.report_record(report.report_id, lsp_code, head.id, answer.model_dump(mode="json"), utcnow())
+    await timeline.write(s, ctx.emit, also=[record], **documents.changes)
     return answer
 
 

@@ -3,10 +3,12 @@ application's new status and its ``application.status_changed`` event, written t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
@@ -111,13 +113,15 @@ class Timeline:
         self.steps.append(step)
         return step
 
-    async def write(self, s: AsyncSession, emit: Emit, **changes: Any) -> None:
+    async def write(self, s: AsyncSession, emit: Emit, *, also: Sequence[Insert] = (), **changes: Any) -> None:
         """Move the application to the last step (``changes``: its other columns that change
-        with it), insert the entries and stage their events."""
+        with it), insert the entries (and ``also``, in the same statement) and stage their events."""
         assert self.status is not None and self.steps
-        await applications.update_application(s, self.application_id, {
-            "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes})
-        await self.write_entries(s, emit)
+        await applications.move_application(s, self.application_id, {
+            "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes},
+            [step.row for step in self.steps], *also)
+        for step in self.steps:
+            emit(s, step.event)
 
     async def write_entries(self, s: AsyncSession, emit: Emit) -> None:
         """Insert the entries and stage their events (the caller wrote the application's row)."""
