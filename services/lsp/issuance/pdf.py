@@ -118,12 +118,14 @@ def qr_image(url: str) -> Any:
 # whole font, so every name still renders.
 _REDUCED_RANGES = ((0x0000, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
 _REDUCED_CHARS = frozenset(c for lo, hi in _REDUCED_RANGES for c in range(lo, hi + 1))
+ASCII_PADDING = range(0x21, 0x7F)
 
 
 @dataclass(frozen=True)
 class _ParsedFont:
     template: Any  # fpdf.fonts.TTFFont, parsed once per process
     data: bytes  # the font file it was parsed from
+    tags: frozenset[str]  # its tables
 
 
 _FONT_CACHE: dict[tuple[str, str, bool], _ParsedFont] = {}
@@ -158,17 +160,19 @@ def _parsed_font(path: Path, style: str, reduced: bool) -> _ParsedFont:
                 font.save(out)
                 data = out.getvalue()
             template = TTFFont(FPDF(), io.BytesIO(data), "f" + style, style)  # type: ignore[arg-type]
-            cached = _FONT_CACHE[key] = _ParsedFont(template, data)
+            cached = _FONT_CACHE[key] = _ParsedFont(template, data, frozenset(template.ttfont.keys()))
     return cached
 
 
 def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bool) -> None:
     """``pdf.add_font(family, style, path)`` from the parsed copy: the document gets its own
-    font object (its own subset, a fresh fontTools font to subset), sharing only what fpdf2
-    never changes (metrics, character map, descriptor)."""
-    from fontTools.ttLib import TTFont
+    font object (its own subset map), sharing only what fpdf2 never changes (metrics, character
+    map, descriptor); its font file is subset once per glyph set (:mod:`font_subsets`)."""
     from fpdf.fonts import SubsetMap, TTFFont
 
+    from services.lsp.issuance import font_subsets
+
+    font_subsets.install()
     parsed = _parsed_font(path, style, reduced)
     template = parsed.template
     font = TTFFont.__new__(TTFFont)
@@ -178,13 +182,17 @@ def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bo
     fontkey = f"{family.lower()}{style}"
     font.i = len(pdf.fonts) + 1
     font.fontkey = fontkey
-    font.ttfont = TTFont(io.BytesIO(parsed.data), recalcTimestamp=False, lazy=True)
+    font.ttfont = font_subsets.SubsetSource(f"{path}:{style}:{reduced}", parsed.data, parsed.tags)
     # fpdf2 writes the document's object number and font stream into the descriptor: its own copy.
     font.desc = copy.copy(template.desc)
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font._hbfont = None
     font.subset = SubsetMap(font)
+    # Every document embeds at least the printable ASCII glyphs, so that most documents use the
+    # same glyph set and share one cached subset; unused, they cost a few kB.
+    for code in ASCII_PADDING:
+        font.subset.pick(code)
     pdf.fonts[fontkey] = font
 
 
