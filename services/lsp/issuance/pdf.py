@@ -196,6 +196,26 @@ def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bo
     pdf.fonts[fontkey] = font
 
 
+def fits_one_line(pdf: FPDF, w: float, text: str) -> bool:
+    """Whether fpdf2's ``multi_cell(w, ...)`` would keep ``text`` on one line (at the current font)."""
+    if "\n" in text or "\r" in text:
+        return False
+    room = (w or pdf.w - pdf.r_margin - pdf.x) - 2 * pdf.c_margin
+    # A little short of the room: what is close to it takes multi_cell's own line breaking.
+    return pdf.get_string_width(text) < room - 0.01
+
+
+def text_cell(pdf: FPDF, w: float, h: float, text: str, *, align: str = "J", new_x: str, new_y: str) -> None:
+    """``pdf.multi_cell(w, h, text, ...)``, drawn as one ``cell`` when the text fits on one line:
+    the same drawing without fpdf2's line breaking, which measures the line again for every
+    character and was most of a document's layout time."""
+    if fits_one_line(pdf, w, text):
+        # multi_cell sets a justified text's last (here: only) line flush left.
+        pdf.cell(w, h, text, align="L" if align == "J" else align, new_x=new_x, new_y=new_y)
+    else:
+        pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y)
+
+
 def _font(pdf: FPDF, texts: list[str]) -> tuple[str, bool]:
     """DejaVu Sans when installed (every name renders); else Helvetica, Latin-1 only."""
     for d in _FONT_DIRS:
@@ -258,10 +278,10 @@ def render_certificate(data: CertificateData) -> bytes:
         pdf.set_x(x0)
         pdf.set_font(family, "", 10.5)
         y = pdf.get_y()
-        pdf.multi_cell(label_w, 6.6, text(label), new_x="RIGHT", new_y="TOP")
+        text_cell(pdf, label_w, 6.6, text(label), new_x="RIGHT", new_y="TOP")
         pdf.set_xy(x0 + label_w, y)
         pdf.set_font(family, "B", 10.5)
-        pdf.multi_cell(value_w, 6.6, text(f": {value}"), new_x="LMARGIN", new_y="NEXT")
+        text_cell(pdf, value_w, 6.6, text(f": {value}"), new_x="LMARGIN", new_y="NEXT")
 
     qr_y = 212.0
     pdf.image(qr_image(data.verification_url), x=18, y=qr_y, w=52, h=52)
