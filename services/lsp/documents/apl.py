@@ -15,7 +15,8 @@ from typing import Any
 
 from fpdf import FPDF
 
-from services.lsp.issuance.pdf import SIGNATURE_BOX_MM, _font, fits_one_line, text_cell
+from services.lsp.issuance.pdf import SIGNATURE_BOX_MM, _font
+from services.lsp.issuance.pdf_text import text_cell, wrap
 from services.lsp.issuance.rules import tanggal
 from shared.reference.identity import mask_nik
 
@@ -95,8 +96,9 @@ class _Doc:
 
     def lines(self, width: float, text: str) -> int:
         """How many lines ``text`` takes in a cell ``width`` mm wide (at the current font)."""
-        if fits_one_line(self.pdf, width, text or " "):
-            return 1
+        lines = wrap(self.pdf, width, text, "L")
+        if lines is not None:
+            return len(lines)
         found = self.pdf.multi_cell(width, 5, text or " ", dry_run=True, output="LINES")
         return max(1, len(found) if isinstance(found, list) else 1)
 

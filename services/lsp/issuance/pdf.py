@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from services.lsp.issuance.pdf_text import text_cell
 from services.lsp.issuance.rules import tanggal
 from shared.certificate_pdf import xmp_metadata
 from shared.reference import get_reference
@@ -196,26 +197,6 @@ def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bo
     pdf.fonts[fontkey] = font
 
 
-def fits_one_line(pdf: FPDF, w: float, text: str) -> bool:
-    """Whether fpdf2's ``multi_cell(w, ...)`` would keep ``text`` on one line (at the current font)."""
-    if "\n" in text or "\r" in text:
-        return False
-    room = (w or pdf.w - pdf.r_margin - pdf.x) - 2 * pdf.c_margin
-    # A little short of the room: what is close to it takes multi_cell's own line breaking.
-    return pdf.get_string_width(text) < room - 0.01
-
-
-def text_cell(pdf: FPDF, w: float, h: float, text: str, *, align: str = "J", new_x: str, new_y: str) -> None:
-    """``pdf.multi_cell(w, h, text, ...)``, drawn as one ``cell`` when the text fits on one line:
-    the same drawing without fpdf2's line breaking, which measures the line again for every
-    character and was most of a document's layout time."""
-    if fits_one_line(pdf, w, text):
-        # multi_cell sets a justified text's last (here: only) line flush left.
-        pdf.cell(w, h, text, align="L" if align == "J" else align, new_x=new_x, new_y=new_y)
-    else:
-        pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y)
-
-
 def _font(pdf: FPDF, texts: list[str]) -> tuple[str, bool]:
     """DejaVu Sans when installed (every name renders); else Helvetica, Latin-1 only."""
     for d in _FONT_DIRS:
@@ -264,13 +245,13 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_font(family, "", 11)
     pdf.cell(0, 6, text(f"Nomor: {data.skk_number}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.multi_cell(0, 6, text(
+    text_cell(pdf, 0, 6, text(
         f"{data.lsp_name}, Lembaga Sertifikasi Profesi berlisensi BNSP, menyatakan bahwa pemegang "
         "sertifikat ini telah dinyatakan KOMPETEN pada jabatan kerja di bawah ini:"
     ), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(0, 9, text(data.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    text_cell(pdf, 0, 9, text(data.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     label_w, value_w, x0 = 62.0, 118.0, 16.0
@@ -287,14 +268,15 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.image(qr_image(data.verification_url), x=18, y=qr_y, w=52, h=52)
     pdf.set_font(family, "", 8.5)
     pdf.set_xy(16, qr_y + 53)
-    pdf.multi_cell(70, 4, text("Pindai kode QR untuk memeriksa keabsahan sertifikat ini di LPJK. "
+    text_cell(pdf, 70, 4, text("Pindai kode QR untuk memeriksa keabsahan sertifikat ini di LPJK. "
                                "Kode QR memuat data yang ditandatangani secara elektronik oleh LPJK."),
-                   align="C")
+              align="C", new_x="RIGHT", new_y="NEXT")
 
     x1, y1, _, _ = SIGNATURE_BOX_MM
     pdf.set_font(family, "", 10)
     pdf.set_xy(x1, 214)
-    pdf.multi_cell(85, 5.5, text(f"Diterbitkan pada {tanggal(data.issued_on)}\n{data.lsp_name}"), align="C")
+    text_cell(pdf, 85, 5.5, text(f"Diterbitkan pada {tanggal(data.issued_on)}\n{data.lsp_name}"), align="C",
+              new_x="RIGHT", new_y="NEXT")
     pdf.set_xy(x1, y1 - 8)
     pdf.set_font(family, "", 8)
     pdf.cell(85, 5, "Ditandatangani secara elektronik:", align="C")

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from services.lsp.documents import apl
 from services.lsp.documents.units import seeded_units
-from services.lsp.issuance import pdf as certificate_pdf
-from services.lsp.issuance.pdf import fits_one_line, render_certificate
+from services.lsp.issuance import pdf_text
+from services.lsp.issuance.pdf import render_certificate
 from services.lsp.issuance.tests.test_pdf_fonts import BASE
 
 UNITS: list[dict[str, Any]] = seeded_units("SI031018") or []
@@ -43,20 +43,27 @@ def _pages(pdf: bytes) -> list[bytes]:
     lambda: render_certificate(dataclasses.replace(BASE, keterangan="Perpanjangan dari SKK " + "X" * 90)),
     lambda: apl.render_apl01(APL),
     lambda: apl.render_apl02(APL),
-], ids=["certificate", "apl01", "apl02"])
+    # Over several pages, a row near a page break, non-Latin names (the whole font).
+    lambda: apl.render_apl02(dataclasses.replace(APL, full_name="Дмитрий Иванов", scheme={
+        **APL.scheme,
+        "units": [{**u, "title": u["title"] + " dan " + "Nguyễn " * i} for i, u in enumerate(UNITS * 8)]})),
+], ids=["certificate", "apl01", "apl02", "apl02-long"])
 def test_pages_draw_what_multi_cell_drew(render, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     fast = _pages(render())
-    monkeypatch.setattr(certificate_pdf, "fits_one_line", lambda *args: False)
-    monkeypatch.setattr(apl, "fits_one_line", lambda *args: False)
+    monkeypatch.setattr(pdf_text, "wrap", lambda *args: None)
+    monkeypatch.setattr(apl, "wrap", lambda *args: None)
     assert _pages(render()) == fast
 
 
-def test_a_long_or_multiline_text_does_not_fit_one_line() -> None:
+def test_wrap_knows_only_plain_text() -> None:
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "", 10)
-    assert fits_one_line(pdf, 60, "Budi Santoso")
-    assert not fits_one_line(pdf, 60, "Budi Santoso " * 10)
-    assert not fits_one_line(pdf, 60, "Budi\nSantoso")
+    assert pdf_text.wrap(pdf, 60, "Budi Santoso", "L") == ["Budi Santoso"]
+    assert pdf_text.wrap(pdf, 30, "Budi Santoso Wibowo", "C") == ["Budi Santoso", "Wibowo"]
+    assert pdf_text.wrap(pdf, 60, "Budi\nSantoso", "L") == ["Budi", "Santoso"]
+    assert pdf_text.wrap(pdf, 30, "Budi Santoso Wibowo", "J") is None  # word spacing: multi_cell's
+    assert pdf_text.wrap(pdf, 60, "Budi  Santoso", "L") is None
+    assert pdf_text.wrap(pdf, 10, "Budisantosowibowo", "L") is None  # broken inside the word
