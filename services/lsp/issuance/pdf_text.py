@@ -11,6 +11,7 @@ edge, goes to ``multi_cell`` itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +24,20 @@ _NOT_PLAIN = re.compile("[\r\t\f\u00a0\u00ad\u200b\u2000-\u200a\u205f\u3000]|  |
 _EDGE = 0.01
 
 
+def _measure(pdf: FPDF) -> Callable[[str], float]:
+    """``pdf.get_string_width`` at the current font: for a plain TrueType font the sum of its
+    character widths, the arithmetic fpdf2 does (``TTFFont.get_text_width``, ``Fragment.get_width``)
+    without building styled fragments for every word."""
+    from fpdf.fonts import TTFFont
+
+    font = pdf.current_font
+    if (not isinstance(font, TTFFont) or font.is_symbol or pdf.text_shaping or pdf.char_spacing
+            or pdf.font_stretching != 100):
+        return pdf.get_string_width
+    cw, size, k = font.cw, pdf.font_size_pt, pdf.k
+    return lambda s: sum(cw[ord(c)] for c in s) * size * 0.001 / k
+
+
 def wrap(pdf: FPDF, w: float, text: str, align: str) -> list[str] | None:
     """The lines ``pdf.multi_cell(w, ...)`` would make of ``text`` (at the current font), or
     None when that is not certain."""
@@ -32,7 +47,7 @@ def wrap(pdf: FPDF, w: float, text: str, align: str) -> list[str] | None:
     if _NOT_PLAIN.search(text):
         return None
     lines: list[str] = []
-    width = pdf.get_string_width
+    width = _measure(pdf)
     space = width(" ")
     for paragraph in text.split("\n"):
         words = paragraph.split(" ")

@@ -67,3 +67,18 @@ def test_wrap_knows_only_plain_text() -> None:
     assert pdf_text.wrap(pdf, 30, "Budi Santoso Wibowo", "J") is None  # word spacing: multi_cell's
     assert pdf_text.wrap(pdf, 60, "Budi  Santoso", "L") is None
     assert pdf_text.wrap(pdf, 10, "Budisantosowibowo", "L") is None  # broken inside the word
+
+
+def test_the_measure_is_fpdf2s_string_width() -> None:
+    from fpdf import FPDF
+
+    from services.lsp.issuance.pdf import _font
+
+    pdf = FPDF()
+    family, _ = _font(pdf, ["Nguyễn Văn Ánh"])
+    pdf.add_page()
+    for style, size in (("", 9), ("B", 10.5), ("", 17)):
+        pdf.set_font(family, style, size)
+        measure = pdf_text._measure(pdf)
+        for text in ("Budi Santoso", "Nguyễn Văn Ánh", "SI011002.7.2026.0000007", ""):
+            assert measure(text) == pdf.get_string_width(text)
