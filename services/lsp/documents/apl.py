@@ -16,6 +16,7 @@ from typing import Any
 from fpdf import FPDF
 
 from services.lsp.issuance.pdf import SIGNATURE_BOX_MM, _font
+from services.lsp.issuance.pdf_text import text_cell, wrap
 from services.lsp.issuance.rules import tanggal
 from shared.reference.identity import mask_nik
 
@@ -95,6 +96,9 @@ class _Doc:
 
     def lines(self, width: float, text: str) -> int:
         """How many lines ``text`` takes in a cell ``width`` mm wide (at the current font)."""
+        lines = wrap(self.pdf, width, text, "L")
+        if lines is not None:
+            return len(lines)
         found = self.pdf.multi_cell(width, 5, text or " ", dry_run=True, output="LINES")
         return max(1, len(found) if isinstance(found, list) else 1)
 
@@ -110,7 +114,7 @@ class _Doc:
         for w, t, align in texts:
             pdf.rect(x, y, w, h)
             pdf.set_xy(x, y)
-            pdf.multi_cell(w, line_h, t, align=align, new_x="RIGHT", new_y="TOP")
+            text_cell(pdf, w, line_h, t, align=align, new_x="RIGHT", new_y="TOP")
             x += w
         pdf.set_xy(pdf.l_margin, y + h)
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from services.lsp.issuance.pdf_text import text_cell
 from services.lsp.issuance.rules import tanggal
 from shared.certificate_pdf import xmp_metadata
 from shared.reference import get_reference
@@ -118,12 +119,14 @@ def qr_image(url: str) -> Any:
 # whole font, so every name still renders.
 _REDUCED_RANGES = ((0x0000, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F))
 _REDUCED_CHARS = frozenset(c for lo, hi in _REDUCED_RANGES for c in range(lo, hi + 1))
+ASCII_PADDING = range(0x21, 0x7F)
 
 
 @dataclass(frozen=True)
 class _ParsedFont:
     template: Any  # fpdf.fonts.TTFFont, parsed once per process
     data: bytes  # the font file it was parsed from
+    tags: frozenset[str]  # its tables
 
 
 _FONT_CACHE: dict[tuple[str, str, bool], _ParsedFont] = {}
@@ -158,17 +161,19 @@ def _parsed_font(path: Path, style: str, reduced: bool) -> _ParsedFont:
                 font.save(out)
                 data = out.getvalue()
             template = TTFFont(FPDF(), io.BytesIO(data), "f" + style, style)  # type: ignore[arg-type]
-            cached = _FONT_CACHE[key] = _ParsedFont(template, data)
+            cached = _FONT_CACHE[key] = _ParsedFont(template, data, frozenset(template.ttfont.keys()))
     return cached
 
 
 def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bool) -> None:
     """``pdf.add_font(family, style, path)`` from the parsed copy: the document gets its own
-    font object (its own subset, a fresh fontTools font to subset), sharing only what fpdf2
-    never changes (metrics, character map, descriptor)."""
-    from fontTools.ttLib import TTFont
+    font object (its own subset map), sharing only what fpdf2 never changes (metrics, character
+    map, descriptor); its font file is subset once per glyph set (:mod:`font_subsets`)."""
     from fpdf.fonts import SubsetMap, TTFFont
 
+    from services.lsp.issuance import font_subsets
+
+    font_subsets.install()
     parsed = _parsed_font(path, style, reduced)
     template = parsed.template
     font = TTFFont.__new__(TTFFont)
@@ -178,13 +183,17 @@ def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bo
     fontkey = f"{family.lower()}{style}"
     font.i = len(pdf.fonts) + 1
     font.fontkey = fontkey
-    font.ttfont = TTFont(io.BytesIO(parsed.data), recalcTimestamp=False, lazy=True)
+    font.ttfont = font_subsets.SubsetSource(f"{path}:{style}:{reduced}", parsed.data, parsed.tags)
     # fpdf2 writes the document's object number and font stream into the descriptor: its own copy.
     font.desc = copy.copy(template.desc)
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font._hbfont = None
     font.subset = SubsetMap(font)
+    # Every document embeds at least the printable ASCII glyphs, so that most documents use the
+    # same glyph set and share one cached subset; unused, they cost a few kB.
+    for code in ASCII_PADDING:
+        font.subset.pick(code)
     pdf.fonts[fontkey] = font
 
 
@@ -236,13 +245,13 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_font(family, "", 11)
     pdf.cell(0, 6, text(f"Nomor: {data.skk_number}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.multi_cell(0, 6, text(
+    text_cell(pdf, 0, 6, text(
         f"{data.lsp_name}, Lembaga Sertifikasi Profesi berlisensi BNSP, menyatakan bahwa pemegang "
         "sertifikat ini telah dinyatakan KOMPETEN pada jabatan kerja di bawah ini:"
     ), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(0, 9, text(data.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    text_cell(pdf, 0, 9, text(data.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     label_w, value_w, x0 = 62.0, 118.0, 16.0
@@ -250,23 +259,24 @@ def render_certificate(data: CertificateData) -> bytes:
         pdf.set_x(x0)
         pdf.set_font(family, "", 10.5)
         y = pdf.get_y()
-        pdf.multi_cell(label_w, 6.6, text(label), new_x="RIGHT", new_y="TOP")
+        text_cell(pdf, label_w, 6.6, text(label), new_x="RIGHT", new_y="TOP")
         pdf.set_xy(x0 + label_w, y)
         pdf.set_font(family, "B", 10.5)
-        pdf.multi_cell(value_w, 6.6, text(f": {value}"), new_x="LMARGIN", new_y="NEXT")
+        text_cell(pdf, value_w, 6.6, text(f": {value}"), new_x="LMARGIN", new_y="NEXT")
 
     qr_y = 212.0
     pdf.image(qr_image(data.verification_url), x=18, y=qr_y, w=52, h=52)
     pdf.set_font(family, "", 8.5)
     pdf.set_xy(16, qr_y + 53)
-    pdf.multi_cell(70, 4, text("Pindai kode QR untuk memeriksa keabsahan sertifikat ini di LPJK. "
+    text_cell(pdf, 70, 4, text("Pindai kode QR untuk memeriksa keabsahan sertifikat ini di LPJK. "
                                "Kode QR memuat data yang ditandatangani secara elektronik oleh LPJK."),
-                   align="C")
+              align="C", new_x="RIGHT", new_y="NEXT")
 
     x1, y1, _, _ = SIGNATURE_BOX_MM
     pdf.set_font(family, "", 10)
     pdf.set_xy(x1, 214)
-    pdf.multi_cell(85, 5.5, text(f"Diterbitkan pada {tanggal(data.issued_on)}\n{data.lsp_name}"), align="C")
+    text_cell(pdf, 85, 5.5, text(f"Diterbitkan pada {tanggal(data.issued_on)}\n{data.lsp_name}"), align="C",
+              new_x="RIGHT", new_y="NEXT")
     pdf.set_xy(x1, y1 - 8)
     pdf.set_font(family, "", 8)
     pdf.cell(85, 5, "Ditandatangani secara elektronik:", align="C")

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -70,6 +73,25 @@ def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
     )
 
 
+_RESERVED: dict[SigningIdentity, int] = {}
+
+
+async def _bytes_reserved(identity: SigningIdentity) -> int:
+    """The room for the CMS object in the PDF, as pyhanko estimates it (a dry-run signature,
+    plus its 50 % margin), once per identity instead of once per document: the estimate depends
+    only on the certificate chain and the algorithms, and the dry run is a third of a signature's
+    CPU."""
+    found = _RESERVED.get(identity)
+    if found is None:
+        dummy_digest = hashes.Hash(hashes.SHA256()).finalize()
+        test = await _signer(identity).async_sign(
+            dummy_digest, "sha256", use_pades=True, dry_run=True,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC)))
+        test_len = len(test.dump()) * 2  # hex in the PDF
+        found = _RESERVED[identity] = test_len + 2 * (test_len // 4)
+    return found
+
+
 async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, location: str = "Indonesia",
                    reason: str = "Penerbitan Sertifikat Kompetensi Kerja Konstruksi", on_page: int = 0) -> bytes:
     """``pdf`` with the LSP's visible PAdES signature over every byte of it."""
@@ -95,7 +117,8 @@ async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, loca
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=on_page, box=box),
     )
     out = io.BytesIO()
-    await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)
+    await pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out,
+                                    bytes_reserved=await _bytes_reserved(identity))
     return out.getvalue()
 
 

@@ -157,6 +157,25 @@ async def test_forms_go_to_siki_on_receipt_and_with_the_verification_report(
     assert all(r.get("forms") is None for r in reports if r["status"] != "accepted")
 
 
+async def test_an_unchanged_form_is_built_and_signed_once(
+        lsp: Lsp, siki_router: respx.MockRouter, siki: respx.Route) -> None:
+    upload = siki_router["submit_application_forms"]
+    aid = await _submit(lsp)
+    await _wait_calls(upload, 1)
+    sent = {f["form"]: f["content_base64"] for f in json.loads(upload.calls[-1].request.content)["forms"]}
+    r = await lsp.post(aid, "verification", {"decision": "accepted"}, "admin")
+    assert r.status_code == 200, r.text
+    await lsp.wait_reports_sent(aid)
+    accepted = next(json.loads(c.request.content) for c in siki.calls
+                    if c.request.url.path == f"/api/v1/applications/{aid}/status"
+                    and json.loads(c.request.content)["status"] == "accepted")
+    reported = {f["form"]: f["content_base64"] for f in accepted["forms"]}
+    assert reported["apl02"] == sent["apl02"]  # unchanged since the receipt: the same document
+    assert reported["apl01"] != sent["apl01"]  # now with the recommendation, signed
+    # A download after the verification: the APL-01 signed then, not signed again.
+    assert base64.b64encode(await _download(lsp, aid, "apl01")).decode() == reported["apl01"]
+
+
 async def test_only_this_lsps_staff_open_the_forms(lsp: Lsp) -> None:
     aid = await _submit(lsp)
     r = await lsp.client.get(f"/api/v1/applications/{aid}/forms/apl01")

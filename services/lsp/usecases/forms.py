@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
+import hashlib
+from collections import OrderedDict
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -98,23 +101,53 @@ def _sign(pdf: bytes, ctx: LspContext, lsp_name: str) -> bytes:
                                 reason="Verifikasi FR.APL.01 Permohonan Sertifikasi Kompetensi"))
 
 
+# The forms last built, by what they print: the same form is built again on the verification
+# report (APL-02 unchanged since the receipt), on downloads and on the bus's retries of
+# ``send_forms``; a form some 40 kB, so 64 of them stay small.
+_BUILT: OrderedDict[str, tuple[bytes, bool]] = OrderedDict()
+_BUILT_MAX = 64
+
+
+def _key(data: Any, form: Form, identity: object) -> str:
+    # APL-02 prints no recommendation: the same APL-02 before and after the verification.
+    shown = data if form == "apl01" else dataclasses.replace(data, recommendation=None)
+    return hashlib.sha256(repr((form, shown, identity)).encode()).hexdigest()
+
+
+async def _build(ctx: LspContext, data: Any, form: Form, lsp_name: str) -> tuple[bytes, bool]:
+    from services.lsp.documents.apl import render_apl01, render_apl02
+    from services.lsp.issuance.settings import issuance_settings
+    from services.lsp.issuance.signing import identity_for
+
+    signed = form == "apl01" and data.recommendation is not None
+    identity = identity_for(issuance_settings(ctx.settings), ctx.code, lsp_name) if signed else None
+    key = _key(data, form, identity.cert_pem if identity is not None else None)
+    found = _BUILT.get(key)
+    if found is not None:
+        _BUILT.move_to_end(key)
+        return found
+    if form == "apl02":
+        pdf = await asyncio.to_thread(render_apl02, data)
+    else:
+        pdf = await asyncio.to_thread(render_apl01, data)
+        if signed:
+            pdf = await asyncio.to_thread(_sign, pdf, ctx, lsp_name)
+    _BUILT[key] = (pdf, signed)
+    while len(_BUILT) > _BUILT_MAX:
+        _BUILT.popitem(last=False)
+    return pdf, signed
+
+
 async def build(session: AsyncSession, ctx: LspContext, app: Application, form: Form) -> tuple[bytes, bool]:
     """The form's PDF and whether it is signed (APL-01 once the admin recommended)."""
-    from services.lsp.documents.apl import render_apl01, render_apl02
-
-    data = await _data(session, ctx, app)
-    if form == "apl02":
-        return await asyncio.to_thread(render_apl02, data), False
-    pdf = await asyncio.to_thread(render_apl01, data)
-    if data.recommendation is None:
-        return pdf, False
-    return await asyncio.to_thread(_sign, pdf, ctx, app.lsp_name), True
+    return await _build(ctx, await _data(session, ctx, app), form, app.lsp_name)
 
 
 async def form_files(session: AsyncSession, ctx: LspContext, app: Application) -> list[ApplicationFormFile]:
+    data = await _data(session, ctx, app)  # once for both forms
     out = []
     for form in ("apl01", "apl02"):
-        pdf, signed = await build(session, ctx, app, form)  # type: ignore[arg-type]
+        pdf, signed = await _build(ctx, data, form, app.lsp_name)  # type: ignore[arg-type]
         out.append(ApplicationFormFile(form=form, signed=signed,  # type: ignore[arg-type]
                                        submission_no=app.submission_no,
                                        content_base64=base64.b64encode(pdf).decode()))
