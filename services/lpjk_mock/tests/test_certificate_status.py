@@ -313,3 +313,22 @@ async def test_a_status_list_index_drawn_twice_is_drawn_again(sqlite_url: str, m
         assert {r.recording_number: r.status_list_index for r in rows.values()} == {
             first["recording_number"]: 7, second["recording_number"]: 9}
         assert [e.type for e in events] == [SKK_RECORDED, SKK_RECORDED]
+
+
+async def test_a_recording_number_drawn_twice_is_drawn_again(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is read before the insert to see whether a drawn number is free (a one in 2**55
+    event): the primary key refuses the twin, nothing is stored, and the record draws again."""
+    from services.lpjk_mock.domain import numbers
+
+    make = numbers.recording_number
+    draws = iter([bytes(7), bytes(7), bytes([1] * 7)])
+    monkeypatch.setattr(numbers, "recording_number", lambda year, _: make(year, next(draws)))
+    async with running(sqlite_url) as (app, client):
+        first = await _record(client)
+        second = await _record(client, "SI012022.4.2026.0000002", "app-2")
+        rows, events, _ = await _state(app)
+        year = int(first["recording_number"].split("-")[1])
+        assert first["recording_number"] == make(year, bytes(7))
+        assert second["recording_number"] == make(year, bytes([1] * 7))
+        assert set(rows) == {first["recording_number"], second["recording_number"]}
+        assert [e.type for e in events] == [SKK_RECORDED, SKK_RECORDED]

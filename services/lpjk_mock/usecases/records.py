@@ -100,7 +100,7 @@ class Records:
                     existing = await _twin_of_change(s, req, old)
                 if existing is None:
                     records.check_replaced(req, _replaced_facts(old))
-                    number = await self._unused_number(s, year)
+                    number = self._new_number(year)
                     index = await self._unused_index(s)
                     if old is not None:  # first, so that the new one is the SKK number's only current one
                         change = status.apply(old.status, "supersede")
@@ -145,13 +145,11 @@ class Records:
             taken.add(index)
 
     @staticmethod
-    async def _unused_number(session: AsyncSession, year: int) -> str:
+    def _new_number(year: int) -> str:
         """A fresh random recording number (domain.numbers). Two draws meeting is a one in 2**55
-        event per record; checking costs one primary-key read and makes it harmless."""
-        while True:
-            number = numbers.recording_number(year, secrets.token_bytes(numbers.ENTROPY_BYTES))
-            if await repository.get(session, number) is None:
-                return number
+        event per record, harmless without a read before the insert (a round trip per record):
+        the primary key refuses the twin, nothing is stored, and :meth:`create` draws again."""
+        return numbers.recording_number(year, secrets.token_bytes(numbers.ENTROPY_BYTES))
 
     def _new_record(self, req: RecordRequest, number: str, index: int, now: datetime) -> SkkRecord:
         token = qr.sign_compact(

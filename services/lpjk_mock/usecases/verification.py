@@ -3,6 +3,7 @@ QR code shows: the verification URL and its PNG. Lookups are throttled per clien
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Callable
@@ -51,7 +52,16 @@ def number_named_by(qr_payload: str) -> str | None:
 def qr_png(url: str, *, scale: int = 4, border: int = 4) -> bytes:
     """The QR code of ``url`` as a 1-bit greyscale PNG (error level M, mask 0, the pixels
     segno's own PNG writer draws). The PNG is assembled here from segno's matrix: segno's
-    writer builds it pixel by pixel in Python, several times slower."""
+    writer builds it pixel by pixel in Python, several times slower.
+
+    The same URL always gives the same PNG (a record's QR payload never changes), and drawing
+    one costs about 4 ms: the latest are kept, for a repeated ``create_record`` (the issuing
+    LSP retrying) and a PDF checked again."""
+    return _qr_png(url, scale, border)
+
+
+@functools.lru_cache(maxsize=1024)  # about 0.6 kB each
+def _qr_png(url: str, scale: int, border: int) -> bytes:
     import segno  # imported on the first record, not at start-up
 
     matrix = segno.make_qr(url, error="m", mask=0, boost_error=False).matrix

@@ -86,7 +86,7 @@ async def _schedule(session: AsyncSession, ctx: LspContext, staff: StaffPrincipa
         await session.flush()
     except IntegrityError as exc:  # a concurrent booking of the same assessor and day won
         raise _double_booked(assessor_username, day) from exc
-    info = await described_assessment(session, ctx, row)
+    info = await described_assessment(session, ctx, row, assessor=assessor)
     await apply_step(session, ctx, app, S.SCHEDULED, actor=staff_actor(ctx, staff), assessment=info,
                      note=schedule_note(info, ctx.tz, app.application_kind))
     await audit(ctx, session, staff, "assessment.scheduled", application_id=app.id,

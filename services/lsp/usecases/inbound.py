@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -97,8 +99,9 @@ def _parse(model: type[M], data: dict[str, Any]) -> M:
         raise Invalid.fields(errors) from exc
 
 
-async def _precheck(session: AsyncSession, ctx: LspContext, app: Application) -> None:
-    scheme = await session.get(Scheme, app.jabatan_kerja_code)
+def _precheck(ctx: LspContext, app: Application, scheme: Scheme | None) -> None:
+    """``scheme``: the one :func:`_check_scheme` read (the identity map holds it weakly, so
+    reading it again by key would be another round trip)."""
     options = list((scheme.requirements if scheme else {}).get(str(app.jenjang), []))
     result = run_precheck(jenjang=app.jenjang, kualifikasi=app.kualifikasi, options=options, sections=app.sections,
                           education_rank=ctx.reference.education_rank, as_of=ctx.local_date(app.submitted_at),
@@ -170,7 +173,7 @@ async def _previous_values(session: AsyncSession, app: Application) -> None:
     app.previous_values = None
 
 
-async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: ApplicationSubmission) -> None:
+async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: ApplicationSubmission) -> Scheme:
     _check_kind(sub)
     if sub.lsp_code != ctx.code:
         raise Invalid.field("data.lsp_code", f"this is {ctx.code}, not {sub.lsp_code}")
@@ -179,11 +182,12 @@ async def _check_scheme(session: AsyncSession, ctx: LspContext, sub: Application
         raise Invalid.field("data.jabatan_kerja_code", f"{ctx.code} has no scheme for {sub.jabatan_kerja_code}")
     if sub.jenjang not in scheme.jenjang:
         raise Invalid.field("data.jenjang", f"the scheme has no jenjang {sub.jenjang}")
+    return scheme
 
 
 async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
     sub = _parse(ApplicationSubmission, data)
-    await _check_scheme(session, ctx, sub)
+    scheme = await _check_scheme(session, ctx, sub)
     existing = await session.get(Application, sub.id)
     if existing is not None:
         if existing.submission_no >= sub.submission_no:
@@ -195,18 +199,19 @@ async def on_submitted(session: AsyncSession, ctx: LspContext, data: dict[str, A
                       created_at=now, updated_at=now, payment_proof_no=0)
     _take_submission(app, sub)
     await _previous_values(session, app)
+    _precheck(ctx, app, scheme)
     session.add(app)
-    await session.flush()
+    # One INSERT carries the application as received, checked and forwarded (not an INSERT and
+    # two UPDATEs): the unit of work writes it before its timeline row, by their foreign key.
     await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
                      note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
-    await _precheck(session, ctx, app)
     forms.request_forms(session, ctx, app)  # FR.APL.01/02 to SIKI once this commits
     return "created"
 
 
 async def on_resubmitted(session: AsyncSession, ctx: LspContext, data: dict[str, Any]) -> str:
     sub = _parse(ApplicationSubmission, data)
-    await _check_scheme(session, ctx, sub)
+    scheme = await _check_scheme(session, ctx, sub)
     app = await load_application(session, sub.id)
     if sub.submission_no <= app.submission_no:
         return "already received"
@@ -216,11 +221,11 @@ async def on_resubmitted(session: AsyncSession, ctx: LspContext, data: dict[str,
     # The corrected application is checked and signed afresh.
     app.apl01_recommendation = app.apl01_signed_by = None
     app.apl01_signed_at = None
+    _precheck(ctx, app, scheme)  # before the steps: written with the first one's UPDATE
     await apply_step(session, ctx, app, S.SUBMITTED, actor=SIKI_ACTOR, report=False, at=sub.submitted_at,
                      note="Permohonan diperbaiki dan diajukan ulang")
     await apply_step(session, ctx, app, S.FORWARDED, actor=SIKI_ACTOR, report=False,
                      note=f"Permohonan diterima dari SIKI (pengajuan ke-{sub.submission_no})")
-    await _precheck(session, ctx, app)
     forms.request_forms(session, ctx, app)  # FR.APL.01/02 to SIKI once this commits
     return "updated"
 
@@ -313,6 +318,21 @@ HANDLERS: dict[str, Callable[[AsyncSession, LspContext, dict[str, Any]], Awaitab
 }
 
 
+async def _first_delivery(session: AsyncSession, wid: str, type_: str, application_id: object) -> bool:
+    """Note the webhook id as processed (in the caller's transaction); False if it already was.
+    One statement, not a read and then an insert: the insert that finds the id taken does
+    nothing. A twin delivered at the same instant waits for this transaction's row, then finds
+    it taken, or fails on the primary key (``IntegrityError``, a duplicate too)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    noted = await session.execute(
+        insert(ProcessedWebhook)
+        .values(webhook_id=wid, type=type_, received_at=utcnow(),
+                application_id=str(application_id) if application_id else None)
+        .on_conflict_do_nothing(index_elements=["webhook_id"])
+        .returning(ProcessedWebhook.webhook_id))
+    return noted.first() is not None
+
+
 async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     wid = verify_signature(ctx, body, headers)
     try:
@@ -329,12 +349,9 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
     handler = HANDLERS[parsed.type]
     try:
         async with ctx.sessions() as session, session.begin():
-            if await session.get(ProcessedWebhook, wid) is not None:
-                return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
             application_id = parsed.data.get("application_id") or parsed.data.get("id")
-            session.add(ProcessedWebhook(webhook_id=wid, type=parsed.type, received_at=utcnow(),
-                                         application_id=str(application_id) if application_id else None))
-            await session.flush()
+            if not await _first_delivery(session, wid, parsed.type, application_id):
+                return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
             outcome = await handler(session, ctx, parsed.data)
     except IntegrityError:
         # The same webhook id delivered twice at once: the other delivery took effect.

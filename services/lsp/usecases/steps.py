@@ -84,10 +84,13 @@ async def apply_step(
 
 async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
               step: Callable[[AsyncSession, Application], Awaitable[None]]) -> dict[str, Any]:
-    """Run one staff action in one transaction, then answer with the application as it is now.
+    """Run one staff action in one transaction and answer with the application as it is now.
 
-    One session throughout: the visibility check reads the application the step then uses, and
-    the answer is read back from the database once the step has committed."""
+    One session and one transaction throughout: the visibility check reads the application the
+    step then uses, and the answer is read back from the database (what the step stored, as a
+    fresh read would show) before the commit, in the same transaction: a second one only for
+    the answer cost a BEGIN and a ROLLBACK more per action. If the commit fails the answer is
+    never sent."""
     async with ctx.sessions() as session:
         notes = replayed()
         if notes is not None and notes.get("acted_on") == application_id:
@@ -102,12 +105,15 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
                 await may_see(session, staff, app)
                 await step(session, app)
                 remember(acted_on=application_id)
+                # Flushed first: expiring discards what is not yet written.
+                await session.flush()
+                session.expire_all()  # the answer shows what was stored, as a fresh read would
+                view = await application_view(session, await load_application(session, application_id),
+                                              ctx.settings.pkb_minimum_table)
         except StaleDataError as exc:
             raise Conflict("the application changed meanwhile; reload it and try again",
                            errors=[{"field": "status", "message": "concurrent change"}]) from exc
-        session.expire_all()  # the answer shows what was stored, as a fresh read would
-        return await application_view(session, await load_application(session, application_id),
-                                      ctx.settings.pkb_minimum_table)
+        return view
 
 
 def staff_actor(ctx: LspContext, staff: StaffPrincipal) -> str:
@@ -139,12 +145,17 @@ def assessment_info(a: Assessment, result: str | None = None, *, assessor_name: 
 
 
 async def described_assessment(session: AsyncSession, ctx: LspContext, a: Assessment,
-                               result: str | None = None) -> AssessmentInfo:
+                               result: str | None = None, *, assessor: Staff | None = None) -> AssessmentInfo:
     """The assessment as reported to SIKI, with the names the applicant is told (the TUK's
-    name from the reference data, the asesor's full name), not only their codes."""
-    assessor = await session.get(Staff, a.assessor_username)
-    # ``full_name`` is read defensively: accounts created before staff had names have none.
-    assessor_name = str(getattr(assessor, "full_name", None) or a.assessor_username)
+    name from the reference data, the asesor's full name), not only their codes. ``assessor``:
+    the account if the caller has it already loaded; otherwise only its name is read (not the
+    whole account, password hash included)."""
+    if assessor is not None and assessor.username == a.assessor_username:
+        full_name = assessor.full_name
+    else:
+        full_name = await session.scalar(select(Staff.full_name).where(Staff.username == a.assessor_username))
+    # Accounts created before staff had names have none.
+    assessor_name = str(full_name or a.assessor_username)
     tuk = ctx.reference.tuks.get(a.tuk_code) or {}
     return assessment_info(a, result, assessor_name=assessor_name, tuk_name=str(tuk.get("name") or a.tuk_code))
 
