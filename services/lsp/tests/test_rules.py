@@ -218,7 +218,9 @@ async def periodic_sweep_flags(url: str) -> None:
 
 async def test_late_proof_is_refused_and_changes_nothing(lsp: Lsp) -> None:
     aid = await drive(lsp, "invoiced")
-    before = await lsp.get(aid)
+    # The reports of the steps so far are sent by a background task: wait for it, so that its
+    # marking them sent is not taken for a change made by the refused proof.
+    before = await lsp.wait_reports_sent(aid)
     due = before["invoice"]["due_date"]
     r = await lsp.webhook("payment.proof_uploaded", proof(aid, 1, day_after(due)))
     assert r.status_code == 409, r.text

@@ -81,6 +81,7 @@ async def test_within_the_window_is_accepted(lsp: Lsp) -> None:
 
 async def test_replayed_id_is_200_without_second_effect(lsp: Lsp) -> None:
     aid = await drive(lsp, "invoiced")
+    await lsp.wait_reports_sent(aid)  # the background sender is done: only the webhooks change the view
     doc = {"id": "doc-9", "kind": "payment_proof", "sha256": "1" * 64, "content_type": "application/pdf", "size": 9}
     data = {"application_id": aid, "proof_no": 1, "document": doc, "uploaded_at": datetime.now(UTC).isoformat()}
     first = await lsp.webhook("payment.proof_uploaded", data, webhook_id="msg_fixed_1")

@@ -178,7 +178,7 @@ async def test_a_resubmission_is_checked_again(lsp: Lsp, eligibility: respx.Rout
     r = await lsp.webhook("application.resubmitted", {**submission(aid, submission_no=2),
                                                       "submitted_at": datetime.now(UTC).isoformat()})
     assert r.status_code == 200 and r.json()["outcome"] == "updated"
-    view = await lsp.get(aid)
+    view = await lsp.wait_reports_sent(aid)  # the background sender is done: the view stays still
     assert view["eligibility"] == {**view["eligibility"], "eligible": False, "reasons": [REASON], "submission_no": 2}
     r = await lsp.post(aid, "verification", {"decision": "accepted"}, "admin")
     assert r.status_code == 409 and r.json()["field"] == "eligibility"
