@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from services.lsp.documents.units import seeded_units
 from services.lsp.issuance.signing import dev_identity
 from services.lsp.tests.support import Lsp, drive, running, settings_for, submission
+from services.lsp.usecases import forms as forms_module
 from services.lsp.usecases.forms import self_assessment
 
 pytestmark = pytest.mark.usefixtures("siki")
@@ -186,3 +187,65 @@ async def test_only_this_lsps_staff_open_the_forms(lsp: Lsp) -> None:
     assert r.status_code == 403
     r = await lsp.client.get("/api/v1/applications/nope/forms/apl02", headers=await lsp.as_("admin"))
     assert r.status_code == 404
+
+
+
+async def test_forms_are_built_holding_no_database_connection(
+        lsp: Lsp, siki_router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering and signing take a worker thread for tens of milliseconds, seconds under load:
+    the forms sent on receipt and a download are built after their session closed, so they hold
+    none of the pool's connections meanwhile (the pool's wait ran out for other requests)."""
+    from contextvars import ContextVar
+
+    from services.lsp.documents import apl
+
+    ctx = lsp.app.state.lsp
+    real = ctx.sessions
+    # The sessions still open in the task that renders (asyncio.to_thread copies its context);
+    # the background tasks' own sessions are not counted.
+    open_here: ContextVar[list[object] | None] = ContextVar("open_here", default=None)
+
+    class Tracking:
+        kw = real.kw
+
+        def __call__(self, **kw: Any) -> Any:
+            session = real(**kw)
+            opened = open_here.get()
+            if opened is None:
+                opened = []
+                open_here.set(opened)
+            opened.append(session)
+            close = session.close
+
+            async def closing() -> None:
+                try:
+                    await close()
+                finally:
+                    if session in opened:
+                        opened.remove(session)
+
+            session.close = closing  # type: ignore[method-assign]
+            return session
+
+    held: list[int] = []
+
+    def counting(render: Any) -> Any:
+        def wrapped(data: Any) -> bytes:
+            held.append(len(open_here.get() or []))
+            return render(data)  # type: ignore[no-any-return]
+        return wrapped
+
+    monkeypatch.setattr(ctx, "sessions", Tracking())
+    monkeypatch.setattr(apl, "render_apl01", counting(apl.render_apl01))
+    monkeypatch.setattr(apl, "render_apl02", counting(apl.render_apl02))
+    aid = await _submit(lsp, education="S1")
+    await _wait_calls(siki_router["submit_application_forms"], 1)  # send_forms: both forms
+    assert held == [0, 0], held
+    await _download(lsp, aid, "apl02", user="admin")  # the same APL-02: one of those built
+    assert held == [0, 0], held
+    r = await lsp.post(aid, "verification", {"decision": "accepted"}, "admin")  # APL-01 signed in the step
+    assert r.status_code == 200, r.text
+    held.clear()
+    forms_module._BUILT.clear()  # a download that has to build the form itself
+    await _download(lsp, aid, "apl01", user="admin")
+    assert held == [0], held

@@ -138,30 +138,33 @@ async def _build(ctx: LspContext, data: Any, form: Form, lsp_name: str) -> tuple
     return pdf, signed
 
 
-async def build(session: AsyncSession, ctx: LspContext, app: Application, form: Form) -> tuple[bytes, bool]:
-    """The form's PDF and whether it is signed (APL-01 once the admin recommended)."""
-    return await _build(ctx, await _data(session, ctx, app), form, app.lsp_name)
-
-
 async def form_files(session: AsyncSession, ctx: LspContext, app: Application) -> list[ApplicationFormFile]:
-    data = await _data(session, ctx, app)  # once for both forms
+    return await _files(ctx, await _data(session, ctx, app))  # the data read once for both forms
+
+
+async def _files(ctx: LspContext, data: Any) -> list[ApplicationFormFile]:
+    """Both forms from their data; needs no database connection (the rendering and signing
+    take a worker thread for tens of milliseconds each, longer under load)."""
     out = []
     for form in ("apl01", "apl02"):
-        pdf, signed = await _build(ctx, data, form, app.lsp_name)  # type: ignore[arg-type]
+        pdf, signed = await _build(ctx, data, form, data.lsp_name)  # type: ignore[arg-type]
         out.append(ApplicationFormFile(form=form, signed=signed,  # type: ignore[arg-type]
-                                       submission_no=app.submission_no,
+                                       submission_no=data.submission_no,
                                        content_base64=base64.b64encode(pdf).decode()))
     return out
 
 
 async def download(ctx: LspContext, staff: StaffPrincipal, application_id: str, form: Form) -> tuple[bytes, str]:
-    """``download_apl01`` / ``download_apl02``: the PDF and its file name."""
+    """``download_apl01`` / ``download_apl02``: the PDF and its file name. The view is audited
+    in the transaction that read the data; the PDF is built after it, holding no connection."""
     async with ctx.sessions() as session, session.begin():
         app = await load_application(session, application_id)
         await may_see(session, staff, app)
-        pdf, signed = await build(session, ctx, app, form)
+        data = await _data(session, ctx, app)
+        signed = form == "apl01" and data.recommendation is not None
         await audit(ctx, session, staff, "application.form_downloaded", application_id=app.id,
                     detail={"form": form, "signed": signed})
+    pdf, _ = await _build(ctx, data, form, data.lsp_name)
     return pdf, f"FR.APL.{'01' if form == 'apl01' else '02'}-{application_id}.pdf"
 
 
@@ -178,11 +181,13 @@ async def send_forms(ctx: LspContext, application_id: str) -> bool:
         if app is None or app.status in _NOT_SENT_IN:
             return False
         try:
-            files = await form_files(session, ctx, app)
+            data = await _data(session, ctx, app)
         except NotFound as exc:  # no scheme any more: nothing to build, nothing to retry
             log.warning("forms not built", application_id=application_id, error=str(exc))
             return False
-    upload = ApplicationFormsUpload(forms=files)
+    # Built once the session is closed: under load the rendering held pool connections for
+    # seconds, and the pool's wait ran out for other requests.
+    upload = ApplicationFormsUpload(forms=await _files(ctx, data))
     try:
         await ctx.siki.submit_forms(application_id, upload.model_dump(mode="json"))
     except SikiRefused as exc:
