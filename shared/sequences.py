@@ -3,7 +3,7 @@ concurrent transactions, on PostgreSQL and SQLite alike."""
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, update
+from sqlalchemy import Integer, String
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,11 +26,12 @@ async def next_value(session: AsyncSession, model: type[CounterMixin], name: str
     until the caller commits, so concurrent callers queue and each draws its own value; a
     transaction that rolls back gives its value back, so the sequence has no gaps either.
     """
+    # One statement (one round trip): the first draw inserts 1; any later one conflicts and
+    # takes the row's lock to add one, as an UPDATE would.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(model).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"])
-    )
+    stmt = insert(model).values(name=name, value=1)
     result = await session.execute(
-        update(model).where(model.name == name).values(value=model.value + 1).returning(model.value)
+        stmt.on_conflict_do_update(index_elements=["name"], set_={"value": model.value + 1})
+        .returning(model.value)
     )
     return int(result.scalar_one())
