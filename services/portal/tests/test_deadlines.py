@@ -24,6 +24,7 @@ from services.portal.tests.test_after_submit import (
     submitted,
     upload_proof,
 )
+from shared.web.formats import today_jakarta  # due dates are days in Jakarta, ahead of UTC
 
 PROBLEM = "application/problem+json"
 REASON = "Asesor tidak memeriksa portofolio proyek saya."
@@ -60,7 +61,7 @@ async def test_an_appeal_after_the_window_is_refused_and_changes_nothing(portal:
     problem = r.json()
     assert problem["field"] == "filed_at" and "appeal window closed on" in problem["detail"]
     last_day = date.fromisoformat(problem["appeal_window_closed_on"])
-    assert last_day.isoformat() in problem["detail"] and last_day < date.today()
+    assert last_day.isoformat() in problem["detail"] and last_day < today_jakarta()
     assert await get_app(portal, applicant, app_id) == before
 
 
@@ -87,7 +88,7 @@ async def test_the_window_is_a_setting(tmp_path: Path, sqlite_url: str) -> None:
 async def test_a_proof_after_the_due_date_is_refused_and_nothing_is_stored(portal: Portal,
                                                                           applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = today_jakarta() - timedelta(days=1)
     await advance(portal, app_id, path_to_invoiced(yesterday))
     before, stored = await get_app(portal, applicant, app_id), await documents_stored(portal)
     with respx.mock:
@@ -102,7 +103,7 @@ async def test_a_proof_after_the_due_date_is_refused_and_nothing_is_stored(porta
 
 async def test_a_rejected_proof_is_replaced_before_the_due_date(portal: Portal, applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
-    seq = await advance(portal, app_id, path_to_invoiced(date.today()))  # due today: still in time
+    seq = await advance(portal, app_id, path_to_invoiced(today_jakarta()))  # due today: still in time
     proofs = f"{SIKI}/{app_id}/payment-proofs"
     with respx.mock:
         respx.post(proofs).mock(return_value=httpx.Response(202, json={}))
@@ -119,7 +120,7 @@ async def test_a_rejected_proof_is_replaced_before_the_due_date(portal: Portal, 
 async def test_a_rejected_proof_cannot_be_replaced_after_the_due_date(portal: Portal,
                                                                      applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
-    due = date.today() - timedelta(days=1)
+    due = today_jakarta() - timedelta(days=1)
     seq = await advance(portal, app_id, path_to_invoiced(due))
     await advance(portal, app_id, [("payment_uploaded", {}), ("payment_rejected", {"reasons": ["buram"]})], seq)
     with respx.mock:

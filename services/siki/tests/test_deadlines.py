@@ -12,6 +12,7 @@ import respx
 
 from services.siki.tests.conftest import WEBHOOK_A, Harness, report, running, submission
 from services.siki.tests.test_ownership import JK, apply, decide
+from shared.web.formats import today_jakarta  # due dates are days in Jakarta, ahead of UTC
 
 REASON = "Asesor tidak menilai portofolio saya"
 
@@ -47,7 +48,7 @@ async def test_a_proof_after_the_due_date_is_refused_and_changes_nothing(make_se
                                                                         lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
     async with running(make_settings()) as h:
-        due = date.today() - timedelta(days=1)
+        due = today_jakarta() - timedelta(days=1)
         app_id = await invoiced(h, due)
         before = await h.timeline(app_id)
         r = await send_proof(h, app_id, 1)
@@ -62,7 +63,7 @@ async def test_a_rejected_proof_is_replaced_until_the_due_date(make_settings: An
                                                              lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
     async with running(make_settings()) as h:
-        app_id = await invoiced(h, date.today())  # due today: in time until the end of the day (WIB)
+        app_id = await invoiced(h, today_jakarta())  # due today: in time until the end of the day (WIB)
         assert (await send_proof(h, app_id, 1)).status_code == 202
         r = await h.report(app_id, report("payment_rejected", reasons=["Nominal transfer tidak sesuai"]))
         assert r.status_code == 200, r.text
@@ -90,7 +91,7 @@ async def test_an_appeal_within_the_window_is_taken_and_after_it_refused(make_se
         r = await h.client.post(f"/api/v1/applications/{old['id']}/appeals", json=appeal, headers=h.portal)
         assert r.status_code == 409 and r.json()["field"] == "filed_at", r.text
         closed_on = r.json()["appeal_window_closed_on"]
-        assert closed_on in r.json()["detail"] and date.fromisoformat(closed_on) < date.today()
+        assert closed_on in r.json()["detail"] and date.fromisoformat(closed_on) < today_jakarta()
         assert await h.timeline(old["id"]) == before
         assert "appeal.filed" not in [d["type"] for d in await h.deliveries(application_id=old["id"])]
 
