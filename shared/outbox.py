@@ -190,9 +190,15 @@ class OutboxRelay:
         # the bus itself reports the outage and its recovery.
         self._failing = False
         self._lock_key = advisory_key("outbox", model.__tablename__)
-        self._table: Table = model.__table__  # type: ignore[attr-defined]
         # Whether the last pass set oldest_unpublished_age itself (else run() queries it).
         self._measured = False
+
+    @property
+    def _table(self) -> Table:
+        # Looked up when used, not at construction: a runtime may be built around the bare
+        # mixin (no table) by code that never relays.
+        table: Table = self.model.__table__  # type: ignore[attr-defined]
+        return table
 
     def hook_commits(self) -> None:
         """Wake the relay right after any commit that staged events, instead of waiting a poll."""
