@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus.base import EventBus
 from shared.bus.envelope import EventEnvelope, utcnow
+from shared.database import autocommit_read
 from shared.dblocks import advisory_key
 from shared.logging import get_correlation_id, get_logger
 
@@ -236,9 +237,7 @@ class OutboxRelay:
         query = select(t.c.occurred_at).where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(1)
         bind = self.session_factory.kw.get("bind")
         if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
-            # Autocommit is a flag of the asyncpg adapter (no round trip); the pool resets it.
-            async with bind.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            async with autocommit_read(bind) as conn:
                 return (await conn.execute(query)).scalar_one_or_none()
         async with self.session_factory() as session:
             return (await session.execute(query)).scalar_one_or_none()
