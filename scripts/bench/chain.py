@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import statistics
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,6 +28,8 @@ from scripts.simulator.run import bounded, chain_clients, make_plans, new_http, 
 # default max_connections (100): 2 x (12 + 3) + 4 x (6 + 2) = 62.
 SERVICE_ENV = {"portal": {"SKK_DATABASE_POOL_SIZE": "12"}, "siki": {"SKK_DATABASE_POOL_SIZE": "12"}}
 COMMON_ENV = {"SKK_DATABASE_POOL_SIZE": "6"}
+# The simulated clients' polling (first wait, longest wait) while the half-rate latency is measured.
+HALF_RATE_POLL_S = (0.01, 0.05)
 
 
 def read_rss(pid: int) -> dict[str, float | None]:
@@ -137,6 +141,18 @@ async def _open_loop(chain: Chain, people: list[Person], plans: list[Plan], prep
     return results, time.monotonic() - start
 
 
+def _stages(results: list[JourneyResult]) -> list[dict[str, Any]]:
+    """Median and largest seconds between consecutive timeline entries, by transition, in journey
+    order: which hops (the chain's, or the simulated staff's reaction) the latency is made of."""
+    spans: dict[str, list[float]] = {}
+    for r in results:
+        timeline = [t for t in (r.application.get("timeline") or []) if t.get("at")]
+        times = [(str(t["status"]), datetime.fromisoformat(str(t["at"]).replace("Z", "+00:00"))) for t in timeline]
+        for (a, at_a), (b, at_b) in itertools.pairwise(times):
+            spans.setdefault(f"{a} -> {b}", []).append((at_b - at_a).total_seconds())
+    return [{"stage": k, "n": len(v), "p50_s": _r(percentile(v, 50)), "max_s": _r(max(v))} for k, v in spans.items()]
+
+
 def _summary(results: list[JourneyResult], seconds: float) -> dict[str, Any]:
     completed = sum(1 for r in results if r.final_status == "completed")
     return {
@@ -196,8 +212,14 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
                 rate = peak / 2
                 print(f"half the peak rate: {half_rate_applicants} applicants at {rate:.2f}/s", file=out, flush=True)
                 _rebind(prepared, chain, Metrics())
+                # Few applicants in flight here, so the simulated staff and applicants poll finely:
+                # the latency is then the chain's, not the polls' back-off (up to 0.25 s a step).
+                polls = chain.poll_first_delay, chain.poll_max_delay
+                chain.poll_first_delay, chain.poll_max_delay = HALF_RATE_POLL_S
                 half, seconds = await _open_loop(chain, people[a:b], plans[a:b], prepared[a:b], rate)
-                result["half_rate"] = {"rate_per_second": round(rate, 3), **_summary(half, seconds)}
+                chain.poll_first_delay, chain.poll_max_delay = polls
+                result["half_rate"] = {"rate_per_second": round(rate, 3), "poll_s": list(HALF_RATE_POLL_S),
+                                       **_summary(half, seconds), "stages": _stages(half)}
 
             done = next((r for r in full if r.final_status == "completed"), None)
             if done is not None:

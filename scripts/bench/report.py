@@ -105,7 +105,10 @@ def print_table(results: dict[str, Any]) -> None:
     if hr:
         lat = hr["submit_to_certificate"]
         print(f"half the peak rate ({hr['rate_per_second']}/s, {hr['applicants']} applicants): p50 {lat['p50_s']} s, "
-              f"p95 {lat['p95_s']} s, p99 {lat['p99_s']} s; {hr['failed']} failed")
+              f"p95 {lat['p95_s']} s, p99 {lat['p99_s']} s; {hr['failed']} failed; clients poll every "
+              f"{hr.get('poll_s')} s")
+        for st in hr.get("stages") or []:
+            print(f"  {st['stage']:<44} p50 {st['p50_s']} s, max {st['max_s']} s (n={st['n']})")
     for key in ("portal_get_application_load", "portal_submit_application_load"):
         x = c.get(key)
         if x:

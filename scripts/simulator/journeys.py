@@ -135,6 +135,7 @@ class Chain:
     days: AssessmentDays = field(default_factory=AssessmentDays)
     staff: dict[str, LspStaff] = field(default_factory=dict)
     poll_max_delay: float = 0.5
+    poll_first_delay: float = 0.05
 
     def __post_init__(self) -> None:
         # The generated clients (clients/), built once per chain: every call goes through self.http.
@@ -259,7 +260,7 @@ async def portal_reaches(chain: Chain, portal: Portal, app_id: str, status: str,
     return dict(await wait_until(
         f"portal application {app_id} -> {status}", lambda: portal.get_application(app_id),
         lambda a: a.get("status") == status, timeout=timeout or chain.step_timeout, give_up=_stuck_in(status),
-        max_delay=chain.poll_max_delay,
+        first_delay=chain.poll_first_delay, max_delay=chain.poll_max_delay,
     ))
 
 
@@ -269,7 +270,8 @@ async def lsp_reaches(chain: Chain, code: str, app_id: str, status: str) -> dict
         f"{code} application {app_id} -> {status}",
         lambda: staff.get_application(app_id, missing_ok=True),
         lambda a: a is not None and a.get("status") == status, timeout=chain.step_timeout,
-        give_up=lambda a: _stuck_in(status)(a) if a else None, max_delay=chain.poll_max_delay,
+        give_up=lambda a: _stuck_in(status)(a) if a else None,
+        first_delay=chain.poll_first_delay, max_delay=chain.poll_max_delay,
     ))
 
 
