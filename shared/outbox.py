@@ -277,12 +277,15 @@ class OutboxRelay:
         unpublished row, so an empty outbox costs one round trip and no transaction. A pass
         that sees the outbox (not skipped, not failed) sets :attr:`oldest_unpublished_age`."""
         async with _relay_lock(self._db_key):
-            published, self.skipped, self._measured = 0, False, False
+            # `skipped` keeps the last pass's verdict until this one decides: read mid-pass, it
+            # must not say "not skipped" for a relay that will find the lock taken.
+            published, self._measured = 0, False
             if peek:
                 oldest = await self._peek_oldest()
                 self._set_age(oldest)
                 self._measured = True
                 if oldest is None:
+                    self.skipped = False
                     return 0
             while True:
                 async with self.session_factory() as session:
@@ -291,6 +294,7 @@ class OutboxRelay:
                     if result and not result[0].got:
                         self.skipped = True
                         return published
+                    self.skipped = False
                     rows = [r for r in result if r.seq is not None]
                     if published == 0:
                         self._set_age(rows[0].occurred_at if rows else None)

@@ -157,3 +157,20 @@ async def test_a_batch_leaves_out_rows_marked_after_its_snapshot(pg_db: async_se
     assert await batch == 0
     assert bus.published == [] and not relay.skipped
     assert relay.oldest_unpublished_age == 0.0
+
+
+@pytest.mark.postgres
+async def test_skipped_keeps_the_last_verdict_until_the_pass_decides(pg_db: async_sessionmaker[AsyncSession]) -> None:
+    """Read mid-pass (the batch waiting on row locks), a relay skipped last time still says so;
+    the pass, once it holds the lock, says it was not skipped."""
+    await _stage(pg_db, 3)
+    relay = OutboxRelay(pg_db, Outbox, Recorder())
+    relay.skipped = True  # as a previous pass left it
+    async with pg_db() as marker:
+        await marker.execute(update(Outbox).values(published_at=Outbox.occurred_at))
+        batch = asyncio.create_task(relay.publish_pending())
+        await asyncio.sleep(0.3)
+        assert not batch.done() and relay.skipped
+        await marker.commit()
+    assert await batch == 0
+    assert not relay.skipped
