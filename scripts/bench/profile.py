@@ -109,6 +109,8 @@ def entry_point(frames: list[Frame]) -> str:
     for f in frames:
         if _ENTRY.search(f.path):
             return f"handler {f.func} ({_ENTRY.search(f.path).group(0)})"  # type: ignore[union-attr]
+    if any(f.func == "handle_once" for f in frames):  # shared/outbox.py, but the consumer's side
+        return "event consumer: inbox claim and transaction"
     paths = " ".join(f.path for f in frames)
     for marker, label in (("shared/outbox", "outbox relay"), ("shared/bus", "event bus"),
                           ("aio_pika", "event bus"), ("aiormq", "event bus"),

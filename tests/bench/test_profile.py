@@ -44,6 +44,10 @@ def test_frames_and_entry_points() -> None:
     assert (f.func, f.package) == ("decide_competence", "services/lsp")
     assert parse_frame("<module> (x)").func == "<module>"
     assert entry_point([parse_frame(LOOP)]) == "event loop and other"
+    # The inbox's side of shared/outbox.py is an event being consumed, not the relay publishing.
+    inbox = parse_frame("handle_once (/w/shared/outbox.py:407)")
+    assert entry_point([parse_frame(LOOP), inbox]) == "event consumer: inbox claim and transaction"
+    assert entry_point([parse_frame(LOOP), parse_frame(RELAY)]) == "outbox relay"
 
 
 def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
