@@ -172,12 +172,14 @@ def _parsed_font(path: Path, style: str, reduced: bool) -> _ParsedFont:
 def _add_cached_font(pdf: FPDF, family: str, style: str, path: Path, reduced: bool) -> None:
     """``pdf.add_font(family, style, path)`` from the parsed copy: the document gets its own
     font object (its own subset map), sharing only what fpdf2 never changes (metrics, character
-    map, descriptor); its font file is subset once per glyph set (:mod:`font_subsets`)."""
+    map, descriptor); its font file is subset once per glyph set (:mod:`font_subsets`), and its
+    font objects are replayed for a subset map seen before (:mod:`font_resources`)."""
     from fpdf.fonts import SubsetMap, TTFFont
 
-    from services.lsp.issuance import font_subsets
+    from services.lsp.issuance import font_resources, font_subsets
 
     font_subsets.install()
+    font_resources.install()
     parsed = _parsed_font(path, style, reduced)
     template = parsed.template
     font = TTFFont.__new__(TTFFont)
