@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db.common import APPLICATIONS, REPORTS, TIMELINE, AnyRow
-from services.siki.db.models import Application, StatusReportRecord, StoredDocument, TimelineEntry
+from services.siki.db.common import APPLICATIONS, OUTBOX, REPORTS, TIMELINE, AnyRow
+from services.siki.db.models import Application, OutboxEvent, StatusReportRecord, StoredDocument, TimelineEntry
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -100,6 +100,25 @@ async def move_application(s: AsyncSession, application_id: str, values: dict[st
     for n, statement in enumerate(inserts):
         moved = moved.add_cte(statement.cte(f"also_{n}"))
     await s.execute(moved)
+
+
+def staged_events(s: AsyncSession) -> Insert | None:
+    """The events staged in ``s`` and not yet flushed (``shared.outbox.add_event`` adds them as
+    ORM rows, inserted by the flush at commit: a round trip of its own), taken out of the unit
+    of work as one insert, in the order they were staged, for the caller to send with its own
+    statement (``move_application``'s ``also``): still the step's transaction, one round trip
+    less. None if nothing is staged (or, never expected, rows staged with differing columns:
+    those are left to the flush)."""
+    staged = sorted((inspect(row) for row in s.new if isinstance(row, OutboxEvent)),
+                    key=lambda state: state.insert_order or 0)
+    if not staged:
+        return None
+    values = [{c.key: state.dict[c.key] for c in OUTBOX.columns if c.key in state.dict} for state in staged]
+    if any(v.keys() != values[0].keys() for v in values):
+        return None
+    for state in staged:
+        s.expunge(state.obj())
+    return insert(OUTBOX).values(values)
 
 
 def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],

@@ -10,6 +10,7 @@ from sqlalchemy import Row, Table
 
 from services.siki.db.models import (
     Application,
+    OutboxEvent,
     StatusReportRecord,
     TimelineEntry,
     WebhookAttempt,
@@ -21,6 +22,7 @@ TIMELINE = cast(Table, TimelineEntry.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
 REPORTS = cast(Table, StatusReportRecord.__table__)
 ATTEMPTS = cast(Table, WebhookAttempt.__table__)
+OUTBOX = cast(Table, OutboxEvent.__table__)
 
 # A row of selected columns (read by name).
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]

@@ -117,11 +117,13 @@ class Timeline:
         """Move the application to the last step (``changes``: its other columns that change
         with it), insert the entries (and ``also``, in the same statement) and stage their events."""
         assert self.status is not None and self.steps
-        await applications.move_application(s, self.application_id, {
-            "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes},
-            [step.row for step in self.steps], *also)
         for step in self.steps:
             emit(s, step.event)
+        # The events ride in the step's statement instead of a flush of their own at commit.
+        events = applications.staged_events(s)
+        await applications.move_application(s, self.application_id, {
+            "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes},
+            [step.row for step in self.steps], *also, *([events] if events is not None else []))
 
     async def write_entries(self, s: AsyncSession, emit: Emit) -> None:
         """Insert the entries and stage their events (the caller wrote the application's row)."""

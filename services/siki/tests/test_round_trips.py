@@ -1,0 +1,142 @@
+"""How many round trips SIKI's hot commands cost on PostgreSQL (issue 17: asyncpg and
+SQLAlchemy were most of SIKI's CPU), and that folding statements together kept their effect:
+the events in the outbox in the order staged, in the step's transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg.transaction
+import httpx
+import pytest
+import respx
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.siki.db.models import OutboxEvent, TimelineEntry
+from services.siki.tests.conftest import (
+    WEBHOOK_A,
+    Harness,
+    build_settings,
+    eventually,
+    report,
+    running,
+    submission,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+# Set in the measured call's task only: the relay and the consumers, in tasks of their own, are not counted.
+_MEASURED: contextvars.ContextVar[bool] = contextvars.ContextVar("measured", default=False)
+
+
+class RoundTrips:
+    """Statements sent (SQLAlchemy's cursor executions) plus BEGIN, COMMIT and ROLLBACK (asyncpg's
+    transactions: SQLAlchemy's begin event also fires on autocommit connections, which send none)
+    by the measured call."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+
+    @contextlib.contextmanager
+    def counting(self, engine: AsyncEngine) -> Iterator[None]:
+        def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if not _MEASURED.get():
+                return
+            self.count += 1
+            self.statements.append(statement.split("(")[0][:60])
+
+        originals = {name: getattr(asyncpg.transaction.Transaction, name) for name in ("start", "commit", "rollback")}
+
+        def counted(name: str) -> Any:
+            async def wrapper(tx: Any, *args: Any, **kwargs: Any) -> Any:
+                if _MEASURED.get():
+                    self.count += 1
+                    self.statements.append(name.upper())
+                return await originals[name](tx, *args, **kwargs)
+            return wrapper
+
+        event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+        for name in originals:
+            setattr(asyncpg.transaction.Transaction, name, counted(name))
+        try:
+            yield
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+            for name, original in originals.items():
+                setattr(asyncpg.transaction.Transaction, name, original)
+
+    async def of(self, h: Harness, call: Any) -> tuple[int, httpx.Response]:
+        """The round trips ``call`` costs."""
+        self.count, self.statements = 0, []
+        token = _MEASURED.set(True)
+        try:
+            with self.counting(h.runtime.engine):
+                response = await call
+        finally:
+            _MEASURED.reset(token)
+        return self.count, response
+
+
+async def _quiet(h: Harness, app_id: str) -> None:
+    """Let the relay and the webhook consumer finish what the submission started (its delivery
+    records ``forwarded``), so that only the measured command talks to the database."""
+
+    async def settled() -> bool:
+        async with h.runtime.sessions() as s:
+            pending = (await s.execute(select(OutboxEvent.seq).where(OutboxEvent.published_at.is_(None)))).first()
+            last = (await s.execute(select(TimelineEntry.status).where(TimelineEntry.application_id == app_id)
+                                    .order_by(TimelineEntry.seq.desc()).limit(1))).scalar()
+        return pending is None and last == "forwarded"
+
+    await eventually(settled, what="the submission delivered and the outbox relayed")
+
+
+async def test_a_status_report_costs_six_round_trips_and_keeps_its_events_in_order(
+        pg_url: str, lsp_http: respx.MockRouter) -> None:
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    async with running(build_settings(pg_url, outbox_poll_seconds=3600.0)) as h:
+        body = submission()
+        app_id = body["id"]
+        assert (await h.submit(body)).status_code == 202
+        await _quiet(h, app_id)
+        trips = RoundTrips()
+        # The api key's lookup, BEGIN, the lock, the application with any earlier answer, the
+        # step (application, timeline, report record and events in one statement), COMMIT.
+        counted, r = await trips.of(h, h.report(app_id, report("accepted")))
+        assert r.status_code == 200, r.text
+        assert counted <= 6, trips.statements
+        invoice = {"number": "INV-1", "amount": "1500000", "currency": "IDR",
+                   "issued_at": datetime.now(UTC).isoformat(),
+                   "due_date": (date.today() + timedelta(days=10)).isoformat()}
+        counted, r = await trips.of(h, h.report(app_id, report("invoiced", invoice=invoice)))
+        assert r.status_code == 200 and counted <= 6, trips.statements
+
+        async with h.runtime.sessions() as s:
+            events = (await s.execute(select(OutboxEvent.type, OutboxEvent.payload)
+                                      .where(OutboxEvent.application_id == app_id,
+                                             OutboxEvent.type == "application.status_changed")
+                                      .order_by(OutboxEvent.seq))).all()
+            steps = (await s.execute(select(TimelineEntry.seq, TimelineEntry.status)
+                                     .where(TimelineEntry.application_id == app_id)
+                                     .order_by(TimelineEntry.seq))).all()
+        # One event per step, in the timeline's order.
+        assert [(e.payload["seq"], e.payload["status"]) for e in events] == [(st.seq, st.status) for st in steps]
+        assert [st.status for st in steps][-2:] == ["accepted", "invoiced"]
+        assert events[-1].payload["invoice"]["number"] == "INV-1"
+
+
+async def test_the_certificate_report_stores_its_pdf_once(pg_url: str, lsp_http: respx.MockRouter) -> None:
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    async with running(build_settings(pg_url)) as h:
+        from services.siki.tests.test_completion_webhook import issue_certificate
+
+        app_id = await issue_certificate(h)
+        r = await h.client.get(f"/api/v1/applications/{app_id}/certificate", headers=h.portal)
+        assert r.status_code == 200 and r.content == b"%PDF-1.7\n%%EOF\n"
