@@ -132,11 +132,56 @@ async def test_a_status_report_costs_six_round_trips_and_keeps_its_events_in_ord
         assert events[-1].payload["invoice"]["number"] == "INV-1"
 
 
-async def test_the_certificate_report_stores_its_pdf_once(pg_url: str, lsp_http: respx.MockRouter) -> None:
-    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
-    async with running(build_settings(pg_url)) as h:
-        from services.siki.tests.test_completion_webhook import issue_certificate
+async def test_the_certificate_report_stores_its_pdf_in_its_step(pg_url: str, lsp_http: respx.MockRouter) -> None:
+    from services.siki.tests.test_completion_webhook import issue_certificate
 
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    trips = RoundTrips()
+    async with running(build_settings(pg_url)) as h:
+        original = h.report
+
+        async def counted_report(app_id: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+            if body["status"] != "certificate_issued":
+                return await original(app_id, body, headers)
+            counted, r = await trips.of(h, original(app_id, body, headers))
+            # As any report: the PDF rides in the step's statement (it was a read and an insert).
+            assert counted <= 6, trips.statements
+            return r
+
+        h.report = counted_report  # type: ignore[method-assign]
         app_id = await issue_certificate(h)
         r = await h.client.get(f"/api/v1/applications/{app_id}/certificate", headers=h.portal)
         assert r.status_code == 200 and r.content == b"%PDF-1.7\n%%EOF\n"
+
+
+async def test_a_submission_costs_nine_round_trips(pg_url: str, lsp_http: respx.MockRouter) -> None:
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    async with running(build_settings(pg_url)) as h:
+        trips = RoundTrips()
+        body = submission()
+        # The NIK's and the application's locks, BEGIN, the head, the standing, the application
+        # with its step and event, the webhook's delivery, the NIK's binding with the delivery's
+        # request, COMMIT.
+        counted, r = await trips.of(h, h.submit(body))
+        assert r.status_code == 202, r.text
+        assert counted <= 9, trips.statements
+        await _quiet(h, body["id"])
+        async with h.runtime.sessions() as s:
+            types = (await s.execute(select(OutboxEvent.type).where(OutboxEvent.application_id == body["id"])
+                                     .order_by(OutboxEvent.seq))).scalars().all()
+        assert types[:2] == ["application.status_changed", "siki.webhook_requested"]
+        assert [d["type"] for d in await h.deliveries(application_id=body["id"])] == ["application.submitted"]
+
+
+async def test_the_same_pdf_is_stored_once(pg_url: str) -> None:
+    from services.siki.db import applications
+    from services.siki.db.models import StoredDocument
+
+    async with running(build_settings(pg_url)) as h:
+        for _ in range(2):  # a second report, or another application, with the same bytes
+            async with h.runtime.sessions() as s, s.begin():
+                await applications.store_document(s, "d" * 64, b"%PDF-1.7 once", "application/pdf",
+                                                  datetime.now(UTC))
+        async with h.runtime.sessions() as s:
+            stored = (await s.execute(select(StoredDocument.content).where(StoredDocument.sha256 == "d" * 64))).all()
+        assert [row.content for row in stored] == [b"%PDF-1.7 once"]
