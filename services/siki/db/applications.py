@@ -114,6 +114,18 @@ def staged_events(s: AsyncSession) -> Insert | None:
     return insert(OUTBOX).values(values)
 
 
+def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:
+    """The values of the event staged last in ``s`` (just now, by the caller), taken out of the
+    unit of work for the caller's own statement (``deliveries.insert_delivery``); None if none."""
+    staged = [inspect(row) for row in s.new if isinstance(row, OutboxEvent)]
+    if not staged:
+        return None
+    last = max(staged, key=lambda state: state.insert_order or 0)
+    values = {c.key: last.dict[c.key] for c in OUTBOX.columns if c.key in last.dict}
+    s.expunge(last.obj())  # (then dropped: its values are read first)
+    return values
+
+
 def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],
                   now: datetime) -> Insert:
     """The record that makes a report idempotent by ``report_id``: a retry reads its answer."""

@@ -185,3 +185,32 @@ async def test_the_same_pdf_is_stored_once(pg_url: str) -> None:
         async with h.runtime.sessions() as s:
             stored = (await s.execute(select(StoredDocument.content).where(StoredDocument.sha256 == "d" * 64))).all()
         assert [row.content for row in stored] == [b"%PDF-1.7 once"]
+
+
+async def test_a_webhook_request_rides_in_its_delivery_insert_and_only_with_it(pg_url: str) -> None:
+    from services.siki.usecases.deliveries import request_delivery
+
+    async with running(build_settings(pg_url)) as h:
+        body = submission()
+        app_id = body["id"]
+        ids = []
+        for _ in range(2):  # the second: a known dedupe key (a retried command)
+            async with h.runtime.sessions() as s, s.begin():
+                trips = RoundTrips()
+                token = _MEASURED.set(True)
+                try:
+                    with trips.counting(h.runtime.engine):
+                        ids.append(await request_delivery(
+                            s, h.runtime.emit, application_id=app_id, lsp_code="LSP-A", type_="appeal.filed",
+                            data={"application_id": app_id}, dedupe_key=f"test:{app_id}", now=datetime.now(UTC)))
+                finally:
+                    _MEASURED.reset(token)
+                # The delivery and its request in one statement (the transaction's BEGIN aside).
+                assert len([st for st in trips.statements if st != "START"]) == 1, trips.statements
+                assert not s.new  # nothing left for the flush at commit
+        assert ids[0] is not None and ids[1] is None
+        async with h.runtime.sessions() as s:
+            requests = (await s.execute(select(OutboxEvent.payload)
+                                        .where(OutboxEvent.type == "siki.webhook_requested",
+                                               OutboxEvent.application_id == app_id))).scalars().all()
+        assert requests == [{"delivery_id": ids[0]}]
