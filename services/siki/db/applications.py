@@ -6,15 +6,15 @@ JSON that none of these paths reads)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, bindparam, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db.common import APPLICATIONS, DOCUMENTS, OUTBOX, REPORTS, TIMELINE, AnyRow, execute_with
-from services.siki.db.models import Application, OutboxEvent, StatusReportRecord, TimelineEntry
+from services.siki.db.common import APPLICATIONS, DOCUMENTS, FORMS, OUTBOX, REPORTS, TIMELINE, AnyRow, execute_with
+from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -149,3 +149,30 @@ def document_insert(s: AsyncSession, digest: str, content: bytes, content_type: 
     insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     return insert_(DOCUMENTS).values(sha256=digest, content_type=content_type, size=len(content), content=content,
                                      stored_at=now).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+class StoredForm(NamedTuple):
+    """What deciding whether to keep a new form needs of the one kept (``usecases/forms.py``)."""
+
+    sha256: str
+    signed: bool
+    submission_no: int
+
+
+_FORMS = select(ApplicationForm.form, ApplicationForm.sha256, ApplicationForm.signed,
+                ApplicationForm.submission_no).where(ApplicationForm.application_id == bindparam("application_id"))
+
+
+async def forms_of(s: AsyncSession, application_id: str) -> dict[str, StoredForm]:
+    """The application's kept forms by name (``apl01``, ``apl02``), in one read."""
+    rows = await s.execute(_FORMS, {"application_id": application_id})
+    return {row.form: StoredForm(row.sha256, row.signed, row.submission_no) for row in rows}
+
+
+def form_upsert(s: AsyncSession, application_id: str, form: str, digest: str, signed: bool, submission_no: int,
+                now: datetime) -> Insert:
+    """The form as the application's latest (inserted, or replacing the one kept)."""
+    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"sha256": digest, "signed": signed, "submission_no": submission_no, "stored_at": now}
+    return (insert_(FORMS).values(application_id=application_id, form=form, **values)
+            .on_conflict_do_update(index_elements=["application_id", "form"], set_=values))

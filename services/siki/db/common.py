@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import (
     Application,
+    ApplicationForm,
     OutboxEvent,
     StatusReportRecord,
     StoredDocument,
@@ -27,6 +28,7 @@ REPORTS = cast(Table, StatusReportRecord.__table__)
 ATTEMPTS = cast(Table, WebhookAttempt.__table__)
 OUTBOX = cast(Table, OutboxEvent.__table__)
 DOCUMENTS = cast(Table, StoredDocument.__table__)
+FORMS = cast(Table, ApplicationForm.__table__)
 
 # A row of selected columns (read by name).
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]

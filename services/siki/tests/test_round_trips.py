@@ -214,3 +214,33 @@ async def test_a_webhook_request_rides_in_its_delivery_insert_and_only_with_it(p
                                         .where(OutboxEvent.type == "siki.webhook_requested",
                                                OutboxEvent.application_id == app_id))).scalars().all()
         assert requests == [{"delivery_id": ids[0]}]
+
+
+async def test_forms_are_read_in_one_round_trip_and_written_in_one(pg_url: str, lsp_http: respx.MockRouter) -> None:
+    from services.siki.tests.test_application_forms import APL02, SIGNED, UNSIGNED, _form
+
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    async with running(build_settings(pg_url)) as h:
+        body = submission()
+        app_id = body["id"]
+        assert (await h.submit(body)).status_code == 202
+        url = f"/api/v1/applications/{app_id}/forms"
+        trips = RoundTrips()
+        upload = {"forms": [_form("apl01", UNSIGNED), _form("apl02", APL02)]}
+        # The api key, BEGIN, the lock, the owner, the kept forms, both PDFs and forms, COMMIT.
+        counted, r = await trips.of(h, h.client.put(url, json=upload, headers=h.lsp_a))
+        assert r.status_code == 200 and sorted(r.json()["stored"]) == ["apl01", "apl02"], r.text
+        assert counted <= 7, trips.statements
+        counted, r = await trips.of(h, h.client.put(url, json=upload, headers=h.lsp_a))  # the same again
+        assert r.status_code == 200 and r.json()["stored"] == [] and counted <= 6, trips.statements
+        # The signed APL-01, then a late unsigned one (kept out), then the same signed one twice in one upload.
+        signed = {"forms": [_form("apl01", SIGNED, signed=True)]}
+        assert (await h.client.put(url, json=signed, headers=h.lsp_a)).json()["stored"] == ["apl01"]
+        late = await h.client.put(url, json={"forms": [_form("apl01", UNSIGNED)]}, headers=h.lsp_a)
+        assert late.json()["stored"] == []
+        for form, pdf in (("apl01", SIGNED), ("apl02", APL02)):
+            served = await h.client.get(f"{url}/{form}", headers=h.portal)
+            assert served.status_code == 200 and served.content == pdf
+        twice = {"forms": [_form("apl02", UNSIGNED), _form("apl02", APL02, submission_no=2)]}
+        assert (await h.client.put(url, json=twice, headers=h.lsp_a)).json()["stored"] == ["apl02", "apl02"]
+        assert (await h.client.get(f"{url}/apl02", headers=h.portal)).content == APL02
