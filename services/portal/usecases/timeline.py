@@ -10,11 +10,18 @@ step whose ``seq`` is already on the timeline is not written twice."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import Any, cast
+
+from sqlalchemy import Insert, Table, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, TimelineEntry, User
-from services.portal.db.repositories import add_timeline, last_timeline_entry, notify
+from services.portal.db.repositories import (
+    last_timeline_entry,
+    notification_insert,
+    timeline_insert,
+    write_together,
+)
 from services.portal.domain.applications import (
     SELF_RECORDED,
     late_step,
@@ -32,16 +39,20 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-# The application, locked, with what its step's email needs of its applicant: one round trip
-# instead of a second read of the whole user (only the application's row is locked).
+# What the mirror needs of the application, locked, and what its step's email needs of its
+# applicant: one round trip, and only these columns (Core rows, no ORM object): the encrypted
+# sections and command in flight are neither read nor decrypted for a status step.
 _APPLICATION_AND_APPLICANT = (
-    select(Application, User.first_name, User.email)
+    select(Application.id, Application.user_id, Application.last_seq, Application.certificate,
+           User.first_name, User.email)
+    .select_from(Application)
     .outerjoin(User, User.id == Application.user_id)
     .where(Application.id == bindparam("application_id"))
     .with_for_update(of=Application)
-    # As ``session.get(..., with_for_update=True)``: the row as locked, not a copy already loaded.
-    .execution_options(populate_existing=True)
 )
+
+# On the table, not the mapped class: a plain UPDATE, not the ORM's bulk update path.
+_APPLICATIONS = cast(Table, Application.__table__)
 
 
 class StatusMirror:
@@ -52,14 +63,15 @@ class StatusMirror:
     async def apply(self, session: AsyncSession, ev: StatusChanged) -> bool:
         """Mirror one SIKI timeline step; False when the application is unknown here or the step
         is already on its timeline."""
-        found = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
-        app = found.Application if found is not None else None
-        if found is None or app is None:
+        app = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
+        if app is None:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)
             return False
+        writes: list[Insert | Update] = []
         if should_apply(app.last_seq, ev.seq):
-            self._advance(app, ev)
+            writes.append(update(_APPLICATIONS).where(_APPLICATIONS.c.id == app.id)
+                          .values(**self._advance(app.certificate, ev)))
             # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
             # others there is nothing to look up.
             last = await last_timeline_entry(session, app.id) if ev.status in SELF_RECORDED else None
@@ -81,30 +93,33 @@ class StatusMirror:
             pending.actor = ev.actor
             pending.note = note or pending.note
         else:
-            add_timeline(session, app.id, ev.status.value, ev.at, ev.actor, note, ev.seq)
-        notify(session, app.user_id, app.id, ev.status.value,
-               status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment, appeal_until=ev.appeal_until),
-               utcnow())
-        if found.email is not None:
-            self._email(session, app, ev, first_name=found.first_name, email=found.email)
+            writes.append(timeline_insert(app.id, ev.status.value, ev.at, ev.actor, note, ev.seq))
+        writes.append(notification_insert(
+            app.user_id, app.id, ev.status.value,
+            status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment, appeal_until=ev.appeal_until),
+            utcnow()))
+        # The application's row, the timeline entry and the notification: one round trip on PostgreSQL.
+        await write_together(session, writes)
+        if app.email is not None:
+            self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
         return True
 
     @staticmethod
-    def _advance(app: Application, ev: StatusChanged) -> None:
-        app.last_seq = ev.seq
-        app.status = ev.status.value
-        app.updated_at = utcnow()
+    def _advance(certificate: dict[str, Any] | None, ev: StatusChanged) -> dict[str, Any]:
+        """The application's columns a newer step sets (one UPDATE, only these columns)."""
+        values: dict[str, Any] = {"last_seq": ev.seq, "status": ev.status.value, "updated_at": utcnow()}
         if ev.lsp_code:
-            app.lsp_code = ev.lsp_code
+            values["lsp_code"] = ev.lsp_code
         if ev.invoice is not None:
-            app.invoice = ev.invoice.model_dump(mode="json")
+            values["invoice"] = ev.invoice.model_dump(mode="json")
         if ev.certificate is not None:
             # LPJK's status of the certificate (certificate_status.py) stays, even if it came first.
-            app.certificate = keep_status(app.certificate, ev.certificate.model_dump(mode="json"))
+            values["certificate"] = keep_status(certificate, ev.certificate.model_dump(mode="json"))
         if ev.reasons or ev.status in (ApplicationStatus.RETURNED, ApplicationStatus.PAYMENT_REJECTED):
-            app.reasons = list(ev.reasons)
+            values["reasons"] = list(ev.reasons)
+        return values
 
-    def _email(self, session: AsyncSession, app: Application, ev: StatusChanged, *, first_name: str,
+    def _email(self, session: AsyncSession, application_id: str, ev: StatusChanged, *, first_name: str,
                email: str) -> None:
         """The step's email, staged in the outbox of the inbox's transaction: a redelivered
         event never gets here (the inbox; a step already on the timeline is skipped), so each
@@ -113,7 +128,7 @@ class StatusMirror:
             return
         mail = status_email(ev, first_name=first_name, portal_url=self.public_url)
         if mail is not None:
-            request_email(self.emit, session, email, mail.subject, mail.body, application_id=app.id)
+            request_email(self.emit, session, email, mail.subject, mail.body, application_id=application_id)
 
 
 async def _has_step(session: AsyncSession, application_id: str, seq: int) -> bool:

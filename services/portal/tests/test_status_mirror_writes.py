@@ -1,0 +1,72 @@
+"""A SIKI step's writes (the application's row, the timeline entry, the notification) are plain
+Core statements, sent together: one round trip on PostgreSQL. The result is the same as on SQLite,
+where they go one by one: same status, invoice, certificate, timeline and notifications."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
+from services.portal.tests.test_after_submit import CERTIFICATE, INVOICE, advance, get_app, submitted
+
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("submitted", {}), ("forwarded", {"lsp_code": "LSP-A"}), ("accepted", {"actor": "LSP-A/admin"}),
+    ("invoiced", {"invoice": INVOICE}), ("payment_verified", {}), ("in_certification", {}),
+    ("returned", {"reasons": ["foto buram"]}), ("certificate_issued", {"certificate": CERTIFICATE}),
+]
+
+
+async def _mirrored(portal: Portal, applicant: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str | None]],
+                                                                        list[tuple[str, str]]]:
+    app_id = await submitted(portal, applicant)
+    last = await advance(portal, app_id, STEPS)
+    # An older step after a newer one: on the timeline, the status stays.
+    await portal.feed(status_event(app_id, last + 1, "completed"), status_event(app_id, last, "scheduled"))
+    app = await get_app(portal, applicant, app_id)
+    notes = (await portal.client.get("/api/v1/notifications", headers=applicant)).json()
+    view = {k: app[k] for k in ("status", "invoice", "certificate", "reasons", "lsp_code")}
+    timeline = [(t["status"], t["actor"]) for t in app["timeline"]]
+    return view, timeline, sorted((n["status"], n["message"]) for n in notes)
+
+
+async def _writes_of_one_step(portal: Portal, applicant: dict[str, str]) -> list[str]:
+    app_id = await submitted(portal, applicant)
+    await advance(portal, app_id, STEPS[:2])
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = portal.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await portal.feed(status_event(app_id, 3, "accepted"))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return [s for s in statements if "timeline_entries" in s or "notifications" in s or "UPDATE applications" in s]
+
+
+@pytest.mark.postgres
+async def test_a_step_writes_in_one_statement_on_postgres_as_sqlite_does_in_three(
+        tmp_path: Path, pg_url: str, sqlite_url: str) -> None:
+    async with running_portal(portal_settings(tmp_path / "pg", pg_url)) as portal:
+        applicant = await portal.applicant()
+        on_postgres = await _mirrored(portal, applicant)
+        pg_writes = await _writes_of_one_step(portal, applicant)
+    async with running_portal(portal_settings(tmp_path / "lite", sqlite_url)) as portal:
+        applicant = await portal.applicant()
+        on_sqlite = await _mirrored(portal, applicant)
+        sqlite_writes = await _writes_of_one_step(portal, applicant)
+    assert on_postgres == on_sqlite
+    view, timeline, notified = on_postgres
+    assert view["status"] == "completed" and view["lsp_code"] == "LSP-A" and view["reasons"] == ["foto buram"]
+    assert view["invoice"]["number"] == INVOICE["number"]
+    assert view["certificate"]["skk_number"] == CERTIFICATE["skk_number"]
+    assert [s for s, _ in timeline] == ["draft", "submitted", *(s for s, _ in STEPS[1:]), "scheduled", "completed"]
+    assert len(notified) == len(STEPS) + 2
+    assert len(pg_writes) == 1 and pg_writes[0].lstrip().startswith("WITH")
+    assert len(sqlite_writes) == 3
