@@ -105,6 +105,11 @@ class IdempotencyStore:
         self.t = table
         self.lease = lease
         self.retention = retention
+        # The two statements of every keyed POST, built once (the row and the answer go as
+        # parameters): no statement construction or cache-key walk of literal values per request.
+        self._claim_new = self._insert().on_conflict_do_nothing(index_elements=["key"])
+        self._store_answer = sa.update(table).where(table.c.key == sa.bindparam("b_key"),
+                                                    table.c.claim == sa.bindparam("b_claim"))
 
     def _insert(self) -> Any:
         return postgresql.insert(self.t) if self.engine.dialect.name == "postgresql" else sqlite.insert(self.t)
@@ -132,8 +137,7 @@ class IdempotencyStore:
                  "expires_at": now + self.retention, "status": None, "headers": None, "body": None}
         # The usual case, a new key: the INSERT alone claims it (one round trip).
         async with self._one_statement() as conn:
-            inserted = await conn.execute(self._insert().values(key=key, **fresh).on_conflict_do_nothing(
-                index_elements=["key"]))
+            inserted = await conn.execute(self._claim_new, {"key": key, **fresh})
         if inserted.rowcount:
             return None
         # The key is known: read it and decide, in one transaction (the INSERT again, in case it
@@ -179,8 +183,8 @@ class IdempotencyStore:
     async def complete(self, key: str, claim: str, answer: Stored) -> None:
         headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer.headers]
         async with self._one_statement() as conn:
-            done = await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim)
-                                      .values(status=answer.status, headers=headers, body=answer.body))
+            done = await conn.execute(self._store_answer, {"b_key": key, "b_claim": claim, "status": answer.status,
+                                                           "headers": headers, "body": answer.body})
         if not done.rowcount:
             log.warning("idempotency claim lost before the answer was stored")
 
