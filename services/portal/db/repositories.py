@@ -6,23 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    JSON,
-    Insert,
-    Row,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    delete,
-    func,
-    insert,
-    literal_column,
-    select,
-    update,
-)
+from sqlalchemy import JSON, Row, Select, bindparam, delete, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.portal.db.models import (
@@ -281,41 +267,6 @@ def notify(session: AsyncSession, user_id: str, application_id: str | None, stat
            at: datetime) -> None:
     session.add(Notification(id=str(uuid.uuid4()), user_id=user_id, application_id=application_id,
                              status=status, message=message, created_at=at))
-
-
-# On the tables, not the mapped classes: plain INSERTs, not the ORM's bulk insert path.
-_TIMELINE_TABLE = cast(Table, TimelineEntry.__table__)
-_NOTIFICATIONS = cast(Table, Notification.__table__)
-
-
-def timeline_insert(application_id: str, status: str, at: datetime, actor: str, note: str | None,
-                    seq: int) -> Insert:
-    """SIKI's confirmed step ``seq`` on the timeline, as a Core INSERT for :func:`write_together`
-    (the portal's own steps go through :func:`add_timeline`)."""
-    return insert(_TIMELINE_TABLE).values(application_id=application_id, status=status, at=at, actor=actor, note=note,
-                                    seq=seq)
-
-
-def notification_insert(user_id: str, application_id: str | None, status: str | None, message: str,
-                        at: datetime) -> Insert:
-    """As :func:`notify`, as a Core INSERT for :func:`write_together`."""
-    return insert(_NOTIFICATIONS).values(id=str(uuid.uuid4()), user_id=user_id, application_id=application_id,
-                                         status=status, message=message, created_at=at)
-
-
-async def write_together(session: AsyncSession, writes: Sequence[Insert | Update]) -> None:
-    """Run these writes in the session's transaction, none reading another's result. On
-    PostgreSQL in one statement and so one round trip (the others as data-modifying CTEs of the
-    last, which PostgreSQL runs to completion whether referenced or not); SQLite has no
-    data-modifying CTEs, so one statement each there."""
-    if not writes:
-        return
-    if session.get_bind().dialect.name != "postgresql":
-        for write in writes:
-            await session.execute(write)
-        return
-    *others, last = writes
-    await session.execute(last.add_cte(*(w.cte(f"write_{i}") for i, w in enumerate(others))))
 
 
 async def own_notifications(session: AsyncSession, user_id: str, *, limit: int,

@@ -10,18 +10,14 @@ step whose ``seq`` is already on the timeline is not written twice."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Insert, Table, Update, bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, TimelineEntry, User
-from services.portal.db.repositories import (
-    last_timeline_entry,
-    notification_insert,
-    timeline_insert,
-    write_together,
-)
+from services.portal.db.repositories import last_timeline_entry
+from services.portal.db.status_steps import write_status_step
 from services.portal.domain.applications import (
     SELF_RECORDED,
     late_step,
@@ -51,9 +47,6 @@ _APPLICATION_AND_APPLICANT = (
     .with_for_update(of=Application)
 )
 
-# On the table, not the mapped class: a plain UPDATE, not the ORM's bulk update path.
-_APPLICATIONS = cast(Table, Application.__table__)
-
 
 class StatusMirror:
     def __init__(self, emit: Emit, public_url: str) -> None:
@@ -68,10 +61,9 @@ class StatusMirror:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)
             return False
-        writes: list[Insert | Update] = []
+        advanced: dict[str, Any] | None = None
         if should_apply(app.last_seq, ev.seq):
-            writes.append(update(_APPLICATIONS).where(_APPLICATIONS.c.id == app.id)
-                          .values(**self._advance(app.certificate, ev)))
+            advanced = self._advance(app.certificate, ev)
             # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
             # others there is nothing to look up.
             last = await last_timeline_entry(session, app.id) if ev.status in SELF_RECORDED else None
@@ -92,14 +84,14 @@ class StatusMirror:
             pending.at = ev.at
             pending.actor = ev.actor
             pending.note = note or pending.note
-        else:
-            writes.append(timeline_insert(app.id, ev.status.value, ev.at, ev.actor, note, ev.seq))
-        writes.append(notification_insert(
-            app.user_id, app.id, ev.status.value,
-            status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment, appeal_until=ev.appeal_until),
-            utcnow()))
+        entry = None if pending is not None else {"status": ev.status.value, "at": ev.at, "actor": ev.actor,
+                                                  "note": note, "seq": ev.seq}
         # The application's row, the timeline entry and the notification: one round trip on PostgreSQL.
-        await write_together(session, writes)
+        await write_status_step(
+            session, app.id, app.user_id, advanced=advanced, entry=entry, status=ev.status.value,
+            message=status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment,
+                                   appeal_until=ev.appeal_until),
+            at=utcnow())
         if app.email is not None:
             self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
         return True
