@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, TimelineEntry, User
-from services.portal.db.repositories import last_timeline_entry
 from services.portal.db.status_steps import write_status_step
 from services.portal.domain.applications import (
     SELF_RECORDED,
@@ -48,6 +47,19 @@ _APPLICATION_AND_APPLICANT = (
 )
 
 
+def _of_last_entry(column: Any) -> Any:
+    return (select(column).where(TimelineEntry.application_id == Application.id)
+            .order_by(TimelineEntry.id.desc()).limit(1).scalar_subquery())
+
+
+# For a step the portal records itself (it may be waiting for SIKI's confirmation): the same
+# read with the application's last timeline entry, instead of a second round trip for it.
+_WITH_LAST_ENTRY = _APPLICATION_AND_APPLICANT.add_columns(
+    _of_last_entry(TimelineEntry.id).label("entry_id"), _of_last_entry(TimelineEntry.seq).label("entry_seq"),
+    _of_last_entry(TimelineEntry.status).label("entry_status"), _of_last_entry(TimelineEntry.note).label("entry_note"),
+)
+
+
 class StatusMirror:
     def __init__(self, emit: Emit, public_url: str) -> None:
         self.emit = emit
@@ -56,39 +68,43 @@ class StatusMirror:
     async def apply(self, session: AsyncSession, ev: StatusChanged) -> bool:
         """Mirror one SIKI timeline step; False when the application is unknown here or the step
         is already on its timeline."""
-        app = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
+        self_recorded = ev.status in SELF_RECORDED
+        app = (await session.execute(_WITH_LAST_ENTRY if self_recorded else _APPLICATION_AND_APPLICANT,
+                                     {"application_id": ev.application_id})).first()
         if app is None:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)
             return False
+        note = timeline_note(ev.status, ev.note, list(ev.reasons), ev.assessment)
         advanced: dict[str, Any] | None = None
+        confirmed: dict[str, Any] | None = None
+        pending: Row[int, str | None] | None = None
         if should_apply(app.last_seq, ev.seq):
             advanced = self._advance(app.certificate, ev)
-            # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
-            # others there is nothing to look up.
-            last = await last_timeline_entry(session, app.id) if ev.status in SELF_RECORDED else None
-            pending = last if last is not None and last.seq is None and last.status == ev.status.value else None
+            # Only a step the portal records itself can be waiting for SIKI's confirmation (its
+            # last entry, read with the application): the others have nothing to look up.
+            if (self_recorded and app.entry_id is not None and app.entry_seq is None
+                    and app.entry_status == ev.status.value):
+                # The portal recorded this step itself when SIKI accepted the command: SIKI's
+                # event confirms it rather than adding it twice.
+                confirmed = {"id": app.entry_id, "seq": ev.seq, "at": ev.at, "actor": ev.actor,
+                             "note": note or app.entry_note}
         elif late_step(app.last_seq, ev.seq) and not await _has_step(session, app.id, ev.seq):
             # An older step after a newer one (a retry overtaken, a replayed event): recorded
             # in its place, the status stays as the newer step left it.
             log.info("late status step recorded", application_id=app.id, seq=ev.seq, last_seq=app.last_seq,
                      status=ev.status.value)
-            pending = await _unconfirmed(session, app.id, ev.status.value) if ev.status in SELF_RECORDED else None
+            pending = await _unconfirmed(session, app.id, ev.status.value) if self_recorded else None
+            if pending is not None:  # as above, for the oldest entry SIKI has not confirmed yet
+                confirmed = {"id": pending.id, "seq": ev.seq, "at": ev.at, "actor": ev.actor,
+                             "note": note or pending.note}
         else:
             return False
-        note = timeline_note(ev.status, ev.note, list(ev.reasons), ev.assessment)
-        if pending is not None:
-            # The portal recorded this step itself when SIKI accepted the command: SIKI's event
-            # confirms it rather than adding it twice.
-            pending.seq = ev.seq
-            pending.at = ev.at
-            pending.actor = ev.actor
-            pending.note = note or pending.note
-        entry = None if pending is not None else {"status": ev.status.value, "at": ev.at, "actor": ev.actor,
-                                                  "note": note, "seq": ev.seq}
+        entry = None if confirmed is not None else {"status": ev.status.value, "at": ev.at, "actor": ev.actor,
+                                                    "note": note, "seq": ev.seq}
         # The application's row, the timeline entry and the notification: one round trip on PostgreSQL.
         await write_status_step(
-            session, app.id, app.user_id, advanced=advanced, entry=entry, status=ev.status.value,
+            session, app.id, app.user_id, advanced=advanced, entry=entry, confirmed=confirmed, status=ev.status.value,
             message=status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment,
                                    appeal_until=ev.appeal_until),
             at=utcnow())
@@ -130,10 +146,10 @@ async def _has_step(session: AsyncSession, application_id: str, seq: int) -> boo
     return found.first() is not None
 
 
-async def _unconfirmed(session: AsyncSession, application_id: str, status: str) -> TimelineEntry | None:
+async def _unconfirmed(session: AsyncSession, application_id: str, status: str) -> Row[int, str | None] | None:
     """The oldest step of ``status`` the portal recorded itself and SIKI has not confirmed yet."""
     return (await session.execute(
-        select(TimelineEntry).where(TimelineEntry.application_id == application_id,
+        select(TimelineEntry.id, TimelineEntry.note).where(TimelineEntry.application_id == application_id,
                                     TimelineEntry.status == status, TimelineEntry.seq.is_(None))
         .order_by(TimelineEntry.id).limit(1)
-    )).scalar_one_or_none()
+    )).first()
