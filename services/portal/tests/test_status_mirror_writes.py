@@ -4,14 +4,18 @@ where they go one by one: same status, invoice, certificate, timeline and notifi
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
+from services.portal.db.models import Application, TimelineEntry
+from services.portal.db.repositories import add_timeline
 from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
 from services.portal.tests.test_after_submit import CERTIFICATE, INVOICE, advance, get_app, submitted
+from shared.bus import utcnow
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("submitted", {}), ("forwarded", {"lsp_code": "LSP-A"}), ("accepted", {"actor": "LSP-A/admin"}),
@@ -75,12 +79,37 @@ async def test_a_step_writes_in_one_statement_on_postgres_as_sqlite_does_in_thre
     assert view["certificate"]["skk_number"] == CERTIFICATE["skk_number"]
     assert [s for s, _ in timeline] == ["draft", "submitted", *(s for s, _ in STEPS[1:]), "scheduled", "completed"]
     assert len(notified) == len(STEPS) + 2
-    # The locked read (with the last timeline entry for a step the portal records itself), then
-    # the writes: one statement on PostgreSQL; the application, the entry and the notification
-    # one by one on SQLite.
+    # The locked read, for a step the portal records itself a read of the last timeline entry
+    # (after the lock: see usecases/timeline.py), then the writes: one statement on PostgreSQL;
+    # the application, the entry and the notification one by one on SQLite.
     for statements, writes in ((pg_writes, 1), (sqlite_writes, 3)):
-        for step in statements:
-            assert "FROM applications" in step[0] and len(step) == 1 + writes, step
         confirming, later = statements
-        assert "timeline_entries" in confirming[0] and "timeline_entries" not in later[0]
-    assert all(step[1].lstrip().startswith("WITH") for step in pg_writes)
+        assert "FROM applications" in confirming[0] and "FROM timeline_entries" in confirming[1]
+        assert len(confirming) == 2 + writes and len(later) == 1 + writes, statements
+    assert pg_writes[0][2].lstrip().startswith("WITH") and pg_writes[1][1].lstrip().startswith("WITH")
+
+
+@pytest.mark.postgres
+async def test_a_confirmation_waiting_for_the_lock_sees_the_entry_committed_meanwhile(
+        tmp_path: Path, pg_url: str) -> None:
+    """SIKI's 'submitted' can arrive while the portal's own submission still holds the
+    application's row: once the lock is granted, the mirror must see the entry that transaction
+    committed and confirm it, not add a second 'submitted' (the chain's journeys caught a read
+    of the last entry taken with the lock, from the snapshot before the wait)."""
+    async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
+        applicant = await portal.applicant()
+        app_id, _ = await portal.complete_draft(applicant)
+        async with portal.runtime.sessions() as s, s.begin():
+            await s.execute(select(Application.id).where(Application.id == app_id).with_for_update())
+            add_timeline(s, app_id, "submitted", utcnow(), "applicant", None)
+            await s.execute(update(Application).where(Application.id == app_id).values(status="submitted"))
+            await s.flush()
+            fed = asyncio.create_task(portal.feed(status_event(app_id, 1, "submitted")))
+            await asyncio.sleep(0.5)  # the consumer now waits for this transaction's lock
+            assert not fed.done()
+        await asyncio.wait_for(fed, 10)
+        async with portal.runtime.sessions() as s:
+            entries = (await s.execute(select(TimelineEntry.status, TimelineEntry.seq)
+                                       .where(TimelineEntry.application_id == app_id)
+                                       .order_by(TimelineEntry.id))).all()
+        assert [tuple(e) for e in entries] == [("draft", None), ("submitted", 1)]

@@ -47,16 +47,14 @@ _APPLICATION_AND_APPLICANT = (
 )
 
 
-def _of_last_entry(column: Any) -> Any:
-    return (select(column).where(TimelineEntry.application_id == Application.id)
-            .order_by(TimelineEntry.id.desc()).limit(1).scalar_subquery())
-
-
-# For a step the portal records itself (it may be waiting for SIKI's confirmation): the same
-# read with the application's last timeline entry, instead of a second round trip for it.
-_WITH_LAST_ENTRY = _APPLICATION_AND_APPLICANT.add_columns(
-    _of_last_entry(TimelineEntry.id).label("entry_id"), _of_last_entry(TimelineEntry.seq).label("entry_seq"),
-    _of_last_entry(TimelineEntry.status).label("entry_status"), _of_last_entry(TimelineEntry.note).label("entry_note"),
+# A step the portal records itself may be waiting for SIKI's confirmation: its last timeline
+# entry, read in a statement of its own *after* the application's lock is granted. Read with the
+# lock (a subquery of that statement) it would come from the snapshot taken before the wait,
+# missing the entry of the transaction that held the lock (the portal's own 'submitted', say).
+_LAST_ENTRY = (
+    select(TimelineEntry.id, TimelineEntry.seq, TimelineEntry.status, TimelineEntry.note)
+    .where(TimelineEntry.application_id == bindparam("application_id"))
+    .order_by(TimelineEntry.id.desc()).limit(1)
 )
 
 
@@ -69,8 +67,7 @@ class StatusMirror:
         """Mirror one SIKI timeline step; False when the application is unknown here or the step
         is already on its timeline."""
         self_recorded = ev.status in SELF_RECORDED
-        app = (await session.execute(_WITH_LAST_ENTRY if self_recorded else _APPLICATION_AND_APPLICANT,
-                                     {"application_id": ev.application_id})).first()
+        app = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
         if app is None:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)
@@ -81,14 +78,13 @@ class StatusMirror:
         pending: Row[int, str | None] | None = None
         if should_apply(app.last_seq, ev.seq):
             advanced = self._advance(app.certificate, ev)
-            # Only a step the portal records itself can be waiting for SIKI's confirmation (its
-            # last entry, read with the application): the others have nothing to look up.
-            if (self_recorded and app.entry_id is not None and app.entry_seq is None
-                    and app.entry_status == ev.status.value):
+            # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
+            # others there is nothing to look up.
+            last = (await session.execute(_LAST_ENTRY, {"application_id": app.id})).first() if self_recorded else None
+            if last is not None and last.seq is None and last.status == ev.status.value:
                 # The portal recorded this step itself when SIKI accepted the command: SIKI's
                 # event confirms it rather than adding it twice.
-                confirmed = {"id": app.entry_id, "seq": ev.seq, "at": ev.at, "actor": ev.actor,
-                             "note": note or app.entry_note}
+                confirmed = {"id": last.id, "seq": ev.seq, "at": ev.at, "actor": ev.actor, "note": note or last.note}
         elif late_step(app.last_seq, ev.seq) and not await _has_step(session, app.id, ev.seq):
             # An older step after a newer one (a retry overtaken, a replayed event): recorded
             # in its place, the status stays as the newer step left it.
