@@ -366,6 +366,9 @@ def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
     ``uvicorn.run`` serving the listening sockets inherited from the parent instead of binding."""
     import importlib
 
+    # The service's modules first: importing them imports uvicorn as a service does (without
+    # its unused extras, shared/lean_imports.py).
+    service = importlib.import_module(f"{module}.__main__")
     import uvicorn
 
     sockets = [socket.socket(fileno=fd) for fd in fds]  # family and type read from the fd
@@ -376,7 +379,7 @@ def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
         uvicorn.Server(uvicorn.Config(app, **kwargs)).run(sockets=sockets)
 
     uvicorn.run = run  # type: ignore[assignment]  # the services call uvicorn.run(...) at serve time
-    importlib.import_module(f"{module}.__main__").serve()
+    service.serve()
 
 
 if __name__ == "__main__":

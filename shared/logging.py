@@ -29,9 +29,9 @@ from collections.abc import MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
-from shared.lean_imports import terminal_extras_hidden
+from shared.lean_imports import unused_extras_hidden
 
-with terminal_extras_hidden():  # structlog's console renderer pulls rich in (shared/lean_imports.py)
+with unused_extras_hidden():  # structlog's console renderer pulls rich in (shared/lean_imports.py)
     import structlog
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)

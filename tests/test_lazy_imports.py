@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ["portal", "siki", "lsp", "bnsp_mock", "lpjk_mock"]
 # Each one several MiB (fontTools, pypdf and Pillow together ~9 MiB in the portal).
 HEAVY = ["fpdf", "fontTools", "pyhanko", "pypdf", "segno", "PIL", "qrcode", "reportlab"]
-# Imported by structlog and httpx when installed, for a terminal (3.5 MiB): shared/lean_imports.py.
-TERMINAL_EXTRAS = ["rich", "pygments"]
+# Imported by structlog, httpx and uvicorn when installed, never used by a service (4.3 MiB):
+# shared/lean_imports.py.
+UNUSED_EXTRAS = ["rich", "pygments", "watchfiles"]
 # Only some requests need them (file type sniffing of uploads: 1 MiB).
 ON_FIRST_USE = ["puremagic"]
 
@@ -55,7 +56,7 @@ def test_building_the_app_leaves_the_pdf_and_image_stack_unimported_and_hashes_n
     result = _probe(service)
     modules = result["modules"]
     assert isinstance(modules, list)
-    assert sorted(set(HEAVY + TERMINAL_EXTRAS + ON_FIRST_USE) & set(modules)) == []
+    assert sorted(set(HEAVY + UNUSED_EXTRAS + ON_FIRST_USE) & set(modules)) == []
     assert result["hashes"] == 0
 
 
@@ -69,6 +70,20 @@ def test_a_service_replica_started_by_the_chain_imports_only_the_service() -> No
     modules = json.loads(done.stdout)
     assert "scripts.broker_users" not in modules
     assert "httpx" not in modules
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_serves_without_websockets(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No service has a WebSocket endpoint: uvicorn's default (``ws="auto"``) would import the
+    websockets library when it starts serving (0.5 MiB)."""
+    import importlib
+
+    main = importlib.import_module(f"services.{service}.__main__")
+    served: dict[str, object] = {}
+    monkeypatch.setattr(main, "create_app", lambda settings: object())
+    monkeypatch.setattr(main.uvicorn, "run", lambda app, **kwargs: served.update(kwargs))
+    main.serve()
+    assert served["ws"] == "none"
 
 
 def test_console_logs_still_render_with_structlog_s_console_renderer() -> None:
