@@ -20,8 +20,9 @@ HEAVY = ["fpdf", "fontTools", "pyhanko", "pypdf", "segno", "PIL", "qrcode", "rep
 # Imported by structlog, httpx and uvicorn when installed, never used by a service (4.3 MiB):
 # shared/lean_imports.py.
 UNUSED_EXTRAS = ["rich", "pygments", "watchfiles"]
-# Only some requests need them (file type sniffing of uploads: 1 MiB).
-ON_FIRST_USE = ["puremagic"]
+# Only some requests need them (file type sniffing of uploads: 1 MiB; throttles, with what
+# `limits` imports: 1 MiB).
+ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt"]
 
 # Run in a fresh interpreter: the test process has imported everything already. It builds the
 # app as ``python -m services.<svc>`` does, counting argon2 hashes on the way.
@@ -97,6 +98,32 @@ def test_console_logs_still_render_with_structlog_s_console_renderer() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "hello" in done.stderr + done.stdout
     assert "3171010101010001" not in done.stderr + done.stdout
+
+
+LIMIT_STRINGS = [
+    "5/minute", "5/minute;10/15minutes;20/hour", "30/minute;300/hour", "1 per second", "2 per 3 days",
+    "10/Hours", "1/year, 2/month | 3/day", " 5 / minute ", "5/minute:;10/hour", "0/second",
+    "", "5", "minute", "5/minutes;", "5/fortnight", "5/minutex", "5//minute", "-1/minute", "5/minute 10/hour",
+    "5/minute;;10/hour", "5 minute", "1.5/minute", "5/minute\n",
+]
+
+
+@pytest.mark.parametrize("text", LIMIT_STRINGS)
+def test_a_rule_s_tiers_are_checked_at_start_up_as_limits_parses_them(text: str) -> None:
+    """shared.throttle checks a rule's string without importing `limits` (issue 17): it accepts
+    exactly what `limits` would parse, so a typo still fails when the rule is made."""
+    from limits import parse_many
+
+    from shared.throttle import Rule, check_limits
+
+    try:
+        parse_many(text)
+    except ValueError:
+        with pytest.raises(ValueError, match="parse rate limit"):
+            check_limits(text)
+    else:
+        check_limits(text)
+        assert Rule("r", text).items == tuple(parse_many(text))
 
 
 def test_the_fixed_dummy_hashes_match_their_hashers_parameters() -> None:
