@@ -21,8 +21,9 @@ HEAVY = ["fpdf", "fontTools", "pyhanko", "pypdf", "segno", "PIL", "qrcode", "rep
 # shared/lean_imports.py.
 UNUSED_EXTRAS = ["rich", "pygments", "watchfiles"]
 # Only some requests need them (file type sniffing of uploads: 1 MiB; throttles, with what
-# `limits` imports: 1 MiB; templates of pages and mails, jinja2: 1 MiB).
-ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2"]
+# `limits` imports: 1 MiB; templates of pages and mails, jinja2: 1 MiB; NIK and NPWP checks,
+# python-stdnum and the pydoc it imports: 1 MiB).
+ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2", "stdnum", "pydoc"]
 
 # Run in a fresh interpreter: the test process has imported everything already. It builds the
 # app as ``python -m services.<svc>`` does, counting argon2 hashes on the way.
