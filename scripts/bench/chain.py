@@ -9,7 +9,6 @@ import random
 import statistics
 import time
 import uuid
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,7 +17,15 @@ from scripts.bench.profile import Profiler
 from scripts.bench.report import LOAD_GENERATOR
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
-from scripts.simulator.journeys import Chain, JourneyResult, Plan, fill_application, onboard, run_journey
+from scripts.simulator.journeys import (
+    Chain,
+    JourneyResult,
+    Plan,
+    fill_application,
+    onboard,
+    run_journey,
+    timeline_stamps,
+)
 from scripts.simulator.logscan import log_offsets, scan_logs
 from scripts.simulator.people import Person, make_people
 from scripts.simulator.run import bounded, chain_clients, make_plans, new_http, percentile
@@ -146,9 +153,7 @@ def _stages(results: list[JourneyResult]) -> list[dict[str, Any]]:
     order: which hops (the chain's, or the simulated staff's reaction) the latency is made of."""
     spans: dict[str, list[float]] = {}
     for r in results:
-        timeline = [t for t in (r.application.get("timeline") or []) if t.get("at")]
-        times = [(str(t["status"]), datetime.fromisoformat(str(t["at"]).replace("Z", "+00:00"))) for t in timeline]
-        for (a, at_a), (b, at_b) in itertools.pairwise(times):
+        for (a, at_a), (b, at_b) in itertools.pairwise(timeline_stamps(r.application)):
             spans.setdefault(f"{a} -> {b}", []).append((at_b - at_a).total_seconds())
     return [{"stage": k, "n": len(v), "p50_s": _r(percentile(v, 50)), "max_s": _r(max(v))} for k, v in spans.items()]
 
@@ -216,8 +221,10 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
                 # the latency is then the chain's, not the polls' back-off (up to 0.25 s a step).
                 polls = chain.poll_first_delay, chain.poll_max_delay
                 chain.poll_first_delay, chain.poll_max_delay = HALF_RATE_POLL_S
-                half, seconds = await _open_loop(chain, people[a:b], plans[a:b], prepared[a:b], rate)
-                chain.poll_first_delay, chain.poll_max_delay = polls
+                try:
+                    half, seconds = await _open_loop(chain, people[a:b], plans[a:b], prepared[a:b], rate)
+                finally:
+                    chain.poll_first_delay, chain.poll_max_delay = polls
                 result["half_rate"] = {"rate_per_second": round(rate, 3), "poll_s": list(HALF_RATE_POLL_S),
                                        **_summary(half, seconds), "stages": _stages(half)}
 

@@ -36,11 +36,9 @@ FAST_RETRIES = {
     # engine may open pool_size + max_overflow (= 2 x pool size) connections: 6 x 10 = 60.
     "SKK_DATABASE_POOL_SIZE": "5",
 }
-# Every simulated applicant registers from this one machine: the portal's per-client limit on
-# account emails (20 an hour in production) would refuse all but the first few.
-# Every simulated applicant and tender committee comes from one address (127.0.0.1): the
-# per-address limits would count them all as one client. A faster chain verified more certificates
-# per minute than LPJK's 30/minute and got 429s (2026-12-03).
+# Every simulated applicant and tender committee comes from this one machine: the per-address
+# limits (the portal's account emails, 20 an hour in production; LPJK's public verifications,
+# 30 a minute) would count them all as one client and refuse most of them.
 SIMULATION_LIMITS = {"SKK_ACCOUNT_EMAILS_PER_CLIENT": "100000/hour",
                      "SKK_PUBLIC_VERIFICATION_LIMITS": "100000/hour"}
 # Every consumer queue of the chain (RabbitMQ names them ``<exchange>.<queue>``): removed after

@@ -296,11 +296,17 @@ async def assess(chain: Chain, code: str, app_id: str, assessor: str, recommenda
     await staff.decide(app_id, "kompeten" if recommendation == "K" else "belum_kompeten", "komite")
 
 
+def timeline_stamps(app: dict[str, Any]) -> list[tuple[str, datetime]]:
+    """The application view's timeline as (status, when), in order."""
+    return [(str(t.get("status")), datetime.fromisoformat(str(t["at"]).replace("Z", "+00:00")))
+            for t in app.get("timeline") or [] if t.get("at")]
+
+
 def _timeline_at(app: dict[str, Any], status: str, last: bool = False) -> datetime | None:
-    items = [t for t in app.get("timeline") or [] if t.get("status") == status]
+    items = [at for s, at in timeline_stamps(app) if s == status]
     if not items:
         return None
-    return datetime.fromisoformat(str(items[-1 if last else 0]["at"]).replace("Z", "+00:00"))
+    return items[-1 if last else 0]
 
 
 # --- the journey ---------------------------------------------------------------------------
