@@ -122,7 +122,7 @@ class _Doc:
         self.row([(60, label, "L"), (self.pdf.epw - 60, "" if value is None else str(value), "L")])
 
     def paragraph(self, value: str) -> None:
-        self.pdf.multi_cell(0, 6, self.text(value), border=1, new_x="LMARGIN", new_y="NEXT")
+        text_cell(self.pdf, 0, 6, self.text(value), border=1, new_x="LMARGIN", new_y="NEXT")
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())

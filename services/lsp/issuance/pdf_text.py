@@ -72,15 +72,29 @@ def wrap(pdf: FPDF, w: float, text: str, align: str) -> list[str] | None:
     return lines
 
 
-def text_cell(pdf: FPDF, w: float, h: float, text: str, *, align: str = "J", new_x: str, new_y: str) -> None:
-    """``pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y)``, drawn line by line
-    as cells when :func:`wrap` knows the lines and they fit on the page."""
+def _fits(pdf: FPDF, lines: list[str], h: float, border: int) -> bool:
+    if border:
+        # multi_cell draws the frame around the lines it expects before the page's bottom margin
+        # (whether or not pages break): a line to spare keeps its division clear of rounding.
+        return pdf.y + (len(lines) + 1) * h <= pdf.page_break_trigger
+    return not pdf.auto_page_break or pdf.y + len(lines) * h <= pdf.page_break_trigger
+
+
+def text_cell(pdf: FPDF, w: float, h: float, text: str, *, align: str = "J", new_x: str, new_y: str,
+              border: int = 0) -> None:
+    """``pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y, border=border)``, drawn
+    line by line as cells when :func:`wrap` knows the lines and they fit on the page; a border
+    (0 or 1) is the one frame multi_cell draws around all the lines."""
     lines = wrap(pdf, w, text, align)
-    if lines is None or (pdf.auto_page_break and pdf.y + len(lines) * h > pdf.page_break_trigger):
-        pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y)
+    if lines is None or not _fits(pdf, lines, h, border):
+        pdf.multi_cell(w, h, text, align=align, new_x=new_x, new_y=new_y, border=border)  # type: ignore[arg-type]
         return
     w = w or pdf.w - pdf.r_margin - pdf.x
     top = pdf.y
+    if border:
+        from fpdf.table import draw_box_borders
+
+        draw_box_borders(pdf, pdf.x, top, pdf.x + w, top + max(h, len(lines) * h), border)  # type: ignore[arg-type]
     for i, line in enumerate(lines):
         last = i == len(lines) - 1
         # multi_cell sets a justified text's last line flush left.

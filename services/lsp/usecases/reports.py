@@ -14,11 +14,13 @@ apply it (``accepted``, in order) or drop it. A failure that may pass (unreachab
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from services.lsp.db.models import StatusReportRow
 from services.lsp.gateways import SikiRefused
@@ -27,6 +29,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.events import ReportPending
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
+from shared.database import autocommit_read, engine_of
 from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
@@ -75,8 +78,8 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
     refuses for good is marked refused (audited) and the next one goes. Returns how many were sent."""
     sent = 0
     async with ctx.report_locks.across(ctx.sessions, application_id):
-        async with ctx.sessions() as session:
-            rows = (await session.execute(
+        async with autocommit_read(engine_of(ctx.sessions)) as conn:  # one statement: no transaction
+            rows = (await conn.execute(
                 select(StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
                 .where(StatusReportRow.application_id == application_id, *_UNSENT)
                 .order_by(StatusReportRow.seq)
@@ -94,21 +97,26 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 log.warning("status report not delivered; will retry", application_id=application_id,
                             report_id=report_id, error=repr(exc))
                 error = "SIKI not reachable; the report will be sent again"
-            async with ctx.sessions() as session, session.begin():
-                values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
-                if error is None:
-                    values["sent_at"] = utcnow()
-                elif refused:
-                    values["refused_at"] = utcnow()
-                row = StatusReportRow.seq == seq
-                if error is not None:  # a failure is not noted over a drop (it would read as a retry)
-                    row = row & StatusReportRow.dropped_at.is_(None)
-                noted = await session.execute(update(StatusReportRow).where(row).values(**values))
-                if refused and int(getattr(noted, "rowcount", 1) or 0):
-                    await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
-                                             target_type="status_report", target_id=report_id,
-                                             application_id=application_id,
-                                             detail={"status": payload.get("status"), "http_status": answered})
+            values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
+            if error is None:
+                values["sent_at"] = utcnow()
+            elif refused:
+                values["refused_at"] = utcnow()
+            row = StatusReportRow.seq == seq
+            if error is not None:  # a failure is not noted over a drop (it would read as a retry)
+                row = row & StatusReportRow.dropped_at.is_(None)
+            noted: Any
+            if error is None:  # the usual case: one statement, atomic by itself
+                async with _one_statement(engine_of(ctx.sessions)) as conn:
+                    noted = await conn.execute(update(StatusReportRow).where(row).values(**values))
+            else:
+                async with ctx.sessions() as session, session.begin():  # with its audit record
+                    noted = await session.execute(update(StatusReportRow).where(row).values(**values))
+                    if refused and int(getattr(noted, "rowcount", 1) or 0):
+                        await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
+                                                 target_type="status_report", target_id=report_id,
+                                                 application_id=application_id,
+                                                 detail={"status": payload.get("status"), "http_status": answered})
             if getattr(noted, "rowcount", 1) == 0:
                 continue  # dropped meanwhile (the applicant withdrew): not to be retried
             if refused:
@@ -121,6 +129,20 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 raise ReportNotDelivered(error)
             sent += 1
     return sent
+
+
+@asynccontextmanager
+async def _one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one writing statement, which is atomic by itself: on PostgreSQL in
+    AUTOCOMMIT (no BEGIN and COMMIT round trips, as ``shared.database.autocommit_read`` for
+    reads); elsewhere in a transaction of its own, committed on leaving."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+    else:
+        async with engine.begin() as conn:
+            yield conn
 
 
 async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> int:

@@ -82,3 +82,30 @@ def test_the_measure_is_fpdf2s_string_width() -> None:
         measure = pdf_text._measure(pdf)
         for text in ("Budi Santoso", "Nguyễn Văn Ánh", "SI011002.7.2026.0000007", ""):
             assert measure(text) == pdf.get_string_width(text)
+
+
+@pytest.mark.parametrize("auto_page_break", [True, False])
+def test_a_framed_text_draws_the_frame_multi_cell_drew(auto_page_break: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bordered paragraph (apl._Doc.paragraph) at every height down the page, up to and over
+    the bottom margin: the same page content as multi_cell's one frame around its lines."""
+    from fpdf import FPDF
+
+    from services.lsp.issuance.pdf import _font
+
+    def page(fast: bool) -> bytes:
+        pdf = FPDF()
+        pdf.set_auto_page_break(auto_page_break, margin=15)
+        family, _ = _font(pdf, ["Persyaratan"])
+        pdf.add_page()
+        pdf.set_font(family, "", 9)
+        with monkeypatch.context() as m:
+            if not fast:
+                m.setattr(pdf_text, "wrap", lambda *args: None)
+            for i in range(60):
+                pdf.set_y(200 + i * 1.37)
+                pdf_text.text_cell(pdf, 0, 6, "Persyaratan jenjang 7: S1 + 2 tahun pengalaman", border=1,
+                                   new_x="LMARGIN", new_y="NEXT")
+        return b"".join(bytes(c) if isinstance(c := p.contents, bytearray) else c.content_stream()
+                        for p in pdf.pages.values())
+
+    assert page(fast=True) == page(fast=False)

@@ -1,0 +1,99 @@
+"""Sending an application's status reports (``reports.flush_reports``, once per step) costs few
+round trips to PostgreSQL: the unsent reports are read without a transaction, and each sent
+report is marked by one statement that commits by itself; a failure is still noted as before."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import respx
+from sqlalchemy import event, select
+
+from services.lsp.db.models import StatusReportRow
+from services.lsp.tests.support import drive, running, settings_for
+from services.lsp.usecases import reports
+from services.lsp.usecases.context import LspContext
+from shared.bus.envelope import utcnow
+
+pytestmark = pytest.mark.postgres
+
+
+def _round_trips(ctx: LspContext, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Statements as SQLAlchemy sends them, and the BEGIN / COMMIT / ROLLBACK asyncpg sends."""
+    seen: Counter[str] = Counter()
+    engine: Any = ctx.sessions.kw["bind"]
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "status_reports" in statement or "advisory" in statement:  # not the outbox relay's peeks
+            seen[statement.split()[0].upper()] += 1
+
+    for name in ("start", "commit", "rollback"):
+        original = getattr(asyncpg.transaction.Transaction, name)
+
+        async def counted(self: Any, *args: Any, __name: str = name, __original: Any = original) -> Any:
+            seen[{"start": "BEGIN"}.get(__name, __name.upper())] += 1
+            return await __original(self, *args)
+
+        monkeypatch.setattr(asyncpg.transaction.Transaction, name, counted)
+    return seen
+
+
+async def _stage(ctx: LspContext, application_id: str, n: int) -> None:
+    async with ctx.sessions() as s, s.begin():
+        for i in range(n):
+            report_id = str(uuid.uuid4())
+            s.add(StatusReportRow(report_id=report_id, application_id=application_id, status="verified",
+                                  payload={"report_id": report_id, "status": "verified", "n": i},
+                                  created_at=utcnow(), attempts=0))
+
+
+async def _sent(ctx: LspContext, application_id: str) -> list[tuple[int, bool, str | None]]:
+    async with ctx.sessions() as s:
+        rows = (await s.execute(
+            select(StatusReportRow.attempts, StatusReportRow.sent_at.is_not(None), StatusReportRow.last_error)
+            .where(StatusReportRow.application_id == application_id).order_by(StatusReportRow.seq))).all()
+    return [(a, bool(sent), err) for a, sent, err in rows]
+
+
+async def test_sending_reports_takes_few_round_trips(pg_url: str, siki: respx.Route,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    async with running(settings_for(pg_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "forwarded")
+        await reports.flush_reports(ctx, aid)  # whatever the steps left
+        before = await _sent(ctx, aid)
+        await _stage(ctx, aid, 3)
+        seen = _round_trips(ctx, monkeypatch)
+        assert await reports.flush_reports(ctx, aid) == 3
+        monkeypatch.undo()
+        seen = Counter(seen)
+        after = await _sent(ctx, aid)
+        assert after[:len(before)] == before
+        assert after[len(before):] == [(1, True, None)] * 3
+        # The lock and its release, one read, one UPDATE per report; no transaction opened.
+        assert seen == Counter({"SELECT": 3, "UPDATE": 3}), seen
+
+
+async def test_a_failure_is_still_noted_and_retried(pg_url: str, siki: respx.Route) -> None:
+    async with running(settings_for(pg_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "forwarded")
+        await reports.flush_reports(ctx, aid)
+        n = len(await _sent(ctx, aid))
+        await _stage(ctx, aid, 2)
+        siki.side_effect = [httpx.Response(200, json={"ok": True}), httpx.Response(503)]
+        with pytest.raises(reports.ReportNotDelivered):
+            await reports.flush_reports(ctx, aid)
+        sent, failed = (await _sent(ctx, aid))[n:]
+        assert sent == (1, True, None)
+        assert failed[:2] == (1, False) and "503" in str(failed[2])  # SIKI's answer, for the staff
+        siki.side_effect = None
+        siki.return_value = httpx.Response(200, json={"ok": True})
+        assert await reports.flush_reports(ctx, aid) == 1
+        assert (await _sent(ctx, aid))[n:] == [(1, True, None), (2, True, None)]
