@@ -6,13 +6,15 @@ JSON that none of these paths reads)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db.common import APPLICATIONS, REPORTS, TIMELINE, AnyRow
-from services.siki.db.models import Application, StatusReportRecord, StoredDocument, TimelineEntry
+from services.siki.db.common import APPLICATIONS, DOCUMENTS, FORMS, OUTBOX, REPORTS, TIMELINE, AnyRow, execute_with
+from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -36,7 +38,6 @@ _REPORT_HEAD = (
 )
 _REPORT_DONE = select(StatusReportRecord.lsp_code, StatusReportRecord.application_id, StatusReportRecord.answer).where(
     StatusReportRecord.report_id == bindparam("report_id"))
-_DOCUMENT_EXISTS = select(StoredDocument.sha256).where(StoredDocument.sha256 == bindparam("sha256"))
 # What the LSP's re-check needs of an application (``check_application_eligibility``).
 _OWNERSHIP_HEAD = select(
     Application.id, Application.nik, Application.lsp_code, Application.applicant_user_id, Application.status,
@@ -76,30 +77,53 @@ async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
     return (await s.execute(_REPORT_DONE, {"report_id": report_id})).first()
 
 
-async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime) -> None:
-    await s.execute(insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now,
-                                                **_indexed(values)))
+async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime,
+                             *also: Insert) -> None:
+    """Insert the application and ``also`` (its timeline entries, their events) together."""
+    await execute_with(s, insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now,
+                                                      **_indexed(values)), also)
 
 
-async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any]) -> None:
-    await s.execute(update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)))
+async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any], *also: Insert) -> None:
+    """Update the application and insert ``also`` (its new timeline entries, their events, the
+    report's record) together."""
+    await execute_with(s, update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)),
+                       also)
 
 
-async def move_application(s: AsyncSession, application_id: str, values: dict[str, Any],
-                           timeline_rows: list[dict[str, Any]], *also: Insert) -> None:
-    """Update the application, insert its new timeline entries and ``also`` (e.g. the report's
-    record): one statement on PostgreSQL (data-modifying CTEs run whether or not referenced),
-    where each was a round trip in the application's locked transaction."""
-    moved = update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values))
-    inserts = [insert(TIMELINE).values(timeline_rows), *also]
-    if s.get_bind().dialect.name != "postgresql":  # SQLite has no data-modifying CTE
-        await s.execute(moved)
-        for statement in inserts:
-            await s.execute(statement)
-        return
-    for n, statement in enumerate(inserts):
-        moved = moved.add_cte(statement.cte(f"also_{n}"))
-    await s.execute(moved)
+def timeline_insert(rows: list[dict[str, Any]]) -> Insert:
+    return insert(TIMELINE).values(rows)
+
+
+def staged_events(s: AsyncSession) -> Insert | None:
+    """The events staged in ``s`` and not yet flushed (``shared.outbox.add_event`` adds them as
+    ORM rows, inserted by the flush at commit: a round trip of its own), taken out of the unit
+    of work as one insert, in the order they were staged, for the caller to send with its own
+    statement (an ``also`` of ``update_application``): still the step's transaction, one round trip
+    less. None if nothing is staged (or, never expected, rows staged with differing columns:
+    those are left to the flush)."""
+    staged = sorted((inspect(row) for row in s.new if isinstance(row, OutboxEvent)),
+                    key=lambda state: state.insert_order or 0)
+    if not staged:
+        return None
+    values = [{c.key: state.dict[c.key] for c in OUTBOX.columns if c.key in state.dict} for state in staged]
+    if any(v.keys() != values[0].keys() for v in values):
+        return None
+    for state in staged:
+        s.expunge(state.obj())
+    return insert(OUTBOX).values(values)
+
+
+def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:
+    """The values of the event staged last in ``s`` (just now, by the caller), taken out of the
+    unit of work for the caller's own statement (``deliveries.insert_delivery``); None if none."""
+    staged = [inspect(row) for row in s.new if isinstance(row, OutboxEvent)]
+    if not staged:
+        return None
+    last = max(staged, key=lambda state: state.insert_order or 0)
+    values = {c.key: last.dict[c.key] for c in OUTBOX.columns if c.key in last.dict}
+    s.expunge(last.obj())  # (then dropped: its values are read first)
+    return values
 
 
 def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],
@@ -114,12 +138,41 @@ def _indexed(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "nik_index": values["nik"]} if "nik" in values else values
 
 
-async def insert_timeline(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    await s.execute(insert(TIMELINE), rows)
-
-
 async def store_document(s: AsyncSession, digest: str, content: bytes, content_type: str, now: datetime) -> None:
     """Keep ``content`` under its digest, once (the same bytes are stored once)."""
-    if (await s.execute(_DOCUMENT_EXISTS, {"sha256": digest})).first() is None:
-        s.add(StoredDocument(sha256=digest, content_type=content_type, size=len(content), content=content,
-                             stored_at=now))
+    await s.execute(document_insert(s, digest, content, content_type, now))
+
+
+def document_insert(s: AsyncSession, digest: str, content: bytes, content_type: str, now: datetime) -> Insert:
+    """The insert that keeps ``content`` under its digest unless it is kept already: one
+    statement (for a step's ``also``), where a read and an insert were two round trips."""
+    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert_(DOCUMENTS).values(sha256=digest, content_type=content_type, size=len(content), content=content,
+                                     stored_at=now).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+class StoredForm(NamedTuple):
+    """What deciding whether to keep a new form needs of the one kept (``usecases/forms.py``)."""
+
+    sha256: str
+    signed: bool
+    submission_no: int
+
+
+_FORMS = select(ApplicationForm.form, ApplicationForm.sha256, ApplicationForm.signed,
+                ApplicationForm.submission_no).where(ApplicationForm.application_id == bindparam("application_id"))
+
+
+async def forms_of(s: AsyncSession, application_id: str) -> dict[str, StoredForm]:
+    """The application's kept forms by name (``apl01``, ``apl02``), in one read."""
+    rows = await s.execute(_FORMS, {"application_id": application_id})
+    return {row.form: StoredForm(row.sha256, row.signed, row.submission_no) for row in rows}
+
+
+def form_upsert(s: AsyncSession, application_id: str, form: str, digest: str, signed: bool, submission_no: int,
+                now: datetime) -> Insert:
+    """The form as the application's latest (inserted, or replacing the one kept)."""
+    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"sha256": digest, "signed": signed, "submission_no": submission_no, "stored_at": now}
+    return (insert_(FORMS).values(application_id=application_id, form=form, **values)
+            .on_conflict_do_update(index_elements=["application_id", "form"], set_=values))

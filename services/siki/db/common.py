@@ -3,14 +3,19 @@ work on the hot paths) and the reading of stored times."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeAlias, cast
 
-from sqlalchemy import Row, Table
+from sqlalchemy import Insert, Row, Table, Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import (
     Application,
+    ApplicationForm,
+    OutboxEvent,
     StatusReportRecord,
+    StoredDocument,
     TimelineEntry,
     WebhookAttempt,
     WebhookDelivery,
@@ -21,6 +26,9 @@ TIMELINE = cast(Table, TimelineEntry.__table__)
 DELIVERIES = cast(Table, WebhookDelivery.__table__)
 REPORTS = cast(Table, StatusReportRecord.__table__)
 ATTEMPTS = cast(Table, WebhookAttempt.__table__)
+OUTBOX = cast(Table, OutboxEvent.__table__)
+DOCUMENTS = cast(Table, StoredDocument.__table__)
+FORMS = cast(Table, ApplicationForm.__table__)
 
 # A row of selected columns (read by name).
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
@@ -34,3 +42,17 @@ def aware(value: datetime) -> datetime:
 
 def aware_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else aware(value)
+
+
+async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequence[Insert]) -> None:
+    """``statement`` and the inserts ``also``: one statement on PostgreSQL (data-modifying CTEs
+    run whether or not referenced, in the same transaction), where each was a round trip in the
+    application's locked transaction."""
+    if s.get_bind().dialect.name != "postgresql":  # SQLite has no data-modifying CTE
+        await s.execute(statement)
+        for insert_ in also:
+            await s.execute(insert_)
+        return
+    for n, insert_ in enumerate(also):
+        statement = statement.add_cte(insert_.cte(f"also_{n}"))
+    await s.execute(statement)

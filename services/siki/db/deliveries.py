@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from services.siki.db.common import ATTEMPTS, DELIVERIES, AnyRow
+from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
 
 # The delivery and its LSP's webhook credentials in one read.
@@ -37,11 +37,24 @@ _SUMMARY = (
 )
 
 
-async def insert_delivery(s: AsyncSession, values: dict[str, Any]) -> bool:
-    """Insert a delivery unless one with its ``dedupe_key`` exists (one statement); True if inserted."""
-    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert_(DELIVERIES).values(**values).on_conflict_do_nothing().returning(DELIVERIES.c.id)
-    return (await s.execute(stmt)).first() is not None
+async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict[str, Any] | None = None) -> bool:
+    """Insert a delivery unless one with its ``dedupe_key`` exists, and then only its outbox row
+    ``request`` (the bus's request to deliver it); True if inserted. One statement on PostgreSQL:
+    the outbox row is selected from the delivery's insert (a data-modifying CTE), so a known
+    ``dedupe_key`` inserts neither; before, the request was flushed at commit, a round trip more."""
+    postgres = s.get_bind().dialect.name == "postgresql"
+    delivery = ((pg_insert if postgres else sqlite_insert)(DELIVERIES).values(**values)
+                .on_conflict_do_nothing().returning(DELIVERIES.c.id))
+    if not request or not postgres:  # (SQLite: two statements, the second only if inserted)
+        inserted = (await s.execute(delivery)).first() is not None
+        if inserted and request is not None:
+            await s.execute(insert(OUTBOX).values(**request))
+        return inserted
+    inserted_delivery = delivery.cte("delivery")
+    row = select(*(literal(value, OUTBOX.c[key].type).label(key) for key, value in request.items()))
+    requested = (insert(OUTBOX).from_select(list(request), row.select_from(inserted_delivery))
+                 .add_cte(inserted_delivery).returning(OUTBOX.c.seq))
+    return (await s.execute(requested)).first() is not None
 
 
 async def to_send(conn: AsyncConnection, delivery_id: str) -> AnyRow | None:

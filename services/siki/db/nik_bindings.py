@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.siki.db.common import execute_with
 from services.siki.db.models import NikBinding, NikBindingAudit
 
 # The NIK is bound to ``nik_index`` (shared/crypto.py BlindIndex): the database sees its keyed hash.
@@ -17,8 +18,10 @@ async def bound_account(s: AsyncSession, nik: str) -> str | None:
     return (await s.execute(_BOUND, {"nik": nik})).scalar_one_or_none()
 
 
-async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime) -> None:
-    await s.execute(insert(NikBinding).values(nik_index=nik, nik=nik, account_id=account_id, bound_at=now))
+async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime, *also: Insert) -> None:
+    """Bind the NIK to ``account_id`` (and insert ``also`` in the same statement)."""
+    await execute_with(s, insert(NikBinding).values(nik_index=nik, nik=nik, account_id=account_id, bound_at=now),
+                       also)
 
 
 async def rebind(s: AsyncSession, nik: str, account_id: str, *, old_account_id: str | None, nik_masked: str,

@@ -72,15 +72,16 @@ async def request_delivery(s: AsyncSession, emit: Emit, *, application_id: str, 
     """Record a delivery and ask the bus to deliver it, in the caller's transaction; a known
     ``dedupe_key`` adds nothing (None)."""
     delivery_id = str(uuid.uuid4())
+    # The request is staged, then taken back to ride in the delivery's statement: inserted only
+    # with the delivery (a known ``dedupe_key`` inserts neither).
+    emit(s, WebhookRequested(delivery_id=delivery_id), application_id=application_id)
+    request = applications.take_last_staged_event(s)
     inserted = await deliveries.insert_delivery(s, {
         "id": delivery_id, "dedupe_key": dedupe_key, "application_id": application_id, "lsp_code": lsp_code,
         "type": type_, "body": webhook_body(type_, data, now), "status": DELIVERY_PENDING, "attempt_count": 0,
         "redeliveries": 0, "created_at": now,
-    })
-    if not inserted:
-        return None
-    emit(s, WebhookRequested(delivery_id=delivery_id), application_id=application_id)
-    return delivery_id
+    }, request)
+    return delivery_id if inserted else None
 
 
 async def request_withdrawal_notice(s: AsyncSession, emit: Emit, *, application_id: str, lsp_code: str,

@@ -11,10 +11,11 @@ import binascii
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
+from services.siki.db.common import execute_with
 from services.siki.db.models import Application, ApplicationForm, StoredDocument
 from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import ApplicationFormFile, ApplicationFormsStored, ApplicationFormsUpload
@@ -52,26 +53,30 @@ def decode(forms: list[ApplicationFormFile] | None, field: str = "forms") -> lis
 async def store(s: AsyncSession, application_id: str, forms: list[DecodedForm]) -> list[str]:
     """Keep each form as the application's latest, in the caller's transaction (the caller holds
     the application's lock); returns the forms kept. A signed APL-01 is not replaced by an
-    unsigned one of the same or an earlier submission (an upload that arrived late)."""
+    unsigned one of the same or an earlier submission (an upload that arrived late).
+    The application's forms are read in one round trip and the PDFs and forms written in one
+    statement (one read and two writes per form before)."""
     kept = []
     now = utcnow()
+    current = await applications.forms_of(s, application_id)
+    documents: dict[str, Insert] = {}
+    latest: dict[str, Insert] = {}  # per form: a form sent twice in one upload is written once, as it ends
     for f in forms:
         digest = sha256_hex(f.pdf)
-        row = await s.get(ApplicationForm, (application_id, f.form))
+        row = current.get(f.form)
         if row is not None:
             if row.sha256 == digest:
                 continue
             if row.signed and not f.signed and f.submission_no <= row.submission_no:
                 log.info("unsigned form not stored over the signed one", application_id=application_id, form=f.form)
                 continue
-        await applications.store_document(s, digest, f.pdf, "application/pdf", now)
-        if row is None:
-            s.add(ApplicationForm(application_id=application_id, form=f.form, sha256=digest, signed=f.signed,
-                                  submission_no=f.submission_no, stored_at=now))
-        else:
-            row.sha256, row.signed, row.submission_no, row.stored_at = digest, f.signed, f.submission_no, now
+        documents.setdefault(digest, applications.document_insert(s, digest, f.pdf, "application/pdf", now))
+        latest[f.form] = applications.form_upsert(s, application_id, f.form, digest, f.signed, f.submission_no, now)
+        current[f.form] = applications.StoredForm(digest, f.signed, f.submission_no)
         kept.append(f.form)
-    await s.flush()
+    writes = [*documents.values(), *latest.values()]
+    if writes:
+        await execute_with(s, writes[0], writes[1:])
     return kept
 
 

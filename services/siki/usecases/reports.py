@@ -14,6 +14,7 @@ import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
@@ -39,6 +40,7 @@ class _Documents:
     invoice: dict[str, Any] | None
     certificate: dict[str, Any] | None
     changes: dict[str, Any] = field(default_factory=dict)
+    stored: list[Insert] = field(default_factory=list)  # the PDF's insert, for the step's statement
 
 
 async def report_status(ctx: SikiContext, lsp_code: str, application_id: str,
@@ -71,7 +73,7 @@ async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, applica
         raise Forbidden(f"application {application_id} is not with LSP {lsp_code}")
     # Which steps follow ``accepted`` depends on the kind: a change has no invoice and no assessment.
     plan = plan_report(S(head.status), report.status, head.application_kind)
-    documents = await _documents(s, head, report, pdf)
+    documents = _documents(s, head, report, pdf)
     if report.forms:  # FR.APL.01/02 as they stand after this step (the signed APL-01 when verified)
         await forms.store(s, head.id, forms.decode(report.forms))
     timeline = _steps(head, plan, report, documents, ctx)
@@ -79,7 +81,7 @@ async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, applica
                                 report_id=report.report_id)
     # The report's record goes with the step, in its statement: a retry reads this answer.
     record = applications.report_record(report.report_id, lsp_code, head.id, answer.model_dump(mode="json"), utcnow())
-    await timeline.write(s, ctx.emit, also=[record], **documents.changes)
+    await timeline.write(s, ctx.emit, also=[record, *documents.stored], **documents.changes)
     return answer
 
 
@@ -132,8 +134,8 @@ def _report_id_used() -> Conflict:
     return Conflict("report_id was already used for another report", field="report_id")
 
 
-async def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: bytes | None) -> _Documents:
-    """The reported invoice and certificate; the PDF stored once, its digest in the certificate."""
+def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: bytes | None) -> _Documents:
+    """The reported invoice and certificate; the PDF to store once, its digest in the certificate."""
     docs = _Documents(head.invoice, head.certificate)
     if report.invoice is not None:
         docs.invoice = docs.changes["invoice"] = report.invoice.model_dump(mode="json")
@@ -144,7 +146,7 @@ async def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: b
             docs.certificate["pdf_sha256"] = digest
         docs.changes["certificate"] = docs.certificate
     if pdf is not None and digest is not None:
-        await applications.store_document(s, digest, pdf, "application/pdf", utcnow())
+        docs.stored.append(applications.document_insert(s, digest, pdf, "application/pdf", utcnow()))
         docs.changes["certificate_pdf_sha256"] = digest
         if docs.certificate is not None and docs.certificate.get("pdf_sha256") != digest:
             docs.certificate = docs.changes["certificate"] = {**docs.certificate, "pdf_sha256": digest}

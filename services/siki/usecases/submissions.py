@@ -87,7 +87,9 @@ async def submit(ctx: SikiContext, sub: ApplicationSubmission) -> SubmissionAcce
         await _record(ctx, s, sub, head, resubmit=kind == "resubmit",
                       replaces=previous.recording_number if previous else None)
         if found.bound_account is None:  # the first account to submit for the NIK has it from now on
-            await nik_bindings.bind(s, sub.nik, account, now)
+            # With the webhook's request (staged by ``_record``) instead of a flush at commit.
+            events = applications.staged_events(s)
+            await nik_bindings.bind(s, sub.nik, account, now, *([events] if events is not None else []))
     log.info("application submitted", application_id=sub.id, lsp_code=sub.lsp_code, submission_no=sub.submission_no)
     return SubmissionAccepted(id=sub.id, status=S.SUBMITTED, lsp_code=sub.lsp_code)
 
@@ -154,11 +156,11 @@ async def _record(ctx: SikiContext, s: AsyncSession, sub: ApplicationSubmission,
         "submission_no": sub.submission_no, "submission": body, "status": S.SUBMITTED.value,
         "last_seq": timeline.seq, "updated_at": now,
     }
+    # The application, its step and the step's event in one statement.
     if head is None:
-        await applications.insert_application(s, sub.id, values, now)
+        await applications.insert_application(s, sub.id, values, now, *timeline.staged(s, ctx.emit))
     else:
-        await applications.update_application(s, sub.id, values)
-    await timeline.write_entries(s, ctx.emit)
+        await applications.update_application(s, sub.id, values, *timeline.staged(s, ctx.emit))
     # A new submission number has no delivery yet (the delivery of a submission commits with
     # it); the unique key still guards it.
     await request_delivery(s, ctx.emit, application_id=sub.id, lsp_code=sub.lsp_code,

@@ -115,16 +115,18 @@ class Timeline:
 
     async def write(self, s: AsyncSession, emit: Emit, *, also: Sequence[Insert] = (), **changes: Any) -> None:
         """Move the application to the last step (``changes``: its other columns that change
-        with it), insert the entries (and ``also``, in the same statement) and stage their events."""
+        with it), insert the entries and their events (and ``also``), in one statement."""
         assert self.status is not None and self.steps
-        await applications.move_application(s, self.application_id, {
+        await applications.update_application(s, self.application_id, {
             "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes},
-            [step.row for step in self.steps], *also)
-        for step in self.steps:
-            emit(s, step.event)
+            *self.staged(s, emit), *also)
 
-    async def write_entries(self, s: AsyncSession, emit: Emit) -> None:
-        """Insert the entries and stage their events (the caller wrote the application's row)."""
-        await applications.insert_timeline(s, [step.row for step in self.steps])
+    def staged(self, s: AsyncSession, emit: Emit) -> list[Insert]:
+        """Stage the steps' events and give the inserts of the entries and of the events, for
+        the caller's statement on the application: the events ride in it instead of a flush of
+        their own at commit (``applications.staged_events``)."""
         for step in self.steps:
             emit(s, step.event)
+        events = applications.staged_events(s)
+        entries = applications.timeline_insert([step.row for step in self.steps])
+        return [entries] if events is None else [entries, events]
