@@ -396,6 +396,20 @@ class OutboxRelay:
             self._task = None
 
 
+# The inbox claim for each (inbox table, dialect), built once: an event then costs no statement
+# construction or cache-key walk of a fresh ``.values()``; its row goes as parameters.
+_CLAIMS: dict[tuple[Table, str], Any] = {}
+
+
+def _claim_statement(table: Table, dialect: str) -> Any:
+    statement = _CLAIMS.get((table, dialect))
+    if statement is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _CLAIMS[(table, dialect)] = (
+            insert(table).on_conflict_do_nothing().returning(table.c.event_id))
+    return statement
+
+
 async def handle_once(
     session_factory: async_sessionmaker[AsyncSession],
     inbox_model: type[InboxMixin],
@@ -407,15 +421,13 @@ async def handle_once(
 
     Returns False (and does nothing) when this consumer already processed the event.
     """
+    table: Table = inbox_model.__table__  # type: ignore[attr-defined]
     try:
         async with session_factory() as session, session.begin():
             # One round trip: the insert claims the event, or finds it already processed.
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             claimed = (await session.execute(
-                insert(inbox_model)
-                .values(event_id=event_.id, consumer=consumer, event_type=event_.type, processed_at=utcnow())
-                .on_conflict_do_nothing()
-                .returning(inbox_model.event_id)
+                _claim_statement(table, session.get_bind().dialect.name),
+                {"event_id": event_.id, "consumer": consumer, "event_type": event_.type, "processed_at": utcnow()},
             )).first()
             if claimed is None:
                 return False

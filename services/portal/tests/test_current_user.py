@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from services.portal.api.deps import ConfirmedUsers
 from services.portal.db.models import User
 from services.portal.db.repositories import add_timeline
 from services.portal.tests.factories import Portal, portal_settings, running_portal
+from shared.exceptions import Unauthenticated
 
 
 def test_confirmed_users_expire_and_stay_bounded() -> None:
@@ -66,3 +68,34 @@ def test_the_portal_records_only_its_own_steps_without_seq() -> None:
     add_timeline(_Session(), "app", "submitted", utcnow(), "applicant")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="SELF_RECORDED"):
         add_timeline(_Session(), "app", "invoiced", utcnow(), "applicant")  # type: ignore[arg-type]
+
+
+def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The applicant's polls send one token again and again: verified once, then only its expiry
+    is checked; another secret, a tampered copy or the lapse of ``exp`` are refused as before."""
+    from services.portal import security
+
+    decodes: list[str] = []
+    decode = security.jwt.decode
+
+    def counted(token: str, *args: object, **kwargs: object) -> object:
+        decodes.append(token)
+        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(security.jwt, "decode", counted)
+    secret = "s" * 32
+    now = time.time()
+    token = security.mint_access_token("user-1", secret=secret, ttl_seconds=60, now=now, version=3)
+    assert [security.read_access_claims(token, secret=secret) for _ in range(3)] == [("user-1", 3)] * 3
+    assert decodes == [token]
+    with pytest.raises(Unauthenticated):
+        security.read_access_claims(token, secret="t" * 32)
+    with pytest.raises(Unauthenticated):
+        security.read_access_claims(token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1], secret=secret)
+    assert security.read_access_claims(token, secret=secret) == ("user-1", 3)
+    # A token whose exp passes while it is known: refused from then on.
+    brief = security.mint_access_token("user-1", secret=secret, ttl_seconds=1, now=now, version=3)
+    assert security.read_access_claims(brief, secret=secret) == ("user-1", 3)
+    time.sleep(max(0.0, int(now) + 1 - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        security.read_access_claims(brief, secret=secret)

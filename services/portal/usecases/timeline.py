@@ -10,11 +10,13 @@ step whose ``seq`` is already on the timeline is not written twice."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import Any
+
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, TimelineEntry, User
-from services.portal.db.repositories import add_timeline, last_timeline_entry, notify
+from services.portal.db.status_steps import write_status_step
 from services.portal.domain.applications import (
     SELF_RECORDED,
     late_step,
@@ -32,15 +34,27 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-# The application, locked, with what its step's email needs of its applicant: one round trip
-# instead of a second read of the whole user (only the application's row is locked).
+# What the mirror needs of the application, locked, and what its step's email needs of its
+# applicant: one round trip, and only these columns (Core rows, no ORM object): the encrypted
+# sections and command in flight are neither read nor decrypted for a status step.
 _APPLICATION_AND_APPLICANT = (
-    select(Application, User.first_name, User.email)
+    select(Application.id, Application.user_id, Application.last_seq, Application.certificate,
+           User.first_name, User.email)
+    .select_from(Application)
     .outerjoin(User, User.id == Application.user_id)
     .where(Application.id == bindparam("application_id"))
     .with_for_update(of=Application)
-    # As ``session.get(..., with_for_update=True)``: the row as locked, not a copy already loaded.
-    .execution_options(populate_existing=True)
+)
+
+
+# A step the portal records itself may be waiting for SIKI's confirmation: its last timeline
+# entry, read in a statement of its own *after* the application's lock is granted. Read with the
+# lock (a subquery of that statement) it would come from the snapshot taken before the wait,
+# missing the entry of the transaction that held the lock (the portal's own 'submitted', say).
+_LAST_ENTRY = (
+    select(TimelineEntry.id, TimelineEntry.seq, TimelineEntry.status, TimelineEntry.note)
+    .where(TimelineEntry.application_id == bindparam("application_id"))
+    .order_by(TimelineEntry.id.desc()).limit(1)
 )
 
 
@@ -52,59 +66,64 @@ class StatusMirror:
     async def apply(self, session: AsyncSession, ev: StatusChanged) -> bool:
         """Mirror one SIKI timeline step; False when the application is unknown here or the step
         is already on its timeline."""
-        found = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
-        app = found.Application if found is not None else None
-        if found is None or app is None:
+        self_recorded = ev.status in SELF_RECORDED
+        app = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
+        if app is None:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)
             return False
+        note = timeline_note(ev.status, ev.note, list(ev.reasons), ev.assessment)
+        advanced: dict[str, Any] | None = None
+        confirmed: dict[str, Any] | None = None
+        pending: Row[int, str | None] | None = None
         if should_apply(app.last_seq, ev.seq):
-            self._advance(app, ev)
+            advanced = self._advance(app.certificate, ev)
             # Only a step the portal records itself can be waiting for SIKI's confirmation: for the
             # others there is nothing to look up.
-            last = await last_timeline_entry(session, app.id) if ev.status in SELF_RECORDED else None
-            pending = last if last is not None and last.seq is None and last.status == ev.status.value else None
+            last = (await session.execute(_LAST_ENTRY, {"application_id": app.id})).first() if self_recorded else None
+            if last is not None and last.seq is None and last.status == ev.status.value:
+                # The portal recorded this step itself when SIKI accepted the command: SIKI's
+                # event confirms it rather than adding it twice.
+                confirmed = {"id": last.id, "seq": ev.seq, "at": ev.at, "actor": ev.actor, "note": note or last.note}
         elif late_step(app.last_seq, ev.seq) and not await _has_step(session, app.id, ev.seq):
             # An older step after a newer one (a retry overtaken, a replayed event): recorded
             # in its place, the status stays as the newer step left it.
             log.info("late status step recorded", application_id=app.id, seq=ev.seq, last_seq=app.last_seq,
                      status=ev.status.value)
-            pending = await _unconfirmed(session, app.id, ev.status.value) if ev.status in SELF_RECORDED else None
+            pending = await _unconfirmed(session, app.id, ev.status.value) if self_recorded else None
+            if pending is not None:  # as above, for the oldest entry SIKI has not confirmed yet
+                confirmed = {"id": pending.id, "seq": ev.seq, "at": ev.at, "actor": ev.actor,
+                             "note": note or pending.note}
         else:
             return False
-        note = timeline_note(ev.status, ev.note, list(ev.reasons), ev.assessment)
-        if pending is not None:
-            # The portal recorded this step itself when SIKI accepted the command: SIKI's event
-            # confirms it rather than adding it twice.
-            pending.seq = ev.seq
-            pending.at = ev.at
-            pending.actor = ev.actor
-            pending.note = note or pending.note
-        else:
-            add_timeline(session, app.id, ev.status.value, ev.at, ev.actor, note, ev.seq)
-        notify(session, app.user_id, app.id, ev.status.value,
-               status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment, appeal_until=ev.appeal_until),
-               utcnow())
-        if found.email is not None:
-            self._email(session, app, ev, first_name=found.first_name, email=found.email)
+        entry = None if confirmed is not None else {"status": ev.status.value, "at": ev.at, "actor": ev.actor,
+                                                    "note": note, "seq": ev.seq}
+        # The application's row, the timeline entry and the notification: one round trip on PostgreSQL.
+        await write_status_step(
+            session, app.id, app.user_id, advanced=advanced, entry=entry, confirmed=confirmed, status=ev.status.value,
+            message=status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment,
+                                   appeal_until=ev.appeal_until),
+            at=utcnow())
+        if app.email is not None:
+            self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
         return True
 
     @staticmethod
-    def _advance(app: Application, ev: StatusChanged) -> None:
-        app.last_seq = ev.seq
-        app.status = ev.status.value
-        app.updated_at = utcnow()
+    def _advance(certificate: dict[str, Any] | None, ev: StatusChanged) -> dict[str, Any]:
+        """The application's columns a newer step sets (one UPDATE, only these columns)."""
+        values: dict[str, Any] = {"last_seq": ev.seq, "status": ev.status.value, "updated_at": utcnow()}
         if ev.lsp_code:
-            app.lsp_code = ev.lsp_code
+            values["lsp_code"] = ev.lsp_code
         if ev.invoice is not None:
-            app.invoice = ev.invoice.model_dump(mode="json")
+            values["invoice"] = ev.invoice.model_dump(mode="json")
         if ev.certificate is not None:
             # LPJK's status of the certificate (certificate_status.py) stays, even if it came first.
-            app.certificate = keep_status(app.certificate, ev.certificate.model_dump(mode="json"))
+            values["certificate"] = keep_status(certificate, ev.certificate.model_dump(mode="json"))
         if ev.reasons or ev.status in (ApplicationStatus.RETURNED, ApplicationStatus.PAYMENT_REJECTED):
-            app.reasons = list(ev.reasons)
+            values["reasons"] = list(ev.reasons)
+        return values
 
-    def _email(self, session: AsyncSession, app: Application, ev: StatusChanged, *, first_name: str,
+    def _email(self, session: AsyncSession, application_id: str, ev: StatusChanged, *, first_name: str,
                email: str) -> None:
         """The step's email, staged in the outbox of the inbox's transaction: a redelivered
         event never gets here (the inbox; a step already on the timeline is skipped), so each
@@ -113,7 +132,7 @@ class StatusMirror:
             return
         mail = status_email(ev, first_name=first_name, portal_url=self.public_url)
         if mail is not None:
-            request_email(self.emit, session, email, mail.subject, mail.body, application_id=app.id)
+            request_email(self.emit, session, email, mail.subject, mail.body, application_id=application_id)
 
 
 async def _has_step(session: AsyncSession, application_id: str, seq: int) -> bool:
@@ -123,10 +142,10 @@ async def _has_step(session: AsyncSession, application_id: str, seq: int) -> boo
     return found.first() is not None
 
 
-async def _unconfirmed(session: AsyncSession, application_id: str, status: str) -> TimelineEntry | None:
+async def _unconfirmed(session: AsyncSession, application_id: str, status: str) -> Row[int, str | None] | None:
     """The oldest step of ``status`` the portal recorded itself and SIKI has not confirmed yet."""
     return (await session.execute(
-        select(TimelineEntry).where(TimelineEntry.application_id == application_id,
+        select(TimelineEntry.id, TimelineEntry.note).where(TimelineEntry.application_id == application_id,
                                     TimelineEntry.status == status, TimelineEntry.seq.is_(None))
         .order_by(TimelineEntry.id).limit(1)
-    )).scalar_one_or_none()
+    )).first()

@@ -1,0 +1,86 @@
+"""What one SIKI status step writes (usecases/timeline.py): the application's row when the step
+is newer, SIKI's timeline entry unless it confirms one the portal recorded itself, and the
+applicant's notification. Plain Core statements, built once per shape and executed with the
+step's values as parameters: no ORM unit of work, no statement construction per event.
+
+None of the three reads another's result, so on PostgreSQL they are sent as one statement (the
+first ones as data-modifying CTEs of the last, which PostgreSQL runs to completion whether
+referenced or not): one round trip. SQLite has no data-modifying CTEs: one statement each."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Executable, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.portal.db.models import Application, Notification, TimelineEntry
+
+_APPLICATIONS = cast(Table, Application.__table__)
+_TIMELINE = cast(Table, TimelineEntry.__table__)
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+_TIMELINE_COLUMNS = ("application_id", "status", "at", "actor", "note", "seq")
+_NOTIFICATION_COLUMNS = ("id", "user_id", "application_id", "status", "message", "created_at")
+_CONFIRMED_COLUMNS = ("seq", "at", "actor", "note")
+
+# (the application's columns set or None, with a new timeline entry, with a confirmed one,
+# dialect) -> the statements.
+_SHAPES: dict[tuple[tuple[str, ...] | None, bool, bool, str], list[Executable]] = {}
+
+
+def _values(prefix: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    # Prefixed names: the parts of one statement share one parameter dict.
+    return {c: bindparam(f"{prefix}_{c}") for c in columns}
+
+
+def _statements(advanced: tuple[str, ...] | None, with_entry: bool, with_confirmed: bool,
+                dialect: str) -> list[Executable]:
+    key = (advanced, with_entry, with_confirmed, dialect)
+    found = _SHAPES.get(key)
+    if found is None:
+        parts: list[Insert | Update] = []
+        if advanced is not None:
+            parts.append(update(_APPLICATIONS).where(_APPLICATIONS.c.id == bindparam("application_key"))
+                         .values(_values("application", advanced)))
+        if with_entry:
+            parts.append(insert(_TIMELINE).values(_values("timeline", _TIMELINE_COLUMNS)))
+        if with_confirmed:
+            parts.append(update(_TIMELINE).where(_TIMELINE.c.id == bindparam("confirmed_key"))
+                         .values(_values("confirmed", _CONFIRMED_COLUMNS)))
+        parts.append(insert(_NOTIFICATIONS).values(_values("notification", _NOTIFICATION_COLUMNS)))
+        if dialect == "postgresql":
+            *others, last = parts
+            found = [last.add_cte(*(part.cte(f"write_{i}") for i, part in enumerate(others)))]
+        else:
+            found = list(parts)
+        _SHAPES[key] = found
+    return found
+
+
+async def write_status_step(session: AsyncSession, application_id: str, user_id: str, *,
+                            advanced: dict[str, Any] | None, entry: dict[str, Any] | None,
+                            confirmed: dict[str, Any] | None, status: str, message: str, at: datetime) -> None:
+    """Write one step in the session's transaction: ``advanced`` the application's new column
+    values (None: an older step, the row stays); ``entry`` the new timeline entry's ``status``,
+    ``at``, ``actor``, ``note`` and ``seq``, or ``confirmed`` the ``id`` of the entry the portal
+    recorded itself with SIKI's ``seq``, ``at``, ``actor`` and ``note``; and the notification of
+    ``status`` with ``message``."""
+    params: dict[str, Any] = {"application_key": application_id}
+    columns = None
+    if advanced is not None:
+        columns = tuple(sorted(advanced))
+        params.update({f"application_{c}": advanced[c] for c in columns})
+    if entry is not None:
+        params.update({f"timeline_{c}": entry[c] for c in _TIMELINE_COLUMNS if c != "application_id"})
+        params["timeline_application_id"] = application_id
+    if confirmed is not None:
+        params.update({f"confirmed_{c}": confirmed[c] for c in _CONFIRMED_COLUMNS})
+        params["confirmed_key"] = confirmed["id"]
+    params.update({"notification_id": str(uuid.uuid4()), "notification_user_id": user_id,
+                   "notification_application_id": application_id, "notification_status": status,
+                   "notification_message": message, "notification_created_at": at})
+    shape = _statements(columns, entry is not None, confirmed is not None, session.get_bind().dialect.name)
+    for statement in shape:
+        await session.execute(statement, params)
