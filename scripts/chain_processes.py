@@ -37,12 +37,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-import httpx
-
-from scripts.broker_users import BrokerUsersError, Grant, Rabbitmqctl, ensure, plan, remove, service_url
+# A service replica runs this module too (``serve``): what only the parent uses (httpx for the
+# readiness polls, the broker users) is imported where it is used, so that the replica's idle
+# RSS is the service's own (issue 17; scripts/bench/idle_rss.py).
+if TYPE_CHECKING:
+    from scripts.broker_users import Grant
 
 DEFAULT_PORTS = {"portal": 8000, "siki": 8001, "LSP-A": 8002, "LSP-B": 8012, "bnsp": 8003, "lpjk": 8004}
 MODULES = {"portal": "services.portal", "siki": "services.siki", "LSP-A": "services.lsp",
@@ -156,6 +158,8 @@ class ChainProcesses:
 
     def broker_grants(self) -> dict[str, Grant]:
         """Each instance's broker user and permissions, by instance name."""
+        from scripts.broker_users import plan
+
         codes = [n for n in DEFAULT_PORTS if n.startswith("LSP-")]
         grants = plan(exchange=self.exchange, prefix=self.broker_user_prefix, lsp_codes=codes)
         by_service = {g.service: g for g in grants}
@@ -164,12 +168,16 @@ class ChainProcesses:
     def amqp_url_for(self, name: str) -> str:
         if not self.broker_users:
             return self.amqp_url
+        from scripts.broker_users import service_url
+
         return service_url(self.amqp_url, self.broker_grants()[name])
 
     def provision_broker_users(self) -> None:
         """The services' broker users, created or updated (idempotent)."""
         if not self.broker_users:
             return
+        from scripts.broker_users import BrokerUsersError, Rabbitmqctl, ensure
+
         try:
             created = ensure(list(self.broker_grants().values()), vhost=self.vhost,
                              ctl=Rabbitmqctl(self.rabbitmqctl))
@@ -181,6 +189,8 @@ class ChainProcesses:
     async def ensure_broker_users(self) -> None:
         """Provision the broker users; without root, users provisioned before (that log in with
         their dev passwords) are used as they are."""
+        from scripts.broker_users import BrokerUsersError
+
         try:
             await asyncio.to_thread(self.provision_broker_users)
         except BrokerUsersError:
@@ -202,6 +212,8 @@ class ChainProcesses:
     def remove_broker_users(self) -> None:
         """Delete the broker users this chain created (tests)."""
         if self.created_broker_users:
+            from scripts.broker_users import Rabbitmqctl, remove
+
             remove(self.created_broker_users, ctl=Rabbitmqctl(self.rabbitmqctl))
             self.created_broker_users = []
 
@@ -283,6 +295,8 @@ class ChainProcesses:
         /readyz on its private port."""
         pending = {p for n in (names or self.ports) for p in self.replica_names(n) if p in self.procs}
         deadline = time.monotonic() + timeout
+        import httpx
+
         async with httpx.AsyncClient(timeout=2) as client:
             while pending:
                 for proc_name in list(pending):
@@ -352,6 +366,9 @@ def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
     ``uvicorn.run`` serving the listening sockets inherited from the parent instead of binding."""
     import importlib
 
+    # The service's modules first: importing them imports uvicorn as a service does (without
+    # its unused extras, shared/lean_imports.py).
+    service = importlib.import_module(f"{module}.__main__")
     import uvicorn
 
     sockets = [socket.socket(fileno=fd) for fd in fds]  # family and type read from the fd
@@ -362,7 +379,7 @@ def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
         uvicorn.Server(uvicorn.Config(app, **kwargs)).run(sockets=sockets)
 
     uvicorn.run = run  # type: ignore[assignment]  # the services call uvicorn.run(...) at serve time
-    importlib.import_module(f"{module}.__main__").serve()
+    service.serve()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ is not a masked key: services, queues and LSPs have names; a person's name is lo
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import sys
@@ -28,7 +29,10 @@ from collections.abc import MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
-import structlog
+from shared.lean_imports import unused_extras_hidden
+
+with unused_extras_hidden():  # structlog's console renderer pulls rich in (shared/lean_imports.py)
+    import structlog
 
 correlation_id_var: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -220,6 +224,8 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
         structlog.processors.format_exc_info,
         redact_processor,
     ]
+    if not json and structlog.dev.rich is None:  # hidden at import (shared/lean_imports.py)
+        importlib.reload(structlog.dev)
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[*shared_processors, renderer],

@@ -12,34 +12,40 @@ keyed hash, never as the email or address they count.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import math
+import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.aio.storage import Storage
+    from limits.aio.strategies import FixedWindowRateLimiter
     from starlette.requests import Request
 
     from shared.runtime import ServiceRuntime
 
-_COUNTERS = sa.table(
-    "rate_limit_counters",
-    sa.column("key", sa.String),
-    sa.column("count", sa.Integer),
-    sa.column("expires_at", sa.Float),
-)
+# `limits` (with deprecated, wrapt and packaging: 1 MiB of idle RSS, issue 17) is imported when a
+# throttle is first used, not at start-up. A rule's tiers are still checked when it is made, by
+# `limits`' own grammar (limits.util.EXPR, with its granularities, plural or not): a typo in a
+# rule or a setting fails at start-up as before (tests/test_lazy_imports.py compares the two).
+_TIER = r"\s*([0-9]+)\s*(/|\s*per\s*)\s*([0-9]+)?\s*(?:second|minute|hour|day|month|year)s?\s*"
+_TIERS = re.compile(rf"^{_TIER}(?::?[,;|]{_TIER})*$", re.IGNORECASE)  # ":?" as limits has it
 
+
+def check_limits(limits: str) -> None:
+    """ValueError unless ``limits`` is one or more `limits` tiers ("5/minute;20/hour")."""
+    if not (isinstance(limits, str) and _TIERS.match(limits)):
+        raise ValueError(f"couldn't parse rate limit string '{limits}'")
 
 class RateLimitCounterMixin:
     """The ``rate_limit_counters`` table (each service's db/models.py declares it)."""
@@ -59,79 +65,48 @@ class Rule:
 
     name: str
     limits: str
-    items: tuple[RateLimitItem, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "items", tuple(parse_many(self.limits)))
+        check_limits(self.limits)
 
+    @functools.cached_property
+    def items(self) -> tuple[RateLimitItem, ...]:
+        from limits import parse_many
 
-class SqlStorage(Storage):
-    """A `limits` storage on the service's own database (the ``rate_limit_counters`` table)."""
-
-    STORAGE_SCHEME = ["skk-sql"]
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        super().__init__(None, wrap_exceptions=False)
-        self.engine = engine
-
-    @property
-    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
-        return sa.exc.SQLAlchemyError
-
-    async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
-        insert = (postgresql.insert(_COUNTERS) if self.engine.dialect.name == "postgresql"
-                  else sqlite.insert(_COUNTERS))
-        expired = _COUNTERS.c.expires_at <= now
-        stmt = insert.values(key=key, count=amount, expires_at=now + expiry).on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "count": sa.case((expired, amount), else_=_COUNTERS.c.count + amount),
-                "expires_at": sa.case((expired, now + expiry), else_=_COUNTERS.c.expires_at),
-            },
-        ).returning(_COUNTERS.c.count)
-        async with self.engine.begin() as conn:
-            return int((await conn.execute(stmt)).scalar_one())
-
-    async def get(self, key: str) -> int:
-        async with self.engine.connect() as conn:
-            value = (await conn.execute(sa.select(_COUNTERS.c.count).where(
-                _COUNTERS.c.key == key, _COUNTERS.c.expires_at > time.time()))).scalar()
-        return int(value or 0)
-
-    async def get_expiry(self, key: str) -> float:
-        async with self.engine.connect() as conn:
-            value = (await conn.execute(sa.select(_COUNTERS.c.expires_at).where(_COUNTERS.c.key == key))).scalar()
-        return float(value) if value is not None else time.time()
-
-    async def check(self) -> bool:
-        async with self.engine.connect() as conn:
-            await conn.execute(sa.select(1))
-        return True
-
-    async def reset(self) -> int | None:
-        async with self.engine.begin() as conn:
-            return (await conn.execute(sa.delete(_COUNTERS))).rowcount
-
-    async def clear(self, key: str) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.key == key))
-
-    async def purge_expired(self) -> int:
-        async with self.engine.begin() as conn:
-            return (await conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.expires_at <= time.time()))).rowcount
+        return tuple(parse_many(self.limits))
 
 
 class Throttle:
-    def __init__(self, storage: Storage, *, secret: bytes = b"") -> None:
-        self.storage = storage
-        self.limiter = FixedWindowRateLimiter(storage)
+    def __init__(self, storage: Storage | None = None, *, secret: bytes = b"",
+                 engine: AsyncEngine | None = None) -> None:
+        """On ``storage``, or (when first used) on ``engine``'s database: see for_engine."""
+        if storage is None and engine is None:
+            raise TypeError("a Throttle needs a storage or an engine")
+        self._storage = storage
+        self._engine = engine
         self._secret = secret or b"skk-throttle"
 
     @classmethod
     def for_engine(cls, engine: AsyncEngine, *, secret: bytes = b"") -> Throttle:
-        storage: Storage = SqlStorage(engine) if engine.dialect.name == "postgresql" else MemoryStorage()
-        return cls(storage, secret=secret)
+        return cls(secret=secret, engine=engine)
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None and self._engine is not None:
+            # As the database: in memory for SQLite (one process), the shared table on PostgreSQL.
+            from limits.aio.storage import MemoryStorage
+
+            from shared.throttle_storage import SqlStorage
+
+            self._storage = SqlStorage(self._engine) if self._engine.dialect.name == "postgresql" else MemoryStorage()
+        assert self._storage is not None  # __init__ had one or the other
+        return self._storage
+
+    @functools.cached_property
+    def limiter(self) -> FixedWindowRateLimiter:
+        from limits.aio.strategies import FixedWindowRateLimiter
+
+        return FixedWindowRateLimiter(self.storage)
 
     @classmethod
     def for_runtime(cls, runtime: ServiceRuntime) -> Throttle:
@@ -170,6 +145,10 @@ class Throttle:
 
     async def purge_expired(self) -> int:
         """Drops counters whose window has passed (SQL storage; memory storage expires by itself)."""
+        if self._storage is None and (self._engine is None or self._engine.dialect.name != "postgresql"):
+            return 0  # memory storage (or none built yet): nothing to purge, no need for `limits`
+        from shared.throttle_storage import SqlStorage
+
         return await self.storage.purge_expired() if isinstance(self.storage, SqlStorage) else 0
 
 

@@ -1,6 +1,8 @@
 """Start-up memory (issue 17: idle RSS under 100 MiB per service): what a service needs only for
 some requests (the PDF and image stack: certificates, forms, upload checks) is imported where it is
-used, and no argon2 hash (64 MiB each) is computed while the service starts."""
+used, what it never needs (terminal extras that libraries pull in when installed) is not imported,
+and no argon2 hash (64 MiB each) is computed while the service starts. Measure with
+``python -m scripts.bench.idle_rss --contributors``."""
 
 from __future__ import annotations
 
@@ -15,6 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ["portal", "siki", "lsp", "bnsp_mock", "lpjk_mock"]
 # Each one several MiB (fontTools, pypdf and Pillow together ~9 MiB in the portal).
 HEAVY = ["fpdf", "fontTools", "pyhanko", "pypdf", "segno", "PIL", "qrcode", "reportlab"]
+# Imported by structlog, httpx and uvicorn when installed, never used by a service (4.3 MiB):
+# shared/lean_imports.py.
+UNUSED_EXTRAS = ["rich", "pygments", "watchfiles"]
+# Only some requests need them (file type sniffing of uploads: 1 MiB; throttles, with what
+# `limits` imports: 1 MiB; templates of pages and mails, jinja2: 1 MiB; NIK and NPWP checks,
+# python-stdnum and the pydoc it imports: 1 MiB).
+ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2", "stdnum", "pydoc"]
 
 # Run in a fresh interpreter: the test process has imported everything already. It builds the
 # app as ``python -m services.<svc>`` does, counting argon2 hashes on the way.
@@ -49,8 +58,73 @@ def test_building_the_app_leaves_the_pdf_and_image_stack_unimported_and_hashes_n
     result = _probe(service)
     modules = result["modules"]
     assert isinstance(modules, list)
-    assert sorted(set(HEAVY) & set(modules)) == []
+    assert sorted(set(HEAVY + UNUSED_EXTRAS + ON_FIRST_USE) & set(modules)) == []
     assert result["hashes"] == 0
+
+
+def test_a_service_replica_started_by_the_chain_imports_only_the_service() -> None:
+    """``python -m scripts.chain_processes serve`` runs each service of the benchmark's chain: the
+    parent's own needs (the broker users' tooling) stay out of the replica's RSS."""
+    done = subprocess.run([sys.executable, "-c", "import json, sys; import scripts.chain_processes; "
+                           "print(json.dumps(sorted(sys.modules)))"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    modules = json.loads(done.stdout)
+    assert "scripts.broker_users" not in modules
+    assert "httpx" not in modules
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_serves_without_websockets(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No service has a WebSocket endpoint: uvicorn's default (``ws="auto"``) would import the
+    websockets library when it starts serving (0.5 MiB)."""
+    import importlib
+
+    main = importlib.import_module(f"services.{service}.__main__")
+    served: dict[str, object] = {}
+    monkeypatch.setattr(main, "create_app", lambda settings: object())
+    monkeypatch.setattr(main.uvicorn, "run", lambda app, **kwargs: served.update(kwargs))
+    main.serve()
+    assert served["ws"] == "none"
+
+
+def test_console_logs_still_render_with_structlog_s_console_renderer() -> None:
+    """Console logs (SKK_LOG_JSON=false) bring back the console renderer structlog would have
+    built with rich installed."""
+    probe = ("import sys; import shared.logging as l; l.configure_logging('INFO', json=False); "
+             "import structlog; assert structlog.dev.rich is not None; "
+             "structlog.get_logger().info('hello', nik='3171010101010001')")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "hello" in done.stderr + done.stdout
+    assert "3171010101010001" not in done.stderr + done.stdout
+
+
+LIMIT_STRINGS = [
+    "5/minute", "5/minute;10/15minutes;20/hour", "30/minute;300/hour", "1 per second", "2 per 3 days",
+    "10/Hours", "1/year, 2/month | 3/day", " 5 / minute ", "5/minute:;10/hour", "0/second",
+    "", "5", "minute", "5/minutes;", "5/fortnight", "5/minutex", "5//minute", "-1/minute", "5/minute 10/hour",
+    "5/minute;;10/hour", "5 minute", "1.5/minute", "5/minute\n",
+]
+
+
+@pytest.mark.parametrize("text", LIMIT_STRINGS)
+def test_a_rule_s_tiers_are_checked_at_start_up_as_limits_parses_them(text: str) -> None:
+    """shared.throttle checks a rule's string without importing `limits` (issue 17): it accepts
+    exactly what `limits` would parse, so a typo still fails when the rule is made."""
+    from limits import parse_many
+
+    from shared.throttle import Rule, check_limits
+
+    try:
+        parse_many(text)
+    except ValueError:
+        with pytest.raises(ValueError, match="parse rate limit"):
+            check_limits(text)
+    else:
+        check_limits(text)
+        assert Rule("r", text).items == tuple(parse_many(text))
 
 
 def test_the_fixed_dummy_hashes_match_their_hashers_parameters() -> None:

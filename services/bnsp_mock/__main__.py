@@ -16,7 +16,7 @@ from shared.operators_cli import main as operators_main
 def serve() -> None:
     settings = BnspSettings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False)
+                log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 
 def main() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import ClassVar
 
-from limits import parse_many
 from pydantic import SecretStr, field_validator, model_validator
 
 from services.lpjk_mock.domain import qr
 from shared.operators import OperatorSettings
 from shared.settings import DefaultSecretError, Mode
+from shared.throttle import check_limits
 
 
 def _instant(text: str) -> datetime | None:
@@ -77,7 +77,7 @@ class LpjkSettings(OperatorSettings):
     @classmethod
     def _limits_parse(cls, value: str) -> str:
         try:
-            parse_many(value)
+            check_limits(value)
         except ValueError:
             raise ValueError("expected limits such as '30/minute;300/hour'") from None
         return value

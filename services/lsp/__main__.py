@@ -33,7 +33,7 @@ from shared.operators_cli import cli_actor
 def serve() -> None:
     settings = LspSettings()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_config=None, access_log=False)
+                log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,18 +1,20 @@
-"""NIK and NPWP rules (python-stdnum), and masking for display."""
+"""NIK and NPWP rules (python-stdnum), and masking for display.
+
+python-stdnum (with the pydoc it imports: 1 MiB of idle RSS, issue 17) is imported by the checks,
+when a request first has a NIK or NPWP to check, not when a service starts."""
 
 from __future__ import annotations
 
 from datetime import date
-
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
-from stdnum.id import nik as stdnum_nik
-from stdnum.id import npwp as stdnum_npwp
 
 
 def nik_errors(nik: str, birth_date: date | None, gender: str | None, field: str = "nik") -> list[dict[str, str]]:
     """Problems of a NIK against the holder's birth date and gender (day + 40 for women)."""
     if not (len(nik) == 16 and nik.isdigit()):
         return [{"field": field, "message": "NIK must be exactly 16 digits"}]
+    from stdnum.exceptions import InvalidComponent, ValidationError
+    from stdnum.id import nik as stdnum_nik
+
     try:
         stdnum_nik.validate(nik)
     except InvalidComponent:  # stdnum's own wording is not shown: it does not say what to fix
@@ -33,6 +35,9 @@ def nik_errors(nik: str, birth_date: date | None, gender: str | None, field: str
 
 
 def npwp_errors(npwp: str, field: str = "npwp") -> list[dict[str, str]]:
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+    from stdnum.id import npwp as stdnum_npwp
+
     digits = stdnum_npwp.compact(npwp) if npwp else ""
     if not (digits.isdigit() and len(digits) in (15, 16)):
         return [{"field": field, "message": "NPWP must have 15 digits or the 16-digit form"}]

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from shared.database import create_engine, run_migrations
-from shared.throttle import Rule, SqlStorage, Throttle, client_of
+from shared.throttle import Rule, Throttle, client_of
+from shared.throttle_storage import SqlStorage
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL_MIGRATIONS = ROOT / "services" / "portal" / "db" / "migrations"

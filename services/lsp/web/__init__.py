@@ -30,7 +30,7 @@ def install_web(app: FastAPI, settings: LspSettings) -> WebUI:
 
     ui = WebUI("lsp", TEMPLATES, secret=web_secret(settings), login_url="/", instance=settings.lsp_code,
                secure_cookies=settings.mode == Mode.PRODUCTION or settings.public_url.startswith("https://"))
-    ui.env.filters["nilai"] = shown_value
+    ui.filters["nilai"] = shown_value
     ui.install(app)
     app.state.lsp_web = ui
     app.include_router(router)

@@ -20,8 +20,6 @@ import hashlib
 import re
 import zlib
 
-import puremagic
-
 ALLOWED_TYPES = ("application/pdf", "image/jpeg", "image/png")
 # The signature each allowed type must start with: puremagic also matches signatures at other
 # offsets, and a polyglot with a PDF marker deep inside is not a PDF we want.
@@ -68,6 +66,8 @@ def sniff_content_type(data: bytes) -> str | None:
     """``application/pdf``, ``image/jpeg`` or ``image/png``; None for anything else."""
     if not data:
         return None
+    import puremagic  # here, not at start-up: only uploads need it (1 MiB of idle RSS, issue 17)
+
     try:
         guessed = puremagic.from_string(data[:8192], mime=True)
     except (puremagic.PureError, ValueError):

@@ -1,0 +1,45 @@
+"""Libraries imported without the optional extras a service never uses, so that it starts smaller
+(issue 17: idle RSS under 100 MiB).
+
+``import structlog`` imports its console renderer, which imports rich when installed (for
+tracebacks on a terminal); ``import httpx`` imports its command-line client (click, rich and
+pygments) when they are installed; ``import uvicorn`` imports its watchfiles reloader when
+installed. A service logs JSON, never runs httpx's command line and never reloads its code, yet
+paid 4.3 MiB of RSS for them. ``services/__init__.py`` imports the three libraries here, before
+any service module does, with the extras hidden: httpx then defines its stub ``main``, structlog
+its plain tracebacks and uvicorn its stat reloader, as they do where the extras are not
+installed. ``shared.logging`` brings structlog's console renderer back with rich for console logs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+UNUSED_EXTRAS = ("rich", "pygments", "watchfiles")
+
+
+@contextlib.contextmanager
+def unused_extras_hidden() -> Iterator[None]:
+    """``import rich``, ``import pygments`` and ``import watchfiles`` raise ImportError inside the
+    block (unless one is imported already: then hiding would only make libraries disagree)."""
+    if any(name in sys.modules for name in UNUSED_EXTRAS):
+        yield
+        return
+    for name in UNUSED_EXTRAS:
+        sys.modules[name] = None  # type: ignore[assignment]  # what ``import`` takes for "absent"
+    try:
+        yield
+    finally:
+        for name in UNUSED_EXTRAS:
+            del sys.modules[name]
+
+
+def import_without_unused_extras() -> None:
+    """structlog, httpx and uvicorn imported (once per process) without rich, pygments and
+    watchfiles."""
+    with unused_extras_hidden():
+        import httpx  # noqa: F401
+        import structlog  # noqa: F401
+        import uvicorn  # noqa: F401
