@@ -25,15 +25,14 @@ import hmac
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -105,28 +104,9 @@ class IdempotencyStore:
         self.t = table
         self.lease = lease
         self.retention = retention
-        # The two statements of every keyed POST, built once (the row and the answer go as
-        # parameters): no statement construction or cache-key walk of literal values per request.
-        self._claim_new = self._insert().on_conflict_do_nothing(index_elements=["key"])
-        self._store_answer = sa.update(table).where(table.c.key == sa.bindparam("b_key"),
-                                                    table.c.claim == sa.bindparam("b_claim"))
 
     def _insert(self) -> Any:
         return postgresql.insert(self.t) if self.engine.dialect.name == "postgresql" else sqlite.insert(self.t)
-
-    @asynccontextmanager
-    async def _one_statement(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for one write that stands alone: on PostgreSQL in autocommit, so the
-        statement commits by itself (atomic as any statement) without a ``BEGIN`` and a
-        ``COMMIT`` round trip around it; on SQLite a transaction, as before."""
-        if self.engine.dialect.name != "postgresql":
-            async with self.engine.begin() as conn:
-                yield conn
-            return
-        async with self.engine.connect() as conn:
-            # Costs no round trip with asyncpg; the pool restores the engine's level on return.
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
 
     async def claim(self, key: str, fingerprint: str, claim: str) -> Stored | Replay | Problem | None:
         """None: this attempt now owns the key and runs the handler. Replay: it owns it too, and an
@@ -135,13 +115,6 @@ class IdempotencyStore:
         t, now = self.t, time.time()
         fresh = {"fingerprint": fingerprint, "claim": claim, "locked_until": now + self.lease,
                  "expires_at": now + self.retention, "status": None, "headers": None, "body": None}
-        # The usual case, a new key: the INSERT alone claims it (one round trip).
-        async with self._one_statement() as conn:
-            inserted = await conn.execute(self._claim_new, {"key": key, **fresh})
-        if inserted.rowcount:
-            return None
-        # The key is known: read it and decide, in one transaction (the INSERT again, in case it
-        # was purged in between).
         async with self.engine.begin() as conn:
             inserted = await conn.execute(self._insert().values(key=key, **fresh).on_conflict_do_nothing(
                 index_elements=["key"]))
@@ -174,7 +147,7 @@ class IdempotencyStore:
         return Problem(409, f"a request with this {HEADER} is being processed; retry", headers={"Retry-After": "1"})
 
     async def renew(self, key: str, claim: str) -> None:
-        async with self._one_statement() as conn:
+        async with self.engine.begin() as conn:
             await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim,
                                                        sa.or_(self.t.c.status.is_(None),
                                                               self.t.c.status == COMMITTED))
@@ -182,9 +155,9 @@ class IdempotencyStore:
 
     async def complete(self, key: str, claim: str, answer: Stored) -> None:
         headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer.headers]
-        async with self._one_statement() as conn:
-            done = await conn.execute(self._store_answer, {"b_key": key, "b_claim": claim, "status": answer.status,
-                                                           "headers": headers, "body": answer.body})
+        async with self.engine.begin() as conn:
+            done = await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim)
+                                      .values(status=answer.status, headers=headers, body=answer.body))
         if not done.rowcount:
             log.warning("idempotency claim lost before the answer was stored")
 
