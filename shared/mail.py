@@ -12,6 +12,7 @@ so control characters and line separators become spaces.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import unicodedata
 import uuid
@@ -68,8 +69,12 @@ async def deliver(msg: EmailMessage, *, smtp_url: str | None, mail_dir: str | Pa
 
 
 def _write(path: Path, data: bytes) -> None:
+    # Written under a name no reader globs (``*.eml``), then renamed: a mailbox reading the folder
+    # meanwhile sees the whole message or none of it, never a half-written file.
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 # --- templates ------------------------------------------------------------------------------
