@@ -58,7 +58,17 @@ def free_port() -> int:
 
 
 def free_ports() -> dict[str, int]:
-    return {name: free_port() for name in DEFAULT_PORTS}
+    """One free port per service, all different (each is held until the last is picked)."""
+    held = []
+    try:
+        for _ in DEFAULT_PORTS:
+            s = socket.socket()
+            held.append(s)
+            s.bind(("127.0.0.1", 0))
+        return {name: int(s.getsockname()[1]) for name, s in zip(DEFAULT_PORTS, held, strict=True)}
+    finally:
+        for s in held:
+            s.close()
 
 
 @dataclass
@@ -283,6 +293,10 @@ class ChainProcesses:
             log.close()
 
     async def start(self, timeout: float = 60.0) -> None:
+        # Every service's port bound first: the migrations' connections and the replicas' private
+        # ports take ephemeral ports, and could take one picked by free_ports (EADDRINUSE).
+        for name in DEFAULT_PORTS:
+            self.listener(name)
         await self.create_databases()
         await self.ensure_broker_users()
         await asyncio.to_thread(self.migrate)
