@@ -46,19 +46,28 @@ def build_message(mail_from: str, to: str, subject: str, body: str, *, message_i
     return msg
 
 
-async def deliver(msg: EmailMessage, *, smtp_url: str | None, mail_dir: str | Path, timeout: float) -> None:
+async def deliver(msg: EmailMessage, *, smtp_url: str | None, mail_dir: str | Path, timeout: float,
+                  connections: SmtpConnections | None = None) -> None:
     """Hand ``msg`` to the SMTP server of ``smtp_url`` (``smtp://`` or ``smtps://``, credentials
     in the URL), or write it to ``mail_dir`` when there is none. Raises when the message could not
-    be handed over (the caller's bus retries it)."""
+    be handed over (the caller's bus retries it). With ``connections``, over a connection kept
+    from an earlier message when there is one."""
     if not smtp_url:
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
         await asyncio.to_thread(_write, Path(mail_dir) / name, bytes(msg))
         return
+    if connections is not None:
+        await connections.send(msg, smtp_url=smtp_url, timeout=timeout)
+        return
+    async with _client(smtp_url, timeout) as client:
+        await client.send_message(msg)
+
+
+def _client(smtp_url: str, timeout: float) -> aiosmtplib.SMTP:
     url = urlparse(smtp_url)
     if url.scheme not in ("smtp", "smtps"):
         raise ValueError(f"unsupported SMTP URL scheme {url.scheme!r}")
-    await aiosmtplib.send(
-        msg,
+    return aiosmtplib.SMTP(
         hostname=url.hostname or "127.0.0.1",
         port=url.port or (465 if url.scheme == "smtps" else 25),
         username=unquote(url.username) if url.username else None,
@@ -66,6 +75,79 @@ async def deliver(msg: EmailMessage, *, smtp_url: str | None, mail_dir: str | Pa
         use_tls=url.scheme == "smtps",
         timeout=timeout,
     )
+
+
+class SmtpConnections:
+    """SMTP connections a service keeps open between its messages (closed at its shutdown): a
+    message then costs MAIL, RCPT and DATA, not also a TCP connect, the greeting, EHLO (and TLS
+    and AUTH) and QUIT. At most ``keep`` wait idle; one idle for ``idle_seconds`` or more is closed
+    instead of used (servers drop quiet clients). A connection is never shared by two messages at
+    once, and one that failed is closed, never kept."""
+
+    def __init__(self, *, keep: int = 4, idle_seconds: float = 30.0) -> None:
+        self.keep = keep
+        self.idle_seconds = idle_seconds
+        self._idle: list[tuple[str, aiosmtplib.SMTP, float]] = []
+
+    async def send(self, msg: EmailMessage, *, smtp_url: str, timeout: float) -> None:
+        kept = self._take(smtp_url)
+        if kept is not None:
+            try:
+                await kept.send_message(msg)
+            except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                # The server dropped the kept connection while it waited: a new one below.
+                _close(kept)
+            except BaseException:
+                _close(kept)
+                raise
+            else:
+                await self._put(smtp_url, kept)
+                return
+        client = _client(smtp_url, timeout)
+        await client.connect()
+        try:
+            await client.send_message(msg)
+        except BaseException:
+            _close(client)
+            raise
+        await self._put(smtp_url, client)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        await asyncio.gather(*(_quit(client) for _, client, _ in idle))
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    def _take(self, smtp_url: str) -> aiosmtplib.SMTP | None:
+        now = time.monotonic()
+        while True:
+            # The most recently used first; older ones of this URL age out.
+            found = next((i for i in range(len(self._idle) - 1, -1, -1) if self._idle[i][0] == smtp_url), None)
+            if found is None:
+                return None
+            _, client, since = self._idle.pop(found)
+            if client.is_connected and now - since < self.idle_seconds:
+                return client
+            _close(client)
+
+    async def _put(self, smtp_url: str, client: aiosmtplib.SMTP) -> None:
+        if len(self._idle) < self.keep:
+            self._idle.append((smtp_url, client, time.monotonic()))
+        else:
+            await _quit(client)
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()
+
+
+def _close(client: aiosmtplib.SMTP) -> None:
+    client.close()  # no QUIT: the connection failed or went stale
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -50,6 +50,7 @@ from shared.contracts.events import QUEUES
 from shared.crypto import DataKeys
 from shared.http_surface import allow_uploads
 from shared.idempotency import install_idempotency
+from shared.mail import SmtpConnections
 from shared.operator_accounts import Operators
 from shared.operators_api import install_operators
 from shared.runtime import ServiceRuntime
@@ -70,6 +71,9 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings, *, auditor
     nik = NikBindings(sessions, siki, settings.nik_binding_secret.get_secret_value(), auditor=auditor)
     account_ports = AccountPorts(sessions, emit, settings, runtime.throttle, auditor, revoked)
     pkb = parse_pkb_minimums(settings.pkb_minimums)
+    # The status emails of every application: kept SMTP connections instead of one per message.
+    smtp = SmtpConnections()
+    runtime.on_shutdown(smtp.close)
     return PortalUseCases(
         accounts=Accounts(account_ports),
         applications=Applications(sessions, runtime.engine, nik, pkb),
@@ -80,7 +84,7 @@ def build_usecases(runtime: ServiceRuntime, settings: PortalSettings, *, auditor
         certificates=Certificates(sessions, store, siki, emit),
         forms=ApplicationForms(sessions, store, siki),
         documents=docs,
-        notifications=Notifications(sessions, partial(send_email, settings)),
+        notifications=Notifications(sessions, partial(send_email, settings, smtp)),
         status_mirror=StatusMirror(emit, public_url),
         withdrawal=Withdrawal(sessions, siki),
         nik_bindings=nik,

@@ -14,7 +14,8 @@ def build_message(settings: PortalSettings, to: str, subject: str, body: str, *,
     return mail.build_message(settings.mail_from, to, subject, body, message_id=message_id)
 
 
-async def send_email(settings: PortalSettings, to: str, subject: str, body: str, message_id: str | None = None) -> None:
+async def send_email(settings: PortalSettings, connections: mail.SmtpConnections | None, to: str, subject: str,
+                     body: str, message_id: str | None = None) -> None:
     """Raises when the message could not be handed over (the caller's bus retries it)."""
     await mail.deliver(build_message(settings, to, subject, body, message_id=message_id), smtp_url=settings.smtp_url,
-                       mail_dir=settings.mail_dir, timeout=settings.http_timeout_seconds)
+                       mail_dir=settings.mail_dir, timeout=settings.http_timeout_seconds, connections=connections)

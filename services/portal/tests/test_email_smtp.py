@@ -17,6 +17,7 @@ from services.portal.tests.factories import PASSWORD, activation_token_from, por
 class Sink:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.peers: list[tuple[str, int]] = []  # the client end of the connection of each message
         self.fail_next = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -25,6 +26,7 @@ class Sink:
             return "451 Requested action aborted: try again later"
         raw = envelope.original_content or envelope.content
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), raw))
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -98,3 +100,15 @@ async def test_a_mail_handed_over_again_keeps_its_message_id(tmp_path: Path, sql
         await wait_for(lambda: len(sink.messages) == 2)
     ids = {message_from_bytes(raw)["Message-ID"] for _, _, raw in sink.messages}
     assert ids == {"<ev-123@skk.example.id>"}
+
+
+async def test_the_portal_keeps_its_smtp_connection_for_the_next_mail(tmp_path: Path, sqlite_url: str,
+                                                                      smtp_sink: tuple[Sink, str]) -> None:
+    sink, url = smtp_sink
+    settings = portal_settings(tmp_path, sqlite_url, smtp_url=url)
+    async with running_portal(settings) as portal:
+        for n in range(3):
+            assert (await portal.register(f"kept{n}@example.id")).status_code == 202
+            await wait_for(lambda n=n: len(sink.messages) == n + 1)  # type: ignore[misc]
+    assert [rcpt for _, rcpt, _ in sink.messages] == [[f"kept{n}@example.id"] for n in range(3)]
+    assert len(set(sink.peers)) == 1
