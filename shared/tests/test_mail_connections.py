@@ -5,13 +5,13 @@ again, and every message still arrives exactly once."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from scripts.chain_processes import free_port
 from shared import mail
 
 
@@ -31,16 +31,10 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     def __init__(self) -> None:
         self.sink = Sink()
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"smtp://127.0.0.1:{self.port}"
         self.controller: Controller | None = None
 
