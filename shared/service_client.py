@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import importlib
 import json as jsonlib
 import random
 from collections.abc import AsyncIterator, Callable
@@ -32,6 +33,34 @@ class ServiceCallError(Exception):
         self.body = body
 
 
+class AiohttpOnFirstCall(httpx.AsyncBaseTransport):
+    """The httpx API on aiohttp's client (several times the calls per second), with aiohttp
+    imported when the first call goes out rather than when the service starts: 7 MiB of idle RSS
+    a service that never calls out (or not yet) does not carry. The import runs in a thread so
+    the first call does not hold the event loop for it."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._transport: httpx.AsyncBaseTransport | None = None
+        self._lock = asyncio.Lock()
+
+    async def _built(self) -> httpx.AsyncBaseTransport:
+        if self._transport is None:
+            async with self._lock:
+                if self._transport is None:
+                    module = await asyncio.to_thread(importlib.import_module, "httpx_aiohttp")
+                    self._transport = module.AiohttpTransport(limits=self._limits)
+        return self._transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self._transport or await self._built()
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
 class ServiceClient:
     def __init__(
         self,
@@ -51,10 +80,7 @@ class ServiceClient:
         self.backoff = backoff_seconds
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         if transport is None and backend == "aiohttp":
-            # The httpx API on aiohttp's client: several times the calls per second.
-            from httpx_aiohttp import AiohttpTransport
-
-            transport = AiohttpTransport(limits=limits)
+            transport = AiohttpOnFirstCall(limits)
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),

@@ -22,8 +22,10 @@ HEAVY = ["fpdf", "fontTools", "pyhanko", "pypdf", "segno", "PIL", "qrcode", "rep
 UNUSED_EXTRAS = ["rich", "pygments", "watchfiles"]
 # Only some requests need them (file type sniffing of uploads: 1 MiB; throttles, with what
 # `limits` imports: 1 MiB; templates of pages and mails, jinja2: 1 MiB; NIK and NPWP checks,
-# python-stdnum and the pydoc it imports: 1 MiB).
-ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2", "stdnum", "pydoc"]
+# python-stdnum and the pydoc it imports: 1 MiB; aiohttp, the chain's HTTP client, on the first
+# call out: 7 MiB).
+ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2", "stdnum", "pydoc", "aiohttp",
+                "httpx_aiohttp"]
 
 # Run in a fresh interpreter: the test process has imported everything already. It builds the
 # app as ``python -m services.<svc>`` does, counting argon2 hashes on the way.
@@ -39,6 +41,7 @@ argon2.PasswordHasher.hash = counting_hash
 service = sys.argv[1]
 sys.path.insert(0, sys.argv[2])
 os.chdir(tempfile.mkdtemp())
+os.environ["SKK_HTTP_BACKEND"] = "aiohttp"  # as the chain's processes run
 importlib.import_module(f"services.{service}.__main__")
 importlib.import_module(f"services.{service}.app").create_app()
 print(json.dumps({"modules": sorted({name.split(".")[0] for name in sys.modules}), "hashes": len(hashes)}))

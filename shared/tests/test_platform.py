@@ -171,8 +171,16 @@ async def test_aiohttp_backend_speaks_to_a_real_server() -> None:
     runtime = ServiceRuntime(settings, outbox_model=OutboxMixin, inbox_model=InboxMixin, migrations=".")
     client = runtime.client(f"http://127.0.0.1:{port}", audience="x")
     try:
-        assert type(client._client._transport).__name__ == "AiohttpTransport"
+        from shared.service_client import AiohttpOnFirstCall
+
+        transport = client._client._transport
+        assert isinstance(transport, AiohttpOnFirstCall)
         assert await client.call_json("POST", "/echo", json={"n": 41}, idempotency_key="k") == {"n": 42}
+        # Built by the first call, on aiohttp's client, and kept for the next.
+        assert type(transport._transport).__name__ == "AiohttpTransport"
+        built = transport._transport
+        assert await client.call_json("POST", "/echo", json={"n": 1}) == {"n": 2}
+        assert transport._transport is built
     finally:
         await client.aclose()
         await runtime.engine.dispose()
