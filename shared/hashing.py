@@ -5,10 +5,15 @@ RFC 9106's second recommended profile). The services hash in worker threads, so 
 registrations or logins ran one per thread (six on two cores) and took the portal from about
 130 MiB to 520-580 MiB in the bench. Bounded to the machine's cores the burst takes as long (the
 CPU was the limit anyway) and holds at most ``cores x memory_cost``.
+
+A hash holds the CPU for ~100 ms, which on the event loop stalls every request and every
+transaction of the process (a lock held across an await waits with it): the services call the
+``*_off_loop`` forms only, which run in a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from typing import Literal
@@ -28,3 +33,10 @@ class BoundedHasher(PasswordHasher):
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         with _SLOTS:
             return super().verify(hash, password)
+
+    async def hash_off_loop(self, password: str) -> str:
+        return await asyncio.to_thread(self.hash, password)
+
+    async def verify_off_loop(self, hash: str, password: str) -> bool:
+        """:meth:`verify` in a worker thread (raises as it does on a mismatch or a bad hash)."""
+        return await asyncio.to_thread(self.verify, hash, password)

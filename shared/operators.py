@@ -180,8 +180,13 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def _verify_or_dummy(password_hash: str | None, password: str) -> bool:
+    # The dummy hash is made here, in the worker thread, the first time an unknown email logs in.
+    return _verify(password_hash or _dummy_hash(), password)
+
+
 async def verify_password(password_hash: str | None, password: str) -> bool:
-    ok = await asyncio.to_thread(_verify, password_hash or _dummy_hash(), password)
+    ok = await asyncio.to_thread(_verify_or_dummy, password_hash, password)
     return ok and password_hash is not None
 
 

@@ -27,13 +27,14 @@ _DUMMY_HASH = (_FIXED_DUMMY_HASH if extract_parameters(_FIXED_DUMMY_HASH) == _ha
                else _hasher.hash("not-a-real-password-0"))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+async def hash_password(password: str) -> str:
+    """argon2id in a worker thread: never on the event loop (shared/hashing.py)."""
+    return await _hasher.hash_off_loop(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+async def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return await _hasher.verify_off_loop(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -41,3 +42,31 @@ def test_a_bounded_hasher_is_an_argon2_hasher() -> None:
     digest = hasher.hash("rahasia-123")
     assert digest.startswith("$argon2id$") and hasher.verify(digest, "rahasia-123")
     assert PasswordHasher().verify(digest, "rahasia-123")
+
+
+async def test_the_off_loop_forms_hash_in_a_worker_thread_while_the_loop_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[int] = []
+
+    def slow(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
+        threads.append(threading.get_ident())
+        time.sleep(0.2)
+        return "hashed"
+
+    monkeypatch.setattr(PasswordHasher, "hash", slow)
+    monkeypatch.setattr(PasswordHasher, "verify", lambda self, digest, password: (slow(self, password), True)[1])
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    hasher = BoundedHasher()
+    assert await hasher.hash_off_loop("rahasia-123") == "hashed"
+    assert await hasher.verify_off_loop("hashed", "rahasia-123") is True
+    task.cancel()
+    assert threading.get_ident() not in threads and len(threads) == 2
+    assert ticks >= 20  # the loop ran through both 0.2 s hashes
+

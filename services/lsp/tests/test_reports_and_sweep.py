@@ -147,7 +147,7 @@ async def test_as_of_refused_in_production(sqlite_url: str, siki: respx.Route,
         # No dev staff in production: an administrator account is made by hand.
         async with lsp.app.state.lsp.sessions() as s, s.begin():
             assert await s.get(Staff, "admin") is None
-            s.add(Staff(username="boss", password_hash=hash_password("Str0ng-Passw0rd!"), roles=["admin"],
+            s.add(Staff(username="boss", password_hash=await hash_password("Str0ng-Passw0rd!"), roles=["admin"],
                         active=True, created_at=utcnow()))
         headers = {"Authorization": f"Bearer {await lsp.login('boss', 'Str0ng-Passw0rd!')}"}
         r = await lsp.client.post("/api/v1/deadline-sweep", json={"as_of": "2999-01-01"}, headers=headers)

@@ -183,7 +183,7 @@ async def test_a_signed_token_for_an_account_that_does_not_exist_is_refused(lsp:
     r = await lsp.client.get(APPLICATIONS, headers=bearer(ghost))
     assert r.status_code == 401
     async with ctx_of(lsp).sessions() as session, session.begin():
-        session.add(Staff(username="hantu", password_hash=hash_password("Hantu-Baru-2026"), roles=["admin"],
+        session.add(Staff(username="hantu", password_hash=await hash_password("Hantu-Baru-2026"), roles=["admin"],
                           active=True, created_at=utcnow()))
     assert (await lsp.client.get(APPLICATIONS, headers=bearer(ghost))).status_code == 200
     expired = issue_token(username="hantu", token_version=1, lsp_code="LSP-A", secret=secret, ttl_seconds=-5)

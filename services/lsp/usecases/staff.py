@@ -64,13 +64,14 @@ DEV_STAFF: dict[str, list[str]] = {
 }
 
 
-def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+async def hash_password(password: str) -> str:
+    """argon2id in a worker thread: never on the event loop (shared/hashing.py)."""
+    return await _HASHER.hash_off_loop(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+async def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return await _HASHER.verify_off_loop(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -215,7 +216,7 @@ async def login(ctx: LspContext, username: str, password: str, client: str = "un
                               errors=[{"field": "username", "message": "too many failed logins; try again later"}])
     async with ctx.sessions() as session:
         staff = await session.get(Staff, username)
-    ok = verify_password(staff.password_hash if staff else None, password)
+    ok = await verify_password(staff.password_hash if staff else None, password)
     if staff is None or not ok or not staff.active:
         await ctx.throttle.hit([LOGIN_PER_ACCOUNT_AND_CLIENT], counted, client)
         await ctx.throttle.hit([LOGIN_PER_CLIENT], client)
@@ -259,7 +260,7 @@ async def seed_dev_staff(ctx: LspContext) -> int:
         async with ctx.sessions() as session, session.begin():
             for username, roles in DEV_STAFF.items():
                 if await session.get(Staff, username) is None:
-                    password_hash = password_hash or hash_password(password)
+                    password_hash = password_hash or await hash_password(password)
                     session.add(_dev_account(ctx, username, roles, password_hash))
                     added += 1
     except IntegrityError:

@@ -241,7 +241,7 @@ async def activate_staff(ctx: LspContext, token: str, password: str, password_re
         if used.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent activation with the same link won
             raise Gone("this activation link has already been used",
                        errors=[{"field": "token", "message": "already used"}])
-        row.password_hash = hash_password(password)
+        row.password_hash = await hash_password(password)
         row.activated_at = row.updated_at = now
         principal = StaffPrincipal(row.username, frozenset(row.roles), ctx.code, client)
         await audit(ctx, session, principal, "staff.activated", target_type="staff", target_id=row.username)

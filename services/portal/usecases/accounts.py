@@ -129,7 +129,7 @@ class Accounts:
                 raise Gone("this activation link has already been used",
                            errors=[{"field": "token", "message": "already used"}])
             await void_links(s, ActivationToken, user.id, now)
-            user.password_hash = hash_password(password)
+            user.password_hash = await hash_password(password)
             user.verified_at = now
             await ports.audit.record(s, actor=applicant_actor(user.id), action="account.activated",
                                      target_type="user", target_id=user.id, client=client)

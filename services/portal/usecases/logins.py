@@ -12,7 +12,6 @@ session but the one that made it (it gets a fresh token)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from services.portal.db.accounts import bump_token_version
@@ -77,7 +76,7 @@ class Logins:
         async with ports.sessions() as s:
             user = await user_by_email(s, email)
         # argon2 takes tens of milliseconds of CPU: off the event loop.
-        matches = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+        matches = await verify_password(user.password_hash if user else None, password)
         if user is None or not matches or user.verified_at is None:
             await self._failed(email, client)
             reason = "unknown" if user is None else "wrong_password" if not matches else "not_activated"
@@ -113,7 +112,7 @@ class Logins:
         wait = await self._wait(user.email, client)
         if wait is not None:
             raise _throttled(wait, "current_password")
-        if not await asyncio.to_thread(verify_password, user.password_hash, current_password):
+        if not await verify_password(user.password_hash, current_password):
             await self._failed(user.email, client)
             await ports.audit.record_alone(ports.sessions, actor=applicant_actor(user_id),
                                            action="account.password_change_failed", target_type="user",
@@ -124,7 +123,7 @@ class Logins:
             errors = [{"field": "password", "message": "must differ from the current password"}]
         if errors:
             raise Invalid.fields(errors)
-        new_hash = await asyncio.to_thread(hash_password, password)
+        new_hash = await hash_password(password)
         now = utcnow()
         async with ports.sessions() as s, s.begin():
             fresh = await user_by_id(s, user_id)

@@ -8,8 +8,6 @@ Using the link sets the new password and ends every session of the account."""
 
 from __future__ import annotations
 
-import asyncio
-
 from services.portal.db.accounts import bump_token_version, link, use_link, void_links
 from services.portal.db.models import PasswordResetToken, User
 from services.portal.db.repositories import user_by_email
@@ -68,7 +66,7 @@ class PasswordResets:
         errors = password_errors(password, password_repeat, user.email)
         if errors:
             raise Invalid.fields(errors)
-        new_hash = await asyncio.to_thread(hash_password, password)
+        new_hash = await hash_password(password)
         async with ports.sessions() as s, s.begin():
             if not await use_link(s, PasswordResetToken, row.token_hash, now):
                 raise Gone("this password reset link has already been used",
