@@ -5,6 +5,13 @@ Each entry carries the SHA-256 of its content and of the entry before it, and th
 (last seq and hash) lives in ``audit_chain_head``. Appending first updates the head row, which
 locks it until the action's transaction commits: entries are numbered 1, 2, 3... with no gap and
 no fork, across replicas, and an entry commits (or not) together with the action it records.
+
+That lock orders every audited transaction of a service, so it is held for the append alone:
+:meth:`Auditor.record` only stages the entry on the session, and the append runs as the
+session commits (a ``before_commit`` hook), as its last statements. Wherever a use case
+records, the lock is held for two statements and the commit, never across the rest of the
+transaction (on a busy event loop each statement waits a loop turn; in the bench of 2026-12-04
+the portal's appends waited 171 ms on average for the lock when it was taken mid-transaction).
 :meth:`Auditor.verify` walks the chain: an altered, removed or inserted entry, or a cut tail, is
 reported as the first seq that no longer checks out.
 
@@ -20,11 +27,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 GENESIS = "0" * 64
 HEAD_NAME = "main"
+_PENDING = "shared.audit.pending"  # session.info: the entries to append when the session commits
 
 _HEAD = sa.table(
     "audit_chain_head",
@@ -94,39 +103,49 @@ class Auditor:
     def __init__(self, model: type[AuditMixin]) -> None:
         self.model = model
 
-    async def _take_head(self, session: AsyncSession) -> tuple[int, str]:
+    def _take_head(self, session: Session) -> tuple[int, str]:
         # The UPDATE takes the row's write lock until commit: concurrent appends queue here.
-        touched = await session.execute(
+        touched = session.execute(
             sa.update(_HEAD).where(_HEAD.c.name == HEAD_NAME).values(seq=_HEAD.c.seq + 1)
             .returning(_HEAD.c.seq, _HEAD.c.hash))
         row = touched.first()
         if row is None:  # a database whose head row went missing: start it (the gap shows in verify)
-            last = (await session.execute(sa.select(sa.func.max(self.model.id)))).scalar() or 0
-            last_hash = (await session.execute(sa.select(self.model.hash).where(self.model.id == last))).scalar()
-            await session.execute(sa.insert(_HEAD).values(name=HEAD_NAME, seq=last + 1, hash=last_hash or GENESIS))
+            last = session.execute(sa.select(sa.func.max(self.model.id))).scalar() or 0
+            last_hash = session.execute(sa.select(self.model.hash).where(self.model.id == last)).scalar()
+            session.execute(sa.insert(_HEAD).values(name=HEAD_NAME, seq=last + 1, hash=last_hash or GENESIS))
             return last + 1, last_hash or GENESIS
         return int(row.seq), str(row.hash)
 
+    def _append(self, session: Session, fields: dict[str, Any]) -> None:
+        """Runs in the committing session (sync, inside SQLAlchemy's greenlet): the head, then
+        the entry and the head's new hash, in one statement on PostgreSQL."""
+        seq, prev = self._take_head(session)
+        digest = entry_hash(prev, seq=seq, **fields)
+        table = self.model.__table__  # type: ignore[attr-defined]
+        entry = sa.insert(table).values(id=seq, prev_hash=prev, hash=digest, **fields)
+        new_head = sa.update(_HEAD).where(_HEAD.c.name == HEAD_NAME).values(hash=digest)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(new_head.add_cte(entry.returning(table.c.id).cte("audit_entry")))
+        else:  # SQLite has no data-modifying CTE
+            session.execute(entry)
+            session.execute(new_head)
+
     async def record(self, session: AsyncSession, *, actor: str, action: str, target_type: str | None = None,
                      target_id: str | None = None, application_id: str | None = None, client: str | None = None,
-                     detail: dict[str, Any] | None = None, at: datetime | None = None) -> int:
-        """Appends one entry inside the caller's transaction (it commits with the action); its seq."""
-        seq, prev = await self._take_head(session)
-        when = _utc(at or datetime.now(UTC))
+                     detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+        """Stages one entry in the caller's transaction: it is appended as that transaction
+        commits, and dropped if it rolls back."""
         fields: dict[str, Any] = {
-            "at": when, "actor": actor[:200], "action": action[:100], "target_type": target_type,
-            "target_id": target_id, "application_id": application_id, "client": (client or None) and client[:100],
-            "detail": dict(detail or {}),
+            "at": _utc(at or datetime.now(UTC)), "actor": actor[:200], "action": action[:100],
+            "target_type": target_type, "target_id": target_id, "application_id": application_id,
+            "client": (client or None) and client[:100], "detail": dict(detail or {}),
         }
-        digest = entry_hash(prev, seq=seq, **fields)
-        await session.execute(sa.insert(self.model).values(id=seq, prev_hash=prev, hash=digest, **fields))
-        await session.execute(sa.update(_HEAD).where(_HEAD.c.name == HEAD_NAME).values(hash=digest))
-        return seq
+        session.sync_session.info.setdefault(_PENDING, []).append((self, fields))
 
-    async def record_alone(self, sessions: async_sessionmaker[AsyncSession], **fields: Any) -> int:
+    async def record_alone(self, sessions: async_sessionmaker[AsyncSession], **fields: Any) -> None:
         """Appends one entry in its own short transaction (a view: nothing else is written)."""
         async with sessions() as session, session.begin():
-            return await self.record(session, **fields)
+            await self.record(session, **fields)
 
     async def verify(self, session: AsyncSession, *, batch: int = 1000) -> AuditCheck:
         """Walks the whole chain in order; the first seq whose content, link or position is wrong."""
@@ -162,3 +181,19 @@ class Auditor:
         if until is not None:
             query = query.where(m.at < until)
         return list((await session.execute(query.order_by(m.id.desc()).limit(limit).offset(offset))).scalars())
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, ())
+    if pending:
+        session.flush()  # the action's own writes first: the head is locked only for the append
+    for auditor, fields in pending:
+        auditor._append(session, fields)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_rolled_back(session: Session, transaction: SessionTransaction) -> None:
+    # A transaction that ended without committing (rolled back, or closed) takes its entries along.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)

@@ -107,3 +107,39 @@ async def test_concurrent_appends_on_postgres_form_one_chain(pg_url: str) -> Non
         assert await _check(engine, auditor) == (True, 40, None)
     finally:
         await engine.dispose()
+
+
+async def test_a_rolled_back_entry_does_not_reach_the_sessions_next_transaction(tmp_path: Path) -> None:
+    engine = await _engine(f"sqlite+aiosqlite:///{tmp_path}/d.db")
+    try:
+        auditor = Auditor(AuditEntry)
+        async with make_session_factory(engine)() as s:
+            async with s.begin():
+                await auditor.record(s, actor="public", action="x.failed")
+                await s.rollback()
+            async with s.begin():
+                await auditor.record(s, actor="public", action="x.done")
+            found = await auditor.search(s, limit=10)
+        assert [e.action for e in found] == ["x.done"]
+        assert await _check(engine, auditor) == (True, 1, None)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_the_chain_head_is_locked_only_as_the_action_commits(pg_url: str) -> None:
+    """An audited action that is still running does not hold up another one: the head row is
+    locked by the append at commit, not where the use case called ``record``."""
+    engine = await _engine(pg_url)
+    try:
+        auditor = Auditor(AuditEntry)
+        sessions = make_session_factory(engine)
+        async with sessions() as slow, slow.begin():
+            await auditor.record(slow, actor="staff:a", action="application.viewed")
+            await slow.execute(sa.select(1))  # the rest of the slow action's transaction
+            await asyncio.wait_for(auditor.record_alone(sessions, actor="staff:b", action="application.viewed"), 5)
+        assert await _check(engine, auditor) == (True, 2, None)
+        async with sessions() as s:
+            assert [e.actor for e in await auditor.search(s, limit=10)] == ["staff:a", "staff:b"]
+    finally:
+        await engine.dispose()
