@@ -17,7 +17,16 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
-from scripts.bench.chain import _journeys, _prepare, _rebind, _summary, cpu_seconds, read_rss
+from scripts.bench.chain import (
+    WARMUP_APPLICANTS,
+    _journeys,
+    _prepare,
+    _rebind,
+    _summary,
+    cpu_seconds,
+    read_rss,
+    warm_up,
+)
 from scripts.simulator.api import Metrics
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.people import make_people
@@ -31,9 +40,10 @@ SERVICES = ("portal", "siki", "LSP-A", "LSP-B", "bnsp", "lpjk")
 
 
 async def full_load(*, log_dir: Path, applicants: int, concurrency: int, processes: int, out: TextIO,
-                    rounds: int = 1, warmup_rounds: int = 0) -> dict[str, Any]:
+                    rounds: int = 1, warmup_rounds: int = 0, warmup_applicants: int = 0) -> dict[str, Any]:
     """``rounds`` full-load phases of ``applicants`` each through one chain of ``processes``
-    processes per service; the RSS of every process after each round."""
+    processes per service, after ``warmup_applicants`` unmeasured journeys; the RSS of every
+    process after each round."""
     seed = random.randrange(1 << 30)  # noqa: S311 - synthetic data
     rng = random.Random(seed)  # noqa: S311
     replicas = {name: processes for name in SERVICES} if processes > 1 else None
@@ -44,6 +54,8 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
         chain = chain_clients(running, http, step_timeout=300.0, seed=seed, poll_max_delay=0.25)
         await chain.login_staff()
         result["idle_rss"] = {n: read_rss(pid)["rss_mib"] for n, pid in running.pids.items()}
+        result["warmup"] = await warm_up(chain, applicants=warmup_applicants, seed=seed,
+                                         lsps=sorted(running.lsp_urls), concurrency=concurrency, out=out)
         for r in range(rounds):
             tag = "s" + uuid.uuid4().hex[:6]
             people = make_people(applicants, seed=seed + r, tag=tag)
@@ -79,9 +91,12 @@ def rss_growth(rounds: list[dict[str, Any]], warmup_rounds: int) -> dict[str, fl
 
 async def measure_replicas(*, log_dir: Path, applicants: int, concurrency: int, processes: int,
                            out: TextIO) -> dict[str, Any]:
-    one = await full_load(log_dir=log_dir, applicants=applicants, concurrency=concurrency, processes=1, out=out)
+    # The same warm-up for both, enough journeys to reach every process of every service.
+    warm = WARMUP_APPLICANTS * processes
+    one = await full_load(log_dir=log_dir, applicants=applicants, concurrency=concurrency, processes=1, out=out,
+                          warmup_applicants=warm)
     many = await full_load(log_dir=log_dir, applicants=applicants, concurrency=concurrency, processes=processes,
-                           out=out)
+                           out=out, warmup_applicants=warm)
     rate_one, rate_many = one["rounds"][0]["completed_per_second"], many["rounds"][0]["completed_per_second"]
     return {"one": one, "many": many, "cores": os.cpu_count(),
             "throughput_ratio": round(rate_many / rate_one, 3) if rate_one and rate_many else None}
