@@ -33,15 +33,47 @@ class ServiceCallError(Exception):
         self.body = body
 
 
+class _NeverRaised(Exception):
+    """Stands for aiohttp's ClientError until aiohttp is imported (nothing of aiohttp's can be
+    raised before)."""
+
+
+class _HttpxErrorsOnly(httpx.AsyncByteStream):
+    """A response body whose reading raises httpx's errors only (see :class:`AiohttpOnFirstCall`)."""
+
+    def __init__(self, stream: Any, client_error: type[Exception], request: httpx.Request) -> None:
+        self._stream = stream
+        self._client_error = client_error
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._stream:
+                yield chunk
+        except self._client_error as exc:
+            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=self._request) from exc
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        except self._client_error as exc:
+            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=self._request) from exc
+
+
 class AiohttpOnFirstCall(httpx.AsyncBaseTransport):
     """The httpx API on aiohttp's client (several times the calls per second), with aiohttp
     imported when the first call goes out rather than when the service starts: 7 MiB of idle RSS
     a service that never calls out (or not yet) does not carry. The import runs in a thread so
-    the first call does not hold the event loop for it."""
+    the first call does not hold the event loop for it.
+
+    Callers see httpx's errors only, as with httpx's own transport: the aiohttp errors the
+    adapter leaves unmapped (an answer that is not HTTP raises ``aiohttp.ClientResponseError``)
+    become :class:`httpx.RemoteProtocolError`, so no caller needs to know aiohttp's classes."""
 
     def __init__(self, limits: httpx.Limits) -> None:
         self._limits = limits
         self._transport: httpx.AsyncBaseTransport | None = None
+        self._client_error: type[Exception] = _NeverRaised
         self._lock = asyncio.Lock()
 
     async def _built(self) -> httpx.AsyncBaseTransport:
@@ -49,12 +81,18 @@ class AiohttpOnFirstCall(httpx.AsyncBaseTransport):
             async with self._lock:
                 if self._transport is None:
                     module = await asyncio.to_thread(importlib.import_module, "httpx_aiohttp")
+                    self._client_error = importlib.import_module("aiohttp").ClientError
                     self._transport = module.AiohttpTransport(limits=self._limits)
         return self._transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         transport = self._transport or await self._built()
-        return await transport.handle_async_request(request)
+        try:
+            response = await transport.handle_async_request(request)
+        except self._client_error as exc:
+            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=request) from exc
+        response.stream = _HttpxErrorsOnly(response.stream, self._client_error, request)
+        return response
 
     async def aclose(self) -> None:
         if self._transport is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
 import time
 from collections.abc import Sequence
 
@@ -21,8 +20,7 @@ from shared.service_client import ServiceCallError, ServiceClient
 EXCERPT_CHARS = 200
 ERROR_CHARS = 300
 # What a failed attempt may raise: httpx's errors (the client wraps its transport errors in
-# ServiceCallError), and with the aiohttp backend the few of aiohttp's that its transport does
-# not map to httpx's (see _is_http_error).
+# ServiceCallError; its aiohttp backend raises httpx's errors too, shared/service_client.py).
 _HTTP_ERRORS: tuple[type[Exception], ...] = (ServiceCallError, httpx.HTTPError, TimeoutError)
 RESOLVE_TIMEOUT_SECONDS = 5.0
 
@@ -37,16 +35,6 @@ async def resolve_host(host: str, port: int) -> list[str]:
     except (OSError, TimeoutError, UnicodeError):  # a host IDNA cannot encode resolves to nothing
         return []
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def _is_http_error(exc: BaseException) -> bool:
-    """Whether a failed attempt failed as HTTP: aiohttp is imported only once the aiohttp backend
-    makes its first call, so its error class is looked up, not imported here (an error of aiohttp's
-    cannot exist before aiohttp is)."""
-    if isinstance(exc, _HTTP_ERRORS):
-        return True
-    aiohttp = sys.modules.get("aiohttp")
-    return aiohttp is not None and isinstance(exc, aiohttp.ClientError)
 
 
 def excerpt_of(head: bytes, truncated: bool) -> str | None:
@@ -108,9 +96,7 @@ class WebhookSender:
                 break
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing sent: the next address
                 error = f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
-            except Exception as exc:
-                if not _is_http_error(exc):
-                    raise
+            except _HTTP_ERRORS as exc:
                 cause = exc.__cause__ if isinstance(exc, ServiceCallError) and exc.__cause__ is not None else exc
                 error = f"{type(cause).__name__}: {cause}"[:ERROR_CHARS]
                 break
