@@ -31,7 +31,7 @@ from scripts.simulator.people import Person, make_people
 from scripts.simulator.run import bounded, chain_clients, make_plan, make_plans, new_http, percentile
 
 # The portal and SIKI carry every submission synchronously, so they get the larger pools; with
-# the overflow (a quarter of the pool, at least 2) the six processes stay within PostgreSQL's
+# a quarter more (at least 2, shared/database.py) the six processes stay within PostgreSQL's
 # default max_connections (100): 2 x (12 + 3) + 4 x (6 + 2) = 62.
 SERVICE_ENV = {"portal": {"SKK_DATABASE_POOL_SIZE": "12"}, "siki": {"SKK_DATABASE_POOL_SIZE": "12"}}
 COMMON_ENV = {"SKK_DATABASE_POOL_SIZE": "6"}

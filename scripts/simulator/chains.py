@@ -33,7 +33,7 @@ FAST_RETRIES = {
     "SKK_REPORT_RESEND_INTERVAL_SECONDS": "2",
     "SKK_OUTBOX_POLL_SECONDS": "0.2",
     # Six processes share one PostgreSQL server (max_connections 100 by default) and each
-    # engine may open pool_size + max_overflow (= 2 x pool size) connections: 6 x 10 = 60.
+    # engine may open pool_size and a quarter more, at least 2 (shared/database.py): 6 x 7 = 42.
     "SKK_DATABASE_POOL_SIZE": "5",
 }
 # Every simulated applicant and tender committee comes from this one machine: the per-address

@@ -71,3 +71,27 @@ async def test_autocommit_read_on_sqlite_is_a_plain_connection(tmp_path: Path) -
         assert seen == ["SELECT x FROM t"]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_connections_opened_under_a_burst_are_kept_for_the_next(pg_url: str) -> None:
+    """A pool of 4 holds up to 6 connections and keeps them all: a second burst opens none
+    (an overflow connection used to be closed on return and opened again by the next burst)."""
+    import asyncio
+
+    engine = create_engine(pg_url, pool_size=4)
+    opened: list[int] = []
+    event.listen(engine.sync_engine, "connect", lambda *_: opened.append(1))
+
+    async def hold() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_sleep(0.05)"))
+
+    try:
+        await asyncio.gather(*(hold() for _ in range(12)))
+        assert len(opened) == 6  # never more than 4 + a quarter (at least 2) at once
+        await asyncio.gather(*(hold() for _ in range(12)))
+        assert len(opened) == 6
+        assert engine.sync_engine.pool.checkedin() == 6  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()

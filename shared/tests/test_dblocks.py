@@ -128,7 +128,7 @@ async def test_several_keys_in_one_transaction(processes: list[Process]) -> None
 
 
 async def test_work_across_transactions_holds_a_key_and_never_starves_the_pool(pg_url: str) -> None:
-    engines = [create_engine(pg_url, pool_size=4) for _ in range(2)]  # 4 + 2 overflow each
+    engines = [create_engine(pg_url, pool_size=4) for _ in range(2)]  # 4 + 2 connections each
     locks = [DbKeyedLock("work"), DbKeyedLock("work")]
     inside: dict[str, int] = {}
     overlaps: list[str] = []
