@@ -170,6 +170,7 @@ class _StaleTask:
         raise RuntimeError("Event loop is closed")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # its own _StaleTask garbage
 async def test_the_streamed_upload_is_still_refused_with_413_while_the_collector_finalises_stale_tasks() -> None:
     """A fresh CI run once answered 400 here: the upload's first thread-pool call imported anyio's
     asyncio backend, which pytest rewrites (parses with ast); a collection during that parse ran
