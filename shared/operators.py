@@ -169,8 +169,7 @@ def _dummy_hash() -> str:
 
 
 async def hash_password(password: str) -> str:
-    # argon2 holds the CPU for ~100 ms: off the event loop.
-    return await asyncio.to_thread(_HASHER.hash, password)
+    return await _HASHER.hash_off_loop(password)
 
 
 def _verify(password_hash: str, password: str) -> bool:
