@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import importlib
 import json as jsonlib
 import random
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from shared.aiohttp_backend import AiohttpOnFirstCall, AiohttpRequests
 from shared.logging import get_correlation_id, get_logger
 
 log = get_logger(__name__)
@@ -31,72 +31,6 @@ class ServiceCallError(Exception):
         super().__init__(message)
         self.status = status
         self.body = body
-
-
-class _NeverRaised(Exception):
-    """Stands for aiohttp's ClientError until aiohttp is imported (nothing of aiohttp's can be
-    raised before)."""
-
-
-class _HttpxErrorsOnly(httpx.AsyncByteStream):
-    """A response body whose reading raises httpx's errors only (see :class:`AiohttpOnFirstCall`)."""
-
-    def __init__(self, stream: Any, client_error: type[Exception], request: httpx.Request) -> None:
-        self._stream = stream
-        self._client_error = client_error
-        self._request = request
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._stream:
-                yield chunk
-        except self._client_error as exc:
-            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=self._request) from exc
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        except self._client_error as exc:
-            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=self._request) from exc
-
-
-class AiohttpOnFirstCall(httpx.AsyncBaseTransport):
-    """The httpx API on aiohttp's client (several times the calls per second), with aiohttp
-    imported when the first call goes out rather than when the service starts: 7 MiB of idle RSS
-    a service that never calls out (or not yet) does not carry. The import runs in a thread so
-    the first call does not hold the event loop for it.
-
-    Callers see httpx's errors only, as with httpx's own transport: the aiohttp errors the
-    adapter leaves unmapped (an answer that is not HTTP raises ``aiohttp.ClientResponseError``)
-    become :class:`httpx.RemoteProtocolError`, so no caller needs to know aiohttp's classes."""
-
-    def __init__(self, limits: httpx.Limits) -> None:
-        self._limits = limits
-        self._transport: httpx.AsyncBaseTransport | None = None
-        self._client_error: type[Exception] = _NeverRaised
-        self._lock = asyncio.Lock()
-
-    async def _built(self) -> httpx.AsyncBaseTransport:
-        if self._transport is None:
-            async with self._lock:
-                if self._transport is None:
-                    module = await asyncio.to_thread(importlib.import_module, "httpx_aiohttp")
-                    self._client_error = importlib.import_module("aiohttp").ClientError
-                    self._transport = module.AiohttpTransport(limits=self._limits)
-        return self._transport
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._transport or await self._built()
-        try:
-            response = await transport.handle_async_request(request)
-        except self._client_error as exc:
-            raise httpx.RemoteProtocolError(f"{type(exc).__name__}: {exc}", request=request) from exc
-        response.stream = _HttpxErrorsOnly(response.stream, self._client_error, request)
-        return response
-
-    async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
 
 
 class ServiceClient:
@@ -117,8 +51,12 @@ class ServiceClient:
         self.retries = retries
         self.backoff = backoff_seconds
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+        # With the aiohttp backend, whole requests skip httpx's client (shared/aiohttp_backend.py);
+        # a transport given (a test's) and the streamed or multipart calls go through httpx's.
+        self._direct: AiohttpRequests | None = None
         if transport is None and backend == "aiohttp":
             transport = AiohttpOnFirstCall(limits)
+            self._direct = AiohttpRequests(base_url, timeout=timeout, max_connections=100)
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
@@ -128,6 +66,16 @@ class ServiceClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._direct is not None:
+            await self._direct.aclose()
+
+    async def _send(self, method: str, path: str, headers: dict[str, str], *, json: Any, params: Any,
+                    content: bytes | None, files: Any, data: Any) -> httpx.Response:
+        if self._direct is not None and files is None and data is None:
+            return await self._direct.request(method, path, headers=headers, json=json, content=content,
+                                              params=params)
+        return await self._client.request(method, path, json=json, params=params, content=content, files=files,
+                                          data=data, headers=headers)
 
     def _headers(self, extra: dict[str, str] | None, idempotency_key: str | None) -> dict[str, str]:
         headers = {"X-Correlation-ID": get_correlation_id()}
@@ -162,10 +110,8 @@ class ServiceClient:
         last_exc: Exception | None = None
         for attempt in range(1, attempts + 1):
             try:
-                resp = await self._client.request(
-                    method, path, json=json, params=params, content=content, files=files, data=data,
-                    headers=self._headers(headers, idempotency_key),
-                )
+                resp = await self._send(method, path, self._headers(headers, idempotency_key), json=json,
+                                        params=params, content=content, files=files, data=data)
                 if idempotency_key is not None and _still_in_flight(resp):
                     # The same keyed request is still running at the callee (or its process died
                     # and the claim has not yet expired): not an answer; wait and ask again, and

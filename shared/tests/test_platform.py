@@ -171,16 +171,16 @@ async def test_aiohttp_backend_speaks_to_a_real_server() -> None:
     runtime = ServiceRuntime(settings, outbox_model=OutboxMixin, inbox_model=InboxMixin, migrations=".")
     client = runtime.client(f"http://127.0.0.1:{port}", audience="x")
     try:
-        from shared.service_client import AiohttpOnFirstCall
+        from shared.aiohttp_backend import AiohttpOnFirstCall, AiohttpRequests
 
-        transport = client._client._transport
-        assert isinstance(transport, AiohttpOnFirstCall)
+        direct = client._direct
+        assert isinstance(direct, AiohttpRequests) and isinstance(client._client._transport, AiohttpOnFirstCall)
         assert await client.call_json("POST", "/echo", json={"n": 41}, idempotency_key="k") == {"n": 42}
-        # Built by the first call, on aiohttp's client, and kept for the next.
-        assert type(transport._transport).__name__ == "AiohttpTransport"
-        built = transport._transport
+        # Opened by the first call, on aiohttp's client, and kept for the next.
+        opened = direct._session
+        assert type(opened).__name__ == "ClientSession"
         assert await client.call_json("POST", "/echo", json={"n": 1}) == {"n": 2}
-        assert transport._transport is built
+        assert direct._session is opened
     finally:
         await client.aclose()
         await runtime.engine.dispose()
@@ -241,35 +241,3 @@ async def test_migrations_skip_a_database_already_at_its_heads(tmp_path: object)
         assert "outbox" not in tables and "inbox" in tables
     finally:
         await engine.dispose()
-
-
-async def test_the_aiohttp_backend_raises_httpx_errors_only() -> None:
-    """An answer that is not HTTP, or a body cut short: httpx's errors, as on httpx's own
-    transport (aiohttp's ClientResponseError used to escape ServiceClient unwrapped)."""
-    import asyncio
-
-    from shared.service_client import AiohttpOnFirstCall
-
-    answers = iter([b"NOT-HTTP at all\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"] * 8)
-
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(next(answers))
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    raw = httpx.AsyncClient(transport=AiohttpOnFirstCall(httpx.Limits()))
-    client = ServiceClient(url, backend="aiohttp", retries=0, name="garbage")
-    try:
-        with pytest.raises(httpx.RemoteProtocolError, match="ClientResponseError"):
-            await raw.get(url)
-        with pytest.raises(httpx.TransportError):
-            await raw.get(url)
-        with pytest.raises(ServiceCallError):
-            await client.request("GET", "/")
-    finally:
-        await raw.aclose()
-        await client.aclose()
-        server.close()
