@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import OAuth2PasswordRequestForm
 
@@ -144,9 +144,10 @@ WEBHOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description":
 
 
 @router.post("/webhooks/siki", operation_id="receive_siki_webhook", tags=["webhooks"], openapi_extra=WEBHOOK_BODY)
-async def receive_siki_webhook(ctx: Ctx, request: Request) -> WebhookReceipt:
+async def receive_siki_webhook(ctx: Ctx, request: Request, after_answer: BackgroundTasks) -> WebhookReceipt:
     # The raw body: the signature covers its bytes.
-    return WebhookReceipt.model_validate(await inbound.receive_webhook(ctx, await request.body(), request.headers))
+    return WebhookReceipt.model_validate(await inbound.receive_webhook(ctx, await request.body(), request.headers,
+                                                                       later=after_answer.add_task))
 
 
 # --- schemes -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ be accepted. Every refusal is read back: nothing changed."""
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 import respx
 
-from services.lsp.tests.support import Lsp, drive, eligible, running, settings_for, submission, tomorrow_at
+from services.lsp.tests.support import Lsp, drive, eligible, running, settings_for, signed, submission, tomorrow_at
 from services.lsp.usecases.reports import applications_with_unsent_reports
 
 PROBLEM = "application/problem+json"
@@ -184,3 +185,41 @@ async def test_a_resubmission_is_checked_again(lsp: Lsp, eligibility: respx.Rout
     assert r.status_code == 409 and r.json()["field"] == "eligibility"
     assert await lsp.get(aid) == view
     assert json.loads(eligibility.calls.last.response.content)["eligible"] is False
+
+
+async def test_the_answer_to_siki_does_not_wait_for_the_recheck(lsp: Lsp, eligibility: respx.Route) -> None:
+    """SIKI's delivery of ``application.submitted`` (and so the application's forwarding) is
+    answered before the LSP calls SIKI back: the re-check runs after the answer is sent."""
+    sub = submission()
+    body, headers = signed(lsp.settings.siki_webhook_secret.get_secret_value(),
+                           {"type": "application.submitted", "timestamp": datetime.now(UTC).isoformat(), "data": sub})
+    answered: list[int] = []
+    asked_after_answer: list[bool] = []
+
+    def at_siki(request: httpx.Request) -> httpx.Response:
+        asked_after_answer.append(bool(answered))
+        return eligible(request)
+
+    eligibility.side_effect = at_siki
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/api/v1/webhooks/siki", "raw_path": b"/api/v1/webhooks/siki",
+             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1), "server": ("test", 80),
+             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                         *((k.lower().encode(), v.encode()) for k, v in headers.items())]}
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answered.append(message["status"])
+
+    await lsp.app(scope, receive, send)
+    assert answered == [200]
+    assert asked_after_answer == [True]
+    assert (await lsp.get(sub["id"]))["eligibility"]["eligible"] is True

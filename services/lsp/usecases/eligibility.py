@@ -2,7 +2,8 @@
 re-checks").
 
 On receipt of ``application.submitted`` / ``application.resubmitted``, once the webhook's effect
-committed, the LSP asks SIKI's ``check_application_eligibility`` and keeps the answer on the
+committed and its answer was sent (``inbound.receive_webhook``: SIKI's delivery does not wait for
+the call back), the LSP asks SIKI's ``check_application_eligibility`` and keeps the answer on the
 application (``eligibility``: eligible, SIKI's reasons, when, for which submission). If SIKI
 does not answer at once the webhook still succeeds (it is not lost, nor failed for SIKI to
 retry): the application stays unchecked and is checked before anyone accepts it. Accepting

@@ -333,7 +333,22 @@ async def _first_delivery(session: AsyncSession, wid: str, type_: str, applicati
     return noted.first() is not None
 
 
-async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+# Work to run once the answer to SIKI is sent: ``later(coroutine function, *args)``.
+Later = Callable[..., None]
+
+
+async def _recheck_after_answer(ctx: LspContext, application_id: str) -> None:
+    try:
+        await eligibility.recheck(ctx, application_id)
+    except Exception as exc:  # the answer is sent: nobody to tell but the log; checked before acceptance
+        log.warning("eligibility re-check after the webhook failed; will check before acceptance",
+                    application_id=application_id, error=repr(exc))
+
+
+async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str],
+                          later: Later | None = None) -> dict[str, Any]:
+    """Verify, parse and apply one webhook. The re-check at SIKI that a submission asks for runs
+    through ``later`` (after the answer is sent), else before returning."""
     wid = verify_signature(ctx, body, headers)
     try:
         raw = json.loads(body)
@@ -362,6 +377,11 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
                        errors=[{"field": "status", "message": "concurrent change"}]) from exc
     log.info("webhook processed", webhook_id=wid, type=parsed.type, outcome=outcome)
     if parsed.type in eligibility.RECHECKED_ON and outcome != "already received":
-        # After the commit: SIKI's answer (or its absence) never undoes the receipt.
-        await eligibility.recheck(ctx, str(application_id))
+        # After the commit: SIKI's answer (or its absence) never undoes the receipt. And after
+        # the answer: SIKI's delivery (and so the application's forwarding) does not wait for
+        # the LSP's call back to SIKI; lost in a crash, the check is made before acceptance.
+        if later is None:
+            await eligibility.recheck(ctx, str(application_id))
+        else:
+            later(_recheck_after_answer, ctx, str(application_id))
     return {"webhook_id": wid, "type": parsed.type, "outcome": outcome}
