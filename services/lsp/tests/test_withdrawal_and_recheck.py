@@ -5,6 +5,7 @@ be accepted. Every refusal is read back: nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
@@ -82,6 +83,8 @@ async def test_staff_actions_on_a_withdrawn_application_are_refused(lsp: Lsp) ->
 async def test_the_deadline_sweep_passes_a_withdrawn_application_by(lsp: Lsp) -> None:
     aid = await drive(lsp, "invoiced")
     overdue = await drive(lsp, "invoiced")
+    for sent in (aid, overdue):  # settled first: a report being sent meanwhile would change the view
+        await lsp.wait_reports_sent(sent)
     assert (await withdraw(lsp, aid)).status_code == 200
     before = await lsp.get(aid)
     r = await lsp.client.post("/api/v1/deadline-sweep", json={"as_of": "2999-01-01"}, headers=await lsp.as_("admin"))
@@ -91,7 +94,7 @@ async def test_the_deadline_sweep_passes_a_withdrawn_application_by(lsp: Lsp) ->
 
 async def test_withdrawal_after_a_decision_or_of_an_unknown_application_is_refused(lsp: Lsp) -> None:
     aid = await drive(lsp, "not_yet_competent")
-    before = await lsp.get(aid)
+    before = await lsp.wait_reports_sent(aid)  # settled: a report being sent would change the view
     r = await withdraw(lsp, aid)
     assert r.status_code == 409 and r.json()["current_status"] == "not_yet_competent"
     assert await lsp.get(aid) == before
@@ -223,3 +226,30 @@ async def test_the_answer_to_siki_does_not_wait_for_the_recheck(lsp: Lsp, eligib
     assert answered == [200]
     assert asked_after_answer == [True]
     assert (await lsp.get(sub["id"]))["eligibility"]["eligible"] is True
+
+
+async def test_an_acceptance_during_the_recheck_waits_for_it_rather_than_asking_again(
+        lsp: Lsp, eligibility: respx.Route) -> None:
+    sub = submission()
+    await lsp.as_("admin")  # logged in beforehand: the acceptance goes straight to its checks
+    asked: list[str] = []
+    answer = asyncio.Event()
+
+    async def slow_siki(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        await answer.wait()
+        return eligible(request)
+
+    eligibility.side_effect = slow_siki
+    receipt = asyncio.create_task(lsp.webhook("application.submitted", sub))
+    while not asked:  # the receipt's re-check is waiting for SIKI
+        await asyncio.sleep(0.01)
+    acceptance = asyncio.create_task(lsp.post(sub["id"], "verification", {"decision": "accepted"}, "admin"))
+    for _ in range(50):  # time enough for the acceptance to reach SIKI, were it to ask
+        await asyncio.sleep(0.01)
+    assert not acceptance.done()
+    answer.set()
+    assert (await receipt).status_code == 200
+    r = await acceptance
+    assert r.status_code == 200 and r.json()["status"] == "invoiced", r.text
+    assert len(asked) == 1

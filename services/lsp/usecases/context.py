@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -44,6 +45,9 @@ class LspContext:
     report_locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("lsp:reports"))
     # The staff accounts behind tokens, read at most every few seconds (usecases/staff.py).
     staff_sessions: StaffSessions = field(default_factory=StaffSessions)
+    # SIKI's re-check of an application running in this process, by application id: an
+    # acceptance that comes meanwhile waits for it instead of asking SIKI again (eligibility.py).
+    rechecks: dict[str, asyncio.Future[dict[str, Any] | None]] = field(default_factory=dict)
     _calendar: holidays.HolidayBase | None = field(default=None, init=False, repr=False)
 
     @property

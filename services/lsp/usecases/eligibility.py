@@ -17,6 +17,7 @@ acceptance checks again as of today (``usecases/verification.py``).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select, update
@@ -59,7 +60,19 @@ def current(app: Application) -> dict[str, Any] | None:
 
 async def recheck(ctx: LspContext, application_id: str) -> dict[str, Any] | None:
     """Ask SIKI now and keep its answer for the application's current submission; None when
-    SIKI did not answer (nothing stored then)."""
+    SIKI did not answer (nothing stored then). A re-check of the application already running in
+    this process (the one after its receipt) is joined, not repeated."""
+    running = ctx.rechecks.get(application_id)
+    if running is None:
+        running = asyncio.ensure_future(_ask_and_keep(ctx, application_id))
+        ctx.rechecks[application_id] = running
+        running.add_done_callback(lambda done: ctx.rechecks.pop(application_id, None)
+                                  if ctx.rechecks.get(application_id) is done else None)
+    # Shielded: a caller that goes away (a client's disconnect) does not cancel the others' answer.
+    return await asyncio.shield(running)
+
+
+async def _ask_and_keep(ctx: LspContext, application_id: str) -> dict[str, Any] | None:
     async with ctx.sessions() as session:
         submission_no = (await session.execute(
             select(Application.submission_no).where(Application.id == application_id))).scalar_one_or_none()
