@@ -8,7 +8,11 @@ CPU was the limit anyway) and holds at most ``cores x memory_cost``.
 
 A hash holds the CPU for ~100 ms, which on the event loop stalls every request and every
 transaction of the process (a lock held across an await waits with it): the services call the
-``*_off_loop`` forms only, which run in a worker thread.
+``*_off_loop`` forms only, which run in a worker thread of their own pool, as many threads as
+slots. Its queue serves them in the order asked. In the event loop's default pool six threads
+competed for the two slots, and a waiting hash was overtaken again and again: in the bench one
+account activation waited 28 s behind a burst of 150 (and the hashes took every thread that
+file writes and the like also need).
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from argon2 import PasswordHasher
 
-_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+_CORES = max(1, os.cpu_count() or 1)
+_SLOTS = threading.BoundedSemaphore(_CORES)
+# The off-loop hashes' own threads (started on first use); a synchronous caller elsewhere (a
+# command line) still takes a slot, so the bound holds for both.
+_POOL = ThreadPoolExecutor(max_workers=_CORES, thread_name_prefix="argon2")
 
 
 class BoundedHasher(PasswordHasher):
@@ -35,8 +44,8 @@ class BoundedHasher(PasswordHasher):
             return super().verify(hash, password)
 
     async def hash_off_loop(self, password: str) -> str:
-        return await asyncio.to_thread(self.hash, password)
+        return await asyncio.get_running_loop().run_in_executor(_POOL, self.hash, password)
 
     async def verify_off_loop(self, hash: str, password: str) -> bool:
         """:meth:`verify` in a worker thread (raises as it does on a mismatch or a bad hash)."""
-        return await asyncio.to_thread(self.verify, hash, password)
+        return await asyncio.get_running_loop().run_in_executor(_POOL, self.verify, hash, password)
