@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Literal, TypeVar
 
 from argon2 import PasswordHasher
 
@@ -30,6 +31,8 @@ _SLOTS = threading.BoundedSemaphore(_CORES)
 # The off-loop hashes' own threads (started on first use); a synchronous caller elsewhere (a
 # command line) still takes a slot, so the bound holds for both.
 _POOL = ThreadPoolExecutor(max_workers=_CORES, thread_name_prefix="argon2")
+
+T = TypeVar("T")
 
 
 class BoundedHasher(PasswordHasher):
@@ -43,9 +46,14 @@ class BoundedHasher(PasswordHasher):
         with _SLOTS:
             return super().verify(hash, password)
 
+    @staticmethod
+    async def off_loop(work: Callable[..., T], *args: object) -> T:
+        """``work(*args)``, which hashes or verifies through a BoundedHasher, in the hashes' pool."""
+        return await asyncio.get_running_loop().run_in_executor(_POOL, work, *args)
+
     async def hash_off_loop(self, password: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(_POOL, self.hash, password)
+        return await self.off_loop(self.hash, password)
 
     async def verify_off_loop(self, hash: str, password: str) -> bool:
         """:meth:`verify` in a worker thread (raises as it does on a mismatch or a bad hash)."""
-        return await asyncio.get_running_loop().run_in_executor(_POOL, self.verify, hash, password)
+        return await self.off_loop(self.verify, hash, password)

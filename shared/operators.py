@@ -14,7 +14,6 @@ shared/operator_accounts.py, the routes in shared/operators_api.py.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import re
@@ -185,7 +184,7 @@ def _verify_or_dummy(password_hash: str | None, password: str) -> bool:
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
-    ok = await asyncio.to_thread(_verify_or_dummy, password_hash, password)
+    ok = await _HASHER.off_loop(_verify_or_dummy, password_hash, password)
     return ok and password_hash is not None
 
 

@@ -64,10 +64,9 @@ async def recheck(ctx: LspContext, application_id: str) -> dict[str, Any] | None
     this process (the one after its receipt) is joined, not repeated."""
     running = ctx.rechecks.get(application_id)
     if running is None:
-        running = asyncio.ensure_future(_ask_and_keep(ctx, application_id))
-        ctx.rechecks[application_id] = running
-        running.add_done_callback(lambda done: ctx.rechecks.pop(application_id, None)
-                                  if ctx.rechecks.get(application_id) is done else None)
+        running = ctx.rechecks[application_id] = asyncio.ensure_future(_ask_and_keep(ctx, application_id))
+        # Only this check's own entry goes (nothing else can replace it while it runs).
+        running.add_done_callback(lambda _: ctx.rechecks.pop(application_id, None))
     # Shielded: a caller that goes away (a client's disconnect) does not cancel the others' answer.
     return await asyncio.shield(running)
 

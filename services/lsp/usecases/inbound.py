@@ -345,10 +345,9 @@ async def _recheck_after_answer(ctx: LspContext, application_id: str) -> None:
                     application_id=application_id, error=repr(exc))
 
 
-async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str],
-                          later: Later | None = None) -> dict[str, Any]:
+async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, str], later: Later) -> dict[str, Any]:
     """Verify, parse and apply one webhook. The re-check at SIKI that a submission asks for runs
-    through ``later`` (after the answer is sent), else before returning."""
+    through ``later``, after the answer is sent."""
     wid = verify_signature(ctx, body, headers)
     try:
         raw = json.loads(body)
@@ -380,8 +379,5 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
         # After the commit: SIKI's answer (or its absence) never undoes the receipt. And after
         # the answer: SIKI's delivery (and so the application's forwarding) does not wait for
         # the LSP's call back to SIKI; lost in a crash, the check is made before acceptance.
-        if later is None:
-            await eligibility.recheck(ctx, str(application_id))
-        else:
-            later(_recheck_after_answer, ctx, str(application_id))
+        later(_recheck_after_answer, ctx, str(application_id))
     return {"webhook_id": wid, "type": parsed.type, "outcome": outcome}
