@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from shared.logging import get_logger
 
@@ -144,6 +147,69 @@ async def autocommit_read(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
         if conn.dialect.name == "postgresql":
             await conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn
+
+
+@asynccontextmanager
+async def single_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one writing statement that stands alone (atomic by itself): on
+    PostgreSQL in AUTOCOMMIT, so asyncpg sends the statement without a ``BEGIN`` and a ``COMMIT``
+    round trip around it (each round trip costs some 0.2 ms of CPU through SQLAlchemy and
+    asyncpg); elsewhere in a transaction of its own, committed on leaving. Never put two writes
+    through it: the first would stay committed if the second failed."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+    else:
+        async with engine.begin() as conn:
+            yield conn
+
+
+class ReadOnlySession(Session):
+    """What :func:`read_session` opens: a flush of changes or a writing statement raises
+    :class:`ReadOnlyViolation` (on PostgreSQL it would commit at once, statement by statement)."""
+
+
+class ReadOnlyViolation(RuntimeError):
+    pass
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    raise ReadOnlyViolation("a read session does not write: use sessions() with begin()")
+
+
+_TEXT_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # a text() SELECT reads too
+
+
+@event.listens_for(ReadOnlySession, "do_orm_execute")
+def _refuse_writes(state: Any) -> None:
+    statement = state.statement
+    if not state.is_select and not (isinstance(statement, TextClause) and _TEXT_SELECT.match(statement.text)):
+        raise ReadOnlyViolation("a read session runs SELECTs only: use sessions() with begin()")
+
+
+_READ_FACTORIES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], async_sessionmaker[AsyncSession]] = (
+    weakref.WeakKeyDictionary())
+
+
+def read_session(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
+    """An ORM session for reads only, on the same pool as ``factory``'s sessions:
+    ``async with read_session(ctx.sessions) as s: ...``.
+
+    PostgreSQL: its connection is in AUTOCOMMIT (as :func:`autocommit_read`), so a read sends no
+    ``BEGIN`` first and no ``ROLLBACK`` when the session closes: two round trips fewer, some
+    0.4 ms of CPU. Under READ COMMITTED a transaction gives two reads no common snapshot anyway,
+    so what the reads see is the same. SQLite: the engine as it is (pysqlite begins no
+    transaction before a ``SELECT``). Either way a write refuses (:class:`ReadOnlySession`)."""
+    reads = _READ_FACTORIES.get(factory)
+    if reads is None:
+        engine = engine_of(factory)
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        reads = _READ_FACTORIES[factory] = async_sessionmaker(engine, expire_on_commit=False,
+                                                              sync_session_class=ReadOnlySession)
+    return reads()
 
 
 def engine_of(factory: async_sessionmaker[AsyncSession]) -> AsyncEngine:

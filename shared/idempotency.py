@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.crypto import EncryptedBytes
+from shared.database import single_statement
 from shared.errors import Problem, problem_response
 from shared.idempotency_marks import (
     COMMITTED,
@@ -104,6 +105,11 @@ class IdempotencyStore:
         self.t = table
         self.lease = lease
         self.retention = retention
+        # Built once (the row and the answer go as parameters): no statement construction or
+        # cache-key walk of literal values on every keyed POST.
+        self._claim_new = self._insert().on_conflict_do_nothing(index_elements=["key"])
+        self._store_answer = sa.update(table).where(table.c.key == sa.bindparam("b_key"),
+                                                    table.c.claim == sa.bindparam("b_claim"))
 
     def _insert(self) -> Any:
         return postgresql.insert(self.t) if self.engine.dialect.name == "postgresql" else sqlite.insert(self.t)
@@ -115,6 +121,14 @@ class IdempotencyStore:
         t, now = self.t, time.time()
         fresh = {"fingerprint": fingerprint, "claim": claim, "locked_until": now + self.lease,
                  "expires_at": now + self.retention, "status": None, "headers": None, "body": None}
+        # The usual case, a new key: the INSERT alone claims it, a statement atomic by itself
+        # (on PostgreSQL without BEGIN and COMMIT: 1 round trip instead of 3).
+        async with single_statement(self.engine) as conn:
+            inserted = await conn.execute(self._claim_new, {"key": key, **fresh})
+        if inserted.rowcount:
+            return None
+        # A known key: read it and decide in one transaction (the INSERT again, in case the row
+        # was purged in between).
         async with self.engine.begin() as conn:
             inserted = await conn.execute(self._insert().values(key=key, **fresh).on_conflict_do_nothing(
                 index_elements=["key"]))
@@ -147,7 +161,7 @@ class IdempotencyStore:
         return Problem(409, f"a request with this {HEADER} is being processed; retry", headers={"Retry-After": "1"})
 
     async def renew(self, key: str, claim: str) -> None:
-        async with self.engine.begin() as conn:
+        async with single_statement(self.engine) as conn:
             await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim,
                                                        sa.or_(self.t.c.status.is_(None),
                                                               self.t.c.status == COMMITTED))
@@ -155,9 +169,9 @@ class IdempotencyStore:
 
     async def complete(self, key: str, claim: str, answer: Stored) -> None:
         headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer.headers]
-        async with self.engine.begin() as conn:
-            done = await conn.execute(sa.update(self.t).where(self.t.c.key == key, self.t.c.claim == claim)
-                                      .values(status=answer.status, headers=headers, body=answer.body))
+        async with single_statement(self.engine) as conn:
+            done = await conn.execute(self._store_answer, {"b_key": key, "b_claim": claim, "status": answer.status,
+                                                           "headers": headers, "body": answer.body})
         if not done.rowcount:
             log.warning("idempotency claim lost before the answer was stored")
 

@@ -14,13 +14,11 @@ apply it (``accepted``, in order) or drop it. A failure that may pass (unreachab
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import StatusReportRow
 from services.lsp.gateways import SikiRefused
@@ -29,7 +27,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.events import ReportPending
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
-from shared.database import autocommit_read, engine_of
+from shared.database import autocommit_read, engine_of, read_session, single_statement
 from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
@@ -107,7 +105,7 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 row = row & StatusReportRow.dropped_at.is_(None)
             noted: Any
             if error is None:  # the usual case: one statement, atomic by itself
-                async with _one_statement(engine_of(ctx.sessions)) as conn:
+                async with single_statement(engine_of(ctx.sessions)) as conn:
                     noted = await conn.execute(update(StatusReportRow).where(row).values(**values))
             else:
                 async with ctx.sessions() as session, session.begin():  # with its audit record
@@ -129,20 +127,6 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 raise ReportNotDelivered(error)
             sent += 1
     return sent
-
-
-@asynccontextmanager
-async def _one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for one writing statement, which is atomic by itself: on PostgreSQL in
-    AUTOCOMMIT (no BEGIN and COMMIT round trips, as ``shared.database.autocommit_read`` for
-    reads); elsewhere in a transaction of its own, committed on leaving."""
-    if engine.dialect.name == "postgresql":
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
-    else:
-        async with engine.begin() as conn:
-            yield conn
 
 
 async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> int:
@@ -176,7 +160,7 @@ async def list_refused(ctx: LspContext, *, application_id: str | None, limit: in
 
 
 async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = await session.execute(
             select(StatusReportRow.application_id).where(*_UNSENT).distinct()
         )
