@@ -14,6 +14,7 @@ from services.bnsp_mock.db.models import Issuance
 from services.bnsp_mock.domain import numbers
 from shared.bus import utcnow
 from shared.contracts.issuance import IssuanceRequest, IssuanceResponse
+from shared.database import read_session
 from shared.exceptions import Conflict, Invalid
 from shared.reference import ReferenceData, get_reference
 
@@ -72,7 +73,7 @@ class Issuances:
                         issued_at=now,
                     ))
         except repository.Duplicate:
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 existing = await repository.find(s, req.lsp_code, req.application_id)
             if existing is None:
                 raise
@@ -88,7 +89,7 @@ class Issuances:
         ``application_id`` if it was issued already: its numbers and date stand)."""
         if issued_at.tzinfo is None or issued_at > self.clock():
             raise Invalid.field("issued_at", "must be a past instant with its UTC offset")
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             if await repository.find(s, lsp_code, application_id) is not None:
                 raise Conflict(f"application {application_id} of {lsp_code} is issued already",
                                errors=[{"field": "application_id", "message": "already issued"}])

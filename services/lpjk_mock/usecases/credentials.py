@@ -21,6 +21,7 @@ from services.lpjk_mock.keys import QrKeyring
 from services.lpjk_mock.usecases.verification import Verification
 from shared.bus import utcnow
 from shared.credentials import PURPOSES, TrustedKey, TrustList, encode_bits, sign_credential
+from shared.database import read_session
 from shared.exceptions import NotFound
 from shared.reference import ReferenceData, get_reference
 from shared.servicekeys import public_x
@@ -74,7 +75,7 @@ class Credentials:
         number = numbers.canonical(recording_number)
         row = None
         if number is not None:
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 row = await repository.get(s, number)
         if row is None:
             raise records.UnknownRecord(f"no SKK recorded as {recording_number}",
@@ -96,7 +97,7 @@ class Credentials:
         if purpose not in PURPOSES:
             raise NotFound(f"no status list for {purpose!r}",
                            errors=[{"field": "purpose", "message": f"one of {', '.join(PURPOSES)}"}])
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             indexes = await repository.indexes_with_status(s, LIST_STATUS[purpose])
         doc = docs.status_list_credential(self.public_url, purpose, encode_bits(indexes),
                                           docs.window_start(self.clock()))

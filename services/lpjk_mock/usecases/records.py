@@ -22,6 +22,7 @@ from shared.audit import Auditor
 from shared.bus import utcnow
 from shared.contracts.events import Event, SkkRecorded
 from shared.contracts.issuance import RecordRequest
+from shared.database import read_session
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
 
@@ -110,7 +111,7 @@ class Records:
                     row = await repository.add(s, self._new_record(req, number, index, now))
                     self.emit(s, _skk_recorded(req, number))
         except repository.Duplicate:
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 existing = await repository.find_by_skk(s, req.skk_number)
             if existing is None:
                 raise _IndexTaken from None  # not the SKK number: the index (or a recording number)
@@ -129,7 +130,7 @@ class Records:
         superseded); revoking again keeps the first revocation. Verification answers ``revoked``
         from then on. Audited (``actor``: the operator); the ``revoke_certificate`` use case."""
         await self.statuses.revoke(recording_number, reason, actor=actor, client=client)
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = await repository.get(s, recording_number)
         assert row is not None  # records are never deleted
         return self._answer(row)

@@ -18,6 +18,7 @@ from services.lpjk_mock.domain import numbers, qr, qr_compact, records, status
 from services.lpjk_mock.keys import QrKeyring
 from shared.bus import utcnow
 from shared.contracts.issuance import VerificationResult
+from shared.database import read_session
 from shared.exceptions import TooManyRequests
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
@@ -122,7 +123,7 @@ class Verification:
         if number is None:
             return VerificationResult(valid=False, reason=MALFORMED, recording_number=recording_number)
         today = records.wib_date(self.clock())
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = await repository.get(s, number)
         if row is None:
             return VerificationResult(valid=False, reason=UNKNOWN, recording_number=number)
@@ -146,7 +147,7 @@ class Verification:
         if not check.valid or check.claims is None:
             return VerificationResult(valid=False, reason=check.reason, key_id=check.key_id)
         c = check.claims
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = await repository.get(s, str(c["rn"]))
         valid_from, valid_until = date.fromisoformat(c["vf"]), date.fromisoformat(c["vu"])
         # The register's standing; a payload LPJK signed for a record it does not hold (another

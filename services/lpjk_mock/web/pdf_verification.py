@@ -19,6 +19,7 @@ from services.lpjk_mock.usecases.verification import Verification, qr_png, verif
 from shared.certificate_pdf import PdfFindings, SignatureCheck, check_signature, read_certificate
 from shared.certificate_pdf import same_qr as _same_qr
 from shared.contracts.issuance import VerificationResult
+from shared.database import read_session
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ async def verify_pdf(verification: Verification, public_url: str, data: bytes, *
         await verification.admit(client, "berkas")
     else:
         result = await verification.certificate(number, client=client)
-        async with verification.sessions() as s:
+        async with read_session(verification.sessions) as s:
             row = await repository.get(s, number)
         if row is not None:
             lsp_code = row.lsp_code

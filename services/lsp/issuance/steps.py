@@ -32,6 +32,7 @@ from shared.contracts.issuance import IssuanceRequest, RecordRequest
 from shared.contracts.kinds import CHANGE
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.logging import get_logger
 
@@ -63,7 +64,7 @@ class IssuanceSteps:
     async def run(self, application_id: str) -> Issuance | None:
         """Take the application's issuance as far as it goes; ``None`` if it has none to do."""
         async with self._locks.across(self.sessions, application_id):
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 facts = await self.workflow.issuance_facts(s, application_id)
                 row = await s.get(Issuance, application_id)
             if facts.status not in UNFINISHED:
@@ -88,7 +89,7 @@ class IssuanceSteps:
             return await self._resume_unfinished() if mine else 0
 
     async def _resume_unfinished(self) -> int:
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             waiting = await self.workflow.applications_in(s, UNFINISHED)
             started = await s.execute(select(Issuance.application_id).where(Issuance.pdf_sha256.is_(None)))
             ids = sorted(set(waiting) | set(started.scalars()))
@@ -117,7 +118,7 @@ class IssuanceSteps:
             return started  # nothing else is filled in yet: no need to read it back
         except IntegrityError:
             pass  # a concurrent run started it
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = await s.get(Issuance, application_id)
         assert row is not None
         return row

@@ -32,6 +32,7 @@ from services.lsp.usecases.steps import (
 from shared.bus.envelope import utcnow
 from shared.contracts.kinds import CHANGE
 from shared.contracts.states import ApplicationStatus as S
+from shared.database import read_session
 from shared.exceptions import Forbidden
 from shared.logging import get_logger
 
@@ -110,7 +111,7 @@ async def flag_overdue_appeals(ctx: LspContext, today: date) -> list[str]:
     """Flag every appeal still undecided after the LSP's working days (the manager's list shows
     them); each in its own transaction with its audit entry, each flagged once."""
     days = ctx.settings.appeal_decision_working_days
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(
             select(Application.id, Application.appeal_filed_at)
             .where(Application.status == S.APPEALED.value, Application.appeal_overdue_at.is_(None),

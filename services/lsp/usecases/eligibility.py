@@ -31,6 +31,7 @@ from services.lsp.usecases.queries import may_see
 from services.lsp.usecases.staff import StaffPrincipal
 from services.lsp.usecases.steps import check, load_application
 from shared.bus.envelope import utcnow
+from shared.database import read_session
 from shared.exceptions import Conflict, Unavailable
 from shared.logging import get_logger
 
@@ -72,7 +73,7 @@ async def recheck(ctx: LspContext, application_id: str) -> dict[str, Any] | None
 
 
 async def _ask_and_keep(ctx: LspContext, application_id: str) -> dict[str, Any] | None:
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         submission_no = (await session.execute(
             select(Application.submission_no).where(Application.id == application_id))).scalar_one_or_none()
     if submission_no is None:
@@ -99,7 +100,7 @@ async def _ask_and_keep(ctx: LspContext, application_id: str) -> dict[str, Any] 
 async def before_accepting(ctx: LspContext, staff: StaffPrincipal, application_id: str) -> None:
     """Make sure the application was re-checked for its current submission before an acceptance
     (SIKI asked now if it was not). Refusals of role and state come first, as for the action."""
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         app = await load_application(session, application_id)
         await may_see(session, staff, app)
         check(Action.ACCEPT_APPLICATION, app, staff)

@@ -13,6 +13,7 @@ from services.lsp.domain.evidence import Evidence, find_evidence, matches, sha25
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.queries import may_see
 from services.lsp.usecases.staff import StaffPrincipal, audit
+from shared.database import read_session
 from shared.exceptions import NotFound, UpstreamRefused
 
 VIEWED = "application.document_viewed"
@@ -32,7 +33,7 @@ def _detail(evidence: Evidence) -> dict[str, object]:
 
 async def open_document(ctx: LspContext, staff: StaffPrincipal, application_id: str,
                         document_id: str) -> EvidenceFile:
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         app = await session.get(Application, application_id)
         if app is None:
             raise NotFound(f"application {application_id!r} not found",

@@ -30,6 +30,7 @@ from services.lsp.usecases.steps import load_application
 from shared.contracts.events import FormsPending
 from shared.contracts.siki import ApplicationFormFile, ApplicationFormsUpload
 from shared.contracts.states import ApplicationStatus as S
+from shared.database import read_session
 from shared.exceptions import NotFound
 from shared.logging import get_logger
 
@@ -176,7 +177,7 @@ def request_forms(session: AsyncSession, ctx: LspContext, app: Application) -> N
 async def send_forms(ctx: LspContext, application_id: str) -> bool:
     """The forms as they are now, to SIKI (idempotent there: the latest of each is kept).
     Raises while SIKI is unreachable (the bus retries); a refusal is logged and not retried."""
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         app = await session.get(Application, application_id)
         if app is None or app.status in _NOT_SENT_IN:
             return False

@@ -30,6 +30,7 @@ from services.lsp.usecases.steps import (
 )
 from shared.calendar import add_working_days, is_overdue
 from shared.contracts.states import ApplicationStatus as S
+from shared.database import read_session
 from shared.dblocks import try_session_lock
 from shared.exceptions import Conflict, Invalid
 from shared.logging import get_logger
@@ -117,7 +118,7 @@ async def run_deadline_sweep(ctx: LspContext, today: date) -> list[str]:
 async def cancel_unpaid(ctx: LspContext, today: date) -> list[str]:
     """Cancel every application whose invoice is unpaid past its due date (one transaction
     each, so one failure does not hold the others back)."""
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         candidates = await overdue_application_ids(session, today)
     cancelled: list[str] = []
     for application_id, due in candidates:

@@ -15,6 +15,7 @@ from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal, audit
 from shared.contracts.kinds import PKB_DOCUMENT_KIND
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.exceptions import Forbidden, NotFound
 
 
@@ -46,7 +47,7 @@ async def list_applications(ctx: LspContext, staff: StaffPrincipal, status: Appl
         conditions.append(Application.id.in_(
             select(Assessment.application_id).where(Assessment.assessor_username == staff.username)))
     query = select(Application).where(*conditions).order_by(Application.submitted_at.desc(), Application.id)
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(query.limit(limit).offset(offset))).scalars().all()
         total = await session.scalar(select(func.count()).select_from(Application).where(*conditions))
     return {"items": [application_summary(a) for a in rows], "limit": limit, "offset": offset,

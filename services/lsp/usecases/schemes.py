@@ -12,6 +12,7 @@ from services.lsp.db.models import Scheme
 from services.lsp.documents.units import seeded_units
 from services.lsp.domain.schemes import build_scheme
 from services.lsp.usecases.context import LspContext
+from shared.database import read_session
 from shared.exceptions import NotFound
 from shared.logging import get_logger
 
@@ -30,7 +31,7 @@ def scheme_view(s: Scheme) -> dict[str, Any]:
 
 
 async def list_schemes(ctx: LspContext, *, limit: int, offset: int) -> dict[str, Any]:
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(
             select(Scheme).order_by(Scheme.jabatan_kerja_code).limit(limit).offset(offset))).scalars().all()
         total = await session.scalar(select(func.count()).select_from(Scheme))
@@ -40,7 +41,7 @@ async def list_schemes(ctx: LspContext, *, limit: int, offset: int) -> dict[str,
 
 async def scheme_form(ctx: LspContext, jabatan_kerja_code: str, form: Form) -> tuple[bytes, str]:
     """The blank form of a scheme as a PDF, and its file name."""
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         scheme = await session.get(Scheme, jabatan_kerja_code)
     if scheme is None:
         raise NotFound(f"scheme {jabatan_kerja_code!r} not found")

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.lsp.db.models import Staff
 from shared.bus.envelope import utcnow
+from shared.database import read_session
 from shared.exceptions import Forbidden, TooManyRequests, Unauthenticated
 from shared.hashing import BoundedHasher
 from shared.throttle import Rule
@@ -149,7 +150,7 @@ class StaffSessions:
         seen = self._seen.get(username)
         if seen is not None and now - seen[0] < ttl:
             return seen[1]
-        async with sessions() as session:
+        async with read_session(sessions) as session:
             row = await session.get(Staff, username)
             found = None if row is None else Account(row.active, frozenset(row.roles), row.token_version)
         # Only usernames from tokens this LSP signed get here: the cache stays the size of the staff.
@@ -214,7 +215,7 @@ async def login(ctx: LspContext, username: str, password: str, client: str = "un
         raise TooManyRequests(f"too many failed logins; try again in {wait} seconds",
                               headers={"Retry-After": str(wait)},
                               errors=[{"field": "username", "message": "too many failed logins; try again later"}])
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         staff = await session.get(Staff, username)
     ok = await verify_password(staff.password_hash if staff else None, password)
     if staff is None or not ok or not staff.active:

@@ -29,6 +29,7 @@ from services.lsp.usecases.staff import StaffPrincipal, audit, end_sessions, has
 from shared import mail
 from shared.bus.envelope import utcnow
 from shared.contracts.events import LspEmailRequested
+from shared.database import read_session
 from shared.exceptions import Conflict, Forbidden, Gone, Invalid, NotFound
 from shared.idempotency_marks import remember, replayed
 
@@ -126,7 +127,7 @@ async def create_staff(ctx: LspContext, manager: StaffPrincipal, *, username: st
     if notes is not None and notes.get("staff_created") == details.username:
         # This very request (same Idempotency-Key) made the account in an attempt that died
         # before answering: the same account, and no second activation email.
-        async with ctx.sessions() as session:
+        async with read_session(ctx.sessions) as session:
             made = await session.get(Staff, details.username)
         if made is not None:
             return staff_view(made)
@@ -146,7 +147,7 @@ async def create_staff(ctx: LspContext, manager: StaffPrincipal, *, username: st
 
 async def list_staff(ctx: LspContext, manager: StaffPrincipal, *, limit: int, offset: int) -> dict[str, Any]:
     """``list_staff``: by username, one page at a time (the view is recorded in the audit log)."""
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(select(Staff).order_by(Staff.username).limit(limit).offset(offset))).scalars()
         items = [staff_view(r) for r in rows]
         total = await session.scalar(select(func.count()).select_from(Staff))

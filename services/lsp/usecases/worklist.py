@@ -16,6 +16,7 @@ from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.queries import sees_everything
 from services.lsp.usecases.staff import StaffPrincipal, require_role
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 
 AUDIT_TRAIL_LIMIT = 200
 
@@ -27,7 +28,7 @@ async def status_counts(ctx: LspContext, staff: StaffPrincipal) -> dict[str, Any
     if not sees_everything(staff):
         conditions.append(Application.id.in_(
             select(Assessment.application_id).where(Assessment.assessor_username == staff.username)))
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(
             select(Application.status, func.count()).where(*conditions).group_by(Application.status))).all()
         overdue = await session.scalar(
@@ -41,7 +42,7 @@ async def status_counts(ctx: LspContext, staff: StaffPrincipal) -> dict[str, Any
 async def schedule_choices(ctx: LspContext, staff: StaffPrincipal) -> dict[str, list[dict[str, str]]]:
     """For the admin's scheduling form: the active assessors (by username) and this LSP's TUKs."""
     require_role(staff, ("admin",))
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(
             select(Staff.username, Staff.full_name, Staff.roles).where(Staff.active.is_(True))
             .order_by(Staff.username))).all()

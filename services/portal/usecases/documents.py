@@ -19,6 +19,7 @@ from services.portal.storage import DocumentStore
 from services.portal.usecases.common import Upload
 from services.portal.usecases.views import DocumentOut, StoredFile, document_out
 from shared.bus import utcnow
+from shared.database import read_session
 from shared.exceptions import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 from shared.idempotency_marks import remember, replayed
 
@@ -62,7 +63,7 @@ class Documents:
         if notes is not None and notes.get("document_id"):
             # This very request (same Idempotency-Key) kept the file in an attempt that died before
             # answering: the same document, not a second one.
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 kept = await s.get(Document, notes["document_id"])
             if kept is not None and kept.user_id == user_id:
                 return document_out(kept)
@@ -102,7 +103,7 @@ class Documents:
         those an application submitted to it references (its sections or payment proofs), refused
         exactly like an unknown id."""
         lsp_code = caller.removeprefix("lsp:") if caller.startswith("lsp:") else None
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             doc = await fetchable_document(s, document_id, lsp_code)
         if doc is None or not self.store.exists(doc.sha256):
             raise NotFound("document not found", errors=[{"field": "document_id", "message": "no such document"}])

@@ -28,6 +28,7 @@ from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
 from shared.contracts.siki import ApplicationSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.exceptions import Invalid
 
 S = ApplicationStatus
@@ -45,7 +46,7 @@ class Submission:
     async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
         """``submit_application``: the first submission, or the next one after ``returned``. The same
         application again while its submission is in flight sends that one again (usecases/in_flight.py)."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             app = found(await own_application(s, user_id, application_id))
             request = in_flight.fingerprint(app.submission_no, app.sections)
             again = in_flight.resendable(app, "submit", request,

@@ -19,6 +19,7 @@ from services.siki.db.common import execute_with
 from services.siki.db.models import Application, ApplicationForm, StoredDocument
 from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import ApplicationFormFile, ApplicationFormsStored, ApplicationFormsUpload
+from shared.database import read_session
 from shared.exceptions import Forbidden, Invalid, NotFound
 from shared.logging import get_logger
 
@@ -97,7 +98,7 @@ async def submit_forms(ctx: SikiContext, lsp_code: str, application_id: str,
 
 async def form_pdf(ctx: SikiContext, application_id: str, form: Form) -> bytes:
     """The form's PDF; 404 (naming the form) while the LSP has sent none."""
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         exists = await s.scalar(select(Application.id).where(Application.id == application_id))
         if exists is None:
             raise NotFound(f"application {application_id} not found")

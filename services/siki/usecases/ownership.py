@@ -8,6 +8,7 @@ from services.siki.db import applications, nik_bindings, register
 from services.siki.domain.limits import NIK_BOUND_MESSAGE, Holding, application_errors, counted_holdings
 from services.siki.usecases.context import Actor, SikiContext, utcnow
 from shared.contracts.siki import EligibilityAnswer, NikBindingOut, NikRebinding
+from shared.database import read_session
 from shared.exceptions import Forbidden, NotFound
 from shared.logging import get_logger
 from shared.reference.identity import mask_nik
@@ -19,7 +20,7 @@ async def check_eligibility(ctx: SikiContext, lsp_code: str, application_id: str
     """The NIK's ownership rules recomputed now for the application, as if it were being
     submitted (itself excluded); only the LSP it was submitted to may ask."""
     now = utcnow()
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         head = await applications.ownership_head(s, application_id)
         if head is None:
             raise NotFound(f"application {application_id} not found")

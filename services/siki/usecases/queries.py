@@ -22,6 +22,7 @@ from shared.contracts.siki import (
     WebhookDeliveryOut,
 )
 from shared.contracts.states import CertificateStatus
+from shared.database import read_session
 from shared.exceptions import NotFound
 from shared.reference.identity import mask_nik
 
@@ -53,7 +54,7 @@ async def certificate_pdf(ctx: SikiContext, application_id: str) -> bytes:
 async def skk_by_nik(ctx: SikiContext, nik: str, *, actor: Actor) -> SkkByNik:
     """The register's answer for a NIK; the lookup itself is audited (who, when, the NIK masked)."""
     today = utcnow().date()
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         skk, apps = await queries.skk_of(s, nik)
     await ctx.auditor.record_alone(ctx.sessions, actor=actor.name, action="register.nik_lookup", target_type="nik",
                                    target_id=mask_nik(nik), client=actor.client,
@@ -65,7 +66,7 @@ async def list_deliveries(ctx: SikiContext, *, application_id: str | None = None
                           status: DeliveryStatus | None = None, limit: int,
                           offset: int = 0) -> tuple[list[WebhookDeliveryOut], int]:
     """One page of the delivery log, newest first, and how many deliveries match in all."""
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         rows, attempts, total = await queries.deliveries(s, application_id=application_id, lsp_code=lsp_code,
                                                          status=status, limit=limit, offset=offset)
     return [delivery_out(r, attempts.get(r.id, [])) for r in rows], total

@@ -16,6 +16,7 @@ from services.siki.db.models import RefusedReport
 from services.siki.usecases.context import Actor, SikiContext, utcnow
 from services.siki.usecases.reports import apply_report, certificate_pdf
 from shared.contracts.siki import RefusedReportOut, RefusedReportResolution, RefusedReportState, StatusReport
+from shared.database import read_session
 from shared.exceptions import Conflict, NotFound
 from shared.logging import get_logger
 
@@ -28,7 +29,7 @@ async def list_refused(ctx: SikiContext, *, application_id: str | None, lsp_code
                        state: RefusedReportState | None, limit: int,
                        offset: int) -> tuple[list[RefusedReportOut], int]:
     """One page, newest refusal first, and how many match in all."""
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         found, total = await rows.page(s, application_id=application_id, lsp_code=lsp_code, state=state,
                                        limit=limit, offset=offset)
         return [_out(r) for r in found], total
@@ -38,7 +39,7 @@ async def resolve(ctx: SikiContext, report_id: str, resolution: RefusedReportRes
                   actor: Actor) -> RefusedReportOut:
     """Resolve an open refused report; the same resolution again answers it again, another one
     conflicts. ``accepted`` refused by the state machine changes nothing (409)."""
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         first = await s.get(RefusedReport, report_id)
         if first is None:
             raise NotFound(f"refused report {report_id} not found", errors=[{"field": "report_id",

@@ -12,6 +12,7 @@ from services.siki.db.models import Lsp
 from services.siki.domain.webhooks import new_api_key, new_webhook_secret
 from services.siki.usecases.context import Actor, SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
+from shared.database import read_session
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
 from shared.exceptions import Conflict, Invalid, NotFound
 from shared.logging import get_logger
@@ -85,7 +86,7 @@ async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int, 
 
 async def list_lsps(ctx: SikiContext, *, limit: int, offset: int) -> tuple[list[LspOut], int]:
     """One page of the registry by code, and how many LSPs it holds."""
-    async with ctx.sessions() as s:
+    async with read_session(ctx.sessions) as s:
         rows, total = await lsps.page_of_lsps(s, limit=limit, offset=offset)
     return [lsp_out(row) for row in rows], total
 
