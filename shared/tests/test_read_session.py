@@ -32,7 +32,7 @@ async def _sessions(url: str) -> AsyncIterator[async_sessionmaker[Any]]:
     engine = create_engine(url, pool_size=1)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
-        await conn.execute(sa.insert(Item.__table__).values(id=1, name="satu"))
+        await conn.execute(sa.insert(Item).values(id=1, name="satu"))
     try:
         yield make_session_factory(engine)
     finally:
@@ -41,13 +41,13 @@ async def _sessions(url: str) -> AsyncIterator[async_sessionmaker[Any]]:
 
 async def _reads_see_committed_rows(sessions: async_sessionmaker[Any]) -> None:
     async with read_session(sessions) as s:
-        assert (await s.get(Item, 1)).name == "satu"
+        assert (await s.get_one(Item, 1)).name == "satu"
         assert await s.scalar(sa.select(sa.func.count()).select_from(Item)) == 1
         assert await s.scalar(sa.text("\n select name from read_session_items")) == "satu"
     async with sessions() as s, s.begin():
-        (await s.get(Item, 1)).name = "dua"
+        (await s.get_one(Item, 1)).name = "dua"
     async with read_session(sessions) as s:  # a fresh session: no stale identity map
-        assert (await s.get(Item, 1)).name == "dua"
+        assert (await s.get_one(Item, 1)).name == "dua"
 
 
 async def _a_write_is_refused_and_nothing_is_stored(sessions: async_sessionmaker[Any]) -> None:
@@ -56,7 +56,7 @@ async def _a_write_is_refused_and_nothing_is_stored(sessions: async_sessionmaker
         with pytest.raises(ReadOnlyViolation):
             await s.flush()
     async with read_session(sessions) as s:
-        (await s.get(Item, 1)).name = "diubah"
+        (await s.get_one(Item, 1)).name = "diubah"
         with pytest.raises(ReadOnlyViolation):  # autoflush before the query
             await s.scalar(sa.select(Item.name).where(Item.id == 1))
     async with read_session(sessions) as s:
