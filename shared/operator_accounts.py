@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.database import read_session
 from shared.exceptions import Conflict, Invalid, NotFound, TooManyRequests, Unauthenticated
 from shared.logging import get_logger
 from shared.operators import (
@@ -175,7 +176,7 @@ class Operators:
     async def seed_dev(self, *, password: str) -> None:
         """Dev mode: operator@<service>.dev with role admin, unless it exists."""
         email = dev_operator_email(self.service)
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             if (await s.execute(sa.select(self.model.id).where(self.model.email == email))).first():
                 return
         with contextlib.suppress(Conflict):  # seeded meanwhile by another process of the service
@@ -204,7 +205,7 @@ class Operators:
             raise TooManyRequests(f"too many failed logins; try again in {wait} seconds",
                                   headers={"Retry-After": str(wait)},
                                   errors=[{"field": "password", "message": "too many failed logins; try again later"}])
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = (await s.execute(sa.select(self.model).where(self.model.email == email))).scalar_one_or_none()
         ok = await verify_password(row.password_hash if row is not None else None, password[:MAX_PASSWORD_LENGTH])
         if row is not None and ok and row.active:
@@ -273,7 +274,7 @@ class Operators:
         seen = self._seen.get(operator_id)
         if seen is not None and now - seen[0] < self.recheck_seconds:
             return seen[1]
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             row = await s.get(self.model, operator_id)
             found = None if row is None else _Account(row.email, row.full_name, frozenset(row.roles), row.active,
                                                       row.token_version)

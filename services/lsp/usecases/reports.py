@@ -145,7 +145,7 @@ async def list_refused(ctx: LspContext, *, application_id: str | None, limit: in
     where: list[ColumnElement[bool]] = [StatusReportRow.refused_at.is_not(None)]
     if application_id is not None:
         where.append(StatusReportRow.application_id == application_id)
-    async with ctx.sessions() as session:
+    async with read_session(ctx.sessions) as session:
         rows = (await session.execute(
             select(StatusReportRow.report_id, StatusReportRow.application_id, StatusReportRow.status,
                    StatusReportRow.created_at, StatusReportRow.refused_at, StatusReportRow.attempts,

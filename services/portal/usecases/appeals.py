@@ -19,6 +19,7 @@ from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
 from shared.contracts.siki import AppealSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.deadlines import AppealWindowClosed, appeal_last_day, wib
 
 S = ApplicationStatus
@@ -45,7 +46,7 @@ class Appeals:
     async def file(self, user_id: str, application_id: str, reason: str) -> ApplicationOut:
         """``file_appeal``: sent to SIKI, then the application is ``appealed``. The same appeal again
         while it is in flight sends that one again (usecases/in_flight.py)."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status,
                                                           Application.appeals_filed, Application.in_flight,
                                                           Application.last_seq))

@@ -35,7 +35,7 @@ from services.portal.usecases.common import found, utc
 from services.portal.usecases.views import ApplicationOut, ApplicationSummary, application_out, application_view
 from shared.bus import utcnow
 from shared.contracts.states import ApplicationStatus
-from shared.database import autocommit_read
+from shared.database import autocommit_read, read_session
 from shared.exceptions import Invalid
 from shared.idempotency_marks import remember, replayed
 from shared.reference import get_reference
@@ -106,12 +106,12 @@ class Applications:
 
     async def held_certificates(self, user_id: str) -> list[renewals.HeldCertificate]:
         """The SKK the user holds here, each with whether a renewal or a change may start today."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             return await renewals.held_certificates(s, user_id, date.today())
 
     async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[ApplicationSummary], int]:
         """``list_applications``: one page, newest first, and how many there are in all."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             rows, total = await own_applications(s, user_id, limit=limit, offset=offset)
         return [ApplicationSummary(id=a.id, application_kind=a.application_kind,
                                    previous_skk_number=a.previous_skk_number, status=a.status,

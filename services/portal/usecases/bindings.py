@@ -27,6 +27,7 @@ from services.portal.usecases.common import utc
 from shared.audit import Auditor
 from shared.bus import utcnow
 from shared.contracts.siki import NikRebinding
+from shared.database import read_session
 from shared.exceptions import Invalid, NotFound
 from shared.logging import get_logger
 from shared.operators import OperatorPrincipal
@@ -84,7 +85,7 @@ class NikBindings:
         errors = nik_errors(nik, None, None, field="nik")
         if errors:
             raise Invalid.fields(errors)
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             user = await user_by_email(s, normalize_email(account_email))
         if user is None or user.verified_at is None:
             raise NotFound("no activated account with this email",

@@ -21,6 +21,7 @@ from services.portal.usecases.views import StoredFile
 from shared.bus import utcnow
 from shared.contracts.events import CertificateDownloaded
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.exceptions import NotFound, UpstreamRefused
 
 PDF = "application/pdf"
@@ -50,7 +51,7 @@ class Certificates:
 
     async def download(self, user_id: str, application_id: str) -> StoredFile:
         """``download_certificate``; the first download moves ``certificate_issued`` to ``completed``."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             app = found(await own_application_fields(s, user_id, application_id,
                                                      Application.status, Application.certificate_sha256))
             require_status(app.status, DOWNLOADABLE, "download the certificate")

@@ -17,6 +17,7 @@ from services.portal.storage import DocumentStore
 from services.portal.usecases.common import found
 from services.portal.usecases.views import StoredFile
 from shared.bus import utcnow
+from shared.database import read_session
 from shared.exceptions import NotFound, Unavailable, UpstreamRefused
 from shared.logging import get_logger
 
@@ -41,7 +42,7 @@ class ApplicationForms:
         self.siki = siki
 
     async def download(self, user_id: str, application_id: str, form: Form) -> StoredFile:
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             found(await own_application_fields(s, user_id, application_id, Application.id))
             copy = await s.get(ApplicationFormCopy, (application_id, form))
             cached = copy.sha256 if copy is not None else None

@@ -22,6 +22,7 @@ from services.portal.security import hash_password, mint_access_token, verify_pa
 from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applicant_actor
 from services.portal.usecases.common import UnknownUser
 from shared.bus import utcnow
+from shared.database import read_session
 from shared.exceptions import Invalid, TooManyRequests, Unauthenticated
 from shared.logging import get_logger
 
@@ -73,7 +74,7 @@ class Logins:
         wait = await self._wait(email, client)
         if wait is not None:
             raise _throttled(wait, "username")
-        async with ports.sessions() as s:
+        async with read_session(ports.sessions) as s:
             user = await user_by_email(s, email)
         # argon2 takes tens of milliseconds of CPU: off the event loop.
         matches = await verify_password(user.password_hash if user else None, password)
@@ -104,7 +105,7 @@ class Logins:
         """``change_password``: with the current password; the account's other sessions end, this
         one goes on with the token returned."""
         ports = self.ports
-        async with ports.sessions() as s:
+        async with read_session(ports.sessions) as s:
             user = await user_by_id(s, user_id)
         if user is None:
             raise UnknownUser()

@@ -11,6 +11,7 @@ from services.portal.db.repositories import own_notifications
 from services.portal.usecases.common import utc
 from services.portal.usecases.views import NotificationOut
 from shared.contracts.events import EmailRequested
+from shared.database import read_session
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -26,7 +27,7 @@ class Notifications:
 
     async def list_own(self, user_id: str, *, limit: int, offset: int) -> tuple[list[NotificationOut], int]:
         """``list_notifications``: one page, newest first, and how many there are in all."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             rows, total = await own_notifications(s, user_id, limit=limit, offset=offset)
         return [NotificationOut(id=n.id, application_id=n.application_id, status=n.status, message=n.message,
                                 created_at=utc(n.created_at)) for n in rows], total

@@ -17,6 +17,7 @@ from services.portal.security import hash_password
 from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applicant_actor
 from services.portal.usecases.common import utc
 from shared.bus import utcnow
+from shared.database import read_session
 from shared.exceptions import Gone, Invalid
 from shared.logging import get_logger
 
@@ -52,7 +53,7 @@ class PasswordResets:
         """``reset_password``: the new password, set with the emailed link (once); every session ends."""
         ports = self.ports
         now = utcnow()
-        async with ports.sessions() as s:
+        async with read_session(ports.sessions) as s:
             row = await link(s, PasswordResetToken, hash_token(token))
             user = await s.get(User, row.user_id) if row is not None else None
         if row is None or user is None:

@@ -24,6 +24,7 @@ from shared.bus import utcnow
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Invoice, PaymentProofSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.deadlines import PaymentOverdue, payment_late
 from shared.exceptions import NotFound
 
@@ -40,7 +41,7 @@ class Payments:
 
     async def invoice(self, user_id: str, application_id: str) -> InvoiceOut:
         """``get_invoice``: the LSP's invoice, once SIKI's events brought it."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             app = found(await own_application_fields(s, user_id, application_id,
                                                      Application.id, Application.status, Application.invoice))
         if app.invoice is None:
@@ -51,7 +52,7 @@ class Payments:
     async def upload_proof(self, user_id: str, application_id: str, upload: Upload) -> PaymentProofOut:
         """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded.
         The same file again while its proof is in flight sends that proof again (usecases/in_flight.py)."""
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status,
                                                          Application.proofs_sent, Application.invoice,
                                                          Application.in_flight, Application.last_seq))

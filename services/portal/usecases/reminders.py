@@ -36,6 +36,7 @@ from services.portal.settings import PortalSettings
 from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
 from shared.contracts.kinds import CHANGE, RENEWAL
+from shared.database import read_session
 from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.exceptions import Invalid
 from shared.logging import get_logger
@@ -139,7 +140,7 @@ class ExpiryReminders:
         after = ""
         statuses = sorted(s.value for s in DOWNLOADABLE)
         while True:
-            async with self.sessions() as s:
+            async with read_session(self.sessions) as s:
                 page = await issued_certificates(s, statuses, after=after, limit=BATCH)
             for application_id, certificate in page:
                 cert = held_certificate(certificate)

@@ -28,6 +28,7 @@ from services.portal.settings import PortalSettings
 from services.portal.storage import DocumentStore
 from services.portal.usecases.account_ports import AuditLog
 from shared.bus import utcnow
+from shared.database import read_session
 from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
@@ -135,7 +136,7 @@ class Retention:
         """After the rows are gone (committed): the files whose content nothing needs any more."""
         if not purged.digests:
             return
-        async with self.sessions() as session:
+        async with read_session(self.sessions) as session:
             used = await q.contents_still_used(session, sorted(purged.digests))
         for digest in sorted(purged.digests - used):
             if await asyncio.to_thread(_remove_file, self.store, digest):

@@ -15,6 +15,7 @@ from services.portal.usecases.views import ApplicationOut, application_view
 from shared.bus import utcnow
 from shared.contracts.siki import WithdrawalSubmission
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 
 S = ApplicationStatus
 
@@ -25,7 +26,7 @@ class Withdrawal:
         self.siki = siki
 
     async def withdraw(self, user_id: str, application_id: str, reason: str | None) -> ApplicationOut:
-        async with self.sessions() as s:
+        async with read_session(self.sessions) as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status))
             if current.status != S.WITHDRAWN.value:
                 require_status(current.status, WITHDRAWABLE, "withdraw the application")

@@ -18,6 +18,7 @@ from services.portal.db.repositories import user_by_id
 from services.portal.usecases import PortalUseCases
 from services.portal.usecases.common import utc
 from services.portal.web.form_view import DocInfo
+from shared.database import read_session
 from shared.exceptions import Unauthenticated
 from shared.web import LoginRequired, WebUI
 
@@ -62,7 +63,7 @@ async def pages(request: Request) -> FormPages:
 
 
 async def own_documents(p: FormPages) -> dict[str, DocInfo]:
-    async with p.portal.runtime.sessions() as s:
+    async with read_session(p.portal.runtime.sessions) as s:
         rows = await own_document_rows(s, p.user_id)
     return {i: DocInfo(id=d.id, kind=d.kind, content_type=d.content_type, size=d.size, created_at=utc(d.created_at))
             for i, d in rows.items()}
@@ -70,7 +71,7 @@ async def own_documents(p: FormPages) -> dict[str, DocInfo]:
 
 async def account_defaults(p: FormPages) -> dict[str, str]:
     """What the account already says (name, email, phone): the personal step's first values."""
-    async with p.portal.runtime.sessions() as s:
+    async with read_session(p.portal.runtime.sessions) as s:
         user = await user_by_id(s, p.user_id)
     if user is None:
         return {}
@@ -79,7 +80,7 @@ async def account_defaults(p: FormPages) -> dict[str, str]:
 
 async def own_document(p: FormPages, document_id: str) -> tuple[bytes, str] | None:
     """The bytes and type of one of the applicant's own documents (another's is not found)."""
-    async with p.portal.runtime.sessions() as s:
+    async with read_session(p.portal.runtime.sessions) as s:
         rows = await own_document_rows(s, p.user_id)
     doc = rows.get(document_id)
     store = p.uc.documents.store
