@@ -1,5 +1,7 @@
 """The `limits` storage on a service's own database (PostgreSQL): imported by shared/throttle.py
-when a throttle is first used, so that `limits` is not imported at start-up (issue 17)."""
+when a throttle is first used, so that `limits` is not imported at start-up (issue 17). Each
+operation is one statement: on PostgreSQL it runs without BEGIN and COMMIT/ROLLBACK round trips
+(``shared.database``), which a throttled request used to pay on every check and count."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import sqlalchemy as sa
 from limits.aio.storage import Storage
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.database import autocommit_read, single_statement
 
 _COUNTERS = sa.table(
     "rate_limit_counters",
@@ -43,33 +47,33 @@ class SqlStorage(Storage):
                 "expires_at": sa.case((expired, now + expiry), else_=_COUNTERS.c.expires_at),
             },
         ).returning(_COUNTERS.c.count)
-        async with self.engine.begin() as conn:
+        async with single_statement(self.engine) as conn:
             return int((await conn.execute(stmt)).scalar_one())
 
     async def get(self, key: str) -> int:
-        async with self.engine.connect() as conn:
+        async with autocommit_read(self.engine) as conn:
             value = (await conn.execute(sa.select(_COUNTERS.c.count).where(
                 _COUNTERS.c.key == key, _COUNTERS.c.expires_at > time.time()))).scalar()
         return int(value or 0)
 
     async def get_expiry(self, key: str) -> float:
-        async with self.engine.connect() as conn:
+        async with autocommit_read(self.engine) as conn:
             value = (await conn.execute(sa.select(_COUNTERS.c.expires_at).where(_COUNTERS.c.key == key))).scalar()
         return float(value) if value is not None else time.time()
 
     async def check(self) -> bool:
-        async with self.engine.connect() as conn:
+        async with autocommit_read(self.engine) as conn:
             await conn.execute(sa.select(1))
         return True
 
     async def reset(self) -> int | None:
-        async with self.engine.begin() as conn:
+        async with single_statement(self.engine) as conn:
             return (await conn.execute(sa.delete(_COUNTERS))).rowcount
 
     async def clear(self, key: str) -> None:
-        async with self.engine.begin() as conn:
+        async with single_statement(self.engine) as conn:
             await conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.key == key))
 
     async def purge_expired(self) -> int:
-        async with self.engine.begin() as conn:
+        async with single_statement(self.engine) as conn:
             return (await conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.expires_at <= time.time()))).rowcount
