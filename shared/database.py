@@ -143,6 +143,12 @@ async def autocommit_read(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
     SQLite: a plain connection; pysqlite begins no transaction before a ``SELECT``, and switching
     the level would cost a ``PRAGMA`` each way.
     """
+    async with _plain_or_autocommit(engine) as conn:
+        yield conn
+
+
+@asynccontextmanager
+async def _plain_or_autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     async with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -157,8 +163,7 @@ async def single_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
     asyncpg); elsewhere in a transaction of its own, committed on leaving. Never put two writes
     through it: the first would stay committed if the second failed."""
     if engine.dialect.name == "postgresql":
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with _plain_or_autocommit(engine) as conn:
             yield conn
     else:
         async with engine.begin() as conn:
