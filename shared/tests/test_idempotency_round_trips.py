@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import pytest
 import sqlalchemy as sa
 
 from shared.crypto import attach_data_keys
 from shared.database import create_engine
 from shared.idempotency import IdempotencyStore, Stored
+from shared.tests.round_trips import simple_queries
 from shared.tests.test_idempotency import KEYS
 from shared.tests.test_idempotency_replay import Base, Key
 
@@ -29,14 +29,7 @@ async def test_a_new_key_is_claimed_and_answered_in_one_round_trip_each(pg_url: 
         # Warm the pool and the statement caches: what is counted is the steady state.
         assert await store.claim("warm", "f", "c0") is None
         await store.complete("warm", "c0", Stored(201, [], b"{}"))
-        sent: list[str] = []
-        execute = asyncpg.Connection.execute
-
-        async def counted(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
-            sent.append(query)  # BEGIN, COMMIT, ROLLBACK: round trips too
-            return await execute(self, query, *args, **kwargs)
-
-        monkeypatch.setattr(asyncpg.Connection, "execute", counted)
+        sent = simple_queries(monkeypatch)  # BEGIN, COMMIT and ROLLBACK go this way
         statements: list[str] = []
 
         def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.database import ReadOnlyViolation, create_engine, make_session_factory, read_session
+from shared.tests.round_trips import simple_queries
 
 
 class Base(DeclarativeBase):
@@ -88,14 +88,7 @@ async def test_no_begin_and_no_rollback_on_postgres(pg_url: str, monkeypatch: py
     async with _sessions(pg_url) as sessions:
         async with read_session(sessions) as s:  # warm: the connection and its set-up
             await s.get(Item, 1)
-        sent: list[str] = []
-        execute = asyncpg.Connection.execute
-
-        async def counted(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
-            sent.append(query)  # BEGIN, COMMIT and ROLLBACK go this way
-            return await execute(self, query, *args, **kwargs)
-
-        monkeypatch.setattr(asyncpg.Connection, "execute", counted)
+        sent = simple_queries(monkeypatch)  # BEGIN, COMMIT and ROLLBACK go this way
         async with read_session(sessions) as s:
             await s.get(Item, 7)
             await s.scalar(sa.select(sa.func.count()).select_from(Item))

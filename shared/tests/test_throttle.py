@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from shared.database import create_engine, run_migrations
+from shared.tests.round_trips import simple_queries
 from shared.throttle import Rule, Throttle, client_of
 from shared.throttle_storage import SqlStorage
 
@@ -99,21 +100,12 @@ def test_client_of_reads_the_asgi_client() -> None:
 async def test_postgres_storage_sends_no_begin_commit_or_rollback(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each storage operation is one statement: checks and counts of a throttled request cost one
     round trip each, not three."""
-    import asyncpg
-
     engine = create_engine(pg_url)
     try:
         await run_migrations(engine, PORTAL_MIGRATIONS)
         throttle = Throttle.for_engine(engine, secret=b"s" * 32)
         await throttle.hit([LOGIN], "warm@x.id", "10.0.0.1")  # the pool's connection, warmed
-        sent: list[str] = []
-        execute = asyncpg.Connection.execute
-
-        async def counted(self: asyncpg.Connection, query: str, *args: object, **kwargs: object) -> object:
-            sent.append(query)  # BEGIN, COMMIT and ROLLBACK go this way
-            return await execute(self, query, *args, **kwargs)
-
-        monkeypatch.setattr(asyncpg.Connection, "execute", counted)
+        sent = simple_queries(monkeypatch)  # BEGIN, COMMIT and ROLLBACK go this way
         await _exercise(throttle)
         assert await throttle.purge_expired() == 0
         assert sent == []
