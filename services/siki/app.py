@@ -44,8 +44,7 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
     )
     install_data_keys(runtime, Base.metadata)  # first: the sealing of old rows runs before other start-up steps
     auditor = Auditor(AuditEntry)
-    siki = SikiContext(sessions=runtime.sessions, engine=runtime.engine,
-                       reads=runtime.engine.execution_options(isolation_level="AUTOCOMMIT"), emit=runtime.emit,
+    siki = SikiContext(sessions=runtime.sessions, engine=runtime.engine, emit=runtime.emit,
                        appeal_window=AppealWindow(settings.appeal_window_working_days,
                                                   partial(indonesian_holidays, settings.count_collective_leave)),
                        webhook_urls=WebhookUrlGuard(strict=settings.strict_webhook_urls, resolve=resolve_host),

@@ -35,10 +35,8 @@ class Actor:
 @dataclass(frozen=True)
 class SikiContext:
     sessions: async_sessionmaker[AsyncSession]
+    # Reads that need no transaction go through shared.database.autocommit_read(engine).
     engine: AsyncEngine
-    # Single-statement reads need no transaction: in autocommit mode asyncpg sends the one
-    # query, not BEGIN, the query and ROLLBACK (three round trips). Same pool as ``engine``.
-    reads: AsyncEngine
     emit: Emit
     # Serialise changes to one application (and limit checks for one NIK) across the processes
     # sharing the database (shared/dblocks.py), so two concurrent commands cannot both read the

@@ -33,6 +33,7 @@ from services.siki.usecases.timeline import Timeline
 from shared.contracts.events import WebhookRequested
 from shared.contracts.siki import WebhookDeliveryOut, WebhookType, WithdrawalWebhookData
 from shared.contracts.states import ApplicationStatus
+from shared.database import autocommit_read
 from shared.exceptions import Conflict, NotFound
 from shared.logging import get_logger
 
@@ -97,7 +98,7 @@ async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id:
     """One attempt at a delivery; raises :class:`WebhookAttemptFailed` so that the bus retries,
     until the last attempt (then the delivery is dead)."""
     # No lock is held while sending; the attempt is recorded under the application's lock.
-    async with ctx.reads.connect() as conn:
+    async with autocommit_read(ctx.engine) as conn:
         target = await deliveries.to_send(conn, delivery_id)
     if target is None or target.webhook_url is None:
         log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from services.siki.db.documents import lsp_of
 from services.siki.usecases.context import Actor, SikiContext, sha256_hex
+from shared.database import autocommit_read
 from shared.exceptions import DomainError, NotFound
 
 RELAYED = "document.relayed"
@@ -38,7 +39,7 @@ def _not_found() -> NotFound:
 
 async def relay_document(ctx: SikiContext, portal: PortalDocuments, actor: Actor, lsp_code: str,
                          application_id: str, document_id: str) -> FetchedDocument:
-    async with ctx.reads.connect() as conn:
+    async with autocommit_read(ctx.engine) as conn:
         owner = await lsp_of(conn, application_id)
     detail: dict[str, object] = {"lsp_code": lsp_code}
     if owner != lsp_code:

@@ -22,7 +22,7 @@ from shared.contracts.siki import (
     WebhookDeliveryOut,
 )
 from shared.contracts.states import CertificateStatus
-from shared.database import read_session
+from shared.database import autocommit_read, read_session
 from shared.exceptions import NotFound
 from shared.reference.identity import mask_nik
 
@@ -42,7 +42,7 @@ async def timeline(ctx: SikiContext, application_id: str) -> TimelineOut:
 
 
 async def certificate_pdf(ctx: SikiContext, application_id: str) -> bytes:
-    async with ctx.reads.connect() as conn:
+    async with autocommit_read(ctx.engine) as conn:
         row = await queries.certificate_pdf(conn, application_id)
     if row is None:
         raise NotFound(f"application {application_id} not found")

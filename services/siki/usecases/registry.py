@@ -12,7 +12,7 @@ from services.siki.db.models import Lsp
 from services.siki.domain.webhooks import new_api_key, new_webhook_secret
 from services.siki.usecases.context import Actor, SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import LspOut, LspRegistration, LspWithCredentials
-from shared.database import read_session
+from shared.database import autocommit_read, read_session
 from shared.devdefaults import DEV_LSPS, dev_api_key, dev_webhook_secret
 from shared.exceptions import Conflict, Invalid, NotFound
 from shared.logging import get_logger
@@ -96,7 +96,7 @@ async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
     or a deactivated LSP's, stops working at once), on a plain connection: an ORM session is
     not needed for one value."""
     digest = sha256_hex(api_key)
-    async with ctx.reads.connect() as conn:
+    async with autocommit_read(ctx.engine) as conn:
         row = await lsps.by_api_key_digest(conn, digest)
     # The lookup is by hash already; compare again in constant time for good measure.
     if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
