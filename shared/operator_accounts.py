@@ -8,7 +8,6 @@ Every change is recorded in the service's audit log in the transaction that make
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.account_cache import RecentAccounts, admits
 from shared.database import read_session
 from shared.exceptions import Conflict, Invalid, NotFound, TooManyRequests, Unauthenticated
 from shared.logging import get_logger
@@ -94,8 +94,7 @@ class Operators:
         self.throttle = throttle
         self._secret = secret
         self.ttl_seconds = ttl_seconds
-        self.recheck_seconds = recheck_seconds
-        self._seen: dict[str, tuple[float, _Account | None]] = {}
+        self._accounts: RecentAccounts[_Account] = RecentAccounts(recheck_seconds)
 
     @classmethod
     def for_runtime(cls, runtime: Any, *, model: type[OperatorMixin], auditor: Auditor,
@@ -156,7 +155,7 @@ class Operators:
             change(row)
             await self.auditor.record(s, actor=actor, action=action, target_type="operator", target_id=row.id,
                                       detail=detail)
-        self._seen.pop(row.id, None)
+        self._accounts.forget(row.id)
         return OperatorCreated(row.id, row.email, list(row.roles))
 
     async def deactivate(self, email: str, *, actor: str) -> OperatorCreated:
@@ -252,7 +251,7 @@ class Operators:
             version = row.token_version
             await self.auditor.record(s, actor=principal.actor, action=action, target_type="operator",
                                       target_id=row.id, client=principal.client)
-        self._seen.pop(principal.id, None)
+        self._accounts.forget(principal.id)
         return version
 
     async def logout(self, principal: OperatorPrincipal) -> None:
@@ -270,18 +269,10 @@ class Operators:
         return self._session(principal.id, version)
 
     async def _account(self, operator_id: str) -> _Account | None:
-        now = time.monotonic()
-        seen = self._seen.get(operator_id)
-        if seen is not None and now - seen[0] < self.recheck_seconds:
-            return seen[1]
         async with read_session(self.sessions) as s:
             row = await s.get(self.model, operator_id)
-            found = None if row is None else _Account(row.email, row.full_name, frozenset(row.roles), row.active,
-                                                      row.token_version)
-        if len(self._seen) > 10_000:  # only ids from tokens this service signed get here
-            self._seen.clear()
-        self._seen[operator_id] = (now, found)
-        return found
+            return None if row is None else _Account(row.email, row.full_name, frozenset(row.roles), row.active,
+                                                     row.token_version)
 
     async def authenticate(self, token: str | None, *, client: str = "unknown") -> OperatorPrincipal:
         """The operator a bearer token names, with the account's current roles; Unauthenticated if
@@ -289,7 +280,7 @@ class Operators:
         if not token:
             raise refused("missing bearer token; log in as an operator")
         operator_id, version = read_token(token, service=self.service, secret=self._secret)
-        account = await self._account(operator_id)
-        if account is None or not account.active or account.token_version != version:
+        account = await self._accounts.account(operator_id, version, lambda: self._account(operator_id))
+        if account is None or not admits(account, version):
             raise refused("this operator session has ended; log in again")
         return OperatorPrincipal(operator_id, account.email, account.full_name, account.roles, self.service, client)

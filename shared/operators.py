@@ -77,7 +77,8 @@ class OperatorSettings(ServiceSettings):
     operator_jwt_secret: SecretStr = SecretStr("")
     operator_token_ttl_seconds: int = Field(3600, gt=0, le=12 * 3600)
     # How long a request may rely on an earlier read of the operator's account (active, token
-    # version, roles): a deactivation in another process counts within this many seconds.
+    # version, roles): a deactivation in another process counts within this many seconds; a
+    # token newer than the read is read afresh (shared/account_cache.py).
     operator_recheck_seconds: float = Field(5.0, ge=0, le=60)
     # Dev mode: an operator operator@<service>.dev with role admin and SKK_DEV_PASSWORD.
     seed_dev_operator: bool = True

@@ -65,8 +65,9 @@ class LspSettings(ServiceSettings):
     jwt_secret: SecretStr = SecretStr("")
     access_token_ttl_seconds: int = 3600
     # How long a request may rely on what it last read of a staff account (active, roles, token
-    # version): deactivation, role removal and logout reach every replica within this. 0: read
-    # the account on every request.
+    # version): deactivation, role removal and logout reach every replica within this; a token
+    # newer than the read is read afresh (shared/account_cache.py). 0: read the account on
+    # every request.
     staff_session_cache_seconds: float = 5.0
     # The invoice: due after this many working days; collective leave (cuti bersama, the
     # `holidays` package's "government" category) counts as a holiday unless switched off.

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from services.portal.api import applications, auth, documents, notifications, operator, reference
 from services.portal.api import reminders as reminders_api
 from services.portal.api import service_documents as service_documents_api
-from services.portal.api.deps import ConfirmedUsers, PortalContext
+from services.portal.api.deps import PortalContext
 from services.portal.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.portal.domain.renewal import parse_pkb_minimums
 from services.portal.events import register_consumers
@@ -43,6 +43,7 @@ from services.portal.usecases.reminders import ExpiryReminders
 from services.portal.usecases.service_documents import ServiceDocuments
 from services.portal.web.form_routes import install_form
 from services.portal.web.routes import install_web
+from shared.account_cache import AccountStanding, RecentAccounts
 from shared.audit import Auditor
 from shared.bus import EventBus
 from shared.calendar import indonesian_holidays
@@ -102,7 +103,8 @@ def create_app(settings: PortalSettings | None = None, *, bus: EventBus | None =
     )
     install_data_keys(runtime, Base.metadata)  # first: the sealing of old rows runs before other start-up steps
     auditor = Auditor(AuditEntry)
-    confirmed_users = ConfirmedUsers(min(settings.user_recheck_seconds, settings.access_token_ttl_seconds))
+    confirmed_users: RecentAccounts[AccountStanding] = RecentAccounts(
+        min(settings.user_recheck_seconds, settings.access_token_ttl_seconds), max_entries=100_000)
     usecases = build_usecases(runtime, settings, auditor=auditor, revoked=confirmed_users.forget)
     register_consumers(runtime, usecases)
     if settings.retention_interval_seconds > 0:

@@ -29,8 +29,9 @@ class PortalSettings(OperatorSettings):
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     access_token_ttl_seconds: int = 900
     # How long a request may rely on an earlier read of the token's user (still activated, and
-    # its token version: logout and password changes end sessions); api/deps.py ConfirmedUsers.
-    # 0 reads the user on every request. Within one process a revocation is seen at once.
+    # its token version: logout and password changes end sessions); shared/account_cache.py.
+    # 0 reads the user on every request. Within one process a revocation is seen at once; a
+    # token newer than the read (a login after a reset in another replica) is read afresh.
     user_recheck_seconds: float = 5
     activation_ttl_seconds: int = 86400
     # Emailed links (activation, password reset) usable at once per account: a repeated request

@@ -175,6 +175,21 @@ async def test_a_change_made_by_another_process_counts_within_the_recheck_time(t
         assert denied.json()["field"] == "authorization"
 
 
+
+async def test_a_session_begun_in_another_process_is_good_at_once(tmp_path: Any) -> None:
+    """Another process ended the sessions (the version moved in the database only) and the
+    operator logged in again: the new token is judged by a fresh read, not refused for the
+    account this process read before."""
+    async with rig(tmp_path, recheck_seconds=600) as r, r.client() as client:
+        old = await create_operator_session(client, SERVICE, email=OWNER, password=PASSWORD)
+        assert (await client.post("/api/v1/registry-changes", headers=old)).status_code == 204
+        async with r.sessions() as s, s.begin():
+            await s.execute(sa.update(Operator).where(Operator.email == OWNER)
+                            .values(token_version=Operator.token_version + 1))
+        fresh = await create_operator_session(client, SERVICE, email=OWNER, password=PASSWORD)
+        assert (await client.post("/api/v1/registry-changes", headers=fresh)).status_code == 204
+        assert (await client.post("/api/v1/registry-changes", headers=old)).status_code == 401
+
 async def test_roles_admin_holds_them_all_and_the_audit_log_needs_audit(tmp_path: Any) -> None:
     async with rig(tmp_path) as r, r.client() as client:
         owner = await create_operator_session(client, SERVICE, email=OWNER, password=PASSWORD)

@@ -211,6 +211,20 @@ async def test_the_account_cache_bounds_how_long_a_deactivation_takes(sqlite_url
         assert (await lsp.client.get(APPLICATIONS, headers=bearer(admin))).status_code == 401
 
 
+
+async def test_a_session_begun_in_another_replica_is_good_at_once(sqlite_url: str) -> None:
+    """Another replica ended the sessions (the version moved in the database only) and the
+    staff member logged in again: the new token is newer than the account this process read,
+    so it is judged by a fresh read, not refused until the cache lapses."""
+    async with running(settings_for(sqlite_url, staff_session_cache_seconds=600)) as lsp:
+        old = await lsp.login("asesor1")
+        assert (await lsp.client.get(APPLICATIONS, headers=bearer(old))).status_code == 200
+        await change_staff(lsp, "asesor1", token_version=Staff.token_version + 1)
+        lsp.tokens.pop("asesor1")  # log in again, not the token the helper kept
+        fresh = await lsp.login("asesor1")
+        assert (await lsp.client.get(APPLICATIONS, headers=bearer(fresh))).status_code == 200
+        assert (await lsp.client.get(APPLICATIONS, headers=bearer(old))).status_code == 401
+
 async def test_replicas_on_postgresql_share_the_counts_and_the_accounts(pg_url: str) -> None:
     settings = settings_for(pg_url, staff_session_cache_seconds=0)
     async with running(settings) as one, running(settings) as two:

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.lsp.gateways import SikiGateway
 from services.lsp.settings import LspSettings
 from services.lsp.usecases.ports import Emit, IssuancePort
-from services.lsp.usecases.staff import StaffSessions
+from services.lsp.usecases.staff import Account
+from shared.account_cache import RecentAccounts
 from shared.audit import Auditor
 from shared.bus.envelope import utcnow
 from shared.calendar import indonesian_holidays
@@ -43,12 +44,16 @@ class LspContext:
     # too (the consumer and the periodic resend of any process may try at once): SIKI sees
     # the reports in order, each sent by one process (shared/dblocks.py).
     report_locks: DbKeyedLock = field(default_factory=lambda: DbKeyedLock("lsp:reports"))
-    # The staff accounts behind tokens, read at most every few seconds (usecases/staff.py).
-    staff_sessions: StaffSessions = field(default_factory=StaffSessions)
+    # The staff accounts behind tokens, read at most every ``staff_session_cache_seconds``
+    # (usecases/staff.py authenticate); set from the settings in __post_init__.
+    staff_sessions: RecentAccounts[Account] = field(init=False)
     # SIKI's re-check of an application running in this process, by application id: an
     # acceptance that comes meanwhile waits for it instead of asking SIKI again (eligibility.py).
     rechecks: dict[str, asyncio.Future[dict[str, Any] | None]] = field(default_factory=dict)
     _calendar: holidays.HolidayBase | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.staff_sessions = RecentAccounts(self.settings.staff_session_cache_seconds)
 
     @property
     def calendar(self) -> holidays.HolidayBase:

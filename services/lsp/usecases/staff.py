@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from services.lsp.db.models import Staff
+from shared.account_cache import admits
 from shared.bus.envelope import utcnow
 from shared.database import read_session
 from shared.exceptions import Forbidden, TooManyRequests, Unauthenticated
@@ -28,7 +29,7 @@ from shared.hashing import BoundedHasher
 from shared.throttle import Rule
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from services.lsp.usecases.context import LspContext
 
@@ -136,30 +137,10 @@ class Account:
     token_version: int
 
 
-class StaffSessions:
-    """The accounts behind tokens, read from the database at most once per ``ttl`` seconds per
-    account in this process: the cache is what bounds how long a deactivation, a removed role
-    or a logout in another replica takes to count."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, tuple[float, Account | None]] = {}
-
-    async def account(self, sessions: async_sessionmaker[AsyncSession], username: str,
-                      ttl: float) -> Account | None:
-        now = time.monotonic()
-        seen = self._seen.get(username)
-        if seen is not None and now - seen[0] < ttl:
-            return seen[1]
-        async with read_session(sessions) as session:
-            row = await session.get(Staff, username)
-            found = None if row is None else Account(row.active, frozenset(row.roles), row.token_version)
-        # Only usernames from tokens this LSP signed get here: the cache stays the size of the staff.
-        self._seen[username] = (now, found)
-        return found
-
-    def forget(self, username: str) -> None:
-        """Read the account afresh on its next request (it changed in this process)."""
-        self._seen.pop(username, None)
+async def _read_account(ctx: LspContext, username: str) -> Account | None:
+    async with read_session(ctx.sessions) as session:
+        row = await session.get(Staff, username)
+        return None if row is None else Account(row.active, frozenset(row.roles), row.token_version)
 
 
 def end_sessions(row: Staff) -> None:
@@ -175,8 +156,8 @@ async def authenticate(ctx: LspContext, token: str | None, *, client: str = "unk
     if not token:
         raise _refused("missing bearer token")
     username, version = read_token(token, lsp_code=ctx.code, secret=ctx.settings.jwt_secret.get_secret_value())
-    account = await ctx.staff_sessions.account(ctx.sessions, username, ctx.settings.staff_session_cache_seconds)
-    if account is None or not account.active or account.token_version != version:
+    account = await ctx.staff_sessions.account(username, version, lambda: _read_account(ctx, username))
+    if account is None or not admits(account, version):
         raise _refused("this session has ended; log in again")
     return StaffPrincipal(username, account.roles, ctx.code, client)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -29,6 +28,7 @@ from services.portal.usecases import (
 )
 from services.portal.usecases.common import UnknownUser
 from services.portal.usecases.forms import ApplicationForms
+from shared.account_cache import AccountStanding, RecentAccounts, admits
 from shared.exceptions import Unauthenticated
 from shared.runtime import ServiceRuntime
 from shared.throttle import client_of
@@ -37,53 +37,12 @@ TOKEN_URL = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-class ConfirmedUsers:
-    """Users this process recently read from the database as activated, with their token version.
-
-    The bearer token already proves who the caller is (signed, ``exp`` checked on every request)
-    and names the token version it was minted under. The user's row is read at most once per
-    ``ttl_seconds`` per user: within that time an account deactivated, or a session ended
-    (logout, password change or reset: the version bumped), by *another* process is still
-    trusted; in this process the use case that ends the sessions calls :meth:`forget`, so the
-    next request reads the row. ``ttl_seconds <= 0`` reads the row every time.
-    """
-
-    def __init__(self, ttl_seconds: float, max_entries: int = 100_000) -> None:
-        self.ttl = ttl_seconds
-        self.max_entries = max_entries
-        self._until: dict[str, tuple[float, int]] = {}
-
-    def version(self, user_id: str, now: float | None = None) -> int | None:
-        """The token version read for the user, while that read is fresh."""
-        entry = self._until.get(user_id)
-        if entry is None or entry[0] <= (time.monotonic() if now is None else now):
-            return None
-        return entry[1]
-
-    def fresh(self, user_id: str, now: float | None = None) -> bool:
-        return self.version(user_id, now) is not None
-
-    def confirm(self, user_id: str, version: int = 0, now: float | None = None) -> None:
-        if self.ttl <= 0:
-            return
-        now = time.monotonic() if now is None else now
-        if len(self._until) >= self.max_entries:
-            # Drop what has lapsed; if every entry is still fresh, start over (only costs reads).
-            self._until = {k: v for k, v in self._until.items() if v[0] > now}
-            if len(self._until) >= self.max_entries:
-                self._until.clear()
-        self._until[user_id] = (now + self.ttl, version)
-
-    def forget(self, user_id: str) -> None:
-        self._until.pop(user_id, None)
-
-
 @dataclass
 class PortalContext:
     runtime: ServiceRuntime
     settings: PortalSettings
     usecases: PortalUseCases
-    confirmed_users: ConfirmedUsers
+    confirmed_users: RecentAccounts[AccountStanding]
 
 
 @dataclass(frozen=True)
@@ -108,20 +67,17 @@ async def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], por
     """The applicant the bearer token names: its signature and expiry are checked on every
     request; that the account is still activated and the token's version still current (no
     logout or password change since) is read from the database at most once per
-    ``user_recheck_seconds`` per user (:class:`ConfirmedUsers`)."""
+    ``user_recheck_seconds`` per user, and afresh for a token newer than that read
+    (:class:`~shared.account_cache.RecentAccounts`)."""
     if not token:
         raise Unauthenticated("missing bearer token", headers={"WWW-Authenticate": "Bearer"},
                               errors=[{"field": "authorization", "message": "log in and send the bearer token"}])
     user_id, version = read_access_claims(token, secret=portal.settings.jwt_secret.get_secret_value())
-    confirmed = portal.confirmed_users
-    current = confirmed.version(user_id)
-    if current is None:
-        current = await portal.usecases.accounts.session_version(user_id)
-        if current is None:
-            confirmed.forget(user_id)
-            raise UnknownUser()
-        confirmed.confirm(user_id, current)
-    if version != current:
+    account = await portal.confirmed_users.account(
+        user_id, version, lambda: portal.usecases.accounts.standing(user_id))
+    if account is None or not account.active:  # gone, or no longer activated
+        raise UnknownUser()
+    if not admits(account, version):
         raise Unauthenticated("this session has ended (logged out or password changed); log in again",
                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                               errors=[{"field": "authorization", "message": "session ended; log in again"}])

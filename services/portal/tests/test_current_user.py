@@ -9,26 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from services.portal.api.deps import ConfirmedUsers
 from services.portal.db.models import User
 from services.portal.db.repositories import add_timeline
 from services.portal.tests.factories import Portal, portal_settings, running_portal
 from shared.exceptions import Unauthenticated
-
-
-def test_confirmed_users_expire_and_stay_bounded() -> None:
-    c = ConfirmedUsers(30, max_entries=2)
-    assert not c.fresh("a", now=0)
-    c.confirm("a", now=0)
-    assert c.fresh("a", now=29.9) and not c.fresh("a", now=30)
-    c.confirm("b", now=20)
-    c.confirm("c", now=40)  # full: "a" has lapsed and is dropped
-    assert c.fresh("b", now=40) and c.fresh("c", now=40) and not c.fresh("a", now=40)
-    c.forget("b")
-    assert not c.fresh("b", now=40)
-    off = ConfirmedUsers(0)
-    off.confirm("a", now=0)
-    assert not off.fresh("a", now=0)
 
 
 async def _deactivate(portal: Portal, headers: dict[str, str]) -> None:
@@ -52,9 +36,9 @@ async def test_a_deactivated_account_keeps_access_only_until_the_recheck(tmp_pat
         await _deactivate(portal, headers)
         # Within the recheck window the earlier read stands (never longer than the token's TTL).
         assert (await portal.client.get("/api/v1/applications", headers=headers)).status_code == 200
-        confirmed: ConfirmedUsers = portal.app.state.portal.confirmed_users
+        confirmed = portal.app.state.portal.confirmed_users
         assert confirmed.ttl == 600
-        confirmed._until.clear()  # the window has passed
+        confirmed.forget_all()  # the window has passed
         assert (await portal.client.get("/api/v1/applications", headers=headers)).status_code == 401
 
 

@@ -26,6 +26,7 @@ from services.portal.domain.accounts import (
 from services.portal.security import hash_password
 from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applicant_actor
 from services.portal.usecases.common import utc
+from shared.account_cache import AccountStanding
 from shared.bus import utcnow
 from shared.database import autocommit_read, engine_of
 from shared.exceptions import Gone, Invalid
@@ -135,11 +136,11 @@ class Accounts:
                                      target_type="user", target_id=user.id, client=client)
             return user.email
 
-    async def session_version(self, user_id: str) -> int | None:
-        """The token version the user's tokens must carry, or None if the user no longer exists
-        or is not activated (no token of theirs is good)."""
+    async def standing(self, user_id: str) -> AccountStanding | None:
+        """Whether the user is activated, and the token version their tokens must carry (None if
+        the user no longer exists)."""
         async with autocommit_read(engine_of(self.ports.sessions)) as conn:
             state = await session_state(conn, user_id)
-        if state is None or state.verified_at is None:
+        if state is None:
             return None
-        return int(state.token_version)
+        return AccountStanding(active=state.verified_at is not None, token_version=int(state.token_version))
