@@ -9,8 +9,9 @@ process (a replica) lets the ended tokens in until the entry lapses.
 What the cache must never do is refuse a good token. A remembered read can only judge tokens of
 a version it has seen: the same version while the account was active (admitted), or an older one
 (ended: versions only grow). A token newer than the read, or an account inactive or missing in it,
-means the read is older than the token (a login or reactivation in another replica, or a read in
-this process that raced a change): such a token is judged by a fresh read.
+means the read is older than the token (a login or reactivation in another replica): such a
+token is judged by a fresh read. In this process a change is seen at once: the use case that
+makes it calls :meth:`RecentAccounts.forget`, and a read that was under way meanwhile is not kept.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class RecentAccounts(Generic[S]):
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, S | None]] = {}
+        # Counts forget() calls: a read that a forget() overtook may predate the change that
+        # caused it, so it answers its own request but is not remembered.
+        self._forgets = 0
 
     async def account(self, key: str, token_version: int, read: Callable[[], Awaitable[S | None]],
                       *, now: float | None = None) -> S | None:
@@ -61,8 +65,10 @@ class RecentAccounts(Generic[S]):
         remembered = self.remembered(key, now=now)
         if remembered is not None and (token_version < remembered.token_version or admits(remembered, token_version)):
             return remembered
+        forgets = self._forgets
         found = await read()
-        self.remember(key, found, now=now)
+        if forgets == self._forgets:
+            self.remember(key, found, now=now)
         return found
 
     def remembered(self, key: str, *, now: float | None = None) -> S | None:
@@ -84,6 +90,7 @@ class RecentAccounts(Generic[S]):
 
     def forget(self, key: str) -> None:
         """Read the account afresh on its next request (it changed in this process)."""
+        self._forgets += 1
         self._entries.pop(key, None)
 
     def forget_all(self) -> None:

@@ -76,3 +76,20 @@ def test_admits_only_the_current_version_of_an_active_account() -> None:
     assert admits(AccountStanding(True, 2), 2)
     assert not admits(AccountStanding(True, 2), 1) and not admits(AccountStanding(True, 2), 3)
     assert not admits(AccountStanding(False, 2), 2)
+
+
+async def test_a_read_overtaken_by_a_forget_is_not_remembered() -> None:
+    """A request reads the account, a logout in this process commits and forgets it, then the
+    read returns: what it read may predate the logout, so it is not kept for the next request."""
+    cache: RecentAccounts[AccountStanding] = RecentAccounts(600)
+    db = Db(AccountStanding(active=True, token_version=1))
+
+    async def read_then_logout() -> AccountStanding | None:
+        found = await db.read()
+        db.account = AccountStanding(active=True, token_version=2)  # the logout commits...
+        cache.forget("u")  # ...and forgets, while the read is still on its way back
+        return found
+
+    assert await cache.account("u", 1, read_then_logout, now=0) == AccountStanding(True, 1)
+    assert cache.remembered("u", now=0) is None
+    assert await cache.account("u", 1, db.read, now=0) == AccountStanding(True, 2)  # the old token: ended
