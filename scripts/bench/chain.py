@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from scripts.bench.load import burst, closed_loop
 from scripts.bench.profile import Profiler
 from scripts.bench.report import LOAD_GENERATOR
+from scripts.bench.work import read_counts, work_per_application
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.journeys import (
@@ -219,15 +220,20 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             profiler = Profiler(running.pids, profile_dir, stamp) if profile_dir is not None else None
             if profiler is not None:
                 await profiler.start()
+            work_before = await read_counts(running.urls)
             cpu_before = {n: cpu_seconds(pid) for n, pid in pids.items()}
             full, seconds = await _journeys(chain, people[:a], plans[:a], prepared[:a], concurrency)
             cpu_after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            work_after = await read_counts(running.urls)
             if profiler is not None:
                 result["profiles"] = await profiler.stop()
             result["full_load"] = _summary(full, seconds)
             # Where the CPU went: milliseconds of CPU per completed application, by process.
             result["full_load"]["cpu_ms_per_application"] = _cpu_per_application(
                 cpu_before, cpu_after, result["full_load"]["completed"])
+            fl = result["full_load"]
+            fl["work_per_application"] = work_per_application(work_before, work_after, fl["completed"],
+                                                              fl["cpu_ms_per_application"])
             result["full_load"]["portal_get_application"] = _client_latency(metrics, "portal.get_application")
             result["full_load"]["portal_submit_application"] = _client_latency(metrics, "portal.submit_application")
             result["full_load"]["http_requests"] = metrics.requests()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scripts.bench.work import print_work
+
 # The load generator's own CPU is reported beside the services' but is not the chain's cost.
 LOAD_GENERATOR = "bench (this process)"
 
@@ -101,6 +103,7 @@ def print_table(results: dict[str, Any]) -> None:
     cpu = fl.get("cpu_ms_per_application") or {}
     if cpu:
         print("  CPU ms per completed application: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    print_work(fl.get("work_per_application") or {})
     hr = c.get("half_rate")
     if hr:
         lat = hr["submit_to_certificate"]

@@ -1,0 +1,94 @@
+"""What each service did per completed application during the full load, read from its own
+``/metrics`` before and after: the HTTP requests it served (by route) and the events it handled
+(by type), beside its CPU per application. CPU per unit of work (a request served or an event
+handled) is the figure that shows whether a change made the chain do less or each piece cheaper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import httpx
+
+_SAMPLE = re.compile(r"^(http_requests_total|events_handled_total)\{(.*)\} (\S+)$")  # a route may hold braces
+_LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+# The bench's own reads of the services, not the chain's work.
+_NOT_WORK = frozenset({"GET /metrics", "GET /readyz", "GET /healthz"})
+TOP = 8
+
+
+def parse_counts(text: str) -> dict[str, Counter[str]]:
+    """``requests`` by ``METHOD route`` and ``events`` by type, from a Prometheus text exposition."""
+    requests: Counter[str] = Counter()
+    events: Counter[str] = Counter()
+    for line in text.splitlines():
+        m = _SAMPLE.match(line)
+        if m is None:
+            continue
+        labels = dict(_LABEL.findall(m[2]))
+        value = int(float(m[3]))  # counters: whole numbers, written as floats
+        if m[1] == "http_requests_total":
+            route = f"{labels.get('method', '?')} {labels.get('route', '?')}"
+            if route not in _NOT_WORK:
+                requests[route] += value
+        else:
+            events[labels.get("type", "?")] += value
+    return {"requests": requests, "events": events}
+
+
+async def read_counts(urls: dict[str, str]) -> dict[str, dict[str, Counter[str]] | None]:
+    """Every service's counters now (None for a service whose /metrics did not answer)."""
+    out: dict[str, dict[str, Counter[str]] | None] = {}
+    async with httpx.AsyncClient(timeout=10.0) as client:
+        for name, url in urls.items():
+            try:
+                r = await client.get(f"{url.rstrip('/')}/metrics")
+                out[name] = parse_counts(r.text) if r.status_code == 200 else None
+            except httpx.HTTPError:
+                out[name] = None
+    return out
+
+
+def _per_application(counter: Counter[str], completed: int) -> dict[str, float]:
+    return {k: round(v / completed, 2) for k, v in counter.most_common(TOP) if v > 0}
+
+
+def work_per_application(before: dict[str, dict[str, Counter[str]] | None],
+                         after: dict[str, dict[str, Counter[str]] | None],
+                         completed: int, cpu_ms: dict[str, float | None]) -> dict[str, dict[str, Any]]:
+    """Per service: requests served and events handled per completed application, the busiest
+    routes and event types, and CPU ms per unit of work (request or event)."""
+    out: dict[str, dict[str, Any]] = {}
+    if completed <= 0:
+        return out
+    for name, end in after.items():
+        start = before.get(name)
+        if end is None or start is None:
+            continue
+        requests = end["requests"] - start["requests"]  # Counter subtraction drops what did not grow
+        events = end["events"] - start["events"]
+        units = (sum(requests.values()) + sum(events.values())) / completed
+        cpu = cpu_ms.get(name)
+        out[name] = {
+            "requests_per_application": round(sum(requests.values()) / completed, 2),
+            "events_per_application": round(sum(events.values()) / completed, 2),
+            "cpu_ms_per_unit": round(cpu / units, 2) if cpu is not None and units else None,
+            "top_requests": _per_application(requests, completed),
+            "top_events": _per_application(events, completed),
+        }
+    return out
+
+
+def print_work(work: dict[str, dict[str, Any]]) -> None:
+    if not work:
+        return
+    print("  work per completed application (the services' own /metrics):")
+    for name, w in work.items():
+        print(f"    {name}: {w['requests_per_application']} requests served, {w['events_per_application']} events "
+              f"handled, {w['cpu_ms_per_unit']} ms CPU per request or event")
+        if w["top_requests"]:
+            print("      requests: " + ", ".join(f"{k} {v}" for k, v in w["top_requests"].items()))
+        if w["top_events"]:
+            print("      events: " + ", ".join(f"{k} {v}" for k, v in w["top_events"].items()))

@@ -1,0 +1,76 @@
+"""The bench's work per application: the services' own request and event counters, read before
+and after the full load, per completed application and per unit of CPU."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pytest
+import respx
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import Counter as PromCounter
+
+from scripts.bench.work import parse_counts, read_counts, work_per_application
+
+
+def _exposition(requests: dict[tuple[str, str, str], int], events: dict[tuple[str, str, str], int]) -> str:
+    """What a service's /metrics shows: the runtime's counter names and labels (shared/runtime.py)."""
+    registry = CollectorRegistry()
+    http = PromCounter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
+    handled = PromCounter("events_handled_total", "Events handled", ["queue", "type", "outcome"], registry=registry)
+    for labels, n in requests.items():
+        http.labels(*labels).inc(n)
+    for labels, n in events.items():
+        handled.labels(*labels).inc(n)
+    return generate_latest(registry).decode()
+
+
+def test_counts_by_route_and_event_type_leave_out_the_bench_s_own_reads() -> None:
+    text = _exposition(
+        {("GET", "/api/v1/applications/{application_id}", "200"): 40,
+         ("GET", "/api/v1/applications/{application_id}", "404"): 2,
+         ("POST", "/api/v1/applications/{application_id}/submit", "200"): 10,
+         ("GET", "/metrics", "200"): 3, ("GET", "/readyz", "200"): 1},
+        {("portal", "siki.status_changed", "handled"): 50, ("portal", "siki.status_changed", "duplicate"): 1,
+         ("portal.mail", "portal.email_requested", "handled"): 20})
+    counts = parse_counts(text)
+    assert counts["requests"] == Counter({"GET /api/v1/applications/{application_id}": 42.0,
+                                          "POST /api/v1/applications/{application_id}/submit": 10.0})
+    # Every outcome is work the service did (a duplicate is still received, checked and acked).
+    assert counts["events"] == Counter({"siki.status_changed": 51.0, "portal.email_requested": 20.0})
+
+
+def test_per_application_is_the_growth_over_the_run() -> None:
+    before = {"portal": {"requests": Counter({"GET /a": 100.0, "POST /b": 5.0}), "events": Counter({"e": 10.0})},
+              "siki": {"requests": Counter(), "events": Counter()}}
+    after = {"portal": {"requests": Counter({"GET /a": 140.0, "POST /b": 5.0, "POST /c": 10.0}),
+                        "events": Counter({"e": 60.0})},
+             "siki": {"requests": Counter({"POST /r": 30.0}), "events": Counter()}}
+    work = work_per_application(before, after, completed=10, cpu_ms={"portal": 100.0, "siki": None})
+    portal = work["portal"]
+    assert portal["requests_per_application"] == 5.0  # 40 + 10 over 10 applications; POST /b did not grow
+    assert portal["events_per_application"] == 5.0
+    assert portal["cpu_ms_per_unit"] == 10.0  # 100 ms over 10 units per application
+    assert portal["top_requests"] == {"GET /a": 4.0, "POST /c": 1.0}
+    assert portal["top_events"] == {"e": 5.0}
+    assert work["siki"]["cpu_ms_per_unit"] is None  # its CPU was not read
+    assert work["siki"]["requests_per_application"] == 3.0
+
+
+def test_a_service_not_read_and_an_empty_run_give_nothing_to_report() -> None:
+    counts = {"requests": Counter({"GET /a": 1.0}), "events": Counter()}
+    assert work_per_application({"portal": counts}, {"portal": counts}, completed=0, cpu_ms={}) == {}
+    assert work_per_application({"portal": None}, {"portal": counts}, completed=3, cpu_ms={}) == {}
+
+
+@pytest.mark.asyncio
+@respx.mock
+async def test_read_counts_asks_each_service_and_survives_one_that_does_not_answer() -> None:
+    text = _exposition({("POST", "/api/v1/reports", "202"): 7}, {})
+    respx.get("http://siki.test/metrics").mock(return_value=httpx.Response(200, text=text))
+    respx.get("http://lpjk.test/metrics").mock(side_effect=httpx.ConnectError("refused"))
+    respx.get("http://bnsp.test/metrics").mock(return_value=httpx.Response(401, text="no"))
+    got = await read_counts({"siki": "http://siki.test/", "lpjk": "http://lpjk.test", "bnsp": "http://bnsp.test"})
+    assert got["siki"] == {"requests": Counter({"POST /api/v1/reports": 7.0}), "events": Counter()}
+    assert got["lpjk"] is None and got["bnsp"] is None
