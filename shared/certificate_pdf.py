@@ -17,6 +17,7 @@ import contextvars
 import io
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,14 @@ _RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 # The QR code's drawing: error level M, a fixed mask, 4 pixels a module, a 4-module quiet zone.
 QR_SCALE = 4
 QR_BORDER = 4
+
+# asn1crypto (under pyhanko's signing and validation) builds a class's name tables the first time
+# the class is used, and not thread-safely: ObjectIdentifier._setup sets an empty _reverse_map
+# before it fills it, so another thread constructing that class meanwhile reads "sha256" as a
+# dotted OID and fails (two PDFs signed at once by a fresh LSP process: HTTP 500 on an
+# acceptance). Every entry into pyhanko from a worker thread holds this lock; the work is
+# CPU-bound Python under the GIL, so taking turns costs no parallelism.
+ASN1_LOCK = threading.Lock()
 
 # pyhanko warns, with a traceback, whenever a signer's certificate has no path to a trust root:
 # without trust roots that is every upload (none is given on purpose), and with them it is an
@@ -167,6 +176,11 @@ def check_signature(data: bytes, trust_roots: Sequence[str | bytes] | None = Non
     """The first embedded signature (blocking: run it in a thread). With ``trust_roots`` (PEM
     certificates) the signer must chain to one of them (nothing is fetched); without, it is only
     named."""
+    with ASN1_LOCK:
+        return _check_signature(data, trust_roots)
+
+
+def _check_signature(data: bytes, trust_roots: Sequence[str | bytes] | None) -> SignatureCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -26,6 +27,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from services.lsp.issuance.pdf import PAGE_HEIGHT_MM, SIGNATURE_BOX_MM
 from services.lsp.issuance.settings import IssuanceSettings
+from shared.certificate_pdf import ASN1_LOCK
 from shared.devpdf import dev_key_and_certificate, dev_private_key
 
 __all__ = ["FIELD_NAME", "SigningIdentity", "dev_identity", "dev_private_key", "identity_for", "sign_pdf",
@@ -122,9 +124,10 @@ async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, loca
     return out.getvalue()
 
 
-def sign_pdf_blocking(pdf: bytes, identity: SigningIdentity, *, lsp_name: str) -> bytes:
+def sign_pdf_blocking(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, **options: Any) -> bytes:
     """:func:`sign_pdf` for a worker thread (its own event loop), so that the CPU-bound signing
-    does not stall the service's loop."""
+    does not stall the service's loop; one signature at a time per process (``ASN1_LOCK``)."""
     import asyncio
 
-    return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name))
+    with ASN1_LOCK:
+        return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name, **options))

@@ -95,11 +95,11 @@ async def _data(session: AsyncSession, ctx: LspContext, app: Application) -> Any
 def _sign(pdf: bytes, ctx: LspContext, lsp_name: str) -> bytes:
     """In a worker thread: the LSP's PAdES signature (as on the e-certificate), on the last page."""
     from services.lsp.issuance.settings import issuance_settings
-    from services.lsp.issuance.signing import identity_for, sign_pdf
+    from services.lsp.issuance.signing import identity_for, sign_pdf_blocking
 
     identity = identity_for(issuance_settings(ctx.settings), ctx.code, lsp_name)
-    return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name, on_page=-1,
-                                reason="Verifikasi FR.APL.01 Permohonan Sertifikasi Kompetensi"))
+    return sign_pdf_blocking(pdf, identity, lsp_name=lsp_name, on_page=-1,
+                             reason="Verifikasi FR.APL.01 Permohonan Sertifikasi Kompetensi")
 
 
 # The forms last built, by what they print: the same form is built again on the verification
