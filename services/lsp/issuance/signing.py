@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -34,6 +33,7 @@ __all__ = ["FIELD_NAME", "SigningIdentity", "dev_identity", "dev_private_key", "
            "sign_pdf_blocking"]
 
 FIELD_NAME = "TandaTanganLSP"
+CERTIFICATE_REASON = "Penerbitan Sertifikat Kompetensi Kerja Konstruksi"
 _MM = 72 / 25.4
 
 
@@ -95,7 +95,7 @@ async def _bytes_reserved(identity: SigningIdentity) -> int:
 
 
 async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, location: str = "Indonesia",
-                   reason: str = "Penerbitan Sertifikat Kompetensi Kerja Konstruksi", on_page: int = 0) -> bytes:
+                   reason: str = CERTIFICATE_REASON, on_page: int = 0) -> bytes:
     """``pdf`` with the LSP's visible PAdES signature over every byte of it."""
     x1, top, x2, bottom = SIGNATURE_BOX_MM
     # PDF user space starts at the bottom-left corner, in points.
@@ -124,10 +124,11 @@ async def sign_pdf(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, loca
     return out.getvalue()
 
 
-def sign_pdf_blocking(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, **options: Any) -> bytes:
+def sign_pdf_blocking(pdf: bytes, identity: SigningIdentity, *, lsp_name: str, reason: str = CERTIFICATE_REASON,
+                      on_page: int = 0) -> bytes:
     """:func:`sign_pdf` for a worker thread (its own event loop), so that the CPU-bound signing
     does not stall the service's loop; one signature at a time per process (``ASN1_LOCK``)."""
     import asyncio
 
     with ASN1_LOCK:
-        return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name, **options))
+        return asyncio.run(sign_pdf(pdf, identity, lsp_name=lsp_name, reason=reason, on_page=on_page))
