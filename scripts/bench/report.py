@@ -74,7 +74,9 @@ def print_scaling(results: dict[str, Any]) -> None:
     if soak:
         for i, r in enumerate(soak["rounds"], 1):
             print(f"soak round {i}: {r['completed']}/{r['applicants']} completed, {r['completed_per_second']}/s, "
-                  f"RSS MiB {r['rss_mib']}")
+                  f"CPU {r['cpu_ms_per_application_all_services']} ms per application, RSS MiB {r['rss_mib']}")
+        last = soak["rounds"][-1] if soak["rounds"] else {}
+        print_work(last.get("work_per_application") or {})
         print(f"RSS growth after warm-up: {soak.get('rss_growth_after_warmup')}")
 
 

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from scripts.bench.chain import (
     WARMUP_APPLICANTS,
+    _cpu_per_application,
     _journeys,
     _prepare,
     _rebind,
@@ -27,6 +28,7 @@ from scripts.bench.chain import (
     read_rss,
     warm_up,
 )
+from scripts.bench.work import read_counts, work_per_application
 from scripts.simulator.api import Metrics
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.people import make_people
@@ -63,6 +65,10 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             prepared = await _prepare(chain, people, plans, concurrency, out, fill=False)
             _rebind(prepared, chain, Metrics())
             pids = dict(running.pids)
+            # One process per service: its /metrics are the service's (with replicas, the shared
+            # port answers from whichever process accepts, so the counts would be a process's).
+            counted = processes == 1
+            work_before = await read_counts(running.urls) if counted else {}
             before = {n: cpu_seconds(pid) for n, pid in pids.items()}
             done, seconds = await _journeys(chain, people, plans, prepared, concurrency)
             after = {n: cpu_seconds(pid) for n, pid in pids.items()}
@@ -70,6 +76,10 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             used = sum((after[n] or 0) - (before[n] or 0) for n in pids)
             summary["cpu_ms_per_application_all_services"] = (
                 round(used / summary["completed"] * 1000, 1) if summary["completed"] else None)
+            if counted:
+                summary["work_per_application"] = work_per_application(
+                    work_before, await read_counts(running.urls), summary["completed"],
+                    _cpu_per_application(before, after, summary["completed"]))
             summary["rss_mib"] = {n: read_rss(pid)["rss_mib"] for n, pid in pids.items()}
             result["rounds"].append(summary)
             print(f"  round {r + 1}/{rounds}: {summary['completed']}/{applicants} completed, "
