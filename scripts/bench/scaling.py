@@ -83,7 +83,10 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             summary["rss_mib"] = {n: read_rss(pid)["rss_mib"] for n, pid in pids.items()}
             result["rounds"].append(summary)
             print(f"  round {r + 1}/{rounds}: {summary['completed']}/{applicants} completed, "
-                  f"{summary['completed_per_second']}/s, RSS {summary['rss_mib']}", file=out, flush=True)
+                  f"{summary['completed_per_second']}/s, CPU {summary['cpu_ms_per_application_all_services']} ms "
+                  f"per application, RSS {summary['rss_mib']}", file=out, flush=True)
+            if summary["errors"]:
+                print(f"    first errors: {summary['errors'][:3]}", file=out, flush=True)
     if rounds > warmup_rounds + 1:
         result["rss_growth_after_warmup"] = rss_growth(result["rounds"], warmup_rounds)
     return result

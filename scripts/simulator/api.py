@@ -105,7 +105,7 @@ class Portal(PartyClient):
 
 
 class LspStaff(PartyClient):
-    """The staff of one LSP; logs each dev account in once and keeps its token."""
+    """The staff of one LSP; logs each dev account in once and keeps its token until it is refused."""
 
     def __init__(self, api: Service, metrics: Metrics, code: str, password: str = DEV_PASSWORD) -> None:
         super().__init__(api, metrics, "lsp")
@@ -122,6 +122,17 @@ class LspStaff(PartyClient):
         return self.tokens[username]
 
     async def as_(self, username: str, op: str, **params: Any) -> Any:
+        token = await self.token_of(username)
+        try:
+            return await self.call(op, token=token, **params)
+        except ApiError as exc:
+            if exc.status != 401:
+                raise
+        # The session ended (an access token lasts SKK_ACCESS_TOKEN_TTL_SECONDS, an hour by
+        # default): log in again, as the person at the LSP would, and make the call once more.
+        async with self._locks[username]:
+            if self.tokens.get(username) == token:
+                del self.tokens[username]
         return await self.call(op, token=await self.token_of(username), **params)
 
     async def get_application(self, app_id: str, *, missing_ok: bool = False) -> dict[str, Any] | None:
@@ -168,8 +179,8 @@ class LspStaff(PartyClient):
 
 
 class SikiOperator(PartyClient):
-    """A SIKI operator (a person's account): logs in once (``create_operator_session``) and keeps
-    the token; the dev operator unless told otherwise."""
+    """A SIKI operator (a person's account): logs in (``create_operator_session``) and keeps the
+    token until it is refused; the dev operator unless told otherwise."""
 
     def __init__(self, api: Service, metrics: Metrics, *, email: str = DEV_OPERATOR_EMAIL,
                  password: str = DEV_PASSWORD, token: str | None = None) -> None:
@@ -192,18 +203,28 @@ class SikiOperator(PartyClient):
                 self.token = str(r.json()["access_token"])
         return self.token
 
-    async def timeline(self, app_id: str) -> dict[str, Any]:
+    async def _as_operator(self, op: str, **params: Any) -> Any:
         token = await self.token_of()
-        return dict(data((await self.call("get_timeline", token=token, application_id=app_id)).parsed))
+        try:
+            return await self.call(op, token=token, **params)
+        except ApiError as exc:
+            if exc.status != 401:
+                raise
+        # The session ended (an hour by default, or a logout elsewhere): log in again, once.
+        async with self._login:
+            if self.token == token:
+                self.token = None
+        return await self.call(op, token=await self.token_of(), **params)
+
+    async def timeline(self, app_id: str) -> dict[str, Any]:
+        return dict(data((await self._as_operator("get_timeline", application_id=app_id)).parsed))
 
     async def skk_by_nik(self, nik: str) -> dict[str, Any]:
-        token = await self.token_of()
-        return dict(data((await self.call("list_skk_by_nik", token=token, body={"nik": nik})).parsed))
+        return dict(data((await self._as_operator("list_skk_by_nik", body={"nik": nik})).parsed))
 
     async def webhook_deliveries(self, **filters: str) -> list[dict[str, Any]]:
         params: dict[str, Any] = dict(filters)
-        token = await self.token_of()
-        return list_items(data((await self.call("list_webhook_deliveries", token=token, **params)).parsed))
+        return list_items(data((await self._as_operator("list_webhook_deliveries", **params)).parsed))
 
 
 class Lpjk(PartyClient):

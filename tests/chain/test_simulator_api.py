@@ -140,3 +140,53 @@ async def test_an_undocumented_answer_is_an_api_error_too(recorder: Recorder, ht
                                                                                  False)
     assert json.loads(login.read()) == {"email": "operator@siki.dev", "password": "Dev-Password-123"}
     assert sum(r.url.path == "/api/v1/operator/session" for r in recorder.requests) == 1
+
+
+class _Sessions:
+    """A service whose tokens end: each login answers a new token, only the newest is accepted."""
+
+    def __init__(self, service: str, login: tuple[str, str], call: tuple[str, str], op: str,
+                 login_answer: Any) -> None:
+        self.service, self.login, self.call, self.op, self.login_answer = service, login, call, op, login_answer
+        self.issued: list[str] = []
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if (request.method, request.url.path) == self.login:
+            self.issued.append(f"token-{len(self.issued) + 1}")
+            return self.login_answer(self.issued[-1])
+        assert (request.method, request.url.path) == self.call
+        if not self.issued or request.headers.get("authorization") != f"Bearer {self.issued[-1]}":
+            return problem(401, "the session has ended")
+        return answer(self.service, self.op)
+
+
+async def test_staff_whose_session_ended_log_in_again_and_the_call_is_made_once_more() -> None:
+    lsp = _Sessions("lsp", ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/applications/app-1/schedule"),
+                    "schedule_assessment", lambda t: answer("lsp", "staff_login", access_token=t))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(lsp)) as http:
+        staff = LspStaff(Service("lsp_client", http, "http://lsp.test"), Metrics(), "LSP-A")
+        await staff.schedule("app-1", "asesor1", "TUK-1", "2030-01-02T09:00:00+07:00")
+        lsp.issued.append("token-ended-elsewhere")  # e.g. an hour later: the token it holds is refused
+        await staff.schedule("app-1", "asesor1", "TUK-1", "2030-01-02T09:00:00+07:00")
+    paths = [(r.url.path, r.headers.get("authorization")) for r in lsp.requests]
+    assert paths == [("/api/v1/auth/token", None), ("/api/v1/applications/app-1/schedule", "Bearer token-1"),
+                     ("/api/v1/applications/app-1/schedule", "Bearer token-1"), ("/api/v1/auth/token", None),
+                     ("/api/v1/applications/app-1/schedule", "Bearer token-3")]
+    assert staff.tokens == {"admin": "token-3"}
+
+
+async def test_an_operator_whose_session_ended_logs_in_again_but_a_second_refusal_is_an_error() -> None:
+    siki = _Sessions("siki", ("POST", "/api/v1/operator/session"), ("GET", "/api/v1/applications/app-1/timeline"),
+                     "get_timeline", lambda t: httpx.Response(
+                         201, json={"access_token": t, "token_type": "bearer", "expires_in": 3600}))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(siki)) as http:
+        operator = SikiOperator(Service("siki_client", http, "http://siki.test"), Metrics(), token="stale")
+        await operator.timeline("app-1")
+        assert operator.token == "token-1"
+        siki.login_answer = lambda t: problem(401, "wrong password")  # e.g. the password was changed meanwhile
+        siki.issued.append("token-ended-elsewhere")
+        with pytest.raises(ApiError) as raised:
+            await operator.timeline("app-1")
+    assert raised.value.op == "siki.create_operator_session" and raised.value.status == 401
