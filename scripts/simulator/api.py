@@ -28,6 +28,21 @@ DEV_OPERATOR_EMAIL = "operator@siki.dev"
 OPERATOR_SESSION_PATH = "/api/v1/operator/session"
 
 
+async def _with_a_live_session(client: PartyClient, op: str, token_of: Callable[[], Awaitable[str]],
+                               forget: Callable[[str], Awaitable[None]], params: dict[str, Any]) -> Any:
+    """``op`` with the session's token; when it is refused (an access token lasts
+    SKK_ACCESS_TOKEN_TTL_SECONDS, an hour by default, or a logout ended it), log in again, as the
+    person would, and make the call once more. A second refusal is an error, not a loop."""
+    token = await token_of()
+    try:
+        return await client.call(op, token=token, **params)
+    except ApiError as exc:
+        if exc.status != 401:
+            raise
+    await forget(token)
+    return await client.call(op, token=await token_of(), **params)
+
+
 class Portal(PartyClient):
     """One applicant's session on the portal."""
 
@@ -122,18 +137,12 @@ class LspStaff(PartyClient):
         return self.tokens[username]
 
     async def as_(self, username: str, op: str, **params: Any) -> Any:
-        token = await self.token_of(username)
-        try:
-            return await self.call(op, token=token, **params)
-        except ApiError as exc:
-            if exc.status != 401:
-                raise
-        # The session ended (an access token lasts SKK_ACCESS_TOKEN_TTL_SECONDS, an hour by
-        # default): log in again, as the person at the LSP would, and make the call once more.
-        async with self._locks[username]:
-            if self.tokens.get(username) == token:
-                del self.tokens[username]
-        return await self.call(op, token=await self.token_of(username), **params)
+        async def forget(token: str) -> None:
+            async with self._locks[username]:
+                if self.tokens.get(username) == token:
+                    del self.tokens[username]
+
+        return await _with_a_live_session(self, op, lambda: self.token_of(username), forget, params)
 
     async def get_application(self, app_id: str, *, missing_ok: bool = False) -> dict[str, Any] | None:
         try:
@@ -204,17 +213,12 @@ class SikiOperator(PartyClient):
         return self.token
 
     async def _as_operator(self, op: str, **params: Any) -> Any:
-        token = await self.token_of()
-        try:
-            return await self.call(op, token=token, **params)
-        except ApiError as exc:
-            if exc.status != 401:
-                raise
-        # The session ended (an hour by default, or a logout elsewhere): log in again, once.
-        async with self._login:
-            if self.token == token:
-                self.token = None
-        return await self.call(op, token=await self.token_of(), **params)
+        async def forget(token: str) -> None:
+            async with self._login:
+                if self.token == token:
+                    self.token = None
+
+        return await _with_a_live_session(self, op, self.token_of, forget, params)
 
     async def timeline(self, app_id: str) -> dict[str, Any]:
         return dict(data((await self._as_operator("get_timeline", application_id=app_id)).parsed))
