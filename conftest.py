@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 # anyio loads its asyncio backend at the first thread-pool call (starlette's form parser writing
@@ -18,6 +19,33 @@ from urllib.parse import urlparse
 # streamed upload's 413 into a 400. Loaded here, once, before any test runs.
 import anyio._backends._asyncio  # noqa: F401
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import CacheStats
+
+# Every statement a test runs in this process must be one SQLAlchemy can cache: one without a
+# cache key (a multi-row VALUES, a construct that opts out) is compiled again on every use, about
+# 1 ms of CPU each time on a hot path (SIKI's steps were, until the class was closed). DDL and
+# raw driver SQL are not compiled statements and are not counted.
+_UNCACHEABLE: list[str] = []
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_uncacheable(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                      executemany: bool) -> None:
+    if (context is not None and context.compiled is not None and not context.isddl
+            and context.cache_hit is CacheStats.NO_CACHE_KEY):
+        _UNCACHEABLE.append(" ".join(statement.split())[:300])
+
+
+@pytest.fixture(autouse=True)
+def _statements_are_cacheable() -> Iterator[None]:
+    start = len(_UNCACHEABLE)
+    yield
+    found = sorted(set(_UNCACHEABLE[start:]))
+    if found:
+        pytest.fail("statements without a SQLAlchemy cache key (compiled on every use):\n" + "\n".join(found))
+
 
 AMQP_URL = os.environ.get("SKK_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 POSTGRES_URL = os.environ.get("SKK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

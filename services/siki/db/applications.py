@@ -13,7 +13,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db.common import APPLICATIONS, DOCUMENTS, FORMS, OUTBOX, REPORTS, TIMELINE, AnyRow, execute_with
+from services.siki.db.common import (
+    APPLICATIONS,
+    DOCUMENTS,
+    FORMS,
+    OUTBOX,
+    REPORTS,
+    TIMELINE,
+    AnyRow,
+    execute_with,
+    rows_insert,
+)
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 
 # The columns a step needs of its application, locked for the transaction.
@@ -92,7 +102,7 @@ async def update_application(s: AsyncSession, application_id: str, values: dict[
 
 
 def timeline_insert(rows: list[dict[str, Any]]) -> Insert:
-    return insert(TIMELINE).values(rows)
+    return rows_insert(TIMELINE, rows)
 
 
 def staged_events(s: AsyncSession) -> Insert | None:
@@ -111,7 +121,7 @@ def staged_events(s: AsyncSession) -> Insert | None:
         return None
     for state in staged:
         s.expunge(state.obj())
-    return insert(OUTBOX).values(values)
+    return rows_insert(OUTBOX, values)
 
 
 def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:
