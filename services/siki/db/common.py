@@ -60,7 +60,7 @@ async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequen
 
 
 def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
-    """An insert of ``rows`` (the same keys in each) that SQLAlchemy can cache. A multi-row
+    """An insert of ``rows`` (one or more, the same keys in each) that SQLAlchemy can cache. A multi-row
     VALUES has no cache key, so each use compiled the whole statement again, about 1 ms with its
     CTEs; one row is a plain VALUES, several an INSERT ... SELECT of one SELECT per row joined
     by UNION ALL, which inserts them in their order (the outbox's order is the events')."""
@@ -74,5 +74,6 @@ def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
             return insert(table).values(list(rows))  # computed per row: SQLAlchemy's own VALUES
         defaults[column.key] = column.default.arg  # an INSERT ... SELECT adds none itself
     keys = [*rows[0], *defaults]
-    each = [select(*(literal({**row, **defaults}[k], table.c[k].type).label(k) for k in keys)) for row in rows]
+    filled = [{**row, **defaults} for row in rows]
+    each = [select(*(literal(row[k], table.c[k].type).label(k) for k in keys)) for row in filled]
     return insert(table).from_select(keys, union_all(*each))
