@@ -63,7 +63,8 @@ async def floor_server(kind: str, log_dir: Path, **opts: str) -> AsyncIterator[t
             proc.wait()
 
 
-async def _temp_database(admin_url: str) -> tuple[str, str]:
+async def temp_database(admin_url: str) -> tuple[str, str]:
+    """A fresh, empty PostgreSQL database: its name and URL (plain ``postgresql://``)."""
     import asyncpg
 
     name = f"skkbench_{uuid.uuid4().hex[:10]}"
@@ -76,7 +77,7 @@ async def _temp_database(admin_url: str) -> tuple[str, str]:
     return name, f"{base}/{name}"
 
 
-async def _drop_database(admin_url: str, name: str) -> None:
+async def drop_database(admin_url: str, name: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(admin_url)
@@ -104,7 +105,7 @@ async def measure_floors(*, postgres_admin_url: str, log_dir: Path, duration: fl
                 results[kind.replace("-", "_")] = await closed_loop(
                     kind, lambda i, hop=hop: ("GET", hop + "/hop", None, None),  # type: ignore[misc]
                     concurrency=concurrency, duration=duration)
-    name, db_url = await _temp_database(postgres_admin_url)
+    name, db_url = await temp_database(postgres_admin_url)
     try:
         async with floor_server("insert", log_dir, database_url=db_url) as (ins, _):
             say("floor: POST with one PostgreSQL insert")
@@ -119,5 +120,5 @@ async def measure_floors(*, postgres_admin_url: str, log_dir: Path, duration: fl
                 lambda i: ("GET", f"{sel}/reads/app-{i % READ_ROWS}", tokens[i % READ_ROWS], None),
                 concurrency=concurrency, duration=duration)
     finally:
-        await _drop_database(postgres_admin_url, name)
+        await drop_database(postgres_admin_url, name)
     return results

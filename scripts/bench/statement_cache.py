@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Insert, Table, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
 from services.siki.db.common import APPLICATIONS, OUTBOX, TIMELINE, execute_with, rows_insert
 from services.siki.db.models import Base
@@ -54,13 +55,8 @@ async def _step(engine: AsyncEngine, build: Build, n: int, rows: int) -> None:
 
 
 async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL) -> dict[str, float]:
-    import asyncpg
-
-    name = f"skk_bench_cache_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    engine = create_async_engine(f"{base}/{name}")
+    name, url = await temp_database(admin_url)
+    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
@@ -80,8 +76,7 @@ async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL)
         return {k: round(_trimmed_mean(v), 3) for k, v in spent.items()}
     finally:
         await engine.dispose()
-        await admin.execute(f'DROP DATABASE "{name}"')
-        await admin.close()
+        await drop_database(admin_url, name)
 
 
 def _trimmed_mean(values: list[float]) -> float:
