@@ -9,6 +9,12 @@ paid 4.3 MiB of RSS for them. ``services/__init__.py`` imports the three librari
 any service module does, with the extras hidden: httpx then defines its stub ``main``, structlog
 its plain tracebacks and uvicorn its stat reloader, as they do where the extras are not
 installed. ``shared.logging`` brings structlog's console renderer back with rich for console logs.
+
+FastAPI imports ``pydantic.v1`` only to ask whether a route's model is a pydantic v1
+model, which it then refuses; no service has one and no installed library imports it otherwise.
+``pydantic.v1`` is therefore marked absent for the whole process: FastAPI's question then
+answers "no" without the import, as it does where pydantic ships without ``v1`` (1.5 MiB less idle
+RSS in every service, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import sys
 from collections.abc import Iterator
 
 UNUSED_EXTRAS = ("rich", "pygments", "watchfiles")
+# Never needed by any code a service runs (see the module's docstring).
+NEVER_IMPORTED = ("pydantic.v1",)
 
 
 @contextlib.contextmanager
@@ -38,7 +46,9 @@ def unused_extras_hidden() -> Iterator[None]:
 
 def import_without_unused_extras() -> None:
     """structlog, httpx and uvicorn imported (once per process) without rich, pygments and
-    watchfiles."""
+    watchfiles; NEVER_IMPORTED marked absent unless something imported it already."""
+    for name in NEVER_IMPORTED:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # what ``import`` takes for "absent"
     with unused_extras_hidden():
         import httpx  # noqa: F401
         import structlog  # noqa: F401
