@@ -47,6 +47,11 @@ def _statements_are_cacheable(request: pytest.FixtureRequest) -> Iterator[None]:
         pytest.fail("statements without a SQLAlchemy cache key (compiled on every use):\n" + "\n".join(found))
 
 
+# A service freezes its start-up heap (shared/gctuning.py). This process builds and drops hundreds
+# of apps: each freeze would keep the earlier tests' leftovers for good. The chain's processes
+# (scripts/chain_processes.py drops SKK_* from their environment) are tuned as in production.
+os.environ.setdefault("SKK_GC_TUNED_AFTER_STARTUP", "false")
+
 AMQP_URL = os.environ.get("SKK_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 POSTGRES_URL = os.environ.get("SKK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -29,6 +29,7 @@ from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
+from shared.gctuning import tune_collector
 from shared.http_surface import install_surface
 from shared.logging import configure_logging, correlation_id_var, get_logger
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
@@ -253,7 +254,8 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self._guard(self._purge_counters)))
         self._tasks.append(asyncio.create_task(self._guard(self._watch_dead_letters)))
         self.started = True
-        log.info("service started", service=self.name, port=self.settings.port)
+        frozen = tune_collector() if self.settings.gc_tuned_after_startup else 0
+        log.info("service started", service=self.name, port=self.settings.port, gc_frozen=frozen)
 
     async def _purge_counters(self) -> None:
         """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses)."""

@@ -108,6 +108,9 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     migrate_on_startup: bool = True
+    # After start-up the heap built so far is frozen and young collections come less often
+    # (shared/gctuning.py). Off where one process builds many apps and drops them (the tests).
+    gc_tuned_after_startup: bool = True
     # Where the other parties of the chain answer.
     portal_url: str = "http://127.0.0.1:8000"
     siki_url: str = "http://127.0.0.1:8001"
