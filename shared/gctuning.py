@@ -16,11 +16,18 @@ CPython's defaults the collector took 4 to 10 % of each service's CPU, 4.9 % ove
 
 Both together: 4.9 % -> 1.7 % of the services' CPU, the rest mostly start-up's own collection.
 What waits for a collection is cyclic garbage only, at most some thousands more objects.
+Every service's /metrics shows the collector's CPU time (:class:`GcTimeCollector`), and
+``make bench`` its share of each service's CPU.
 """
 
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Iterable
+
+from prometheus_client.metrics_core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 YOUNG_THRESHOLD = 7000  # CPython's default is 700 (3.11)
 
@@ -33,3 +40,53 @@ def tune_collector() -> int:
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
     return gc.get_freeze_count()
+
+
+class GcClock:
+    """The CPU seconds the collector has spent in this process and its collections, by generation
+    (a ``gc.callbacks`` entry: the collecting thread's CPU time between start and stop)."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        # A collection holds the GIL and never nests, so start and stop pair up in one thread.
+        if phase == "start":
+            self._started = time.thread_time()
+            return
+        generation = info["generation"]
+        self.seconds[generation] += time.thread_time() - self._started
+        self.collections[generation] += 1
+
+
+_CLOCK: GcClock | None = None
+
+
+def gc_clock() -> GcClock:
+    """This process's clock, installed on first use (one per process, however many apps)."""
+    global _CLOCK
+    if _CLOCK is None:
+        _CLOCK = GcClock()
+        gc.callbacks.append(_CLOCK)
+    return _CLOCK
+
+
+class GcTimeCollector(Collector):
+    """``python_gc_cpu_seconds_total`` and ``python_gc_collections_total`` (by generation) for a
+    service's /metrics: the benchmark reads them to show the collector's share of each service's
+    CPU (scripts/bench/work.py)."""
+
+    def __init__(self) -> None:
+        self.clock = gc_clock()
+
+    def collect(self) -> Iterable[Metric]:
+        seconds = CounterMetricFamily("python_gc_cpu_seconds", "CPU seconds spent in garbage collection",
+                                      labels=["generation"])
+        runs = CounterMetricFamily("python_gc_collections", "Garbage collections run",
+                                   labels=["generation"])
+        for generation in range(3):
+            seconds.add_metric([str(generation)], self.clock.seconds[generation])
+            runs.add_metric([str(generation)], self.clock.collections[generation])
+        return [seconds, runs]

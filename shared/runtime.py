@@ -29,7 +29,7 @@ from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
-from shared.gctuning import tune_collector
+from shared.gctuning import GcTimeCollector, tune_collector
 from shared.http_surface import install_surface
 from shared.logging import configure_logging, correlation_id_var, get_logger
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
@@ -97,6 +97,7 @@ class ServiceRuntime:
         self._background: list[Callable[[], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.registry = CollectorRegistry()
+        self.registry.register(GcTimeCollector())
         self._requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
                                  registry=self.registry)
         self._latency = Histogram("http_request_seconds", "HTTP request latency", ["method", "route"],

@@ -2,6 +2,8 @@
 ``/metrics`` before and after: the HTTP requests it served (by route) and the events it handled
 (by type), beside its CPU per application. CPU per unit of work (a request served or an event
 handled) is the figure that shows whether a change made the chain do less or each piece cheaper.
+The CPU the garbage collector took is read there too (shared/gctuning.py), as its share of the
+service's CPU.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 
 import httpx
 
-_SAMPLE = re.compile(r"^(http_requests_total|events_handled_total)\{(.*)\} (\S+)$")  # a route may hold braces
+_SAMPLE = re.compile(  # a route may hold braces
+    r"^(http_requests_total|events_handled_total|python_gc_cpu_seconds_total)\{(.*)\} (\S+)$")
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 # The bench's own reads of the services, not the chain's work.
 _NOT_WORK = frozenset({"GET /metrics", "GET /readyz", "GET /healthz"})
@@ -20,14 +23,19 @@ TOP = 8
 
 
 def parse_counts(text: str) -> dict[str, Counter[str]]:
-    """``requests`` by ``METHOD route`` and ``events`` by type, from a Prometheus text exposition."""
+    """``requests`` by ``METHOD route``, ``events`` by type and ``gc`` (CPU microseconds) by
+    generation, from a Prometheus text exposition."""
     requests: Counter[str] = Counter()
     events: Counter[str] = Counter()
+    gc_us: Counter[str] = Counter()
     for line in text.splitlines():
         m = _SAMPLE.match(line)
         if m is None:
             continue
         labels = dict(_LABEL.findall(m[2]))
+        if m[1] == "python_gc_cpu_seconds_total":
+            gc_us[labels.get("generation", "?")] += round(float(m[3]) * 1e6)
+            continue
         value = int(float(m[3]))  # counters: whole numbers, written as floats
         if m[1] == "http_requests_total":
             route = f"{labels.get('method', '?')} {labels.get('route', '?')}"
@@ -35,7 +43,7 @@ def parse_counts(text: str) -> dict[str, Counter[str]]:
                 requests[route] += value
         else:
             events[labels.get("type", "?")] += value
-    return {"requests": requests, "events": events}
+    return {"requests": requests, "events": events, "gc": gc_us}
 
 
 async def read_counts(urls: dict[str, str]) -> dict[str, dict[str, Counter[str]] | None]:
@@ -71,10 +79,13 @@ def work_per_application(before: dict[str, dict[str, Counter[str]] | None],
         events = end["events"] - start["events"]
         units = (sum(requests.values()) + sum(events.values())) / completed
         cpu = cpu_ms.get(name)
+        gc_ms = sum((end.get("gc", Counter()) - start.get("gc", Counter())).values()) / 1000 / completed
         out[name] = {
             "requests_per_application": round(sum(requests.values()) / completed, 2),
             "events_per_application": round(sum(events.values()) / completed, 2),
             "cpu_ms_per_unit": round(cpu / units, 2) if cpu is not None and units else None,
+            "gc_ms_per_application": round(gc_ms, 2),
+            "gc_percent_of_cpu": round(100 * gc_ms / cpu, 1) if cpu else None,
             "top_requests": _per_application(requests, completed),
             "top_events": _per_application(events, completed),
         }
@@ -87,7 +98,8 @@ def print_work(work: dict[str, dict[str, Any]]) -> None:
     print("  work per completed application (the services' own /metrics):")
     for name, w in work.items():
         print(f"    {name}: {w['requests_per_application']} requests served, {w['events_per_application']} events "
-              f"handled, {w['cpu_ms_per_unit']} ms CPU per request or event")
+              f"handled, {w['cpu_ms_per_unit']} ms CPU per request or event; garbage collection "
+              f"{w.get('gc_ms_per_application')} ms ({w.get('gc_percent_of_cpu')} % of its CPU)")
         if w["top_requests"]:
             print("      requests: " + ", ".join(f"{k} {v}" for k, v in w["top_requests"].items()))
         if w["top_events"]:

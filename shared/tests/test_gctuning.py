@@ -4,6 +4,7 @@ collected. Each case runs in a fresh interpreter (freezing is for the whole proc
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import asyncio, gc, json, sys, tempfile, weakref
+import httpx
 from services.bnsp_mock.app import create_app
 from services.bnsp_mock.settings import BnspSettings
 
@@ -32,8 +34,11 @@ async def main() -> None:
         gone = weakref.ref(a)
         del a, b
         gc.collect()
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            metrics = (await client.get("/metrics")).text
         print(json.dumps({"frozen": gc.get_freeze_count(), "threshold": gc.get_threshold(), "default": default,
-                          "app_walked": id(app) in walked, "later_cycle_collected": gone() is None}))
+                          "app_walked": id(app) in walked, "later_cycle_collected": gone() is None,
+                          "metrics_show_gc": 'python_gc_cpu_seconds_total{generation="2"}' in metrics}))
 
 asyncio.run(main())
 """
@@ -55,6 +60,7 @@ def test_a_started_service_freezes_its_start_up_heap_and_collects_young_objects_
     assert isinstance(default, list)
     assert result["threshold"] == [YOUNG_THRESHOLD, *default[1:]]
     assert result["later_cycle_collected"] is True
+    assert result["metrics_show_gc"] is True
 
 
 def test_with_the_setting_off_the_collector_keeps_cpython_s_defaults() -> None:
@@ -63,3 +69,21 @@ def test_with_the_setting_off_the_collector_keeps_cpython_s_defaults() -> None:
     assert result["app_walked"] is True
     assert result["threshold"] == result["default"]
     assert result["later_cycle_collected"] is True
+
+
+def test_a_service_s_metrics_show_the_collector_s_cpu_time_by_generation() -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from shared.gctuning import GcTimeCollector
+
+    registry = CollectorRegistry()
+    collector = GcTimeCollector()
+    registry.register(collector)
+    before = list(collector.clock.seconds), list(collector.clock.collections)
+    gc.collect()
+    assert collector.clock.collections[2] == before[1][2] + 1
+    assert collector.clock.seconds[2] > before[0][2]
+    text = generate_latest(registry).decode()
+    assert f'python_gc_cpu_seconds_total{{generation="2"}} {collector.clock.seconds[2]}' in text
+    assert f'python_gc_collections_total{{generation="2"}} {float(collector.clock.collections[2])}' in text
+    assert GcTimeCollector().clock is collector.clock  # one clock (one gc callback) per process

@@ -12,11 +12,19 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client import Counter as PromCounter
 
 from scripts.bench.work import parse_counts, read_counts, work_per_application
+from shared.gctuning import GcClock, GcTimeCollector
 
 
-def _exposition(requests: dict[tuple[str, str, str], int], events: dict[tuple[str, str, str], int]) -> str:
-    """What a service's /metrics shows: the runtime's counter names and labels (shared/runtime.py)."""
+def _exposition(requests: dict[tuple[str, str, str], int], events: dict[tuple[str, str, str], int],
+                gc_seconds: tuple[float, float, float] | None = None) -> str:
+    """What a service's /metrics shows: the runtime's counter names and labels (shared/runtime.py,
+    shared/gctuning.py)."""
     registry = CollectorRegistry()
+    if gc_seconds is not None:
+        clock = GcTimeCollector()
+        clock.clock = GcClock()  # this test's own figures, not the process's
+        clock.clock.seconds = list(gc_seconds)
+        registry.register(clock)
     http = PromCounter("http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry)
     handled = PromCounter("events_handled_total", "Events handled", ["queue", "type", "outcome"], registry=registry)
     for labels, n in requests.items():
@@ -39,23 +47,36 @@ def test_counts_by_route_and_event_type_leave_out_the_bench_s_own_reads() -> Non
                                           "POST /api/v1/applications/{application_id}/submit": 10.0})
     # Every outcome is work the service did (a duplicate is still received, checked and acked).
     assert counts["events"] == Counter({"siki.status_changed": 51.0, "portal.email_requested": 20.0})
+    assert counts["gc"] == Counter()  # a service that does not report its collector
+
+
+def test_the_collector_s_cpu_seconds_are_read_by_generation() -> None:
+    counts = parse_counts(_exposition({}, {}, gc_seconds=(0.25, 0.125, 1.5)))
+    assert counts["gc"] == Counter({"0": 250_000, "1": 125_000, "2": 1_500_000})  # microseconds
+    assert counts["requests"] == Counter() and counts["events"] == Counter()
 
 
 def test_per_application_is_the_growth_over_the_run() -> None:
-    before = {"portal": {"requests": Counter({"GET /a": 100.0, "POST /b": 5.0}), "events": Counter({"e": 10.0})},
-              "siki": {"requests": Counter(), "events": Counter()}}
-    after = {"portal": {"requests": Counter({"GET /a": 140.0, "POST /b": 5.0, "POST /c": 10.0}),
-                        "events": Counter({"e": 60.0})},
-             "siki": {"requests": Counter({"POST /r": 30.0}), "events": Counter()}}
+    before: dict[str, dict[str, Counter[str]] | None] = {
+        "portal": {"requests": Counter({"GET /a": 100, "POST /b": 5}), "events": Counter({"e": 10}),
+                   "gc": Counter({"0": 1_000_000, "2": 3_000_000})},
+        "siki": {"requests": Counter(), "events": Counter()}}
+    after: dict[str, dict[str, Counter[str]] | None] = {
+        "portal": {"requests": Counter({"GET /a": 140, "POST /b": 5, "POST /c": 10}), "events": Counter({"e": 60}),
+                   "gc": Counter({"0": 1_020_000, "1": 10_000, "2": 3_020_000})},
+        "siki": {"requests": Counter({"POST /r": 30}), "events": Counter()}}
     work = work_per_application(before, after, completed=10, cpu_ms={"portal": 100.0, "siki": None})
     portal = work["portal"]
     assert portal["requests_per_application"] == 5.0  # 40 + 10 over 10 applications; POST /b did not grow
     assert portal["events_per_application"] == 5.0
     assert portal["cpu_ms_per_unit"] == 10.0  # 100 ms over 10 units per application
+    assert portal["gc_ms_per_application"] == 5.0  # 50 ms of collections over 10 applications
+    assert portal["gc_percent_of_cpu"] == 5.0
     assert portal["top_requests"] == {"GET /a": 4.0, "POST /c": 1.0}
     assert portal["top_events"] == {"e": 5.0}
     assert work["siki"]["cpu_ms_per_unit"] is None  # its CPU was not read
     assert work["siki"]["requests_per_application"] == 3.0
+    assert work["siki"]["gc_ms_per_application"] == 0.0 and work["siki"]["gc_percent_of_cpu"] is None
 
 
 def test_a_service_not_read_and_an_empty_run_give_nothing_to_report() -> None:
@@ -72,5 +93,5 @@ async def test_read_counts_asks_each_service_and_survives_one_that_does_not_answ
     respx.get("http://lpjk.test/metrics").mock(side_effect=httpx.ConnectError("refused"))
     respx.get("http://bnsp.test/metrics").mock(return_value=httpx.Response(401, text="no"))
     got = await read_counts({"siki": "http://siki.test/", "lpjk": "http://lpjk.test", "bnsp": "http://bnsp.test"})
-    assert got["siki"] == {"requests": Counter({"POST /api/v1/reports": 7.0}), "events": Counter()}
+    assert got["siki"] == {"requests": Counter({"POST /api/v1/reports": 7.0}), "events": Counter(), "gc": Counter()}
     assert got["lpjk"] is None and got["bnsp"] is None
