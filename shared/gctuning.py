@@ -14,7 +14,8 @@ CPython's defaults the collector took 4 to 10 % of each service's CPU, 4.9 % ove
   generations and brought the full collections on. At :data:`YOUNG_THRESHOLD` most of a
   request's objects are freed (by reference counting) before a collection sees them.
 
-Both together: 4.9 % -> 1.7 % of the services' CPU, the rest mostly start-up's own collection.
+Both together: 4.9 % -> 2.1 % of the services' CPU over a whole run, most of the rest being the
+collections while a service starts.
 What waits for a collection is cyclic garbage only, at most some thousands more objects.
 Every service's /metrics shows the collector's CPU time (:class:`GcTimeCollector`), and
 ``make bench`` its share of each service's CPU.
