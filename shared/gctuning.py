@@ -1,11 +1,13 @@
 """The cyclic garbage collector tuned for a long-running service, once it has started.
 
-Measured in the benchmark's chain (``gc.callbacks`` timing every collection, 2026-12-05): with
-CPython's defaults the collector took 4 to 10 % of each service's CPU, 4.9 % over the chain.
+Measured in the benchmark's chain (2026-12-05, the collector's CPU time on each service's
+/metrics, :class:`GcTimeCollector`): under load, with CPython's defaults, the collector took 5.5 %
+of the portal's CPU and 2 to 5 % of SIKI's and the LSPs', 30 to 34 ms per application over the
+chain.
 
 - Full collections were most of it. A service imports its libraries and builds its app once:
   some 130,000 to 145,000 objects that live as long as the process. A full collection walks every
-  tracked object, and under load it ran about once per ten gen-1 collections, 55 to 80 ms each.
+  tracked object, 55 to 80 ms each here, and each was a pause of the event loop.
   ``gc.freeze()`` moves the objects alive after start-up into a permanent generation that no
   collection walks; objects made later are collected as before. ``gc.collect()`` first, so that
   start-up's own cyclic garbage is freed rather than kept for good.
@@ -14,11 +16,9 @@ CPython's defaults the collector took 4 to 10 % of each service's CPU, 4.9 % ove
   generations and brought the full collections on. At :data:`YOUNG_THRESHOLD` most of a
   request's objects are freed (by reference counting) before a collection sees them.
 
-Both together: 4.9 % -> 2.1 % of the services' CPU over a whole run, most of the rest being the
-collections while a service starts.
-What waits for a collection is cyclic garbage only, at most some thousands more objects.
-Every service's /metrics shows the collector's CPU time (:class:`GcTimeCollector`), and
-``make bench`` its share of each service's CPU.
+Both together: 7 to 8 ms per application, about 1 % of each service's CPU; the portal's reads
+under load lost their 50-80 ms pauses (p99 123 -> 41 ms). What waits longer for a collection is
+cyclic garbage only, some thousands of objects at most (a soak's RSS grew no more for it).
 """
 
 from __future__ import annotations
