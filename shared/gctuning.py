@@ -83,9 +83,10 @@ class GcTimeCollector(Collector):
         self.clock = gc_clock()
 
     def collect(self) -> Iterable[Metric]:
-        seconds = CounterMetricFamily("python_gc_cpu_seconds", "CPU seconds spent in garbage collection",
+        # The process's figures: where one process serves several apps (make run), each shows them all.
+        seconds = CounterMetricFamily("python_gc_cpu_seconds", "CPU seconds this process spent in garbage collection",
                                       labels=["generation"])
-        runs = CounterMetricFamily("python_gc_collections", "Garbage collections run",
+        runs = CounterMetricFamily("python_gc_collections", "Garbage collections this process ran",
                                    labels=["generation"])
         for generation in range(3):
             seconds.add_metric([str(generation)], self.clock.seconds[generation])

@@ -1,6 +1,7 @@
 """A service tunes the cyclic garbage collector once it has started (shared/gctuning.py): what
 start-up built is frozen, young collections come less often, and garbage made later is still
-collected. Each case runs in a fresh interpreter (freezing is for the whole process)."""
+collected; its /metrics show the collector's CPU time. The tuning runs in a fresh interpreter
+(freezing is for the whole process)."""
 
 from __future__ import annotations
 
