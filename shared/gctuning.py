@@ -44,12 +44,11 @@ def tune_collector() -> int:
 
 
 class GcClock:
-    """The CPU seconds the collector has spent in this process and its collections, by generation
-    (a ``gc.callbacks`` entry: the collecting thread's CPU time between start and stop)."""
+    """The CPU seconds the collector has spent in this process, by generation (a ``gc.callbacks``
+    entry: the collecting thread's CPU time between start and stop)."""
 
     def __init__(self) -> None:
         self.seconds = [0.0, 0.0, 0.0]
-        self.collections = [0, 0, 0]
         self._started = 0.0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
@@ -57,9 +56,7 @@ class GcClock:
         if phase == "start":
             self._started = time.thread_time()
             return
-        generation = info["generation"]
-        self.seconds[generation] += time.thread_time() - self._started
-        self.collections[generation] += 1
+        self.seconds[info["generation"]] += time.thread_time() - self._started
 
 
 _CLOCK: GcClock | None = None
@@ -75,9 +72,10 @@ def gc_clock() -> GcClock:
 
 
 class GcTimeCollector(Collector):
-    """``python_gc_cpu_seconds_total`` and ``python_gc_collections_total`` (by generation) for a
-    service's /metrics: the benchmark reads them to show the collector's share of each service's
-    CPU (scripts/bench/work.py)."""
+    """``python_gc_cpu_seconds_total`` (by generation) for a service's /metrics, beside
+    prometheus_client's own ``GCCollector`` (collections and objects collected, which it reads
+    from ``gc.get_stats()`` but not the time): the benchmark reads it to show the collector's share
+    of each service's CPU (scripts/bench/work.py)."""
 
     def __init__(self) -> None:
         self.clock = gc_clock()
@@ -86,9 +84,6 @@ class GcTimeCollector(Collector):
         # The process's figures: where one process serves several apps (make run), each shows them all.
         seconds = CounterMetricFamily("python_gc_cpu_seconds", "CPU seconds this process spent in garbage collection",
                                       labels=["generation"])
-        runs = CounterMetricFamily("python_gc_collections", "Garbage collections this process ran",
-                                   labels=["generation"])
         for generation in range(3):
             seconds.add_metric([str(generation)], self.clock.seconds[generation])
-            runs.add_metric([str(generation)], self.clock.collections[generation])
-        return [seconds, runs]
+        return [seconds]

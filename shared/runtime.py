@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.gc_collector import GCCollector
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -97,7 +98,8 @@ class ServiceRuntime:
         self._background: list[Callable[[], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.registry = CollectorRegistry()
-        self.registry.register(GcTimeCollector())
+        GCCollector(registry=self.registry)  # collections and objects collected, by generation
+        self.registry.register(GcTimeCollector())  # and the CPU time they took
         self._requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
                                  registry=self.registry)
         self._latency = Histogram("http_request_seconds", "HTTP request latency", ["method", "route"],
