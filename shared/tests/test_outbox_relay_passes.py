@@ -86,7 +86,9 @@ async def test_an_idle_relay_backs_off_and_a_wake_resets_it(sqlite_db: async_ses
         ids = await _stage(sqlite_db)  # this process's commit wakes the relay at once
         await asyncio.sleep(0.1)
         assert bus.published == ids
-        assert passes[idle] is False  # a wake goes straight to the batch
+        # A wake goes straight to the batch. An idle poll already due may run first (a peek, True),
+        # while the commit is on its way: on a loaded machine it did, once in a CI run.
+        assert False in passes[idle:idle + 2], passes[idle:]
         # After the wake the polls start again from poll_seconds.
         before = len(passes)
         await asyncio.sleep(0.17)  # 0.05 (after the wake's pass), 0.05, then 0.1
