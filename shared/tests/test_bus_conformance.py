@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -18,6 +18,7 @@ from shared.bus import Delivery, EventBus, EventEnvelope, InProcessBus, RabbitMq
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event, handle_once
 from shared.tests.tcp_proxy import TcpProxy
+from shared.tests.waiting import eventually as eventually  # re-exported to the bus tests
 
 
 class Base(DeclarativeBase):
@@ -128,18 +129,6 @@ def event(type_: str = "test.happened", app: str | None = None, source: str = "t
     return EventEnvelope(type=type_, correlation_id="c-" + uuid.uuid4().hex[:8], application_id=app,
                          source=source, payload={"n": 1})
 
-
-async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = check()
-        if isinstance(result, Awaitable):
-            result = await result
-        if result:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def test_publish_and_consume_by_topic(harness: Harness) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from shared.bus import Delivery, EventBus, EventEnvelope, InProcessBus, RabbitMqBus, RetryPolicy
+from shared.tests.waiting import eventually
 
 POLICY = RetryPolicy(max_attempts=5, base_seconds=0.3, max_seconds=0.6)
 
@@ -56,13 +57,6 @@ def event(app: str, n: int) -> EventEnvelope:
     return EventEnvelope(type="test.step", correlation_id=f"c-{app}-{n}", application_id=app, source="test",
                          payload={"n": n})
 
-
-async def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 class Recorder:

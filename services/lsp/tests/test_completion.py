@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +17,7 @@ from services.lsp.db.models import AuditEntry
 from services.lsp.tests.support import Lsp, drive, running, settings_for
 from shared.contracts.siki import Certificate
 from shared.contracts.states import ApplicationStatus
+from shared.tests.waiting import eventually as wait_for
 
 
 async def certificate_issued(lsp: Lsp) -> str:
@@ -79,13 +79,6 @@ async def test_completion_webhook_completes_the_record(sqlite_url: str, siki: re
         (entry,) = await audit(lsp, "application.completed")
         assert entry.actor == "SIKI" and entry.application_id == aid and entry.detail["skk_number"] == "SKK-1"
 
-
-async def wait_for(check: Any, limit: float = 10.0) -> None:
-    deadline = time.monotonic() + limit
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.05)
 
 
 async def test_refused_report_does_not_block_later_reports(sqlite_url: str, siki: respx.Route) -> None:

@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from services.portal.tests.factories import PASSWORD, activation_token_from, portal_settings, running_portal
+from shared.tests.waiting import eventually as wait_for  # re-exported to the mail tests
 
 
 class Sink:
@@ -47,13 +48,6 @@ def smtp_sink() -> Iterator[tuple[Sink, str]]:
     finally:
         controller.stop()
 
-
-async def wait_for(cond: Any, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("timed out")
 
 
 async def test_round_trip_through_a_real_smtp_server(tmp_path: Path, sqlite_url: str,

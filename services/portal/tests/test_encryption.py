@@ -4,7 +4,6 @@ clear, and the portal's stored documents hold none of their plaintext."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import json
@@ -36,6 +35,7 @@ from shared.bus import InProcessBus, RetryPolicy
 from shared.crypto import TEXT_PREFIX, DataKeys, DecryptionError, attach_data_keys
 from shared.database import create_engine, run_migrations
 from shared.devdefaults import dev_webhook_secret
+from shared.tests.waiting import eventually
 
 NIK = make_nik()  # the NIK the portal's factories put in the personal section
 NPWP = make_npwp()
@@ -90,13 +90,6 @@ async def portal_and_siki(tmp_path: Path) -> AsyncIterator[Chain]:
                     await bus.stop()
 
 
-async def eventually(check: Any, what: str, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
 
 def database_text(path: Path) -> str:
     """Every value of every table, as text (bytes decoded byte for byte), plus the raw bytes of
@@ -128,7 +121,7 @@ async def submit_through_siki(chain: Chain) -> str:
                                         .where(WebhookDelivery.application_id == app_id))).scalars().all()
         return bool(statuses) and all(st == "delivered" for st in statuses)
 
-    await eventually(delivered, "SIKI's webhook to LSP-A")
+    await eventually(delivered, what="SIKI's webhook to LSP-A")
     return app_id
 
 

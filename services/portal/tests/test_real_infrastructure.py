@@ -4,9 +4,7 @@ included), and the download event reaching SIKI's queue."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from services.portal.tests.factories import portal_settings, running_portal, sta
 from shared.bus import RabbitMqBus
 from shared.bus.base import Subscription
 from shared.contracts.events import QUEUES
+from shared.tests.waiting import eventually
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 
@@ -27,13 +26,6 @@ CERT_PDF = b"%PDF-1.7\n% e-certificate\n%%EOF\n"
 CERTIFICATE = {"skk_number": "SKK-1", "registration_number": "REG-1", "recording_number": "LPJK-1",
                "issued_on": "2026-02-01", "valid_until": "2031-02-01", "qr_payload": "payload.sig"}
 
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 async def _noop(*_: Any) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from shared.bus import EventEnvelope
 from shared.devdefaults import dev_api_key
 from shared.runtime import ServiceRuntime
 from shared.tests.operators import create_operator_session
+from shared.tests.waiting import eventually as eventually  # re-exported to the SIKI tests
 
 # The dev LSPs' webhooks go to these hosts in tests (respx answers for them).
 LSP_URLS = {"LSP-A": "http://lsp-a.test", "LSP-B": "http://lsp-b.test"}
@@ -107,15 +107,6 @@ class Harness:
                                     .order_by(OutboxEvent.seq))).scalars().all()
         return [dict(r.payload) for r in rows]
 
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        if await check():
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 @contextlib.asynccontextmanager

@@ -3,8 +3,7 @@ given a small transactional fake of the LSP's workflow as its ``WorkflowPort``."
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from shared.contracts.events import IssuanceRequested
 from shared.contracts.states import ApplicationStatus, TransitionError, check_transition
 from shared.exceptions import Conflict, NotFound
 from shared.runtime import ServiceRuntime
+from shared.tests.waiting import wait_until as wait_for  # re-exported to the issuance tests
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
 NIK = "3171011708450001"
@@ -141,18 +141,7 @@ class Chain:
 
     async def wait_issued(self, application_id: str, timeout: float = 30.0) -> Issuance:
         return await wait_for(lambda: self.issuance(application_id),
-                              lambda row: row is not None and row.pdf is not None, timeout)
-
-
-async def wait_for(get: Callable[[], Any], done: Callable[[Any], bool], timeout: float = 30.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await get()
-        if done(value):
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting; last value {value!r}")
-        await asyncio.sleep(0.05)
+                              lambda row: row is not None and row.pdf is not None, timeout=timeout)
 
 
 def lsp_runtime(database_url: str, bus: EventBus, fake: FakeWorkflow, to_bnsp: CountingTransport,
