@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -19,6 +18,7 @@ from standardwebhooks import Webhook
 from services.lsp.app import create_app
 from services.lsp.settings import LspSettings
 from shared.settings import DEV_PASSWORD
+from shared.tests.waiting import wait_until
 
 SIKI_URL = "http://siki.test"
 # 3171011708850001: a valid NIK shape (Jakarta, born 17-08-1985, male).
@@ -122,15 +122,11 @@ class Lsp:
         return await self.client.post(f"/api/v1/applications/{application_id}/{path}", json=body,
                                       headers=await self.as_(user))
 
-    async def wait_reports_sent(self, application_id: str, limit_seconds: float = 10.0) -> dict[str, Any]:
-        deadline = time.monotonic() + limit_seconds
-        while True:
-            view = await self.get(application_id)
-            if view["reports"] and all(r["sent_at"] for r in view["reports"]):
-                return view
-            if time.monotonic() > deadline:
-                raise AssertionError(f"reports not sent: {view['reports']}")
-            await asyncio.sleep(0.05)
+    async def wait_reports_sent(self, application_id: str, limit_seconds: float = 30.0) -> dict[str, Any]:
+        view: dict[str, Any] = await wait_until(
+            lambda: self.get(application_id), lambda v: bool(v["reports"]) and all(r["sent_at"] for r in v["reports"]),
+            timeout=limit_seconds, what="the reports sent")
+        return view
 
 
 @asynccontextmanager

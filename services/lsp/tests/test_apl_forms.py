@@ -7,7 +7,6 @@ import asyncio
 import base64
 import io
 import json
-import time
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from services.lsp.issuance.signing import dev_identity
 from services.lsp.tests.support import Lsp, drive, running, settings_for, submission
 from services.lsp.usecases import forms as forms_module
 from services.lsp.usecases.forms import self_assessment
+from shared.tests.waiting import eventually
 
 pytestmark = pytest.mark.usefixtures("siki")
 
@@ -130,10 +130,7 @@ async def test_a_returned_application_shows_tidak_diterima_and_the_reason(lsp: L
 
 
 async def _wait_calls(route: respx.Route, count: int) -> None:
-    deadline = time.monotonic() + 10
-    while route.call_count < count:
-        assert time.monotonic() < deadline, "SIKI was not called"
-        await asyncio.sleep(0.05)
+    await eventually(lambda: route.call_count >= count, what=f"{count} calls to SIKI")
 
 
 async def test_forms_go_to_siki_on_receipt_and_with_the_verification_report(

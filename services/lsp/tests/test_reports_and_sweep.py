@@ -19,6 +19,7 @@ from services.lsp.usecases.staff import hash_password
 from shared.bus.envelope import utcnow
 from shared.servicekeys import new_private_key_pem
 from shared.tests.datakeys import production_data_keys
+from shared.tests.waiting import wait_until
 
 
 def statuses(route: respx.Route) -> list[tuple[str, int]]:
@@ -108,11 +109,7 @@ async def test_periodic_sweep_runs(sqlite_url: str, siki: respx.Route) -> None:
         await s.execute(update(Invoice).where(Invoice.application_id == aid).values(due_date=date(2020, 1, 1)))
     await engine.dispose()
     async with running(settings_for(sqlite_url, deadline_sweep_interval_seconds=0.05)) as lsp:
-        for _ in range(200):
-            if (await lsp.get(aid))["status"] == "cancelled":
-                break
-            await asyncio.sleep(0.02)
-        assert (await lsp.get(aid))["status"] == "cancelled"
+        await wait_until(lambda: lsp.get(aid), lambda v: v["status"] == "cancelled", what="the sweep's cancellation")
 
 
 PROD: dict[str, Any] = {

@@ -6,7 +6,6 @@ creates a staff member whose emailed link activates the account through the acti
 
 from __future__ import annotations
 
-import asyncio
 import email
 import re
 from collections.abc import AsyncIterator
@@ -21,6 +20,7 @@ from services.lsp.tests.support import Lsp, drive, running, settings_for
 from services.lsp.tests.test_evidence import DOCS_PATH as EVIDENCE_PATH
 from services.lsp.tests.test_evidence import KTP, audit, received, siki_document
 from shared.settings import DEV_PASSWORD
+from shared.tests.waiting import wait_until
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -208,17 +208,19 @@ async def test_the_manager_creates_staff_who_activate_through_the_page(lsp: Lsp,
 
 
 async def activation_link(mail_dir: Path, address: str) -> str:
-    for _ in range(100):
+    def mail() -> bytes | None:
         for path in mail_dir.glob("*.eml") if mail_dir.exists() else []:
             msg = email.message_from_bytes(path.read_bytes())
             if address in str(msg["To"]):
                 payload = msg.get_payload(decode=True)
                 assert isinstance(payload, bytes)
-                found = re.search(r"/aktivasi-staf\?token=(\S+)", payload.decode())
-                assert found
-                return f"/aktivasi-staf?token={found.group(1)}"
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no activation mail to {address}")
+                return payload
+        return None
+
+    payload = await wait_until(mail, lambda p: p is not None, what=f"an activation mail to {address}")
+    found = re.search(r"/aktivasi-staf\?token=(\S+)", payload.decode())
+    assert found
+    return f"/aktivasi-staf?token={found.group(1)}"
 
 
 

@@ -3,7 +3,6 @@ links read out of them."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import re
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from services.portal.db.models import AuditEntry, OutboxEvent, User
 from services.portal.tests.factories import PASSWORD, Portal, activation_token_from
 from shared.contracts.events import EmailRequested
+from shared.tests.waiting import eventually
 
 RESET_LINK = re.compile(r"https?://\S+/reset-password\?token=(\S+)")
 
@@ -42,18 +42,14 @@ async def emails_to(portal: Portal, address: str) -> list[dict[str, Any]]:
     return [dict(p) for p in rows if p.get("to") == address]
 
 
-async def settle(portal: Portal, timeout: float = 10.0) -> None:
+async def settle(portal: Portal, timeout: float = 30.0) -> None:
     """Every staged event published and handled (the emails written)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
+    async def drained() -> bool:
         async with portal.runtime.sessions() as s:
-            pending = (await s.execute(select(OutboxEvent.seq).where(OutboxEvent.published_at.is_(None))
-                                       .limit(1))).first()
-        if pending is None:
-            break
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("outbox not drained")
-        await asyncio.sleep(0.02)
+            return (await s.execute(select(OutboxEvent.seq).where(OutboxEvent.published_at.is_(None))
+                                    .limit(1))).first() is None
+
+    await eventually(drained, timeout=timeout, what="the outbox drained")
     await portal.runtime.bus.drain()
 
 

@@ -28,6 +28,7 @@ from services.portal.tests.test_after_submit import (
 from services.portal.tests.test_web_application_page import _browser
 from shared.bus import EventEnvelope, utcnow
 from shared.contracts.events import CERTIFICATE_STATUS_CHANGED, CertificateStatusChanged
+from shared.tests.waiting import eventually
 
 SUBJECT = "Sertifikat SKK Konstruksi Anda "
 
@@ -54,10 +55,7 @@ def status_mails(mail_dir: Path) -> list[tuple[str, str, str]]:
 
 
 async def settled_mails(portal: Portal, count: int) -> list[tuple[str, str, str]]:
-    deadline = asyncio.get_running_loop().time() + 10
-    while len(status_mails(portal.mail_dir)) < count:
-        assert asyncio.get_running_loop().time() < deadline, status_mails(portal.mail_dir)
-        await asyncio.sleep(0.05)
+    await eventually(lambda: len(status_mails(portal.mail_dir)) >= count, what=f"{count} status mails")
     await asyncio.sleep(0.5)  # anything extra would have arrived by now
     return status_mails(portal.mail_dir)
 
