@@ -113,7 +113,9 @@ async def submit_through_siki(chain: Chain) -> str:
     app_id, _ = await portal.complete_draft(applicant)
     r = await portal.client.post(f"/api/v1/applications/{app_id}/submit", headers=applicant)
     assert r.status_code == 200, r.text
-    assert r.json()["status"] == "submitted"
+    # SIKI is real here: its webhook to LSP-A may be delivered, and the portal told, before the
+    # answer is built, so the answer may already say forwarded.
+    assert r.json()["status"] in {"submitted", "forwarded"}
 
     async def delivered() -> bool:
         async with chain.siki.runtime.sessions() as s:
