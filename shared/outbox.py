@@ -18,7 +18,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import JSON, DateTime, Integer, Select, String, Table, event, func, select, true, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Table,
+    Update,
+    bindparam,
+    event,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -193,6 +207,9 @@ class OutboxRelay:
         self._lock_key = advisory_key("outbox", model.__tablename__)
         # Whether the last pass set oldest_unpublished_age itself (else run() queries it).
         self._measured = False
+        # The batch query and the marking UPDATE per (dialect, batch size), built once: a pass
+        # then spends nothing on building statements or walking them for the cache key.
+        self._statements: dict[tuple[str, int], tuple[Select[Any], Update]] = {}
 
     @property
     def _table(self) -> Table:
@@ -242,6 +259,16 @@ class OutboxRelay:
         async with self.session_factory() as session:
             return (await session.execute(query)).scalar_one_or_none()
 
+    def _statements_for(self, dialect: str) -> tuple[Select[Any], Update]:
+        key = (dialect, self.batch_size)
+        found = self._statements.get(key)
+        if found is None:
+            t = self._table
+            mark = (update(t).where(t.c.seq.in_(bindparam("done", expanding=True)))
+                    .values(published_at=bindparam("published_at")))
+            found = self._statements[key] = (self._batch_query(dialect), mark)
+        return found
+
     def _batch_query(self, dialect: str) -> Select[Any]:
         """The next batch, oldest first. On PostgreSQL the same statement first tries the
         outbox's transaction-level advisory lock (a MATERIALIZED CTE: evaluated once), and
@@ -289,7 +316,7 @@ class OutboxRelay:
                     return 0
             while True:
                 async with self.session_factory() as session:
-                    query = self._batch_query(session.get_bind().dialect.name)
+                    query, mark = self._statements_for(session.get_bind().dialect.name)
                     result = (await session.execute(query)).all()
                     if result and not result[0].got:
                         self.skipped = True
@@ -303,8 +330,7 @@ class OutboxRelay:
                         return published  # the session's close rolls back (and frees the lock)
                     done, failed = await self._publish_rows(rows)
                     if done:
-                        t = self._table
-                        await session.execute(update(t).where(t.c.seq.in_(done)).values(published_at=utcnow()))
+                        await session.execute(mark, {"done": done, "published_at": utcnow()})
                     # Commit even with nothing marked: it ends the transaction and so the lock.
                     await session.commit()
                     published += len(done)
