@@ -25,6 +25,8 @@ from shared.servicekeys import Jwk, Jwks, TrustedKeyEntry, load_private_key, thu
 from shared.settings import ServiceSettings
 
 ALGORITHM = "EdDSA"
+# Verified service tokens remembered per identity (a few per calling party and audience).
+VERIFIED_TOKENS_KEPT = 256
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
 
@@ -82,6 +84,12 @@ def verify_service_token(token: str, *, trusted: Mapping[str, TrustedKey], audie
                          max_lifetime: int = 600, leeway: int = 30) -> str:
     """The calling party's name (``iss``), or :class:`Problem` 401. The details never carry the
     library's own messages."""
+    return _verify(token, trusted=trusted, audience=audience, max_lifetime=max_lifetime, leeway=leeway)[0]
+
+
+def _verify(token: str, *, trusted: Mapping[str, TrustedKey], audience: str, max_lifetime: int,
+            leeway: int) -> tuple[str, int]:
+    """The calling party's name and the token's ``exp``."""
     try:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.PyJWTError:
@@ -101,7 +109,7 @@ def verify_service_token(token: str, *, trusted: Mapping[str, TrustedKey], audie
         raise _refuse()
     if int(claims["exp"]) - int(claims["iat"]) > max_lifetime:
         raise _refuse(f"service token lifetime exceeds {max_lifetime} seconds")
-    return key.issuer
+    return key.issuer, int(claims["exp"])
 
 
 class ServiceIdentity:
@@ -115,6 +123,11 @@ class ServiceIdentity:
         self.previous = list(trusted_keys(previous).values())
         self.max_lifetime = max_lifetime
         self.leeway = leeway
+        # A caller sends the same token until near its expiry (its signer caches it), so each
+        # token's signature is checked once: (token, audience) -> (issuer, exp). Only tokens that
+        # passed every check are kept, the trusted keys are fixed for this identity's life, and
+        # expiry is checked again on every use.
+        self._verified: dict[tuple[str, str], tuple[str, int]] = {}
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> ServiceIdentity:
@@ -136,8 +149,15 @@ class ServiceIdentity:
                    leeway=settings.service_token_leeway_seconds)
 
     def verify(self, token: str, audience: str) -> str:
-        return verify_service_token(token, trusted=self.trusted, audience=audience,
-                                    max_lifetime=self.max_lifetime, leeway=self.leeway)
+        known = self._verified.get((token, audience))
+        if known is not None and known[1] > time.time() - self.leeway:
+            return known[0]
+        issuer, exp = _verify(token, trusted=self.trusted, audience=audience, max_lifetime=self.max_lifetime,
+                              leeway=self.leeway)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:  # old tokens: their callers moved on
+            self._verified.clear()
+        self._verified[(token, audience)] = (issuer, exp)
+        return issuer
 
     def jwks(self) -> Jwks:
         """This party's current key, then its previous ones (during a rotation)."""
