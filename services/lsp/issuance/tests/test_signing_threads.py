@@ -96,3 +96,23 @@ def test_two_signatures_checked_at_once_by_a_fresh_process_are_both_valid(
 def test_the_class_is_left_as_it_was() -> None:
     # The fixtures above put asn1crypto back: later signatures in this process still work.
     assert algos.DigestAlgorithmId("sha256").dotted == "2.16.840.1.101.3.4.2.1"
+
+
+def test_a_worker_thread_signs_on_one_loop_of_its_own() -> None:
+    from services.lsp.issuance import signing
+
+    identity, pdf = dev_identity("LSP-A", LSP_NAME), _pdf()
+
+    def twice() -> tuple[Any, Any, list[bytes]]:
+        first = sign_pdf_blocking(pdf, identity, lsp_name=LSP_NAME)
+        loop = signing._THREAD_LOOP.loop
+        second = sign_pdf_blocking(pdf, identity, lsp_name=LSP_NAME)
+        return loop, signing._THREAD_LOOP.loop, [first, second]
+
+    with ThreadPoolExecutor(2) as pool:
+        one, other = pool.submit(twice).result(timeout=60), pool.submit(twice).result(timeout=60)
+    assert one[0] is one[1] and not one[0].is_running()  # kept between signatures, idle after
+    assert other[0] is other[1]
+    for out in one[2] + other[2]:
+        check = check_signature(out)
+        assert check.present and check.intact and check.valid
