@@ -3,7 +3,6 @@ is not (or is still needed by another row) stays."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from services.portal.db.models import (
 from services.portal.tests.account_support import active_account, audit_actions, user_row
 from services.portal.tests.factories import Portal, portal_settings, running_portal
 from shared.bus import utcnow
+from shared.tests.waiting import wait_until
 
 DAY = timedelta(days=1)
 
@@ -143,8 +143,6 @@ async def test_settings_tune_the_periods_and_the_job_is_scheduled(tmp_path: Path
     async with running_portal(settings) as portal:
         await portal.register("sehari@example.id")
         await backdate(portal, User, User.email == "sehari@example.id", created_at=utcnow() - 2 * DAY)
-        for _ in range(200):  # the background job runs every 50 ms
-            if await user_row(portal, "sehari@example.id") is None:
-                break
-            await asyncio.sleep(0.02)
-        assert await user_row(portal, "sehari@example.id") is None
+        # The background job runs every 50 ms.
+        await wait_until(lambda: user_row(portal, "sehari@example.id"), lambda row: row is None,
+                         what="the unactivated account removed")
