@@ -28,6 +28,7 @@ from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, Refuse
 from shared.bus.base import Delivery
 from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
+from shared.db_metrics import count_round_trips
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
 from shared.gctuning import GcTimeCollector, tune_collector
@@ -100,6 +101,7 @@ class ServiceRuntime:
         self.registry = CollectorRegistry()
         GCCollector(registry=self.registry)  # collections and objects collected, by generation
         self.registry.register(GcTimeCollector())  # and the CPU time they took
+        count_round_trips(self.engine, self.registry)  # statements and transactions sent
         self._requests = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"],
                                  registry=self.registry)
         self._latency = Histogram("http_request_seconds", "HTTP request latency", ["method", "route"],
