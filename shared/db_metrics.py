@@ -16,6 +16,7 @@ so an empty one costs no round trip; and not on an AUTOCOMMIT connection (``auto
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, NamedTuple
 
 from prometheus_client import CollectorRegistry, Counter
@@ -25,9 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 VERBS = ("select", "insert", "update", "delete", "with")
 OTHER = "other"
-# On the DBAPI connection's ``info`` (it outlives each checkout): a statement was sent since the
-# last transaction ended.
-_SENT = "db_metrics.sent"
 
 
 def leading_keyword(statement: str) -> str:
@@ -39,8 +37,10 @@ def leading_keyword(statement: str) -> str:
 
 
 def _autocommits(conn: Connection) -> bool:
-    # SQLAlchemy's asyncpg and aiosqlite adapters say whether they send BEGIN at all.
-    return bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
+    # Set on the connection or on the engine it came from (autocommit_read, read_session). Read
+    # from the options, never from ``conn.connection``: when a closing connection rolls back,
+    # that property may check a new one out of the pool (a hang when the pool is exhausted).
+    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 class RoundTripCounters(NamedTuple):
@@ -58,16 +58,21 @@ def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> Round
                            ["outcome"], registry=registry)
     by_verb = {verb: statements.labels(verb) for verb in (*VERBS, OTHER)}
     committed, rolled_back = transactions.labels("commit"), transactions.labels("rollback")
+    # Connections that sent a statement since their transaction began (weak: a connection
+    # dropped without an end leaves nothing behind).
+    in_transaction: weakref.WeakSet[Connection] = weakref.WeakSet()
 
     def sent(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any,
              executemany: bool) -> None:
         by_verb[leading_keyword(statement)].inc()
-        conn.info[_SENT] = True
+        in_transaction.add(conn)
 
     def ended(counter: Any) -> Any:
         def end(conn: Connection) -> None:
-            if conn.info.pop(_SENT, False) and not _autocommits(conn):
-                counter.inc()
+            if conn in in_transaction:
+                in_transaction.discard(conn)
+                if not _autocommits(conn):
+                    counter.inc()
         return end
 
     sync_engine = engine.sync_engine
