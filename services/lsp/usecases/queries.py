@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
+from services.lsp.db.models import Application, Assessment
+from services.lsp.db.views import application_parts
 from services.lsp.domain.pkb import DEFAULT_PKB_MINIMUMS, parse_minimums, pkb_minimum
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal, audit
@@ -106,26 +107,8 @@ def kind_view(app: Application, pkb_minimums: Mapping[int, int]) -> dict[str, An
 
 async def application_view(session: AsyncSession, app: Application,
                            pkb_minimums: Mapping[int, int] | None = None) -> dict[str, Any]:
-    # Columns, not ORM objects: the view only reads them (cheaper than building entities).
-    invoice = (await session.execute(
-        select(Invoice.number, Invoice.amount, Invoice.currency, Invoice.issued_at, Invoice.due_date)
-        .where(Invoice.application_id == app.id)
-    )).one_or_none()
-    assessments = (await session.execute(
-        select(Assessment.round, Assessment.assessor_username, Assessment.tuk_code, Assessment.scheduled_at,
-               Assessment.recommendation, Assessment.notes, Assessment.reported_at, Assessment.result,
-               Assessment.decided_by, Assessment.decided_at)
-        .where(Assessment.application_id == app.id).order_by(Assessment.round)
-    )).all()
-    timeline = (await session.execute(
-        select(TimelineEntry.status, TimelineEntry.at, TimelineEntry.actor, TimelineEntry.note, TimelineEntry.reasons)
-        .where(TimelineEntry.application_id == app.id).order_by(TimelineEntry.id)
-    )).all()
-    reports = (await session.execute(
-        select(StatusReportRow.report_id, StatusReportRow.status, StatusReportRow.created_at, StatusReportRow.sent_at,
-               StatusReportRow.attempts, StatusReportRow.last_error, StatusReportRow.refused_at)
-        .where(StatusReportRow.application_id == app.id).order_by(StatusReportRow.seq)
-    )).all()
+    # One statement for the child rows (services/lsp/db/views.py), not one per table.
+    parts = await application_parts(session, app.id)
     return {
         "id": app.id,
         "status": app.status,
@@ -153,10 +136,7 @@ async def application_view(session: AsyncSession, app: Application,
             "signed_at": app.apl01_signed_at,
             "reasons": app.return_reasons or [],
         },
-        "invoice": None if invoice is None else {
-            "number": invoice.number, "amount": invoice.amount, "currency": invoice.currency,
-            "issued_at": invoice.issued_at, "due_date": invoice.due_date,
-        },
+        "invoice": parts.invoice,
         "payment": {
             "proof_no": app.payment_proof_no,
             "proof": app.payment_proof,
@@ -164,15 +144,7 @@ async def application_view(session: AsyncSession, app: Application,
             "reasons": app.payment_reasons or [],
         },
         "certification_started_at": app.certification_started_at,
-        "assessments": [
-            {
-                "round": a.round, "assessor_username": a.assessor_username, "tuk_code": a.tuk_code,
-                "scheduled_at": a.scheduled_at, "recommendation": a.recommendation, "notes": a.notes,
-                "reported_at": a.reported_at, "result": a.result, "decided_by": a.decided_by,
-                "decided_at": a.decided_at,
-            }
-            for a in assessments
-        ],
+        "assessments": parts.assessments,
         "decision": {"result": app.result, "decided_by": app.decided_by, "decided_at": app.decided_at},
         "appeal": {
             "reason": app.appeal_reason, "filed_at": app.appeal_filed_at, "decision": app.appeal_decision,
@@ -181,13 +153,6 @@ async def application_view(session: AsyncSession, app: Application,
         },
         "certificate": app.certificate,
         "certificate_status": app.certificate_status,
-        "timeline": [
-            {"status": t.status, "at": t.at, "actor": t.actor, "note": t.note, "reasons": t.reasons}
-            for t in timeline
-        ],
-        "reports": [
-            {"report_id": r.report_id, "status": r.status, "created_at": r.created_at, "sent_at": r.sent_at,
-             "attempts": r.attempts, "last_error": r.last_error, "refused_at": r.refused_at}
-            for r in reports
-        ],
+        "timeline": parts.timeline,
+        "reports": parts.reports,
     }

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Row, Select, bindparam, delete, func, literal_column, select, update
+from sqlalchemy import Row, Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.portal.db.models import (
@@ -22,6 +22,7 @@ from services.portal.db.models import (
 from services.portal.domain.applications import SELF_RECORDED_VALUES, in_timeline_order
 from services.portal.domain.sections import DocumentInfo, referenced_documents
 from shared.contracts.states import ApplicationStatus
+from shared.sql_json import json_array, utc_from_json
 
 # --- accounts -----------------------------------------------------------------------------
 
@@ -201,38 +202,21 @@ class TimelineView(NamedTuple):
     note: str | None
 
 
-def _view_with_timeline(build_object: Any, aggregate: Any) -> Select[Any]:
-    """``_OWN_VIEW`` plus the application's timeline as one JSON array (a correlated subquery),
-    so that the view is one statement and one round trip. The entries carry ``id`` and ``seq``
-    and are put in order in Python (:func:`in_timeline_order`): SQLite's ``json_group_array``
-    takes no ``ORDER BY`` before 3.44."""
-    keys = ("id", "seq", "status", "at", "actor", "note")
-    pairs: list[Any] = []
-    for key in keys:
-        pairs += [literal_column(f"'{key}'"), getattr(TimelineEntry, key)]
-    entry = build_object(*pairs)
-    entries = (select(aggregate(entry, type_=JSON))
-               .where(TimelineEntry.application_id == Application.id).scalar_subquery())
-    return _OWN_VIEW.add_columns(entries.label("timeline_json"))
+def _view_with_timeline(dialect: str) -> Select[Any]:
+    """``_OWN_VIEW`` plus the application's timeline as one JSON array (a correlated subquery,
+    shared/sql_json.py), so that the view is one statement and one round trip. The entries carry
+    ``id`` and ``seq`` and are put in order in Python (:func:`in_timeline_order`)."""
+    fields = {key: getattr(TimelineEntry, key) for key in ("id", "seq", "status", "at", "actor", "note")}
+    entries = json_array(dialect, fields, TimelineEntry.application_id == Application.id, label="timeline_json")
+    return _OWN_VIEW.add_columns(entries)
 
 
-_OWN_VIEW_WITH_TIMELINE = {
-    "postgresql": _view_with_timeline(func.json_build_object, func.json_agg),
-    "sqlite": _view_with_timeline(func.json_object, func.json_group_array),
-}
-
-
-def _utc_at(value: str) -> datetime:
-    # PostgreSQL writes a timestamptz into JSON in ISO form with the session's offset; SQLite
-    # holds the UTC time without one (``AwareSqliteDateTime``). Both read back as the columns do:
-    # aware, in UTC.
-    at = datetime.fromisoformat(value)
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+_OWN_VIEW_WITH_TIMELINE = {dialect: _view_with_timeline(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def _timeline_of(entries: list[dict[str, Any]] | None) -> list[TimelineView]:
     written = sorted(entries or (), key=lambda e: int(e["id"]))
-    return [TimelineView(e["status"], _utc_at(e["at"]), e["actor"], e["note"])
+    return [TimelineView(e["status"], utc_from_json(e["at"]), e["actor"], e["note"])
             for e in in_timeline_order(written, lambda e: e["seq"])]
 
 

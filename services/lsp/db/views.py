@@ -1,0 +1,82 @@
+"""An application's child rows as its staff view shows them (invoice, assessment rounds, timeline,
+status reports), read in one statement: four selects were four round trips per view, and the
+view is built for every staff read and after every step (shared/sql_json.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.lsp.db.models import Assessment, Invoice, StatusReportRow, TimelineEntry
+from shared.sql_json import date_from_json, decimal_from_json, json_array, json_one, utc_from_json
+
+_INVOICE = {"number": Invoice.number, "amount": Invoice.amount, "currency": Invoice.currency,
+            "issued_at": Invoice.issued_at, "due_date": Invoice.due_date}
+_ASSESSMENT = {"round": Assessment.round, "assessor_username": Assessment.assessor_username,
+               "tuk_code": Assessment.tuk_code, "scheduled_at": Assessment.scheduled_at,
+               "recommendation": Assessment.recommendation, "notes": Assessment.notes,
+               "reported_at": Assessment.reported_at, "result": Assessment.result,
+               "decided_by": Assessment.decided_by, "decided_at": Assessment.decided_at}
+_TIMELINE = {"id": TimelineEntry.id, "status": TimelineEntry.status, "at": TimelineEntry.at,
+             "actor": TimelineEntry.actor, "note": TimelineEntry.note, "reasons": TimelineEntry.reasons}
+_REPORT = {"seq": StatusReportRow.seq, "report_id": StatusReportRow.report_id, "status": StatusReportRow.status,
+           "created_at": StatusReportRow.created_at, "sent_at": StatusReportRow.sent_at,
+           "attempts": StatusReportRow.attempts, "last_error": StatusReportRow.last_error,
+           "refused_at": StatusReportRow.refused_at}
+_AMOUNT_PLACES = Invoice.__table__.c.amount.type.scale  # type: ignore[attr-defined]
+
+
+class ApplicationParts(NamedTuple):
+    invoice: dict[str, Any] | None
+    assessments: list[dict[str, Any]]  # by round
+    timeline: list[dict[str, Any]]  # as written
+    reports: list[dict[str, Any]]  # as staged
+
+
+def _statement(dialect: str) -> Select[Any]:
+    app_id: BindParameter[str] = bindparam("application_id")
+    return select(
+        json_one(dialect, _INVOICE, Invoice.application_id == app_id, label="invoice"),
+        json_array(dialect, _ASSESSMENT, Assessment.application_id == app_id, label="assessments"),
+        json_array(dialect, _TIMELINE, TimelineEntry.application_id == app_id, label="timeline"),
+        json_array(dialect, _REPORT, StatusReportRow.application_id == app_id, label="reports"),
+    )
+
+
+_STATEMENTS = {dialect: _statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _times(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {**row, **{k: None if row[k] is None else utc_from_json(row[k]) for k in keys}}
+
+
+def _sorted(rows: list[dict[str, Any]] | None, key: str, convert: Callable[[dict[str, Any]], dict[str, Any]],
+            *, keep_key: bool) -> list[dict[str, Any]]:
+    out = []
+    for row in sorted(rows or (), key=lambda r: int(r[key])):
+        converted = convert(row)
+        if not keep_key:
+            del converted[key]
+        out.append(converted)
+    return out
+
+
+async def application_parts(session: AsyncSession, application_id: str) -> ApplicationParts:
+    dialect = session.get_bind().dialect.name
+    row = (await session.execute(_STATEMENTS[dialect], {"application_id": application_id})).one()
+    invoice = None
+    if row.invoice is not None:
+        invoice = {**row.invoice, "amount": decimal_from_json(row.invoice["amount"], _AMOUNT_PLACES),
+                   "issued_at": utc_from_json(row.invoice["issued_at"]),
+                   "due_date": date_from_json(row.invoice["due_date"])}
+    return ApplicationParts(
+        invoice=invoice,
+        assessments=_sorted(row.assessments, "round",
+                            lambda r: _times(r, "scheduled_at", "reported_at", "decided_at"), keep_key=True),
+        timeline=_sorted(row.timeline, "id", lambda r: _times(r, "at"), keep_key=False),
+        reports=_sorted(row.reports, "seq", lambda r: _times(r, "created_at", "sent_at", "refused_at"),
+                        keep_key=False),
+    )
