@@ -34,6 +34,9 @@ class ActiveClaim:
     claim: str
     replay: dict[str, Any] | None = None  # the notes of an earlier attempt whose effects committed
     notes: dict[str, Any] = field(default_factory=dict)
+    # The notes a commit of this attempt wrote: a later commit with the same notes (a handler that
+    # commits twice) has nothing to add and sends no UPDATE.
+    written: dict[str, Any] | None = None
 
 
 _ACTIVE: ContextVar[ActiveClaim | None] = ContextVar("idempotency_claim", default=None)
@@ -74,9 +77,16 @@ def decode_notes(body: bytes | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# On the committing session's ``info``: the claim and the notes its transaction is writing, taken
+# as written once that commit succeeded.
+_WRITING = "idempotency_marks.writing"
+
+
 def _before_commit(session: Session) -> None:
     active = _ACTIVE.get()
     if active is None or not active.notes or session.get_bind() is not active.engine:
+        return
+    if active.written == active.notes:
         return
     t = active.table
     # Runs inside the committing transaction: the note and the effects commit together or not at
@@ -84,6 +94,18 @@ def _before_commit(session: Session) -> None:
     session.execute(sa.update(t).where(t.c.key == active.key, t.c.claim == active.claim,
                                        sa.or_(t.c.status.is_(None), t.c.status == COMMITTED))
                     .values(status=COMMITTED, body=encode_notes(active.notes)))
+    session.info[_WRITING] = (active, dict(active.notes))
+
+
+def _after_commit(session: Session) -> None:
+    writing = session.info.pop(_WRITING, None)
+    if writing is not None:
+        active, notes = writing
+        active.written = notes
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_WRITING, None)  # the commit failed: the next one writes the notes again
 
 
 _WATCHED: set[type[Session]] = set()
@@ -94,3 +116,5 @@ def watch_sessions(session_class: type[Session]) -> None:
     if session_class not in _WATCHED:
         _WATCHED.add(session_class)
         event.listen(session_class, "before_commit", _before_commit)
+        event.listen(session_class, "after_commit", _after_commit)
+        event.listen(session_class, "after_rollback", _after_rollback)

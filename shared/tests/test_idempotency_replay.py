@@ -44,6 +44,8 @@ class NewThing(BaseModel):
     name: str
     aware: bool = True  # the handler leaves a note (False: it does not, and runs again on a retry)
     fail_inside: bool = False  # the handler fails inside its transaction, after remember()
+    commits: int = 1  # transactions the handler commits in all (the later ones write nothing)
+    late_note: bool = False  # the last of them remembers one more note
 
 
 @asynccontextmanager
@@ -75,6 +77,11 @@ async def service(url: str, *, lease: float) -> AsyncIterator[tuple[httpx.AsyncC
                 remember(thing_id=thing.id)
             if body.fail_inside:
                 raise RuntimeError("failed before the commit")
+        for n in range(1, body.commits):
+            async with sessions() as session, session.begin():
+                await session.execute(sa.select(sa.func.count()).select_from(Thing))
+                if body.late_note and n == body.commits - 1:
+                    remember(checked="yes")
         return {"id": thing.id, "name": thing.name}
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
@@ -178,3 +185,22 @@ async def test_a_request_without_a_key_does_not_see_its_callers_claim(sqlite_url
         assert (await client.post("/things", json={"name": "a"})).status_code == 201
         async with engine.connect() as conn:
             assert (await conn.execute(sa.select(sa.func.count()).select_from(Key.__table__))).scalar_one() == 0
+
+
+async def test_notes_are_written_again_only_when_they_changed(sqlite_url: str) -> None:
+    """A handler that commits several transactions writes its notes with the first, and again
+    only with a commit that added to them."""
+    async with service(sqlite_url, lease=60) as (client, _store, engine):
+        updates: list[str] = []
+        sa.event.listen(engine.sync_engine, "before_cursor_execute",
+                        lambda *a: updates.append(a[2]) if a[2].lstrip().upper().startswith("UPDATE") else None)
+
+        async def keyed_updates(key: str, **body: Any) -> int:
+            updates.clear()
+            assert (await client.post("/things", json={"name": "a", **body}, headers={HEADER: key})).status_code == 201
+            return sum("idempotency_keys" in u for u in updates)
+
+        once = await keyed_updates("k1")  # the notes with the commit, then the stored answer
+        assert once == 2
+        assert await keyed_updates("k2", commits=3) == once
+        assert await keyed_updates("k3", commits=3, late_note=True) == once + 1
