@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Numeric, String, cast, func, literal_column, select
+from sqlalchemy import JSON, ColumnElement, Numeric, String, TypeDecorator, cast, func, literal_column, select
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import Label
 
@@ -29,6 +29,10 @@ def _pairs(dialect: str, fields: Fields) -> list[Any]:
     pairs: list[Any] = []
     for key, field in fields.items():
         column: ColumnElement[Any] = field.expression
+        if isinstance(column.type, TypeDecorator):
+            # Its value is made in Python (an encrypted column's plaintext): the database's JSON
+            # would carry what is stored, not what the column reads as.
+            raise TypeError(f"{key!r}: a {type(column.type).__name__} column cannot be read as JSON")
         if isinstance(column.type, Numeric):
             column = cast(column, String)  # exact: a JSON number would pass through a float
         elif isinstance(column.type, JSON) and dialect == "sqlite":

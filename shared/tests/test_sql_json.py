@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table
+from sqlalchemy import JSON, Column, Integer, MetaData, Numeric, String, Table, TypeDecorator
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.sql_json import date_from_json, decimal_from_json, json_array, utc_from_json
@@ -37,3 +37,13 @@ def test_each_database_builds_its_own_json(dialect: object, aggregate: str, buil
     sql = str(column.compile(dialect=dialect))  # type: ignore[arg-type]
     assert f"{aggregate}({build}(" in sql and embed in sql
     assert "'id', t.id" in sql and "'name', t.name" in sql
+
+
+def test_a_column_decoded_in_python_is_refused() -> None:
+    class Sealed(TypeDecorator[str]):
+        impl = String
+        cache_ok = True
+
+    table = Table("s", MetaData(), Column("secret", Sealed()))
+    with pytest.raises(TypeError, match="'secret'"):
+        json_array("postgresql", {"secret": table.c.secret}, label="rows")
