@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from scripts.bench.load import burst, closed_loop
 from scripts.bench.profile import Profiler
 from scripts.bench.report import LOAD_GENERATOR
-from scripts.bench.work import read_counts, work_per_application
+from scripts.bench.work import chain_round_trips, read_counts, work_per_application
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
 from scripts.simulator.journeys import (
@@ -234,6 +234,7 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             fl = result["full_load"]
             fl["work_per_application"] = work_per_application(work_before, work_after, fl["completed"],
                                                               fl["cpu_ms_per_application"])
+            fl["db_round_trips_per_application"] = chain_round_trips(fl["work_per_application"])
             result["full_load"]["portal_get_application"] = _client_latency(metrics, "portal.get_application")
             result["full_load"]["portal_submit_application"] = _client_latency(metrics, "portal.submit_application")
             result["full_load"]["http_requests"] = metrics.requests()

@@ -110,10 +110,20 @@ def work_per_application(before: dict[str, dict[str, Counter[str]] | None],
     return out
 
 
+def chain_round_trips(work: dict[str, dict[str, Any]]) -> float | None:
+    """Database round trips per completed application summed over the services (None when no
+    service reported them: an older build)."""
+    counts = [w["db_round_trips_per_application"] for w in work.values() if w.get("db_round_trips_per_application")]
+    return round(sum(counts), 1) if counts else None
+
+
 def print_work(work: dict[str, dict[str, Any]]) -> None:
     if not work:
         return
     print("  work per completed application (the services' own /metrics):")
+    total = chain_round_trips(work)
+    if total is not None:
+        print(f"    database round trips, all services: {total}")
     for name, w in work.items():
         print(f"    {name}: {w['requests_per_application']} requests served, {w['events_per_application']} events "
               f"handled, {w['cpu_ms_per_unit']} ms CPU per request or event; garbage collection "

@@ -11,7 +11,7 @@ import respx
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client import Counter as PromCounter
 
-from scripts.bench.work import parse_counts, read_counts, work_per_application
+from scripts.bench.work import chain_round_trips, parse_counts, read_counts, work_per_application
 from shared.database import create_engine
 from shared.db_metrics import count_round_trips
 from shared.gctuning import GcClock, GcTimeCollector
@@ -119,3 +119,7 @@ def test_database_round_trips_are_read_from_the_runtime_s_counters() -> None:
     assert siki["db_statements_by_verb"] == {"select": 3.0, "with": 1.0}
     assert siki["db_transactions_per_application"] == 1.0
     assert siki["db_round_trips_per_application"] == 6.0
+    both = work_per_application({"siki": before, "lpjk": before}, {"siki": after, "lpjk": after}, completed=10,
+                                cpu_ms={})
+    assert chain_round_trips(both) == 12.0
+    assert chain_round_trips(work_per_application({"siki": before}, {"siki": before}, completed=10, cpu_ms={})) is None
