@@ -4,7 +4,6 @@ view is built for every staff read and after every step (shared/sql_json.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Select, bindparam, select
@@ -49,18 +48,16 @@ def _statement(dialect: str) -> Select[Any]:
 _STATEMENTS = {dialect: _statement(dialect) for dialect in ("postgresql", "sqlite")}
 
 
-def _times(row: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {**row, **{k: None if row[k] is None else utc_from_json(row[k]) for k in keys}}
-
-
-def _sorted(rows: list[dict[str, Any]] | None, key: str, convert: Callable[[dict[str, Any]], dict[str, Any]],
-            *, keep_key: bool) -> list[dict[str, Any]]:
+def _ordered(rows: list[dict[str, Any]] | None, key: str, times: tuple[str, ...], *,
+             show_key: bool) -> list[dict[str, Any]]:
+    """``rows`` in the order of ``key`` (an integer), their ``times`` read back as aware UTC
+    datetimes; ``key`` dropped unless the view shows it."""
     out = []
     for row in sorted(rows or (), key=lambda r: int(r[key])):
-        converted = convert(row)
-        if not keep_key:
-            del converted[key]
-        out.append(converted)
+        row = {**row, **{k: None if row[k] is None else utc_from_json(row[k]) for k in times}}
+        if not show_key:
+            del row[key]
+        out.append(row)
     return out
 
 
@@ -74,9 +71,8 @@ async def application_parts(session: AsyncSession, application_id: str) -> Appli
                    "due_date": date_from_json(row.invoice["due_date"])}
     return ApplicationParts(
         invoice=invoice,
-        assessments=_sorted(row.assessments, "round",
-                            lambda r: _times(r, "scheduled_at", "reported_at", "decided_at"), keep_key=True),
-        timeline=_sorted(row.timeline, "id", lambda r: _times(r, "at"), keep_key=False),
-        reports=_sorted(row.reports, "seq", lambda r: _times(r, "created_at", "sent_at", "refused_at"),
-                        keep_key=False),
+        assessments=_ordered(row.assessments, "round", ("scheduled_at", "reported_at", "decided_at"),
+                             show_key=True),
+        timeline=_ordered(row.timeline, "id", ("at",), show_key=False),
+        reports=_ordered(row.reports, "seq", ("created_at", "sent_at", "refused_at"), show_key=False),
     )
