@@ -77,6 +77,41 @@ def decode_notes(body: bytes | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+@dataclass(frozen=True)
+class NotesWrite:
+    """The request's notes for a handler whose effects are one statement outside any ORM session
+    (a data-modifying CTE on an autocommit connection): :meth:`statement` goes into that
+    statement, and :func:`notes_written` is called once it succeeded, which is its commit."""
+
+    claim: ActiveClaim
+    notes: dict[str, Any]
+
+    @property
+    def body(self) -> bytes:
+        return encode_notes(self.notes)
+
+    def statement(self) -> sa.Update:
+        """The notes' UPDATE, as a commit of an ORM session writes it."""
+        t = self.claim.table
+        return (sa.update(t).where(t.c.key == self.claim.key, t.c.claim == self.claim.claim,
+                                   sa.or_(t.c.status.is_(None), t.c.status == COMMITTED))
+                .values(status=COMMITTED, body=self.body))
+
+
+def notes_to_write(engine: Engine) -> NotesWrite | None:
+    """The notes of the request in flight that a statement on ``engine`` (the service's sync
+    engine) must write with its effects, or None (no request, no notes, or written already)."""
+    active = _ACTIVE.get()
+    if active is None or not active.notes or engine is not active.engine or active.written == active.notes:
+        return None
+    return NotesWrite(active, dict(active.notes))
+
+
+def notes_written(write: NotesWrite) -> None:
+    """The statement carrying ``write`` succeeded (autocommit: it is committed)."""
+    write.claim.written = write.notes
+
+
 # On the committing session's ``info``: the claim and the notes its transaction is writing, taken
 # as written once that commit succeeded.
 _WRITING = "idempotency_marks.writing"
@@ -88,20 +123,17 @@ def _before_commit(session: Session) -> None:
         return
     if active.written == active.notes:
         return
-    t = active.table
     # Runs inside the committing transaction: the note and the effects commit together or not at
     # all. A claim another attempt took over is left alone (its own notes follow).
-    session.execute(sa.update(t).where(t.c.key == active.key, t.c.claim == active.claim,
-                                       sa.or_(t.c.status.is_(None), t.c.status == COMMITTED))
-                    .values(status=COMMITTED, body=encode_notes(active.notes)))
-    session.info[_WRITING] = (active, dict(active.notes))
+    write = NotesWrite(active, dict(active.notes))
+    session.execute(write.statement())
+    session.info[_WRITING] = write
 
 
 def _after_commit(session: Session) -> None:
     writing = session.info.pop(_WRITING, None)
     if writing is not None:
-        active, notes = writing
-        active.written = notes
+        notes_written(writing)
 
 
 def _after_rollback(session: Session) -> None:

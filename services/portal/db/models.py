@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit import AuditHeadMixin, AuditMixin
@@ -45,6 +57,10 @@ class User(Base):
     # Every access token carries the version it was minted under; logout, a password change or
     # reset bumps it, and tokens of an older version are refused on their next request.
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # The account's documents and their bytes in all, for its quota (db/documents.py): kept by the
+    # upload that adds one and the retention job that deletes some.
+    document_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    document_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class ActivationToken(Base):

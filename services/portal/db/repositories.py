@@ -113,16 +113,6 @@ async def own_document_infos(session: AsyncSession, user_id: str) -> dict[str, D
     return {r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows}
 
 
-async def document_usage(session: AsyncSession, user_id: str) -> tuple[int, int]:
-    """How many documents the user holds and their bytes in all. The user's row is locked first
-    (PostgreSQL), so two uploads at once cannot both take the last place of a quota."""
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
-    count, size = (await session.execute(
-        select(func.count(), func.coalesce(func.sum(Document.size), 0)).where(Document.user_id == user_id)
-    )).one()
-    return int(count), int(size)
-
-
 SECTION_REFERENCE = "section"
 PAYMENT_PROOF_REFERENCE = "payment_proof"
 
@@ -141,10 +131,6 @@ async def sync_section_references(session: AsyncSession, application_id: str, se
             DocumentReference.document_id.in_(have - wanted)))
     session.add_all(DocumentReference(application_id=application_id, document_id=doc_id, source=SECTION_REFERENCE)
                     for doc_id in sorted(wanted - have))
-
-
-def add_document_reference(session: AsyncSession, application_id: str, document_id: str, source: str) -> None:
-    session.add(DocumentReference(application_id=application_id, document_id=document_id, source=source))
 
 
 async def fetchable_document(session: AsyncSession, document_id: str, lsp_code: str | None) -> Document | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.accounts import LinkModel
@@ -85,7 +85,18 @@ async def unreferenced_documents(session: AsyncSession, *, among: Sequence[str] 
 
 
 async def delete_documents(session: AsyncSession, document_ids: Sequence[str]) -> int:
-    return _rowcount(await session.execute(delete(Document).where(Document.id.in_(document_ids))))
+    """Delete the documents and take them off their accounts' usage (the upload quota's counters),
+    by what was deleted: a document another run deleted first is not subtracted twice."""
+    deleted = (await session.execute(
+        delete(Document).where(Document.id.in_(document_ids)).returning(Document.user_id, Document.size))).all()
+    usage: dict[str, tuple[int, int]] = {}
+    for user_id, size in deleted:
+        count, total = usage.get(user_id, (0, 0))
+        usage[user_id] = (count + 1, total + size)
+    for user_id, (count, total) in sorted(usage.items()):
+        await session.execute(update(User).where(User.id == user_id).values(
+            document_count=User.document_count - count, document_bytes=User.document_bytes - total))
+    return len(deleted)
 
 
 async def contents_still_used(session: AsyncSession, digests: Sequence[str]) -> set[str]:

@@ -40,7 +40,7 @@ async def test_a_keyed_new_application_is_made_once(portal: Portal, applicant: d
                                   counter(portal, Application))
 
 
-async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str, str]) -> None:
+def keyed_upload(portal: Portal, headers: dict[str, str]) -> Any:
     requests: dict[int, httpx.Request] = {}
 
     async def send(key: str, variant: int) -> httpx.Response:
@@ -49,12 +49,16 @@ async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str
             data = tiny_pdf(f"ktp {variant}")
             requests[variant] = portal.client.build_request(
                 "POST", "/api/v1/documents", data={"kind": "ktp"}, files={"file": ("ktp.pdf", data, "application/pdf")},
-                headers=applicant)
+                headers=headers)
             requests[variant].read()
         r = requests[variant]
-        headers = {**dict(r.headers), HEADER: key}
-        return await portal.client.post("/api/v1/documents", content=r.content, headers=headers)
+        headers_now = {**dict(r.headers), HEADER: key}
+        return await portal.client.post("/api/v1/documents", content=r.content, headers=headers_now)
+    return send
 
+
+async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str, str]) -> None:
+    send = keyed_upload(portal, applicant)
     await check_keyed_post(portal.app, portal.client, send, counter(portal, Document))
     await check_retry_after_death(portal.app, portal.client, send, counter(portal, Document))
 

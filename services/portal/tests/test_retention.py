@@ -105,6 +105,11 @@ async def test_retention_purges_what_is_past_its_time(portal: Portal) -> None:
     # The account still has a draft: its (unfixed) NIK binding is left alone.
     assert await count(portal, NikBinding) == 1
     assert (purged.accounts, purged.drafts, purged.documents, purged.files) == (1, 1, 2, 1)
+    # The account's quota counts what it still holds (the two purged documents taken off).
+    async with portal.runtime.sessions() as s:
+        counted = (await s.execute(select(User.document_count, User.document_bytes).where(User.id == user_id))).one()
+        held = (await s.execute(select(func.count(), func.sum(Document.size)).where(Document.user_id == user_id))).one()
+    assert tuple(counted) == tuple(held) and held[0] == 2
 
     entries = [e for e in await audit_actions(portal) if e[0] == "retention.purged"]
     assert len(entries) == 1 and entries[0][1] == "service:portal" and entries[0][4]["drafts"] == 1

@@ -9,8 +9,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.portal.db.documents import Usage, insert_document, usage_of
 from services.portal.db.models import Document
-from services.portal.db.repositories import add_document_reference, document_usage, fetchable_document
+from services.portal.db.repositories import fetchable_document
 from services.portal.domain.documents import ALLOWED_TYPES, NOT_ALLOWED, sha256_hex, sniff_content_type
 from services.portal.domain.sections import DOCUMENT_KINDS
 from services.portal.files import structure_problem
@@ -19,7 +20,7 @@ from services.portal.storage import DocumentStore
 from services.portal.usecases.common import Upload
 from services.portal.usecases.views import DocumentOut, StoredFile, document_out
 from shared.bus import utcnow
-from shared.database import read_session
+from shared.database import engine_of, read_session
 from shared.exceptions import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 from shared.idempotency_marks import remember, replayed
 
@@ -52,6 +53,7 @@ class Documents:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], store: DocumentStore,
                  settings: PortalSettings) -> None:
         self.sessions = sessions
+        self.engine = engine_of(sessions)
         self.store = store
         self.settings = settings
 
@@ -72,18 +74,22 @@ class Documents:
         digest = sha256_hex(data)
         doc = Document(id=str(uuid.uuid4()), user_id=user_id, kind=kind, sha256=digest, content_type=content_type,
                        size=len(data), created_at=utcnow())
-        async with self.sessions() as s, s.begin():
-            self._within_quota(*await document_usage(s, user_id), len(data))
-            await self.store.put(digest, data)
-            s.add(doc)
-            remember(document_id=doc.id)
-            if reference is not None:
-                await s.flush()  # the document row first (the reference points to it)
-                add_document_reference(s, reference[0], doc.id, reference[1])
+        # Checked before any bytes are stored; the insert decides for good (another upload of the
+        # account may take the last place meanwhile: then its bytes stay, as after a failed commit).
+        self._within_quota(await usage_of(self.engine, user_id), len(data))
+        await self.store.put(digest, data)
+        remember(document_id=doc.id)
+        if not await insert_document(self.engine, doc, most=self.settings.max_documents_per_account,
+                                     most_bytes=self.settings.max_document_bytes_per_account, reference=reference):
+            # Another upload took the last place meanwhile (this raises); or a place was freed as well.
+            self._within_quota(await usage_of(self.engine, user_id), len(data))
+            raise Conflict("the account's documents changed while the file was checked; send it again",
+                           errors=[{"field": "file", "message": "the account's documents changed meanwhile"}])
         return document_out(doc)
 
-    def _within_quota(self, count: int, size: int, adding: int) -> None:
+    def _within_quota(self, usage: Usage, adding: int) -> None:
         most, most_bytes = self.settings.max_documents_per_account, self.settings.max_document_bytes_per_account
+        count, size = usage
         if count + 1 > most:
             raise Conflict(f"the account already holds {count} documents, the most it may keep",
                            errors=[{"field": "file", "message": f"at most {most} documents per account"}])
