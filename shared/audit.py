@@ -87,10 +87,19 @@ def _utc(at: datetime) -> datetime:
 def entry_hash(prev_hash: str, *, seq: int, at: datetime, actor: str, action: str, target_type: str | None,
                target_id: str | None, application_id: str | None, client: str | None,
                detail: dict[str, Any]) -> str:
-    body = json.dumps([seq, _utc(at).isoformat(timespec="microseconds"), actor, action, target_type, target_id,
+    body = f"[{seq}{_body_after_seq(at, actor, action, target_type, target_id, application_id, client, detail)}"
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def _body_after_seq(at: datetime, actor: str, action: str, target_type: str | None, target_id: str | None,
+                    application_id: str | None, client: str | None, detail: dict[str, Any]) -> str:
+    """The hashed body of an entry is the JSON array ``[seq, at, actor, ...]``; this is what
+    follows its seq (``,"2026-...",...]``), so PostgreSQL can hash an entry whose seq it takes
+    from the head in the same statement. ASCII only, so its UTF-8 bytes are these characters."""
+    rest = json.dumps([0, _utc(at).isoformat(timespec="microseconds"), actor, action, target_type, target_id,
                        application_id, client, detail], sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       default=str)
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    return rest[2:]  # after "[0"
 
 
 def _hash_of(row: AuditMixin) -> str:
@@ -117,8 +126,10 @@ class Auditor:
         return int(row.seq), str(row.hash)
 
     def _append(self, session: Session, fields: dict[str, Any]) -> None:
-        """Runs in the committing session (sync, inside SQLAlchemy's greenlet): the head, then
-        the entry and the head's new hash, in one statement on PostgreSQL."""
+        """Runs in the committing session (sync, inside SQLAlchemy's greenlet): on PostgreSQL one
+        statement; elsewhere the head, then the entry and the head's new hash."""
+        if session.get_bind().dialect.name == "postgresql" and self._append_in_one(session, fields):
+            return
         seq, prev = self._take_head(session)
         digest = entry_hash(prev, seq=seq, **fields)
         table = self.model.__table__  # type: ignore[attr-defined]
@@ -129,6 +140,35 @@ class Auditor:
         else:  # SQLite has no data-modifying CTE
             session.execute(entry)
             session.execute(new_head)
+
+    def _append_in_one(self, session: Session, fields: dict[str, Any]) -> bool:
+        """PostgreSQL: the head locked and advanced, the entry hashed by the database (``sha256``
+        over the same bytes :func:`entry_hash` hashes) and inserted, in one statement; False
+        (nothing written) when the head row is missing. The head is read ``FOR UPDATE``: after
+        waiting for another append's commit PostgreSQL returns the row as that commit left it
+        (not as the statement's snapshot saw it), and the UPDATE follows it likewise."""
+        statement = self._one_statement()
+        params = {**fields, "body_after_seq": _body_after_seq(**fields)}
+        return session.execute(statement, params).first() is not None
+
+    def _one_statement(self) -> sa.Insert:
+        statement: sa.Insert | None = getattr(self, "_in_one", None)
+        if statement is None:
+            table = self.model.__table__  # type: ignore[attr-defined]
+            old = (sa.select(_HEAD.c.name, _HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.name == HEAD_NAME)
+                   .with_for_update().cte("audit_head"))
+            seq = old.c.seq + 1
+            hashed = old.c.hash + "\n[" + sa.cast(seq, sa.String) + sa.bindparam("body_after_seq", type_=sa.String)
+            digest = sa.func.encode(sa.func.sha256(sa.func.convert_to(hashed, "UTF8")), "hex")
+            new = (sa.update(_HEAD).where(_HEAD.c.name == old.c.name).values(seq=seq, hash=digest)
+                   .returning(_HEAD.c.seq, _HEAD.c.hash, old.c.hash.label("prev")).cte("audit_advanced"))
+            names = ("at", "actor", "action", "target_type", "target_id", "application_id", "client", "detail")
+            values = [sa.bindparam(n, type_=table.c[n].type) for n in names]
+            statement = self._in_one = (
+                sa.insert(table)
+                .from_select(["id", *names, "prev_hash", "hash"], sa.select(new.c.seq, *values, new.c.prev, new.c.hash))
+                .returning(table.c.id))
+        return statement
 
     async def record(self, session: AsyncSession, *, actor: str, action: str, target_type: str | None = None,
                      target_id: str | None = None, application_id: str | None = None, client: str | None = None,

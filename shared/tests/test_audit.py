@@ -143,3 +143,36 @@ async def test_the_chain_head_is_locked_only_as_the_action_commits(pg_url: str) 
             assert [e.actor for e in await auditor.search(s, limit=10)] == ["staff:a", "staff:b"]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_an_append_on_postgres_is_one_statement_and_follows_a_commit_it_waited_for(pg_url: str) -> None:
+    """The head is read, advanced and the entry hashed and inserted by one statement; an append
+    that had to wait for another's commit chains onto that commit's entry, not onto the head its
+    snapshot saw (the chain verifies)."""
+    engine = await _engine(pg_url)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    try:
+        auditor = Auditor(AuditEntry)
+        sessions = make_session_factory(engine)
+        async with sessions() as first:
+            await first.begin()
+            await auditor.record(first, actor="staff:a", action="application.viewed")
+            sa.event.listen(engine.sync_engine, "before_cursor_execute", seen)
+            await first.run_sync(lambda s: s.dispatch.before_commit(s))  # the append, not yet committed
+            sa.event.remove(engine.sync_engine, "before_cursor_execute", seen)
+            assert len(statements) == 1 and "sha256" in statements[0]
+            second = asyncio.create_task(auditor.record_alone(sessions, actor="staff:b", action="application.viewed"))
+            await asyncio.sleep(0.3)
+            assert not second.done()  # waiting for the head's lock
+            await first.commit()
+        await asyncio.wait_for(second, 5)
+        assert await _check(engine, auditor) == (True, 2, None)
+        async with sessions() as s:
+            assert [(e.id, e.actor) for e in await auditor.search(s, limit=10)] == [(2, "staff:b"), (1, "staff:a")]
+    finally:
+        await engine.dispose()
