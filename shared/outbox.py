@@ -4,8 +4,9 @@ A service's state change and the events it causes are written in one transaction
 (:func:`add_event`); the :class:`OutboxRelay` publishes committed rows in order and marks them.
 If the broker is down the rows wait; nothing is published for a transaction that rolled back.
 
-On the consuming side :func:`handle_once` records the event id in the inbox in the same
-transaction as the handler's effect, so a redelivered event takes effect once.
+On the consuming side ``shared.inbox.handle_once`` records the event id in the inbox (its table:
+:class:`InboxMixin`) in the same transaction as the handler's effect, so a redelivered event
+takes effect once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,10 +34,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -420,45 +418,3 @@ class OutboxRelay:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-
-# The inbox claim for each (inbox table, dialect), built once: an event then costs no statement
-# construction or cache-key walk of a fresh ``.values()``; its row goes as parameters.
-_CLAIMS: dict[tuple[Table, str], Any] = {}
-
-
-def _claim_statement(table: Table, dialect: str) -> Any:
-    statement = _CLAIMS.get((table, dialect))
-    if statement is None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = _CLAIMS[(table, dialect)] = (
-            insert(table).on_conflict_do_nothing().returning(table.c.event_id))
-    return statement
-
-
-async def handle_once(
-    session_factory: async_sessionmaker[AsyncSession],
-    inbox_model: type[InboxMixin],
-    consumer: str,
-    event_: EventEnvelope,
-    effect: Callable[[AsyncSession, EventEnvelope], Awaitable[None]],
-) -> bool:
-    """Run ``effect`` and record the event in the inbox in one transaction.
-
-    Returns False (and does nothing) when this consumer already processed the event.
-    """
-    table: Table = inbox_model.__table__  # type: ignore[attr-defined]
-    try:
-        async with session_factory() as session, session.begin():
-            # One round trip: the insert claims the event, or finds it already processed.
-            claimed = (await session.execute(
-                _claim_statement(table, session.get_bind().dialect.name),
-                {"event_id": event_.id, "consumer": consumer, "event_type": event_.type, "processed_at": utcnow()},
-            )).first()
-            if claimed is None:
-                return False
-            await effect(session, event_)
-        return True
-    except IntegrityError:
-        # A concurrent delivery of the same event won the race and committed first.
-        return False

@@ -39,6 +39,8 @@ def register_consumers(runtime: ServiceRuntime, usecases: PortalUseCases) -> Non
     async def on_email_requested(_: AsyncSession, email: EmailRequested, envelope: EventEnvelope) -> None:
         await usecases.notifications.deliver(email, envelope.id)
 
+    # Both effects write only rows and outbox events: the status step carries the inbox's claim
+    # in its first read (one round trip fewer per step).
     runtime.consume(STATUS_QUEUE, {StatusChanged: on_status_changed,
-                                   CertificateStatusChanged: on_certificate_status_changed})
+                                   CertificateStatusChanged: on_certificate_status_changed}, claims_in_effect=True)
     runtime.consume(MAIL_QUEUE, {EmailRequested: on_email_requested})

@@ -21,7 +21,7 @@ from services.siki.usecases.deliveries import WebhookPoster, attempt_delivery
 from services.siki.usecases.skk_register import change_status, record_skk
 from shared.bus import Delivery, EventEnvelope, RetryPolicy
 from shared.contracts.events import CertificateDownloaded, CertificateStatusChanged, SkkRecorded, WebhookRequested
-from shared.outbox import handle_once
+from shared.inbox import handle_once
 from shared.runtime import ServiceRuntime
 
 SIKI_QUEUE = "siki"

@@ -30,6 +30,7 @@ from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
 from shared.contracts.events import StatusChanged
 from shared.contracts.states import ApplicationStatus
+from shared.inbox import read_claiming
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -67,7 +68,7 @@ class StatusMirror:
         """Mirror one SIKI timeline step; False when the application is unknown here or the step
         is already on its timeline."""
         self_recorded = ev.status in SELF_RECORDED
-        app = (await session.execute(_APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})).first()
+        app = await read_claiming(session, _APPLICATION_AND_APPLICANT, {"application_id": ev.application_id})
         if app is None:
             # Not an application of this portal (e.g. created through another front end): nothing to mirror.
             log.warning("status event for an unknown application", application_id=ev.application_id)

@@ -1,0 +1,131 @@
+"""The idempotent consumer's inbox: an event's id is recorded (claimed) in the transaction of its
+effect, so a redelivered event takes effect once (its table: ``shared.outbox.InboxMixin``).
+
+The claim is usually the transaction's first statement. A consumer whose effects are all in that
+transaction (rows and outbox events, no email sent or call made from the handler) may subscribe
+with ``claims_in_effect``: its effect then carries the claim in its first read
+(:func:`read_claiming`: on PostgreSQL a data-modifying CTE of that read, one round trip fewer per
+event), and an effect that never calls it is claimed as its transaction ends, a duplicate then
+rolling everything back. Either way the claim commits, or not, with the effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select, Table, bindparam, exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.bus.envelope import EventEnvelope, utcnow
+from shared.outbox import InboxMixin
+
+AnySelect = Select[*tuple[Any, ...]]
+_PENDING = "shared.inbox.pending"  # session.info: the claim an effect is to carry
+_COLUMNS = ("event_id", "consumer", "event_type", "processed_at")
+
+
+class AlreadyHandled(Exception):
+    """The claim found the event processed by this consumer: the effect stops, changing nothing."""
+
+
+@dataclass
+class _Claim:
+    table: Table
+    values: dict[str, Any]  # bound as inbox_<column>
+    taken: bool = False  # whether a statement carried it already
+
+
+# The claim for each (inbox table, dialect), built once: an event then costs no statement
+# construction or cache-key walk of a fresh ``.values()``; its row goes as parameters.
+_CLAIMS: dict[tuple[Table, str], Any] = {}
+# (read, inbox table) -> the read carrying the claim (PostgreSQL). Keyed by id, the read kept alive.
+_CARRIERS: dict[tuple[int, Table], tuple[AnySelect, AnySelect]] = {}
+
+
+def _claim_statement(table: Table, dialect: str) -> Any:
+    statement = _CLAIMS.get((table, dialect))
+    if statement is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _CLAIMS[(table, dialect)] = (
+            insert(table).values({c: bindparam(f"inbox_{c}") for c in _COLUMNS})
+            .on_conflict_do_nothing().returning(table.c.event_id))
+    return statement
+
+
+async def _claim(session: AsyncSession, claim: _Claim) -> bool:
+    """One round trip: the insert claims the event, or finds it already processed."""
+    claim.taken = True
+    statement = _claim_statement(claim.table, session.get_bind().dialect.name)
+    return (await session.execute(statement, claim.values)).first() is not None
+
+
+def _carrying(query: AnySelect, table: Table) -> AnySelect:
+    found = _CARRIERS.get((id(query), table))
+    if found is None:
+        claim = _claim_statement(table, "postgresql").cte("inbox_claim")
+        carrier = query.add_cte(claim).add_columns(exists(select(claim.c.event_id)).label("inbox_claimed"))
+        found = _CARRIERS[(id(query), table)] = (query, carrier)
+    return found[1]
+
+
+async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[str, Any]) -> Row[Any] | None:
+    """The first row of ``query``, the effect's first read, carrying the event's claim when the
+    consumer subscribed with ``claims_in_effect`` (else just the read). Raises
+    :class:`AlreadyHandled` when the event was processed already. None when the read finds no
+    row: the claim was made all the same (on PostgreSQL, unless processed already)."""
+    claim: _Claim | None = session.info.get(_PENDING)
+    if claim is None or claim.taken:
+        return (await session.execute(query, params)).first()
+    if session.get_bind().dialect.name != "postgresql":  # no data-modifying CTE: claimed first
+        if not await _claim(session, claim):
+            raise AlreadyHandled()
+        return (await session.execute(query, params)).first()
+    claim.taken = True
+    row = (await session.execute(_carrying(query, claim.table), {**params, **claim.values})).first()
+    if row is not None and not row.inbox_claimed:
+        raise AlreadyHandled()
+    return row
+
+
+async def handle_once(
+    session_factory: async_sessionmaker[AsyncSession],
+    inbox_model: type[InboxMixin],
+    consumer: str,
+    event_: EventEnvelope,
+    effect: Callable[[AsyncSession, EventEnvelope], Awaitable[None]],
+    *,
+    claims_in_effect: bool = False,
+) -> bool:
+    """Run ``effect`` and record the event in the inbox in one transaction.
+
+    Returns False (and does nothing) when this consumer already processed the event.
+    ``claims_in_effect``: see the module's docstring (only for effects whose every write is in
+    the transaction)."""
+    claim = _Claim(inbox_model.__table__,  # type: ignore[attr-defined]
+                   {"inbox_event_id": event_.id, "inbox_consumer": consumer, "inbox_event_type": event_.type,
+                    "inbox_processed_at": utcnow()})
+    try:
+        async with session_factory() as session, session.begin():
+            if not claims_in_effect:
+                if not await _claim(session, claim):
+                    return False
+                await effect(session, event_)
+                return True
+            session.info[_PENDING] = claim
+            try:
+                await effect(session, event_)
+            finally:
+                session.info.pop(_PENDING, None)
+            if not claim.taken and not await _claim(session, claim):
+                raise AlreadyHandled()  # after the effect: roll it back
+        return True
+    except AlreadyHandled:
+        return False
+    except IntegrityError:
+        # A concurrent delivery of the same event won the race and committed first.
+        return False

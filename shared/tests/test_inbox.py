@@ -1,0 +1,148 @@
+"""The inbox (shared/inbox.py) with the claim carried by the effect's first read, on SQLite and
+PostgreSQL: an event takes effect once however it is redelivered; the claim rides in the read on
+PostgreSQL (no statement of its own); an effect that never reads claims as it ends, and a
+duplicate then rolls its writes back; two deliveries at once take effect once."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, String, bindparam, event, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.bus.envelope import EventEnvelope, utcnow
+from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
+from shared.inbox import handle_once, read_claiming
+from shared.outbox import InboxMixin
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Inbox(InboxMixin, Base):
+    pass
+
+
+class Counter(Base):
+    __tablename__ = "counter"
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    events: Mapped[str] = mapped_column(String(2000), default="")
+
+
+_READ = select(Counter.id, Counter.events).where(Counter.id == bindparam("counter_id")).with_for_update()
+
+
+@pytest.fixture(params=["sqlite_url", "pg_url"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(request.param))
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(db_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    factory = make_session_factory(engine)
+    async with factory() as s, s.begin():
+        s.add(Counter(id="c", events=""))
+    try:
+        yield factory
+    finally:
+        await engine.dispose()
+
+
+def envelope() -> EventEnvelope:
+    return EventEnvelope(id=str(uuid.uuid4()), type="test.counted", occurred_at=utcnow(), correlation_id="c",
+                         application_id="c", source="test", payload={})
+
+
+async def counted(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, int]:
+    async with sessions() as s:
+        events = (await s.execute(select(Counter.events).where(Counter.id == "c"))).scalar_one()
+        claims = (await s.execute(select(func.count()).select_from(Inbox))).scalar_one()
+    return events, int(claims)
+
+
+async def reading_effect(session: AsyncSession, ev: EventEnvelope) -> None:
+    row = await read_claiming(session, _READ, {"counter_id": "c"})
+    assert row is not None
+    await session.execute(update(Counter).where(Counter.id == "c")
+                          .values(events=row.events + ev.id[:4] + ";"))
+
+
+def _engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    bind = sessions.kw["bind"]
+    assert isinstance(bind, AsyncEngine)
+    return bind
+
+
+async def test_a_redelivered_event_takes_effect_once_and_the_claim_rides_in_the_read(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    ev, statements = envelope(), []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(_engine(sessions).sync_engine, "before_cursor_execute", seen)
+    try:
+        first = await handle_once(sessions, Inbox, "q", ev, reading_effect, claims_in_effect=True)
+    finally:
+        event.remove(_engine(sessions).sync_engine, "before_cursor_execute", seen)
+    again = await handle_once(sessions, Inbox, "q", ev, reading_effect, claims_in_effect=True)
+    assert (first, again) == (True, False)
+    assert await counted(sessions) == (ev.id[:4] + ";", 1)
+    standalone = [s for s in statements if s.lstrip().startswith("INSERT INTO inbox")]
+    if _engine(sessions).dialect.name == "postgresql":
+        assert standalone == [] and "INSERT INTO inbox" in statements[0] and len(statements) == 2
+    else:
+        assert len(standalone) == 1 and len(statements) == 3
+
+
+async def test_an_effect_that_never_reads_is_claimed_as_it_ends_and_a_duplicate_rolls_back(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    ev, ran = envelope(), []
+
+    async def writing_effect(session: AsyncSession, e: EventEnvelope) -> None:
+        ran.append(e.id)
+        await session.execute(update(Counter).where(Counter.id == "c")
+                              .values(events=Counter.events + e.id[:4] + ";"))
+
+    assert await handle_once(sessions, Inbox, "q", ev, writing_effect, claims_in_effect=True)
+    assert not await handle_once(sessions, Inbox, "q", ev, writing_effect, claims_in_effect=True)
+    assert len(ran) == 2  # the duplicate ran, and its write was rolled back
+    assert await counted(sessions) == (ev.id[:4] + ";", 1)
+
+
+async def test_a_read_that_finds_nothing_still_claims(sessions: async_sessionmaker[AsyncSession]) -> None:
+    ev = envelope()
+
+    async def unknown(session: AsyncSession, e: EventEnvelope) -> None:
+        assert await read_claiming(session, _READ, {"counter_id": "nobody"}) is None
+
+    assert await handle_once(sessions, Inbox, "q", ev, unknown, claims_in_effect=True)
+    assert await counted(sessions) == ("", 1)
+
+
+@pytest.mark.postgres
+async def test_deliveries_at_once_take_effect_once(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        sessions = make_session_factory(engine)
+        async with sessions() as s, s.begin():
+            s.add(Counter(id="c", events=""))
+        events = [envelope() for _ in range(5)]
+        done = await asyncio.gather(*(handle_once(sessions, Inbox, "q", ev, reading_effect, claims_in_effect=True)
+                                      for ev in events for _ in range(3)))
+        assert sorted(done) == [False] * 10 + [True] * 5
+        got, claims = await counted(sessions)
+        assert sorted(got.rstrip(";").split(";")) == sorted(ev.id[:4] for ev in events) and claims == 5
+    finally:
+        await engine.dispose()
