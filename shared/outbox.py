@@ -258,6 +258,8 @@ class OutboxRelay:
             return (await session.execute(query)).scalar_one_or_none()
 
     def _statements_for(self, dialect: str) -> tuple[Select[Any], Update]:
+        """The batch query and the UPDATE that marks rows; on PostgreSQL the batch query marks
+        its rows itself and the UPDATE unmarks those that could not be published."""
         key = (dialect, self.batch_size)
         found = self._statements.get(key)
         if found is None:
@@ -275,7 +277,12 @@ class OutboxRelay:
         Why ``FOR UPDATE``: the statement's snapshot is taken before the lock is granted, so it
         can predate the commit of the relay that held the lock just before. Locking the rows
         makes PostgreSQL re-check each against its newest committed version (READ COMMITTED),
-        so rows that relay marked are left out, as a second statement's fresh snapshot did."""
+        so rows that relay marked are left out, as a second statement's fresh snapshot did.
+
+        On PostgreSQL the statement also marks the rows published (a data-modifying CTE): the
+        transaction commits only after publishing, unmarking first what could not be published,
+        so a relay that dies mid-batch leaves its rows unmarked, as before, and a pass costs one
+        round trip fewer (``BEGIN``, this, ``COMMIT``)."""
         t = self._table
         columns = [t.c[name] for name in _ROW_COLUMNS]
         batch = select(*columns).where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
@@ -288,10 +295,14 @@ class OutboxRelay:
         rows = (
             batch.select_from(t.join(lock, lock.c.got)).with_for_update(of=t).cte("relay_batch")
         )
+        marked = (
+            update(t).where(t.c.seq == rows.c.seq).values(published_at=bindparam("published_at"))
+            .returning(*columns).cte("relay_marked")
+        )
         return (
-            select(*(rows.c[name] for name in _ROW_COLUMNS), lock.c.got)
-            .select_from(lock.outerjoin(rows, true()))
-            .order_by(rows.c.seq)
+            select(*(marked.c[name] for name in _ROW_COLUMNS), lock.c.got)
+            .select_from(lock.outerjoin(marked, true()))
+            .order_by(marked.c.seq)
         )
 
     async def publish_pending(self, *, peek: bool = False) -> int:
@@ -314,8 +325,9 @@ class OutboxRelay:
                     return 0
             while True:
                 async with self.session_factory() as session:
+                    marks_itself = session.get_bind().dialect.name == "postgresql"
                     query, mark = self._statements_for(session.get_bind().dialect.name)
-                    result = (await session.execute(query)).all()
+                    result = (await session.execute(query, {"published_at": utcnow()})).all()
                     if result and not result[0].got:
                         self.skipped = True
                         return published
@@ -327,7 +339,12 @@ class OutboxRelay:
                     if not rows:
                         return published  # the session's close rolls back (and frees the lock)
                     done, failed = await self._publish_rows(rows)
-                    if done:
+                    if marks_itself:
+                        sent = set(done)
+                        left = [r.seq for r in rows if r.seq not in sent]
+                        if left:
+                            await session.execute(mark, {"done": left, "published_at": None})
+                    elif done:
                         await session.execute(mark, {"done": done, "published_at": utcnow()})
                     # Commit even with nothing marked: it ends the transaction and so the lock.
                     await session.commit()

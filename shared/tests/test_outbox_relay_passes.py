@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import MetaData, text, update
+from sqlalchemy import MetaData, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase
 
@@ -176,3 +176,48 @@ async def test_skipped_keeps_the_last_verdict_until_the_pass_decides(pg_db: asyn
         await marker.commit()
     assert await batch == 0
     assert not relay.skipped
+
+
+@pytest.mark.postgres
+async def test_a_pass_marks_as_it_reads_and_unmarks_what_failed(pg_db: async_sessionmaker[AsyncSession]) -> None:
+    """On PostgreSQL a pass is BEGIN, one statement that takes the lock, reads and marks the batch,
+    and COMMIT; an application whose event could not be published keeps it (and the ones after)
+    unmarked for the next pass, while the others' are marked."""
+    class HalfDown(Recorder):
+        async def publish(self, event: EventEnvelope) -> None:
+            if event.application_id == "app-2":
+                raise ConnectionError("broker away for this one")
+            await super().publish(event)
+
+    first = await _stage(pg_db, 2)
+    async with pg_db() as s, s.begin():
+        second = [add_event(s, Outbox, "test.happened", {"i": i}, application_id="app-2").id for i in range(2)]
+    bus = HalfDown()
+    relay = OutboxRelay(pg_db, Outbox, bus)
+    engine = pg_db.kw["bind"]
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert await relay.publish_pending() == 2
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert bus.published == first
+    assert len(statements) == 2 and "relay_marked" in statements[0]  # the batch, then the unmarking
+    async with pg_db() as s:
+        unpublished = (await s.execute(select(Outbox.event_id).where(Outbox.published_at.is_(None))
+                                       .order_by(Outbox.seq))).scalars().all()
+    assert list(unpublished) == second
+
+    back = Recorder()
+    relay = OutboxRelay(pg_db, Outbox, back)
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    statements.clear()
+    try:
+        assert await relay.publish_pending() == 2
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    assert back.published == second and len(statements) == 1  # nothing to unmark
