@@ -105,26 +105,38 @@ def document_infos(docs: dict[str, Document]) -> dict[str, DocumentInfo]:
     return {i: DocumentInfo(kind=d.kind, content_type=d.content_type) for i, d in docs.items()}
 
 
-async def own_document_infos(session: AsyncSession, user_id: str) -> dict[str, DocumentInfo]:
-    """What the section rules need of the user's documents, read without ORM objects."""
-    rows = (await session.execute(
-        select(Document.id, Document.kind, Document.content_type).where(Document.user_id == user_id)
-    )).all()
-    return {r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows}
-
-
 SECTION_REFERENCE = "section"
 PAYMENT_PROOF_REFERENCE = "payment_proof"
 
 
-async def sync_section_references(session: AsyncSession, application_id: str, sections: dict[str, Any]) -> None:
+async def own_document_infos(session: AsyncSession, user_id: str,
+                             application_id: str) -> tuple[dict[str, DocumentInfo], set[str]]:
+    """What the section rules need of the user's documents, read without ORM objects, and which
+    of them the application's sections reference now (one statement: a section can only name
+    its owner's documents)."""
+    referenced = (select(DocumentReference.document_id)
+                  .where(DocumentReference.document_id == Document.id,
+                         DocumentReference.application_id == application_id,
+                         DocumentReference.source == SECTION_REFERENCE).exists())
+    rows = (await session.execute(
+        select(Document.id, Document.kind, Document.content_type, referenced.label("referenced"))
+        .where(Document.user_id == user_id)
+    )).all()
+    return ({r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows},
+            {r.id for r in rows if r.referenced})
+
+
+async def sync_section_references(session: AsyncSession, application_id: str, sections: dict[str, Any], *,
+                                  have: set[str] | None = None) -> None:
     """Make the application's ``section`` references exactly the documents its sections name now
-    (a document dropped from the sections is no longer the LSP's to read)."""
+    (a document dropped from the sections is no longer the LSP's to read). ``have``: the ones it
+    has, if the caller read them already in this transaction."""
     wanted = {doc_id for _, doc_id in referenced_documents(sections)}
-    have = set((await session.execute(
-        select(DocumentReference.document_id).where(DocumentReference.application_id == application_id,
-                                                    DocumentReference.source == SECTION_REFERENCE)
-    )).scalars().all())
+    if have is None:
+        have = set((await session.execute(
+            select(DocumentReference.document_id).where(DocumentReference.application_id == application_id,
+                                                        DocumentReference.source == SECTION_REFERENCE)
+        )).scalars().all())
     if have - wanted:
         await session.execute(delete(DocumentReference).where(
             DocumentReference.application_id == application_id, DocumentReference.source == SECTION_REFERENCE,

@@ -99,7 +99,7 @@ class Applications:
             s.add(app)
             remember(application_id=app.id)
             await s.flush()
-            await sync_section_references(s, app.id, app.sections)
+            await sync_section_references(s, app.id, app.sections, have=set())  # a new application
             add_timeline(s, app.id, S.DRAFT.value, now, APPLICANT_ACTOR, note)
             # The timeline read back in the same transaction (it flushes the entry first).
             return await application_view(s, app)
@@ -132,7 +132,7 @@ class Applications:
             if section not in SECTION_NAMES:
                 raise Invalid.field("section", f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
             require_status(app.status, EDITABLE, "change a section")
-            docs = await own_document_infos(s, user_id)
+            docs, referenced = await own_document_infos(s, user_id, app.id)
             ctx = validation_context(docs, app.application_kind, await renewals.held_of(s, app), self.pkb_minimums)
             checked = check_section(section, payload, ctx)
             if checked.errors:
@@ -150,6 +150,6 @@ class Applications:
             if section == "qualification":
                 app.lsp_code = normalized.get("lsp_code")
             app.updated_at = utcnow()
-            await sync_section_references(s, app.id, app.sections)
+            await sync_section_references(s, app.id, app.sections, have=referenced)
             view = await application_view(s, app)
         return SectionSaved(**view.model_dump(), section=section, complete=checked.complete, missing=checked.missing)
