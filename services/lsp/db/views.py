@@ -1,15 +1,16 @@
-"""An application's child rows as its staff view shows them (invoice, assessment rounds, timeline,
-status reports), read in one statement: four selects were four round trips per view, and the
-view is built for every staff read and after every step (shared/sql_json.py)."""
+"""An application with the child rows its staff view shows (invoice, assessment rounds, timeline,
+status reports), read in one statement: the application's row and four selects were five round
+trips per view, and the view is built for every staff read and after every step
+(shared/sql_json.py)."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lsp.db.models import Assessment, Invoice, StatusReportRow, TimelineEntry
+from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
 from shared.sql_json import date_from_json, decimal_from_json, json_array, json_one, utc_from_json
 
 _INVOICE = {"number": Invoice.number, "amount": Invoice.amount, "currency": Invoice.currency,
@@ -35,17 +36,19 @@ class ApplicationParts(NamedTuple):
     reports: list[dict[str, Any]]  # as staged
 
 
-def _statement(dialect: str) -> Select[Any]:
+def _parts(dialect: str) -> list[Any]:
     app_id: BindParameter[str] = bindparam("application_id")
-    return select(
+    return [
         json_one(dialect, _INVOICE, Invoice.application_id == app_id, label="invoice"),
         json_array(dialect, _ASSESSMENT, Assessment.application_id == app_id, label="assessments"),
         json_array(dialect, _TIMELINE, TimelineEntry.application_id == app_id, label="timeline"),
         json_array(dialect, _REPORT, StatusReportRow.application_id == app_id, label="reports"),
-    )
+    ]
 
 
-_STATEMENTS = {dialect: _statement(dialect) for dialect in ("postgresql", "sqlite")}
+# The application itself (the ORM row) with its parts.
+_WITH_APPLICATION = {dialect: select(Application, *_parts(dialect)).where(Application.id == bindparam("application_id"))
+                     for dialect in ("postgresql", "sqlite")}
 
 
 def _ordered(rows: list[dict[str, Any]] | None, key: str, times: tuple[str, ...], *,
@@ -61,9 +64,7 @@ def _ordered(rows: list[dict[str, Any]] | None, key: str, times: tuple[str, ...]
     return out
 
 
-async def application_parts(session: AsyncSession, application_id: str) -> ApplicationParts:
-    dialect = session.get_bind().dialect.name
-    row = (await session.execute(_STATEMENTS[dialect], {"application_id": application_id})).one()
+def _parts_of(row: Row[Any]) -> ApplicationParts:
     invoice = None
     if row.invoice is not None:
         invoice = {**row.invoice, "amount": decimal_from_json(row.invoice["amount"], _AMOUNT_PLACES),
@@ -76,3 +77,12 @@ async def application_parts(session: AsyncSession, application_id: str) -> Appli
         timeline=_ordered(row.timeline, "id", ("at",), show_key=False),
         reports=_ordered(row.reports, "seq", ("created_at", "sent_at", "refused_at"), show_key=False),
     )
+
+
+async def application_with_parts(session: AsyncSession,
+                                 application_id: str) -> tuple[Application, ApplicationParts] | None:
+    """The application (loaded into the session, as ``session.get`` would) and its parts, in one
+    statement; None when there is no such application."""
+    dialect = session.get_bind().dialect.name
+    row = (await session.execute(_WITH_APPLICATION[dialect], {"application_id": application_id})).first()
+    return None if row is None else (row[0], _parts_of(row))

@@ -12,7 +12,7 @@ import respx
 from sqlalchemy import event, select
 
 from services.lsp.db.models import Assessment, Invoice, StatusReportRow, TimelineEntry
-from services.lsp.db.views import application_parts
+from services.lsp.db.views import application_with_parts
 from services.lsp.tests.support import drive, running, settings_for
 from services.lsp.usecases.context import LspContext
 from shared.bus.envelope import utcnow
@@ -63,8 +63,10 @@ async def _check(database_url: str) -> None:
         event.listen(ctx.sessions.kw["bind"].sync_engine, "before_cursor_execute",
                      lambda *args: statements.append(args[2]))
         async with ctx.sessions() as s:
-            parts = await application_parts(s, aid)
-        assert len(statements) == 1
+            found = await application_with_parts(s, aid)
+        assert len(statements) == 1  # the application's row and its parts
+        assert found is not None and found[0].id == aid and found[0].status == "appeal_upheld"
+        parts = found[1]
         assert parts.invoice == expected["invoice"] and parts.invoice is not None
         assert str(parts.invoice["amount"]) == str(expected["invoice"]["amount"])  # the same scale
         assert parts.assessments == expected["assessments"] and parts.assessments
@@ -73,9 +75,9 @@ async def _check(database_url: str) -> None:
         assert parts.reports == expected["reports"]
         assert [r["report_id"] for r in parts.reports][-2:] == ["r-refused", "r-unsent"]
         async with ctx.sessions() as s:
-            empty = await application_parts(s, "no-such-application")
-            assert empty == (None, [], [], [])
-            assert (await application_parts(s, other)).assessments == []
+            assert await application_with_parts(s, "no-such-application") is None
+            found = await application_with_parts(s, other)
+            assert found is not None and found[1].assessments == [] and found[1].invoice is not None
 
 
 async def test_one_statement_reads_what_each_table_holds_on_sqlite(sqlite_url: str, siki: respx.Route) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Assessment
-from services.lsp.db.views import application_parts
+from services.lsp.db.views import ApplicationParts, application_with_parts
 from services.lsp.domain.pkb import DEFAULT_PKB_MINIMUMS, parse_minimums, pkb_minimum
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.staff import StaffPrincipal, audit
@@ -59,11 +59,12 @@ async def get_application(ctx: LspContext, staff: StaffPrincipal, application_id
     """The whole application, personal data included: the view is recorded in the audit log in
     the same transaction (no record, no view)."""
     async with ctx.sessions() as session, session.begin():
-        app = await session.get(Application, application_id)
-        if app is None:
+        found = await application_with_parts(session, application_id)
+        if found is None:
             raise NotFound(f"application {application_id!r} not found")
+        app, parts = found
         await may_see(session, staff, app)
-        view = await application_view(session, app, ctx.settings.pkb_minimum_table)
+        view = application_view(app, parts, ctx.settings.pkb_minimum_table)
         await audit(ctx, session, staff, "application.viewed", application_id=app.id,
                     detail={"parts": ["personal", "sections", "documents"]})
         return view
@@ -105,10 +106,9 @@ def kind_view(app: Application, pkb_minimums: Mapping[int, int]) -> dict[str, An
     }
 
 
-async def application_view(session: AsyncSession, app: Application,
-                           pkb_minimums: Mapping[int, int] | None = None) -> dict[str, Any]:
-    # One statement for the child rows (services/lsp/db/views.py), not one per table.
-    parts = await application_parts(session, app.id)
+def application_view(app: Application, parts: ApplicationParts,
+                     pkb_minimums: Mapping[int, int] | None = None) -> dict[str, Any]:
+    """The staff view of ``app`` with its child rows (read with it: services/lsp/db/views.py)."""
     return {
         "id": app.id,
         "status": app.status,

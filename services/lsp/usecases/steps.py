@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from services.lsp.db.models import Application, Assessment, Staff, TimelineEntry
 from services.lsp.db.models import Invoice as InvoiceRow
+from services.lsp.db.views import ApplicationParts, application_with_parts
 from services.lsp.domain.machine import Action, check_action
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.ports import IssuanceFacts
@@ -34,6 +35,14 @@ async def load_application(session: AsyncSession, application_id: str) -> Applic
     if app is None:
         raise NotFound(f"application {application_id!r} not found")
     return app
+
+
+async def load_with_parts(session: AsyncSession, application_id: str) -> tuple[Application, ApplicationParts]:
+    """The application and the child rows its view shows, in one statement."""
+    found = await application_with_parts(session, application_id)
+    if found is None:
+        raise NotFound(f"application {application_id!r} not found")
+    return found
 
 
 def check(action: Action, app: Application, staff: StaffPrincipal | None) -> None:
@@ -96,9 +105,9 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
         if notes is not None and notes.get("acted_on") == application_id:
             # This very request (same Idempotency-Key) committed its step in an attempt that died
             # before answering: answer as it would have, without acting twice.
-            app = await load_application(session, application_id)
+            app, parts = await load_with_parts(session, application_id)
             await may_see(session, staff, app)
-            return await application_view(session, app)
+            return application_view(app, parts, ctx.settings.pkb_minimum_table)
         try:
             async with session.begin():
                 app = await load_application(session, application_id)
@@ -108,8 +117,8 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
                 # Flushed first: expiring discards what is not yet written.
                 await session.flush()
                 session.expire_all()  # the answer shows what was stored, as a fresh read would
-                view = await application_view(session, await load_application(session, application_id),
-                                              ctx.settings.pkb_minimum_table)
+                view = application_view(*await load_with_parts(session, application_id),
+                                        ctx.settings.pkb_minimum_table)
         except StaleDataError as exc:
             raise Conflict("the application changed meanwhile; reload it and try again",
                            errors=[{"field": "status", "message": "concurrent change"}]) from exc
