@@ -31,6 +31,7 @@ _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _SESSION_LOCK = text("SELECT pg_advisory_lock(:key)")
 _TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
+_SESSION_LOCK_BOUND = text("SELECT pg_advisory_lock(:lock_key)")
 
 
 def advisory_key(namespace: str, key: str) -> int:
@@ -102,6 +103,54 @@ class DbKeyedLock:
                     yield
                 finally:
                     await _release(conn, lock)
+
+
+    @contextlib.asynccontextmanager
+    async def across_by_hand(self, sessions: async_sessionmaker[AsyncSession],
+                             key: str) -> AsyncIterator[HeldKey | None]:
+        """:meth:`across` for a holder that takes and releases the key's session lock itself, in
+        statements of its own on the key's connection, so that taking it can read and releasing
+        it can write in the same round trip (:class:`HeldKey`). None on other databases (one
+        process: the in-process lock is all). What the holder did not release is released on
+        leaving; a statement cut short closes the connection instead (which releases it)."""
+        async with self.hold(key):
+            bind = sessions.kw.get("bind")
+            if not isinstance(bind, AsyncEngine) or not _is_postgres(bind):
+                yield None
+                return
+            async with _holders(bind), bind.connect() as raw:
+                held = HeldKey(await raw.execution_options(isolation_level="AUTOCOMMIT"), self.key_of(key))
+                try:
+                    yield held
+                finally:
+                    if held.held:
+                        await _release(held.conn, {"key": held.key})
+
+
+class HeldKey:
+    """A key's session lock on a connection of its own (AUTOCOMMIT), taken and released by the
+    holder's statements (:meth:`DbKeyedLock.across_by_hand`). A statement that takes it calls
+    ``pg_try_advisory_lock(key)``, one that releases it ``pg_advisory_unlock(key)``; the holder
+    says which happened (:attr:`held`)."""
+
+    def __init__(self, conn: AsyncConnection, key: int) -> None:
+        self.conn = conn
+        self.key = key
+        self.held = False
+
+    async def execute(self, statement: Any, params: dict[str, Any]) -> Any:
+        """Run a statement on the key's connection; cut short (or failed), the connection is
+        closed, so a lock it may have taken or kept goes with it."""
+        try:
+            return await _guarded(self.conn, self.conn.execute(statement, {**params, "lock_key": self.key}))
+        except BaseException:
+            self.held = False  # the connection is closed: PostgreSQL released the lock with it
+            raise
+
+    async def wait(self) -> None:
+        """Take the key, waiting for its holder (another process) to release it."""
+        await self.execute(_SESSION_LOCK_BOUND, {})
+        self.held = True
 
 
 # Per engine and event loop: how many connections :meth:`DbKeyedLock.across` may hold at once.

@@ -4,6 +4,7 @@ report is marked by one statement that commits by itself; a failure is still not
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 from typing import Any
@@ -76,8 +77,33 @@ async def test_sending_reports_takes_few_round_trips(pg_url: str, siki: respx.Ro
         after = await _sent(ctx, aid)
         assert after[:len(before)] == before
         assert after[len(before):] == [(1, True, None)] * 3
-        # The lock and its release, one read, one UPDATE per report; no transaction opened.
-        assert seen == Counter({"SELECT": 3, "UPDATE": 3}), seen
+        # The lock taken by the read, one UPDATE per report, the last one releasing the lock
+        # (both WITH statements: db/report_flush.py); no transaction opened.
+        assert seen == Counter({"WITH": 2, "UPDATE": 2}), seen
+
+
+async def test_a_flush_waits_for_another_process_holding_the_application(pg_url: str, siki: respx.Route) -> None:
+    """The try fails while another process holds the application's lock: the flush waits for
+    it, then sends what is still unsent, and leaves the lock free."""
+    async with running(settings_for(pg_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "forwarded")
+        await reports.flush_reports(ctx, aid)
+        n = len(await _sent(ctx, aid))
+        await _stage(ctx, aid, 2)
+        key = ctx.report_locks.key_of(aid)
+        other = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            await other.execute("SELECT pg_advisory_lock($1)", key)
+            flush = asyncio.create_task(reports.flush_reports(ctx, aid))
+            await asyncio.sleep(0.3)
+            assert not flush.done()
+            await other.execute("SELECT pg_advisory_unlock($1)", key)
+            assert await asyncio.wait_for(flush, 5) == 2
+            assert await other.fetchval("SELECT pg_try_advisory_lock($1)", key)  # released
+        finally:
+            await other.close()
+        assert (await _sent(ctx, aid))[n:] == [(1, True, None)] * 2
 
 
 async def test_a_failure_is_still_noted_and_retried(pg_url: str, siki: respx.Route) -> None:

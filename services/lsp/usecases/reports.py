@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.lsp.db import report_flush
 from services.lsp.db.models import StatusReportRow
 from services.lsp.gateways import SikiRefused
 from services.lsp.usecases.context import LspContext
@@ -27,7 +28,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.events import ReportPending
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
-from shared.database import autocommit_read, engine_of, read_session, single_statement
+from shared.database import engine_of, read_session
 from shared.dblocks import try_session_lock
 from shared.logging import get_logger
 
@@ -42,9 +43,7 @@ class ReportNotDelivered(Exception):
 # state machine, a report id used, an invalid body): the report is refused for good. Any other
 # (401/403 while a key is rotated, 408, 429, 5xx) may pass: the report is retried.
 REFUSED_FOR_GOOD = frozenset({400, 404, 409, 410, 413, 422})
-# Still to be sent: not sent, not dropped, not refused.
-_UNSENT = (StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None),
-           StatusReportRow.refused_at.is_(None))
+_UNSENT = report_flush.UNSENT  # still to be sent: not sent, not dropped, not refused
 
 
 def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, status: ApplicationStatus, *,
@@ -73,16 +72,15 @@ def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, st
 async def flush_reports(ctx: LspContext, application_id: str) -> int:
     """Send every unsent report of the application, oldest first; raise on the first failure
     that may pass (later reports wait behind it, so SIKI sees the steps in order). A report SIKI
-    refuses for good is marked refused (audited) and the next one goes. Returns how many were sent."""
+    refuses for good is marked refused (audited) and the next one goes. Returns how many were sent.
+
+    The application's lock (across processes) is taken by the statement that reads the unsent
+    reports and, after the last one was sent, released by the statement that marks it: two
+    round trips for the usual flush of one report (``db/report_flush.py``)."""
     sent = 0
-    async with ctx.report_locks.across(ctx.sessions, application_id):
-        async with autocommit_read(engine_of(ctx.sessions)) as conn:  # one statement: no transaction
-            rows = (await conn.execute(
-                select(StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
-                .where(StatusReportRow.application_id == application_id, *_UNSENT)
-                .order_by(StatusReportRow.seq)
-            )).all()
-        for seq, report_id, payload in rows:
+    async with ctx.report_locks.across_by_hand(ctx.sessions, application_id) as held:
+        rows = await report_flush.unsent(engine_of(ctx.sessions), held, application_id)
+        for i, (seq, report_id, payload) in enumerate(rows):
             error: str | None = None
             refused, answered = False, None
             try:
@@ -103,19 +101,20 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
             row = StatusReportRow.seq == seq
             if error is not None:  # a failure is not noted over a drop (it would read as a retry)
                 row = row & StatusReportRow.dropped_at.is_(None)
-            noted: Any
+            noted: int
             if error is None:  # the usual case: one statement, atomic by itself
-                async with single_statement(engine_of(ctx.sessions)) as conn:
-                    noted = await conn.execute(update(StatusReportRow).where(row).values(**values))
+                last = i == len(rows) - 1
+                noted = await report_flush.mark(engine_of(ctx.sessions), held, row, values, release=last)
             else:
                 async with ctx.sessions() as session, session.begin():  # with its audit record
-                    noted = await session.execute(update(StatusReportRow).where(row).values(**values))
-                    if refused and int(getattr(noted, "rowcount", 1) or 0):
+                    result = await session.execute(update(StatusReportRow).where(row).values(**values))
+                    noted = int(getattr(result, "rowcount", 1) or 0)
+                    if refused and noted:
                         await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
                                                  target_type="status_report", target_id=report_id,
                                                  application_id=application_id,
                                                  detail={"status": payload.get("status"), "http_status": answered})
-            if getattr(noted, "rowcount", 1) == 0:
+            if noted == 0:
                 continue  # dropped meanwhile (the applicant withdrew): not to be retried
             if refused:
                 log.warning("status report refused by SIKI for good; later reports go on",

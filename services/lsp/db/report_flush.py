@@ -1,0 +1,87 @@
+"""The statements of a flush of an application's status reports (``usecases/reports.py``), on the
+connection that holds the application's session lock (``shared.dblocks.HeldKey``).
+
+The lock is taken by the statement that reads the unsent reports (``pg_try_advisory_lock``) and
+released, after the last report was sent, by the statement that marks it: a flush of one report
+is two round trips, not four. Both are safe against another process's flush of the same
+application, because the unsent reports are read ``FOR UPDATE``:
+
+- Read with the lock, the rows come from a snapshot taken before the lock was tried; a row the
+  other flush marked meanwhile is re-checked against its newest committed version and left out.
+  The try never waits, so the row locks taken with it cannot deadlock against that flush.
+- Released with the last mark, the lock goes before that mark commits (the statement commits as
+  it ends); a flush that takes the lock then waits on the marked row's lock and, re-checking it,
+  leaves it out.
+
+When the try fails (another process is sending this application's reports) the flush waits for
+the lock and then reads, as before. Other databases (one process) need no lock: plain statements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, func, select, true, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.lsp.db.models import StatusReportRow
+from shared.database import autocommit_read, single_statement
+from shared.dblocks import HeldKey
+
+# Still to be sent: not sent, not dropped, not refused.
+UNSENT = (StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None),
+          StatusReportRow.refused_at.is_(None))
+_LOCK_KEY = bindparam("lock_key", type_=BigInteger)
+_APPLICATION: BindParameter[str] = bindparam("application_id")
+_COLUMNS = (StatusReportRow.seq, StatusReportRow.report_id, StatusReportRow.payload)
+_READ = select(*_COLUMNS).where(StatusReportRow.application_id == _APPLICATION, *UNSENT).order_by(StatusReportRow.seq)
+
+
+def _taking_and_reading() -> Any:
+    lock = select(func.pg_try_advisory_lock(_LOCK_KEY).label("got")).cte("report_lock").prefix_with("MATERIALIZED")
+    rows = (select(*_COLUMNS).select_from(StatusReportRow.__table__.join(lock, lock.c.got))
+            .where(StatusReportRow.application_id == _APPLICATION, *UNSENT)
+            .with_for_update(of=StatusReportRow).cte("unsent_reports"))
+    return (select(lock.c.got, rows.c.seq, rows.c.report_id, rows.c.payload)
+            .select_from(lock.outerjoin(rows, true())).order_by(rows.c.seq))
+
+
+_TAKE_AND_READ = _taking_and_reading()
+_READ_LOCKED = _READ.with_for_update()
+
+
+Unsent = tuple[int, str, dict[str, Any]]  # seq, report id, payload
+
+
+async def unsent(engine: AsyncEngine, held: HeldKey | None, application_id: str) -> list[Unsent]:
+    """The application's unsent reports, oldest first, with the application's lock taken."""
+    params = {"application_id": application_id}
+    if held is None:
+        async with autocommit_read(engine) as conn:
+            found = (await conn.execute(_READ, params)).all()
+    else:
+        taken = (await held.execute(_TAKE_AND_READ, params)).all()
+        if taken[0].got:
+            held.held = True
+            found = [r for r in taken if r.seq is not None]
+        else:
+            await held.wait()  # another process is flushing: after it, read what it left
+            found = (await held.execute(_READ_LOCKED, params)).all()
+    return [(int(r.seq), str(r.report_id), r.payload) for r in found]
+
+
+async def mark(engine: AsyncEngine, held: HeldKey | None, row: ColumnElement[bool], values: dict[str, object], *,
+               release: bool) -> int:
+    """Note a report as sent (one statement, atomic by itself); with ``release`` the same
+    statement releases the application's lock. Returns how many rows it marked (0: dropped)."""
+    statement = update(StatusReportRow).where(row).values(**values)
+    if held is not None and held.held and release:
+        marked = statement.returning(StatusReportRow.seq).cte("marked")
+        counted = select(func.count().label("marked")).select_from(marked).subquery()
+        # The unlock is evaluated for the one row of the count: after the update ran to the end.
+        releasing = select(counted.c.marked, func.pg_advisory_unlock(_LOCK_KEY)).select_from(counted)
+        result = (await held.execute(releasing, {})).one()
+        held.held = False
+        return int(result.marked)
+    async with single_statement(engine) as conn:
+        return int(getattr(await conn.execute(statement), "rowcount", 1) or 0)
