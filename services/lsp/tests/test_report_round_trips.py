@@ -62,6 +62,17 @@ async def _sent(ctx: LspContext, application_id: str) -> list[tuple[int, bool, s
     return [(a, bool(sent), err) for a, sent, err in rows]
 
 
+async def _two_staged(lsp: Any) -> tuple[LspContext, str, int]:
+    """An application whose steps' reports went out, then two more staged: the context, its id
+    and how many reports it had before the two."""
+    ctx: LspContext = lsp.app.state.lsp
+    aid = await drive(lsp, "forwarded")
+    await reports.flush_reports(ctx, aid)  # whatever the steps left
+    n = len(await _sent(ctx, aid))
+    await _stage(ctx, aid, 2)
+    return ctx, aid, n
+
+
 async def test_sending_reports_takes_few_round_trips(pg_url: str, siki: respx.Route,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     async with running(settings_for(pg_url)) as lsp:
@@ -86,11 +97,7 @@ async def test_a_flush_waits_for_another_process_holding_the_application(pg_url:
     """The try fails while another process holds the application's lock: the flush waits for
     it, then sends what is still unsent, and leaves the lock free."""
     async with running(settings_for(pg_url)) as lsp:
-        ctx: LspContext = lsp.app.state.lsp
-        aid = await drive(lsp, "forwarded")
-        await reports.flush_reports(ctx, aid)
-        n = len(await _sent(ctx, aid))
-        await _stage(ctx, aid, 2)
+        ctx, aid, n = await _two_staged(lsp)
         key = ctx.report_locks.key_of(aid)
         other = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
         try:
@@ -108,11 +115,7 @@ async def test_a_flush_waits_for_another_process_holding_the_application(pg_url:
 
 async def test_a_failure_is_still_noted_and_retried(pg_url: str, siki: respx.Route) -> None:
     async with running(settings_for(pg_url)) as lsp:
-        ctx: LspContext = lsp.app.state.lsp
-        aid = await drive(lsp, "forwarded")
-        await reports.flush_reports(ctx, aid)
-        n = len(await _sent(ctx, aid))
-        await _stage(ctx, aid, 2)
+        ctx, aid, n = await _two_staged(lsp)
         siki.side_effect = [httpx.Response(200, json={"ok": True}), httpx.Response(503)]
         with pytest.raises(reports.ReportNotDelivered):
             await reports.flush_reports(ctx, aid)
