@@ -31,7 +31,7 @@ _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _SESSION_LOCK = text("SELECT pg_advisory_lock(:key)")
 _TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
 _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
-_SESSION_LOCK_BOUND = text("SELECT pg_advisory_lock(:lock_key)")
+_SESSION_LOCK_HELD_KEY = text("SELECT pg_advisory_lock(:lock_key)")  # HeldKey.execute binds lock_key
 
 
 def advisory_key(namespace: str, key: str) -> int:
@@ -54,7 +54,8 @@ class DbKeyedLock:
     Use :meth:`transaction` for a check-then-write of one key; :func:`locked_transaction` for
     several keys (always the same order everywhere: a NIK before an application); :meth:`hold`
     plus :meth:`lock_in` when the transaction is opened by someone else (the inbox);
-    :meth:`across` for work spanning transactions and outside calls.
+    :meth:`across` for work spanning transactions and outside calls; :meth:`across_by_hand` for
+    such work whose own statements take and release the key (one round trip each fewer).
     """
 
     def __init__(self, namespace: str) -> None:
@@ -104,7 +105,6 @@ class DbKeyedLock:
                 finally:
                     await _release(conn, lock)
 
-
     @contextlib.asynccontextmanager
     async def across_by_hand(self, sessions: async_sessionmaker[AsyncSession],
                              key: str) -> AsyncIterator[HeldKey | None]:
@@ -149,7 +149,7 @@ class HeldKey:
 
     async def wait(self) -> None:
         """Take the key, waiting for its holder (another process) to release it."""
-        await self.execute(_SESSION_LOCK_BOUND, {})
+        await self.execute(_SESSION_LOCK_HELD_KEY, {})
         self.held = True
 
 
