@@ -77,25 +77,26 @@ def decode_notes(body: bytes | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def notes_update(table: sa.Table) -> sa.Update:
+    """The notes' UPDATE of a claim's row, its values bound by name (:meth:`NotesWrite.params`).
+    A claim another attempt took over is left alone (its own notes follow)."""
+    return (sa.update(table).where(table.c.key == sa.bindparam("notes_key"),
+                                   table.c.claim == sa.bindparam("notes_claim"),
+                                   sa.or_(table.c.status.is_(None), table.c.status == COMMITTED))
+            .values(status=COMMITTED, body=sa.bindparam("notes_body")))
+
+
 @dataclass(frozen=True)
 class NotesWrite:
-    """The request's notes for a handler whose effects are one statement outside any ORM session
-    (a data-modifying CTE on an autocommit connection): :meth:`statement` goes into that
-    statement, and :func:`notes_written` is called once it succeeded, which is its commit."""
+    """The request's notes as one commit writes them: :func:`notes_update` with :meth:`params`,
+    in the transaction of the effects, or inside the one statement that is the effects (a
+    data-modifying CTE on an autocommit connection); :func:`notes_written` once it committed."""
 
     claim: ActiveClaim
     notes: dict[str, Any]
 
-    @property
-    def body(self) -> bytes:
-        return encode_notes(self.notes)
-
-    def statement(self) -> sa.Update:
-        """The notes' UPDATE, as a commit of an ORM session writes it."""
-        t = self.claim.table
-        return (sa.update(t).where(t.c.key == self.claim.key, t.c.claim == self.claim.claim,
-                                   sa.or_(t.c.status.is_(None), t.c.status == COMMITTED))
-                .values(status=COMMITTED, body=self.body))
+    def params(self) -> dict[str, Any]:
+        return {"notes_key": self.claim.key, "notes_claim": self.claim.claim, "notes_body": encode_notes(self.notes)}
 
 
 def notes_to_write(engine: Engine) -> NotesWrite | None:
@@ -126,7 +127,7 @@ def _before_commit(session: Session) -> None:
     # Runs inside the committing transaction: the note and the effects commit together or not at
     # all. A claim another attempt took over is left alone (its own notes follow).
     write = NotesWrite(active, dict(active.notes))
-    session.execute(write.statement())
+    session.execute(notes_update(active.table), write.params())
     session.info[_WRITING] = write
 
 

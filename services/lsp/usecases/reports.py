@@ -43,7 +43,6 @@ class ReportNotDelivered(Exception):
 # state machine, a report id used, an invalid body): the report is refused for good. Any other
 # (401/403 while a key is rotated, 408, 429, 5xx) may pass: the report is retried.
 REFUSED_FOR_GOOD = frozenset({400, 404, 409, 410, 413, 422})
-_UNSENT = report_flush.UNSENT  # still to be sent: not sent, not dropped, not refused
 
 
 def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, status: ApplicationStatus, *,
@@ -133,7 +132,7 @@ async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> i
     would refuse them, e.g. after a withdrawal); they stay listed with ``why``."""
     dropped = await session.execute(
         update(StatusReportRow)
-        .where(StatusReportRow.application_id == application_id, *_UNSENT)
+        .where(StatusReportRow.application_id == application_id, *report_flush.UNSENT)
         .values(dropped_at=utcnow(), last_error=why))
     return int(getattr(dropped, "rowcount", 0) or 0)
 
@@ -161,7 +160,7 @@ async def list_refused(ctx: LspContext, *, application_id: str | None, limit: in
 async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
     async with read_session(ctx.sessions) as session:
         rows = await session.execute(
-            select(StatusReportRow.application_id).where(*_UNSENT).distinct()
+            select(StatusReportRow.application_id).where(*report_flush.UNSENT).distinct()
         )
         return [r[0] for r in rows.all()]
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.portal.db.models import Document, DocumentReference, User
 from shared.database import autocommit_read, single_statement
-from shared.idempotency_marks import COMMITTED, NotesWrite, notes_to_write, notes_written
+from shared.idempotency_marks import NotesWrite, notes_to_write, notes_update, notes_written
 
 _USERS = cast(Table, User.__table__)
 _DOCUMENTS = cast(Table, Document.__table__)
@@ -82,22 +82,9 @@ def _one_statement(reference: bool, notes: NotesWrite | None) -> Executable:
                 select(bindparam("ref_application_id", type_=String), doc.c.id,
                        bindparam("ref_source", type_=String))).cte("reference"))
         if notes is not None:
-            # Values bound by name below: the statement is built once per shape.
-            t = notes.claim.table
-            parts.append(sql_update(t).where(t.c.key == bindparam("notes_key"), t.c.claim == bindparam("notes_claim"),
-                                             (t.c.status.is_(None)) | (t.c.status == bindparam("notes_committed")),
-                                             exists(select(doc.c.id)))
-                         .values(status=bindparam("notes_committed"), body=bindparam("notes_body"))
-                         .cte("notes"))
+            parts.append(notes_update(notes.claim.table).where(exists(select(doc.c.id))).cte("notes"))
         found = _ONE_STATEMENT[key] = select(exists(select(doc.c.id)).label("kept")).add_cte(*parts)
     return found
-
-
-def _notes_params(notes: NotesWrite | None) -> dict[str, Any]:
-    if notes is None:
-        return {}
-    return {"notes_key": notes.claim.key, "notes_claim": notes.claim.claim, "notes_committed": COMMITTED,
-            "notes_body": notes.body}
 
 
 async def insert_document(engine: AsyncEngine, doc: Document, *, most: int, most_bytes: int,
@@ -110,8 +97,9 @@ async def insert_document(engine: AsyncEngine, doc: Document, *, most: int, most
                               **{f"doc_{c}": getattr(doc, c) for c in _DOCUMENT_COLUMNS}}
     if reference is not None:
         params.update(ref_application_id=reference[0], ref_source=reference[1])
+    if notes is not None:
+        params.update(notes.params())
     if engine.dialect.name == "postgresql":
-        params.update(_notes_params(notes))
         async with single_statement(engine) as conn:
             kept = bool((await conn.execute(_one_statement(reference is not None, notes), params)).scalar())
     else:
@@ -132,5 +120,5 @@ async def _one_by_one(conn: AsyncConnection, params: dict[str, Any], reference: 
         await conn.execute(insert(_REFERENCES).values(application_id=params["ref_application_id"],
                                                       document_id=params["doc_id"], source=params["ref_source"]))
     if notes is not None:
-        await conn.execute(notes.statement())
+        await conn.execute(notes_update(notes.claim.table), params)
     return True
