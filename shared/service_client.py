@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json as jsonlib
 import random
+import ssl
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -31,6 +33,14 @@ class ServiceCallError(Exception):
         super().__init__(message)
         self.status = status
         self.body = body
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The process's one verifying TLS context (httpx's defaults: certifi, or ``SSL_CERT_FILE``),
+    shared by every client: httpx would load the CA bundle into a new context for each client,
+    about 0.9 MiB of each service's resident memory per client before it ever calls out."""
+    return httpx.create_ssl_context()
 
 
 class ServiceClient:
@@ -62,6 +72,8 @@ class ServiceClient:
             timeout=httpx.Timeout(timeout),
             transport=transport,
             limits=limits,
+            # Only httpx's own transport needs one (a given transport brings its own).
+            verify=tls_context() if transport is None else True,
         )
 
     async def aclose(self) -> None:
