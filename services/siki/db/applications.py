@@ -21,10 +21,9 @@ from services.siki.db.common import (
     REPORTS,
     TIMELINE,
     AnyRow,
-    execute_with,
-    rows_insert,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
+from shared.staged_rows import execute_with, rows_insert, take_staged
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -110,18 +109,9 @@ def staged_events(s: AsyncSession) -> Insert | None:
     ORM rows, inserted by the flush at commit: a round trip of its own), taken out of the unit
     of work as one insert, in the order they were staged, for the caller to send with its own
     statement (an ``also`` of ``update_application``): still the step's transaction, one round trip
-    less. None if nothing is staged (or, never expected, rows staged with differing columns:
-    those are left to the flush)."""
-    staged = sorted((inspect(row) for row in s.new if isinstance(row, OutboxEvent)),
-                    key=lambda state: state.insert_order or 0)
-    if not staged:
-        return None
-    values = [{c.key: state.dict[c.key] for c in OUTBOX.columns if c.key in state.dict} for state in staged]
-    if any(v.keys() != values[0].keys() for v in values):
-        return None
-    for state in staged:
-        s.expunge(state.obj())
-    return rows_insert(OUTBOX, values)
+    less. None if nothing is staged."""
+    inserts = take_staged(s, OutboxEvent)
+    return inserts[0] if inserts else None
 
 
 def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.siki.db.common import execute_with
 from services.siki.db.models import NikBinding, NikBindingAudit
+from shared.staged_rows import execute_with
 
 # The NIK is bound to ``nik_index`` (shared/crypto.py BlindIndex): the database sees its keyed hash.
 _BOUND = select(NikBinding.account_id).where(NikBinding.nik_index == bindparam("nik"))

@@ -15,13 +15,13 @@ from sqlalchemy import Insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
-from services.siki.db.common import execute_with
 from services.siki.db.models import Application, ApplicationForm, StoredDocument
 from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from shared.contracts.siki import ApplicationFormFile, ApplicationFormsStored, ApplicationFormsUpload
 from shared.database import read_session
 from shared.exceptions import Forbidden, Invalid, NotFound
 from shared.logging import get_logger
+from shared.staged_rows import execute_with
 
 log = get_logger(__name__)
 
