@@ -60,9 +60,12 @@ async def _check(database_url: str) -> None:
                                   created_at=now, attempts=0))
         expected = await _table_by_table(ctx, aid)
         statements: list[str] = []
-        event.listen(ctx.sessions.kw["bind"].sync_engine, "before_cursor_execute",
-                     lambda *args: statements.append(args[2]))
         async with ctx.sessions() as s:
+            # This session's connection only: the reports of the driven applications may still be
+            # sending in the background, on connections of their own.
+            connection = (await s.connection()).sync_connection
+            assert connection is not None
+            event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
             found = await application_with_parts(s, aid)
         assert len(statements) == 1  # the application's row and its parts
         assert found is not None and found[0].id == aid and found[0].status == "appeal_upheld"

@@ -1,0 +1,68 @@
+"""A step's new rows (its timeline entry, its status report to SIKI and the event that sends it)
+go in with one statement on PostgreSQL, after the application's versioned update
+(``steps.apply_step``, ``shared.staged_rows.flush_with_staged``); SQLite inserts them one by one.
+Either way the step stores the same rows and its report reaches SIKI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import respx
+from sqlalchemy import event, select
+
+from services.lsp.db.models import OutboxEvent, StatusReportRow, TimelineEntry
+from services.lsp.tests.support import drive, running, settings_for
+from services.lsp.usecases.context import LspContext
+
+_TABLES = ("INTO timeline", "INTO status_reports", "INTO outbox")
+
+
+async def _one_step(database_url: str) -> tuple[list[str], dict[str, Any]]:
+    """The statements of one staff step (the payment verified) that insert its rows, and what
+    the step left: its timeline entry, its report (sent) and the event that sent it."""
+    async with running(settings_for(database_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "payment_uploaded")
+        await lsp.wait_reports_sent(aid)
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if statement.lstrip().startswith(("INSERT", "WITH")) and any(t in statement for t in _TABLES):
+                statements.append(" ".join(statement.split()))
+
+        engine = ctx.sessions.kw["bind"].sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            r = await lsp.post(aid, "payment-verification", {"decision": "valid"}, "admin")
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert r.status_code == 200, r.text
+        view = await lsp.wait_reports_sent(aid)
+        async with ctx.sessions() as s:
+            timeline = (await s.execute(select(TimelineEntry.status, TimelineEntry.actor)
+                                        .where(TimelineEntry.application_id == aid)
+                                        .order_by(TimelineEntry.id))).all()
+            reports = (await s.execute(select(StatusReportRow.status, StatusReportRow.sent_at.is_not(None))
+                                       .where(StatusReportRow.application_id == aid)
+                                       .order_by(StatusReportRow.seq))).all()
+            events = (await s.execute(select(OutboxEvent.type, OutboxEvent.published_at.is_not(None))
+                                      .where(OutboxEvent.application_id == aid))).all()
+    left = {"timeline": [tuple(t) for t in timeline][-1], "reports": [tuple(r) for r in reports][-1],
+            "events": sorted({tuple(e) for e in events}), "status": view["status"]}
+    return statements, left
+
+
+@pytest.mark.postgres
+async def test_a_step_inserts_its_rows_with_one_statement_on_postgres_as_sqlite_does_one_by_one(
+        pg_url: str, sqlite_url: str, siki: respx.Route) -> None:
+    on_postgres, left_pg = await _one_step(pg_url)
+    on_sqlite, left_sqlite = await _one_step(sqlite_url)
+    assert len(on_postgres) == 1, on_postgres
+    assert all(table in on_postgres[0] for table in _TABLES)
+    assert len(on_sqlite) == 3 and all(sum(t in s for t in _TABLES) == 1 for s in on_sqlite), on_sqlite
+    assert left_pg == left_sqlite
+    assert left_pg["status"] == "payment_verified"
+    assert left_pg["timeline"] == ("payment_verified", "LSP-A/admin")
+    assert left_pg["reports"] == ("payment_verified", True)
+    assert all(published for _, published in left_pg["events"])
