@@ -5,11 +5,13 @@ step's values as parameters: no ORM unit of work, no statement construction per 
 
 None of the three reads another's result, so on PostgreSQL they are sent as one statement (the
 first ones as data-modifying CTEs of the last, which PostgreSQL runs to completion whether
-referenced or not): one round trip. SQLite has no data-modifying CTEs: one statement each."""
+referenced or not), with the step's email in the outbox: one round trip. SQLite has no
+data-modifying CTEs: one statement each."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,6 +19,7 @@ from sqlalchemy import Executable, Insert, Table, Update, bindparam, insert, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, Notification, TimelineEntry
+from shared.staged_rows import execute_with
 
 _APPLICATIONS = cast(Table, Application.__table__)
 _TIMELINE = cast(Table, TimelineEntry.__table__)
@@ -61,12 +64,13 @@ def _statements(advanced: tuple[str, ...] | None, with_entry: bool, with_confirm
 
 async def write_status_step(session: AsyncSession, application_id: str, user_id: str, *,
                             advanced: dict[str, Any] | None, entry: dict[str, Any] | None,
-                            confirmed: dict[str, Any] | None, status: str, message: str, at: datetime) -> None:
+                            confirmed: dict[str, Any] | None, status: str, message: str, at: datetime,
+                            also: Sequence[Insert] = ()) -> None:
     """Write one step in the session's transaction: ``advanced`` the application's new column
     values (None: an older step, the row stays); ``entry`` the new timeline entry's ``status``,
     ``at``, ``actor``, ``note`` and ``seq``, or ``confirmed`` the ``id`` of the entry the portal
-    recorded itself with SIKI's ``seq``, ``at``, ``actor`` and ``note``; and the notification of
-    ``status`` with ``message``."""
+    recorded itself with SIKI's ``seq``, ``at``, ``actor`` and ``note``; the notification of
+    ``status`` with ``message``; and the inserts ``also`` (the step's email in the outbox)."""
     params: dict[str, Any] = {"application_key": application_id}
     columns = None
     if advanced is not None:
@@ -81,6 +85,7 @@ async def write_status_step(session: AsyncSession, application_id: str, user_id:
     params.update({"notification_id": str(uuid.uuid4()), "notification_user_id": user_id,
                    "notification_application_id": application_id, "notification_status": status,
                    "notification_message": message, "notification_created_at": at})
-    shape = _statements(columns, entry is not None, confirmed is not None, session.get_bind().dialect.name)
-    for statement in shape:
+    *first, last = _statements(columns, entry is not None, confirmed is not None, session.get_bind().dialect.name)
+    for statement in first:  # (SQLite: one statement each)
         await session.execute(statement, params)
+    await execute_with(session, cast(Insert, last), also, params)

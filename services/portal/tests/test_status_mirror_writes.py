@@ -5,6 +5,8 @@ where they go one by one: same status, invoice, certificate, timeline and notifi
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,14 @@ from sqlalchemy import event, select, update
 from services.portal.db.models import Application, TimelineEntry
 from services.portal.db.repositories import add_timeline
 from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
-from services.portal.tests.test_after_submit import CERTIFICATE, INVOICE, advance, get_app, submitted
+from services.portal.tests.test_after_submit import (
+    CERTIFICATE,
+    INVOICE,
+    advance,
+    get_app,
+    outbox_types,
+    submitted,
+)
 from shared.bus import utcnow
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
@@ -47,6 +56,16 @@ async def _writes_of_one_step(portal: Portal, applicant: dict[str, str]) -> tupl
 
 
 async def _statements_of(portal: Portal, ev: Any) -> list[str]:
+    # The inbox's claim alone (SQLite), the email's outbox row alone (SQLite) and the relay are not the step's.
+    return [s for s in await _all_statements_of(portal, ev)
+            if not s.lstrip().startswith(("INSERT INTO inbox", "INSERT INTO outbox")) and not _relay(s)]
+
+
+def _relay(statement: str) -> bool:
+    return "relay_lock" in statement or statement.lstrip().startswith(("SELECT outbox", "UPDATE outbox"))
+
+
+async def _all_statements_of(portal: Portal, ev: Any) -> list[str]:
     statements: list[str] = []
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -58,8 +77,7 @@ async def _statements_of(portal: Portal, ev: Any) -> list[str]:
         await portal.feed(ev)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    # The inbox's claim alone (SQLite), the email's outbox row and the relay are not the step's.
-    return [s for s in statements if not s.lstrip().startswith("INSERT INTO inbox") and "outbox" not in s]
+    return statements
 
 
 @pytest.mark.postgres
@@ -91,6 +109,29 @@ async def test_a_step_writes_in_one_statement_on_postgres_as_sqlite_does_in_thre
     assert all("INSERT INTO inbox" in writes[0] for writes in pg_writes)
     assert not any("inbox" in statement for writes in sqlite_writes for statement in writes)
     assert pg_writes[0][2].lstrip().startswith("WITH") and pg_writes[1][1].lstrip().startswith("WITH")
+
+
+@pytest.mark.postgres
+async def test_a_step_and_its_email_are_one_statement_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    """The step's email (a ``portal.email_requested`` event in the outbox) rides in the step's statement;
+    it is still sent once the step commits."""
+    async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
+        applicant = await portal.applicant()
+        app_id = await submitted(portal, applicant)
+        await advance(portal, app_id, STEPS[:1])
+        statements = await _all_statements_of(portal, status_event(app_id, 2, "forwarded", lsp_code="LSP-A"))
+        mail = await portal.next_mail()
+        types = await outbox_types(portal)
+    steps = [s for s in statements if not _relay(s)]
+    assert len(steps) == 2, steps  # the locked read with the inbox's claim, then the writes
+    assert "INSERT INTO inbox" in steps[0]
+    for part in ("UPDATE applications", "INSERT INTO timeline_entries", "INSERT INTO notifications",
+                 "INSERT INTO outbox"):
+        assert part in steps[1], part
+    assert types[-1] == "portal.email_requested"
+    message = email.message_from_bytes(mail, policy=email.policy.default)
+    assert message["Subject"] == "Permohonan SKK Konstruksi Anda diterima LSP"
+    assert app_id in message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
 
 
 @pytest.mark.postgres

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.portal.db.models import Application, TimelineEntry, User
+from services.portal.db.models import Application, OutboxEvent, TimelineEntry, User
 from services.portal.db.status_steps import write_status_step
 from services.portal.domain.applications import (
     SELF_RECORDED,
@@ -32,6 +32,7 @@ from shared.contracts.events import StatusChanged
 from shared.contracts.states import ApplicationStatus
 from shared.inbox import read_claiming
 from shared.logging import get_logger
+from shared.staged_rows import take_staged
 
 log = get_logger(__name__)
 
@@ -99,14 +100,15 @@ class StatusMirror:
             return False
         entry = None if confirmed is not None else {"status": ev.status.value, "at": ev.at, "actor": ev.actor,
                                                     "note": note, "seq": ev.seq}
-        # The application's row, the timeline entry and the notification: one round trip on PostgreSQL.
+        if app.email is not None:
+            self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
+        # The application's row, the timeline entry, the notification and the email's event: one
+        # round trip on PostgreSQL.
         await write_status_step(
             session, app.id, app.user_id, advanced=advanced, entry=entry, confirmed=confirmed, status=ev.status.value,
             message=status_message(ev.status, ev.note, ev.reasons, assessment=ev.assessment,
                                    appeal_until=ev.appeal_until),
-            at=utcnow())
-        if app.email is not None:
-            self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
+            at=utcnow(), also=take_staged(session, OutboxEvent))
         return True
 
     @staticmethod
