@@ -3,7 +3,8 @@ connection that holds the application's session lock (``shared.dblocks.HeldKey``
 
 The lock is taken by the statement that reads the unsent reports (``pg_try_advisory_lock``) and
 released, after the last report was sent, by the statement that marks it: a flush of one report
-is two round trips, not four. Both are safe against another process's flush of the same
+is two round trips, not four; a flush that finds nothing to send (another one sent it) releases
+the lock in the statement that read, one round trip. Both are safe against another process's flush of the same
 application, because the unsent reports are read ``FOR UPDATE``:
 
 - Read with the lock, the rows come from a snapshot taken before the lock was tried; a row the
@@ -21,7 +22,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, BindParameter, ColumnElement, bindparam, func, select, true, update
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.lsp.db.models import StatusReportRow
@@ -42,7 +56,11 @@ def _taking_and_reading() -> Any:
     rows = (select(*_COLUMNS).select_from(StatusReportRow.__table__.join(lock, lock.c.got))
             .where(StatusReportRow.application_id == _APPLICATION, *UNSENT)
             .with_for_update(of=StatusReportRow).cte("unsent_reports"))
-    return (select(lock.c.got, rows.c.seq, rows.c.report_id, rows.c.payload)
+    # Nothing to send (another flush sent it already): the lock goes in the same statement,
+    # evaluated on the one row the outer join then gives, after the lock's CTE ran.
+    released = case((and_(lock.c.got, ~exists(select(rows.c.seq))), func.pg_advisory_unlock(_LOCK_KEY)),
+                    else_=false()).label("released")
+    return (select(lock.c.got, released, rows.c.seq, rows.c.report_id, rows.c.payload)
             .select_from(lock.outerjoin(rows, true())).order_by(rows.c.seq))
 
 
@@ -62,7 +80,7 @@ async def unsent(engine: AsyncEngine, held: HeldKey | None, application_id: str)
     else:
         taken = (await held.execute(_TAKE_AND_READ, params)).all()
         if taken[0].got:
-            held.held = True
+            held.held = not taken[0].released
             found = [r for r in taken if r.seq is not None]
         else:
             await held.wait()  # another process is flushing: after it, read what it left

@@ -93,6 +93,25 @@ async def test_sending_reports_takes_few_round_trips(pg_url: str, siki: respx.Ro
         assert seen == Counter({"WITH": 2, "UPDATE": 2}), seen
 
 
+async def test_a_flush_with_nothing_to_send_is_one_statement_and_frees_the_lock(
+        pg_url: str, siki: respx.Route, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another flush sent the reports already: the read finds none and releases the lock it took
+    in the same statement."""
+    async with running(settings_for(pg_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "forwarded")
+        await reports.flush_reports(ctx, aid)  # whatever the steps left
+        seen = _round_trips(ctx, monkeypatch)
+        assert await reports.flush_reports(ctx, aid) == 0
+        monkeypatch.undo()
+        assert Counter(seen) == Counter({"WITH": 1}), seen
+        other = await asyncpg.connect(pg_url.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            assert await other.fetchval("SELECT pg_try_advisory_lock($1)", ctx.report_locks.key_of(aid))
+        finally:
+            await other.close()
+
+
 async def test_a_flush_waits_for_another_process_holding_the_application(pg_url: str, siki: respx.Route) -> None:
     """The try fails while another process holds the application's lock: the flush waits for
     it, then sends what is still unsent, and leaves the lock free."""
