@@ -12,18 +12,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, NikBinding, NikBindingAudit
 
+# The bound account, as the row holds it: what a conflicting claim sets (nothing changes).
+_BOUND_TO = NikBinding.__table__.c.user_id
+
 
 async def claim(session: AsyncSession, key: str, user_id: str, now: datetime) -> str:
     """Bind ``key`` to ``user_id`` unless it is bound already; the account it is bound to now.
 
-    One INSERT .. ON CONFLICT DO NOTHING, then a read: the primary key decides between two
-    accounts claiming at once (PostgreSQL makes the second wait for the first to commit; SQLite
-    serialises writers), so exactly one account ends up bound whatever the interleaving."""
+    One statement: an INSERT whose conflict leaves the row as it is (``user_id`` set to itself)
+    and returns the account it names. The primary key decides between two accounts claiming at
+    once (PostgreSQL makes the second wait for the first to commit, then returns the row that
+    one committed; SQLite serialises writers), so exactly one account ends up bound whatever the
+    interleaving."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(insert(NikBinding).values(nik_key=key, user_id=user_id, bound_at=now)
-                          .on_conflict_do_nothing(index_elements=["nik_key"]))
-    owner = (await session.execute(select(NikBinding.user_id).where(NikBinding.nik_key == key))).scalar_one()
-    return str(owner)
+    statement = (insert(NikBinding).values(nik_key=key, user_id=user_id, bound_at=now)
+                 .on_conflict_do_update(index_elements=["nik_key"], set_={"user_id": _BOUND_TO})
+                 .returning(NikBinding.user_id))
+    return str((await session.execute(statement)).scalar_one())
 
 
 async def owner(session: AsyncSession, key: str, *, for_update: bool = False) -> str | None:

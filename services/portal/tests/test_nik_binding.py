@@ -7,14 +7,16 @@ import asyncio
 import hashlib
 import hmac
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from services.portal.db import bindings as binding_rows
 from services.portal.db.models import NikBinding, NikBindingAudit, User
 from services.portal.domain.nik import BOUND_ELSEWHERE
 from services.portal.settings import DEV_NIK_BINDING_SECRET, PortalSettings
@@ -252,6 +254,43 @@ async def test_two_accounts_saving_at_once_on_postgres(tmp_path: Path, pg_url: s
     async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
         for serial in range(11, 16):
             assert await race(portal, make_nik(serial=serial)) == [200, 409]
+
+
+async def test_a_claim_is_one_statement_that_names_the_bound_account(tmp_path: Path, sqlite_url: str) -> None:
+    await _claims(tmp_path, sqlite_url)
+
+
+@pytest.mark.postgres
+async def test_a_claim_is_one_statement_that_names_the_bound_account_on_postgres(tmp_path: Path,
+                                                                                pg_url: str) -> None:
+    await _claims(tmp_path, pg_url)
+
+
+async def _claims(tmp_path: Path, url: str) -> None:
+    """A claim of a NIK bound already changes nothing and answers with the account that has it."""
+    async with running_portal(portal_settings(tmp_path, url)) as portal:
+        first = account_of(portal, await portal.applicant())
+        second = account_of(portal, await portal.applicant())
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        engine = portal.runtime.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        then = datetime(2026, 1, 2, tzinfo=UTC)
+        try:
+            async with portal.runtime.sessions() as s, s.begin():
+                assert await binding_rows.claim(s, "k" * 64, first, then) == first
+            async with portal.runtime.sessions() as s, s.begin():
+                assert await binding_rows.claim(s, "k" * 64, second, then + timedelta(days=1)) == first
+                assert await binding_rows.claim(s, "k" * 64, first, then + timedelta(days=2)) == first
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert len([q for q in statements if "nik_bindings" in q]) == 3
+        async with portal.runtime.sessions() as s:
+            row = (await s.execute(select(NikBinding.user_id, NikBinding.bound_at))).one()
+        assert row.user_id == first and row.bound_at.replace(tzinfo=UTC) == then
 
 
 def test_production_refuses_the_dev_operator_jwt_secret_and_binding_secret() -> None:
