@@ -24,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
-from services.siki.db.common import APPLICATIONS, OUTBOX, TIMELINE, execute_with, rows_insert
+from services.siki.db.common import APPLICATIONS, OUTBOX, TIMELINE
 from services.siki.db.models import Base
+from shared.staged_rows import execute_with, rows_insert
 
 Build = Callable[[Table, Sequence[dict[str, Any]]], Insert]
 

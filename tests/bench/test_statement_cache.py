@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scripts.bench.statement_cache import measure, multi_row_values
-from services.siki.db.common import OUTBOX, rows_insert
+from services.siki.db.common import OUTBOX
+from shared.staged_rows import rows_insert
 
 EVENT = {"event_id": "e", "type": "t", "version": 1, "occurred_at": None, "correlation_id": "c",
          "application_id": "a", "source": "siki", "payload": {}, "publish_attempts": 0}
