@@ -61,18 +61,37 @@ async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequen
     await s.execute(statement, params)
 
 
+def _staged(s: AsyncSession, model: type[Any]) -> list[Any]:
+    """The states of the new ``model`` rows (exactly that class) staged in ``s``, oldest first."""
+    return sorted((inspect(row) for row in s.new if type(row) is model), key=lambda state: state.insert_order or 0)
+
+
+def _values(state: Any) -> dict[str, Any]:
+    return {c.key: state.dict[c.key] for c in state.mapper.local_table.columns if c.key in state.dict}
+
+
 def staged_values(s: AsyncSession, model: type[Any]) -> list[dict[str, Any]]:
     """The column values of the new ``model`` rows staged in ``s`` (exactly that class), in the
     order they were staged, taken out of the unit of work: the caller inserts them. None are
     taken (an empty list) if their set columns differ, never expected of one use case's rows:
     those are left to the flush."""
-    table = cast(Table, model.__table__)
-    staged = sorted((inspect(row) for row in s.new if type(row) is model), key=lambda state: state.insert_order or 0)
-    values = [{c.key: state.dict[c.key] for c in table.columns if c.key in state.dict} for state in staged]
+    staged = _staged(s, model)
+    values = [_values(state) for state in staged]
     if not values or any(v.keys() != values[0].keys() for v in values):
         return []
     for state in staged:
         s.expunge(state.obj())
+    return values
+
+
+def take_last_staged(s: AsyncSession, model: type[Any]) -> dict[str, Any] | None:
+    """The column values of the ``model`` row staged last in ``s`` (just now, by the caller),
+    taken out of the unit of work for the caller's own statement; None if none."""
+    staged = _staged(s, model)
+    if not staged:
+        return None
+    values = _values(staged[-1])  # first: once expunged, nothing may hold the row any more
+    s.expunge(staged[-1].obj())
     return values
 
 

@@ -4,8 +4,8 @@ connection that holds the application's session lock (``shared.dblocks.HeldKey``
 The lock is taken by the statement that reads the unsent reports (``pg_try_advisory_lock``) and
 released, after the last report was sent, by the statement that marks it: a flush of one report
 is two round trips, not four; a flush that finds nothing to send (another one sent it) releases
-the lock in the statement that read, one round trip. Both are safe against another process's flush of the same
-application, because the unsent reports are read ``FOR UPDATE``:
+the lock in the statement that read, one round trip. Both are safe against another process's
+flush of the same application, because the unsent reports are read ``FOR UPDATE``:
 
 - Read with the lock, the rows come from a snapshot taken before the lock was tried; a row the
   other flush marked meanwhile is re-checked against its newest committed version and left out.

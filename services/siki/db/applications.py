@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, insert, inspect, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,13 +17,12 @@ from services.siki.db.common import (
     APPLICATIONS,
     DOCUMENTS,
     FORMS,
-    OUTBOX,
     REPORTS,
     TIMELINE,
     AnyRow,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
-from shared.staged_rows import execute_with, rows_insert, take_staged
+from shared.staged_rows import execute_with, rows_insert, take_last_staged, take_staged
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -117,13 +116,7 @@ def staged_events(s: AsyncSession) -> Insert | None:
 def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:
     """The values of the event staged last in ``s`` (just now, by the caller), taken out of the
     unit of work for the caller's own statement (``deliveries.insert_delivery``); None if none."""
-    staged = [inspect(row) for row in s.new if isinstance(row, OutboxEvent)]
-    if not staged:
-        return None
-    last = max(staged, key=lambda state: state.insert_order or 0)
-    values = {c.key: last.dict[c.key] for c in OUTBOX.columns if c.key in last.dict}
-    s.expunge(last.obj())  # (then dropped: its values are read first)
-    return values
+    return take_last_staged(s, OutboxEvent)
 
 
 def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],
