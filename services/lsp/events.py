@@ -1,8 +1,10 @@
 """What the lsp service consumes on the bus, and its periodic tasks.
 
-Published (internal, on its own queue ``lsp.<code>``): ``ReportPending`` (a status report waits
-to be sent to SIKI, consumed here) and ``IssuanceRequested`` (Kompeten: the issuance steps in
-``services/lsp/issuance`` take over, see ``issuance/events.py``).
+Published (internal, on its own queue ``lsp.<code>``): ``FormsPending`` (consumed here) and
+``IssuanceRequested`` (Kompeten: the issuance steps in ``services/lsp/issuance`` take over, see
+``issuance/events.py``). Status reports are not an event: the process that commits a step sends
+them (``usecases/report_sender.py``), and the periodic resend here catches what it could not.
+``ReportPending`` is still consumed: a process of an earlier release may have published it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.usecases import forms, payments, reports, staff_admin
 from services.lsp.usecases.context import LspContext
+from services.lsp.usecases.report_sender import ReportSender
 from shared.bus import Delivery, EventEnvelope
+from shared.bus.base import RetryPolicy
 from shared.contracts.events import FormsPending, LspEmailRequested, ReportPending
 from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
@@ -22,9 +26,15 @@ log = get_logger(__name__)
 
 
 def register_consumers(runtime: ServiceRuntime, ctx: LspContext) -> None:
+    s = ctx.settings
+    sender = ReportSender(lambda application_id: reports.flush_reports(ctx, application_id),
+                          RetryPolicy(s.bus_max_attempts, s.bus_retry_base_seconds, s.bus_retry_max_seconds))
+    sender.listen(ctx.sessions)
+    runtime.on_shutdown(sender.close)
+
     async def on_report_pending(event: ReportPending, _: EventEnvelope, __: Delivery) -> None:
-        # No inbox: sending is idempotent by itself. Raising hands the event back to the bus
-        # for a retry with backoff.
+        # An earlier release's doorbell. No inbox: sending is idempotent by itself. Raising
+        # hands the event back to the bus for a retry with backoff.
         await reports.flush_reports(ctx, event.application_id)
 
     async def on_forms_pending(event: FormsPending, _: EventEnvelope, __: Delivery) -> None:
@@ -49,9 +59,10 @@ def register_consumers(runtime: ServiceRuntime, ctx: LspContext) -> None:
                 log.info("deadline sweep cancelled overdue applications", count=len(cancelled))
 
     async def resend_loop() -> None:
+        # First at start: what a stopped process left unsent goes now, not a period later.
         while True:
-            await asyncio.sleep(ctx.settings.report_resend_interval_seconds)
             await reports.resend_unsent(ctx)
+            await asyncio.sleep(ctx.settings.report_resend_interval_seconds)
 
     runtime.background(deadline_loop)
     runtime.background(resend_loop)

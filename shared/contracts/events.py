@@ -171,7 +171,11 @@ class _LspInternal(Event):
 class ReportPending(_LspInternal):
     event_type = "lsp.*.report_pending"
     name = "report_pending"
-    summary = "An LSP's own: a status report waits in its outbox to be sent to SIKI."
+    # Since 2026-12-05 the process that commits a step sends its reports itself
+    # (services/lsp/usecases/report_sender.py); an LSP still consumes this event, which a
+    # process of an earlier release may have published during an upgrade.
+    summary = ("An LSP's own, from earlier releases: a status report waits in its outbox to be sent to SIKI "
+               "(now sent by the process that commits the step; still consumed).")
 
 
 class FormsPending(_LspInternal):

@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.lsp.db import report_flush
 from services.lsp.db.models import StatusReportRow
 from services.lsp.gateways import SikiRefused
+from services.lsp.usecases import report_sender
 from services.lsp.usecases.context import LspContext
 from shared.bus.envelope import utcnow
-from shared.contracts.events import ReportPending
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
 from shared.database import engine_of, read_session
@@ -49,8 +49,7 @@ def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, st
                  at: datetime, actor: str, note: str | None, reasons: list[str], invoice: Invoice | None,
                  assessment: AssessmentInfo | None, certificate: Certificate | None,
                  certificate_pdf_base64: str | None) -> None:
-    """Add the report of a step to the outbox and, once per application and transaction, the
-    event that sends it."""
+    """Add the report of a step to the outbox, to be sent when the step commits."""
     body = StatusReport(
         report_id=str(uuid.uuid4()), status=status, at=at, actor=actor, note=note, reasons=reasons,
         invoice=invoice, assessment=assessment, certificate=certificate,
@@ -58,14 +57,9 @@ def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, st
     )
     session.add(StatusReportRow(report_id=body.report_id, application_id=application_id, status=status.value,
                                 payload=body.model_dump(mode="json"), created_at=at, attempts=0))
-    # One event per application and transaction suffices: its handler sends every unsent
-    # report of the application, in order (two steps in one transaction, e.g. accepted and
-    # invoiced, used to publish two events, the second finding nothing left to send).
-    transaction = session.sync_session.get_transaction()
-    staged = session.info.setdefault("lsp_report_pending_staged", {})
-    if transaction is None or staged.get(application_id) is not transaction:
-        ctx.emit(session, ReportPending(lsp_code=ctx.code, application_id=application_id))
-        staged[application_id] = transaction
+    # Sent by this process once the step commits (report_sender.py); two steps in one
+    # transaction (accepted and invoiced) are one send of both, in order.
+    report_sender.stage(session, application_id)
 
 
 async def flush_reports(ctx: LspContext, application_id: str) -> int:
@@ -166,10 +160,11 @@ async def applications_with_unsent_reports(ctx: LspContext) -> list[str]:
 
 
 async def resend_unsent(ctx: LspContext) -> None:
-    """Safety net behind the bus: reports whose retries ran out (a long SIKI outage) go out
-    once SIKI answers again, without waiting for the application's next step. One process of
-    the LSP resends at a time (the others skip the pass; each flush holds its application's
-    lock anyway, so two passes would only queue behind each other)."""
+    """Safety net behind the sending after each commit (report_sender.py): reports whose retries
+    ran out (a long SIKI outage), or that a stopped process left unsent, go out once SIKI answers
+    again, without waiting for the application's next step. One process of the LSP resends at a
+    time (the others skip the pass; each flush holds its application's lock anyway, so two
+    passes would only queue behind each other)."""
     async with try_session_lock(ctx.sessions, f"lsp:{ctx.code}:report-resend") as mine:
         if not mine:
             return
