@@ -70,6 +70,37 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
+# The servers the chain runs on, by the names of their processes: their CPU is spent on the same
+# cores for the chain's round trips and messages, but it is not the services' (the goal's sum).
+INFRASTRUCTURE = {"PostgreSQL": frozenset({"postgres"}), "RabbitMQ": frozenset({"beam.smp"})}
+
+
+def infrastructure_cpu() -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process of the machine's PostgreSQL and RabbitMQ, by server and
+    pid (per pid: a backend that starts between two readings counts from zero, one that exits
+    takes its share with it; the services' pools keep theirs)."""
+    out: dict[str, dict[int, float]] = {name: {} for name in INFRASTRUCTURE}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm, rest = stat[stat.find("(") + 1:stat.rfind(")")], stat[stat.rfind(")") + 1:].split()
+        for name, comms in INFRASTRUCTURE.items():
+            if comm in comms and len(rest) > 12:
+                out[name][int(entry.name)] = (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def _infrastructure_per_application(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+                                    completed: int) -> dict[str, float | None]:
+    return {name: round(sum(t - before[name].get(pid, 0.0) for pid, t in after[name].items()) / completed * 1000, 1)
+            if completed else None for name in after}
+
+
 def _cpu_per_application(before: dict[str, float | None], after: dict[str, float | None],
                          completed: int) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
@@ -222,8 +253,10 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
                 await profiler.start()
             work_before = await read_counts(running.urls)
             cpu_before = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            infra_before = infrastructure_cpu()
             full, seconds = await _journeys(chain, people[:a], plans[:a], prepared[:a], concurrency)
             cpu_after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            infra_after = infrastructure_cpu()
             work_after = await read_counts(running.urls)
             if profiler is not None:
                 result["profiles"] = await profiler.stop()
@@ -232,6 +265,8 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             result["full_load"]["cpu_ms_per_application"] = _cpu_per_application(
                 cpu_before, cpu_after, result["full_load"]["completed"])
             fl = result["full_load"]
+            fl["infrastructure_cpu_ms_per_application"] = _infrastructure_per_application(
+                infra_before, infra_after, fl["completed"])
             fl["work_per_application"] = work_per_application(work_before, work_after, fl["completed"],
                                                               fl["cpu_ms_per_application"])
             fl["db_round_trips_per_application"] = chain_round_trips(fl["work_per_application"])

@@ -105,6 +105,9 @@ def print_table(results: dict[str, Any]) -> None:
     cpu = fl.get("cpu_ms_per_application") or {}
     if cpu:
         print("  CPU ms per completed application: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    infra = fl.get("infrastructure_cpu_ms_per_application") or {}
+    if infra:
+        print("  and the servers' (not in the goal's sum): " + ", ".join(f"{k} {v}" for k, v in infra.items()))
     print_work(fl.get("work_per_application") or {})
     hr = c.get("half_rate")
     if hr:
