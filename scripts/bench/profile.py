@@ -105,7 +105,13 @@ class Profile:
 
 def entry_point(frames: list[Frame]) -> str:
     """The handler a sample ran under (outermost frame in a service's api/, web/ or events.py),
-    else what ran it: the bus, the outbox relay, middleware, or the event loop itself."""
+    else what ran it: the bus, the outbox relay, middleware, uvicorn's HTTP protocol, a task of
+    the project's own, or the event loop itself.
+
+    Every stack of a service's main thread passes through uvicorn's ``Server.run``: only its
+    protocol code counts as the HTTP server. A sample whose innermost frame is the loop's run call
+    is the loop's own work (polling, and callbacks in native code that py-spy does not see:
+    asyncpg's, httptools', uvloop's protocols reading and parsing what arrived)."""
     for f in frames:
         if _ENTRY.search(f.path):
             return f"handler {f.func} ({_ENTRY.search(f.path).group(0)})"  # type: ignore[union-attr]
@@ -115,16 +121,24 @@ def entry_point(frames: list[Frame]) -> str:
     for marker, label in (("shared/outbox", "outbox relay"), ("shared/bus", "event bus"),
                           ("aio_pika", "event bus"), ("aiormq", "event bus"),
                           ("shared/request_middleware", "middleware"), ("shared/idempotency", "middleware"),
-                          ("starlette/middleware", "middleware"), ("uvicorn", "HTTP server (uvicorn)"),
-                          ("httptools", "HTTP server (uvicorn)"), ("asyncpg", "database driver (outside handlers)"),
-                          ("logging", "logging (outside handlers)")):
+                          ("starlette/middleware", "middleware"), ("uvicorn/protocols", "HTTP server (uvicorn)"),
+                          ("httptools", "HTTP server (uvicorn)")):
         if marker in paths:
             return label
+    own = next((f for f in frames if f.package.startswith("services/") and "__main__" not in f.path), None)
     root = frames[0].path if frames else ""
+    if "concurrent/futures" in root or "threading" in root:
+        return "worker threads: " + (own.name if own is not None else frames[-1].package)
+    if own is not None:
+        return f"task {own.name}"
+    for marker, label in (("asyncpg", "database driver (outside handlers)"), ("logging", "logging (outside handlers)")):
+        if marker in paths:
+            return label
     if "sqlalchemy" in root or "greenlet" in root:
         return "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
-    if "concurrent/futures" in root or "threading" in root:
-        return "worker threads: " + frames[-1].package
+    if frames and frames[-1].func.rsplit(".", 1)[-1] in ("run", "run_forever", "run_until_complete", "_run_once") \
+            and ("asyncio" in frames[-1].path or "uvloop" in frames[-1].path):
+        return "event loop (its own work, native protocol callbacks)"
     return "event loop and other"
 
 

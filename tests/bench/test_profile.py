@@ -43,11 +43,28 @@ def test_frames_and_entry_points() -> None:
     f = parse_frame(USECASE)
     assert (f.func, f.package) == ("decide_competence", "services/lsp")
     assert parse_frame("<module> (x)").func == "<module>"
-    assert entry_point([parse_frame(LOOP)]) == "event loop and other"
+    assert entry_point([parse_frame(LOOP)]) == "event loop (its own work, native protocol callbacks)"
+    assert entry_point([parse_frame("select (/usr/lib/python3.11/selectors.py:468)")]) == "event loop and other"
     # The inbox's side of shared/outbox.py is an event being consumed, not the relay publishing.
     inbox = parse_frame("handle_once (/w/shared/outbox.py:407)")
     assert entry_point([parse_frame(LOOP), inbox]) == "event consumer: inbox claim and transaction"
     assert entry_point([parse_frame(LOOP), parse_frame(RELAY)]) == "outbox relay"
+
+
+def test_the_main_thread_s_server_frames_do_not_make_everything_http() -> None:
+    """Every stack of a service's main thread runs under uvicorn's Server.run: what is not its
+    HTTP protocol is the loop's own work or a task of the project's."""
+    main = [parse_frame(x) for x in (
+        "serve (/w/services/lsp/__main__.py:35)", f"Server.run ({SITE}/uvicorn/server.py:86)",
+        "Runner.run (/usr/lib/python3.11/asyncio/runners.py:118)")]
+    assert entry_point(main) == "event loop (its own work, native protocol callbacks)"
+    task = [*main, parse_frame("ReportSender._send (/w/services/lsp/usecases/report_sender.py:82)"),
+            parse_frame(f"PreparedStatement.__do_execute ({SITE}/asyncpg/prepared_stmt.py:257)")]
+    assert entry_point(task) == "task ReportSender._send (services/lsp/usecases/report_sender.py)"
+    http = [*main, parse_frame(f"RequestResponseCycle.send ({SITE}/uvicorn/protocols/http/httptools_impl.py:524)")]
+    assert entry_point(http) == "HTTP server (uvicorn)"
+    driver = [*main, parse_frame(f"Connection.execute ({SITE}/asyncpg/connection.py:377)")]
+    assert entry_point(driver) == "database driver (outside handlers)"
 
 
 def test_py_spy_samples_a_busy_process(tmp_path: Path) -> None:
