@@ -16,6 +16,7 @@ import asyncio
 import base64
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.lsp.issuance import rules
 from services.lsp.issuance.gateways import Bnsp, Lpjk
 from services.lsp.issuance.models import Issuance
-from services.lsp.issuance.pdf import CertificateData, render_certificate
 from services.lsp.issuance.settings import IssuanceSettings
 from services.lsp.usecases.ports import IssuanceFacts, WorkflowPort
 from shared.bus import utcnow
@@ -35,6 +35,9 @@ from shared.contracts.states import ApplicationStatus
 from shared.database import read_session
 from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.logging import get_logger
+
+if TYPE_CHECKING:
+    from services.lsp.issuance.pdf import CertificateData
 
 log = get_logger(__name__)
 
@@ -187,7 +190,9 @@ class IssuanceSteps:
         return current
 
     async def _certificate(self, facts: IssuanceFacts, row: Issuance) -> Issuance:
-        # pyhanko and cryptography's x509 are imported on the first certificate, not at start-up.
+        # The PDF stack (the layout, its XMP and XML, pyhanko, cryptography's x509) is imported on
+        # the first certificate, not at start-up (issue 17: idle RSS).
+        from services.lsp.issuance.pdf import render_certificate
         from services.lsp.issuance.signing import identity_for, sign_pdf_blocking
 
         data = certificate_data(facts, row)
@@ -227,6 +232,8 @@ def certificate_of(row: Issuance) -> Certificate:
 
 
 def certificate_data(facts: IssuanceFacts, row: Issuance) -> CertificateData:
+    from services.lsp.issuance.pdf import CertificateData
+
     assert row.skk_number and row.registration_number and row.recording_number and row.verification_url
     assert row.issued_on and row.valid_until
     return CertificateData(
