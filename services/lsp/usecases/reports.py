@@ -45,7 +45,7 @@ class ReportNotDelivered(Exception):
 REFUSED_FOR_GOOD = frozenset({400, 404, 409, 410, 413, 422})
 
 
-def stage_report(session: AsyncSession, ctx: LspContext, application_id: str, status: ApplicationStatus, *,
+def stage_report(session: AsyncSession, application_id: str, status: ApplicationStatus, *,
                  at: datetime, actor: str, note: str | None, reasons: list[str], invoice: Invoice | None,
                  assessment: AssessmentInfo | None, certificate: Certificate | None,
                  certificate_pdf_base64: str | None) -> None:

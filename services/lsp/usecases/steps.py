@@ -86,11 +86,12 @@ async def apply_step(
     session.add(TimelineEntry(application_id=app.id, status=status.value, at=now, actor=actor, note=note,
                               reasons=list(reasons or []), data=extra))
     if report:
-        stage_report(session, ctx, app.id, status, at=now, actor=actor, note=note, reasons=list(reasons or []),
+        stage_report(session, app.id, status, at=now, actor=actor, note=note, reasons=list(reasons or []),
                      invoice=invoice, assessment=assessment, certificate=certificate,
                      certificate_pdf_base64=certificate_pdf_base64)
-    # The application's row (its version checked) first, then its timeline entry, report and
-    # event with one statement (on PostgreSQL; each was a round trip of the flush).
+    # The application's row (its version checked) first, then its timeline entry, its report
+    # and any event the step staged (a Kompeten decision's issuance) with one statement (on
+    # PostgreSQL; each was a round trip of the flush).
     await flush_with_staged(session, TimelineEntry, StatusReportRow, OutboxEvent)
 
 
