@@ -18,6 +18,7 @@ from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.report_sender import ReportSender
 from shared.bus.base import RetryPolicy
 from shared.database import create_engine, make_session_factory
+from shared.tests.waiting import wait_until
 
 FAST = RetryPolicy(max_attempts=3, base_seconds=0.01, max_seconds=0.02)
 
@@ -48,12 +49,19 @@ async def settled(sender: ReportSender) -> None:
     raise AssertionError("the sender did not settle")
 
 
-async def test_commits_while_sending_make_one_more_pass() -> None:
+async def sending_a1() -> tuple[Flushes, ReportSender]:
+    """A sender whose pass for ``a1`` has started and waits on SIKI until ``gate`` opens."""
     flush = Flushes()
     flush.gate.clear()
     sender = ReportSender(flush, FAST)
     sender.ring("a1")
     await asyncio.sleep(0.01)
+    assert flush.calls == ["a1"]
+    return flush, sender
+
+
+async def test_commits_while_sending_make_one_more_pass() -> None:
+    flush, sender = await sending_a1()
     sender.ring("a1")  # two commits while the first pass waits on SIKI
     sender.ring("a1")
     sender.ring("a2")
@@ -80,11 +88,7 @@ async def test_a_failure_is_retried_then_left_to_the_resend() -> None:
 
 
 async def test_close_cancels_and_ignores_later_commits() -> None:
-    flush = Flushes()
-    flush.gate.clear()
-    sender = ReportSender(flush, FAST)
-    sender.ring("a1")
-    await asyncio.sleep(0.01)
+    flush, sender = await sending_a1()
     await sender.close()
     assert not sender.sending
     sender.ring("a2")
@@ -130,22 +134,15 @@ async def test_a_step_sends_its_report_without_the_bus(sqlite_url: str, siki: re
     assert not any(t.endswith("report_pending") for t in events), events
 
 
-async def test_reports_a_stopped_process_left_go_at_the_next_start(sqlite_url: str, siki: respx.Route) -> None:
+async def test_the_periodic_resend_sends_what_the_retries_gave_up_on(sqlite_url: str, siki: respx.Route) -> None:
     siki.return_value = httpx.Response(503)
-    # The periodic resend is an hour away: only the pass at start can send it.
-    settings = settings_for(sqlite_url, bus_max_attempts=1)
-    async with running(settings) as lsp:
+    async with running(settings_for(sqlite_url, bus_max_attempts=1, report_resend_interval_seconds=0.1)) as lsp:
         aid = await drive(lsp, "forwarded")
         r = await lsp.post(aid, "verification", {"decision": "rejected", "reasons": ["x"]}, "admin")
         assert r.status_code == 200
-        for _ in range(100):
-            if siki.calls:
-                break
-            await asyncio.sleep(0.02)
-        await asyncio.sleep(0.1)
+        await wait_until(lambda: len(siki.calls), lambda n: n >= 2, what="a failed resend")
         assert (await lsp.get(aid))["reports"][0]["sent_at"] is None
-    siki.return_value = httpx.Response(200)
-    async with running(settings) as lsp:
-        view = await lsp.wait_reports_sent(aid, limit_seconds=10)
+        siki.return_value = httpx.Response(200)
+        view = await lsp.wait_reports_sent(aid, limit_seconds=10)  # no restart, no new step
     assert [x["status"] for x in view["reports"]] == ["returned"]
     assert json.loads(siki.calls[-1].request.content)["status"] == "returned"
