@@ -17,7 +17,7 @@ AUDIENCE = "bnsp"
 service_caller = service_caller_dependency(AUDIENCE, lambda caller: caller.startswith("lsp:"))
 
 
-def get_issuances(request: Request) -> Issuances:
+async def get_issuances(request: Request) -> Issuances:
     return request.app.state.issuances  # type: ignore[no-any-return]
 
 

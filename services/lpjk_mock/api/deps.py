@@ -28,19 +28,19 @@ OPERATOR_ROLES = (RECORDS, AUDIT)
 service_caller = service_caller_dependency(AUDIENCE, lambda caller: caller.startswith("lsp:"))
 
 
-def get_records(request: Request) -> Records:
+async def get_records(request: Request) -> Records:
     return request.app.state.records  # type: ignore[no-any-return]
 
 
-def get_statuses(request: Request) -> CertificateStatuses:
+async def get_statuses(request: Request) -> CertificateStatuses:
     return request.app.state.records.statuses  # type: ignore[no-any-return]
 
 
-def get_credentials(request: Request) -> Credentials:
+async def get_credentials(request: Request) -> Credentials:
     return request.app.state.credentials  # type: ignore[no-any-return]
 
 
-def get_verification(request: Request) -> Verification:
+async def get_verification(request: Request) -> Verification:
     return request.app.state.verification  # type: ignore[no-any-return]
 
 

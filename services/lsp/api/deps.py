@@ -18,11 +18,11 @@ from shared.throttle import client_of
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_context(request: Request) -> LspContext:
+async def get_context(request: Request) -> LspContext:
     return cast(LspContext, request.app.state.lsp)
 
 
-def get_client(request: Request) -> str:
+async def get_client(request: Request) -> str:
     return client_of(request)
 
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["operator"])
 Admin = Annotated[OperatorPrincipal, Depends(operator_with(ADMIN))]
 
 
-def expiry_reminders(request: Request) -> ExpiryReminders:
+async def expiry_reminders(request: Request) -> ExpiryReminders:
     reminders: ExpiryReminders = request.app.state.expiry_reminders
     return reminders
 
