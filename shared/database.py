@@ -123,6 +123,13 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=sync_cls)
 
 
+def session_class(factory: async_sessionmaker[AsyncSession]) -> type[Session]:
+    """The sync Session class behind ``factory``'s sessions: where a service listens for its own
+    sessions' events (commits: the outbox relay's wake-up, idempotency notes, status reports)."""
+    cls: type[Session] = factory.kw.get("sync_session_class", Session)
+    return cls
+
+
 @asynccontextmanager
 async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits on success, rolls back on any error."""

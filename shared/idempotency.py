@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.crypto import EncryptedBytes
-from shared.database import single_statement
+from shared.database import session_class, single_statement
 from shared.errors import Problem, problem_response
 from shared.idempotency_marks import (
     COMMITTED,
@@ -369,7 +369,7 @@ def install_idempotency(app: FastAPI, runtime: ServiceRuntime, model: type[Idemp
     app.add_middleware(IdempotencyMiddleware, owner=app, store=store, secret=secret,
                        principal=principal_of(runtime, audience), exempt=exempt)
     idempotency_openapi(app, exempt)
-    watch_sessions(runtime.sessions.kw["sync_session_class"])
+    watch_sessions(session_class(runtime.sessions))
 
     async def purge() -> None:
         while True:  # retention: answers are kept 24 h

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus.base import EventBus
 from shared.bus.envelope import EventEnvelope, utcnow
-from shared.database import autocommit_read
+from shared.database import autocommit_read, session_class
 from shared.dblocks import advisory_key
 from shared.logging import get_correlation_id, get_logger
 
@@ -221,7 +221,7 @@ class OutboxRelay:
         if self._hooked:
             return
         self._hooked = True
-        sync_maker = self.session_factory.kw.get("sync_session_class", Session)
+        sync_maker = session_class(self.session_factory)
 
         @event.listens_for(sync_maker, "after_commit")
         def _after_commit(sess: Session) -> None:

@@ -84,14 +84,13 @@ def infrastructure_cpu() -> dict[str, dict[int, float]]:
         if not entry.name.isdigit():
             continue
         try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
+            with open(f"/proc/{entry.name}/comm", encoding="utf-8", errors="replace") as f:
+                comm = f.read().strip()
         except OSError:
             continue
-        comm, rest = stat[stat.find("(") + 1:stat.rfind(")")], stat[stat.rfind(")") + 1:].split()
         for name, comms in INFRASTRUCTURE.items():
-            if comm in comms and len(rest) > 12:
-                out[name][int(entry.name)] = (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+            if comm in comms and (seconds := cpu_seconds(int(entry.name))) is not None:
+                out[name][int(entry.name)] = seconds
     return out
 
 

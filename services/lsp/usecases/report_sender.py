@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from shared.bus.base import RetryPolicy
+from shared.database import session_class
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -51,9 +52,9 @@ class ReportSender:
 
     def listen(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Start sending after each commit of ``sessions`` that staged reports."""
-        session_class = sessions.kw.get("sync_session_class", Session)
-        event.listen(session_class, "after_commit", self._after_commit)
-        event.listen(session_class, "after_rollback", self._after_rollback)
+        listened = session_class(sessions)
+        event.listen(listened, "after_commit", self._after_commit)
+        event.listen(listened, "after_rollback", self._after_rollback)
 
     def _after_commit(self, session: Session) -> None:
         for application_id in session.info.pop(_STAGED, ()):
