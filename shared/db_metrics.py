@@ -11,7 +11,9 @@ many statements a release sends for the same traffic.
 
 A transaction is counted only when it sent something: asyncpg begins one at its first statement,
 so an empty one costs no round trip; and not on an AUTOCOMMIT connection (``autocommit_read``,
-``single_statement``, ``read_session``), whose statements stand alone with no ``BEGIN``.
+``single_statement``, ``read_session``), whose statements stand alone with no ``BEGIN``, unless
+its ``BEGIN`` and ``COMMIT`` go by hand (:data:`TRANSACTION_BY_HAND`: a locked transaction, whose
+``BEGIN`` carries its advisory locks and is counted as one round trip with them).
 """
 
 from __future__ import annotations
@@ -36,11 +38,18 @@ def leading_keyword(statement: str) -> str:
     return word if word in VERBS else OTHER
 
 
+# An execution option: the connection is in the driver's autocommit mode only because its
+# transaction's BEGIN and COMMIT are sent by hand (shared/dblocks.py, a locked transaction), so
+# it is counted as a transaction all the same.
+TRANSACTION_BY_HAND = "skk_transaction_by_hand"
+
+
 def _autocommits(conn: Connection) -> bool:
     # Set on the connection or on the engine it came from (autocommit_read, read_session). Read
     # from the options, never from ``conn.connection``: when a closing connection rolls back,
     # that property may check a new one out of the pool (a hang when the pool is exhausted).
-    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    options = conn.get_execution_options()
+    return options.get("isolation_level") == "AUTOCOMMIT" and not options.get(TRANSACTION_BY_HAND)
 
 
 class RoundTripCounters(NamedTuple):

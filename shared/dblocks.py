@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.bus.keyed_lock import KeyedLock
+from shared.db_metrics import TRANSACTION_BY_HAND
 
 T = TypeVar("T")
 _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
@@ -72,11 +73,16 @@ class DbKeyedLock:
         async with self._local.hold(None if key is None else str(self.key_of(key))):
             yield
 
+    def across_processes(self, key: str | None) -> int | None:
+        """The advisory key that holds ``key`` across processes (None: no key to hold)."""
+        return None if key is None else self.key_of(key)
+
     async def lock_in(self, session: AsyncSession, key: str | None) -> None:
         """The cross-process half, in ``session``'s open transaction, held until it ends.
         Call it first in the transaction: statements after it see the other process's commit."""
-        if key is not None and _is_postgres(session):
-            await session.execute(_XACT_LOCK, {"key": self.key_of(key)})
+        advisory = self.across_processes(key)
+        if advisory is not None and _is_postgres(session):
+            await session.execute(_XACT_LOCK, {"key": advisory})
 
     @contextlib.asynccontextmanager
     async def transaction(self, sessions: async_sessionmaker[AsyncSession],
@@ -173,17 +179,45 @@ def _holders(engine: AsyncEngine) -> asyncio.Semaphore:
 async def locked_transaction(sessions: async_sessionmaker[AsyncSession],
                              *locks: tuple[DbKeyedLock, str | None]) -> AsyncIterator[AsyncSession]:
     """A session in a transaction holding every ``(lock, key)``, taken in the order given: the
-    in-process locks before a connection is taken, then the advisory locks first thing in the
-    transaction. Callers keep one order of lock families (PostgreSQL would break a deadlock by
-    failing one transaction)."""
+    in-process locks before a connection is taken, then the advisory locks with the ``BEGIN``
+    itself (:func:`_begun_holding`), so every statement of the transaction starts after the other
+    process's commit. Callers keep one order of lock families (PostgreSQL would break a deadlock
+    by failing one transaction)."""
     async with contextlib.AsyncExitStack() as stack:
         for lock, key in locks:
             await stack.enter_async_context(lock.hold(key))
         session = await stack.enter_async_context(sessions())
         await stack.enter_async_context(session.begin())
-        for lock, key in locks:
-            await lock.lock_in(session, key)
+        keys = [k for k in (lock.across_processes(key) for lock, key in locks) if k is not None]
+        if keys and _is_postgres(session):
+            await stack.enter_async_context(_begun_holding(session, keys))
         yield session
+
+
+@contextlib.asynccontextmanager
+async def _begun_holding(session: AsyncSession, keys: list[int]) -> AsyncIterator[None]:
+    """The transaction of ``session`` begun together with its advisory locks: ``BEGIN`` and each
+    ``pg_advisory_xact_lock`` go as one simple query, one round trip where the driver's own
+    ``BEGIN`` and a statement per lock took one each (a fifth of SIKI's round trips per step).
+
+    The session's connection runs in the driver's autocommit mode, so the driver sends no
+    ``BEGIN`` or ``COMMIT`` of its own; this block sends them on the same connection (the keys
+    are integers we computed, written into the query). The ORM's work is flushed before the
+    ``COMMIT``; the session's own commit then only fires its hooks (the outbox relay's wake-up),
+    after the data is committed. A ``BEGIN``, ``COMMIT`` or ``ROLLBACK`` cut short or failed
+    invalidates the connection, so it never goes back to the pool inside a transaction."""
+    conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT", TRANSACTION_BY_HAND: True})
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None  # a connection just checked out of the pool
+    locks = "".join(f" SELECT pg_advisory_xact_lock({int(key)});" for key in keys)
+    await _guarded(conn, driver.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED;{locks}"))
+    try:
+        yield
+        await session.flush()
+    except BaseException:
+        await _guarded(conn, driver.execute("ROLLBACK"))
+        raise
+    await _guarded(conn, driver.execute("COMMIT"))
 
 
 async def _try_lock(conn: AsyncConnection, key: int) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.database import autocommit_read, create_engine, make_session_factory, read_session, single_statement
 from shared.db_metrics import count_round_trips, leading_keyword
+from shared.dblocks import DbKeyedLock
 from shared.tests.round_trips import simple_queries
 
 
@@ -41,6 +42,9 @@ async def _workload(engine: AsyncEngine) -> None:
         await session.execute(text("SELECT x FROM t"))
     async with sessions() as session, session.begin():
         await session.execute(text("WITH d AS (SELECT x FROM t) DELETE FROM t WHERE x IN (SELECT x FROM d)"))
+    # A locked transaction: on PostgreSQL its BEGIN (with the lock) and COMMIT go by hand.
+    async with DbKeyedLock("t").transaction(sessions, "k") as session:
+        await session.execute(text("INSERT INTO t VALUES (3)"))
 
 
 def test_leading_keyword() -> None:
@@ -70,11 +74,12 @@ async def test_counts_match_what_asyncpg_sends(pg_url: str, monkeypatch: pytest.
     begins = [q for q in sent if q.startswith("BEGIN")]
     ends = [q for q in sent if q.startswith(("COMMIT", "ROLLBACK"))]
     commits, rollbacks = _transactions(registry)
-    # Three transactions sent something (the DDL and insert, the read, the session's CTE).
-    assert len(begins) == len(ends) == 3
-    assert (commits, rollbacks) == (2, 1)
+    # Four transactions sent something (the DDL and insert, the read, the session's CTE, the
+    # locked insert).
+    assert len(begins) == len(ends) == 4
+    assert (commits, rollbacks) == (3, 1)
     assert _value(registry, "db_statements_total", verb="other") == 1
-    assert _value(registry, "db_statements_total", verb="insert") == 1
+    assert _value(registry, "db_statements_total", verb="insert") == 2
     assert _value(registry, "db_statements_total", verb="select") == 3
     assert _value(registry, "db_statements_total", verb="update") == 1
     assert _value(registry, "db_statements_total", verb="with") == 1
@@ -90,6 +95,6 @@ async def test_counts_on_sqlite(tmp_path: Path) -> None:
         await engine.dispose()
     verbs = ("select", "insert", "update", "with", "other")
     total = sum(_value(registry, "db_statements_total", verb=v) for v in verbs)
-    assert total == 7
+    assert total == 8
     commits, rollbacks = _transactions(registry)
     assert commits >= 2 and rollbacks >= 1

@@ -68,7 +68,7 @@ async def processes(pg_url: str) -> AsyncIterator[list[Process]]:
 class InProcessOnly(DbKeyedLock):
     """What the KeyedLock alone did: nothing across processes."""
 
-    async def lock_in(self, session: AsyncSession, key: str | None) -> None:
+    def across_processes(self, key: str | None) -> int | None:
         return None
 
 
