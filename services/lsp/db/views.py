@@ -11,6 +11,7 @@ from sqlalchemy import BindParameter, Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.db.models import Application, Assessment, Invoice, StatusReportRow, TimelineEntry
+from shared.idempotency_marks import carrying_notes
 from shared.sql_json import date_from_json, decimal_from_json, json_array, json_one, utc_from_json
 
 _INVOICE = {"number": Invoice.number, "amount": Invoice.amount, "currency": Invoice.currency,
@@ -79,10 +80,13 @@ def _parts_of(row: Row[Any]) -> ApplicationParts:
     )
 
 
-async def application_with_parts(session: AsyncSession,
-                                 application_id: str) -> tuple[Application, ApplicationParts] | None:
+async def application_with_parts(session: AsyncSession, application_id: str, *,
+                                 notes: bool = False) -> tuple[Application, ApplicationParts] | None:
     """The application (loaded into the session, as ``session.get`` would) and its parts, in one
-    statement; None when there is no such application."""
-    dialect = session.get_bind().dialect.name
-    row = (await session.execute(_WITH_APPLICATION[dialect], {"application_id": application_id})).first()
+    statement; None when there is no such application. With ``notes`` the statement also writes
+    the request's idempotency notes (``shared.idempotency_marks.carrying_notes``)."""
+    statement, params = _WITH_APPLICATION[session.get_bind().dialect.name], {"application_id": application_id}
+    if notes:
+        statement, params = carrying_notes(session, statement, params)
+    row = (await session.execute(statement, params)).first()
     return None if row is None else (row[0], _parts_of(row))

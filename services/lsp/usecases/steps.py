@@ -38,9 +38,11 @@ async def load_application(session: AsyncSession, application_id: str) -> Applic
     return app
 
 
-async def load_with_parts(session: AsyncSession, application_id: str) -> tuple[Application, ApplicationParts]:
-    """The application and the child rows its view shows, in one statement."""
-    found = await application_with_parts(session, application_id)
+async def load_with_parts(session: AsyncSession, application_id: str, *,
+                          notes: bool = False) -> tuple[Application, ApplicationParts]:
+    """The application and the child rows its view shows, in one statement (with ``notes``, also
+    writing the request's idempotency notes)."""
+    found = await application_with_parts(session, application_id, notes=notes)
     if found is None:
         raise NotFound(f"application {application_id!r} not found")
     return found
@@ -121,7 +123,8 @@ async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
                 # Flushed first: expiring discards what is not yet written.
                 await session.flush()
                 session.expire_all()  # the answer shows what was stored, as a fresh read would
-                view = application_view(*await load_with_parts(session, application_id),
+                # The read also writes the note (on PostgreSQL): not an UPDATE of its own at the commit.
+                view = application_view(*await load_with_parts(session, application_id, notes=True),
                                         ctx.settings.pkb_minimum_table)
         except StaleDataError as exc:
             raise Conflict("the application changed meanwhile; reload it and try again",
