@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from scripts.bench.load import burst, closed_loop
 from scripts.bench.profile import Profiler
 from scripts.bench.report import LOAD_GENERATOR
+from scripts.bench.threads import split_per_application, thread_cpu
 from scripts.bench.work import chain_round_trips, read_counts, work_per_application
 from scripts.simulator.api import Metrics, Portal
 from scripts.simulator.chains import processes_chain
@@ -252,9 +253,11 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
                 await profiler.start()
             work_before = await read_counts(running.urls)
             cpu_before = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            threads_before = {n: thread_cpu(pid) for n, pid in running.pids.items()}
             infra_before = infrastructure_cpu()
             full, seconds = await _journeys(chain, people[:a], plans[:a], prepared[:a], concurrency)
             cpu_after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            threads_after = {n: thread_cpu(pid) for n, pid in running.pids.items()}
             infra_after = infrastructure_cpu()
             work_after = await read_counts(running.urls)
             if profiler is not None:
@@ -264,6 +267,9 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             result["full_load"]["cpu_ms_per_application"] = _cpu_per_application(
                 cpu_before, cpu_after, result["full_load"]["completed"])
             fl = result["full_load"]
+            fl["cpu_ms_per_application_by_thread"] = {
+                n: split_per_application(pid, threads_before[n], threads_after[n], fl["completed"])
+                for n, pid in running.pids.items()}
             fl["infrastructure_cpu_ms_per_application"] = _infrastructure_per_application(
                 infra_before, infra_after, fl["completed"])
             fl["work_per_application"] = work_per_application(work_before, work_after, fl["completed"],

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.bench.threads import worker_share
+
 RATE = 97  # samples per second and process: off the beat of 100 Hz timers
 TOP = 25
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<path>[^():]*):?(?P<line>\d*)\)$")
@@ -196,7 +198,8 @@ class Profiler:
             write_report(name, profile, table)
             t = profile.tables(top=8)
             summary[name] = {"samples": profile.samples, "stacks": str(raw), "tables": str(table),
-                             "entry_points": t["entry_points"], "packages": t["packages"], "own": t["own"]}
+                             "entry_points": t["entry_points"], "packages": t["packages"], "own": t["own"],
+                             "worker_threads_share": worker_share(profile.entries)}
         return summary
 
 

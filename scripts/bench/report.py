@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scripts.bench.threads import MAIN, OTHER, entry_ms
 from scripts.bench.work import print_work
 
 # The load generator's own CPU is reported beside the services' but is not the chain's cost.
@@ -105,6 +106,10 @@ def print_table(results: dict[str, Any]) -> None:
     cpu = fl.get("cpu_ms_per_application") or {}
     if cpu:
         print("  CPU ms per completed application: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
+    threads = {k: v for k, v in (fl.get("cpu_ms_per_application_by_thread") or {}).items() if v}
+    if threads:
+        print("  of which the main thread / the other threads: "
+              + ", ".join(f"{k} {v[MAIN]} / {v[OTHER]}" for k, v in threads.items()))
     infra = fl.get("infrastructure_cpu_ms_per_application") or {}
     if infra:
         print("  and the servers' (not in the goal's sum): " + ", ".join(f"{k} {v}" for k, v in infra.items()))
@@ -131,7 +136,12 @@ def print_table(results: dict[str, Any]) -> None:
             continue
         print(f"\nprofile of {name} ({prof['samples']} samples; {prof['tables']}):")
         print("  entry points: " + "; ".join(f"{k} {v} %" for k, v in prof["entry_points"][:6]))
-        if (ms := cpu.get(name)) is not None:  # a share of the samples as CPU ms per application
+        if (split := threads.get(name)) is not None and "worker_threads_share" in prof:
+            # Each entry's share within its thread class, times that class's measured CPU.
+            shown = sorted(entry_ms(prof["entry_points"][:8], split, prof["worker_threads_share"]),
+                           key=lambda kv: -kv[1])
+            print("  ms CPU per application: " + "; ".join(f"{k} {v:.1f}" for k, v in shown))
+        elif (ms := cpu.get(name)) is not None:  # a share of the samples as CPU ms per application
             print("  ms CPU per application: " + "; ".join(f"{k} {v * ms / 100:.1f}"
                                                          for k, v in prof["entry_points"][:8]))
         print("  own time by package: " + "; ".join(f"{k} {v} %" for k, v in prof["packages"][:6]))
