@@ -78,7 +78,8 @@ def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> Round
 
     def ended(counter: Any) -> Any:
         def end(conn: Connection) -> None:
-            if conn in in_transaction:
+            # A transaction begun by hand sent its BEGIN (with its first statements) in any case.
+            if conn in in_transaction or conn.get_execution_options().get(TRANSACTION_BY_HAND):
                 in_transaction.discard(conn)
                 if not _autocommits(conn):
                     counter.inc()

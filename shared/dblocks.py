@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.begin_carrying import begin_carrying
 from shared.bus.keyed_lock import KeyedLock
-from shared.db_metrics import TRANSACTION_BY_HAND
 
 T = TypeVar("T")
 _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
@@ -196,28 +196,11 @@ async def locked_transaction(sessions: async_sessionmaker[AsyncSession],
 
 @contextlib.asynccontextmanager
 async def _begun_holding(session: AsyncSession, keys: list[int]) -> AsyncIterator[None]:
-    """The transaction of ``session`` begun together with its advisory locks: ``BEGIN`` and each
-    ``pg_advisory_xact_lock`` go as one simple query, one round trip where the driver's own
-    ``BEGIN`` and a statement per lock took one each (a fifth of SIKI's round trips per step).
-
-    The session's connection runs in the driver's autocommit mode, so the driver sends no
-    ``BEGIN`` or ``COMMIT`` of its own; this block sends them on the same connection (the keys
-    are integers we computed, written into the query). The ORM's work is flushed before the
-    ``COMMIT``; the session's own commit then only fires its hooks (the outbox relay's wake-up),
-    after the data is committed. A ``BEGIN``, ``COMMIT`` or ``ROLLBACK`` cut short or failed
-    invalidates the connection, so it never goes back to the pool inside a transaction."""
-    conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT", TRANSACTION_BY_HAND: True})
-    driver = (await conn.get_raw_connection()).driver_connection
-    assert driver is not None  # a connection just checked out of the pool
-    locks = "".join(f" SELECT pg_advisory_xact_lock({int(key)});" for key in keys)
-    await _guarded(conn, driver.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED;{locks}"))
-    try:
+    """The transaction of ``session`` begun together with its advisory locks (one round trip
+    where the driver's own ``BEGIN`` and a statement per lock took one each: a fifth of SIKI's
+    round trips per step); see ``shared/begin_carrying.py``. The keys are integers we computed."""
+    async with begin_carrying(session, " ".join(f"SELECT pg_advisory_xact_lock({int(key)});" for key in keys)):
         yield
-        await session.flush()
-    except BaseException:
-        await _guarded(conn, driver.execute("ROLLBACK"))
-        raise
-    await _guarded(conn, driver.execute("COMMIT"))
 
 
 async def _try_lock(conn: AsyncConnection, key: int) -> bool:

@@ -1,7 +1,9 @@
 """The idempotent consumer's inbox: an event's id is recorded (claimed) in the transaction of its
 effect, so a redelivered event takes effect once (its table: ``shared.outbox.InboxMixin``).
 
-The claim is usually the transaction's first statement. A consumer whose effects are all in that
+The claim is usually the transaction's first statement; on PostgreSQL it rides in the
+transaction's ``BEGIN`` (``shared/begin_carrying.py``: one round trip for both, its values
+written as checked literals). A consumer whose effects are all in that
 transaction (rows and outbox events, no email sent or call made from the handler) may subscribe
 with ``claims_in_effect``: its effect then carries the claim in its first read
 (:func:`read_claiming`: on PostgreSQL a data-modifying CTE of that read, one round trip fewer per
@@ -21,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.begin_carrying import begin_carrying, literal
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.outbox import InboxMixin
 
@@ -62,6 +65,21 @@ async def _claim(session: AsyncSession, claim: _Claim) -> bool:
     claim.taken = True
     statement = _claim_statement(claim.table, session.get_bind().dialect.name)
     return (await session.execute(statement, claim.values)).first() is not None
+
+
+def _claim_text(session: AsyncSession, claim: _Claim) -> str | None:
+    """On PostgreSQL, the claim as a statement without parameters (it rides in the transaction's
+    ``BEGIN``: ``shared/begin_carrying.py``), when its values are plainly safe to write as
+    literals (an event id, a queue's name, an event type); else None (the usual claim)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    values = [literal(str(claim.values[f"inbox_{c}"])) for c in ("event_id", "consumer", "event_type")]
+    if None in values:
+        return None
+    table = bind.dialect.identifier_preparer.format_table(claim.table)
+    return (f"INSERT INTO {table} (event_id, consumer, event_type, processed_at) "  # noqa: S608 - checked literals
+            f"VALUES ({', '.join(v for v in values if v)}, now()) ON CONFLICT DO NOTHING")
 
 
 def _carrying(query: AnySelect, table: Table) -> AnySelect:
@@ -112,6 +130,13 @@ async def handle_once(
     try:
         async with session_factory() as session, session.begin():
             if not claims_in_effect:
+                carried = _claim_text(session, claim)
+                if carried is not None:  # PostgreSQL: the claim rides in the BEGIN
+                    async with begin_carrying(session, carried) as status:
+                        if status != "INSERT 0 1":
+                            return False
+                        await effect(session, event_)
+                    return True
                 if not await _claim(session, claim):
                     return False
                 await effect(session, event_)

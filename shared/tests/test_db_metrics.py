@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.begin_carrying import begin_carrying
 from shared.database import autocommit_read, create_engine, make_session_factory, read_session, single_statement
 from shared.db_metrics import count_round_trips, leading_keyword
 from shared.dblocks import DbKeyedLock
@@ -69,15 +70,20 @@ async def test_counts_match_what_asyncpg_sends(pg_url: str, monkeypatch: pytest.
         count_round_trips(engine, registry)
         sent = simple_queries(monkeypatch)
         await _workload(engine)
+        # Begun by hand with a statement and nothing sent after it (an inbox claim whose effect
+        # sent an email): a transaction all the same.
+        sessions = make_session_factory(engine)
+        async with sessions() as session, session.begin(), begin_carrying(session, "SELECT 1") as status:
+            assert status == "SELECT 1"
     finally:
         await engine.dispose()
     begins = [q for q in sent if q.startswith("BEGIN")]
     ends = [q for q in sent if q.startswith(("COMMIT", "ROLLBACK"))]
     commits, rollbacks = _transactions(registry)
-    # Four transactions sent something (the DDL and insert, the read, the session's CTE, the
-    # locked insert).
-    assert len(begins) == len(ends) == 4
-    assert (commits, rollbacks) == (3, 1)
+    # Five transactions sent something (the DDL and insert, the read, the session's CTE, the
+    # locked insert, the one begun by hand).
+    assert len(begins) == len(ends) == 5
+    assert (commits, rollbacks) == (4, 1)
     assert _value(registry, "db_statements_total", verb="other") == 1
     assert _value(registry, "db_statements_total", verb="insert") == 2
     assert _value(registry, "db_statements_total", verb="select") == 3

@@ -19,6 +19,7 @@ from shared.bus.envelope import EventEnvelope, utcnow
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
 from shared.inbox import handle_once, read_claiming
 from shared.outbox import InboxMixin
+from shared.tests.round_trips import simple_queries
 
 
 class Base(DeclarativeBase):
@@ -140,6 +141,77 @@ async def test_deliveries_at_once_take_effect_once(pg_url: str) -> None:
             s.add(Counter(id="c", events=""))
         events = [envelope() for _ in range(5)]
         done = await asyncio.gather(*(handle_once(sessions, Inbox, "q", ev, reading_effect, claims_in_effect=True)
+                                      for ev in events for _ in range(3)))
+        assert sorted(done) == [False] * 10 + [True] * 5
+        got, claims = await counted(sessions)
+        assert sorted(got.rstrip(";").split(";")) == sorted(ev.id[:4] for ev in events) and claims == 5
+    finally:
+        await engine.dispose()
+
+
+async def _writing(session: AsyncSession, e: EventEnvelope) -> None:
+    await session.execute(update(Counter).where(Counter.id == "c").values(events=Counter.events + e.id[:4] + ";"))
+
+
+async def test_a_standalone_claim_rides_in_the_begin_on_postgresql(sessions: async_sessionmaker[AsyncSession],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``claims_in_effect`` (an effect that sends an email, say) the claim is the
+    transaction's first statement: on PostgreSQL written into the ``BEGIN``'s round trip."""
+    ev, statements = envelope(), []
+    sent = simple_queries(monkeypatch)
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(_engine(sessions).sync_engine, "before_cursor_execute", seen)
+    try:
+        assert await handle_once(sessions, Inbox, "q.mail", ev, _writing)
+        assert not await handle_once(sessions, Inbox, "q.mail", ev, _writing)
+    finally:
+        event.remove(_engine(sessions).sync_engine, "before_cursor_execute", seen)
+    assert await counted(sessions) == (ev.id[:4] + ";", 1)
+    if _engine(sessions).dialect.name == "postgresql":
+        claim = (f"BEGIN ISOLATION LEVEL READ COMMITTED; INSERT INTO inbox (event_id, consumer, event_type, "
+                 f"processed_at) VALUES ('{ev.id}', 'q.mail', 'test.counted', now()) ON CONFLICT DO NOTHING")
+        assert sent[:4] == [claim, "COMMIT", claim, "COMMIT"]  # then the count's read
+        assert len(statements) == 1 and statements[0].lstrip().startswith("UPDATE counter")
+    else:
+        assert sum(s.lstrip().startswith("INSERT INTO inbox") for s in statements) == 2
+
+
+async def test_a_failed_effect_leaves_no_claim_and_an_odd_id_takes_the_usual_claim(
+        sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch) -> None:
+    ev = envelope()
+
+    async def failing(session: AsyncSession, e: EventEnvelope) -> None:
+        await _writing(session, e)
+        raise ConnectionError("SMTP away")
+
+    with pytest.raises(ConnectionError):
+        await handle_once(sessions, Inbox, "q.mail", ev, failing)
+    assert await counted(sessions) == ("", 0)
+    assert await handle_once(sessions, Inbox, "q.mail", ev, _writing)  # the redelivery takes effect
+    # An id that is not plainly safe to write as a literal: claimed with parameters, as before.
+    odd = EventEnvelope(id="it's-'; --", type="test.counted", correlation_id="c", source="test")
+    sent = simple_queries(monkeypatch)
+    assert await handle_once(sessions, Inbox, "q.mail", odd, _writing)
+    assert not await handle_once(sessions, Inbox, "q.mail", odd, _writing)
+    assert not any("it''s" in q or "it's" in q for q in sent)
+    assert await counted(sessions) == (ev.id[:4] + ";" + odd.id[:4] + ";", 2)
+
+
+@pytest.mark.postgres
+async def test_standalone_claims_at_once_take_effect_once(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.drop_all)
+            await conn.run_sync(Base.metadata.create_all)
+        sessions = make_session_factory(engine)
+        async with sessions() as s, s.begin():
+            s.add(Counter(id="c", events=""))
+        events = [envelope() for _ in range(5)]
+        done = await asyncio.gather(*(handle_once(sessions, Inbox, "q.mail", ev, _writing)
                                       for ev in events for _ in range(3)))
         assert sorted(done) == [False] * 10 + [True] * 5
         got, claims = await counted(sessions)
