@@ -29,7 +29,7 @@ from shared.bus.envelope import utcnow
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice, StatusReport
 from shared.contracts.states import ApplicationStatus
 from shared.database import engine_of, read_session
-from shared.dblocks import try_session_lock
+from shared.dblocks import HeldKey, try_session_lock
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -68,12 +68,15 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
     refuses for good is marked refused (audited) and the next one goes. Returns how many were sent.
 
     The application's lock (across processes) is taken by the statement that reads the unsent
-    reports and, after the last one was sent, released by the statement that marks it: two
-    round trips for the usual flush of one report (``db/report_flush.py``)."""
+    reports and, after the last one was sent, released by the statement that marks them: two
+    round trips for a flush, however many reports it sends (``db/report_flush.py``). A report is
+    marked after the ones it went with; a process that dies in between sends them again, and
+    SIKI answers a report it has by its ``report_id``."""
     sent = 0
     async with ctx.report_locks.across_by_hand(ctx.sessions, application_id) as held:
         rows = await report_flush.unsent(engine_of(ctx.sessions), held, application_id)
-        for i, (seq, report_id, payload) in enumerate(rows):
+        delivered: list[int] = []  # sent, marked together (SIKI takes a report again by its id)
+        for seq, report_id, payload in rows:
             error: str | None = None
             refused, answered = False, None
             try:
@@ -86,39 +89,46 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
                 log.warning("status report not delivered; will retry", application_id=application_id,
                             report_id=report_id, error=repr(exc))
                 error = "SIKI not reachable; the report will be sent again"
-            values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
             if error is None:
-                values["sent_at"] = utcnow()
-            elif refused:
+                delivered.append(seq)
+                continue
+            # The ones sent before it are noted first: a failure below ends the flush.
+            sent += await _mark_sent(ctx, held, delivered, release=False)
+            delivered = []
+            values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
+            if refused:
                 values["refused_at"] = utcnow()
-            row = StatusReportRow.seq == seq
-            if error is not None:  # a failure is not noted over a drop (it would read as a retry)
-                row = row & StatusReportRow.dropped_at.is_(None)
-            noted: int
-            if error is None:  # the usual case: one statement, atomic by itself
-                last = i == len(rows) - 1
-                noted = await report_flush.mark(engine_of(ctx.sessions), held, row, values, release=last)
-            else:
-                async with ctx.sessions() as session, session.begin():  # with its audit record
-                    result = await session.execute(update(StatusReportRow).where(row).values(**values))
-                    noted = int(getattr(result, "rowcount", 1) or 0)
-                    if refused and noted:
-                        await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
-                                                 target_type="status_report", target_id=report_id,
-                                                 application_id=application_id,
-                                                 detail={"status": payload.get("status"), "http_status": answered})
+            # A failure is not noted over a drop (it would read as a retry).
+            row = (StatusReportRow.seq == seq) & StatusReportRow.dropped_at.is_(None)
+            async with ctx.sessions() as session, session.begin():  # with its audit record
+                result = await session.execute(update(StatusReportRow).where(row).values(**values))
+                noted = int(getattr(result, "rowcount", 1) or 0)
+                if refused and noted:
+                    await ctx.auditor.record(session, actor="SIKI", action="status_report.refused",
+                                             target_type="status_report", target_id=report_id,
+                                             application_id=application_id,
+                                             detail={"status": payload.get("status"), "http_status": answered})
             if noted == 0:
                 continue  # dropped meanwhile (the applicant withdrew): not to be retried
             if refused:
                 log.warning("status report refused by SIKI for good; later reports go on",
                             application_id=application_id, report_id=report_id, error=error)
                 continue
-            if error is not None:
-                log.warning("status report not delivered; will retry", application_id=application_id,
-                            report_id=report_id, error=error)
-                raise ReportNotDelivered(error)
-            sent += 1
+            log.warning("status report not delivered; will retry", application_id=application_id,
+                        report_id=report_id, error=error)
+            raise ReportNotDelivered(error)
+        sent += await _mark_sent(ctx, held, delivered, release=True)
     return sent
+
+
+async def _mark_sent(ctx: LspContext, held: HeldKey | None, seqs: list[int], *, release: bool) -> int:
+    """Note the reports ``seqs`` as sent, in one statement (atomic by itself; with ``release`` it
+    also releases the application's lock); returns how many it marked (a dropped one stays dropped)."""
+    if not seqs:
+        return 0
+    values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": None, "sent_at": utcnow()}
+    return await report_flush.mark(engine_of(ctx.sessions), held, StatusReportRow.seq.in_(seqs), values,
+                                   release=release)
 
 
 async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> int:
