@@ -131,16 +131,19 @@ async def test_a_read_that_finds_nothing_still_claims(sessions: async_sessionmak
 
 
 @pytest.mark.postgres
-async def test_deliveries_at_once_take_effect_once(pg_url: str) -> None:
+@pytest.mark.parametrize("claims_in_effect", [True, False], ids=["claim-in-read", "claim-in-begin"])
+async def test_deliveries_at_once_take_effect_once(pg_url: str, claims_in_effect: bool) -> None:
     engine = create_engine(pg_url)
     try:
         async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.drop_all)
             await conn.run_sync(Base.metadata.create_all)
         sessions = make_session_factory(engine)
         async with sessions() as s, s.begin():
             s.add(Counter(id="c", events=""))
         events = [envelope() for _ in range(5)]
-        done = await asyncio.gather(*(handle_once(sessions, Inbox, "q", ev, reading_effect, claims_in_effect=True)
+        effect = reading_effect if claims_in_effect else _writing
+        done = await asyncio.gather(*(handle_once(sessions, Inbox, "q", ev, effect, claims_in_effect=claims_in_effect)
                                       for ev in events for _ in range(3)))
         assert sorted(done) == [False] * 10 + [True] * 5
         got, claims = await counted(sessions)
@@ -198,23 +201,3 @@ async def test_a_failed_effect_leaves_no_claim_and_an_odd_id_takes_the_usual_cla
     assert not await handle_once(sessions, Inbox, "q.mail", odd, _writing)
     assert not any("it''s" in q or "it's" in q for q in sent)
     assert await counted(sessions) == (ev.id[:4] + ";" + odd.id[:4] + ";", 2)
-
-
-@pytest.mark.postgres
-async def test_standalone_claims_at_once_take_effect_once(pg_url: str) -> None:
-    engine = create_engine(pg_url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.drop_all)
-            await conn.run_sync(Base.metadata.create_all)
-        sessions = make_session_factory(engine)
-        async with sessions() as s, s.begin():
-            s.add(Counter(id="c", events=""))
-        events = [envelope() for _ in range(5)]
-        done = await asyncio.gather(*(handle_once(sessions, Inbox, "q.mail", ev, _writing)
-                                      for ev in events for _ in range(3)))
-        assert sorted(done) == [False] * 10 + [True] * 5
-        got, claims = await counted(sessions)
-        assert sorted(got.rstrip(";").split(";")) == sorted(ev.id[:4] for ev in events) and claims == 5
-    finally:
-        await engine.dispose()
