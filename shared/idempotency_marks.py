@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 # ``idempotency_keys.status`` of a claim whose handler committed notes but stored no answer yet.
@@ -120,13 +121,13 @@ _WRITING = "idempotency_marks.writing"
 _CARRIERS: dict[tuple[int, sa.Table], tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
 
-def carrying_notes(session: Any, statement: sa.Select[Any],
+def carrying_notes(session: AsyncSession, statement: sa.Select[Any],
                    params: dict[str, Any]) -> tuple[sa.Select[Any], dict[str, Any]]:
     """``statement`` (a read of ``session``'s transaction) with ``params``, on PostgreSQL carrying
     the request's pending notes as a data-modifying CTE: the commit then has them written
     already, one round trip fewer than its own UPDATE. Unchanged elsewhere or with no notes."""
     bind = session.get_bind()
-    write = notes_to_write(bind)
+    write = notes_to_write(bind) if isinstance(bind, Engine) else None
     if write is None or bind.dialect.name != "postgresql":
         return statement, params
     table = write.claim.table

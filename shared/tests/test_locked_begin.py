@@ -13,6 +13,7 @@ from sqlalchemy import Integer, MetaData, String, event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from shared.begin_carrying import literal
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory, session_class
 from shared.dblocks import DbKeyedLock, locked_transaction
 from shared.tests.round_trips import simple_queries
@@ -153,3 +154,9 @@ async def test_a_cancelled_holder_leaves_no_lock_and_no_open_transaction(engines
     assert await _values(engines[0]) == {}
     assert await _lock_is_free(engines[1], lock, "a-4")
     await _pool_is_clean(engines[0])
+
+
+def test_only_plainly_safe_values_are_written_as_literals() -> None:
+    assert literal("0b6f-4c1e.q:mail_1") == "'0b6f-4c1e.q:mail_1'"
+    for odd in ("it's", "a b", "x;--", "", "a\\b", "\u00e9", "a" * 101):
+        assert literal(odd) is None
