@@ -20,10 +20,11 @@ in the first.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.db_metrics import TRANSACTION_BY_HAND
@@ -36,6 +37,29 @@ SAFE_LITERAL = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 def literal(value: str) -> str | None:
     """``value`` as a quoted SQL literal if it is plainly safe to write (:data:`SAFE_LITERAL`), else None."""
     return f"'{value}'" if SAFE_LITERAL.match(value) else None
+
+
+NOW = object()  # in :func:`claim_text`'s values: the transaction's time, ``now()``
+
+
+def claim_text(session: AsyncSession, table: Table, values: Mapping[str, object]) -> str | None:
+    """On PostgreSQL, ``INSERT INTO table ... ON CONFLICT DO NOTHING`` of one row as text without
+    parameters, to ride in a ``BEGIN`` (its status ``INSERT 0 1``: claimed, ``INSERT 0 0``: taken
+    before); None elsewhere or when a value is not plainly safe to write (take the usual path).
+    Values: strings, None (NULL) or :data:`NOW`."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    written: list[str] = []
+    for value in values.values():
+        text = "now()" if value is NOW else "NULL" if value is None else literal(str(value))
+        if text is None:
+            return None
+        written.append(text)
+    preparer = bind.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(name) for name in values)
+    return (f"INSERT INTO {preparer.format_table(table)} ({columns}) "  # noqa: S608 - checked literals
+            f"VALUES ({', '.join(written)}) ON CONFLICT DO NOTHING")
 
 
 @asynccontextmanager

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.begin_carrying import begin_carrying, literal
+from shared.begin_carrying import NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.outbox import InboxMixin
 
@@ -65,21 +65,6 @@ async def _claim(session: AsyncSession, claim: _Claim) -> bool:
     claim.taken = True
     statement = _claim_statement(claim.table, session.get_bind().dialect.name)
     return (await session.execute(statement, claim.values)).first() is not None
-
-
-def _claim_text(session: AsyncSession, claim: _Claim) -> str | None:
-    """On PostgreSQL, the claim as a statement without parameters (it rides in the transaction's
-    ``BEGIN``: ``shared/begin_carrying.py``), when its values are plainly safe to write as
-    literals (an event id, a queue's name, an event type); else None (the usual claim)."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return None
-    values = [literal(str(claim.values[f"inbox_{c}"])) for c in ("event_id", "consumer", "event_type")]
-    if None in values:
-        return None
-    table = bind.dialect.identifier_preparer.format_table(claim.table)
-    return (f"INSERT INTO {table} (event_id, consumer, event_type, processed_at) "  # noqa: S608 - checked literals
-            f"VALUES ({', '.join(v for v in values if v)}, now()) ON CONFLICT DO NOTHING")
 
 
 def _carrying(query: AnySelect, table: Table) -> AnySelect:
@@ -130,7 +115,8 @@ async def handle_once(
     try:
         async with session_factory() as session, session.begin():
             if not claims_in_effect:
-                carried = _claim_text(session, claim)
+                carried = claim_text(session, claim.table, {
+                    c: NOW if c == "processed_at" else claim.values[f"inbox_{c}"] for c in _COLUMNS})
                 if carried is not None:  # PostgreSQL: the claim rides in the BEGIN
                     async with begin_carrying(session, carried) as status:
                         if status != "INSERT 0 1":

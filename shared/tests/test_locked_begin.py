@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
-from sqlalchemy import Integer, MetaData, String, event, select, text
+from sqlalchemy import Integer, MetaData, String, Table, event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from shared.begin_carrying import literal
+from shared.begin_carrying import NOW, claim_text, literal
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory, session_class
 from shared.dblocks import DbKeyedLock, locked_transaction
 from shared.tests.round_trips import simple_queries
@@ -160,3 +161,20 @@ def test_only_plainly_safe_values_are_written_as_literals() -> None:
     assert literal("0b6f-4c1e.q:mail_1") == "'0b6f-4c1e.q:mail_1'"
     for odd in ("it's", "a b", "x;--", "", "a\\b", "\u00e9", "a" * 101):
         assert literal(odd) is None
+
+
+async def test_a_claim_as_text_only_on_postgresql_and_only_with_plain_values(engines: list[AsyncEngine],
+                                                                             sqlite_url: str) -> None:
+    table = cast(Table, Row.__table__)
+    async with make_session_factory(engines[0])() as s:
+        assert claim_text(s, table, {"name": "a-9", "value": None}) == (
+            "INSERT INTO locked_begin_rows (name, value) VALUES ('a-9', NULL) ON CONFLICT DO NOTHING")
+        now = claim_text(s, table, {"name": "a-9", "value": NOW})
+        assert now is not None and now.endswith("('a-9', now()) ON CONFLICT DO NOTHING")
+        assert claim_text(s, table, {"name": "it's", "value": None}) is None
+    sqlite = create_engine(sqlite_url)
+    try:
+        async with make_session_factory(sqlite)() as s:
+            assert claim_text(s, table, {"name": "a-9", "value": None}) is None
+    finally:
+        await sqlite.dispose()

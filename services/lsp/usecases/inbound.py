@@ -16,10 +16,10 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,7 @@ from services.lsp.usecases import eligibility, forms, payments
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.reports import drop_unsent
 from services.lsp.usecases.steps import apply_step, check, load_application
+from shared.begin_carrying import NOW, begin_carrying, claim_text
 from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
     AppealWebhookData,
@@ -333,6 +334,21 @@ async def _first_delivery(session: AsyncSession, wid: str, type_: str, applicati
     return noted.first() is not None
 
 
+async def _once(session: AsyncSession, wid: str, type_: str, application_id: object,
+                apply: Callable[[], Awaitable[str]]) -> str | None:
+    """``apply``'s outcome in the session's transaction, unless the webhook id was processed
+    before (None). On PostgreSQL the note of the id rides in the transaction's ``BEGIN``
+    (``shared/begin_carrying.py``) when its values are plainly safe to write; else
+    :func:`_first_delivery`."""
+    carried = claim_text(session, cast(Table, ProcessedWebhook.__table__), {
+        "webhook_id": wid, "type": type_, "application_id": str(application_id) if application_id else None,
+        "received_at": NOW})
+    if carried is None:
+        return await apply() if await _first_delivery(session, wid, type_, application_id) else None
+    async with begin_carrying(session, carried) as status:
+        return await apply() if status == "INSERT 0 1" else None
+
+
 # Work to run once the answer to SIKI is sent: ``later(coroutine function, *args)``.
 Later = Callable[..., None]
 
@@ -364,9 +380,11 @@ async def receive_webhook(ctx: LspContext, body: bytes, headers: Mapping[str, st
     try:
         async with ctx.sessions() as session, session.begin():
             application_id = parsed.data.get("application_id") or parsed.data.get("id")
-            if not await _first_delivery(session, wid, parsed.type, application_id):
+            found = await _once(session, wid, parsed.type, application_id,
+                                lambda: handler(session, ctx, parsed.data))
+            if found is None:
                 return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
-            outcome = await handler(session, ctx, parsed.data)
+            outcome = found
     except IntegrityError:
         # The same webhook id delivered twice at once: the other delivery took effect.
         return {"webhook_id": wid, "type": parsed.type, "outcome": "duplicate"}
