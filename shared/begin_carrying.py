@@ -71,6 +71,8 @@ async def begin_carrying(session: AsyncSession, statements: str) -> AsyncIterato
     conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT", TRANSACTION_BY_HAND: True})
     driver = (await conn.get_raw_connection()).driver_connection
     assert driver is not None  # a connection just checked out of the pool
+    if driver.is_in_transaction():  # the driver began one already: ours would not be the transaction
+        raise RuntimeError("begin_carrying must begin the session's transaction: a statement ran before it")
     status: str = await _guarded(conn, driver.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED; {statements}"))
     try:
         yield status

@@ -11,10 +11,11 @@ from typing import cast
 
 import pytest
 from sqlalchemy import Integer, MetaData, String, Table, event, select, text
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from shared.begin_carrying import NOW, claim_text, literal
+from shared.begin_carrying import NOW, begin_carrying, claim_text, literal
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory, session_class
 from shared.dblocks import DbKeyedLock, locked_transaction
 from shared.tests.round_trips import simple_queries
@@ -178,3 +179,14 @@ async def test_a_claim_as_text_only_on_postgresql_and_only_with_plain_values(eng
             assert claim_text(s, table, {"name": "a-9", "value": None}) is None
     finally:
         await sqlite.dispose()
+
+
+async def test_it_must_begin_the_transaction_itself(engines: list[AsyncEngine]) -> None:
+    sessions = make_session_factory(engines[0])
+    # SQLAlchemy says so too: the connection (and its options) came with the first statement.
+    with pytest.warns(SAWarning, match="already established"), pytest.raises(RuntimeError, match="must begin"):
+        async with sessions() as s, s.begin():
+            await s.execute(text("SELECT 1"))  # the driver's own BEGIN went with it
+            async with begin_carrying(s, "SELECT 1"):
+                pass
+    await _pool_is_clean(engines[0])
