@@ -40,6 +40,7 @@ def literal(value: str) -> str | None:
 
 
 NOW = object()  # in :func:`claim_text`'s values: the transaction's time, ``now()``
+CLAIMED = "INSERT 0 1"  # the status of a claim_text that inserted its row (``INSERT 0 0``: taken before)
 
 
 def claim_text(session: AsyncSession, table: Table, values: Mapping[str, object]) -> str | None:
@@ -73,19 +74,20 @@ async def begin_carrying(session: AsyncSession, statements: str) -> AsyncIterato
     assert driver is not None  # a connection just checked out of the pool
     if driver.is_in_transaction():  # the driver began one already: ours would not be the transaction
         raise RuntimeError("begin_carrying must begin the session's transaction: a statement ran before it")
-    status: str = await _guarded(conn, driver.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED; {statements}"))
+    status: str = await closing_on_failure(conn, driver.execute(f"BEGIN ISOLATION LEVEL READ COMMITTED; {statements}"))
     try:
         yield status
         await session.flush()
     except BaseException:
-        await _guarded(conn, driver.execute("ROLLBACK"))
+        await closing_on_failure(conn, driver.execute("ROLLBACK"))
         raise
-    await _guarded(conn, driver.execute("COMMIT"))
+    await closing_on_failure(conn, driver.execute("COMMIT"))
 
 
-async def _guarded(conn: AsyncConnection, sending: Awaitable[T]) -> T:
-    """Send a transaction's own command; cut short or failed, the connection is closed rather than
-    returned to the pool in an unknown state (PostgreSQL then rolls back what it held)."""
+async def closing_on_failure(conn: AsyncConnection, sending: Awaitable[T]) -> T:
+    """Await a statement that leaves the connection holding something (a transaction begun or
+    ended by hand, a session-level lock); cut short or failed, the connection is closed rather
+    than returned to the pool in an unknown state (PostgreSQL then releases what it held)."""
     try:
         return await sending
     except BaseException:

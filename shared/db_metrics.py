@@ -12,8 +12,8 @@ many statements a release sends for the same traffic.
 A transaction is counted only when it sent something: asyncpg begins one at its first statement,
 so an empty one costs no round trip; and not on an AUTOCOMMIT connection (``autocommit_read``,
 ``single_statement``, ``read_session``), whose statements stand alone with no ``BEGIN``, unless
-its ``BEGIN`` and ``COMMIT`` go by hand (:data:`TRANSACTION_BY_HAND`: a locked transaction, whose
-``BEGIN`` carries its advisory locks and is counted as one round trip with them).
+its ``BEGIN`` and ``COMMIT`` go by hand (:data:`TRANSACTION_BY_HAND`, ``shared/begin_carrying.py``:
+the statements its ``BEGIN`` carries, advisory locks or a claim, are one round trip with it).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def leading_keyword(statement: str) -> str:
 
 
 # An execution option: the connection is in the driver's autocommit mode only because its
-# transaction's BEGIN and COMMIT are sent by hand (shared/dblocks.py, a locked transaction), so
-# it is counted as a transaction all the same.
+# transaction's BEGIN and COMMIT are sent by hand (shared/begin_carrying.py), so it is counted as
+# a transaction all the same.
 TRANSACTION_BY_HAND = "skk_transaction_by_hand"
 
 

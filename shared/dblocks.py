@@ -18,16 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared.begin_carrying import begin_carrying
+from shared.begin_carrying import begin_carrying, closing_on_failure
 from shared.bus.keyed_lock import KeyedLock
 
-T = TypeVar("T")
 _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _SESSION_LOCK = text("SELECT pg_advisory_lock(:key)")
 _TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
@@ -105,7 +104,7 @@ class DbKeyedLock:
             lock = {"key": self.key_of(key)}
             async with _holders(bind), bind.connect() as raw:
                 conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
-                await _guarded(conn, conn.execute(_SESSION_LOCK, lock))
+                await closing_on_failure(conn, conn.execute(_SESSION_LOCK, lock))
                 try:
                     yield
                 finally:
@@ -148,7 +147,7 @@ class HeldKey:
         """Run a statement on the key's connection; cut short (or failed), the connection is
         closed, so a lock it may have taken or kept goes with it."""
         try:
-            return await _guarded(self.conn, self.conn.execute(statement, {**params, "lock_key": self.key}))
+            return await closing_on_failure(self.conn, self.conn.execute(statement, {**params, "lock_key": self.key}))
         except BaseException:
             self.held = False  # the connection is closed: PostgreSQL released the lock with it
             raise
@@ -180,7 +179,7 @@ async def locked_transaction(sessions: async_sessionmaker[AsyncSession],
                              *locks: tuple[DbKeyedLock, str | None]) -> AsyncIterator[AsyncSession]:
     """A session in a transaction holding every ``(lock, key)``, taken in the order given: the
     in-process locks before a connection is taken, then the advisory locks with the ``BEGIN``
-    itself (:func:`_begun_holding`), so every statement of the transaction starts after the other
+    itself (``shared/begin_carrying.py``), so every statement of the transaction starts after the other
     process's commit. Callers keep one order of lock families (PostgreSQL would break a deadlock
     by failing one transaction)."""
     async with contextlib.AsyncExitStack() as stack:
@@ -190,17 +189,11 @@ async def locked_transaction(sessions: async_sessionmaker[AsyncSession],
         await stack.enter_async_context(session.begin())
         keys = [k for k in (lock.across_processes(key) for lock, key in locks) if k is not None]
         if keys and _is_postgres(session):
-            await stack.enter_async_context(_begun_holding(session, keys))
+            # One round trip where the driver's BEGIN and a statement per lock took one each (a
+            # fifth of SIKI's round trips per step); the keys are integers we computed.
+            locking = " ".join(f"SELECT pg_advisory_xact_lock({int(key)});" for key in keys)
+            await stack.enter_async_context(begin_carrying(session, locking))
         yield session
-
-
-@contextlib.asynccontextmanager
-async def _begun_holding(session: AsyncSession, keys: list[int]) -> AsyncIterator[None]:
-    """The transaction of ``session`` begun together with its advisory locks (one round trip
-    where the driver's own ``BEGIN`` and a statement per lock took one each: a fifth of SIKI's
-    round trips per step); see ``shared/begin_carrying.py``. The keys are integers we computed."""
-    async with begin_carrying(session, " ".join(f"SELECT pg_advisory_xact_lock({int(key)});" for key in keys)):
-        yield
 
 
 async def _try_lock(conn: AsyncConnection, key: int) -> bool:
@@ -220,22 +213,12 @@ async def try_session_lock(bind: AsyncEngine | async_sessionmaker[AsyncSession],
     key = {"key": advisory_key("role", name)}
     async with engine.connect() as raw:
         conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
-        got = bool(await _guarded(conn, _try_lock(conn, key["key"])))
+        got = bool(await closing_on_failure(conn, _try_lock(conn, key["key"])))
         try:
             yield got
         finally:
             if got:
                 await _release(conn, key)
-
-
-async def _guarded(conn: AsyncConnection, taking: Awaitable[T]) -> T:
-    """Take a session-level lock; cancelled or failed half-way (the lock may be granted as the
-    cancel arrives), the connection is closed rather than returned to the pool holding it."""
-    try:
-        return await taking
-    except BaseException:
-        await conn.invalidate()
-        raise
 
 
 async def _release(conn: AsyncConnection, key: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.begin_carrying import NOW, begin_carrying, claim_text
+from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.outbox import InboxMixin
 
@@ -119,7 +119,7 @@ async def handle_once(
                     c: NOW if c == "processed_at" else claim.values[f"inbox_{c}"] for c in _COLUMNS})
                 if carried is not None:  # PostgreSQL: the claim rides in the BEGIN
                     async with begin_carrying(session, carried) as status:
-                        if status != "INSERT 0 1":
+                        if status != CLAIMED:
                             return False
                         await effect(session, event_)
                     return True

@@ -14,7 +14,7 @@ thread's.
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Mapping
 
 WORKER_PREFIX = "worker threads"
 MAIN, OTHER = "main thread", "other threads"
@@ -51,7 +51,7 @@ def split_per_application(pid: int, before: dict[int, float] | None, after: dict
     return {MAIN: round(main / completed * 1000, 1), OTHER: round(sum(used.values()) / completed * 1000, 1)}
 
 
-def worker_share(entries: dict[str, int] | Any) -> float:
+def worker_share(entries: Mapping[str, int]) -> float:
     """The percentage of a profile's samples taken in worker threads (entry points so labelled)."""
     total = sum(entries.values())
     busy = sum(n for label, n in entries.items() if label.startswith(WORKER_PREFIX))

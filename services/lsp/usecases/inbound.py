@@ -34,7 +34,7 @@ from services.lsp.usecases import eligibility, forms, payments
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.reports import drop_unsent
 from services.lsp.usecases.steps import apply_step, check, load_application
-from shared.begin_carrying import NOW, begin_carrying, claim_text
+from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import utcnow
 from shared.contracts.siki import (
     AppealWebhookData,
@@ -346,7 +346,7 @@ async def _once(session: AsyncSession, wid: str, type_: str, application_id: obj
     if carried is None:
         return await apply() if await _first_delivery(session, wid, type_, application_id) else None
     async with begin_carrying(session, carried) as status:
-        return await apply() if status == "INSERT 0 1" else None
+        return await apply() if status == CLAIMED else None
 
 
 # Work to run once the answer to SIKI is sent: ``later(coroutine function, *args)``.
