@@ -1,5 +1,5 @@
-"""A locked transaction begins with its advisory locks in one round trip (shared/dblocks.py,
-``_begun_holding``), on the real PostgreSQL: what it sends, and that neither an error, a
+"""A locked transaction begins with its advisory locks in one round trip (shared/dblocks.py over
+shared/begin_carrying.py), on the real PostgreSQL: what it sends, and that neither an error, a
 cancellation nor a failed flush hands a connection back to the pool inside a transaction or
 keeps the lock."""
 
