@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.crypto import EncryptedBytes
-from shared.database import session_class, single_statement
+from shared.database import conflict_insert, session_class, single_statement
 from shared.errors import Problem, problem_response
 from shared.idempotency_marks import (
     COMMITTED,
@@ -112,7 +111,7 @@ class IdempotencyStore:
                                                     table.c.claim == sa.bindparam("b_claim"))
 
     def _insert(self) -> Any:
-        return postgresql.insert(self.t) if self.engine.dialect.name == "postgresql" else sqlite.insert(self.t)
+        return conflict_insert(self.engine.dialect.name)(self.t)
 
     async def claim(self, key: str, fingerprint: str, claim: str) -> Stored | Replay | Problem | None:
         """None: this attempt now owns the key and runs the handler. Replay: it owns it too, and an

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select, Table, bindparam, exists, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
+from shared.database import conflict_insert
 from shared.outbox import InboxMixin
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -53,7 +52,7 @@ _CARRIERS: dict[tuple[int, Table], tuple[AnySelect, AnySelect]] = {}
 def _claim_statement(table: Table, dialect: str) -> Any:
     statement = _CLAIMS.get((table, dialect))
     if statement is None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = conflict_insert(dialect)
         statement = _CLAIMS[(table, dialect)] = (
             insert(table).values({c: bindparam(f"inbox_{c}") for c in _COLUMNS})
             .on_conflict_do_nothing().returning(table.c.event_id))

@@ -4,10 +4,10 @@ concurrent transactions, on PostgreSQL and SQLite alike."""
 from __future__ import annotations
 
 from sqlalchemy import Integer, String
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.database import session_insert
 
 
 class CounterMixin:
@@ -28,7 +28,7 @@ async def next_value(session: AsyncSession, model: type[CounterMixin], name: str
     """
     # One statement (one round trip): the first draw inserts 1; any later one conflicts and
     # takes the row's lock to add one, as an UPDATE would.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = session_insert(session)
     stmt = insert(model).values(name=name, value=1)
     result = await session.execute(
         stmt.on_conflict_do_update(index_elements=["name"], set_={"value": model.value + 1})

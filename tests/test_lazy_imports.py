@@ -7,6 +7,7 @@ and no argon2 hash (64 MiB each) is computed while the service starts. Measure w
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,12 @@ print(json.dumps({"modules": sorted({name.split(".")[0] for name in sys.modules}
 """
 
 
-def _probe(service: str) -> dict[str, object]:
+def _probe(service: str, database_url: str | None = None) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "SKK_DATABASE_URL"}
+    if database_url:
+        env["SKK_DATABASE_URL"] = database_url  # building the app connects to nothing
     done = subprocess.run([sys.executable, "-c", PROBE, service, str(ROOT)], capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=120, check=False, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -200,3 +204,14 @@ def test_building_the_app_leaves_most_pydantic_models_unbuilt(service: str) -> N
     assert len(built) < models / 8, built
     assert [m for m in built if m.startswith("shared.contracts.events.")] == []
 
+
+@pytest.mark.parametrize("service", [s for s in SERVICES if s != "lpjk_mock"])
+def test_a_service_on_postgresql_does_not_import_sqlites_dialect(service: str) -> None:
+    """The ``ON CONFLICT`` inserts come from the dialect in use (shared.database.conflict_insert):
+    on PostgreSQL SQLite's dialect stays unimported (0.7 MiB), and on SQLite PostgreSQL's. (LPJK's
+    partial index names both dialects' options, and SQLAlchemy imports a dialect to check its own.)"""
+    on_postgres = _probe(service, "postgresql+asyncpg://nobody@127.0.0.1:1/none")["loaded"]
+    on_sqlite = _probe(service)["loaded"]
+    assert isinstance(on_postgres, list) and isinstance(on_sqlite, list)
+    assert "sqlalchemy.dialects.postgresql" in on_postgres and "sqlalchemy.dialects.sqlite" not in on_postgres
+    assert "sqlalchemy.dialects.sqlite" in on_sqlite and "sqlalchemy.dialects.postgresql" not in on_sqlite

@@ -20,8 +20,6 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,6 +44,7 @@ from shared.contracts.siki import (
     WithdrawalWebhookData,
 )
 from shared.contracts.states import ApplicationStatus as S
+from shared.database import session_insert
 from shared.exceptions import Conflict, Invalid, Unauthenticated
 from shared.logging import get_logger
 
@@ -324,7 +323,7 @@ async def _first_delivery(session: AsyncSession, wid: str, type_: str, applicati
     One statement, not a read and then an insert: the insert that finds the id taken does
     nothing. A twin delivered at the same instant waits for this transaction's row, then finds
     it taken, or fails on the primary key (``IntegrityError``, a duplicate too)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = session_insert(session)
     noted = await session.execute(
         insert(ProcessedWebhook)
         .values(webhook_id=wid, type=type_, received_at=utcnow(),

@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, NikBinding, NikBindingAudit
+from shared.database import session_insert
 
 # The bound account, as the row holds it: what a conflicting claim sets (nothing changes).
 _BOUND_TO = NikBinding.__table__.c.user_id
@@ -24,7 +23,7 @@ async def claim(session: AsyncSession, key: str, user_id: str, now: datetime) ->
     once (PostgreSQL makes the second wait for the first to commit, then returns the row that
     one committed; SQLite serialises writers), so exactly one account ends up bound whatever the
     interleaving."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = session_insert(session)
     statement = (insert(NikBinding).values(nik_key=key, user_id=user_id, bound_at=now)
                  .on_conflict_do_update(index_elements=["nik_key"], set_={"user_id": _BOUND_TO})
                  .returning(NikBinding.user_id))

@@ -9,8 +9,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.common import (
@@ -22,6 +20,7 @@ from services.siki.db.common import (
     AnyRow,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
+from shared.database import session_insert
 from shared.staged_rows import execute_with, rows_insert, take_last_staged, take_staged
 
 # The columns a step needs of its application, locked for the transaction.
@@ -139,7 +138,7 @@ async def store_document(s: AsyncSession, digest: str, content: bytes, content_t
 def document_insert(s: AsyncSession, digest: str, content: bytes, content_type: str, now: datetime) -> Insert:
     """The insert that keeps ``content`` under its digest unless it is kept already: one
     statement (for a step's ``also``), where a read and an insert were two round trips."""
-    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert_ = session_insert(s)
     return insert_(DOCUMENTS).values(sha256=digest, content_type=content_type, size=len(content), content=content,
                                      stored_at=now).on_conflict_do_nothing(index_elements=["sha256"])
 
@@ -165,7 +164,7 @@ async def forms_of(s: AsyncSession, application_id: str) -> dict[str, StoredForm
 def form_upsert(s: AsyncSession, application_id: str, form: str, digest: str, signed: bool, submission_no: int,
                 now: datetime) -> Insert:
     """The form as the application's latest (inserted, or replacing the one kept)."""
-    insert_ = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert_ = session_insert(s)
     values = {"sha256": digest, "signed": signed, "submission_no": submission_no, "stored_at": now}
     return (insert_(FORMS).values(application_id=application_id, form=form, **values)
             .on_conflict_do_update(index_elements=["application_id", "form"], set_=values))

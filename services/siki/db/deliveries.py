@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
+from shared.database import session_insert
 
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
@@ -43,7 +42,7 @@ async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict
     the outbox row is selected from the delivery's insert (a data-modifying CTE), so a known
     ``dedupe_key`` inserts neither; before, the request was flushed at commit, a round trip more."""
     postgres = s.get_bind().dialect.name == "postgresql"
-    delivery = ((pg_insert if postgres else sqlite_insert)(DELIVERIES).values(**values)
+    delivery = (session_insert(s)(DELIVERIES).values(**values)
                 .on_conflict_do_nothing().returning(DELIVERIES.c.id))
     if not request or not postgres:  # (SQLite: two statements, the second only if inserted)
         inserted = (await s.execute(delivery)).first() is not None
