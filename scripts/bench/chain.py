@@ -47,8 +47,10 @@ WARMUP_APPLICANTS = 6
 
 
 def read_rss(pid: int) -> dict[str, float | None]:
-    """VmRSS and VmHWM (peak) in MiB, from /proc (psutil is not installed)."""
-    out: dict[str, float | None] = {"rss_mib": None, "peak_rss_mib": None}
+    """VmRSS and VmHWM (peak) in MiB, from /proc (psutil is not installed); and the PSS, the RSS
+    with each page shared with other processes counted as its share (``smaps_rollup``): the
+    services map the same libraries, whose pages RSS counts in full in every one of them."""
+    out: dict[str, float | None] = {"rss_mib": None, "peak_rss_mib": None, "pss_mib": None}
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
@@ -56,6 +58,10 @@ def read_rss(pid: int) -> dict[str, float | None]:
                     out["rss_mib"] = round(int(line.split()[1]) / 1024, 1)
                 elif line.startswith("VmHWM:"):
                     out["peak_rss_mib"] = round(int(line.split()[1]) / 1024, 1)
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    out["pss_mib"] = round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return out

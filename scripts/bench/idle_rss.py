@@ -86,7 +86,10 @@ async def measure(*, contributors: bool, settle: float = 3.0) -> dict[str, Any]:
         extra = {**COMMON_ENV, **(_recorder_env(tmp) if contributors else {})}
         async with processes_chain(Path(tmp, "logs"), extra_env=extra, service_env=SERVICE_ENV) as running:
             await asyncio.sleep(settle)  # as scripts/bench/chain.py does before its idle reading
-            result: dict[str, Any] = {n: {"rss_mib": read_rss(pid)["rss_mib"]} for n, pid in running.pids.items()}
+            result: dict[str, Any] = {}
+            for n, pid in running.pids.items():
+                memory = read_rss(pid)
+                result[n] = {"rss_mib": memory["rss_mib"], "pss_mib": memory["pss_mib"]}
             if contributors:
                 for pid in running.pids.values():
                     os.kill(pid, signal.SIGUSR2)  # the recorder writes its report
@@ -98,7 +101,7 @@ async def measure(*, contributors: bool, settle: float = 3.0) -> dict[str, Any]:
 
 def _print(result: dict[str, Any], top: int, modules: bool) -> None:
     for name, row in result.items():
-        print(f"{name:8s} {row['rss_mib']:7.1f} MiB")
+        print(f"{name:8s} {row['rss_mib']:7.1f} MiB (PSS {row['pss_mib']} MiB)")
     for name, row in result.items():
         report = row.get("contributors")
         if not report:
