@@ -58,7 +58,7 @@ def is_sqlite(url: str) -> bool:
 def conflict_insert(dialect: str) -> Callable[..., PostgresInsert | SqliteInsert]:
     """``insert`` with ``ON CONFLICT`` of ``dialect`` (a dialect's name: ``postgresql``, else
     SQLite's), imported from that dialect's package only when asked for: a service on PostgreSQL
-    never imports SQLite's dialect (0.7 MiB of its idle RSS, issue 17), nor one on SQLite
+    never imports SQLite's dialect (0.5 MiB of its idle RSS, issue 17), nor one on SQLite
     PostgreSQL's."""
     package = "postgresql" if dialect == "postgresql" else "sqlite"
     return importlib.import_module(f"sqlalchemy.dialects.{package}").insert  # type: ignore[no-any-return]
