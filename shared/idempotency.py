@@ -36,7 +36,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.crypto import EncryptedBytes
-from shared.database import conflict_insert, session_class, single_statement
+from shared.database import session_class, single_statement
+from shared.dialects import conflict_insert
 from shared.errors import Problem, problem_response
 from shared.idempotency_marks import (
     COMMITTED,

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
-from shared.database import conflict_insert
+from shared.dialects import conflict_insert
 from shared.outbox import InboxMixin
 
 AnySelect = Select[*tuple[Any, ...]]

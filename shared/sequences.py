@@ -7,7 +7,7 @@ from sqlalchemy import Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.database import session_insert
+from shared.dialects import session_insert
 
 
 class CounterMixin:

@@ -64,7 +64,7 @@ def json_one(dialect: str, fields: Fields, *where: ColumnElement[bool],
 def utc_from_json(value: str) -> datetime:
     """A timestamp as the database wrote it into JSON, aware and in UTC as the columns read:
     PostgreSQL in ISO form with the session's offset, SQLite the UTC time without one
-    (``shared.database.aware_sqlite_datetime``)."""
+    (``shared.dialects.aware_sqlite_datetime``)."""
     at = datetime.fromisoformat(value)
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 

@@ -207,7 +207,7 @@ def test_building_the_app_leaves_most_pydantic_models_unbuilt(service: str) -> N
 
 @pytest.mark.parametrize("service", [s for s in SERVICES if s != "lpjk_mock"])
 def test_a_service_on_postgresql_does_not_import_sqlites_dialect(service: str) -> None:
-    """The ``ON CONFLICT`` inserts come from the dialect in use (shared.database.conflict_insert):
+    """The ``ON CONFLICT`` inserts come from the dialect in use (shared.dialects.conflict_insert):
     on PostgreSQL SQLite's dialect stays unimported (0.5 MiB), and on SQLite PostgreSQL's. (LPJK's
     partial index names both dialects' options, and SQLAlchemy imports a dialect to check its own.)"""
     on_postgres = _probe(service, "postgresql+asyncpg://nobody@127.0.0.1:1/none")["loaded"]

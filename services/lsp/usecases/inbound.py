@@ -44,7 +44,7 @@ from shared.contracts.siki import (
     WithdrawalWebhookData,
 )
 from shared.contracts.states import ApplicationStatus as S
-from shared.database import session_insert
+from shared.dialects import session_insert
 from shared.exceptions import Conflict, Invalid, Unauthenticated
 from shared.logging import get_logger
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, NikBinding, NikBindingAudit
-from shared.database import session_insert
+from shared.dialects import session_insert
 
 # The bound account, as the row holds it: what a conflicting claim sets (nothing changes).
 _BOUND_TO = NikBinding.__table__.c.user_id

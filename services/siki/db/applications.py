@@ -20,7 +20,7 @@ from services.siki.db.common import (
     AnyRow,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
-from shared.database import session_insert
+from shared.dialects import session_insert
 from shared.staged_rows import execute_with, rows_insert, take_last_staged, take_staged
 
 # The columns a step needs of its application, locked for the transaction.

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
-from shared.database import session_insert
+from shared.dialects import session_insert
 
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
