@@ -61,8 +61,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         mode = "soak"
         print(f"soak: {args.soak_applications} applications in rounds of {args.round_size}; logs in {log_dir}",
               flush=True)
+        partial = args.out_dir / f"bench-{stamp}-soak.partial.json"
+        print(f"each round's results so far: {partial}", flush=True)
         soak = await measure_soak(log_dir=log_dir, applications=args.soak_applications, round_size=args.round_size,
-                                  concurrency=args.concurrency, out=out)
+                                  concurrency=args.concurrency, out=out, progress=partial)
         return _save(args, stamp, {"mode": mode, "started": stamp, "machine": _machine(), "floors": {},
                                    "chain": {"all_as_expected": True}, "soak": soak})
     print(f"bench ({mode}): {cfg}, concurrency {args.concurrency}; logs in {log_dir}", flush=True)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import uuid
@@ -42,10 +43,12 @@ SERVICES = ("portal", "siki", "LSP-A", "LSP-B", "bnsp", "lpjk")
 
 
 async def full_load(*, log_dir: Path, applicants: int, concurrency: int, processes: int, out: TextIO,
-                    rounds: int = 1, warmup_rounds: int = 0, warmup_applicants: int = 0) -> dict[str, Any]:
+                    rounds: int = 1, warmup_rounds: int = 0, warmup_applicants: int = 0,
+                    progress: Path | None = None) -> dict[str, Any]:
     """``rounds`` full-load phases of ``applicants`` each through one chain of ``processes``
     processes per service, after ``warmup_applicants`` unmeasured journeys; the RSS of every
-    process after each round."""
+    process after each round. ``progress``: the results so far, rewritten after every round (a
+    soak stopped part way keeps what each finished round measured)."""
     seed = random.randrange(1 << 30)  # noqa: S311 - synthetic data
     rng = random.Random(seed)  # noqa: S311
     replicas = {name: processes for name in SERVICES} if processes > 1 else None
@@ -76,20 +79,38 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             used = sum((after[n] or 0) - (before[n] or 0) for n in pids)
             summary["cpu_ms_per_application_all_services"] = (
                 round(used / summary["completed"] * 1000, 1) if summary["completed"] else None)
+            summary["cpu_ms_per_application"] = _cpu_per_application(before, after, summary["completed"])
             if counted:
                 summary["work_per_application"] = work_per_application(
                     work_before, await read_counts(running.urls), summary["completed"],
-                    _cpu_per_application(before, after, summary["completed"]))
+                    summary["cpu_ms_per_application"])
             summary["rss_mib"] = {n: read_rss(pid)["rss_mib"] for n, pid in pids.items()}
             result["rounds"].append(summary)
             print(f"  round {r + 1}/{rounds}: {summary['completed']}/{applicants} completed, "
                   f"{summary['completed_per_second']}/s, CPU {summary['cpu_ms_per_application_all_services']} ms "
                   f"per application, RSS {summary['rss_mib']}", file=out, flush=True)
+            if counted:
+                line = round_line(summary["cpu_ms_per_application"], summary["work_per_application"])
+                print(f"    per service: {line}", file=out, flush=True)
+            if progress is not None:
+                save_progress(progress, result)  # a few KiB once a round, minutes apart
             if summary["errors"]:
                 print(f"    first errors: {summary['errors'][:3]}", file=out, flush=True)
     if rounds > warmup_rounds + 1:
         result["rss_growth_after_warmup"] = rss_growth(result["rounds"], warmup_rounds)
     return result
+
+
+def save_progress(path: Path, result: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, default=str))
+
+
+def round_line(cpu: dict[str, float | None], work: dict[str, dict[str, Any]]) -> str:
+    """Each service's CPU ms and requests served per completed application in a round: whether a
+    change over the rounds is a service's own work growing or the clients asking more (polls)."""
+    return ", ".join(f"{name} {ms} ms ({work.get(name, {}).get('requests_per_application')} requests)"
+                     for name, ms in cpu.items())
 
 
 def rss_growth(rounds: list[dict[str, Any]], warmup_rounds: int) -> dict[str, float | None]:
@@ -116,7 +137,7 @@ async def measure_replicas(*, log_dir: Path, applicants: int, concurrency: int, 
 
 
 async def measure_soak(*, log_dir: Path, applications: int, round_size: int, concurrency: int,
-                       out: TextIO) -> dict[str, Any]:
+                       out: TextIO, progress: Path | None = None) -> dict[str, Any]:
     rounds = max(3, -(-applications // round_size))  # a warm-up round, then at least two
     return await full_load(log_dir=log_dir, applicants=round_size, concurrency=concurrency, processes=1, out=out,
-                           rounds=rounds, warmup_rounds=1)
+                           rounds=rounds, warmup_rounds=1, progress=progress)

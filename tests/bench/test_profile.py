@@ -92,3 +92,17 @@ def test_rss_growth_is_measured_from_the_first_round_after_warm_up() -> None:
               {"rss_mib": {"portal": 126.0, "siki": 100.0}}]
     assert rss_growth(rounds, warmup_rounds=1) == {"portal": 0.05, "siki": 0.0}
     assert rss_growth(rounds, warmup_rounds=0) == {"portal": 0.26, "siki": 0.1111}
+
+
+def test_a_soak_round_names_each_services_cost_and_its_results_so_far_are_kept(tmp_path: Path) -> None:
+    import json
+
+    from scripts.bench.scaling import round_line, save_progress
+
+    cpu = {"portal": 283.1, "bnsp": 8.4}
+    work = {"portal": {"requests_per_application": 40.2}, "bnsp": {"requests_per_application": 1.0}}
+    assert round_line(cpu, work) == "portal 283.1 ms (40.2 requests), bnsp 8.4 ms (1.0 requests)"
+    path = tmp_path / "results" / "bench-soak.partial.json"
+    save_progress(path, {"rounds": [{"completed": 500}]})
+    save_progress(path, {"rounds": [{"completed": 500}, {"completed": 499}]})
+    assert json.loads(path.read_text())["rounds"][1] == {"completed": 499}
