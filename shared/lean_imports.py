@@ -54,9 +54,16 @@ def unused_extras_hidden() -> Iterator[None]:
 def build_models_on_first_use() -> None:
     """Every pydantic model defined from now on defers building its validator and serializer to its
     first use (see the module's docstring); a model that sets ``defer_build`` itself keeps its own."""
+    import warnings
+
     import pydantic
+    from pydantic.warnings import UnsupportedFieldAttributeWarning
 
     pydantic.BaseModel.model_config["defer_build"] = True
+    # FastAPI builds each route's request and answer adapters from the route's own ``Field``
+    # (its alias included), silencing this warning while it does; deferred, they build on first
+    # use, outside that silence, and would warn of what FastAPI meant.
+    warnings.filterwarnings("ignore", category=UnsupportedFieldAttributeWarning)
 
 
 def import_without_unused_extras() -> None:
