@@ -35,15 +35,25 @@ class NumberCounter(CounterMixin, Base):
     it (they are random, domain.numbers); the table stays for the counters already written."""
 
 
+# The conditions of the partial indexes. A query they serve states its status as a literal (see
+# repository.py): PostgreSQL uses a partial index only for a condition it can prove from the
+# query's text, which a bound parameter is not once a prepared statement's plan is generic.
+CURRENT = "status != 'superseded'"
+LISTED = "status IN ('suspended', 'revoked')"
+
+
 class SkkRecord(Base):
     """One recorded SKK: the register LPJK verifies certificates against."""
 
     __tablename__ = "skk_record"
     # One current certificate per SKK number: a change (perubahan) records a new certificate under
     # the same SKK number, and the one it replaces is superseded in the same transaction.
+    # The status lists read the few certificates suspended or revoked, from their own index.
     __table_args__ = (
         Index("uq_skk_record_current_skk_number", "skk_number", unique=True,
-              sqlite_where=text("status != 'superseded'"), postgresql_where=text("status != 'superseded'")),
+              sqlite_where=text(CURRENT), postgresql_where=text(CURRENT)),
+        Index("ix_skk_record_listed_status", "status", "status_list_index",
+              sqlite_where=text(LISTED), postgresql_where=text(LISTED)),
     )
 
     recording_number: Mapped[str] = mapped_column(String(40), primary_key=True)
