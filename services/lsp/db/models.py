@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit import AuditHeadMixin, AuditMixin
@@ -83,6 +83,8 @@ class Scheme(Base):
 
 class Application(Base):
     __tablename__ = "applications"
+    # The staff's list, newest submission first, read a page at a time from this index.
+    __table_args__ = (Index("ix_applications_submitted", "submitted_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
@@ -208,6 +210,10 @@ class StatusReportRow(Base):
     """A status report to SIKI, staged in the step's transaction and sent in order."""
 
     __tablename__ = "status_reports"
+    # The reports SIKI refused (list_refused_reports, newest first): few, in their own index.
+    __table_args__ = (Index("ix_status_reports_refused", "refused_at", "seq",
+                            sqlite_where=text("refused_at IS NOT NULL"),
+                            postgresql_where=text("refused_at IS NOT NULL")),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     report_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)

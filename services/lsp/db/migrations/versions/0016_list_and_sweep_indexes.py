@@ -1,0 +1,34 @@
+"""indexes for the staff's lists and the periodic sweeps
+
+Revision ID: 0016_list_and_sweep_indexes
+Revises: 0015_renewal_and_change
+Create Date: 2026-12-06 04:10:00
+
+Each of these read a whole table, a cost growing with the LSP's history: the staff's list of
+applications (newest submission first, a page at a time), the refused reports' list (few rows
+among all the reports) and the issuance resume sweep (the few issuances without a certificate).
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0016_list_and_sweep_indexes'
+down_revision = '0015_renewal_and_change'
+branch_labels = None
+depends_on = None
+
+REFUSED = sa.text("refused_at IS NOT NULL")
+UNFINISHED = sa.text("pdf_sha256 IS NULL")
+
+
+def upgrade() -> None:
+    op.create_index('ix_applications_submitted', 'applications', ['submitted_at', 'id'])
+    op.create_index('ix_status_reports_refused', 'status_reports', ['refused_at', 'seq'],
+                    sqlite_where=REFUSED, postgresql_where=REFUSED)
+    op.create_index('ix_issuance_unfinished', 'issuance', ['application_id'],
+                    sqlite_where=UNFINISHED, postgresql_where=UNFINISHED)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_issuance_unfinished', table_name='issuance')
+    op.drop_index('ix_status_reports_refused', table_name='status_reports')
+    op.drop_index('ix_applications_submitted', table_name='applications')
