@@ -18,20 +18,24 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
+import asyncpg
+
 from scripts.bench.chain import (
     WARMUP_APPLICANTS,
     _cpu_per_application,
+    _infrastructure_per_application,
     _journeys,
     _prepare,
     _rebind,
     _summary,
     cpu_seconds,
+    infrastructure_cpu,
     read_rss,
     warm_up,
 )
 from scripts.bench.work import read_counts, work_per_application
 from scripts.simulator.api import Metrics
-from scripts.simulator.chains import processes_chain
+from scripts.simulator.chains import RunningChain, processes_chain
 from scripts.simulator.people import make_people
 from scripts.simulator.run import chain_clients, make_plans, new_http
 
@@ -73,9 +77,19 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             counted = processes == 1
             work_before = await read_counts(running.urls) if counted else {}
             before = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            infra_before = infrastructure_cpu()
+            scanned_before = await rows_read_by_full_scans(running)
             done, seconds = await _journeys(chain, people, plans, prepared, concurrency)
             after = {n: cpu_seconds(pid) for n, pid in pids.items()}
+            infra_after = infrastructure_cpu()
+            scanned_after = await rows_read_by_full_scans(running)
             summary = _summary(done, seconds)
+            summary["rows_read_by_full_scans_per_application"] = {
+                n: round((scanned_after[n] - scanned_before.get(n, 0)) / summary["completed"], 1)
+                if summary["completed"] else None for n in scanned_after}
+            # PostgreSQL's share shows what grows with the data (a query reading a whole table).
+            summary["infrastructure_cpu_ms_per_application"] = _infrastructure_per_application(
+                infra_before, infra_after, summary["completed"])
             used = sum((after[n] or 0) - (before[n] or 0) for n in pids)
             summary["cpu_ms_per_application_all_services"] = (
                 round(used / summary["completed"] * 1000, 1) if summary["completed"] else None)
@@ -92,6 +106,11 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
             if counted:
                 line = round_line(summary["cpu_ms_per_application"], summary["work_per_application"])
                 print(f"    per service: {line}", file=out, flush=True)
+            print("    servers: " + ", ".join(f"{name} {ms} ms" for name, ms in
+                                          summary["infrastructure_cpu_ms_per_application"].items())
+                  + "; rows read by full scans: " + ", ".join(
+                      f"{name} {rows}" for name, rows in summary["rows_read_by_full_scans_per_application"].items()),
+                  file=out, flush=True)
             if progress is not None:
                 save_progress(progress, result)  # a few KiB once a round, minutes apart
             if summary["errors"]:
@@ -99,6 +118,23 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
     if rounds > warmup_rounds + 1:
         result["rss_growth_after_warmup"] = rss_growth(result["rounds"], warmup_rounds)
     return result
+
+
+async def rows_read_by_full_scans(running: RunningChain) -> dict[str, int]:
+    """Rows each service's database has read by sequential scans so far (pg_stat_user_tables,
+    which PostgreSQL brings up to date within about a second): per application it stays flat
+    over the rounds unless a query reads a whole table that grows with them."""
+    if running.processes is None:
+        return {}
+    out: dict[str, int] = {}
+    for name in running.pids:
+        url = running.processes.database_url(name).replace("postgresql+asyncpg://", "postgresql://")
+        conn = await asyncpg.connect(url)
+        try:
+            out[name] = int(await conn.fetchval("SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables"))
+        finally:
+            await conn.close()
+    return out
 
 
 def save_progress(path: Path, result: dict[str, Any]) -> None:
