@@ -9,7 +9,10 @@ that grows with the register and that no test of a small table notices.
 
 ``statements_of`` records what the code under test sends; ``full_scans`` plans each statement
 again as a generic plan with sequential scans disabled (so that any usable index is taken) and
-names the tables still read whole.
+names the tables still read whole. What it does not flag: an index read from end to end (an
+index scan with no condition), which is what a page (``ORDER BY ... LIMIT``) rightly does and
+what a lookup on an index's second column would wrongly do; and counting every row (a list's
+total), which no index avoids.
 """
 
 from __future__ import annotations

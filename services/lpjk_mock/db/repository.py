@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import literal, select
+from sqlalchemy import BindParameter, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,7 +57,7 @@ async def add(session: AsyncSession, row: SkkRecord) -> SkkRecord:
     return row
 
 
-def _status(value: str) -> Any:
+def _status(value: str) -> BindParameter[str]:
     """``value`` written into the SQL rather than bound: the partial indexes on ``status``
     (models.CURRENT, models.LISTED) serve the query only so (a generic plan knows no parameter's
     value). One of the few statuses, never the caller's text."""

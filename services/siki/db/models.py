@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -127,6 +128,8 @@ class WebhookDelivery(Base):
     """One webhook to one LSP; its id is the ``webhook-id`` of every attempt."""
 
     __tablename__ = "webhook_deliveries"
+    # The delivery log, newest first, read a page at a time from this index (queries.deliveries).
+    __table_args__ = (Index("ix_webhook_deliveries_created", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     # What makes the webhook unique (e.g. ``submission:2``): a retried command adds none.
@@ -246,6 +249,8 @@ class RefusedReport(Base):
     it now, ``dismissed`` drops it). One row per report id; a repeat counts ``times_refused``."""
 
     __tablename__ = "refused_reports"
+    # The operators' list, newest refusal first, read a page at a time from this index.
+    __table_args__ = (Index("ix_refused_reports_refused", "refused_at", "report_id"),)
 
     report_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
