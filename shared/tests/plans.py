@@ -9,16 +9,17 @@ that grows with the register and that no test of a small table notices.
 
 ``statements_of`` records what the code under test sends; ``full_scans`` plans each statement
 again as a generic plan with sequential scans disabled (so that any usable index is taken) and
-names the tables still read whole. What it does not flag: an index read from end to end (an
-index scan with no condition), which is what a page (``ORDER BY ... LIMIT``) rightly does and
-what a lookup on an index's second column would wrongly do; and counting every row (a list's
-total), which no index avoids.
+names the tables still read whole; ``whole_index_reads`` names those read whole through an index
+instead, in its order and with no condition on it (the primary key's, for a filter no index
+serves): a page (``ORDER BY ... LIMIT``) rightly does that, so it suits the services whose lists
+are all per owner. Neither flags counting every row (a list's total), which no index avoids.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,8 +27,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 _PARAMETER = re.compile(r"\$(\d+)")
-_SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 _PLANNED = ("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")
+_INDEX_READS = ("Index Scan", "Index Only Scan")
 
 
 @asynccontextmanager
@@ -50,10 +51,28 @@ async def statements_of(engine: AsyncEngine) -> AsyncIterator[list[str]]:
 async def full_scans(engine: AsyncEngine, statements: Iterable[str], tables: Iterable[str]) -> dict[str, list[str]]:
     """For each of ``statements`` (PostgreSQL, asyncpg's ``$n`` parameters) whose generic plan
     reads one of ``tables`` whole even with sequential scans disabled, those tables."""
-    watched, found = set(tables), {}
+    watched = set(tables)
+    return await _found(engine, statements, lambda node, _: node["Node Type"] == "Seq Scan"
+                        and node["Relation Name"] in watched)
+
+
+async def whole_index_reads(engine: AsyncEngine, statements: Iterable[str],
+                            tables: Iterable[str]) -> dict[str, list[str]]:
+    """For each of ``statements`` whose generic plan reads one of ``tables`` whole through an
+    index with no condition on it (a partial index's own condition excepted), those tables."""
+    watched = set(tables)
+    return await _found(engine, statements, lambda node, partial: node["Node Type"] in _INDEX_READS
+                        and "Index Cond" not in node and node["Index Name"] not in partial
+                        and node["Relation Name"] in watched)
+
+
+async def _found(engine: AsyncEngine, statements: Iterable[str], flagged: Any) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
+        partial = {r[0] for r in await raw.fetch(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indpred IS NOT NULL")}
         await raw.execute("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off")
         try:
             for n, sql in enumerate(statements):
@@ -62,14 +81,21 @@ async def full_scans(engine: AsyncEngine, statements: Iterable[str], tables: Ite
                 arity = max((int(p) for p in _PARAMETER.findall(sql)), default=0)
                 await raw.execute(f"PREPARE plan_probe_{n} AS {sql}")  # the simple protocol: $n stay the statement's
                 arguments = f"({', '.join(['NULL'] * arity)})" if arity else ""
-                plan = "\n".join(r[0] for r in await raw.fetch(f"EXPLAIN EXECUTE plan_probe_{n}{arguments}"))
+                plan = await raw.fetchval(f"EXPLAIN (FORMAT JSON) EXECUTE plan_probe_{n}{arguments}")
                 await raw.execute(f"DEALLOCATE plan_probe_{n}")
-                scanned = sorted(set(_SEQ_SCAN.findall(plan)) & watched)
-                if scanned:
-                    found[sql] = scanned
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                read = sorted({node["Relation Name"] for node in _nodes(plan[0]["Plan"]) if flagged(node, partial)})
+                if read:
+                    found[sql] = read
         finally:
             await raw.execute("RESET plan_cache_mode; RESET enable_seqscan")
     return found
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _nodes(child)
 
 
 def described(found: dict[str, list[str]]) -> str:

@@ -12,11 +12,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -33,6 +35,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The conditions of the partial indexes of the retention job's and the expiry reminders' sweeps
+# (db/retention.py, db/reminders.py). A query they serve states its condition in the SQL's text
+# (IS NULL): PostgreSQL uses a partial index only for a condition it can prove from the text,
+# which a bound parameter is not once a prepared statement's plan is generic.
+UNACTIVATED = "verified_at IS NULL AND password_hash IS NULL"
+CERTIFIED = "certificate IS NOT NULL"
+
+
 class OutboxEvent(OutboxMixin, Base):
     pass
 
@@ -43,6 +53,9 @@ class InboxEntry(InboxMixin, Base):
 
 class User(Base):
     __tablename__ = "users"
+    # The retention job's accounts never activated, by registration date: few, in their own index.
+    __table_args__ = (Index("ix_users_unactivated", "created_at",
+                            sqlite_where=text(UNACTIVATED), postgresql_where=text(UNACTIVATED)),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True, nullable=False)
@@ -69,8 +82,9 @@ class ActivationToken(Base):
     # Only the SHA-256 of the emailed token is kept: a leaked table cannot activate accounts.
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Indexed both: the retention job deletes the links expired or used before a date.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
 
 class PasswordResetToken(Base):
@@ -79,8 +93,9 @@ class PasswordResetToken(Base):
     # As activation links: only the SHA-256 of the emailed token.
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Indexed both: the retention job deletes the links expired or used before a date.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
 
 class Document(Base):
@@ -94,11 +109,18 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # Indexed: the retention job looks for unreferenced uploads older than a date.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
 
 class Application(Base):
     __tablename__ = "applications"
+    # The expiry reminders' issued certificates (in id order): a few rows among all the
+    # applications, in their own index. (The retention pass's abandoned drafts have none: an index
+    # on status or updated_at would cost every update of an application its HOT update.)
+    __table_args__ = (
+        Index("ix_applications_certified", "id", sqlite_where=text(CERTIFIED), postgresql_where=text(CERTIFIED)),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
@@ -120,7 +142,8 @@ class Application(Base):
     invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reasons: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    certificate_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Indexed: the retention job keeps a stored file an issued certificate still needs.
+    certificate_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     # The command being sent to SIKI (usecases/in_flight.py), until SIKI's answer is recorded.
     in_flight: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("applications.in_flight"), nullable=True)
     downloaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -169,7 +192,8 @@ class Notification(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
-    application_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Indexed: the retention job deletes an abandoned draft's notifications.
+    application_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     status: Mapped[str | None] = mapped_column(String(30), nullable=True)
     message: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
