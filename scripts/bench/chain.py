@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
+from scripts.bench.database import stand_in_for_autovacuum
 from scripts.bench.load import burst, closed_loop
 from scripts.bench.profile import Profiler
 from scripts.bench.report import LOAD_GENERATOR
@@ -244,6 +245,7 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
             await chain.login_staff()
             result["warmup"] = await warm_up(chain, applicants=WARMUP_APPLICANTS, seed=seed,
                                              lsps=sorted(running.lsp_urls), concurrency=concurrency, out=out)
+            result["analyzed_in_autovacuums_stead"] = await stand_in_for_autovacuum(running, out)
             plans = make_plans(total, rng, {"happy": 1.0}, sorted(running.lsp_urls))
             a, b = applicants, applicants + half_rate_applicants
             print(f"registering {b} applicants and {total - b} more with filled drafts (not timed)", file=out,

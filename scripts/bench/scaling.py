@@ -18,8 +18,6 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
-import asyncpg
-
 from scripts.bench.chain import (
     WARMUP_APPLICANTS,
     _cpu_per_application,
@@ -33,9 +31,10 @@ from scripts.bench.chain import (
     read_rss,
     warm_up,
 )
+from scripts.bench.database import rows_read_by_full_scans, stand_in_for_autovacuum
 from scripts.bench.work import read_counts, work_per_application
 from scripts.simulator.api import Metrics
-from scripts.simulator.chains import RunningChain, processes_chain
+from scripts.simulator.chains import processes_chain
 from scripts.simulator.people import make_people
 from scripts.simulator.run import chain_clients, make_plans, new_http
 
@@ -65,6 +64,7 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
         result["idle_rss"] = {n: read_rss(pid)["rss_mib"] for n, pid in running.pids.items()}
         result["warmup"] = await warm_up(chain, applicants=warmup_applicants, seed=seed,
                                          lsps=sorted(running.lsp_urls), concurrency=concurrency, out=out)
+        result["analyzed_in_autovacuums_stead"] = await stand_in_for_autovacuum(running, out)
         for r in range(rounds):
             tag = "s" + uuid.uuid4().hex[:6]
             people = make_people(applicants, seed=seed + r, tag=tag)
@@ -111,6 +111,7 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
                   + "; rows read by full scans: " + ", ".join(
                       f"{name} {rows}" for name, rows in summary["rows_read_by_full_scans_per_application"].items()),
                   file=out, flush=True)
+            await stand_in_for_autovacuum(running, out)
             if progress is not None:
                 save_progress(progress, result)  # a few KiB once a round, minutes apart
             if summary["errors"]:
@@ -118,23 +119,6 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
     if rounds > warmup_rounds + 1:
         result["rss_growth_after_warmup"] = rss_growth(result["rounds"], warmup_rounds)
     return result
-
-
-async def rows_read_by_full_scans(running: RunningChain) -> dict[str, int]:
-    """Rows each service's database has read by sequential scans so far (pg_stat_user_tables,
-    which PostgreSQL brings up to date within about a second): per application it stays flat
-    over the rounds unless a query reads a whole table that grows with them."""
-    if running.processes is None:
-        return {}
-    out: dict[str, int] = {}
-    for name in running.pids:
-        url = running.processes.database_url(name).replace("postgresql+asyncpg://", "postgresql://")
-        conn = await asyncpg.connect(url)
-        try:
-            out[name] = int(await conn.fetchval("SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables"))
-        finally:
-            await conn.close()
-    return out
 
 
 def save_progress(path: Path, result: dict[str, Any]) -> None:
