@@ -12,7 +12,10 @@ again as a generic plan with sequential scans disabled (so that any usable index
 names the tables still read whole; ``whole_index_reads`` names those read whole through an index
 instead, in its order and with no condition on it (the primary key's, for a filter no index
 serves): a page (``ORDER BY ... LIMIT``) rightly does that, so it suits the services whose lists
-are all per owner. Neither flags counting every row (a list's total), which no index avoids.
+are all per owner. Neither flags counting every row (a list's total), which no index avoids, nor
+an index whose condition picks out a large share of the table (an assessor's bookings, with an
+LSP's few assessors): the plans are made on a test's nearly empty tables; the soak's rows read by
+full scans per application (scripts/bench/database.py) is where those show.
 """
 
 from __future__ import annotations
