@@ -240,12 +240,12 @@ async def measure_chain(*, log_dir: Path, applicants: int, half_rate_applicants:
         offsets = log_offsets(running.log_files)
         await asyncio.sleep(3)  # settle before the idle reading
         result["idle_rss"] = {n: read_rss(pid) for n, pid in running.pids.items()}
-        async with new_http(concurrency) as http:
+        async with new_http(concurrency) as http, stand_in_for_autovacuum(running, out) as analyzing:
+            result["analyzed_in_autovacuums_stead"] = analyzing
             chain = chain_clients(running, http, step_timeout=180.0, seed=seed, poll_max_delay=0.25)
             await chain.login_staff()
             result["warmup"] = await warm_up(chain, applicants=WARMUP_APPLICANTS, seed=seed,
                                              lsps=sorted(running.lsp_urls), concurrency=concurrency, out=out)
-            result["analyzed_in_autovacuums_stead"] = await stand_in_for_autovacuum(running, out)
             plans = make_plans(total, rng, {"happy": 1.0}, sorted(running.lsp_urls))
             a, b = applicants, applicants + half_rate_applicants
             print(f"registering {b} applicants and {total - b} more with filled drafts (not timed)", file=out,

@@ -58,13 +58,14 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
     result: dict[str, Any] = {"processes_per_service": processes, "seed": seed, "rounds": []}
     print(f"chain with {processes} process(es) per service, {rounds} round(s) of {applicants}", file=out, flush=True)
     async with processes_chain(log_dir / f"x{processes}", extra_env=SCALING_COMMON, service_env=SCALING_POOLS,
-                               replicas=replicas) as running, new_http(concurrency) as http:
+                               replicas=replicas) as running, new_http(concurrency) as http, \
+            stand_in_for_autovacuum(running, out) as analyzing:
+        result["analyzed_in_autovacuums_stead"] = analyzing
         chain = chain_clients(running, http, step_timeout=300.0, seed=seed, poll_max_delay=0.25)
         await chain.login_staff()
         result["idle_rss"] = {n: read_rss(pid)["rss_mib"] for n, pid in running.pids.items()}
         result["warmup"] = await warm_up(chain, applicants=warmup_applicants, seed=seed,
                                          lsps=sorted(running.lsp_urls), concurrency=concurrency, out=out)
-        result["analyzed_in_autovacuums_stead"] = await stand_in_for_autovacuum(running, out)
         for r in range(rounds):
             tag = "s" + uuid.uuid4().hex[:6]
             people = make_people(applicants, seed=seed + r, tag=tag)
@@ -111,7 +112,6 @@ async def full_load(*, log_dir: Path, applicants: int, concurrency: int, process
                   + "; rows read by full scans: " + ", ".join(
                       f"{name} {rows}" for name, rows in summary["rows_read_by_full_scans_per_application"].items()),
                   file=out, flush=True)
-            await stand_in_for_autovacuum(running, out)
             if progress is not None:
                 save_progress(progress, result)  # a few KiB once a round, minutes apart
             if summary["errors"]:
