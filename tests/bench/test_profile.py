@@ -7,12 +7,8 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from scripts.bench.profile import Profile, Profiler, entry_point, parse_frame
-from shared.tests.waiting import wait_until
 
 SITE = "/w/.venv/lib/python3.11/site-packages"
 LOOP = "_run_once (/usr/lib/python3.11/asyncio/base_events.py:1922)"
@@ -111,52 +107,3 @@ def test_a_soak_round_names_each_services_cost_and_its_results_so_far_are_kept(t
     save_progress(path, {"rounds": [{"completed": 500}, {"completed": 499}]})
     assert json.loads(path.read_text())["rounds"][1] == {"completed": 499}
 
-
-@pytest.mark.postgres
-async def test_a_soak_round_counts_the_rows_each_database_read_by_full_scans(pg_url: str) -> None:
-    from types import SimpleNamespace
-
-    import asyncpg
-
-    from scripts.bench.database import rows_read_by_full_scans
-
-    running: Any = SimpleNamespace(pids={"bnsp": 1}, processes=SimpleNamespace(database_url=lambda _: pg_url))
-    conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute("CREATE TABLE register (n int); INSERT INTO register SELECT generate_series(1, 250)")
-        before = await rows_read_by_full_scans(running)
-        for _ in range(2):
-            assert await conn.fetchval("SELECT count(*) FROM register WHERE n % 7 = 0") == 35  # no index: read whole
-        await conn.execute("SELECT pg_stat_force_next_flush()")  # this backend's counts, now rather than in 1 s
-        after = await wait_until(lambda: rows_read_by_full_scans(running), lambda now: now != before,
-                                what="the scans counted")
-    finally:
-        await conn.close()
-    assert after["bnsp"] - before["bnsp"] == 500
-
-
-
-@pytest.mark.postgres
-async def test_the_bench_analyzes_the_databases_when_the_server_has_no_autovacuum(pg_url: str) -> None:
-    import io
-    from types import SimpleNamespace
-
-    import asyncpg
-
-    from scripts.bench.database import stand_in_for_autovacuum
-
-    running: Any = SimpleNamespace(pids={"lpjk": 1}, processes=SimpleNamespace(database_url=lambda _: pg_url))
-    conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute("CREATE TABLE register (n int); INSERT INTO register SELECT generate_series(1, 250)")
-        autovacuum_off = await conn.fetchval("SHOW autovacuum") == "off"
-        out = io.StringIO()
-        async with stand_in_for_autovacuum(running, out, every=0.05) as analyzing:
-            assert analyzing is autovacuum_off
-            if autovacuum_off:  # this CI machine's server: the statistics exist only because the bench makes them
-                await conn.execute("INSERT INTO register SELECT generate_series(251, 400)")
-                await wait_until(lambda: conn.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'register'"),
-                                 lambda tuples: tuples == 400, what="the grown table analyzed")
-                assert "without autovacuum" in out.getvalue()
-    finally:
-        await conn.close()
