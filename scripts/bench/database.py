@@ -30,8 +30,9 @@ from scripts.simulator.chains import RunningChain
 def _dsns(running: RunningChain) -> dict[str, str]:
     if running.processes is None:
         return {}
+    services = dict.fromkeys(name.split("#")[0] for name in running.pids)  # a replica shares its service's database
     return {name: running.processes.database_url(name).replace("postgresql+asyncpg://", "postgresql://")
-            for name in running.pids}
+            for name in services}
 
 
 async def rows_read_by_full_scans(running: RunningChain) -> dict[str, int]:

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.postgres
 async def one_service(pg_url: str) -> AsyncIterator[tuple[Any, asyncpg.Connection]]:
     """A chain of one service (``lpjk``) whose database is ``pg_url``, holding a 250-row table
     with no index, and a connection to that database."""
-    running = SimpleNamespace(pids={"lpjk": 1}, processes=SimpleNamespace(database_url=lambda _: pg_url))
+    urls = {"lpjk": pg_url}  # the replica lpjk#2 shares it
+    running = SimpleNamespace(pids={"lpjk": 1, "lpjk#2": 2}, processes=SimpleNamespace(database_url=urls.__getitem__))
     conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         await conn.execute("CREATE TABLE register (n int); INSERT INTO register SELECT generate_series(1, 250)")
