@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Index, LargeBinary, String, Text, text
+from sqlalchemy import Date, DateTime, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.lsp.db.models import Base
@@ -15,9 +15,8 @@ class Issuance(Base):
     transaction as its timeline step, so a restart resumes at the first empty one."""
 
     __tablename__ = "issuance"
-    # The resume sweep's unfinished issuances (no certificate yet): few, in their own index.
-    __table_args__ = (Index("ix_issuance_unfinished", "application_id", sqlite_where=text("pdf_sha256 IS NULL"),
-                            postgresql_where=text("pdf_sha256 IS NULL")),)
+    # The resume sweep's unfinished issuances (no certificate yet), found by ``pdf_sha256 IS NULL``.
+    __table_args__ = (Index("ix_issuance_pdf_sha256", "pdf_sha256"),)
 
     application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -11,7 +11,6 @@ and the double-booking check (an assessor's bookings of one day) read all of the
 bookings, a large share of the table with an LSP's few assessors: the assessor's index becomes
 one on the assessor and the day.
 """
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0016_list_and_sweep_indexes'
@@ -19,16 +18,11 @@ down_revision = '0015_renewal_and_change'
 branch_labels = None
 depends_on = None
 
-REFUSED = sa.text("refused_at IS NOT NULL")
-UNFINISHED = sa.text("pdf_sha256 IS NULL")
-
 
 def upgrade() -> None:
     op.create_index('ix_applications_submitted', 'applications', ['submitted_at', 'id'])
-    op.create_index('ix_status_reports_refused', 'status_reports', ['refused_at', 'seq'],
-                    sqlite_where=REFUSED, postgresql_where=REFUSED)
-    op.create_index('ix_issuance_unfinished', 'issuance', ['application_id'],
-                    sqlite_where=UNFINISHED, postgresql_where=UNFINISHED)
+    op.create_index('ix_status_reports_refused', 'status_reports', ['refused_at', 'seq'])
+    op.create_index('ix_issuance_pdf_sha256', 'issuance', ['pdf_sha256'])
     op.create_index('ix_assessments_assessor_day', 'assessments', ['assessor_username', 'scheduled_day'])
     op.drop_index('ix_assessments_assessor_username', table_name='assessments')
 
@@ -36,6 +30,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.create_index('ix_assessments_assessor_username', 'assessments', ['assessor_username'])
     op.drop_index('ix_assessments_assessor_day', table_name='assessments')
-    op.drop_index('ix_issuance_unfinished', table_name='issuance')
+    op.drop_index('ix_issuance_pdf_sha256', table_name='issuance')
     op.drop_index('ix_status_reports_refused', table_name='status_reports')
     op.drop_index('ix_applications_submitted', table_name='applications')
