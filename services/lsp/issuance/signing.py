@@ -12,17 +12,20 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign import attributes, fields, signers
+from pyhanko.sign.general import as_signing_certificate_v2
+from pyhanko.sign.signers.pdf_cms import CAdESSignedAttributeProviderSpec, PdfCMSSignedAttributes
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -72,9 +75,44 @@ def _signer(identity: SigningIdentity) -> signers.SimpleSigner:
     if not certs:
         raise ValueError("the signing certificate PEM holds no certificate")
     key: asn1_keys.PrivateKeyInfo = load_private_key_from_pemder_data(identity.key_pem, passphrase=None)
-    return signers.SimpleSigner(
+    signer = signers.SimpleSigner(
         signing_cert=certs[0], signing_key=key, cert_registry=SimpleCertificateStore.from_certs(certs),
     )
+    signer.signed_attr_prov_spec = _PadesAttributes(certs[0])
+    return signer
+
+
+class _KnownAttribute(attributes.CMSAttributeProvider):
+    """A signed attribute whose value is the same in every signature of one signer."""
+
+    def __init__(self, attribute_type: str, value: tsp.SigningCertificateV2) -> None:
+        self.attribute_type = attribute_type
+        self.value = value
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return self.value
+
+
+class _PadesAttributes(CAdESSignedAttributeProviderSpec):
+    """pyhanko's PAdES signed attributes, its ESS signing-certificate-v2 (the certificate's hash,
+    issuer and serial) built once per signer and kept as parsed DER. asn1crypto re-encodes a
+    value it built from Python values every time anything containing it is encoded, so pyhanko's
+    fresh attribute per signature was about three quarters of a signature's CPU (18.4 -> 3.8 ms
+    per signature measured alone); parsed values encode as the bytes they were read from. PAdES
+    signs no signing time and we ask for no further CAdES attributes, so the set is the same for
+    every document."""
+
+    def __init__(self, certificate: asn1_x509.Certificate) -> None:
+        super().__init__(attr_settings=PdfCMSSignedAttributes(), signing_cert=certificate, is_pades=True,
+                         timestamper=None)
+        value = tsp.SigningCertificateV2.load(as_signing_certificate_v2(certificate).dump())
+        self._certificate = _KnownAttribute("signing_certificate_v2", value)
+
+    def signed_attr_providers(self, data_digest: bytes,
+                              digest_algorithm: str) -> Iterator[attributes.CMSAttributeProvider]:
+        for provider in super().signed_attr_providers(data_digest=data_digest, digest_algorithm=digest_algorithm):
+            known = isinstance(provider, attributes.SigningCertificateV2Provider)
+            yield self._certificate if known else provider
 
 
 _RESERVED: dict[SigningIdentity, int] = {}
