@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.auth import ServiceIdentity, install_jwks
 from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, RefusedEvent, RetryPolicy, make_bus
 from shared.bus.base import Delivery
+from shared.bus.envelope import utcnow
 from shared.contracts.events import Event
 from shared.database import create_engine, make_session_factory, ping, run_migrations
 from shared.db_metrics import count_round_trips
@@ -36,6 +38,7 @@ from shared.http_surface import install_surface
 from shared.inbox import handle_once
 from shared.logging import configure_logging, correlation_id_var, get_logger
 from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event
+from shared.outbox_retention import purge_published
 from shared.producers import producer_refusal
 from shared.request_middleware import CorrelationIdMiddleware, MetricsMiddleware
 from shared.service_client import ServiceClient
@@ -267,10 +270,22 @@ class ServiceRuntime:
         log.info("service started", service=self.name, port=self.settings.port, gc_frozen=frozen)
 
     async def _purge_counters(self) -> None:
-        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses)."""
+        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses),
+        and so do outbox rows published longer ago than ``outbox_retention_days``."""
         while True:
             await asyncio.sleep(3600)
             await self.throttle.purge_expired()
+            await self.purge_published_events()
+
+    async def purge_published_events(self) -> int:
+        """One retention pass over the outbox (shared/outbox_retention.py); returns the rows deleted."""
+        if getattr(self.outbox_model, "__table__", None) is None:  # a runtime that never relays
+            return 0
+        before = utcnow() - timedelta(days=self.settings.outbox_retention_days)
+        gone = await purge_published(self.sessions, self.outbox_model, before)
+        if gone:
+            log.info("published outbox rows purged", rows=gone)
+        return gone
 
     def consumed_queues(self) -> list[str]:
         return sorted(self._consumed)

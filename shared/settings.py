@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.crypto import KEY_BYTES, KID_PATTERN, decode_key, key_weakness
@@ -80,6 +80,8 @@ class ServiceSettings(BaseSettings):
     bus_users: dict[str, str] = {}
     bus_shared_users: list[str] | None = None
     outbox_poll_seconds: float = 0.5
+    # Published outbox rows are deleted after this many days (shared/outbox_retention.py).
+    outbox_retention_days: float = Field(default=7.0, gt=0)
     smtp_url: str | None = None
     mail_from: str = "SKK Konstruksi <no-reply@skk.example.id>"
     # Service identity (docs/CONTRACTS.md "Service identity"): this party's own Ed25519 private

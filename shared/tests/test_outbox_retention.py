@@ -1,0 +1,93 @@
+"""Published outbox rows older than the retention are deleted, a batch at a time; unpublished
+rows and recent ones stay (shared/outbox_retention.py), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import MetaData, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.bus.envelope import utcnow
+from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
+from shared.outbox import InboxMixin, OutboxMixin, add_event
+from shared.outbox_retention import purge_published
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Outbox(OutboxMixin, Base):
+    pass
+
+
+class Inbox(InboxMixin, Base):
+    pass
+
+
+@pytest.fixture(params=["sqlite_url", "pg_url"])
+def url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(request.param))
+
+
+@pytest.fixture
+async def db(url: str) -> AsyncIterator[tuple[str, async_sessionmaker[AsyncSession]]]:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    yield url, make_session_factory(engine)
+    await engine.dispose()
+
+
+async def _row(sessions: async_sessionmaker[AsyncSession], published: datetime | None) -> str:
+    async with sessions() as s, s.begin():
+        event_id = add_event(s, Outbox, "test.happened", {"full_name": "Siti"}, application_id="app-1").id
+    async with sessions() as s, s.begin():
+        await s.execute(update(Outbox).where(Outbox.event_id == event_id).values(published_at=published))
+    return event_id
+
+
+async def _left(sessions: async_sessionmaker[AsyncSession]) -> set[str]:
+    async with sessions() as s:
+        return set((await s.execute(select(Outbox.event_id))).scalars())
+
+
+async def test_only_rows_published_before_the_cutoff_go(db: tuple[str, async_sessionmaker[AsyncSession]]) -> None:
+    _, sessions = db
+    now = utcnow()
+    old = [await _row(sessions, now - timedelta(days=8)) for _ in range(5)]
+    recent = await _row(sessions, now - timedelta(hours=1))
+    unpublished = await _row(sessions, None)
+
+    assert await purge_published(sessions, Outbox, now - timedelta(days=7), batch=2) == 5  # three batches
+    left = await _left(sessions)
+    assert left == {recent, unpublished}
+    assert not left & set(old)
+    assert await purge_published(sessions, Outbox, now - timedelta(days=7)) == 0
+
+
+async def test_the_runtime_keeps_the_configured_days(db: tuple[str, async_sessionmaker[AsyncSession]]) -> None:
+    url, sessions = db
+    now = utcnow()
+    three_days = await _row(sessions, now - timedelta(days=3))
+    one_day = await _row(sessions, now - timedelta(days=1))
+    settings = ServiceSettings(service_name="portal", database_url=url, migrate_on_startup=False,
+                               outbox_retention_days=2)
+    runtime = ServiceRuntime(settings, outbox_model=Outbox, inbox_model=Inbox, migrations=".")
+    try:
+        assert await runtime.purge_published_events() == 1
+    finally:
+        await runtime.engine.dispose()
+    assert await _left(sessions) == {one_day}
+    assert three_days not in await _left(sessions)
+
+
+def test_a_retention_of_zero_days_is_refused() -> None:
+    with pytest.raises(ValueError, match="outbox_retention_days"):
+        ServiceSettings(service_name="portal", outbox_retention_days=0)
