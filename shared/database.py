@@ -205,6 +205,16 @@ async def ping(engine: AsyncEngine) -> None:
         await conn.execute(text("SELECT 1"))
 
 
+async def autovacuum_off(engine: AsyncEngine) -> bool:
+    """Whether the PostgreSQL server runs without autovacuum (False on SQLite). Without it the
+    tables are never analyzed, and a prepared statement keeps the plan it got while its tables
+    were nearly empty (a sequential scan) for the connection's life."""
+    if engine.dialect.name != "postgresql":
+        return False
+    async with engine.connect() as conn:
+        return (await conn.scalar(text("SELECT current_setting('autovacuum')"))) == "off"
+
+
 def _alembic_config(script_location: str | Path, connection: Connection) -> Config:
     from alembic.config import Config
 

@@ -29,7 +29,7 @@ from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, Refuse
 from shared.bus.base import Delivery
 from shared.bus.envelope import utcnow
 from shared.contracts.events import Event
-from shared.database import create_engine, make_session_factory, ping, run_migrations
+from shared.database import autovacuum_off, create_engine, make_session_factory, ping, run_migrations
 from shared.db_metrics import count_round_trips
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
@@ -42,7 +42,7 @@ from shared.outbox_retention import purge_published
 from shared.producers import producer_refusal
 from shared.request_middleware import CorrelationIdMiddleware, MetricsMiddleware
 from shared.service_client import ServiceClient
-from shared.settings import ServiceSettings
+from shared.settings import Mode, ServiceSettings
 from shared.throttle import Throttle
 
 log = get_logger(__name__)
@@ -241,6 +241,8 @@ class ServiceRuntime:
         configure_logging(self.settings.log_level, self.settings.log_json)
         if self.settings.migrate_on_startup:
             await run_migrations(self.engine, self.migrations)
+        if self.settings.mode == Mode.PRODUCTION:
+            await self.warn_without_autovacuum()
         # Replicas start together: their start-up hooks (the dev seeds: LSPs, accounts) take turns
         # under a lock held across processes on PostgreSQL, so the second finds the first's rows.
         async with _STARTUP_LOCK.across(self.sessions, self.name):
@@ -268,6 +270,15 @@ class ServiceRuntime:
         self.started = True
         frozen = tune_collector() if self.settings.gc_tuned_after_startup else 0
         log.info("service started", service=self.name, port=self.settings.port, gc_frozen=frozen)
+
+    async def warn_without_autovacuum(self) -> bool:
+        """Log a warning when the database server runs without autovacuum; True if it did."""
+        if not await autovacuum_off(self.engine):
+            return False
+        log.warning("PostgreSQL runs with autovacuum off: tables are never analyzed, so queries keep "
+                    "the plans they got while the tables were small; turn it on, or ANALYZE on a schedule",
+                    service=self.name)
+        return True
 
     async def _purge_counters(self) -> None:
         """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses),
