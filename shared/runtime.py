@@ -266,6 +266,7 @@ class ServiceRuntime:
         for loop in self._background:
             self._tasks.append(asyncio.create_task(self._guard(loop)))
         self._tasks.append(asyncio.create_task(self._guard(self._purge_counters)))
+        self._tasks.append(asyncio.create_task(self._guard(self._purge_outbox)))
         self._tasks.append(asyncio.create_task(self._guard(self._watch_dead_letters)))
         self.started = True
         frozen = tune_collector() if self.settings.gc_tuned_after_startup else 0
@@ -281,12 +282,18 @@ class ServiceRuntime:
         return True
 
     async def _purge_counters(self) -> None:
-        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses),
-        and so do outbox rows published longer ago than ``outbox_retention_days``."""
+        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses)."""
         while True:
             await asyncio.sleep(3600)
             await self.throttle.purge_expired()
+
+    async def _purge_outbox(self) -> None:
+        """Outbox rows published longer ago than ``outbox_retention_days`` go, hourly; the first
+        pass a few minutes after start, so that a service restarted more often still purges."""
+        await asyncio.sleep(300)
+        while True:
             await self.purge_published_events()
+            await asyncio.sleep(3600)
 
     async def purge_published_events(self) -> int:
         """One retention pass over the outbox (shared/outbox_retention.py); returns the rows deleted."""

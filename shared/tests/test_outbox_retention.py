@@ -3,6 +3,7 @@ rows and recent ones stay (shared/outbox_retention.py), on SQLite and on Postgre
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -91,3 +92,26 @@ async def test_the_runtime_keeps_the_configured_days(db: tuple[str, async_sessio
 def test_a_retention_of_zero_days_is_refused() -> None:
     with pytest.raises(ValueError, match="outbox_retention_days"):
         ServiceSettings(service_name="portal", outbox_retention_days=0)
+
+
+async def test_the_first_pass_comes_minutes_after_start_then_hourly(monkeypatch: pytest.MonkeyPatch,
+                                                                    sqlite_url: str) -> None:
+    settings = ServiceSettings(service_name="portal", database_url=sqlite_url, migrate_on_startup=False)
+    runtime = ServiceRuntime(settings, outbox_model=Outbox, inbox_model=Inbox, migrations=".")
+    happened: list[str] = []
+
+    async def sleep(seconds: float) -> None:
+        happened.append(f"sleep {seconds:g}")
+        if len(happened) > 4:
+            raise asyncio.CancelledError
+
+    async def purge() -> int:
+        happened.append("purge")
+        return 0
+
+    monkeypatch.setattr("shared.runtime.asyncio.sleep", sleep)
+    monkeypatch.setattr(runtime, "purge_published_events", purge)
+    with pytest.raises(asyncio.CancelledError):
+        await runtime._purge_outbox()
+    await runtime.engine.dispose()
+    assert happened == ["sleep 300", "purge", "sleep 3600", "purge", "sleep 3600"]
