@@ -10,28 +10,17 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import MetaData, String, func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.bus import Delivery, EventBus, EventEnvelope, InProcessBus, RabbitMqBus, RetryPolicy
-from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
+from shared.database import create_engine, make_session_factory
 from shared.inbox import handle_once
-from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event
+from shared.outbox import OutboxRelay, add_event
+from shared.tests.outbox_models import Base, Inbox, Outbox
 from shared.tests.tcp_proxy import TcpProxy
 from shared.tests.waiting import eventually as eventually  # re-exported to the bus tests
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Outbox(OutboxMixin, Base):
-    pass
-
-
-class Inbox(InboxMixin, Base):
-    pass
 
 
 class Effect(Base):

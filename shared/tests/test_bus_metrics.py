@@ -13,31 +13,16 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import DeclarativeBase
 
 from shared.bus import EventEnvelope, InProcessBus, RetryPolicy
 from shared.contracts.events import APPLICATION_STATUS_CHANGED, StatusChanged
-from shared.database import NAMING_CONVENTION
-from shared.outbox import InboxMixin, OutboxMixin
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.tests.outbox_models import Base, Inbox, Outbox
 
 QUEUE = "metered"
 T = APPLICATION_STATUS_CHANGED
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Outbox(OutboxMixin, Base):
-    pass
-
-
-class Inbox(InboxMixin, Base):
-    pass
 
 
 @pytest.fixture

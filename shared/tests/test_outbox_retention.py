@@ -8,28 +8,16 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import DeclarativeBase
 
 from shared.bus.envelope import utcnow
-from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
-from shared.outbox import InboxMixin, OutboxMixin, add_event
+from shared.database import create_engine, make_session_factory
+from shared.outbox import add_event
 from shared.outbox_retention import purge_published
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Outbox(OutboxMixin, Base):
-    pass
-
-
-class Inbox(InboxMixin, Base):
-    pass
+from shared.tests.outbox_models import Base, Inbox, Outbox
 
 
 @pytest.fixture(params=["sqlite_url", "pg_url"])
