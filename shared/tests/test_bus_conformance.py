@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import String, func, select
+from sqlalchemy import MetaData, String, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus import Delivery, EventBus, EventEnvelope, InProcessBus, RabbitMqBus, RetryPolicy
-from shared.database import create_engine, make_session_factory
+from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
 from shared.inbox import handle_once
 from shared.outbox import OutboxRelay, add_event
 from shared.tests.outbox_models import Base, Inbox, Outbox
@@ -23,7 +23,13 @@ from shared.tests.tcp_proxy import TcpProxy
 from shared.tests.waiting import eventually as eventually  # re-exported to the bus tests
 
 
-class Effect(Base):
+class _Effects(DeclarativeBase):
+    """The consumers' own table, on a metadata of its own (the shared one holds only the outbox and inbox)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Effect(_Effects):
     __tablename__ = "effect"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64))
@@ -85,6 +91,7 @@ async def harness(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIter
     engine = create_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(_Effects.metadata.create_all)
     h = Harness(request.param, make, make_session_factory(engine), engine, proxy=proxy)
     try:
         yield h
