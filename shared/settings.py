@@ -81,7 +81,7 @@ class ServiceSettings(BaseSettings):
     bus_shared_users: list[str] | None = None
     outbox_poll_seconds: float = 0.5
     # Published outbox rows are deleted after this many days (shared/outbox_retention.py).
-    outbox_retention_days: float = Field(default=7.0, gt=0)
+    outbox_retention_days: float = Field(default=1.0, gt=0)
     smtp_url: str | None = None
     mail_from: str = "SKK Konstruksi <no-reply@skk.example.id>"
     # Service identity (docs/CONTRACTS.md "Service identity"): this party's own Ed25519 private
