@@ -16,6 +16,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from shared.sealing import SealedColumn, retype_column, seal_rows, unseal_rows
+
+_OUTBOX_PAYLOAD = SealedColumn("outbox", ("seq",), "payload")
+
 
 def create_outbox_and_inbox() -> None:
     """Revision ``0001`` of every service: the ``inbox`` and ``outbox`` tables."""
@@ -127,3 +131,17 @@ def drop_idempotency_keys() -> None:
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_idempotency_keys_expires_at"))
     op.drop_table("idempotency_keys")
+
+
+def seal_outbox_payloads() -> None:
+    """The outbox's payload stored sealed (``shared.outbox.SealedOutboxMixin``): the column becomes
+    text, and the rows in clear are sealed here when the service's data keys are attached to the
+    migrating engine, else at the service's next start-up (shared/sealing.py)."""
+    retype_column("outbox", "payload", sa.Text(), nullable=False)
+    seal_rows(op.get_bind(), [_OUTBOX_PAYLOAD])
+
+
+def unseal_outbox_payloads() -> None:
+    """Undoes :func:`seal_outbox_payloads` (needs the service's data keys to read the sealed rows)."""
+    unseal_rows(op.get_bind(), [_OUTBOX_PAYLOAD])
+    retype_column("outbox", "payload", sa.JSON(), nullable=False)

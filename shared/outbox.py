@@ -40,6 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.bus.base import EventBus
 from shared.bus.envelope import EventEnvelope, utcnow
+from shared.crypto import EncryptedJSON
 from shared.database import autocommit_read, session_class
 from shared.dblocks import advisory_key
 from shared.logging import get_correlation_id, get_logger
@@ -75,6 +76,15 @@ class OutboxMixin:
             source=self.source,
             payload=self.payload,
         )
+
+
+class SealedOutboxMixin(OutboxMixin):
+    """:class:`OutboxMixin` with the payload stored sealed (shared/crypto.py): some events carry
+    personal data (an email's recipient and text, an applicant's email address, a NIK), which
+    every service keeps encrypted at rest. The relay reads it back in clear as any column of the
+    service's engine, whose data keys the service attached at start-up."""
+
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("outbox.payload"), nullable=False)
 
 
 class InboxMixin:

@@ -3,10 +3,11 @@
 A row's work ends when the relay marks it published: the relay reads only unpublished rows, an
 event's id is random (nothing dedupes on an old row) and consumers keep their own inbox. Kept for
 ever, the rows grew every service's outbox by one per event, and their payloads (names, email
-addresses, a NIK in some events) stayed in clear at rest with no use. ``ServiceRuntime`` runs a
-pass five minutes after start and then hourly (``outbox_retention_days``, 1 by default: the
-payloads are kept in clear, so no longer than a day's look at what a service sent; a failed
-event waits in the broker's dead-letter queue, not here). Unpublished rows are never touched, however old.
+addresses, a NIK in some events; sealed, but personal data all the same) stayed with no use.
+``ServiceRuntime`` runs a pass five minutes after start and then hourly
+(``outbox_retention_days``, 1 by default: a day's look at what a service sent; a failed event
+waits in the broker's dead-letter queue, not here). Unpublished rows are never touched, however
+old.
 """
 
 from __future__ import annotations

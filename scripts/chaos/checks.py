@@ -17,6 +17,8 @@ from scripts.chain_processes import ChainProcesses
 from scripts.simulator.journeys import JourneyResult
 from scripts.simulator.logscan import is_error_line
 from scripts.simulator.mailbox import Mailbox
+from shared.crypto import DataKeys, is_sealed_text
+from shared.settings import ServiceSettings
 
 # A client that gave up on a dropped connection, a "not reachable now" answer or a keyed request
 # still in flight (409 of the Idempotency-Key): the journey is abandoned by the client, not the
@@ -198,7 +200,7 @@ def _emails(requested: Sequence[Any], mailbox: Mailbox) -> list[Check]:
     more than asked for is a duplicate, fewer a lost email."""
     want: Counter[tuple[str, str]] = Counter()
     for row in requested:
-        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        payload = _payload(row["payload"])
         want[(str(payload["to"]).lower(), str(payload["subject"]))] += 1
     # A mail handed over again after a crash (the SMTP hand-off done, its record not yet
     # committed) carries the same Message-ID (the requesting event's id): one message to the
@@ -222,6 +224,17 @@ def _emails(requested: Sequence[Any], mailbox: Mailbox) -> list[Check]:
         elif have[key] < want[key]:
             lost.add(f"{have[key]}x (asked {want[key]}x) to {key[0]}: {key[1]}")
     return [dup, lost, resent]
+
+
+def _payload(stored: Any) -> Any:
+    """An outbox row's payload as the portal stored it: sealed (shared.outbox.SealedOutboxMixin;
+    opened with the portal's dev data keys, which the chain's processes run with), or plain JSON."""
+    if not isinstance(stored, str):
+        return stored
+    if is_sealed_text(stored):
+        keys = DataKeys.from_settings(ServiceSettings(service_name="portal"))
+        stored = keys.decrypt(stored, "outbox.payload")
+    return json.loads(stored)
 
 
 _STDLIB_LOGGER = re.compile(r"^\S+ \S+ [A-Z]+ (\S+)")

@@ -61,6 +61,19 @@ def test_emails_against_the_requests() -> None:
     assert (dup.offending, lost.offending, resent.offending) == (0, 0, 1) and resent.ok
 
 
+def test_emails_requested_in_the_sealed_outbox_are_read() -> None:
+    """The portal's outbox keeps its payloads sealed (shared.outbox.SealedOutboxMixin)."""
+    from shared.crypto import DataKeys
+    from shared.settings import ServiceSettings
+
+    keys = DataKeys.from_settings(ServiceSettings(service_name="portal"))
+    sealed = keys.encrypt(json.dumps({"to": "A@x.id", "subject": "diterima", "body": "b"}), "outbox.payload")
+    assert "A@x.id" not in sealed
+    mail = Mail(("a@x.id",), "diterima", "b", 0.0, "<ev-1@skk.example.id>")
+    dup, lost, _ = _emails([{"payload": sealed}], _Box([mail]))  # type: ignore[arg-type]
+    assert (dup.offending, lost.offending) == (0, 0)
+
+
 async def test_unique_numbers_and_rows() -> None:
     class Db:
         async def rows(self, name: str, sql: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from shared.crypto import EncryptedJSON
 from shared.database import NAMING_CONVENTION
 from shared.idempotency import IdempotencyKeyMixin
 from shared.operators import OperatorMixin
-from shared.outbox import InboxMixin, OutboxMixin
+from shared.outbox import InboxMixin, SealedOutboxMixin
 from shared.sequences import CounterMixin
 from shared.throttle import RateLimitCounterMixin
 
@@ -22,7 +22,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class OutboxEvent(OutboxMixin, Base):
+class OutboxEvent(SealedOutboxMixin, Base):
     pass
 
 

@@ -13,7 +13,7 @@ from shared.audit import AuditHeadMixin, AuditMixin
 from shared.crypto import EncryptedJSON, EncryptedText
 from shared.database import NAMING_CONVENTION
 from shared.idempotency import IdempotencyKeyMixin
-from shared.outbox import InboxMixin, OutboxMixin
+from shared.outbox import InboxMixin, SealedOutboxMixin
 from shared.throttle import RateLimitCounterMixin
 
 
@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class OutboxEvent(OutboxMixin, Base):
+class OutboxEvent(SealedOutboxMixin, Base):
     pass
 
 

@@ -26,7 +26,7 @@ from shared.crypto import EncryptedJSON
 from shared.database import NAMING_CONVENTION
 from shared.idempotency import IdempotencyKeyMixin
 from shared.operators import OperatorMixin
-from shared.outbox import InboxMixin, OutboxMixin
+from shared.outbox import InboxMixin, SealedOutboxMixin
 from shared.throttle import RateLimitCounterMixin
 
 
@@ -34,7 +34,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class OutboxEvent(OutboxMixin, Base):
+class OutboxEvent(SealedOutboxMixin, Base):
     pass
 
 
