@@ -28,6 +28,7 @@ from services.lsp.usecases.ports import IssuanceFacts
 from shared.bus import EventBus, InProcessBus, RetryPolicy
 from shared.contracts.events import IssuanceRequested
 from shared.contracts.states import ApplicationStatus, TransitionError, check_transition
+from shared.crypto import DataKeys, attach_data_keys
 from shared.exceptions import Conflict, NotFound
 from shared.runtime import ServiceRuntime
 from shared.tests.waiting import wait_until as wait_for  # re-exported to the issuance tests
@@ -150,6 +151,7 @@ def lsp_runtime(database_url: str, bus: EventBus, fake: FakeWorkflow, to_bnsp: C
                            outbox_poll_seconds=0.1)
     runtime = ServiceRuntime(settings, outbox_model=OutboxEvent, inbox_model=InboxEntry, migrations=MIGRATIONS,
                              bus=bus)
+    attach_data_keys(runtime.engine, DataKeys.from_settings(settings))  # as the LSP's app does (its outbox is sealed)
     issuance.setdefault("issuance_resume_interval_seconds", 0)
     steps = register_issuance(runtime, settings, workflow=fake, bnsp_transport=to_bnsp, lpjk_transport=to_lpjk,
                               **issuance)
