@@ -26,6 +26,8 @@ from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
 from services.siki.db.common import APPLICATIONS, OUTBOX, TIMELINE
 from services.siki.db.models import Base
+from services.siki.settings import SikiSettings
+from shared.crypto import DataKeys, attach_data_keys
 from shared.staged_rows import execute_with, rows_insert
 
 Build = Callable[[Table, Sequence[dict[str, Any]]], Insert]
@@ -58,6 +60,7 @@ async def _step(engine: AsyncEngine, build: Build, n: int, rows: int) -> None:
 async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL) -> dict[str, float]:
     name, url = await temp_database(admin_url)
     engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
+    attach_data_keys(engine, DataKeys.from_settings(SikiSettings()))  # SIKI's outbox is sealed, as in SIKI
     try:
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
