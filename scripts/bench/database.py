@@ -25,6 +25,7 @@ from typing import TextIO
 import asyncpg
 
 from scripts.simulator.chains import RunningChain
+from shared.database import autovacuum_off, create_engine
 
 
 def _dsns(running: RunningChain) -> dict[str, str]:
@@ -79,8 +80,8 @@ async def stand_in_for_autovacuum(running: RunningChain, out: TextIO, every: flo
 
 
 async def _autovacuum_on(dsn: str) -> bool:
-    conn = await asyncpg.connect(dsn)
+    engine = create_engine(dsn.replace("postgresql://", "postgresql+asyncpg://", 1))
     try:
-        return bool(await conn.fetchval("SHOW autovacuum") == "on")
+        return not await autovacuum_off(engine)  # the services' own check (shared/database.py)
     finally:
-        await conn.close()
+        await engine.dispose()
