@@ -222,7 +222,9 @@ class StatusReportRow(Base):
     report_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(32), nullable=False)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    # What goes to SIKI (the FR.APL forms and the e-certificate: name, NIK, address, PDFs):
+    # sealed, and dropped (NULL) once the report left the queue (sent, dropped or refused).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("status_reports.payload"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

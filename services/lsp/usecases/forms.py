@@ -214,5 +214,5 @@ async def attach_to_report(session: AsyncSession, ctx: LspContext, app: Applicat
     except NotFound as exc:  # no scheme any more: the step still goes ahead, without forms
         log.warning("forms not attached to the report", application_id=app.id, error=str(exc))
         return
-    row.payload = {**row.payload, "forms": [f.model_dump(mode="json") for f in files]}
+    row.payload = {**(row.payload or {}), "forms": [f.model_dump(mode="json") for f in files]}
     await session.flush()

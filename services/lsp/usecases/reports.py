@@ -97,7 +97,7 @@ async def flush_reports(ctx: LspContext, application_id: str) -> int:
             delivered = []
             values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": error}
             if refused:
-                values["refused_at"] = utcnow()
+                values.update(refused_at=utcnow(), payload=None)  # never sent again: nothing to keep
             # A failure is not noted over a drop (it would read as a retry).
             row = (StatusReportRow.seq == seq) & StatusReportRow.dropped_at.is_(None)
             async with ctx.sessions() as session, session.begin():  # with its audit record
@@ -126,7 +126,9 @@ async def _mark_sent(ctx: LspContext, held: HeldKey | None, seqs: list[int], *, 
     also releases the application's lock); returns how many it marked (a dropped one stays dropped)."""
     if not seqs:
         return 0
-    values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": None, "sent_at": utcnow()}
+    # SIKI has the report now: its personal data (forms, certificate) is not kept here too.
+    values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": None, "sent_at": utcnow(),
+                                 "payload": None}
     return await report_flush.mark(engine_of(ctx.sessions), held, StatusReportRow.seq.in_(seqs), values,
                                    release=release)
 
@@ -137,7 +139,7 @@ async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> i
     dropped = await session.execute(
         update(StatusReportRow)
         .where(StatusReportRow.application_id == application_id, *report_flush.UNSENT)
-        .values(dropped_at=utcnow(), last_error=why))
+        .values(dropped_at=utcnow(), last_error=why, payload=None))
     return int(getattr(dropped, "rowcount", 0) or 0)
 
 
