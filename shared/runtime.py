@@ -12,7 +12,6 @@ import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,12 +23,12 @@ from prometheus_client.gc_collector import GCCollector
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared import housekeeping
 from shared.auth import ServiceIdentity, install_jwks
 from shared.bus import BrokerUsers, EventBus, EventEnvelope, RabbitMqBus, RefusedEvent, RetryPolicy, make_bus
 from shared.bus.base import Delivery
-from shared.bus.envelope import utcnow
 from shared.contracts.events import Event
-from shared.database import autovacuum_off, create_engine, make_session_factory, ping, run_migrations
+from shared.database import create_engine, make_session_factory, ping, run_migrations
 from shared.db_metrics import count_round_trips
 from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
@@ -37,8 +36,8 @@ from shared.gctuning import GcTimeCollector, tune_collector
 from shared.http_surface import install_surface
 from shared.inbox import handle_once
 from shared.logging import configure_logging, correlation_id_var, get_logger
-from shared.outbox import InboxMixin, OutboxMixin, OutboxRelay, add_event
-from shared.outbox_retention import purge_published
+from shared.outbox import InboxMixin, OutboxMixin, add_event
+from shared.outbox_relay import OutboxRelay
 from shared.producers import producer_refusal
 from shared.request_middleware import CorrelationIdMiddleware, MetricsMiddleware
 from shared.service_client import ServiceClient
@@ -242,7 +241,7 @@ class ServiceRuntime:
         if self.settings.migrate_on_startup:
             await run_migrations(self.engine, self.migrations)
         if self.settings.mode == Mode.PRODUCTION:
-            await self.warn_without_autovacuum()
+            await housekeeping.warn_without_autovacuum(self)
         # Replicas start together: their start-up hooks (the dev seeds: LSPs, accounts) take turns
         # under a lock held across processes on PostgreSQL, so the second finds the first's rows.
         async with _STARTUP_LOCK.across(self.sessions, self.name):
@@ -263,69 +262,14 @@ class ServiceRuntime:
         if self.owns_bus:
             await self.bus.start()
         self.relay.start()
-        for loop in self._background:
+        for loop in [*self._background, *housekeeping.loops(self)]:
             self._tasks.append(asyncio.create_task(self._guard(loop)))
-        self._tasks.append(asyncio.create_task(self._guard(self._purge_counters)))
-        self._tasks.append(asyncio.create_task(self._guard(self._purge_outbox)))
-        self._tasks.append(asyncio.create_task(self._guard(self._watch_dead_letters)))
         self.started = True
         frozen = tune_collector() if self.settings.gc_tuned_after_startup else 0
         log.info("service started", service=self.name, port=self.settings.port, gc_frozen=frozen)
 
-    async def warn_without_autovacuum(self) -> bool:
-        """Log a warning when the database server runs without autovacuum; True if it did."""
-        if not await autovacuum_off(self.engine):
-            return False
-        log.warning("PostgreSQL runs with autovacuum off: tables are never analyzed, so queries keep "
-                    "the plans they got while the tables were small; turn it on, or ANALYZE on a schedule",
-                    service=self.name)
-        return True
-
-    async def _purge_counters(self) -> None:
-        """Expired throttle counters go (retention: they hold keyed hashes of emails and addresses)."""
-        while True:
-            await asyncio.sleep(3600)
-            await self.throttle.purge_expired()
-
-    async def _purge_outbox(self) -> None:
-        """Outbox rows published longer ago than ``outbox_retention_days`` go, hourly; the first
-        pass a few minutes after start, so that a service restarted more often still purges."""
-        await asyncio.sleep(300)
-        while True:
-            await self.purge_published_events()
-            await asyncio.sleep(3600)
-
-    async def purge_published_events(self) -> int:
-        """One retention pass over the outbox (shared/outbox_retention.py); returns the rows deleted."""
-        if getattr(self.outbox_model, "__table__", None) is None:  # a runtime that never relays
-            return 0
-        before = utcnow() - timedelta(days=self.settings.outbox_retention_days)
-        gone = await purge_published(self.sessions, self.outbox_model, before)
-        if gone:
-            log.info("published outbox rows purged", rows=gone)
-        return gone
-
     def consumed_queues(self) -> list[str]:
         return sorted(self._consumed)
-
-    async def refresh_dead_letter_depth(self) -> None:
-        """``dead_letter_messages`` for each queue this service consumes (a passive declare on
-        RabbitMQ: no message is read). A broker that cannot answer now keeps the last value."""
-        for queue in self.consumed_queues():
-            try:
-                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
-                # arrives as the inner call finishes, and shutdown would then wait for ever.
-                async with asyncio.timeout(5):
-                    depth = await self.bus.dead_letter_count(queue)
-            except Exception as exc:  # an outage is reported by the bus itself
-                log.debug("dead-letter depth not refreshed", queue=queue, error=repr(exc))
-                continue
-            self.dead_letter_depth.labels(queue).set(depth)
-
-    async def _watch_dead_letters(self) -> None:
-        while True:
-            await self.refresh_dead_letter_depth()
-            await asyncio.sleep(self.dead_letter_refresh_seconds)
 
     async def _guard(self, loop: Callable[[], Awaitable[None]]) -> None:
         while True:

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, column, insert, table, text
 from shared.bus import EventEnvelope, InProcessBus
 from shared.crypto import DataKeys, attach_data_keys
 from shared.database import create_engine, make_session_factory, run_migrations
-from shared.outbox import OutboxRelay, add_event
+from shared.outbox import add_event
+from shared.outbox_relay import OutboxRelay
 from shared.settings import ServiceSettings
 
 PAYLOAD = {"to": "siti.nurhaliza@example.com", "subject": "Akun SKK", "body": "Yth. Siti Nurhaliza, ..."}

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from structlog.testing import capture_logs
 
+from shared import housekeeping
 from shared.database import autovacuum_off
 from shared.outbox import InboxMixin, OutboxMixin
 from shared.runtime import ServiceRuntime
@@ -30,7 +31,7 @@ async def test_the_warning_follows_the_servers_setting(url: str) -> None:
             expected = setting == "off"
         assert await autovacuum_off(runtime.engine) is expected
         with capture_logs() as logs:
-            assert await runtime.warn_without_autovacuum() is expected
+            assert await housekeeping.warn_without_autovacuum(runtime) is expected
     finally:
         await runtime.engine.dispose()
     said = [e for e in logs if e["log_level"] == "warning" and "autovacuum off" in e["event"]]

@@ -17,7 +17,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.bus import Delivery, EventBus, EventEnvelope, InProcessBus, RabbitMqBus, RetryPolicy
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
 from shared.inbox import handle_once
-from shared.outbox import OutboxRelay, add_event
+from shared.outbox import add_event
+from shared.outbox_relay import OutboxRelay
 from shared.tests.outbox_models import Base, Inbox, Outbox
 from shared.tests.tcp_proxy import TcpProxy
 from shared.tests.waiting import eventually as eventually  # re-exported to the bus tests

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import housekeeping
 from shared.bus import EventEnvelope, InProcessBus, RetryPolicy
 from shared.contracts.events import APPLICATION_STATUS_CHANGED, StatusChanged
 from shared.runtime import ServiceRuntime
@@ -78,7 +79,7 @@ async def test_bus_metrics_appear_after_an_event_is_handled(runtime: ServiceRunt
     await bus.publish(status(1))  # fails once, then succeeds
     await bus.publish(status(99))  # fails twice: dead-lettered
     await bus.drain()
-    await runtime.refresh_dead_letter_depth()
+    await housekeeping.refresh_dead_letter_depth(runtime)
     got = await scrape(runtime)
     labels = f'{{queue="{QUEUE}",type="{T}"}}'
     assert got[f"event_handler_seconds_count{labels}"] == 4  # every run, failed or not

@@ -23,7 +23,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.bus import EventEnvelope, InProcessBus
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
 from shared.dblocks import DbKeyedLock, advisory_key, locked_transaction, try_session_lock
-from shared.outbox import OutboxMixin, OutboxRelay, add_event
+from shared.outbox import OutboxMixin, add_event
+from shared.outbox_relay import OutboxRelay
 from shared.sequences import CounterMixin, next_value
 
 pytestmark = pytest.mark.postgres

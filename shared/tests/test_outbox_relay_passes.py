@@ -15,7 +15,8 @@ from sqlalchemy.orm import DeclarativeBase
 from shared.bus import EventEnvelope, InProcessBus
 from shared.bus.envelope import utcnow
 from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
-from shared.outbox import OutboxMixin, OutboxRelay, add_event
+from shared.outbox import OutboxMixin, add_event
+from shared.outbox_relay import OutboxRelay
 
 
 class Base(DeclarativeBase):

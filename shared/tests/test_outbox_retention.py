@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared import housekeeping
 from shared.bus.envelope import utcnow
 from shared.database import create_engine, make_session_factory
 from shared.outbox import add_event
@@ -70,7 +71,7 @@ async def test_the_runtime_keeps_the_configured_days(db: tuple[str, async_sessio
                                outbox_retention_days=2)
     runtime = ServiceRuntime(settings, outbox_model=Outbox, inbox_model=Inbox, migrations=".")
     try:
-        assert await runtime.purge_published_events() == 1
+        assert await housekeeping.purge_published_events(runtime) == 1
     finally:
         await runtime.engine.dispose()
     assert await _left(sessions) == {one_day}
@@ -93,13 +94,13 @@ async def test_the_first_pass_comes_minutes_after_start_then_hourly(monkeypatch:
         if len(happened) > 4:
             raise asyncio.CancelledError
 
-    async def purge() -> int:
+    async def purge(_: ServiceRuntime) -> int:
         happened.append("purge")
         return 0
 
-    monkeypatch.setattr("shared.runtime.asyncio.sleep", sleep)
-    monkeypatch.setattr(runtime, "purge_published_events", purge)
+    monkeypatch.setattr("shared.housekeeping.asyncio.sleep", sleep)
+    monkeypatch.setattr(housekeeping, "purge_published_events", purge)
     with pytest.raises(asyncio.CancelledError):
-        await runtime._purge_outbox()
+        await housekeeping.purge_outbox_hourly(runtime)
     await runtime.engine.dispose()
     assert happened == ["sleep 300", "purge", "sleep 3600", "purge", "sleep 3600"]

@@ -16,7 +16,7 @@ HANDLER = "decide (/w/services/lsp/api/routes.py:117)"
 USECASE = "decide_competence (/w/services/lsp/usecases/decisions.py:40)"
 VALIDATE = f"validate_python ({SITE}/pydantic/type_adapter.py:300)"
 DUMPS = "dumps (/usr/lib/python3.11/json/__init__.py:231)"
-RELAY = "publish_pending (/w/shared/outbox.py:210)"
+RELAY = "publish_pending (/w/shared/outbox_relay.py:210)"
 RAW = "\n".join([
     f"{LOOP};{HANDLER};{USECASE};{VALIDATE} 6",
     f"{LOOP};{HANDLER};{DUMPS} 2",
