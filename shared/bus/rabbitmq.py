@@ -424,7 +424,7 @@ class RabbitMqBus(EventBus):
         return await dead_letters.redeliver(self, queue)
 
     async def delete_topology(self) -> None:
-        """Remove this bus's exchange and queues (test clean-up)."""
+        """Remove this bus's exchange and queues (test clean-up); the bus is left stopped."""
         await dead_letters.delete_topology(self)
 
 
