@@ -137,8 +137,9 @@ class WebhookDelivery(Base):
     application_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     lsp_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     type: Mapped[str] = mapped_column(String(64), nullable=False)
-    # The submission it carries (NIK, NPWP...): encrypted.
-    body: Mapped[str] = mapped_column(EncryptedText("webhook_deliveries.body"), nullable=False)
+    # The submission it carries (NIK, NPWP...): encrypted, and emptied (NULL) once delivered (never
+    # sent again then; the register keeps the submission itself).
+    body: Mapped[str | None] = mapped_column(EncryptedText("webhook_deliveries.body"), nullable=True)
     # pending -> delivered | failed (retrying) -> delivered | dead; an operator resets to pending.
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     attempt_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

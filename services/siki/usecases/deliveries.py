@@ -145,7 +145,7 @@ async def _record_attempt(ctx: SikiContext, s: AsyncSession, delivery_id: str, r
     status, forwarded = after_attempt(current.status, current.type, ok=result.ok, last_attempt=last_attempt)
     changes: dict[str, Any] = {"attempt_count": attempt_no}
     if status == DELIVERY_DELIVERED:
-        changes.update(status=status, delivered_at=utcnow(), last_error=None)
+        changes.update(status=status, delivered_at=utcnow(), last_error=None, body=None)
     elif status is not None:
         changes.update(status=status, last_error=result.error)
     await deliveries.record_attempt(s, current.id, attempt_no, utcnow(), changes, status_code=result.status_code,
