@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, column, insert, table, text
+from sqlalchemy import column, insert, table, text
 
 from shared.bus import EventEnvelope, InProcessBus
 from shared.crypto import DataKeys, attach_data_keys
@@ -22,6 +20,7 @@ from shared.database import create_engine, make_session_factory, run_migrations
 from shared.outbox import add_event
 from shared.outbox_relay import OutboxRelay
 from shared.settings import ServiceSettings
+from shared.tests.migrating import downgrade
 
 PAYLOAD = {"to": "siti.nurhaliza@example.com", "subject": "Akun SKK", "body": "Yth. Siti Nurhaliza, ..."}
 SERVICES = {  # service package: the revision before the outbox was sealed
@@ -74,14 +73,7 @@ async def test_the_revision_seals_the_rows_and_the_relay_reads_them(service: str
         assert await OutboxRelay(sessions, outbox_model, bus).publish_pending() == 2
         assert [e.payload for e in bus.published] == [PAYLOAD, PAYLOAD]
 
-        def down(conn: Connection) -> None:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(migrations))
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, SERVICES[service])
-
-        async with engine.begin() as conn:
-            await conn.run_sync(down)
+        await downgrade(engine, migrations, SERVICES[service])
         async with engine.connect() as conn:
             plain = list((await conn.execute(text("SELECT payload FROM outbox ORDER BY seq"))).scalars())
         assert [json.loads(v) if isinstance(v, str) else v for v in plain] == [PAYLOAD, PAYLOAD]

@@ -25,6 +25,7 @@ from shared.database import (
     run_migrations,
     script_heads,
 )
+from shared.tests.migrating import downgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = sorted((ROOT / "services").glob("*/db/migrations"))
@@ -81,21 +82,11 @@ async def test_shared_revision_matches_the_outbox_and_inbox_models(folder: Path,
 
 
 async def test_the_shared_revision_downgrades(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
     try:
         await run_migrations(engine, BNSP)
 
-        def down(conn: Connection) -> None:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(BNSP))
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-
-        async with engine.begin() as conn:
-            await conn.run_sync(down)
+        await downgrade(engine, BNSP, "base")
         async with engine.connect() as conn:
             tables = set((await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))).scalars())
         assert tables <= {"alembic_version"}

@@ -12,9 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from services.lsp.app import MIGRATIONS
 from services.lsp.tests.support import NIK, Lsp, drive, running, settings_for
@@ -22,6 +20,7 @@ from services.lsp.tests.test_encryption import T0, legacy_application, rows
 from services.lsp.usecases.reports import applications_with_unsent_reports
 from shared.crypto import DataKeys, attach_data_keys, is_sealed_text
 from shared.database import create_engine, run_migrations
+from shared.tests.migrating import downgrade
 from shared.tests.waiting import wait_until
 
 BEFORE = "0017_sealed_outbox"
@@ -78,13 +77,6 @@ async def test_refused_and_dropped_reports_keep_no_payload(sqlite_url: str, siki
         assert [p for _, p in await stored(lsp, dropped)] == [None, None]
 
 
-def _downgrade(conn: Connection) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = conn
-    command.downgrade(cfg, BEFORE)
-
-
 async def test_the_revision_seals_waiting_reports_and_empties_the_rest(url: str) -> None:
     payload: dict[str, Any] = {"status": "accepted", "forms": [{"name": "Budi Santoso", "nik": NIK}]}
     engine = create_engine(url)
@@ -102,8 +94,7 @@ async def test_the_revision_seals_waiting_reports_and_empties_the_rest(url: str)
             after = list((await conn.execute(text("SELECT payload FROM status_reports ORDER BY seq"))).scalars())
         assert after[0] is None and is_sealed_text(after[1]) and NIK not in after[1]
 
-        async with engine.begin() as conn:
-            await conn.run_sync(_downgrade)
+        await downgrade(engine, MIGRATIONS, BEFORE)
         async with engine.connect() as conn:
             plain = list((await conn.execute(text("SELECT payload FROM status_reports ORDER BY seq"))).scalars())
         assert [json.loads(v) if isinstance(v, str) else v for v in plain] == [{}, payload]

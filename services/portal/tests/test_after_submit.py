@@ -12,7 +12,6 @@ import httpx
 import pytest
 import respx
 from sqlalchemy import select, text
-from sqlalchemy.engine import Connection
 
 from services.portal.app import MIGRATIONS
 from services.portal.db.models import OutboxEvent
@@ -25,7 +24,8 @@ from services.portal.tests.factories import (
     status_event,
 )
 from services.portal.tests.test_documents import service_headers
-from shared.database import _alembic_config, run_migrations
+from shared.database import run_migrations
+from shared.tests.migrating import downgrade
 
 SIKI = "http://siki.test/api/v1/applications"
 PROBLEM = "application/problem+json"
@@ -292,12 +292,6 @@ async def test_migration_0003_backfills_on_postgres(tmp_path: Path, pg_url: str)
         await check_backfill(portal, await portal.applicant())
 
 
-def _downgrade_to_0002(connection: Connection) -> None:
-    from alembic import command
-
-    command.downgrade(_alembic_config(MIGRATIONS, connection), "0002")
-
-
 async def check_backfill(portal: Portal, applicant: dict[str, str]) -> None:
     """Applications saved before revision 0003 keep working: their section documents and payment
     proofs (matched through the payment_uploaded timeline when the applicant has several) are linked."""
@@ -320,7 +314,6 @@ async def check_backfill(portal: Portal, applicant: dict[str, str]) -> None:
 
     before = await references()
     assert {(a, d) for a, d, src in before if src == "payment_proof"} == set(proofs.items())
-    async with engine.begin() as conn:  # the database as revision 0002 left it (every later head undone)
-        await conn.run_sync(_downgrade_to_0002)
+    await downgrade(engine, MIGRATIONS, "0002")  # the database as revision 0002 left it (every later head undone)
     await run_migrations(engine, MIGRATIONS)
     assert await references() == before

@@ -11,15 +11,14 @@ from typing import Any
 
 import pytest
 import respx
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, column, insert, table, text
+from sqlalchemy import column, insert, table, text
 
 from services.siki.app import MIGRATIONS
 from services.siki.tests.conftest import NIK, WEBHOOK_A, Harness, build_settings, eventually, running, submission
 from services.siki.tests.test_webhooks import FlakyLsp
 from shared.crypto import DataKeys, attach_data_keys, is_sealed_text
 from shared.database import create_engine, run_migrations
+from shared.tests.migrating import downgrade
 
 BEFORE = "0018_sealed_outbox"
 
@@ -68,13 +67,6 @@ async def test_the_body_stays_sealed_until_delivered_then_goes(url: str, lsp_htt
     assert json.loads(lsp.requests[-1].content)["data"]["nik"] == NIK
 
 
-def _downgrade(conn: Connection) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["connection"] = conn
-    command.downgrade(cfg, BEFORE)
-
-
 async def test_the_revision_empties_delivered_bodies_only(url: str) -> None:
     engine = create_engine(url)
     attach_data_keys(engine, DataKeys.from_settings(build_settings(url)))
@@ -94,8 +86,7 @@ async def test_the_revision_empties_delivered_bodies_only(url: str) -> None:
             delivered, dead = (await conn.execute(query)).scalars()
         assert delivered is None and dead is not None  # (sealed at the service's start-up)
 
-        async with engine.begin() as conn:
-            await conn.run_sync(_downgrade)
+        await downgrade(engine, MIGRATIONS, BEFORE)
         async with engine.connect() as conn:
             emptied, kept = (await conn.execute(query)).scalars()
         assert emptied == "" and kept is not None  # the emptied one cannot come back

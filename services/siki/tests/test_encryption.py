@@ -22,6 +22,7 @@ from services.siki.settings import SikiSettings
 from services.siki.tests.conftest import NIK, build_settings, running, submission
 from shared.crypto import LEGACY_INDEX_PREFIX, DataKeys, attach_data_keys
 from shared.database import create_engine, run_migrations
+from shared.tests.migrating import downgrade
 
 SECRET = "whsec_TGVnYWN5LXNlY3JldC1iZWZvcmUtZW5jcnlwdGlvbi0x"
 PREVIOUS = "whsec_T2xkLXNlY3JldC1rZXB0LWR1cmluZy1ncmFjZS0wMDAx"
@@ -172,23 +173,13 @@ async def test_another_services_keys_do_not_open_sikis_data(tmp_path: Path) -> N
 
 
 async def test_the_migration_downgrades_back_to_clear_and_up_again(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
     attach_data_keys(engine, DataKeys.from_settings(SikiSettings()))
     try:
         await legacy_database(engine)
         await run_migrations(engine, MIGRATIONS)
 
-        def down(conn: Connection) -> None:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS))
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005_audit")
-
-        async with engine.begin() as conn:
-            await conn.run_sync(down)
+        await downgrade(engine, MIGRATIONS, "0005_audit")
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT nik FROM nik_bindings"))).scalar_one() == NIK
             assert (await conn.execute(text("SELECT webhook_secret FROM lsps"))).scalar_one() == SECRET
