@@ -4,7 +4,7 @@ A row's work ends when the relay marks it published: the relay reads only unpubl
 event's id is random (nothing dedupes on an old row) and consumers keep their own inbox. Kept for
 ever, the rows grew every service's outbox by one per event, and their payloads (names, email
 addresses, a NIK in some events; sealed, but personal data all the same) stayed with no use.
-``ServiceRuntime`` runs a pass five minutes after start and then hourly
+``shared.housekeeping`` runs a pass five minutes after each start and then hourly
 (``outbox_retention_days``, 1 by default: a day's look at what a service sent; a failed event
 waits in the broker's dead-letter queue, not here). Unpublished rows are never touched, however
 old.

@@ -21,7 +21,7 @@ DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 ALERTS = DEPLOY / "prometheus" / "alerts.yaml"
 DASHBOARD = DEPLOY / "grafana" / "skk-chain.json"
 
-# What the services export (shared/runtime.py, shared/outbox.py, the bus, SIKI's webhook sender)
+# What the services export (shared/runtime.py, shared/housekeeping.py, the bus, SIKI's webhook sender)
 # and Prometheus's own `up`; a histogram's series carry _bucket, _sum and _count.
 COUNTERS = {"http_requests_total", "events_handled_total", "events_refused_total", "event_retries_total",
             "webhook_delivery_failures_total"}
