@@ -2,7 +2,8 @@
 
 Measures, in one run and back to back: the floors of PERFORMANCE.md (a bare FastAPI JSON GET,
 a POST with one PostgreSQL insert, a service-to-service hop with httpx, aiohttp and the
-chain's ServiceClient), then the whole chain as processes against RabbitMQ and PostgreSQL
+chain's ServiceClient, one database transaction's CPU through asyncpg alone and through the
+services' data layer), then the whole chain as processes against RabbitMQ and PostgreSQL
 (staff actions automated, applicants registered beforehand): completed applications per
 second, submission -> certificate issued latency (p50/p95/p99) at full load and at half the
 peak rate, the portal's get_application and submit_application under load, and each

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench.chain import measure_chain
-from scripts.bench.floors import measure_floors
+from scripts.bench.floors import measure_db_floor, measure_floors
 from scripts.bench.report import goals, print_table
 from scripts.bench.scaling import measure_replicas, measure_soak
 from scripts.simulator.chains import POSTGRES_URL
@@ -69,10 +69,12 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
                                    "chain": {"all_as_expected": True}, "soak": soak})
     print(f"bench ({mode}): {cfg}, concurrency {args.concurrency}; logs in {log_dir}", flush=True)
     floors: dict[str, Any] = {}
+    db_floor: dict[str, Any] = {}
     if not args.skip_floors:
         measured = await measure_floors(postgres_admin_url=POSTGRES_URL, log_dir=log_dir,
                                         duration=cfg["duration"], concurrency=args.concurrency, out=out)
         floors = {k: v.as_dict() for k, v in measured.items()}
+        db_floor = await measure_db_floor(postgres_admin_url=POSTGRES_URL, out=out)
     chain = await measure_chain(log_dir=log_dir, applicants=cfg["applicants"],
                                 half_rate_applicants=cfg["half_rate_applicants"],
                                 submit_drafts=cfg["submit_drafts"], duration=cfg["duration"],
@@ -80,7 +82,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
                                 profile_dir=args.out_dir if args.profile else None, stamp=stamp)
     results: dict[str, Any] = {
         "mode": mode, "config": {**cfg, "concurrency": args.concurrency}, "started": stamp,
-        "machine": _machine(), "floors": floors, "chain": chain,
+        "machine": _machine(), "floors": floors, "db_floor": db_floor, "chain": chain,
     }
     if args.replicas > 1:
         results["replicas"] = await measure_replicas(log_dir=log_dir, applicants=cfg["applicants"],

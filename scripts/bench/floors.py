@@ -1,11 +1,14 @@
 """The floors of docs PERFORMANCE.md, measured in the same run as the chain: a bare JSON GET,
 a POST with one PostgreSQL insert, an authenticated GET with one indexed select, and one
-service calling another (httpx, aiohttp, and the chain's own ServiceClient)."""
+service calling another (httpx, aiohttp, and the chain's own ServiceClient); and the database's
+own floor, one transaction's CPU through asyncpg alone and through the services' data layer
+(scripts/bench/db_floor.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import subprocess
 import sys
 import time
@@ -122,3 +125,23 @@ async def measure_floors(*, postgres_admin_url: str, log_dir: Path, duration: fl
     finally:
         await drop_database(postgres_admin_url, name)
     return results
+
+
+async def measure_db_floor(*, postgres_admin_url: str, transactions: int = 3000, out: Any = None) -> dict[str, Any]:
+    """The database's own floor (scripts/bench/db_floor.py), run as its own process on a database
+    of its own, so that only its CPU is counted."""
+    if out is not None:
+        print("floor: one transaction through asyncpg alone and through the services' data layer", file=out,
+              flush=True)
+    name, db_url = await temp_database(postgres_admin_url)
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "scripts.bench.db_floor", "--database-url", db_url,
+            "--transactions", str(transactions), cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+        stdout, _ = await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"the database floor exited with {proc.returncode}")
+        result: dict[str, Any] = json.loads(stdout)
+        return result
+    finally:
+        await drop_database(postgres_admin_url, name)

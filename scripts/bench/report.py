@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from scripts.bench.threads import MAIN, OTHER, entry_ms
-from scripts.bench.work import print_work
+from scripts.bench.work import chain_round_trips, print_work
 
 # The load generator's own CPU is reported beside the services' but is not the chain's cost.
 LOAD_GENERATOR = "bench (this process)"
@@ -62,6 +62,31 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def db_floor_lines(results: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The database floor of the run (scripts/bench/db_floor.py) and what the chain's round trips
+    per application cost at it: how much of the services' CPU the round trips themselves explain,
+    through the driver alone and through the services' data layer. (None, None) when not measured."""
+    floor = results.get("db_floor") or {}
+    raw, layer = floor.get("asyncpg"), floor.get("services")
+    if not raw or not layer:
+        return None, None
+    measured = (f"database floor (one connection; BEGIN, select, update, COMMIT; CPU of the sending process): "
+                f"asyncpg {raw['cpu_us_per_transaction']} us per transaction ({raw['cpu_us_per_round_trip']} per "
+                f"round trip), the services' engine and session {layer['cpu_us_per_transaction']} "
+                f"({layer['cpu_us_per_round_trip']}), {floor.get('services_over_asyncpg')} x")
+    fl = _get(results, "chain", "full_load") or {}
+    trips = chain_round_trips(fl.get("work_per_application") or {})
+    if trips is None:
+        return measured, None
+    cpu = fl.get("cpu_ms_per_application") or {}
+    services = [v for k, v in cpu.items() if k != LOAD_GENERATOR and v is not None]
+    of = f" (of {round(sum(services), 1)} ms, all services)" if services else ""
+    explained = (f"    the chain's {trips} round trips per application at the database floor: "
+                 f"{trips * raw['cpu_us_per_round_trip'] / 1000:.1f} ms through asyncpg alone, "
+                 f"{trips * layer['cpu_us_per_round_trip'] / 1000:.1f} ms through the services' data layer{of}")
+    return measured, explained
+
+
 def print_scaling(results: dict[str, Any]) -> None:
     rep = results.get("replicas")
     if rep:
@@ -91,6 +116,9 @@ def print_table(results: dict[str, Any]) -> None:
     print(f"{'floor':<34}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for name, r in f.items():
         print(f"{name:<34}{r['rps']:>10}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}{r['errors']:>8}")
+    measured, explained = db_floor_lines(results)
+    if measured:
+        print(measured)
     fl = c.get("full_load") or {}
     print("\n== chain (processes, RabbitMQ + PostgreSQL)")
     print(f"full load: {fl.get('completed')}/{fl.get('applicants')} completed in {fl.get('seconds')} s = "
@@ -114,6 +142,8 @@ def print_table(results: dict[str, Any]) -> None:
     if infra:
         print("  and the servers' (not in the goal's sum): " + ", ".join(f"{k} {v}" for k, v in infra.items()))
     print_work(fl.get("work_per_application") or {})
+    if explained:
+        print(explained)
     hr = c.get("half_rate")
     if hr:
         lat = hr["submit_to_certificate"]
