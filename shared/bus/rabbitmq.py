@@ -181,9 +181,12 @@ class RabbitMqBus(EventBus):
             ch = await self._conn.channel(**channel_kw)
             try:
                 return ch, await self._declare(ch, sub, own=own)
-            except _LegacyQueue:
+            except BaseException as exc:
+                # Given back whatever went wrong (a legacy queue closed it already on the broker).
                 with contextlib.suppress(Exception):
                     await ch.close()
+                if not isinstance(exc, _LegacyQueue):
+                    raise
         raise RuntimeError("unreachable")
 
     async def declare(self) -> None:

@@ -43,10 +43,6 @@ async def upgrade_queues(bus: RabbitMqBus, queues: Mapping[str, list[str]]) -> l
     await bus._connect()
     assert bus._conn is not None and bus._pub_channel is not None
     done: list[str] = []
-
-    async def _noop(_: EventEnvelope, __: Delivery) -> None:
-        return None
-
     for queue, patterns in queues.items():
         name = bus.queue_name(queue)
         holding = name + ".upgrade"
@@ -57,11 +53,11 @@ async def upgrade_queues(bus: RabbitMqBus, queues: Mapping[str, list[str]]) -> l
             # Already single-active-consumer; finish an interrupted upgrade if one was.
             await _move(bus, holding, name, delete_source=True)
             continue
-        admin = await bus._conn.channel()
-        await admin.declare_queue(holding, durable=True)
-        await _move(bus, name, holding)
-        await admin.queue_delete(name)
-        await admin.close()
+        # Closed whatever happens: the bus's connection may outlive a failed upgrade.
+        async with await bus._conn.channel() as admin:
+            await admin.declare_queue(holding, durable=True)
+            await _move(bus, name, holding)
+            await admin.queue_delete(name)
         bus._legacy_queues.discard(name)
         ch, _ = await bus._declare_on_new_channel(sub, own=False)
         await ch.close()
@@ -69,6 +65,7 @@ async def upgrade_queues(bus: RabbitMqBus, queues: Mapping[str, list[str]]) -> l
         log.info("queue upgraded to single-active-consumer", queue=name)
         done.append(name)
     return done
+
 
 async def _move(bus: RabbitMqBus, source: str, target: str, *, delete_source: bool = False) -> int:
     """Move every message of ``source`` to ``target`` in order, each confirmed before acked."""

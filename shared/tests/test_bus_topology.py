@@ -91,3 +91,34 @@ async def test_legacy_queue_is_consumed_then_upgraded_in_order(amqp_url: str, ex
     assert got == [1, 2, 3, 4, 5, 6, 7]
     await consumer.stop()
     await publisher.stop()
+
+
+async def test_an_upgrade_that_fails_gives_back_the_channels_it_opened(
+        amqp_url: str, exchange: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upgrade borrows channels of the bus's connection; one that fails half way (here the
+    move to the holding queue) leaves none of them open on a connection that lives on, and the
+    queue's events where they were."""
+    from shared.bus import upgrade
+
+    name = f"{exchange}.legacy"
+    async with await aio_pika.connect(amqp_url) as conn:
+        ch = await conn.channel()
+        ex = await ch.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        q = await ch.declare_queue(name, durable=True)  # no single-active-consumer: a legacy queue
+        await q.bind(ex, routing_key="test.*")
+
+    async def broken_move(*_: object, **__: object) -> int:
+        raise ConnectionError("the broker went away half way")
+
+    upgrader = RabbitMqBus(amqp_url, exchange=exchange)
+    try:
+        await upgrader._connect()
+        assert upgrader._conn is not None and upgrader._conn.transport is not None
+        before = len(upgrader._conn.transport.connection.channels)
+        monkeypatch.setattr(upgrade, "_move", broken_move)
+        with pytest.raises(ConnectionError):
+            await upgrader.upgrade_queues({"legacy": ["test.*"]})
+        assert len(upgrader._conn.transport.connection.channels) == before
+    finally:
+        await upgrader.stop()
+    assert not await _has_sac(amqp_url, name)  # not deleted: still the legacy queue
