@@ -70,10 +70,18 @@ def read_rss(pid: int) -> dict[str, float | None]:
 
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far (from /proc/<pid>/stat)."""
+    times = _stat_times(pid)
+    return None if times is None else times[0]
+
+
+def _stat_times(pid: int) -> tuple[float, float] | None:
+    """(own, reaped): a process's user + system CPU seconds so far, and those of its children that
+    have exited and been waited for (``cutime`` + ``cstime`` of /proc/<pid>/stat)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
     except (OSError, ValueError, IndexError):
         return None
 
@@ -83,11 +91,13 @@ def cpu_seconds(pid: int) -> float | None:
 INFRASTRUCTURE = {"PostgreSQL": frozenset({"postgres"}), "RabbitMQ": frozenset({"beam.smp"})}
 
 
-def infrastructure_cpu() -> dict[str, dict[int, float]]:
-    """CPU seconds so far of each process of the machine's PostgreSQL and RabbitMQ, by server and
-    pid (per pid: a backend that starts between two readings counts from zero, one that exits
-    takes its share with it; the services' pools keep theirs)."""
-    out: dict[str, dict[int, float]] = {name: {} for name in INFRASTRUCTURE}
+def infrastructure_cpu() -> dict[str, float]:
+    """CPU seconds so far of the machine's PostgreSQL and of its RabbitMQ: each server's live
+    processes' own, plus what they have reaped of their exited children. A PostgreSQL backend
+    that exits (a pool recycling its connection, a one-off connection) moves its whole CPU into
+    the postmaster's reaped count, so the difference between two readings is the server's CPU
+    between them, backends that came or went included."""
+    out = dict.fromkeys(INFRASTRUCTURE, 0.0)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -97,15 +107,20 @@ def infrastructure_cpu() -> dict[str, dict[int, float]]:
         except OSError:
             continue
         for name, comms in INFRASTRUCTURE.items():
-            if comm in comms and (seconds := cpu_seconds(int(entry.name))) is not None:
-                out[name][int(entry.name)] = seconds
+            if comm in comms and (times := _stat_times(int(entry.name))) is not None:
+                out[name] += times[0] + times[1]
     return out
 
 
-def _infrastructure_per_application(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+def _infrastructure_per_application(before: dict[str, float], after: dict[str, float],
                                     completed: int) -> dict[str, float | None]:
-    return {name: round(sum(t - before[name].get(pid, 0.0) for pid, t in after[name].items()) / completed * 1000, 1)
-            if completed else None for name in after}
+    """Each server's CPU ms per completed application between the readings; None when nothing
+    completed, or when the server's count went down (it was restarted meanwhile)."""
+    out: dict[str, float | None] = {}
+    for name, end in after.items():
+        used = end - before.get(name, 0.0)
+        out[name] = round(used / completed * 1000, 1) if completed and used >= 0 else None
+    return out
 
 
 def _cpu_per_application(before: dict[str, float | None], after: dict[str, float | None],
