@@ -87,6 +87,19 @@ class Harness:
         assert r.status_code == 200, r.text
         return list(r.json())
 
+    async def delivery(self, application_id: str) -> dict[str, Any]:
+        """The application's one webhook delivery (exactly one)."""
+        (d,) = await self.deliveries(application_id=application_id)
+        return d
+
+    async def delivery_when(self, application_id: str, status: str) -> dict[str, Any]:
+        """The application's one webhook delivery, once it has ``status`` (waits for it)."""
+        async def reached() -> bool:
+            return (await self.delivery(application_id))["status"] == status
+
+        await eventually(reached, what=f"{status} delivery")
+        return await self.delivery(application_id)
+
     async def publish(self, type_: str, payload: dict[str, Any], application_id: str | None = None,
                       source: str | None = None) -> None:
         """Publish as the event's producer in the catalogue (SIKI refuses any other producer)."""

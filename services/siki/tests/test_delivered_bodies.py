@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 import respx
 from sqlalchemy import column, insert, table, text
 
 from services.siki.app import MIGRATIONS
-from services.siki.tests.conftest import NIK, WEBHOOK_A, Harness, build_settings, eventually, running, submission
+from services.siki.tests.conftest import NIK, WEBHOOK_A, Harness, build_settings, running, submission
 from services.siki.tests.test_webhooks import FlakyLsp
 from shared.crypto import DataKeys, attach_data_keys, is_sealed_text
 from shared.database import create_engine, run_migrations
@@ -26,11 +25,6 @@ BEFORE = "0018_sealed_outbox"
 @pytest.fixture(params=["sqlite_url", "pg_url"])
 def url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(request.param))
-
-
-async def _delivery(h: Harness, app_id: str) -> dict[str, Any]:
-    (d,) = await h.deliveries(application_id=app_id)
-    return d
 
 
 async def _stored_body(h: Harness, delivery_id: str) -> str | None:
@@ -46,21 +40,14 @@ async def test_the_body_stays_sealed_until_delivered_then_goes(url: str, lsp_htt
         body = submission()
         assert (await h.submit(body)).status_code == 202
 
-        async def dead() -> bool:
-            return (await _delivery(h, body["id"]))["status"] == "dead"
-
-        await eventually(dead, what="dead delivery")
-        d = await _delivery(h, body["id"])
+        d = await h.delivery_when(body["id"], "dead")
         kept = await _stored_body(h, d["id"])
         assert kept is not None and is_sealed_text(kept) and NIK not in kept  # kept for a redelivery
 
         r = await h.client.post(f"/api/v1/webhook-deliveries/{d['id']}/redeliver", headers=h.operator)
         assert r.status_code == 202, r.text
 
-        async def delivered() -> bool:
-            return (await _delivery(h, body["id"]))["status"] == "delivered"
-
-        await eventually(delivered, what="redelivery")
+        await h.delivery_when(body["id"], "delivered")
         assert await _stored_body(h, d["id"]) is None
     # Every attempt, the redelivered one included, carried the whole submission.
     assert len(lsp.requests) == 4 and len({r.content for r in lsp.requests}) == 1

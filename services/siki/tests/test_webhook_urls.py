@@ -13,7 +13,7 @@ import httpx
 import pytest
 import respx
 
-from services.siki.tests.conftest import WEBHOOK_A, Harness, eventually, running, submission
+from services.siki.tests.conftest import WEBHOOK_A, Harness, running, submission
 from shared.servicekeys import new_private_key_pem
 from shared.tests.operators import add_operator
 
@@ -93,11 +93,6 @@ async def _register_x(h: Harness) -> None:
     assert r.status_code == 201, r.text
 
 
-async def _deliveries_of(h: Harness, app_id: str) -> dict[str, Any]:
-    (d,) = await h.deliveries(application_id=app_id)
-    return d
-
-
 async def test_delivery_goes_to_the_checked_address(make_settings: Any, dns: FakeDns,
                                                     lsp_http: respx.MockRouter) -> None:
     pinned = lsp_http.post(f"https://{PUBLIC_IP}/hooks").mock(return_value=httpx.Response(200, text="ok"))
@@ -106,10 +101,7 @@ async def test_delivery_goes_to_the_checked_address(make_settings: Any, dns: Fak
         body = submission(lsp_code="LSP-X")
         assert (await h.submit(body)).status_code == 202
 
-        async def delivered() -> bool:
-            return (await _deliveries_of(h, body["id"]))["status"] == "delivered"
-
-        await eventually(delivered, what="delivery")
+        await h.delivery_when(body["id"], "delivered")
     (request,) = [c.request for c in pinned.calls]
     # Connected to the address just checked; the host and the TLS server name stay LSP-X's.
     assert request.headers["host"] == "lsp-x.example.id"
@@ -128,11 +120,7 @@ async def test_delivery_rechecks_the_url_and_sends_nothing_when_dns_changed(
         body = submission(lsp_code="LSP-X")
         assert (await h.submit(body)).status_code == 202
 
-        async def dead() -> bool:
-            return (await _deliveries_of(h, body["id"]))["status"] == "dead"
-
-        await eventually(dead, what="dead delivery")
-        d = await _deliveries_of(h, body["id"])
+        d = await h.delivery_when(body["id"], "dead")
         assert d["attempt_count"] == 2
         for attempt in d["attempts"]:
             assert attempt["status_code"] is None and attempt["response_excerpt"] is None
@@ -151,11 +139,7 @@ async def test_a_redirect_is_a_failed_attempt_and_not_followed(make_settings: An
         body = submission()
         assert (await h.submit(body)).status_code == 202
 
-        async def dead() -> bool:
-            return (await _deliveries_of(h, body["id"]))["status"] == "dead"
-
-        await eventually(dead, what="dead delivery")
-        d = await _deliveries_of(h, body["id"])
+        d = await h.delivery_when(body["id"], "dead")
     assert redirect.call_count == 2 and not metadata.called
     assert [a["status_code"] for a in d["attempts"]] == [307, 307]
     assert all(a["error"] == "HTTP 307: redirects are not followed" for a in d["attempts"])
@@ -175,11 +159,7 @@ async def test_the_delivery_log_keeps_a_short_text_excerpt(make_settings: Any, l
         body = submission()
         assert (await h.submit(body)).status_code == 202
 
-        async def delivered() -> bool:
-            return (await _deliveries_of(h, body["id"]))["status"] == "delivered"
-
-        await eventually(delivered, what="delivery")
-        (attempt,) = (await _deliveries_of(h, body["id"]))["attempts"]
+        (attempt,) = (await h.delivery_when(body["id"], "delivered"))["attempts"]
     assert attempt["status_code"] == 200
     assert attempt["response_excerpt"] == expected
     assert expected is None or len(attempt["response_excerpt"]) <= 200
