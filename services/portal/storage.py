@@ -99,7 +99,9 @@ class DocumentStore:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _fsync_directory(target.parent.parent)  # the new prefix directory's own entry
     # Written aside, then renamed: a reader never sees half a file, and two writers of the
     # same bytes both end with the same complete file.
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -112,3 +114,14 @@ def _write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    # The rename is an entry in the directory: until the directory is on disk too, a crash of
+    # the machine can lose a file whose document row has already committed.
+    _fsync_directory(target.parent)
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
