@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from shared.lapsing import Lapsing
+
 
 class Standing(Protocol):
     @property
@@ -52,7 +54,7 @@ class RecentAccounts(Generic[S]):
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
-        self._entries: dict[str, tuple[float, S | None]] = {}
+        self._entries: Lapsing[str, S | None] = Lapsing(max_entries)
         # Counts forget() calls: a read that a forget() overtook may predate the change that
         # caused it, so it answers its own request but is not remembered.
         self._forgets = 0
@@ -72,26 +74,18 @@ class RecentAccounts(Generic[S]):
         return found
 
     def remembered(self, key: str, *, now: float | None = None) -> S | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[0] <= (time.monotonic() if now is None else now):
-            return None
-        return entry[1]
+        return self._entries.get(key, time.monotonic() if now is None else now)
 
     def remember(self, key: str, account: S | None, *, now: float | None = None) -> None:
         if self.ttl <= 0:
             return
         now = time.monotonic() if now is None else now
-        if len(self._entries) >= self.max_entries:
-            # Drop what has lapsed; if every entry is still fresh, start over (only costs reads).
-            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-        self._entries[key] = (now + self.ttl, account)
+        self._entries.put(key, account, until=now + self.ttl, now=now)
 
     def forget(self, key: str) -> None:
         """Read the account afresh on its next request (it changed in this process)."""
         self._forgets += 1
-        self._entries.pop(key, None)
+        self._entries.pop(key)
 
     def forget_all(self) -> None:
         self._entries.clear()

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from shared.exceptions import Unauthenticated
 from shared.hashing import BoundedHasher
+from shared.lapsing import Lapsing
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
@@ -48,26 +49,23 @@ def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-# Tokens this process verified: token -> (secret, user id, version, exp). An applicant polling
-# their application sends the same token on every request, and verifying it (HMAC, JSON, claim
-# checks) was most of the cost of ``current_user``. The same bytes under the same secret verify
-# the same way, so only the expiry is checked again (as the full decode would: valid while
-# now < exp); an expired token is dropped and decoded in full, which refuses it as before.
-_VERIFIED: dict[str, tuple[str, str, int, float]] = {}
-_VERIFIED_MAX = 10_000
+# Tokens this process verified: token -> (secret, user id, version) until the token's exp. An
+# applicant polling their application sends the same token on every request, and verifying it
+# (HMAC, JSON, claim checks) was most of the cost of ``current_user``. The same bytes under the
+# same secret verify the same way, so only the expiry is checked again (as the full decode would:
+# valid while now < exp); an expired token has lapsed and is decoded in full, which refuses it as
+# before, and lapsed entries are dropped as the cache grows (shared/lapsing.py).
+_VERIFIED: Lapsing[str, tuple[str, str, int]] = Lapsing(10_000)
 
 
 def read_access_claims(token: str, *, secret: str) -> tuple[str, int]:
     """The user id the token names and the token version it was minted under, or :class:`Unauthenticated`."""
-    known = _VERIFIED.get(token)
-    if known is not None:
-        if known[0] == secret and time.time() < known[3]:
-            return known[1], known[2]
-        del _VERIFIED[token]
+    now = time.time()
+    known = _VERIFIED.get(token, now)
+    if known is not None and known[0] == secret:
+        return known[1], known[2]
     user_id, version, exp = _decode_access(token, secret)
-    if len(_VERIFIED) >= _VERIFIED_MAX:
-        _VERIFIED.clear()  # only costs full decodes again
-    _VERIFIED[token] = (secret, user_id, version, exp)
+    _VERIFIED.put(token, (secret, user_id, version), until=exp, now=now)
     return user_id, version
 
 

@@ -93,3 +93,14 @@ async def test_a_read_overtaken_by_a_forget_is_not_remembered() -> None:
     assert await cache.account("u", 1, read_then_logout, now=0) == AccountStanding(True, 1)
     assert cache.remembered("u", now=0) is None
     assert await cache.account("u", 1, db.read, now=0) == AccountStanding(True, 2)  # the old token: ended
+
+
+def test_accounts_no_longer_asked_for_do_not_pile_up() -> None:
+    """A portal sees each applicant for a while, then not again: it holds about the accounts of
+    the last few seconds, not one per applicant since it started (shared/lapsing.py)."""
+    cache: RecentAccounts[AccountStanding] = RecentAccounts(5, max_entries=100_000)
+    standing = AccountStanding(active=True, token_version=0)
+    for second in range(20_000):
+        cache.remember(f"user-{second}", standing, now=second)
+    assert len(cache._entries) <= 1024 + 1
+    assert cache.remembered("user-19999", now=19_999.5) == standing
