@@ -2,8 +2,9 @@
 
 A lapsed entry is worth nothing, yet a dict keeps it until something removes it. The caches used
 to remove lapsed entries only once full (10,000 tokens, 100,000 accounts), so a portal held an
-entry for every applicant who had logged in since it started: in the 10,000-application soak of
-2026-12-06 its RSS grew by about 0.7 MiB per 500 applications. :class:`Lapsing` drops its
+entry in each for every applicant who had logged in since it started (about 1 KiB per applicant
+with the token itself, tracemalloc, 2026-12-06: up to some 60 MiB before the account cache
+filled). :class:`Lapsing` drops its
 lapsed entries whenever it has doubled since the last time it did (from ``sweep_from`` entries
 on): it holds at most about twice the entries still live, the sweeps cost O(1) per insertion
 amortised, and ``max_entries`` stays the hard bound (full of live entries, it starts over: a

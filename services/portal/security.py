@@ -49,13 +49,15 @@ def mint_access_token(user_id: str, *, secret: str, ttl_seconds: int, now: float
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-# Tokens this process verified: token -> (secret, user id, version) until the token's exp. An
-# applicant polling their application sends the same token on every request, and verifying it
-# (HMAC, JSON, claim checks) was most of the cost of ``current_user``. The same bytes under the
-# same secret verify the same way, so only the expiry is checked again (as the full decode would:
-# valid while now < exp); an expired token has lapsed and is decoded in full, which refuses it as
-# before, and lapsed entries are dropped as the cache grows (shared/lapsing.py).
+# Tokens this process verified: token -> (secret, user id, version). An applicant polling their
+# application sends the same token on every request, and verifying it (HMAC, JSON, claim checks)
+# was most of the cost of ``current_user``. The same bytes under the same secret verify the same
+# way, so an entry answers until the token's exp (as the full decode would: valid while now <
+# exp), and at most VERIFIED_FOR seconds: the cache then holds the tokens in use, not every token
+# of the last 15 minutes. A lapsed entry means a full decode again (an expired token is refused
+# as before); lapsed entries are dropped as the cache grows (shared/lapsing.py).
 _VERIFIED: Lapsing[str, tuple[str, str, int]] = Lapsing(10_000)
+VERIFIED_FOR = 60.0
 
 
 def read_access_claims(token: str, *, secret: str) -> tuple[str, int]:
@@ -65,7 +67,7 @@ def read_access_claims(token: str, *, secret: str) -> tuple[str, int]:
     if known is not None and known[0] == secret:
         return known[1], known[2]
     user_id, version, exp = _decode_access(token, secret)
-    _VERIFIED.put(token, (secret, user_id, version), until=exp, now=now)
+    _VERIFIED.put(token, (secret, user_id, version), until=min(exp, now + VERIFIED_FOR), now=now)
     return user_id, version
 
 

@@ -83,3 +83,26 @@ def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pyt
     time.sleep(max(0.0, int(now) + 1 - time.time()) + 0.05)
     with pytest.raises(Unauthenticated, match="expired"):
         security.read_access_claims(brief, secret=secret)
+
+
+def test_a_verified_token_is_kept_only_while_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token answers from the cache for at most VERIFIED_FOR seconds after its verification, not
+    for its whole lifetime: the cache holds the tokens in use (shared/lapsing.py)."""
+    from services.portal import security
+
+    decodes: list[str] = []
+    decode = security.jwt.decode
+
+    def counted(token: str, *args: object, **kwargs: object) -> object:
+        decodes.append(token)
+        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(security.jwt, "decode", counted)
+    monkeypatch.setattr(security, "VERIFIED_FOR", 0.2)
+    secret = "s" * 32
+    token = security.mint_access_token("user-2", secret=secret, ttl_seconds=900, version=1)
+    assert [security.read_access_claims(token, secret=secret) for _ in range(2)] == [("user-2", 1)] * 2
+    assert decodes == [token]
+    time.sleep(0.25)
+    assert security.read_access_claims(token, secret=secret) == ("user-2", 1)  # verified afresh
+    assert decodes == [token, token]
