@@ -3,12 +3,11 @@
 A lapsed entry is worth nothing, yet a dict keeps it until something removes it. The caches used
 to remove lapsed entries only once full (10,000 tokens, 100,000 accounts), so a portal held an
 entry in each for every applicant who had logged in since it started (about 1 KiB per applicant
-with the token itself, tracemalloc, 2026-12-06: up to some 60 MiB before the account cache
-filled). :class:`Lapsing` drops its
-lapsed entries whenever it has doubled since the last time it did (from ``sweep_from`` entries
-on): it holds at most about twice the entries still live, the sweeps cost O(1) per insertion
-amortised, and ``max_entries`` stays the hard bound (full of live entries, it starts over: a
-cache only costs fresh reads then).
+with the token itself, tracemalloc, 2026-12-06: tens of MiB before the account cache filled).
+:class:`Lapsing` drops its lapsed entries whenever it has doubled since the last time it did
+(from ``sweep_from`` entries on): it holds at most about twice the entries still live, the
+sweeps cost O(1) per insertion amortised, and ``max_entries`` stays the hard bound (full of live
+entries, it starts over: a cache only costs fresh reads then).
 """
 
 from __future__ import annotations
