@@ -12,7 +12,6 @@ so control characters and line separators become spaces.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import unicodedata
 import uuid
@@ -25,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import aiosmtplib
+
+from shared.durable_files import write_atomically
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -151,12 +152,9 @@ def _close(client: aiosmtplib.SMTP) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    # Written under a name no reader globs (``*.eml``), then renamed: a mailbox reading the folder
-    # meanwhile sees the whole message or none of it, never a half-written file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    # A mailbox reading the folder meanwhile sees the whole message or none of it, and the message
+    # is on disk before the bus hears it was sent (shared/durable_files.py).
+    write_atomically(path, data)
 
 
 # --- templates ------------------------------------------------------------------------------

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from shared.crypto import BLOB_MAGIC, DataKeys
+from shared.durable_files import write_atomically
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -53,7 +52,7 @@ class DocumentStore:
     def _put(self, sha256: str, data: bytes) -> None:
         target = self.path(sha256)
         if not target.exists():
-            _write_atomically(target, self._keys.seal_bytes(data, _context(sha256)))
+            write_atomically(target, self._keys.seal_bytes(data, _context(sha256)))
         # The same bytes kept in clear from before encryption: the sealed copy replaces them.
         self._legacy_path(sha256).unlink(missing_ok=True)
 
@@ -96,32 +95,3 @@ class DocumentStore:
         sealed = await asyncio.to_thread(self._seal_legacy)
         if sealed:
             log.info("encrypted stored documents", files=sealed)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    if not target.parent.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _fsync_directory(target.parent.parent)  # the new prefix directory's own entry
-    # Written aside, then renamed: a reader never sees half a file, and two writers of the
-    # same bytes both end with the same complete file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    # The rename is an entry in the directory: until the directory is on disk too, a crash of
-    # the machine can lose a file whose document row has already committed.
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -4,6 +4,8 @@ message."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,15 @@ from shared import mail
 async def test_a_message_appears_in_the_folder_whole_or_not_at_all(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     seen_while_writing: list[list[str]] = []
-    write_bytes = Path.write_bytes
+    fsync = os.fsync
 
-    def observed(path: Path, data: bytes) -> int:
-        # What a reader globbing the folder would find at the moment the bytes go to disk.
-        write_bytes(path, data[: len(data) // 2])
-        seen_while_writing.append(sorted(p.name for p in tmp_path.glob("*.eml")))
-        return write_bytes(path, data)
+    def observed(fd: int) -> None:
+        # What a reader globbing the folder would find while the bytes go to disk.
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
+            seen_while_writing.append(sorted(p.name for p in tmp_path.glob("*.eml")))
+        fsync(fd)
 
-    monkeypatch.setattr(Path, "write_bytes", observed)
+    monkeypatch.setattr(os, "fsync", observed)
     msg = mail.build_message("LSP <noreply@lsp.example.id>", "budi@example.id", "Subjek", "Isi pesan " * 200)
     await mail.deliver(msg, smtp_url=None, mail_dir=tmp_path, timeout=5)
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
-import stat
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -260,29 +258,3 @@ async def test_a_store_reads_a_legacy_file_until_it_is_sealed(tmp_path: Path) ->
     with pytest.raises(DecryptionError):
         await store.get(sha)
 
-
-async def test_a_stored_file_and_its_directory_entries_reach_the_disk(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The file's bytes, then its name (the rename) and a new prefix directory's name: a machine
-    that crashes after the document's row committed still has the file."""
-    store = DocumentStore(tmp_path / "docs", DataKeys.from_settings(PortalSettings()))
-    data = tiny_pdf("durable")
-    sha = hashlib.sha256(data).hexdigest()
-    target = store.path(sha)
-    synced: list[tuple[str, bool]] = []  # (what, whether the stored file existed by then)
-    real_fsync = os.fsync
-
-    def recording_fsync(fd: int) -> None:
-        what = "directory " + os.readlink(f"/proc/self/fd/{fd}") if stat.S_ISDIR(os.fstat(fd).st_mode) else "file"
-        synced.append((what, target.exists()))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", recording_fsync)
-    await store.put(sha, data)
-    assert synced == [(f"directory {tmp_path / 'docs'}", False), ("file", False),
-                      (f"directory {target.parent}", True)]
-    # A second document under the same prefix directory: only its own file and entry.
-    synced.clear()
-    os.unlink(target)
-    await store.put(sha, data)
-    assert synced == [("file", False), (f"directory {target.parent}", True)]
