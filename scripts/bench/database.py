@@ -9,9 +9,14 @@ is) never gathers statistics on the services' new tables, and PostgreSQL replans
 statement only when its tables' statistics change: a generic plan made while a table was nearly
 empty (a sequential scan, the cheapest then) is kept by that connection for its whole life and
 reads the ever larger table on every run. Analyzing once is no better: the planner then trusts
-the counts of that moment rather than the tables' sizes on disk. Production runs autovacuum
-(which analyzes a table once a tenth of it has changed); the bench stands in for it with an
-``ANALYZE`` of each service's database every few seconds while the chain runs.
+the counts of that moment rather than the tables' sizes on disk. Nor does anything reclaim the
+dead row versions every update and delete leaves: in the 10,000-application soak of 2026-12-06
+(analyzed, never vacuumed) an LSP's ``status_reports`` reached 507 MB for 20,190 rows after
+4,000 applications, and PostgreSQL's CPU per application rose from 127 to 163 ms over the first
+eight rounds. Production runs autovacuum (which analyzes a table once a tenth of it has changed,
+and vacuums it once a fifth has, looking at each database once a minute); the bench stands in
+for it with an ``ANALYZE`` of each service's database every few seconds while the chain runs,
+and a ``VACUUM (ANALYZE)`` in its place once a minute.
 """
 
 from __future__ import annotations
@@ -50,24 +55,31 @@ async def rows_read_by_full_scans(running: RunningChain) -> dict[str, int]:
 
 
 @asynccontextmanager
-async def stand_in_for_autovacuum(running: RunningChain, out: TextIO, every: float = 10.0) -> AsyncIterator[bool]:
-    """While the block runs, ``ANALYZE`` every service's database each ``every`` seconds if the
-    server runs without autovacuum; yields whether it does."""
+async def stand_in_for_autovacuum(running: RunningChain, out: TextIO, every: float = 10.0,
+                                  vacuum_every: float = 60.0) -> AsyncIterator[bool]:
+    """While the block runs, if the server runs without autovacuum, ``ANALYZE`` every service's
+    database each ``every`` seconds, and ``VACUUM (ANALYZE)`` instead once ``vacuum_every``
+    seconds have passed since the last; yields whether it does."""
     dsns = list(_dsns(running).values())
     if not dsns or await _autovacuum_on(dsns[0]):
         yield False
         return
-    print("the server runs without autovacuum: the bench analyzes the services' databases in its stead",
+    print("the server runs without autovacuum: the bench vacuums and analyzes the services' databases in its stead",
           file=out, flush=True)
 
     async def analyze_all() -> None:
+        loop = asyncio.get_running_loop()
+        vacuumed = loop.time()
         while True:
+            vacuum = loop.time() - vacuumed >= vacuum_every
             for dsn in dsns:
                 conn = await asyncpg.connect(dsn)
                 try:
-                    await conn.execute("ANALYZE")
+                    await conn.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
                 finally:
                     await conn.close()
+            if vacuum:
+                vacuumed = loop.time()
             await asyncio.sleep(every)
 
     task = asyncio.create_task(analyze_all())

@@ -47,10 +47,16 @@ async def test_the_bench_analyzes_the_databases_when_the_server_has_no_autovacuu
     async with one_service(pg_url) as (running, conn):
         autovacuum_off = await conn.fetchval("SHOW autovacuum") == "off"
         out = io.StringIO()
-        async with stand_in_for_autovacuum(running, out, every=0.05) as analyzing:
+        async with stand_in_for_autovacuum(running, out, every=0.05, vacuum_every=0.3) as analyzing:
             assert analyzing is autovacuum_off
             if autovacuum_off:  # this CI machine's server: the statistics exist only because the bench makes them
                 await conn.execute("INSERT INTO register SELECT generate_series(251, 400)")
                 await wait_until(lambda: conn.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'register'"),
                                  lambda tuples: tuples == 400, what="the grown table analyzed")
                 assert "without autovacuum" in out.getvalue()
+                # ...and the dead row versions of updates and deletes are reclaimed by its VACUUM.
+                await conn.execute("DELETE FROM register WHERE n > 200")
+                deleted_at = await conn.fetchval("SELECT now()")
+                await wait_until(lambda: conn.fetchval("SELECT last_vacuum FROM pg_stat_user_tables "
+                                                       "WHERE relname = 'register'"),
+                                 lambda at: at is not None and at > deleted_at, what="the table vacuumed")
