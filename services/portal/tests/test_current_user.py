@@ -54,9 +54,8 @@ def test_the_portal_records_only_its_own_steps_without_seq() -> None:
         add_timeline(_Session(), "app", "invoiced", utcnow(), "applicant")  # type: ignore[arg-type]
 
 
-def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The applicant's polls send one token again and again: verified once, then only its expiry
-    is checked; another secret, a tampered copy or the lapse of ``exp`` are refused as before."""
+def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tokens the portal decodes in full from now on (the cache of verified tokens misses)."""
     from services.portal import security
 
     decodes: list[str] = []
@@ -67,6 +66,15 @@ def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pyt
         return decode(token, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(security.jwt, "decode", counted)
+    return decodes
+
+
+def test_a_verified_token_is_not_decoded_again_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The applicant's polls send one token again and again: verified once, then only its expiry
+    is checked; another secret, a tampered copy or the lapse of ``exp`` are refused as before."""
+    from services.portal import security
+
+    decodes = count_decodes(monkeypatch)
     secret = "s" * 32
     now = time.time()
     token = security.mint_access_token("user-1", secret=secret, ttl_seconds=60, now=now, version=3)
@@ -90,14 +98,7 @@ def test_a_verified_token_is_kept_only_while_in_use(monkeypatch: pytest.MonkeyPa
     for its whole lifetime: the cache holds the tokens in use (shared/lapsing.py)."""
     from services.portal import security
 
-    decodes: list[str] = []
-    decode = security.jwt.decode
-
-    def counted(token: str, *args: object, **kwargs: object) -> object:
-        decodes.append(token)
-        return decode(token, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(security.jwt, "decode", counted)
+    decodes = count_decodes(monkeypatch)
     monkeypatch.setattr(security, "VERIFIED_FOR", 0.2)
     secret = "s" * 32
     token = security.mint_access_token("user-2", secret=secret, ttl_seconds=900, version=1)
