@@ -257,4 +257,3 @@ async def test_a_store_reads_a_legacy_file_until_it_is_sealed(tmp_path: Path) ->
     store.path(sha).write_bytes(store.path(other_sha).read_bytes())
     with pytest.raises(DecryptionError):
         await store.get(sha)
-
