@@ -53,7 +53,6 @@ class RecentAccounts(Generic[S]):
 
     def __init__(self, ttl_seconds: float, max_entries: int = 10_000) -> None:
         self.ttl = ttl_seconds
-        self.max_entries = max_entries
         self._entries: Lapsing[str, S | None] = Lapsing(max_entries)
         # Counts forget() calls: a read that a forget() overtook may predate the change that
         # caused it, so it answers its own request but is not remembered.
