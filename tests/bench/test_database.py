@@ -1,5 +1,6 @@
-"""The bench's readings of, and its ANALYZE for, the services' databases (scripts/bench/database.py),
-against a real PostgreSQL database standing for one service's."""
+"""The bench's readings of, and its stand-in for autovacuum in, the services' databases
+(scripts/bench/database.py): autovacuum's rules as plain checks, and against a real PostgreSQL
+database standing for one service's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from typing import Any
 import asyncpg
 import pytest
 
-from scripts.bench.database import rows_read_by_full_scans, stand_in_for_autovacuum
+from scripts.bench.database import (
+    AutovacuumRules,
+    TableActivity,
+    rows_read_by_full_scans,
+    stand_in_for_autovacuum,
+    tend,
+)
 from shared.tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
@@ -41,6 +48,60 @@ async def test_a_soak_round_counts_the_rows_each_database_read_by_full_scans(pg_
         after = await wait_until(lambda: rows_read_by_full_scans(running), lambda now: now != before,
                                  what="the scans counted")
     assert after["lpjk"] - before["lpjk"] == 500
+
+
+# PostgreSQL's defaults: 50 + 10 % changed to analyze; 50 + 20 % dead, or 1,000 + 20 % inserted, to vacuum
+RULES = AutovacuumRules()
+
+
+def table(*, tuples: float = 1000, changed: int = 0, dead: int = 0, inserted: int = 0) -> TableActivity:
+    return TableActivity("register", tuples, changed, dead, inserted)
+
+
+@pytest.mark.parametrize(("activity", "may_vacuum", "command"), [
+    (table(changed=150), True, None),  # the threshold itself is not enough
+    (table(changed=151), False, "ANALYZE"),
+    (table(tuples=-1, changed=51), False, "ANALYZE"),  # never analyzed: the base threshold alone
+    (table(tuples=-1, changed=50), False, None),
+    (table(tuples=100_000, changed=9_000), False, None),  # a big table waits for a tenth of itself
+    (table(tuples=100_000, changed=10_051), False, "ANALYZE"),
+    (table(dead=251), True, "VACUUM"),
+    (table(dead=250), True, None),
+    (table(dead=251, changed=151), True, "VACUUM (ANALYZE)"),
+    (table(dead=251, changed=151), False, "ANALYZE"),  # a pass that may not vacuum only analyzes
+    (table(dead=10_000), False, None),
+    (table(inserted=1201), True, "VACUUM"),  # mostly inserted into: vacuumed for its visibility map
+    (table(inserted=1200), True, None),
+])
+def test_the_stand_in_decides_as_autovacuum_does(activity: TableActivity, may_vacuum: bool,
+                                                  command: str | None) -> None:
+    assert RULES.command(activity, may_vacuum=may_vacuum) == command
+
+
+async def _activity(conn: asyncpg.Connection, writer: asyncpg.Connection, changed: int) -> None:
+    """Until ``writer``'s changes show in the statistics the stand-in reads."""
+    await writer.execute("SELECT pg_stat_force_next_flush()")
+    await wait_until(lambda: conn.fetchval("SELECT n_mod_since_analyze FROM pg_stat_user_tables "
+                                           "WHERE relname = 'register'"),
+                     lambda n: n == changed, what=f"{changed} changes counted")
+
+
+async def test_a_pass_analyzes_only_the_tables_autovacuum_would(pg_url: str) -> None:
+    async with one_service(pg_url) as (_, writer):
+        conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            await _activity(conn, writer, 250)
+            assert await tend(conn, RULES, may_vacuum=False) == ["ANALYZE register"]  # 250 > 50 + 0
+            await writer.execute("UPDATE register SET n = n WHERE n <= 70")
+            await _activity(conn, writer, 70)
+            assert await tend(conn, RULES, may_vacuum=True) == []  # 70 changed of 250: under 50 + 25
+            await writer.execute("DELETE FROM register WHERE n > 190")
+            await _activity(conn, writer, 130)
+            # 130 changed > 75, and 70 + 60 dead versions > 50 + 50
+            assert await tend(conn, RULES, may_vacuum=True) == ["VACUUM (ANALYZE) register"]
+            assert await conn.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'register'") == 190
+        finally:
+            await conn.close()
 
 
 async def test_the_bench_analyzes_the_databases_when_the_server_has_no_autovacuum(pg_url: str) -> None:
