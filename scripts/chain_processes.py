@@ -18,7 +18,7 @@ This process binds each service's listening socket (kept while one replica lives
 sibling takes the connections of a replica that died; closed when none is left, so that callers
 are refused and retry, as with a crashed single process) and hands its fd to every replica
 (``python -m scripts.chain_processes serve <module> <fd>...``: the service's own ``serve()``,
-its ``uvicorn.run`` served on the inherited sockets), which accept from it in turn; each
+its ``shared.serving.run`` served on the inherited sockets), which accept from it in turn; each
 replica also gets a private port of its own, for its readiness. Each replica is its own process
 (``<name>``, ``<name>#2``, ...: own log, killable alone) and they consume the same queues as
 competing consumers.
@@ -377,7 +377,8 @@ class ChainProcesses:
 
 def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
     """A replica: the service's own ``serve()`` (its settings, app and uvicorn options), with
-    ``uvicorn.run`` serving the listening sockets inherited from the parent instead of binding."""
+    ``shared.serving.run`` (a plain uvicorn app's ``uvicorn.run``) serving the listening sockets
+    inherited from the parent instead of binding."""
     import importlib
 
     # The service's modules first: importing them imports uvicorn as a service does (without
@@ -385,14 +386,19 @@ def serve_on_inherited_sockets(module: str, fds: list[int]) -> None:
     service = importlib.import_module(f"{module}.__main__")
     import uvicorn
 
+    from shared import serving
+
     sockets = [socket.socket(fileno=fd) for fd in fds]  # family and type read from the fd
+    serve_app = serving.run
 
     def run(app: Any, **kwargs: Any) -> None:
         kwargs.pop("host", None)
         kwargs.pop("port", None)
-        uvicorn.Server(uvicorn.Config(app, **kwargs)).run(sockets=sockets)
+        serve_app(app, sockets=sockets, **kwargs)
 
-    uvicorn.run = run  # type: ignore[assignment]  # the services call uvicorn.run(...) at serve time
+    # The services call serving.run(...) at serve time; a plain uvicorn app, uvicorn.run(...).
+    serving.run = run
+    uvicorn.run = run  # type: ignore[assignment]
     service.serve()
 
 

@@ -133,7 +133,7 @@ def test_a_service_serves_without_websockets(service: str, monkeypatch: pytest.M
     main = importlib.import_module(f"services.{service}.__main__")
     served: dict[str, object] = {}
     monkeypatch.setattr(main, "create_app", lambda settings: object())
-    monkeypatch.setattr(main.uvicorn, "run", lambda app, **kwargs: served.update(kwargs))
+    monkeypatch.setattr(main.serving, "run", lambda app, **kwargs: served.update(kwargs))
     main.serve()
     assert served["ws"] == "none"
 

@@ -4,18 +4,17 @@ shared/operators_cli.py)."""
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.bnsp_mock.app import MIGRATIONS, OPERATOR_ROLES, create_app
 from services.bnsp_mock.db.models import AuditEntry, Operator
 from services.bnsp_mock.settings import BnspSettings
+from shared import serving
 from shared.operators_cli import OperatorCli
 from shared.operators_cli import main as operators_main
 
 
 def serve() -> None:
     settings = BnspSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    serving.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 

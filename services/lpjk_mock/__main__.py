@@ -4,19 +4,18 @@ shared/operators_cli.py)."""
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.lpjk_mock.api.deps import OPERATOR_ROLES
 from services.lpjk_mock.app import MIGRATIONS, create_app
 from services.lpjk_mock.db.models import AuditEntry, Operator
 from services.lpjk_mock.settings import LpjkSettings
+from shared import serving
 from shared.operators_cli import OperatorCli
 from shared.operators_cli import main as operators_main
 
 
 def serve() -> None:
     settings = LpjkSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    serving.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 

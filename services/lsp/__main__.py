@@ -16,13 +16,12 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 
-import uvicorn
-
 from services.lsp.app import MIGRATIONS, create_app
 from services.lsp.db.models import AuditEntry
 from services.lsp.settings import LspSettings
 from services.lsp.usecases.staff_admin import MailNotSent
 from services.lsp.usecases.staff_admin import create_manager as create
+from shared import serving
 from shared.audit import Auditor
 from shared.database import create_engine, make_session_factory, run_migrations
 from shared.exceptions import DomainError
@@ -32,7 +31,7 @@ from shared.operators_cli import cli_actor
 
 def serve() -> None:
     settings = LspSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    serving.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 

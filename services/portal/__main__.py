@@ -4,19 +4,18 @@ shared/operators_cli.py)."""
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.portal.api.operator import OPERATOR_ROLES
 from services.portal.app import MIGRATIONS, create_app
 from services.portal.db.models import AuditEntry, Operator
 from services.portal.settings import PortalSettings
+from shared import serving
 from shared.operators_cli import OperatorCli
 from shared.operators_cli import main as operators_main
 
 
 def serve() -> None:
     settings = PortalSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    serving.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from services.siki.api.auth import OPERATOR_ROLES
 from services.siki.app import MIGRATIONS, create_app
 from services.siki.db.models import AuditEntry, Operator
 from services.siki.settings import SikiSettings
+from shared import serving
 from shared.operators_cli import OperatorCli
 from shared.operators_cli import main as operators_main
 
 
 def serve() -> None:
     settings = SikiSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+    serving.run(create_app(settings), host=settings.host, port=settings.port,
                 log_config=None, access_log=False, ws="none")  # no WebSockets: websockets unimported
 
 

@@ -1,0 +1,111 @@
+"""The services' uvicorn server (shared/serving.py): it ticks once a second instead of ten times,
+still refreshes its Date header, and stops at once when told to, by code or by a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from uvicorn.main import STARTUP_FAILURE
+
+from shared import serving
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+            await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _started(server: uvicorn.Server) -> None:
+    async with asyncio.timeout(20):
+        while not server.started:
+            await asyncio.sleep(0.01)
+
+
+async def test_told_to_stop_it_stops_without_waiting_for_its_tick() -> None:
+    port = _free_port()
+    server = serving.QuietServer(uvicorn.Config(_app, port=port, log_config=None, access_log=False))
+    server.tick_seconds = 60.0  # a stop that waited for the tick would take a minute
+    task = asyncio.create_task(server.serve())
+    await _started(server)
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(f"http://127.0.0.1:{port}/")).text == "ok"
+    server.should_exit = True
+    async with asyncio.timeout(20):
+        await task
+
+
+async def test_the_date_header_is_still_refreshed_every_tick() -> None:
+    server = serving.QuietServer(uvicorn.Config(_app, port=_free_port(), log_config=None, access_log=False))
+    server.tick_seconds = 0.05
+    task = asyncio.create_task(server.serve())
+    await _started(server)
+    first = dict(server.server_state.default_headers)[b"date"]
+    async with asyncio.timeout(20):
+        while dict(server.server_state.default_headers)[b"date"] == first:  # the header counts seconds
+            await asyncio.sleep(0.05)
+    server.should_exit = True
+    await task
+
+
+def test_a_signal_stops_a_served_process_at_once() -> None:
+    """SIGTERM, as a supervisor stops a service: the process ends long before a 60 s tick."""
+    port = _free_port()
+    probe = textwrap.dedent(f"""
+        from shared import serving
+        from shared.tests.test_serving import _app
+        serving.QuietServer.tick_seconds = 60.0
+        serving.run(_app, host="127.0.0.1", port={port}, log_config=None, access_log=False)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", probe], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).text == "ok":
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        # uvicorn shuts down, then raises the signal it captured again: ended by SIGTERM.
+        assert proc.wait(timeout=20) == -signal.SIGTERM
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_an_app_that_cannot_start_ends_the_process_with_uvicorns_start_up_failure() -> None:
+    async def failing(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "lifespan.startup.failed", "message": "no database"})
+
+    with pytest.raises(SystemExit) as ended:
+        serving.run(failing, host="127.0.0.1", port=_free_port(), log_config=None, access_log=False)
+    assert ended.value.code == STARTUP_FAILURE
