@@ -31,14 +31,16 @@ from services.siki.app import create_app as siki_app
 from services.siki.settings import SikiSettings
 from shared.bus import InProcessBus, RetryPolicy
 from shared.logging import configure_logging, get_logger
+from shared.serving import QuietServer
 from shared.settings import DEV_PASSWORD
 
 VAR = Path(os.environ.get("SKK_VAR_DIR", "var"))
 SMTP_PORT = int(os.environ.get("SKK_MAIL_SINK_PORT", "8025"))
 
 
-class _Server(uvicorn.Server):
-    # The runner owns the signals: one Ctrl-C stops every server together.
+class _Server(QuietServer):
+    # The runner owns the signals: one Ctrl-C stops every server together. Quiet: six servers in
+    # one process would wake it 60 times a second (shared/serving.py).
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
