@@ -40,8 +40,10 @@ class QuietServer(uvicorn.Server):
     def should_exit(self, value: bool) -> None:
         self._stopping = value
         if value and self._wake is not None and self._loop is not None:
-            # From a signal handler or another thread as well as from the loop itself.
-            self._loop.call_soon_threadsafe(self._wake.set)
+            # From a signal handler or another thread as well as from the loop itself; once the
+            # loop is closed (a late signal) there is nothing left to wake.
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._wake.set)
 
     async def main_loop(self) -> None:
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()

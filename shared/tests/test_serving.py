@@ -109,3 +109,19 @@ def test_an_app_that_cannot_start_ends_the_process_with_uvicorns_start_up_failur
     with pytest.raises(SystemExit) as ended:
         serving.run(failing, host="127.0.0.1", port=_free_port(), log_config=None, access_log=False)
     assert ended.value.code == STARTUP_FAILURE
+
+
+def test_told_to_stop_after_its_loop_closed_it_does_not_raise() -> None:
+    """A late signal (a second SIGTERM during the process's last moments) sets ``should_exit``
+    again after the server's loop has closed: nothing to wake, and no error in the handler."""
+    server = serving.QuietServer(uvicorn.Config(_app, port=_free_port(), log_config=None, access_log=False))
+
+    async def serve_then_stop() -> None:
+        task = asyncio.create_task(server.serve())
+        await _started(server)
+        server.should_exit = True
+        await task
+
+    asyncio.run(serve_then_stop())
+    server.should_exit = True
+    assert server.should_exit
