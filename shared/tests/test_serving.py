@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -18,7 +17,9 @@ import pytest
 import uvicorn
 from uvicorn.main import STARTUP_FAILURE
 
+from scripts.chain_processes import free_port
 from shared import serving
+from shared.tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,20 +36,12 @@ async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _started(server: uvicorn.Server) -> None:
-    async with asyncio.timeout(20):
-        while not server.started:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: server.started, what="the server to start")
 
 
 async def test_told_to_stop_it_stops_without_waiting_for_its_tick() -> None:
-    port = _free_port()
+    port = free_port()
     server = serving.QuietServer(uvicorn.Config(_app, port=port, log_config=None, access_log=False))
     server.tick_seconds = 60.0  # a stop that waited for the tick would take a minute
     task = asyncio.create_task(server.serve())
@@ -61,21 +54,21 @@ async def test_told_to_stop_it_stops_without_waiting_for_its_tick() -> None:
 
 
 async def test_the_date_header_is_still_refreshed_every_tick() -> None:
-    server = serving.QuietServer(uvicorn.Config(_app, port=_free_port(), log_config=None, access_log=False))
+    server = serving.QuietServer(uvicorn.Config(_app, port=free_port(), log_config=None, access_log=False))
     server.tick_seconds = 0.05
     task = asyncio.create_task(server.serve())
     await _started(server)
     first = dict(server.server_state.default_headers)[b"date"]
-    async with asyncio.timeout(20):
-        while dict(server.server_state.default_headers)[b"date"] == first:  # the header counts seconds
-            await asyncio.sleep(0.05)
+    # The header counts seconds: within one it reads another.
+    await eventually(lambda: dict(server.server_state.default_headers)[b"date"] != first,
+                     what="the Date header to be refreshed")
     server.should_exit = True
     await task
 
 
 def test_a_signal_stops_a_served_process_at_once() -> None:
     """SIGTERM, as a supervisor stops a service: the process ends long before a 60 s tick."""
-    port = _free_port()
+    port = free_port()
     probe = textwrap.dedent(f"""
         from shared import serving
         from shared.tests.test_serving import _app
@@ -107,14 +100,14 @@ def test_an_app_that_cannot_start_ends_the_process_with_uvicorns_start_up_failur
         await send({"type": "lifespan.startup.failed", "message": "no database"})
 
     with pytest.raises(SystemExit) as ended:
-        serving.run(failing, host="127.0.0.1", port=_free_port(), log_config=None, access_log=False)
+        serving.run(failing, host="127.0.0.1", port=free_port(), log_config=None, access_log=False)
     assert ended.value.code == STARTUP_FAILURE
 
 
 def test_told_to_stop_after_its_loop_closed_it_does_not_raise() -> None:
     """A late signal (a second SIGTERM during the process's last moments) sets ``should_exit``
     again after the server's loop has closed: nothing to wake, and no error in the handler."""
-    server = serving.QuietServer(uvicorn.Config(_app, port=_free_port(), log_config=None, access_log=False))
+    server = serving.QuietServer(uvicorn.Config(_app, port=free_port(), log_config=None, access_log=False))
 
     async def serve_then_stop() -> None:
         task = asyncio.create_task(server.serve())
