@@ -7,6 +7,8 @@ documents the account holds."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from scripts.simulator.files import tiny_pdf
 from services.portal.app import MIGRATIONS
 from services.portal.db.models import Document, User
 from services.portal.tests.factories import Portal, portal_settings, running_portal
+from services.portal.tests.test_documents import stored_files
 from services.portal.tests.test_idempotency import counter, keyed_upload
 from shared.database import create_engine, run_migrations
 from shared.tests.idempotency_support import check_keyed_post, check_retry_after_death
@@ -70,29 +73,86 @@ async def test_a_keyed_upload_is_kept_once_on_postgres(tmp_path: Path, pg_url: s
         assert counted == held
 
 
+@contextmanager
+def recorded_statements(portal: Portal) -> Iterator[list[str]]:
+    """Every statement the portal sends its database inside the block, whitespace folded, but
+    the outbox relay's (its idle peek may fall inside the block)."""
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        folded = " ".join(statement.split())
+        if " FROM outbox " not in folded + " ":
+            statements.append(folded)
+
+    engine = portal.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+USAGE_READ = "SELECT users.document_count"
+
+
 async def test_an_upload_writes_its_rows_in_one_statement(tmp_path: Path, pg_url: str) -> None:
     async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
         headers = await portal.applicant()
-        # The account's standing is read once, then remembered for a few seconds (not measured).
+        # The account's standing is read once, then remembered (not measured).
         assert (await portal.upload(headers, "npwp", tiny_pdf("before"))).status_code == 201
-        statements: list[str] = []
-
-        def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            statements.append(" ".join(statement.split()))
-
-        engine = portal.runtime.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
+        with recorded_statements(portal) as statements:
             r = await keyed_upload(portal, headers)("one-statement", 1)
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
         assert r.status_code == 201, r.text
         writes = [s for s in statements if "INSERT INTO documents" in s]
         assert len(writes) == 1
         assert "UPDATE users SET document_count" in writes[0] and "UPDATE idempotency_keys" in writes[0]
-        # The claim, the usage read, the upload's statement, the stored answer: nothing else.
-        assert len(statements) == 4, "\n".join(s[:90] for s in statements)
+        # The claim, the upload's statement, the stored answer: nothing else. The usage read is
+        # skipped: this process counted the account a moment ago, far below its quota.
+        assert len(statements) == 3, "\n".join(s[:90] for s in statements)
+        assert not any(s.startswith(USAGE_READ) for s in statements)
         assert not any(s.startswith(("BEGIN", "COMMIT")) for s in statements)
+
+
+async def test_past_half_its_quota_an_account_is_counted_before_its_bytes_are_stored(tmp_path: Path,
+                                                                                    pg_url: str) -> None:
+    async with running_portal(portal_settings(tmp_path, pg_url, max_documents_per_account=5)) as portal:
+        headers = await portal.applicant()
+        reads = []
+        for i in range(5):
+            with recorded_statements(portal) as statements:
+                assert (await portal.upload(headers, "ktp", tiny_pdf(f"ktp {i}"))).status_code == 201
+            reads.append(sum(s.startswith(USAGE_READ) for s in statements))
+        # Counted at the first upload (nothing known), skipped while the upload leaves the account
+        # at most half full (2 of 5), counted again from then on.
+        assert reads == [1, 0, 1, 1, 1], reads
+        files = stored_files(portal)
+        with recorded_statements(portal) as statements:
+            r = await portal.upload(headers, "ktp", tiny_pdf("one too many"))
+        assert r.status_code == 409 and "at most 5 documents" in r.json()["errors"][0]["message"]
+        # Refused on the count, before any bytes were stored, and without trying the insert.
+        assert stored_files(portal) == files
+        assert not any("INSERT INTO documents" in s for s in statements)
+
+
+async def test_uploads_through_another_process_cannot_take_an_account_past_its_quota(tmp_path: Path,
+                                                                                   pg_url: str) -> None:
+    settings = portal_settings(tmp_path, pg_url, max_documents_per_account=6)
+    async with running_portal(settings) as one, running_portal(settings) as two:
+        headers = await one.applicant("two-processes@example.id")
+        # Process one counts the account at one document: far below the quota, as far as it knows.
+        assert (await one.upload(headers, "ktp", tiny_pdf("first"))).status_code == 201
+        for i in range(5):  # meanwhile process two fills it
+            assert (await two.upload(headers, "ktp", tiny_pdf(f"through two {i}"))).status_code == 201
+        # One skips its count and stores the bytes, but the insert refuses, and the refusal counts.
+        r = await one.upload(headers, "ktp", tiny_pdf("one too many"))
+        assert r.status_code == 409 and "at most 6 documents" in r.json()["errors"][0]["message"], r.text
+        counted, held = await usage(one, "two-processes@example.id")
+        assert counted == held and held[0] == 6
+        # From then on process one knows the account is full: refused on the count, no bytes stored.
+        files = stored_files(one)
+        with recorded_statements(one) as statements:
+            assert (await one.upload(headers, "ktp", tiny_pdf("and another"))).status_code == 409
+        assert stored_files(one) == files and any(s.startswith(USAGE_READ) for s in statements)
 
 
 async def test_the_migration_counts_the_documents_accounts_hold_already(tmp_path: Path) -> None:

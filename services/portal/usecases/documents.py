@@ -5,6 +5,7 @@ content, and the fetch through which SIKI and the LSPs read them by reference.""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +24,12 @@ from shared.bus import utcnow
 from shared.database import engine_of, read_session
 from shared.exceptions import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 from shared.idempotency_marks import remember, replayed
+from shared.lapsing import Lapsing
+
+# How long what this process last counted of an account stands in for the pre-upload read, and
+# for how many accounts at most (accounts uploading within the last minute; some 300 bytes each).
+USAGE_HINT_SECONDS = 60.0
+USAGE_HINT_ACCOUNTS = 10_000
 
 
 async def read_upload(upload: Upload, max_bytes: int, field: str = "file") -> bytes:
@@ -56,6 +63,8 @@ class Documents:
         self.engine = engine_of(sessions)
         self.store = store
         self.settings = settings
+        # Per account: its documents and bytes as this process last read or wrote them.
+        self._usage: Lapsing[str, Usage] = Lapsing(USAGE_HINT_ACCOUNTS)
 
     async def keep(self, user_id: str, kind: str, upload: Upload, *,
                    reference: tuple[str, str] | None = None) -> DocumentOut:
@@ -76,16 +85,48 @@ class Documents:
                        size=len(data), created_at=utcnow())
         # Checked before any bytes are stored; the insert decides for good (another upload of the
         # account may take the last place meanwhile: then its bytes stay, as after a failed commit).
-        self._within_quota(await usage_of(self.engine, user_id), len(data))
+        if not self._far_below_quota(user_id, len(data)):
+            self._within_quota(await self._count(user_id), len(data))
         await self.store.put(digest, data)
         remember(document_id=doc.id)
         if not await insert_document(self.engine, doc, most=self.settings.max_documents_per_account,
                                      most_bytes=self.settings.max_document_bytes_per_account, reference=reference):
             # Another upload took the last place meanwhile (this raises); or a place was freed as well.
-            self._within_quota(await usage_of(self.engine, user_id), len(data))
+            self._within_quota(await self._count(user_id), len(data))
             raise Conflict("the account's documents changed while the file was checked; send it again",
                            errors=[{"field": "file", "message": "the account's documents changed meanwhile"}])
+        self._counted(user_id, len(data))
         return document_out(doc)
+
+    async def _count(self, user_id: str) -> Usage:
+        """The account's usage read now (one round trip), remembered as this process's hint."""
+        usage = await usage_of(self.engine, user_id)
+        now = time.monotonic()
+        self._usage.put(user_id, usage, until=now + USAGE_HINT_SECONDS, now=now)
+        return usage
+
+    def _counted(self, user_id: str, size: int) -> None:
+        """The hint after this process kept one more document of ``size`` bytes for the account."""
+        now = time.monotonic()
+        hint = self._usage.get(user_id, now)
+        if hint is not None:
+            self._usage.put(user_id, Usage(hint.documents + 1, hint.bytes + size), until=now + USAGE_HINT_SECONDS,
+                            now=now)
+
+    def _far_below_quota(self, user_id: str, adding: int) -> bool:
+        """Whether the pre-upload read can be skipped: this process counted the account within the
+        last minute, and with this upload it would still hold at most half its quota (documents and
+        bytes). The read only keeps the bytes of a refused upload off the disk; the insert keeps the
+        quota either way. Uploads through other processes since can only have been added to what
+        was counted, and half the quota is a margin an account does not cross in a minute in
+        ordinary use; if it did, the insert refuses, the refusal reads the count again, and only
+        that upload's bytes stay behind (as after a race between two uploads). Documents removed
+        since only make the hint count high, so the read is taken where it could be skipped."""
+        hint = self._usage.get(user_id, time.monotonic())
+        if hint is None:
+            return False
+        return (2 * (hint.documents + 1) <= self.settings.max_documents_per_account
+                and 2 * (hint.bytes + adding) <= self.settings.max_document_bytes_per_account)
 
     def _within_quota(self, usage: Usage, adding: int) -> None:
         most, most_bytes = self.settings.max_documents_per_account, self.settings.max_document_bytes_per_account
