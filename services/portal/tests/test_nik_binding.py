@@ -17,7 +17,7 @@ import respx
 from sqlalchemy import event, select
 
 from services.portal.db import bindings as binding_rows
-from services.portal.db.models import NikBinding, NikBindingAudit, User
+from services.portal.db.models import Application, NikBinding, NikBindingAudit, User
 from services.portal.domain.nik import BOUND_ELSEWHERE
 from services.portal.settings import DEV_NIK_BINDING_SECRET, PortalSettings
 from services.portal.tests.factories import Portal, all_sections, make_nik, personal, portal_settings, running_portal
@@ -146,6 +146,9 @@ async def test_squatter_first_then_the_operator_rebinds(portal: Portal) -> None:
     r, route = await submit(portal, squatter, squat_app)
     assert_bound_elsewhere(r)
     assert not route.called
+    # Refused as a whole: no command is kept to be sent again.
+    async with portal.runtime.sessions() as s:
+        assert (await s.execute(select(Application.in_flight).where(Application.id == squat_app))).scalar_one() is None
 
 
 async def returned_by_lsp(portal: Portal, headers: dict[str, str], app_id: str) -> None:

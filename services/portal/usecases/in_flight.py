@@ -53,10 +53,16 @@ async def remember(sessions: async_sessionmaker[AsyncSession], user_id: str, app
                    answer: dict[str, Any] | None = None) -> None:
     """Keep the command (committed) before it is sent, with the SIKI event position it was built at."""
     async with sessions() as s, s.begin():
-        app = await own_application(s, user_id, application_id, for_update=True)
-        if app is not None:
-            app.in_flight = {"action": action, "no": no, "request": request, "command": command,
-                             "answer": answer, "seq": app.last_seq}
+        await keep(s, user_id, application_id, action=action, no=no, request=request, command=command, answer=answer)
+
+
+async def keep(s: AsyncSession, user_id: str, application_id: str, *, action: str, no: int, request: str,
+               command: dict[str, Any], answer: dict[str, Any] | None = None) -> None:
+    """:func:`remember` in the caller's transaction (it locks the application)."""
+    app = await own_application(s, user_id, application_id, for_update=True)
+    if app is not None:
+        app.in_flight = {"action": action, "no": no, "request": request, "command": command,
+                         "answer": answer, "seq": app.last_seq}
 
 
 def settle(app: Application, action: str, no: int) -> None:

@@ -56,12 +56,13 @@ class Submission:
             else:
                 submission = await self._build(s, app, user_id)
         if again is None:
-            # The NIK must be this account's (bound now if it was saved before bindings existed).
+            # The command kept before it is sent, and the NIK bound to this account (if it was saved
+            # before bindings existed): one transaction, the application locked first, as a section's
+            # save locks it before the binding. A NIK another account holds refuses both.
             async with self.sessions() as s, s.begin():
+                await in_flight.keep(s, user_id, application_id, action="submit", no=submission.submission_no,
+                                     request=request, command=submission.model_dump(mode="json"))
                 await self.nik.claim(s, user_id, submission.nik)
-            await in_flight.remember(self.sessions, user_id, application_id, action="submit",
-                                     no=submission.submission_no, request=request,
-                                     command=submission.model_dump(mode="json"))
         await in_flight.send(self.sessions, user_id, application_id,
                              lambda: self.siki.submit_application(submission))
         submission_no = submission.submission_no
