@@ -109,21 +109,37 @@ SECTION_REFERENCE = "section"
 PAYMENT_PROOF_REFERENCE = "payment_proof"
 
 
-async def own_document_infos(session: AsyncSession, user_id: str,
-                             application_id: str) -> tuple[dict[str, DocumentInfo], set[str]]:
-    """What the section rules need of the user's documents, read without ORM objects, and which
-    of them the application's sections reference now (one statement: a section can only name
-    its owner's documents)."""
+def _documents_and_timeline(dialect: str) -> Select[Any]:
+    """The user's documents (what the section rules need of them, and whether the application's
+    sections reference each) and the application's timeline, as two JSON arrays: one statement."""
     referenced = (select(DocumentReference.document_id)
                   .where(DocumentReference.document_id == Document.id,
-                         DocumentReference.application_id == application_id,
+                         DocumentReference.application_id == bindparam("application_id"),
                          DocumentReference.source == SECTION_REFERENCE).exists())
-    rows = (await session.execute(
-        select(Document.id, Document.kind, Document.content_type, referenced.label("referenced"))
-        .where(Document.user_id == user_id)
-    )).all()
-    return ({r.id: DocumentInfo(kind=r.kind, content_type=r.content_type) for r in rows},
-            {r.id for r in rows if r.referenced})
+    documents = json_array(dialect, {"id": Document.id, "kind": Document.kind, "content_type": Document.content_type,
+                                     "referenced": referenced},
+                           Document.user_id == bindparam("user_id"), label="documents_json")
+    entries = json_array(dialect, _TIMELINE_FIELDS, TimelineEntry.application_id == bindparam("application_id"),
+                         label="timeline_json")
+    return select(documents, entries)
+
+
+class DocumentsAndTimeline(NamedTuple):
+    documents: dict[str, DocumentInfo]
+    referenced: set[str]  # the documents the application's sections name now
+    timeline: list[TimelineView]
+
+
+async def own_documents_and_timeline(session: AsyncSession, user_id: str,
+                                     application_id: str) -> DocumentsAndTimeline:
+    """What a section's save reads once it holds the application's lock, in one round trip: the
+    user's documents, which of them the sections reference (a section can only name its owner's
+    documents), and the timeline its answer shows (only writers holding that lock add to it)."""
+    row = (await session.execute(_DOCUMENTS_AND_TIMELINE[session.get_bind().dialect.name],
+                                 {"user_id": user_id, "application_id": application_id})).one()
+    docs = row.documents_json or []
+    return DocumentsAndTimeline({d["id"]: DocumentInfo(kind=d["kind"], content_type=d["content_type"]) for d in docs},
+                                {d["id"] for d in docs if d["referenced"]}, _timeline_of(row.timeline_json))
 
 
 async def sync_section_references(session: AsyncSession, application_id: str, sections: dict[str, Any], *,
@@ -200,16 +216,21 @@ class TimelineView(NamedTuple):
     note: str | None
 
 
+# An entry as the JSON views carry it (put in order in Python: :func:`_timeline_of`).
+_TIMELINE_FIELDS = {key: getattr(TimelineEntry, key) for key in ("id", "seq", "status", "at", "actor", "note")}
+
+
 def _view_with_timeline(dialect: str) -> Select[Any]:
     """``_OWN_VIEW`` plus the application's timeline as one JSON array (a correlated subquery,
     shared/sql_json.py), so that the view is one statement and one round trip. The entries carry
     ``id`` and ``seq`` and are put in order in Python (:func:`in_timeline_order`)."""
-    fields = {key: getattr(TimelineEntry, key) for key in ("id", "seq", "status", "at", "actor", "note")}
-    entries = json_array(dialect, fields, TimelineEntry.application_id == Application.id, label="timeline_json")
+    entries = json_array(dialect, _TIMELINE_FIELDS, TimelineEntry.application_id == Application.id,
+                         label="timeline_json")
     return _OWN_VIEW.add_columns(entries)
 
 
 _OWN_VIEW_WITH_TIMELINE = {dialect: _view_with_timeline(dialect) for dialect in ("postgresql", "sqlite")}
+_DOCUMENTS_AND_TIMELINE = {dialect: _documents_and_timeline(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def _timeline_of(entries: list[dict[str, Any]] | None) -> list[TimelineView]:

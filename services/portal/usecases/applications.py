@@ -17,7 +17,7 @@ from services.portal.db.repositories import (
     own_application,
     own_application_view,
     own_applications,
-    own_document_infos,
+    own_documents_and_timeline,
     sync_section_references,
 )
 from services.portal.domain.applications import APPLICANT_ACTOR, EDITABLE, require_status
@@ -132,7 +132,7 @@ class Applications:
             if section not in SECTION_NAMES:
                 raise Invalid.field("section", f"unknown section {section!r}; one of {', '.join(SECTION_NAMES)}")
             require_status(app.status, EDITABLE, "change a section")
-            docs, referenced = await own_document_infos(s, user_id, app.id)
+            docs, referenced, entries = await own_documents_and_timeline(s, user_id, app.id)
             ctx = validation_context(docs, app.application_kind, await renewals.held_of(s, app), self.pkb_minimums)
             checked = check_section(section, payload, ctx)
             if checked.errors:
@@ -151,5 +151,6 @@ class Applications:
                 app.lsp_code = normalized.get("lsp_code")
             app.updated_at = utcnow()
             await sync_section_references(s, app.id, app.sections, have=referenced)
-            view = await application_view(s, app)
+            # Saving a section adds no timeline entry: the one read with the documents is current.
+            view = application_out(app, entries)
         return SectionSaved(**view.model_dump(), section=section, complete=checked.complete, missing=checked.missing)
