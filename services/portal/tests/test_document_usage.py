@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select, text
 
 from scripts.simulator.files import tiny_pdf
@@ -20,6 +21,7 @@ from services.portal.db.models import Document, User
 from services.portal.tests.factories import Portal, portal_settings, running_portal
 from services.portal.tests.test_documents import stored_files
 from services.portal.tests.test_idempotency import counter, keyed_upload
+from services.portal.usecases import documents as documents_usecases
 from shared.database import create_engine, run_migrations
 from shared.tests.idempotency_support import check_keyed_post, check_retry_after_death
 
@@ -132,6 +134,20 @@ async def test_past_half_its_quota_an_account_is_counted_before_its_bytes_are_st
         # Refused on the count, before any bytes were stored, and without trying the insert.
         assert stored_files(portal) == files
         assert not any("INSERT INTO documents" in s for s in statements)
+
+
+async def test_a_count_stands_in_for_a_minute_from_the_read_not_from_the_last_upload(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents_usecases, "USAGE_HINT_SECONDS", 2.0)
+    async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
+        headers = await portal.applicant()
+        reads = []
+        for i, pause in enumerate((0.0, 0.0, 1.0, 1.2)):  # the read, then uploads 0, 1.0 and 2.2 s after it
+            await asyncio.sleep(pause)
+            with recorded_statements(portal) as statements:
+                assert (await portal.upload(headers, "ktp", tiny_pdf(f"ktp {i}"))).status_code == 201
+            reads.append(sum(s.startswith(USAGE_READ) for s in statements))
+        assert reads == [1, 0, 0, 1], reads
 
 
 async def test_uploads_through_another_process_cannot_take_an_account_past_its_quota(tmp_path: Path,
