@@ -138,11 +138,13 @@ async def test_past_half_its_quota_an_account_is_counted_before_its_bytes_are_st
 
 async def test_a_count_stands_in_for_a_minute_from_the_read_not_from_the_last_upload(
         tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents_usecases, "USAGE_HINT_SECONDS", 2.0)
+    monkeypatch.setattr(documents_usecases, "USAGE_HINT_SECONDS", 3.0)
     async with running_portal(portal_settings(tmp_path, pg_url)) as portal:
         headers = await portal.applicant()
         reads = []
-        for i, pause in enumerate((0.0, 0.0, 1.0, 1.2)):  # the read, then uploads 0, 1.0 and 2.2 s after it
+        # The read, then uploads at once, 0.5 s later and 2.7 s after that: the last comes past
+        # the read's 3 s (whatever the uploads take) and within 3 s of the one before it.
+        for i, pause in enumerate((0.0, 0.0, 0.5, 2.7)):
             await asyncio.sleep(pause)
             with recorded_statements(portal) as statements:
                 assert (await portal.upload(headers, "ktp", tiny_pdf(f"ktp {i}"))).status_code == 201
