@@ -28,8 +28,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+
+from shared.database import single_statement
 
 GENESIS = "0" * 64
 HEAD_NAME = "main"
@@ -89,6 +91,17 @@ def entry_hash(prev_hash: str, *, seq: int, at: datetime, actor: str, action: st
                detail: dict[str, Any]) -> str:
     body = f"[{seq}{_body_after_seq(at, actor, action, target_type, target_id, application_id, client, detail)}"
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def _entry(*, actor: str, action: str, target_type: str | None = None, target_id: str | None = None,
+           application_id: str | None = None, client: str | None = None, detail: dict[str, Any] | None = None,
+           at: datetime | None = None) -> dict[str, Any]:
+    """An entry's columns but its position and hashes, cut to the columns' sizes."""
+    return {
+        "at": _utc(at or datetime.now(UTC)), "actor": actor[:200], "action": action[:100],
+        "target_type": target_type, "target_id": target_id, "application_id": application_id,
+        "client": (client or None) and client[:100], "detail": dict(detail or {}),
+    }
 
 
 def _body_after_seq(at: datetime, actor: str, action: str, target_type: str | None, target_id: str | None,
@@ -175,15 +188,23 @@ class Auditor:
                      detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
         """Stages one entry in the caller's transaction: it is appended as that transaction
         commits, and dropped if it rolls back."""
-        fields: dict[str, Any] = {
-            "at": _utc(at or datetime.now(UTC)), "actor": actor[:200], "action": action[:100],
-            "target_type": target_type, "target_id": target_id, "application_id": application_id,
-            "client": (client or None) and client[:100], "detail": dict(detail or {}),
-        }
+        fields = _entry(actor=actor, action=action, target_type=target_type, target_id=target_id,
+                        application_id=application_id, client=client, detail=detail, at=at)
         session.sync_session.info.setdefault(_PENDING, []).append((self, fields))
 
     async def record_alone(self, sessions: async_sessionmaker[AsyncSession], **fields: Any) -> None:
-        """Appends one entry in its own short transaction (a view: nothing else is written)."""
+        """Appends one entry by itself (a view: nothing else is written), appended when this
+        returns. PostgreSQL: the append's one statement on a connection in AUTOCOMMIT (a statement
+        is atomic by itself): one round trip where ``BEGIN``, the append and ``COMMIT`` were
+        three, and the head locked for that statement only. Elsewhere, or when the head row is
+        missing, its own short transaction."""
+        bind = sessions.kw.get("bind")
+        if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
+            entry = _entry(**fields)
+            async with single_statement(bind) as conn:
+                params = {**entry, "body_after_seq": _body_after_seq(**entry)}
+                if (await conn.execute(self._one_statement(), params)).first() is not None:
+                    return
         async with sessions() as session, session.begin():
             await self.record(session, **fields)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.audit import GENESIS, HEAD_NAME, AuditHeadMixin, AuditMixin, Auditor
 from shared.database import create_engine, make_session_factory
+from shared.db_metrics import count_round_trips
 
 
 class _Base(DeclarativeBase):
@@ -176,3 +179,28 @@ async def test_an_append_on_postgres_is_one_statement_and_follows_a_commit_it_wa
             assert [(e.id, e.actor) for e in await auditor.search(s, limit=10)] == [(2, "staff:b"), (1, "staff:a")]
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_an_entry_alone_on_postgres_is_one_statement_without_a_transaction(pg_url: str) -> None:
+    engine = await _engine(pg_url)
+    try:
+        counters = count_round_trips(engine, CollectorRegistry())
+        auditor = Auditor(AuditEntry)
+        sessions = make_session_factory(engine)
+        await auditor.record_alone(sessions, actor="staff:a", action="application.viewed")  # the head row made
+        before = (_total(counters.statements), _total(counters.transactions))
+        await auditor.record_alone(sessions, actor="staff:b", action="application.viewed", application_id="app-1")
+        # The append alone: one statement, and no BEGIN or COMMIT around it.
+        assert (_total(counters.statements), _total(counters.transactions)) == (before[0] + 1, before[1])
+        assert await _check(engine, auditor) == (True, 2, None)
+        async with sessions() as s:
+            found = await auditor.search(s, application_id="app-1", limit=10)
+        assert [(e.actor, e.id) for e in found] == [("staff:b", 2)]
+    finally:
+        await engine.dispose()
+
+
+def _total(counter: Any) -> float:
+    return sum(sample.value for metric in counter.collect() for sample in metric.samples
+               if sample.name.endswith("_total"))
