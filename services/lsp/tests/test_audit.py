@@ -8,9 +8,10 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from services.lsp.db.models import AuditEntry
 from services.lsp.tests.support import NIK, Lsp, drive, running, settings_for
@@ -137,3 +138,39 @@ async def test_only_the_lsps_admin_reads_its_audit_log(lsp: Lsp) -> None:
     spec = (await lsp.client.get("/openapi.json")).json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"list_audit_events", "verify_audit_log", "staff_logout"} <= ids
+
+
+@pytest.mark.postgres
+async def test_a_view_on_postgres_is_a_read_and_its_record_without_a_transaction(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staff view reads the application and records the view: two statements on PostgreSQL,
+    neither in a transaction (the read needs none; the record is one statement, atomic by
+    itself), and the view is on record once it is answered."""
+    async with running(settings_for(pg_url)) as lsp:
+        aid = await drive(lsp, "forwarded")
+        headers = await lsp.as_("admin")
+        sent: list[str] = []
+        begun: list[str] = []
+        engine: Any = lsp.app.state.lsp.sessions.kw["bind"]
+
+        def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if "audit_log" in statement or "FROM applications" in statement:  # not the relay's, the sender's
+                sent.append(statement.split()[0].upper())
+
+        original = asyncpg.transaction.Transaction.start
+
+        async def start(self: Any) -> Any:
+            begun.append("BEGIN")
+            return await original(self)
+
+        monkeypatch.setattr(asyncpg.transaction.Transaction, "start", start)
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            r = await lsp.client.get(f"/api/v1/applications/{aid}", headers=headers)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", seen)
+            monkeypatch.undo()
+        assert r.status_code == 200, r.text
+        assert sent == ["SELECT", "WITH"] and begun == [], (sent, begun)  # the read; the append
+        viewed = await events(lsp, application_id=aid, action="application.viewed")
+        assert len(viewed) == 1 and viewed[0]["actor"] == "staff:LSP-A:admin"

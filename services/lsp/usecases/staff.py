@@ -180,6 +180,15 @@ async def audit(ctx: LspContext, session: AsyncSession, staff: StaffPrincipal, a
                              client=staff.client, detail=detail)
 
 
+async def audit_view(ctx: LspContext, staff: StaffPrincipal, action: str, *, application_id: str,
+                     detail: dict[str, Any] | None = None) -> None:
+    """Records that ``staff`` viewed an application, by itself (a view writes nothing else):
+    appended when this returns, so a view is answered only once it is on record."""
+    await ctx.auditor.record_alone(ctx.sessions, actor=staff.actor, action=action, target_type="application",
+                                   target_id=application_id, application_id=application_id, client=staff.client,
+                                   detail=detail)
+
+
 async def _login_wait(ctx: LspContext, username: str, client: str) -> int | None:
     waits = [await ctx.throttle.blocked([LOGIN_PER_ACCOUNT_AND_CLIENT], username, client),
              await ctx.throttle.blocked([LOGIN_PER_CLIENT], client)]
