@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -84,5 +85,11 @@ async def record_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at:
     await s.execute(changed.add_cte(logged.cte("attempt")))
 
 
-async def update_delivery(s: AsyncSession, delivery_id: str, changes: dict[str, Any]) -> None:
-    await s.execute(update(DELIVERIES).where(DELIVERIES.c.id == delivery_id).values(**changes))
+async def update_delivery(s: AsyncSession, delivery_id: str, changes: dict[str, Any], *,
+                          only_if_status: Collection[str] | None = None) -> bool:
+    """Apply ``changes``; with ``only_if_status``, only while the delivery's status is one of
+    those (checked by the UPDATE itself). True if the row changed."""
+    changed = update(DELIVERIES).where(DELIVERIES.c.id == delivery_id)
+    if only_if_status is not None:
+        changed = changed.where(DELIVERIES.c.status.in_(sorted(only_if_status)))
+    return bool((await s.execute(changed.values(**changes))).rowcount)  # type: ignore[attr-defined]

@@ -12,8 +12,10 @@ import pytest
 import respx
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from services.siki.db import deliveries
 from services.siki.domain.webhooks import new_webhook_secret, signed_headers
 from services.siki.tests.conftest import WEBHOOK_A, Harness, eventually, report, running, submission
+from services.siki.usecases.deliveries import attempt_delivery
 from shared.devdefaults import dev_webhook_secret
 
 
@@ -219,3 +221,57 @@ async def test_a_duplicate_request_event_sends_nothing_again(
         await h.runtime.bus.drain()
         assert len((await _delivery(h, body["id"]))["attempts"]) == 1
     assert len(lsp.requests) == 1
+
+
+async def test_a_redelivery_racing_a_retrys_delivery_is_refused(make_settings: Any, lsp_http: respx.MockRouter,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite, whose read locks nothing: the operator's read saw the delivery dead, a retry of
+    the bus delivered it (emptying its body) before the redelivery wrote. The UPDATE checks the
+    status again, so the redelivery is refused and the delivery stays delivered (CI, 2026-12-07:
+    the redelivered event used to fail on the emptied body and be dead-lettered)."""
+    lsp = FlakyLsp(1)
+    lsp_http.post(WEBHOOK_A).mock(side_effect=lsp)
+    async with running(make_settings(webhook_max_attempts=1)) as h:
+        body = submission()
+        assert (await h.submit(body)).status_code == 202
+        await eventually(lambda: _has_status(h, body["id"], "dead"), what="dead delivery")
+        d = await _delivery(h, body["id"])
+        ctx: Any = h.app.state.siki_context
+        read = deliveries.locked_summary
+
+        async def read_then_delivered(s: Any, delivery_id: str) -> Any:
+            row = await read(s, delivery_id)
+            async with ctx.sessions() as other, other.begin():  # the retry's record, committed meanwhile
+                await deliveries.update_delivery(other, delivery_id, {"status": "delivered", "body": None})
+            return row
+
+        monkeypatch.setattr(deliveries, "locked_summary", read_then_delivered)
+        r = await h.client.post(f"/api/v1/webhook-deliveries/{d['id']}/redeliver", headers=h.operator)
+        monkeypatch.undo()
+        assert r.status_code == 409 and r.json()["field"] == "status", r.text
+        again = await _delivery(h, body["id"])
+        assert again["status"] == "delivered" and again["redeliveries"] == 0 and len(again["attempts"]) == 1
+    assert len(lsp.requests) == 1
+
+
+class _NoPosting:
+    async def post(self, url: str, body: str, headers: dict[str, str], addresses: Any = ()) -> Any:
+        raise AssertionError("posted")
+
+    def attempt_failed(self, lsp_code: str) -> None:
+        raise AssertionError("counted a failure")
+
+
+async def test_a_delivery_without_a_body_is_not_sent(make_settings: Any, lsp_http: respx.MockRouter) -> None:
+    """A delivery whose body was emptied (delivered) is never posted, whatever its status says."""
+    lsp_http.post(WEBHOOK_A).mock(side_effect=FlakyLsp(1))
+    async with running(make_settings(webhook_max_attempts=1)) as h:
+        body = submission()
+        assert (await h.submit(body)).status_code == 202
+        await eventually(lambda: _has_status(h, body["id"], "dead"), what="dead delivery")
+        d = await _delivery(h, body["id"])
+        ctx: Any = h.app.state.siki_context
+        async with ctx.sessions() as s, s.begin():
+            await deliveries.update_delivery(s, d["id"], {"status": "pending", "body": None})
+        await attempt_delivery(ctx, _NoPosting(), d["id"], attempt=1, last_attempt=False)
+        assert len((await _delivery(h, body["id"]))["attempts"]) == 1

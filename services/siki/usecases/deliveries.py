@@ -103,7 +103,7 @@ async def attempt_delivery(ctx: SikiContext, poster: WebhookPoster, delivery_id:
     if target is None or target.webhook_url is None:
         log.warning("webhook delivery unknown; dropped", delivery_id=delivery_id)
         return
-    if target.status in NOT_TO_SEND:
+    if target.status in NOT_TO_SEND or target.body is None:  # (a delivered one's body is emptied)
         return
     result = await _send(ctx, poster, target)
     if not result.ok:
@@ -184,7 +184,12 @@ async def redeliver(ctx: SikiContext, delivery_id: str, *, actor: Actor) -> Webh
             raise Conflict(f"only a dead or failed delivery can be redelivered; this one is {row.status}",
                            field="status", current_status=row.status)
         redeliveries = row.redeliveries + 1
-        await deliveries.update_delivery(s, row.id, {"status": DELIVERY_PENDING, "redeliveries": redeliveries})
+        if not await deliveries.update_delivery(s, row.id, {"status": DELIVERY_PENDING, "redeliveries": redeliveries},
+                                                only_if_status=REDELIVERABLE):
+            # Where the read locks nothing (SQLite), a retry of the bus may have delivered it since
+            # (and emptied its body): checked again by the UPDATE itself.
+            raise Conflict("the delivery changed meanwhile (a retry may have delivered it); reload it",
+                           field="status")
         ctx.emit(s, WebhookRequested(delivery_id=row.id), application_id=row.application_id)
         await ctx.auditor.record(s, actor=actor.name, action="webhook.redelivered", target_type="webhook_delivery",
                                  target_id=row.id, application_id=row.application_id, client=actor.client,
