@@ -192,6 +192,14 @@ async def test_payment_proof_and_appeal_reach_the_lsp(make_settings: Any, lsp_ht
     assert proof_body["data"]["proof_no"] == 1 and proof_body["data"]["document"]["id"] == "doc-1"
 
 
+async def _submitted_until(h: Harness, status: str) -> tuple[str, dict[str, Any]]:
+    """A new application whose webhook delivery reached ``status``: its id and the delivery."""
+    body = submission()
+    assert (await h.submit(body)).status_code == 202
+    await eventually(lambda: _has_status(h, body["id"], status), what=f"{status} delivery")
+    return body["id"], await _delivery(h, body["id"])
+
+
 async def _has_status(h: Harness, app_id: str, status: str) -> bool:
     ds = await h.deliveries(application_id=app_id)
     return bool(ds) and ds[0]["status"] == status
@@ -232,10 +240,7 @@ async def test_a_redelivery_racing_a_retrys_delivery_is_refused(make_settings: A
     lsp = FlakyLsp(1)
     lsp_http.post(WEBHOOK_A).mock(side_effect=lsp)
     async with running(make_settings(webhook_max_attempts=1)) as h:
-        body = submission()
-        assert (await h.submit(body)).status_code == 202
-        await eventually(lambda: _has_status(h, body["id"], "dead"), what="dead delivery")
-        d = await _delivery(h, body["id"])
+        app_id, d = await _submitted_until(h, "dead")
         ctx: Any = h.app.state.siki_context
         read = deliveries.locked_summary
 
@@ -249,7 +254,7 @@ async def test_a_redelivery_racing_a_retrys_delivery_is_refused(make_settings: A
         r = await h.client.post(f"/api/v1/webhook-deliveries/{d['id']}/redeliver", headers=h.operator)
         monkeypatch.undo()
         assert r.status_code == 409 and r.json()["field"] == "status", r.text
-        again = await _delivery(h, body["id"])
+        again = await _delivery(h, app_id)
         assert again["status"] == "delivered" and again["redeliveries"] == 0 and len(again["attempts"]) == 1
     assert len(lsp.requests) == 1
 
@@ -266,12 +271,9 @@ async def test_a_delivery_without_a_body_is_not_sent(make_settings: Any, lsp_htt
     """A delivery whose body was emptied (delivered) is never posted, whatever its status says."""
     lsp_http.post(WEBHOOK_A).mock(side_effect=FlakyLsp(1))
     async with running(make_settings(webhook_max_attempts=1)) as h:
-        body = submission()
-        assert (await h.submit(body)).status_code == 202
-        await eventually(lambda: _has_status(h, body["id"], "dead"), what="dead delivery")
-        d = await _delivery(h, body["id"])
+        app_id, d = await _submitted_until(h, "dead")
         ctx: Any = h.app.state.siki_context
         async with ctx.sessions() as s, s.begin():
             await deliveries.update_delivery(s, d["id"], {"status": "pending", "body": None})
         await attempt_delivery(ctx, _NoPosting(), d["id"], attempt=1, last_attempt=False)
-        assert len((await _delivery(h, body["id"]))["attempts"]) == 1
+        assert len((await _delivery(h, app_id))["attempts"]) == 1
