@@ -104,6 +104,11 @@ def _entry(*, actor: str, action: str, target_type: str | None = None, target_id
     }
 
 
+def _one_statement_params(fields: dict[str, Any]) -> dict[str, Any]:
+    """What :meth:`Auditor._one_statement` is executed with for an entry's ``fields``."""
+    return {**fields, "body_after_seq": _body_after_seq(**fields)}
+
+
 def _body_after_seq(at: datetime, actor: str, action: str, target_type: str | None, target_id: str | None,
                     application_id: str | None, client: str | None, detail: dict[str, Any]) -> str:
     """The hashed body of an entry is the JSON array ``[seq, at, actor, ...]``; this is what
@@ -160,9 +165,7 @@ class Auditor:
         (nothing written) when the head row is missing. The head is read ``FOR UPDATE``: after
         waiting for another append's commit PostgreSQL returns the row as that commit left it
         (not as the statement's snapshot saw it), and the UPDATE follows it likewise."""
-        statement = self._one_statement()
-        params = {**fields, "body_after_seq": _body_after_seq(**fields)}
-        return session.execute(statement, params).first() is not None
+        return session.execute(self._one_statement(), _one_statement_params(fields)).first() is not None
 
     def _one_statement(self) -> sa.Insert:
         statement: sa.Insert | None = getattr(self, "_in_one", None)
@@ -202,8 +205,7 @@ class Auditor:
         if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
             entry = _entry(**fields)
             async with single_statement(bind) as conn:
-                params = {**entry, "body_after_seq": _body_after_seq(**entry)}
-                if (await conn.execute(self._one_statement(), params)).first() is not None:
+                if (await conn.execute(self._one_statement(), _one_statement_params(entry))).first() is not None:
                     return
         async with sessions() as session, session.begin():
             await self.record(session, **fields)

@@ -44,6 +44,15 @@ class Lapsing(Generic[K, V]):
             self._sweep(now)
         self._entries[key] = (until, value)
 
+    def update(self, key: K, value: V, now: float) -> bool:
+        """Replace the value of a live entry, keeping its deadline; False (nothing stored) when
+        the entry is absent or lapsed."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            return False
+        self._entries[key] = (entry[0], value)
+        return True
+
     def pop(self, key: K) -> None:
         self._entries.pop(key, None)
 

@@ -61,3 +61,12 @@ def test_max_entries_is_a_hard_bound() -> None:
     assert len(entries) == 2 and entries.get("c", 41) == 3
     entries.put("d", 5, until=90, now=42)  # full of live entries: starts over
     assert len(entries) == 1 and entries.get("d", 42) == 5
+
+
+def test_an_update_keeps_the_entrys_deadline() -> None:
+    entries: Lapsing[str, int] = Lapsing(10)
+    entries.put("a", 1, until=5.0, now=0.0)
+    assert entries.update("a", 2, now=3.0) and entries.get("a", 4.9) == 2
+    assert entries.get("a", 5.0) is None  # lapses when the put said, not later
+    assert not entries.update("a", 3, now=5.0) and not entries.update("missing", 1, now=0.0)
+    assert len(entries) == 1 and entries.get("missing", 0.0) is None

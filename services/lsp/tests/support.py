@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy import event
 from standardwebhooks import Webhook
 
 from services.lsp.app import create_app
 from services.lsp.settings import LspSettings
+from services.lsp.usecases.context import LspContext
 from shared.settings import DEV_PASSWORD
 from shared.tests.waiting import wait_until
 
@@ -210,3 +215,25 @@ async def drive(lsp: Lsp, target: str, application_id: str | None = None) -> str
     await ok(await lsp.post(aid, "appeal-decision", {"decision": decision}, "komite2"))
     assert target in ("appeal_upheld", "appeal_rejected"), target
     return aid
+
+
+def round_trips(ctx: LspContext, monkeypatch: pytest.MonkeyPatch, counted: Callable[[str], bool]) -> Counter[str]:
+    """From now on: the statements SQLAlchemy sends that ``counted`` keeps, by leading keyword,
+    and every BEGIN / COMMIT / ROLLBACK asyncpg sends (``monkeypatch.undo()`` stops the latter)."""
+    seen: Counter[str] = Counter()
+    engine: Any = ctx.sessions.kw["bind"]
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if counted(statement):
+            seen[statement.split()[0].upper()] += 1
+
+    for name in ("start", "commit", "rollback"):
+        original = getattr(asyncpg.transaction.Transaction, name)
+
+        async def counting(self: Any, *args: Any, __name: str = name, __original: Any = original) -> Any:
+            seen[{"start": "BEGIN"}.get(__name, __name.upper())] += 1
+            return await __original(self, *args)
+
+        monkeypatch.setattr(asyncpg.transaction.Transaction, name, counting)
+    return seen

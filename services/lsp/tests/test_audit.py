@@ -5,16 +5,16 @@ LSP's manager or admin, and an altered entry found by the chain check."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from services.lsp.db.models import AuditEntry
-from services.lsp.tests.support import NIK, Lsp, drive, running, settings_for
+from services.lsp.tests.support import NIK, Lsp, drive, round_trips, running, settings_for
 from services.lsp.usecases.context import LspContext
 from shared.settings import DEV_PASSWORD
 
@@ -149,28 +149,14 @@ async def test_a_view_on_postgres_is_a_read_and_its_record_without_a_transaction
     async with running(settings_for(pg_url)) as lsp:
         aid = await drive(lsp, "forwarded")
         headers = await lsp.as_("admin")
-        sent: list[str] = []
-        begun: list[str] = []
-        engine: Any = lsp.app.state.lsp.sessions.kw["bind"]
-
-        def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            if "audit_log" in statement or "FROM applications" in statement:  # not the relay's, the sender's
-                sent.append(statement.split()[0].upper())
-
-        original = asyncpg.transaction.Transaction.start
-
-        async def start(self: Any) -> Any:
-            begun.append("BEGIN")
-            return await original(self)
-
-        monkeypatch.setattr(asyncpg.transaction.Transaction, "start", start)
-        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        # The application's and the audit log's statements (not the relay's or the sender's).
+        seen = round_trips(lsp.app.state.lsp, monkeypatch,
+                           lambda statement: "audit_log" in statement or "FROM applications" in statement)
         try:
             r = await lsp.client.get(f"/api/v1/applications/{aid}", headers=headers)
         finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", seen)
             monkeypatch.undo()
         assert r.status_code == 200, r.text
-        assert sent == ["SELECT", "WITH"] and begun == [], (sent, begun)  # the read; the append
+        assert Counter(seen) == Counter({"SELECT": 1, "WITH": 1}), seen  # the read; the append; no BEGIN
         viewed = await events(lsp, application_id=aid, action="application.viewed")
         assert len(viewed) == 1 and viewed[0]["actor"] == "staff:LSP-A:admin"

@@ -14,10 +14,10 @@ import asyncpg
 import httpx
 import pytest
 import respx
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.lsp.db.models import StatusReportRow
-from services.lsp.tests.support import drive, running, settings_for
+from services.lsp.tests.support import drive, round_trips, running, settings_for
 from services.lsp.usecases import reports
 from services.lsp.usecases.context import LspContext
 from shared.bus.envelope import utcnow
@@ -26,24 +26,8 @@ pytestmark = pytest.mark.postgres
 
 
 def _round_trips(ctx: LspContext, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Statements as SQLAlchemy sends them, and the BEGIN / COMMIT / ROLLBACK asyncpg sends."""
-    seen: Counter[str] = Counter()
-    engine: Any = ctx.sessions.kw["bind"]
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "status_reports" in statement or "advisory" in statement:  # not the outbox relay's peeks
-            seen[statement.split()[0].upper()] += 1
-
-    for name in ("start", "commit", "rollback"):
-        original = getattr(asyncpg.transaction.Transaction, name)
-
-        async def counted(self: Any, *args: Any, __name: str = name, __original: Any = original) -> Any:
-            seen[{"start": "BEGIN"}.get(__name, __name.upper())] += 1
-            return await __original(self, *args)
-
-        monkeypatch.setattr(asyncpg.transaction.Transaction, name, counted)
-    return seen
+    # Not the outbox relay's peeks.
+    return round_trips(ctx, monkeypatch, lambda statement: "status_reports" in statement or "advisory" in statement)
 
 
 async def _stage(ctx: LspContext, application_id: str, n: int) -> None:

@@ -64,8 +64,8 @@ class Documents:
         self.store = store
         self.settings = settings
         # Per account: its documents and bytes as this process last read them, plus what it kept
-        # since, and when that read lapses (kept in the value too: keeping a document keeps it).
-        self._usage: Lapsing[str, tuple[Usage, float]] = Lapsing(USAGE_HINT_ACCOUNTS)
+        # since, until a minute after that read.
+        self._usage: Lapsing[str, Usage] = Lapsing(USAGE_HINT_ACCOUNTS)
 
     async def keep(self, user_id: str, kind: str, upload: Upload, *,
                    reference: tuple[str, str] | None = None) -> DocumentOut:
@@ -103,8 +103,7 @@ class Documents:
         """The account's usage read now (one round trip), remembered as this process's hint."""
         usage = await usage_of(self.engine, user_id)
         now = time.monotonic()
-        until = now + USAGE_HINT_SECONDS
-        self._usage.put(user_id, (usage, until), until=until, now=now)
+        self._usage.put(user_id, usage, until=now + USAGE_HINT_SECONDS, now=now)
         return usage
 
     def _counted(self, user_id: str, size: int) -> None:
@@ -113,8 +112,7 @@ class Documents:
         now = time.monotonic()
         hint = self._usage.get(user_id, now)
         if hint is not None:
-            (documents, size_before), until = hint
-            self._usage.put(user_id, (Usage(documents + 1, size_before + size), until), until=until, now=now)
+            self._usage.update(user_id, Usage(hint.documents + 1, hint.bytes + size), now)
 
     def _far_below_quota(self, user_id: str, adding: int) -> bool:
         """Whether the pre-upload read can be skipped: this process counted the account within the
@@ -128,9 +126,8 @@ class Documents:
         hint = self._usage.get(user_id, time.monotonic())
         if hint is None:
             return False
-        usage, _ = hint
-        return (2 * (usage.documents + 1) <= self.settings.max_documents_per_account
-                and 2 * (usage.bytes + adding) <= self.settings.max_document_bytes_per_account)
+        return (2 * (hint.documents + 1) <= self.settings.max_documents_per_account
+                and 2 * (hint.bytes + adding) <= self.settings.max_document_bytes_per_account)
 
     def _within_quota(self, usage: Usage, adding: int) -> None:
         most, most_bytes = self.settings.max_documents_per_account, self.settings.max_document_bytes_per_account
