@@ -192,6 +192,20 @@ def read_session(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
     return reads()
 
 
+_ALONE_ENGINES: weakref.WeakKeyDictionary[async_sessionmaker[AsyncSession], AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def alone_session(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
+    """PostgreSQL only: a session of ``factory``'s kind whose connection is in AUTOCOMMIT, for one
+    writing statement that stands alone (as :func:`single_statement`) built from rows the
+    session staged. Its ``commit()`` sends nothing and runs the session's ``after_commit`` hooks
+    (the outbox relay's wake). Never put two writes through it."""
+    engine = _ALONE_ENGINES.get(factory)
+    if engine is None:
+        engine = _ALONE_ENGINES[factory] = engine_of(factory).execution_options(isolation_level="AUTOCOMMIT")
+    return factory(bind=engine)
+
+
 def engine_of(factory: async_sessionmaker[AsyncSession]) -> AsyncEngine:
     """The engine a session factory (:func:`make_session_factory`) is bound to."""
     bind = factory.kw.get("bind")

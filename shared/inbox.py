@@ -9,6 +9,13 @@ with ``claims_in_effect``: its effect then carries the claim in its first read
 (:func:`read_claiming`: on PostgreSQL a data-modifying CTE of that read, one round trip fewer per
 event), and an effect that never calls it is claimed as its transaction ends, a duplicate then
 rolling everything back. Either way the claim commits, or not, with the effect.
+
+A consumer may also offer a *first try* (``first_try``): the effect and its claim as one
+statement on a connection in AUTOCOMMIT, guarded by what the effect read beforehand (PostgreSQL;
+:meth:`Claim.after`). It answers True (done), False (processed already) or None (it could not:
+the guard found the rows moved, or the case is not one it takes), and None runs the effect in
+its transaction as above. One statement is atomic: the claim still commits, or not, with the
+effect.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, bindparam, exists, select
+from sqlalchemy import CTE, Row, Select, Table, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,15 +43,38 @@ class AlreadyHandled(Exception):
 
 
 @dataclass
-class _Claim:
+class Claim:
+    """The inbox row an event's effect is to carry."""
+
     table: Table
     values: dict[str, Any]  # bound as inbox_<column>
     taken: bool = False  # whether a statement carried it already
+
+    def after(self, guard: CTE) -> CTE:
+        """PostgreSQL: the claim as a data-modifying CTE inserting its row only if ``guard`` (a
+        CTE of the effect's statement) yields a row, returning the event id when it claimed (no
+        row: the guard failed, or the event was processed already). The effect's writes are to
+        be conditional on it (``EXISTS``). Executed with :attr:`values` among the parameters."""
+        key = (self.table, id(guard))
+        found = _AFTER.get(key)
+        if found is None:
+            values = select(*(bindparam(f"inbox_{c}", type_=self.table.c[c].type) for c in _COLUMNS))
+            found = _AFTER[key] = (guard, conflict_insert("postgresql")(self.table)
+                                   .from_select(list(_COLUMNS), values.select_from(guard))
+                                   .on_conflict_do_nothing().returning(self.table.c.event_id).cte("inbox_claim"))
+        return found[1]
+
+
+# A consumer's first try (see the module's docstring): True done, False processed already, None
+# not taken (the transaction runs the effect).
+FirstTry = Callable[[EventEnvelope, Claim], Awaitable[bool | None]]
 
 
 # The claim for each (inbox table, dialect), built once: an event then costs no statement
 # construction or cache-key walk of a fresh ``.values()``; its row goes as parameters.
 _CLAIMS: dict[tuple[Table, str], Any] = {}
+# (inbox table, id of a guard) -> (the guard, kept alive; the claim after it).
+_AFTER: dict[tuple[Table, int], tuple[CTE, CTE]] = {}
 # (read, inbox table) -> the read carrying the claim (PostgreSQL). Keyed by id, the read kept alive.
 _CARRIERS: dict[tuple[int, Table], tuple[AnySelect, AnySelect]] = {}
 
@@ -59,7 +89,7 @@ def _claim_statement(table: Table, dialect: str) -> Any:
     return statement
 
 
-async def _claim(session: AsyncSession, claim: _Claim) -> bool:
+async def _claim(session: AsyncSession, claim: Claim) -> bool:
     """One round trip: the insert claims the event, or finds it already processed."""
     claim.taken = True
     statement = _claim_statement(claim.table, session.get_bind().dialect.name)
@@ -80,7 +110,7 @@ async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[st
     consumer subscribed with ``claims_in_effect`` (else just the read). Raises
     :class:`AlreadyHandled` when the event was processed already. None when the read finds no
     row: the claim was made all the same (on PostgreSQL, unless processed already)."""
-    claim: _Claim | None = session.info.get(_PENDING)
+    claim: Claim | None = session.info.get(_PENDING)
     if claim is None or claim.taken:
         return (await session.execute(query, params)).first()
     if session.get_bind().dialect.name != "postgresql":  # no data-modifying CTE: claimed first
@@ -102,15 +132,20 @@ async def handle_once(
     effect: Callable[[AsyncSession, EventEnvelope], Awaitable[None]],
     *,
     claims_in_effect: bool = False,
+    first_try: FirstTry | None = None,
 ) -> bool:
     """Run ``effect`` and record the event in the inbox in one transaction.
 
     Returns False (and does nothing) when this consumer already processed the event.
-    ``claims_in_effect``: see the module's docstring (only for effects whose every write is in
-    the transaction)."""
-    claim = _Claim(inbox_model.__table__,  # type: ignore[attr-defined]
+    ``claims_in_effect``, ``first_try``: see the module's docstring (only for effects whose
+    every write is in the transaction)."""
+    claim = Claim(inbox_model.__table__,  # type: ignore[attr-defined]
                    {"inbox_event_id": event_.id, "inbox_consumer": consumer, "inbox_event_type": event_.type,
                     "inbox_processed_at": utcnow()})
+    if first_try is not None:
+        done = await first_try(event_, claim)
+        if done is not None:
+            return done
     try:
         async with session_factory() as session, session.begin():
             if not claims_in_effect:

@@ -34,7 +34,7 @@ from shared.dblocks import DbKeyedLock
 from shared.errors import Problem, install_problem_handlers, problem_openapi, problem_response, problem_responses
 from shared.gctuning import GcTimeCollector, tune_collector
 from shared.http_surface import install_surface
-from shared.inbox import handle_once
+from shared.inbox import FirstTry, handle_once
 from shared.logging import configure_logging, correlation_id_var, get_logger
 from shared.outbox import InboxMixin, OutboxMixin, add_event
 from shared.outbox_relay import OutboxRelay
@@ -154,15 +154,17 @@ class ServiceRuntime:
 
     def consume(self, queue: str, handlers: Mapping[type[Event], EventEffect[Any]], *,
                 patterns: list[str] | None = None, policy: RetryPolicy | None = None,
-                concurrency: int | None = None, claims_in_effect: bool = False) -> None:
+                concurrency: int | None = None, claims_in_effect: bool = False,
+                first_try: FirstTry | None = None) -> None:
         """Subscribe typed effects so that each event takes effect once (inbox, same transaction).
 
         ``handlers`` maps catalogue classes to ``effect(session, event, envelope)``; the queue is
         bound to their types (or to ``patterns``, e.g. one LSP's own routing keys).
         ``claims_in_effect``: the effects write nothing outside their transaction and may carry
-        the inbox's claim in their first read (``shared.inbox.read_claiming``).
+        the inbox's claim in their first read (``shared.inbox.read_claiming``). ``first_try``:
+        tried before the transaction for each event (``shared.inbox``).
         """
-        self._subscribe(queue, handlers, patterns, None, policy, concurrency, claims_in_effect)
+        self._subscribe(queue, handlers, patterns, None, policy, concurrency, claims_in_effect, first_try)
 
     def consume_raw(self, queue: str, handlers: Mapping[type[Event], RawEffect[Any]], *,
                     patterns: list[str] | None = None, policy: RetryPolicy | None = None,
@@ -179,7 +181,8 @@ class ServiceRuntime:
 
     def _subscribe(self, queue: str, handlers: Mapping[type[Event], Any], patterns: list[str] | None,
                    raw: Callable[[EventEnvelope, Delivery], Awaitable[None]] | None, policy: RetryPolicy | None,
-                   concurrency: int | None, claims_in_effect: bool = False) -> None:
+                   concurrency: int | None, claims_in_effect: bool = False,
+                   first_try: FirstTry | None = None) -> None:
         async def handler(event: EventEnvelope, delivery: Delivery) -> None:
             token = correlation_id_var.set(event.correlation_id)
             started = time.perf_counter()
@@ -188,7 +191,7 @@ class ServiceRuntime:
                 if raw is None:
                     done = await handle_once(self.sessions, self.inbox_model, queue, event,
                                              lambda session, envelope: _run_typed(handlers, session, envelope),
-                                             claims_in_effect=claims_in_effect)
+                                             claims_in_effect=claims_in_effect, first_try=first_try)
                     outcome = "ok" if done else "duplicate"
                 else:
                     await raw(event, delivery)

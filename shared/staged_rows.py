@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, Update, insert, inspect, literal, select, union_all
+from sqlalchemy import CTE, Insert, Select, Table, Update, exists, insert, inspect, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -29,6 +29,27 @@ def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
     by UNION ALL, which inserts them in their order (the outbox's order is the events')."""
     if len(rows) == 1:
         return insert(table).values(rows[0])
+    found = _row_selects(table, rows)
+    if found is None:  # a default computed from the row: SQLAlchemy's own VALUES
+        return insert(table).values(list(rows))
+    keys, each = found
+    return insert(table).from_select(keys, union_all(*each))
+
+
+def rows_insert_if(table: Table, rows: Sequence[dict[str, Any]], only_if: CTE) -> Insert | None:
+    """As :func:`rows_insert`, the rows going in only if ``only_if`` (a CTE of the same
+    statement) yields a row; None when a default computed from the row leaves no such insert."""
+    found = _row_selects(table, rows)
+    if found is None:
+        return None
+    keys, each = found
+    each = [one.where(exists(only_if.select())) for one in each]
+    return insert(table).from_select(keys, each[0] if len(each) == 1 else union_all(*each))
+
+
+def _row_selects(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[Select[Any]]] | None:
+    """The columns and one SELECT of literals per row, for an INSERT ... SELECT; None when a
+    column's default is computed from the row (only SQLAlchemy's VALUES applies those)."""
     # An INSERT ... SELECT adds no defaults itself: the scalar ones as they are, a function of no
     # arguments (SQLAlchemy wraps those) called for each row, as a flush would.
     defaults: dict[str, ScalarElementColumnDefault | CallableColumnDefault] = {}
@@ -38,13 +59,12 @@ def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
             continue
         if not (isinstance(default, ScalarElementColumnDefault)
                 or (isinstance(default, CallableColumnDefault) and hasattr(default.arg, "__wrapped__"))):
-            return insert(table).values(list(rows))  # computed from the row: SQLAlchemy's own VALUES
+            return None
         defaults[column.key] = default
     keys = [*rows[0], *defaults]
     filled = [{**row, **{k: d.arg(None) if d.is_callable else d.arg  # type: ignore[arg-type]
                          for k, d in defaults.items()}} for row in rows]
-    each = [select(*(literal(row[k], table.c[k].type).label(k) for k in keys)) for row in filled]
-    return insert(table).from_select(keys, union_all(*each))
+    return keys, [select(*(literal(row[k], table.c[k].type).label(k) for k in keys)) for row in filled]
 
 
 async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequence[Insert],
@@ -103,6 +123,20 @@ def take_staged(s: AsyncSession, *models: type[Any]) -> list[Insert]:
         values = staged_values(s, model)
         if values:
             inserts.append(rows_insert(cast(Table, model.__table__), values))
+    return inserts
+
+
+def take_staged_if(s: AsyncSession, only_if: CTE, *models: type[Any]) -> list[Insert] | None:
+    """As :func:`take_staged`, each insert going in only if ``only_if`` yields a row; None (and
+    ``s`` no longer to be used) when a table's defaults leave no such insert."""
+    inserts = []
+    for model in models:
+        values = staged_values(s, model)
+        if values:
+            guarded = rows_insert_if(cast(Table, model.__table__), values, only_if)
+            if guarded is None:
+                return None
+            inserts.append(guarded)
     return inserts
 
 
