@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, String, bindparam, event, func, select, update
+from sqlalchemy import MetaData, String, bindparam, event, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.bus.envelope import EventEnvelope, utcnow
-from shared.database import NAMING_CONVENTION, create_engine, make_session_factory
-from shared.inbox import handle_once, read_claiming
+from shared.database import NAMING_CONVENTION, create_engine, make_session_factory, single_statement
+from shared.inbox import Claim, handle_once, read_claiming
 from shared.outbox import InboxMixin
 from shared.tests.round_trips import simple_queries
 
@@ -201,3 +201,64 @@ async def test_a_failed_effect_leaves_no_claim_and_an_odd_id_takes_the_usual_cla
     assert not await handle_once(sessions, Inbox, "q.mail", odd, _writing)
     assert not any("it''s" in q or "it's" in q for q in sent)
     assert await counted(sessions) == (ev.id[:4] + ";" + odd.id[:4] + ";", 2)
+
+
+_GUARD = select(Counter.id).where(Counter.id == bindparam("counter_id")).with_for_update().cte("guard")
+
+
+def first_try_counting(sessions: async_sessionmaker[AsyncSession], tried: list[bool | None],
+                       *, take: bool = True) -> Any:
+    """A first try (PostgreSQL): the counter's update and the claim in one statement, outside any
+    transaction, the update only if claimed; ``take=False`` declines (None)."""
+
+    async def first_try(ev: EventEnvelope, claim: Claim) -> bool | None:
+        if not take:
+            tried.append(None)
+            return None
+        claimed = claim.after(_GUARD)
+        write = (update(Counter).where(Counter.id == bindparam("counter_id"), exists(claimed.select()))
+                 .values(events=Counter.events + bindparam("mark")))
+        statement = select(exists(claimed.select()).label("claimed")).add_cte(write.cte("write"))
+        async with single_statement(_engine(sessions)) as conn:
+            row = (await conn.execute(statement, {"counter_id": "c", "mark": ev.id[:4] + ";", **claim.values})).one()
+        tried.append(bool(row.claimed))
+        return bool(row.claimed)
+
+    return first_try
+
+
+@pytest.mark.postgres
+async def test_a_first_try_takes_effect_once_with_its_claim_and_a_declined_one_runs_the_transaction(
+        pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    sessions = make_session_factory(engine)
+    async with sessions() as s, s.begin():
+        s.add(Counter(id="c", events=""))
+    try:
+        ev, tried, ran = envelope(), list[bool | None](), list[str]()
+
+        async def effect(session: AsyncSession, e: EventEnvelope) -> None:
+            ran.append(e.id)
+            await reading_effect(session, e)
+
+        first_try = first_try_counting(sessions, tried)
+        assert await handle_once(sessions, Inbox, "q", ev, effect, claims_in_effect=True, first_try=first_try)
+        assert not await handle_once(sessions, Inbox, "q", ev, effect, claims_in_effect=True, first_try=first_try)
+        assert tried == [True, False] and ran == []  # the redelivery wrote nothing: the update is conditional
+        assert await counted(sessions) == (ev.id[:4] + ";", 1)
+        # Two deliveries at once: one claims, the other finds the claim (after waiting for its commit).
+        other = envelope()
+        both = await asyncio.gather(*(handle_once(sessions, Inbox, "q", other, effect, claims_in_effect=True,
+                                                  first_try=first_try) for _ in range(2)))
+        assert sorted(both) == [False, True]
+        assert await counted(sessions) == (ev.id[:4] + ";" + other.id[:4] + ";", 2)
+        # Declined: the effect runs in the inbox's transaction, claiming as usual.
+        third = envelope()
+        declining = first_try_counting(sessions, tried, take=False)
+        assert await handle_once(sessions, Inbox, "q", third, effect, claims_in_effect=True, first_try=declining)
+        assert ran == [third.id] and tried[-1] is None
+        assert (await counted(sessions))[1] == 3
+    finally:
+        await engine.dispose()

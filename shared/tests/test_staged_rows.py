@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, event, insert, select, update
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, event, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
-from shared.staged_rows import execute_with, flush_with_staged, rows_insert
+from shared.staged_rows import execute_with, flush_with_staged, rows_insert, rows_insert_if
 
 META = MetaData()
 HEADS = Table("heads", META, Column("id", String, primary_key=True), Column("n", Integer))
@@ -175,3 +175,33 @@ async def test_a_stale_row_stops_the_step_before_its_staged_rows(pg_url: str) ->
             assert (await conn.execute(select(_Entry.seq))).all() == []
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("count", [1, 3])
+async def test_rows_inserted_only_if_the_condition_yields_a_row(pg_url: str, count: int) -> None:
+    """``rows_insert_if``: in order and with their defaults when the CTE it names yields a row,
+    none at all when it yields none."""
+    engine = create_async_engine(pg_url.replace("postgresql://", "postgresql+asyncpg://", 1))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(META.create_all)
+            await conn.execute(insert(HEADS).values(id="h", n=0))
+        for head, names in (("h", [f"yes{i}" for i in range(count)]), ("none", [f"no{i}" for i in range(count)])):
+            found = select(HEADS.c.id).where(HEADS.c.id == head).cte("found")
+            guarded = rows_insert_if(ROWS, _rows(*names), found)
+            assert guarded is not None
+            async with engine.begin() as conn:
+                await conn.execute(select(exists(found.select())).add_cte(guarded.cte("guarded")))
+        async with engine.connect() as conn:
+            stored = (await conn.execute(select(ROWS.c.name, ROWS.c.attempts).order_by(ROWS.c.seq))).all()
+        assert [(r.name, r.attempts) for r in stored] == [(f"yes{i}", 0) for i in range(count)]
+    finally:
+        await engine.dispose()
+
+
+def test_no_conditional_insert_when_a_default_is_computed_from_the_row() -> None:
+    table = Table("computed", MetaData(), Column("id", Integer, primary_key=True), Column("name", String),
+                  Column("slug", String, default=lambda ctx: ctx.get_current_parameters()["name"].lower()))
+    found = select(HEADS.c.id).cte("found")
+    assert rows_insert_if(table, [{"name": "A"}], found) is None
