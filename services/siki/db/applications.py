@@ -6,10 +6,10 @@ JSON that none of these paths reads)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Insert, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Insert, bindparam, exists, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import (
     APPLICATIONS,
@@ -21,7 +21,7 @@ from services.siki.db.common import (
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
-from shared.staged_rows import execute_with, rows_insert, take_last_staged, take_staged
+from shared.staged_rows import execute_with, rows_insert, rows_insert_if, take_last_staged, take_staged, take_staged_if
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -33,16 +33,24 @@ _SUBMIT_HEAD = (select(Application.id, Application.status, Application.last_seq,
 _LOCKED_HEAD = (select(*STEP_COLUMNS, Application.last_proof_no, Application.appeal_reason)
                 .where(Application.id == bindparam("application_id")).with_for_update())
 # A report's application (locked) and, in the same round trip, what an earlier report with the
-# same id answered.
-_REPORT_HEAD = (
+# same id answered; not locked for a report's first try (``usecases/reports.py``).
+_REPORT_SEEN = (
     select(*STEP_COLUMNS, StatusReportRecord.lsp_code.label("done_lsp_code"),
            StatusReportRecord.application_id.label("done_application_id"),
            StatusReportRecord.answer.label("done_answer"))
     .select_from(Application)
     .outerjoin(StatusReportRecord, StatusReportRecord.report_id == bindparam("report_id"))
     .where(Application.id == bindparam("application_id"))
-    .with_for_update(of=Application)
 )
+_REPORT_HEAD = _REPORT_SEEN.with_for_update(of=Application)
+# A first try's guard: the application's row, locked, only while its last step is the one the
+# try read. Every change of status is a step (a new ``last_seq``), and ``FOR UPDATE`` checks a
+# row another transaction changed meanwhile again as that transaction left it.
+STEP_GUARD = (select(APPLICATIONS.c.id)
+              .where(APPLICATIONS.c.id == bindparam("guard_application_id"),
+                     APPLICATIONS.c.last_seq.is_not_distinct_from(bindparam("guard_last_seq")),
+                     APPLICATIONS.c.status.is_not_distinct_from(bindparam("guard_status")))
+              .with_for_update().cte("step_guard"))
 _REPORT_DONE = select(StatusReportRecord.lsp_code, StatusReportRecord.application_id, StatusReportRecord.answer).where(
     StatusReportRecord.report_id == bindparam("report_id"))
 # What the LSP's re-check needs of an application (``check_application_eligibility``).
@@ -68,6 +76,11 @@ async def locked_head(s: AsyncSession, application_id: str) -> AnyRow | None:
 async def report_head(s: AsyncSession, application_id: str, report_id: str) -> AnyRow | None:
     """The step columns (locked) plus ``done_*``: what an earlier report with this id answered."""
     return (await s.execute(_REPORT_HEAD, {"application_id": application_id, "report_id": report_id})).first()
+
+
+async def report_seen(conn: AsyncConnection, application_id: str, report_id: str) -> AnyRow | None:
+    """As :func:`report_head`, not locked (a first try's read, outside any transaction)."""
+    return (await conn.execute(_REPORT_SEEN, {"application_id": application_id, "report_id": report_id})).first()
 
 
 async def ownership_head(s: AsyncSession, application_id: str) -> AnyRow | None:
@@ -96,6 +109,27 @@ async def update_application(s: AsyncSession, application_id: str, values: dict[
     report's record) together."""
     await execute_with(s, update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)),
                        also)
+
+
+async def update_application_if(s: AsyncSession, application_id: str, values: dict[str, Any], *,
+                                seen_last_seq: int | None, seen_status: str | None,
+                                timeline_rows: list[dict[str, Any]], record: dict[str, Any]) -> bool | None:
+    """A first try's step, PostgreSQL, ``s`` in AUTOCOMMIT (``shared.database.alone_session``):
+    as :func:`update_application` with the timeline's rows, the events staged in ``s`` and the
+    report's ``record``, one statement that writes only while the application is at
+    ``seen_last_seq`` and ``seen_status`` (:data:`STEP_GUARD`). True written; False the row moved
+    (nothing written); None when an insert cannot be made conditional (nothing sent)."""
+    also = [rows_insert_if(TIMELINE, timeline_rows, STEP_GUARD), rows_insert_if(REPORTS, [record], STEP_GUARD)]
+    events = take_staged_if(s, STEP_GUARD, OutboxEvent)
+    if events is None or None in also:
+        return None
+    statement = (update(APPLICATIONS)
+                 .where(APPLICATIONS.c.id == bindparam("guard_application_id"), exists(STEP_GUARD.select()))
+                 .values(**_indexed(values)).returning(APPLICATIONS.c.id))
+    for n, insert_ in enumerate([*also, *events]):
+        statement = statement.add_cte(cast(Insert, insert_).cte(f"also_{n}"))
+    params = {"guard_application_id": application_id, "guard_last_seq": seen_last_seq, "guard_status": seen_status}
+    return (await s.execute(statement, params)).first() is not None
 
 
 def timeline_insert(rows: list[dict[str, Any]]) -> Insert:

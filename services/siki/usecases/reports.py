@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db import applications
@@ -26,6 +27,7 @@ from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.siki import StatusReport, StatusReportAnswer
 from shared.contracts.states import ApplicationStatus
+from shared.database import alone_session, autocommit_read
 from shared.exceptions import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.logging import get_logger
 
@@ -49,10 +51,12 @@ async def report_status(ctx: SikiContext, lsp_code: str, application_id: str,
     report on this LSP's own application is kept for the operators (``refused_reports``)."""
     try:
         pdf = certificate_pdf(report)
-        # Across processes too: a repeated report_id racing in another process reads the
-        # first one's answer instead of applying the step twice.
-        async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
-            answer = await apply_report(ctx, s, lsp_code, application_id, report, pdf)
+        answer = await _first_try(ctx, lsp_code, application_id, report, pdf)
+        if answer is None:
+            # Across processes too: a repeated report_id racing in another process reads the
+            # first one's answer instead of applying the step twice.
+            async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
+                answer = await apply_report(ctx, s, lsp_code, application_id, report, pdf)
     except (TransitionRefused, Invalid) as refused:  # NotReportable is an Invalid
         await _keep_refusal(ctx, lsp_code, application_id, report, refused)
         raise
@@ -82,6 +86,41 @@ async def apply_report(ctx: SikiContext, s: AsyncSession, lsp_code: str, applica
     # The report's record goes with the step, in its statement: a retry reads this answer.
     record = applications.report_record(report.report_id, lsp_code, head.id, answer.model_dump(mode="json"), utcnow())
     await timeline.write(s, ctx.emit, also=[record, *documents.stored], **documents.changes)
+    return answer
+
+
+async def _first_try(ctx: SikiContext, lsp_code: str, application_id: str, report: StatusReport,
+                     pdf: bytes | None) -> StatusReportAnswer | None:
+    """PostgreSQL: a new report that the state machine takes, with no forms or PDF to store,
+    applied without a transaction: the application read without a lock, then the step, its
+    events and the report's record in one statement that writes only while the application's
+    last step is the one read (``applications.update_application_if``). Three round trips with
+    the LSP's key where BEGIN with the lock, the locked read, the step and COMMIT were five. None
+    for anything else (a retry, a refusal, a row moved meanwhile): the locked path decides."""
+    if pdf is not None or report.forms or ctx.engine.dialect.name != "postgresql":
+        return None
+    async with autocommit_read(ctx.engine) as conn:
+        head = await applications.report_seen(conn, application_id, report.report_id)
+    if head is None or head.done_answer is not None or head.lsp_code != lsp_code:
+        return None
+    try:
+        plan = plan_report(S(head.status), report.status, head.application_kind)
+    except (TransitionRefused, DomainError):
+        return None  # refused for good by the locked path, which keeps the refusal
+    documents = _documents(None, head, report, None)
+    timeline = _steps(head, plan, report, documents, ctx)
+    answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
+                                report_id=report.report_id)
+    record = {"report_id": report.report_id, "lsp_code": lsp_code, "application_id": head.id,
+              "answer": answer.model_dump(mode="json"), "processed_at": utcnow()}
+    try:
+        async with alone_session(ctx.sessions) as s:
+            if not await timeline.write_if(s, ctx.emit, seen_last_seq=head.last_seq, seen_status=head.status,
+                                           record=record, **documents.changes):
+                return None
+            await s.commit()  # sends nothing (AUTOCOMMIT); wakes the outbox relay for the events
+    except IntegrityError:
+        return None  # the report id taken meanwhile by another report: the locked path answers
     return answer
 
 
@@ -134,7 +173,7 @@ def _report_id_used() -> Conflict:
     return Conflict("report_id was already used for another report", field="report_id")
 
 
-def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: bytes | None) -> _Documents:
+def _documents(s: AsyncSession | None, head: AnyRow, report: StatusReport, pdf: bytes | None) -> _Documents:
     """The reported invoice and certificate; the PDF to store once, its digest in the certificate."""
     docs = _Documents(head.invoice, head.certificate)
     if report.invoice is not None:
@@ -146,6 +185,7 @@ def _documents(s: AsyncSession, head: AnyRow, report: StatusReport, pdf: bytes |
             docs.certificate["pdf_sha256"] = digest
         docs.changes["certificate"] = docs.certificate
     if pdf is not None and digest is not None:
+        assert s is not None
         docs.stored.append(applications.document_insert(s, digest, pdf, "application/pdf", utcnow()))
         docs.changes["certificate_pdf_sha256"] = digest
         if docs.certificate is not None and docs.certificate.get("pdf_sha256") != digest:

@@ -121,6 +121,19 @@ class Timeline:
             "status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(), **changes},
             *self.staged(s, emit), *also)
 
+    async def write_if(self, s: AsyncSession, emit: Emit, *, seen_last_seq: int | None, seen_status: str | None,
+                       record: dict[str, Any], **changes: Any) -> bool | None:
+        """:meth:`write` as a first try's one statement (``applications.update_application_if``):
+        True written, False the application moved since it was read, None not tried."""
+        assert self.status is not None and self.steps
+        for step in self.steps:
+            emit(s, step.event)
+        return await applications.update_application_if(
+            s, self.application_id, {"status": self.status.value, "last_seq": self.seq, "updated_at": utcnow(),
+                                     **changes},
+            seen_last_seq=seen_last_seq, seen_status=seen_status, timeline_rows=[step.row for step in self.steps],
+            record=record)
+
     def staged(self, s: AsyncSession, emit: Emit) -> list[Insert]:
         """Stage the steps' events and give the inserts of the entries and of the events, for
         the caller's statement on the application: the events ride in it instead of a flush of
