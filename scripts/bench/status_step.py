@@ -1,0 +1,118 @@
+"""What the portal's status mirror costs per SIKI step, in the locked transaction against its
+first try (usecases/timeline.py ``apply_alone``: the row read without a lock, then one statement
+outside any transaction), on PostgreSQL, in the portal's own process (its test harness, no bus:
+each event through ``shared.inbox.handle_once`` as the consumer runs it), in alternating blocks
+so that the machine's drift falls on both sides alike.
+
+``python -m scripts.bench.status_step [--blocks 6] [--per-block 150]``: the CPU and the wall time
+per step (ms, the trimmed mean over the blocks), and the round trips per step each way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+
+from scripts.bench.floors import drop_database, temp_database
+from scripts.simulator.chains import POSTGRES_URL
+from services.portal.db.models import InboxEntry
+from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
+from services.portal.tests.test_after_submit import submitted
+from shared.bus import EventEnvelope
+from shared.contracts.events import StatusChanged
+from shared.db_metrics import count_round_trips
+from shared.inbox import Claim, handle_once
+
+SIDES = ("locked", "first try")
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Steps:
+    """Feeds one application newer steps, one event at a time, either way."""
+
+    def __init__(self, portal: Portal, app_id: str) -> None:
+        self.portal, self.app_id, self.seq = portal, app_id, 1
+        self.mirror = portal.app.state.portal.usecases.status_mirror
+        self.sessions = portal.runtime.sessions
+
+    async def _effect(self, session: Any, envelope: EventEnvelope) -> None:
+        await self.mirror.apply(session, StatusChanged.model_validate(envelope.payload))
+
+    async def _first_try(self, envelope: EventEnvelope, claim: Claim) -> bool | None:
+        return await self.mirror.apply_alone(self.sessions, StatusChanged.model_validate(envelope.payload), claim)
+
+    async def run(self, side: str, count: int) -> None:
+        for _ in range(count):
+            self.seq += 1
+            # A step without an email: the relay's work is no part of either side.
+            event = status_event(self.app_id, self.seq, "in_certification")
+            done = await handle_once(self.sessions, InboxEntry, "bench", event, self._effect, claims_in_effect=True,
+                                     first_try=self._first_try if side == "first try" else None)
+            assert done
+
+
+async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL) -> dict[str, Any]:
+    name, url = await temp_database(admin_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="skk-status-step-") as tmp:
+            settings = portal_settings(Path(tmp), url.replace("postgresql://", "postgresql+asyncpg://", 1))
+            async with running_portal(settings) as portal:
+                applicant = await portal.applicant()
+                steps = {side: _Steps(portal, await submitted(portal, applicant)) for side in SIDES}
+                counters = count_round_trips(portal.runtime.engine, CollectorRegistry())
+                for side in SIDES:  # warm: each statement prepared on the pool's connections
+                    await steps[side].run(side, 20)
+                cpu: dict[str, list[float]] = {side: [] for side in SIDES}
+                wall: dict[str, list[float]] = {side: [] for side in SIDES}
+                trips: dict[str, float] = dict.fromkeys(SIDES, 0.0)
+                for _ in range(blocks):
+                    for side in SIDES:
+                        before = _round_trips(counters)
+                        started, clock = _cpu(), time.perf_counter()
+                        await steps[side].run(side, per_block)
+                        cpu[side].append((_cpu() - started) / per_block * 1000)
+                        wall[side].append((time.perf_counter() - clock) / per_block * 1000)
+                        trips[side] += (_round_trips(counters) - before) / per_block / blocks
+        return {side: {"cpu_ms": round(_trimmed_mean(cpu[side]), 3), "wall_ms": round(_trimmed_mean(wall[side]), 3),
+                       "round_trips": round(trips[side], 2)} for side in SIDES}
+    finally:
+        await drop_database(admin_url, name)
+
+
+def _round_trips(counters: Any) -> float:
+    """Statements plus BEGIN and COMMIT (or ROLLBACK) of each transaction, as /metrics counts them."""
+    statements = sum(sample.value for metric in counters.statements.collect() for sample in metric.samples
+                     if sample.name.endswith("_total"))
+    transactions = sum(sample.value for metric in counters.transactions.collect() for sample in metric.samples
+                       if sample.name.endswith("_total"))
+    return float(statements + 2 * transactions)
+
+
+def _trimmed_mean(values: list[float]) -> float:
+    kept = sorted(values)[1:-1] if len(values) > 2 else values
+    return sum(kept) / len(kept)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="python -m scripts.bench.status_step", description=__doc__)
+    p.add_argument("--blocks", type=int, default=6)
+    p.add_argument("--per-block", type=int, default=150)
+    args = p.parse_args()
+    import uvloop  # as the services run
+
+    print(json.dumps(uvloop.run(measure(blocks=args.blocks, per_block=args.per_block)), indent=1))
+
+
+if __name__ == "__main__":
+    main()
