@@ -6,7 +6,7 @@ JSON that none of these paths reads)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -119,15 +119,16 @@ async def update_application_if(s: AsyncSession, application_id: str, values: di
     report's ``record``, one statement that writes only while the application is at
     ``seen_last_seq`` and ``seen_status`` (:data:`STEP_GUARD`). True written; False the row moved
     (nothing written); None when an insert cannot be made conditional (nothing sent)."""
-    also = [rows_insert_if(TIMELINE, timeline_rows, STEP_GUARD), rows_insert_if(REPORTS, [record], STEP_GUARD)]
+    entries = rows_insert_if(TIMELINE, timeline_rows, STEP_GUARD)
+    kept = rows_insert_if(REPORTS, [record], STEP_GUARD)
     events = take_staged_if(s, STEP_GUARD, OutboxEvent)
-    if events is None or None in also:
+    if entries is None or kept is None or events is None:
         return None
     statement = (update(APPLICATIONS)
                  .where(APPLICATIONS.c.id == bindparam("guard_application_id"), exists(STEP_GUARD.select()))
                  .values(**_indexed(values)).returning(APPLICATIONS.c.id))
-    for n, insert_ in enumerate([*also, *events]):
-        statement = statement.add_cte(cast(Insert, insert_).cte(f"also_{n}"))
+    for n, insert_ in enumerate([entries, kept, *events]):
+        statement = statement.add_cte(insert_.cte(f"also_{n}"))
     params = {"guard_application_id": application_id, "guard_last_seq": seen_last_seq, "guard_status": seen_status}
     return (await s.execute(statement, params)).first() is not None
 
