@@ -6,6 +6,7 @@ duplicate then rolls its writes back; two deliveries at once take effect once.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -44,8 +45,9 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(request.param))
 
 
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+@contextlib.asynccontextmanager
+async def counter_sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a database with the inbox and one counter ``c``."""
     engine = create_engine(db_url)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
@@ -56,6 +58,12 @@ async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession
         yield factory
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    async with counter_sessions(db_url) as factory:
+        yield factory
 
 
 def envelope() -> EventEnvelope:
@@ -230,13 +238,7 @@ def first_try_counting(sessions: async_sessionmaker[AsyncSession], tried: list[b
 @pytest.mark.postgres
 async def test_a_first_try_takes_effect_once_with_its_claim_and_a_declined_one_runs_the_transaction(
         pg_url: str) -> None:
-    engine = create_engine(pg_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    sessions = make_session_factory(engine)
-    async with sessions() as s, s.begin():
-        s.add(Counter(id="c", events=""))
-    try:
+    async with counter_sessions(pg_url) as sessions:
         ev, tried, ran = envelope(), list[bool | None](), list[str]()
 
         async def effect(session: AsyncSession, e: EventEnvelope) -> None:
@@ -260,5 +262,3 @@ async def test_a_first_try_takes_effect_once_with_its_claim_and_a_declined_one_r
         assert await handle_once(sessions, Inbox, "q", third, effect, claims_in_effect=True, first_try=declining)
         assert ran == [third.id] and tried[-1] is None
         assert (await counted(sessions))[1] == 3
-    finally:
-        await engine.dispose()

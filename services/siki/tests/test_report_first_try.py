@@ -6,6 +6,8 @@ makes it write nothing, and the locked path decides, as it always did."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -19,6 +21,17 @@ from services.siki.tests.conftest import WEBHOOK_A, Harness, build_settings, rep
 from services.siki.tests.test_round_trips import _quiet
 
 pytestmark = pytest.mark.postgres
+
+
+@contextlib.asynccontextmanager
+async def _forwarded(pg_url: str, lsp_http: respx.MockRouter) -> AsyncIterator[tuple[Harness, str]]:
+    """SIKI on PostgreSQL with one application submitted and delivered to LSP-A (``forwarded``)."""
+    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
+    async with running(build_settings(pg_url)) as h:
+        body = submission()
+        assert (await h.submit(body)).status_code == 202
+        await _quiet(h, body["id"])
+        yield h, body["id"]
 
 
 async def _written(h: Harness, app_id: str) -> dict[str, Any]:
@@ -54,12 +67,7 @@ def _meanwhile(monkeypatch: pytest.MonkeyPatch, before_write: Any) -> list[bool 
 
 async def test_a_retry_racing_its_report_answers_the_same_and_writes_once(
         pg_url: str, lsp_http: respx.MockRouter, monkeypatch: pytest.MonkeyPatch) -> None:
-    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
-    async with running(build_settings(pg_url)) as h:
-        body = submission()
-        app_id = body["id"]
-        assert (await h.submit(body)).status_code == 202
-        await _quiet(h, app_id)
+    async with _forwarded(pg_url, lsp_http) as (h, app_id):
         accepted = report("accepted")
         answers: list[httpx.Response] = []
 
@@ -80,12 +88,7 @@ async def test_a_retry_racing_its_report_answers_the_same_and_writes_once(
 
 async def test_a_report_overtaken_by_a_withdrawal_is_refused_and_writes_nothing(
         pg_url: str, lsp_http: respx.MockRouter, monkeypatch: pytest.MonkeyPatch) -> None:
-    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
-    async with running(build_settings(pg_url)) as h:
-        body = submission()
-        app_id = body["id"]
-        assert (await h.submit(body)).status_code == 202
-        await _quiet(h, app_id)
+    async with _forwarded(pg_url, lsp_http) as (h, app_id):
 
         async def withdrawn() -> None:  # as if the applicant's withdrawal committed meanwhile
             async with h.runtime.sessions() as s, s.begin():
@@ -103,12 +106,7 @@ async def test_a_report_overtaken_by_a_withdrawal_is_refused_and_writes_nothing(
 
 async def test_concurrent_reports_of_one_application_each_apply_once_in_some_order(
         pg_url: str, lsp_http: respx.MockRouter) -> None:
-    lsp_http.post(WEBHOOK_A).mock(return_value=httpx.Response(200))
-    async with running(build_settings(pg_url)) as h:
-        body = submission()
-        app_id = body["id"]
-        assert (await h.submit(body)).status_code == 202
-        await _quiet(h, app_id)
+    async with _forwarded(pg_url, lsp_http) as (h, app_id):
         accepted = report("accepted")
         results = await asyncio.gather(*(h.report(app_id, accepted) for _ in range(4)))
         assert {r.status_code for r in results} == {200}
