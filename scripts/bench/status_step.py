@@ -4,8 +4,15 @@ outside any transaction), on PostgreSQL, in the portal's own process (its test h
 each event through ``shared.inbox.handle_once`` as the consumer runs it), in alternating blocks
 so that the machine's drift falls on both sides alike.
 
+A third side, ``driver only``, is the floor of the first try: its same two statements (compiled
+once by SQLAlchemy, their parameters and results converted by the same type processors) sent on
+the asyncpg connection directly, one pool checkout per step, none of the session, the execution
+context or the result objects around them. What separates the first try from it is what the
+data layer adds per step; no service runs that way.
+
 ``python -m scripts.bench.status_step [--blocks 6] [--per-block 150]``: the CPU and the wall time
-per step (ms, the trimmed mean over the blocks), and the round trips per step each way.
+per step (ms, the trimmed mean over the blocks), and the statements sent per step (with BEGIN
+and COMMIT, as /metrics counts them; the driver-only side counts its own).
 """
 
 from __future__ import annotations
@@ -22,15 +29,40 @@ from prometheus_client import CollectorRegistry
 
 from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
+from services.portal.db import status_steps
 from services.portal.db.models import InboxEntry
 from services.portal.tests.factories import Portal, portal_settings, running_portal, status_event
 from services.portal.tests.test_after_submit import submitted
-from shared.bus import EventEnvelope
+from services.portal.usecases.timeline import _SEEN
+from shared.bus import EventEnvelope, utcnow
 from shared.contracts.events import StatusChanged
 from shared.db_metrics import count_round_trips
 from shared.inbox import Claim, handle_once
 
-SIDES = ("locked", "first try")
+SIDES = ("locked", "first try", "driver only")
+# The first try's statement for a step that sets these columns (no invoice, certificate or reasons).
+_ADVANCED = ("last_seq", "status", "updated_at")
+
+
+class _Compiled:
+    """A statement compiled once for the driver: its SQL, its parameters in their order with
+    SQLAlchemy's bind processors, and its result columns' processors."""
+
+    def __init__(self, engine: Any, statement: Any) -> None:
+        compiled = statement.compile(dialect=engine.dialect)
+        self.compiled, self.sql = compiled, compiled.string
+        binds = compiled._bind_processors
+        self.order = [(name, binds.get(name)) for name in compiled.positiontup]
+        self.results = [(c.keyname, c.type._cached_result_processor(engine.dialect, None))
+                        for c in compiled._result_columns]
+
+    def args(self, params: dict[str, Any]) -> list[Any]:
+        full = self.compiled.construct_params(params, _check=False)
+        return [process(full[name]) if process else full[name] for name, process in self.order]
+
+    async def fetchrow(self, raw: Any, params: dict[str, Any]) -> dict[str, Any]:
+        row = await raw.fetchrow(self.sql, *self.args(params))
+        return {key: process(row[i]) if process else row[i] for i, (key, process) in enumerate(self.results)}
 
 
 def _cpu() -> float:
@@ -45,6 +77,31 @@ class _Steps:
         self.portal, self.app_id, self.seq = portal, app_id, 1
         self.mirror = portal.app.state.portal.usecases.status_mirror
         self.sessions = portal.runtime.sessions
+        self.engine = portal.runtime.engine
+        self.sent = 0  # the driver-only side's statements
+        inbox = Claim(InboxEntry.__table__, {})  # type: ignore[arg-type]
+        self.read = _Compiled(self.engine, _SEEN)
+        self.write = _Compiled(self.engine, status_steps._alone_statement(_ADVANCED, inbox.after(status_steps._GUARD)))
+
+    async def _driver_only(self, envelope: EventEnvelope) -> None:
+        step = StatusChanged.model_validate(envelope.payload)
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            raw = (await conn.get_raw_connection()).driver_connection
+            seen = await self.read.fetchrow(raw, {"application_id": step.application_id})
+            assert seen["last_seq"] < step.seq
+            now = utcnow()
+            done = await self.write.fetchrow(raw, {
+                "application_key": step.application_id, "seen_last_seq": seen["last_seq"],
+                "seen_certificate": seen["certificate"], "inbox_event_id": envelope.id, "inbox_consumer": "bench",
+                "inbox_event_type": envelope.type, "inbox_processed_at": now,
+                "application_last_seq": step.seq, "application_status": step.status.value,
+                "application_updated_at": now, "timeline_application_id": step.application_id,
+                "timeline_status": step.status.value, "timeline_at": step.at, "timeline_actor": step.actor,
+                "timeline_note": None, "timeline_seq": step.seq,
+                **status_steps._notification(step.application_id, seen["user_id"], step.status.value, "", now)})
+            self.sent += 2
+            assert done["locked"] and done["claimed"]
 
     async def _effect(self, session: Any, envelope: EventEnvelope) -> None:
         await self.mirror.apply(session, StatusChanged.model_validate(envelope.payload))
@@ -57,6 +114,9 @@ class _Steps:
             self.seq += 1
             # A step without an email: the relay's work is no part of either side.
             event = status_event(self.app_id, self.seq, "in_certification")
+            if side == "driver only":
+                await self._driver_only(event)
+                continue
             done = await handle_once(self.sessions, InboxEntry, "bench", event, self._effect, claims_in_effect=True,
                                      first_try=self._first_try if side == "first try" else None)
             assert done
@@ -78,12 +138,12 @@ async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL)
                 trips: dict[str, float] = dict.fromkeys(SIDES, 0.0)
                 for _ in range(blocks):
                     for side in SIDES:
-                        before = _round_trips(counters)
+                        before = _round_trips(counters) + steps[side].sent
                         started, clock = _cpu(), time.perf_counter()
                         await steps[side].run(side, per_block)
                         cpu[side].append((_cpu() - started) / per_block * 1000)
                         wall[side].append((time.perf_counter() - clock) / per_block * 1000)
-                        trips[side] += (_round_trips(counters) - before) / per_block / blocks
+                        trips[side] += (_round_trips(counters) + steps[side].sent - before) / per_block / blocks
         return {side: {"cpu_ms": round(_trimmed_mean(cpu[side]), 3), "wall_ms": round(_trimmed_mean(wall[side]), 3),
                        "round_trips": round(trips[side], 2)} for side in SIDES}
     finally:
