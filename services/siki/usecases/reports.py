@@ -105,7 +105,7 @@ async def _first_try(ctx: SikiContext, lsp_code: str, application_id: str, repor
         return None
     try:
         plan = plan_report(S(head.status), report.status, head.application_kind)
-    except (TransitionRefused, DomainError):
+    except DomainError:  # TransitionRefused and NotReportable among them
         return None  # refused for good by the locked path, which keeps the refusal
     documents = _documents(None, head, report, None)
     timeline = _steps(head, plan, report, documents, ctx)
