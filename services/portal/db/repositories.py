@@ -22,6 +22,7 @@ from services.portal.db.models import (
 from services.portal.domain.applications import SELF_RECORDED_VALUES, in_timeline_order
 from services.portal.domain.sections import DocumentInfo, referenced_documents
 from shared.contracts.states import ApplicationStatus
+from shared.direct_sql import first_row
 from shared.sql_json import json_array, utc_from_json
 
 # --- accounts -----------------------------------------------------------------------------
@@ -240,12 +241,13 @@ def _timeline_of(entries: list[dict[str, Any]] | None) -> list[TimelineView]:
 
 
 async def own_application_view(conn: AsyncConnection, user_id: str,
-                               application_id: str) -> tuple[Row[Any], list[TimelineView]] | None:
+                               application_id: str) -> tuple[Any, list[TimelineView]] | None:
     """One of the user's applications (``VIEW_COLUMNS``) and its timeline (in the order of
     ``_TIMELINE``), read on a plain connection in one statement: a read-only view needs no ORM
-    session, and an applicant's client polls it often."""
+    session, and an applicant's client polls it often (so it goes on the driver's connection
+    directly where it can: shared/direct_sql.py)."""
     stmt = _OWN_VIEW_WITH_TIMELINE[conn.dialect.name]
-    row = (await conn.execute(stmt, {"application_id": application_id, "user_id": user_id})).first()
+    row = await first_row(conn, stmt, {"application_id": application_id, "user_id": user_id})
     if row is None:
         return None
     return row, _timeline_of(row.timeline_json)

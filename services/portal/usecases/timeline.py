@@ -31,7 +31,8 @@ from services.portal.usecases.common import Emit, request_email
 from shared.bus import utcnow
 from shared.contracts.events import StatusChanged
 from shared.contracts.states import ApplicationStatus
-from shared.database import alone_session, autocommit_read, engine_of
+from shared.database import alone_session, engine_of
+from shared.direct_sql import first_row
 from shared.inbox import Claim, read_claiming
 from shared.logging import get_logger
 from shared.staged_rows import take_staged
@@ -130,15 +131,16 @@ class StatusMirror:
         were four. True done; False processed already; None not taken (another database, a step
         the portal may have recorded itself, an older step, an unknown application, or the row
         moved meanwhile): :meth:`apply` in the inbox's transaction decides."""
-        engine = engine_of(sessions)
-        if ev.status in SELF_RECORDED or engine.dialect.name != "postgresql":
+        if ev.status in SELF_RECORDED or engine_of(sessions).dialect.name != "postgresql":
             return None
-        async with autocommit_read(engine) as conn:
-            app = (await conn.execute(_SEEN, {"application_id": ev.application_id})).first()
-        if app is None or not should_apply(app.last_seq, ev.seq):
-            return None
-        certificate = None if app.certificate is None else json.loads(app.certificate)
         async with alone_session(sessions) as session:
+            # One connection for the read and the write, both sent on the driver's connection
+            # directly (shared/direct_sql.py).
+            conn = await session.connection()
+            app = await first_row(conn, _SEEN, {"application_id": ev.application_id})
+            if app is None or not should_apply(app.last_seq, ev.seq):
+                return None
+            certificate = None if app.certificate is None else json.loads(app.certificate)
             if app.email is not None:
                 self._email(session, app.id, ev, first_name=app.first_name, email=app.email)
             done = await write_status_step_alone(

@@ -21,6 +21,7 @@ from services.siki.db.common import (
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
+from shared.direct_sql import first_row
 from shared.staged_rows import execute_with, rows_insert, rows_insert_if, take_last_staged, take_staged, take_staged_if
 
 # The columns a step needs of its application, locked for the transaction.
@@ -80,7 +81,7 @@ async def report_head(s: AsyncSession, application_id: str, report_id: str) -> A
 
 async def report_seen(conn: AsyncConnection, application_id: str, report_id: str) -> AnyRow | None:
     """As :func:`report_head`, not locked (a first try's read, outside any transaction)."""
-    return (await conn.execute(_REPORT_SEEN, {"application_id": application_id, "report_id": report_id})).first()
+    return await first_row(conn, _REPORT_SEEN, {"application_id": application_id, "report_id": report_id})
 
 
 async def ownership_head(s: AsyncSession, application_id: str) -> AnyRow | None:
@@ -130,7 +131,7 @@ async def update_application_if(s: AsyncSession, application_id: str, values: di
     for n, insert_ in enumerate([entries, kept, *events]):
         statement = statement.add_cte(insert_.cte(f"also_{n}"))
     params = {"guard_application_id": application_id, "guard_last_seq": seen_last_seq, "guard_status": seen_status}
-    return (await s.execute(statement, params)).first() is not None
+    return await first_row(await s.connection(), statement, params) is not None
 
 
 def timeline_insert(rows: list[dict[str, Any]]) -> Insert:

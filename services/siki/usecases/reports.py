@@ -27,7 +27,7 @@ from services.siki.usecases.context import SikiContext, sha256_hex, utcnow
 from services.siki.usecases.timeline import Timeline
 from shared.contracts.siki import StatusReport, StatusReportAnswer
 from shared.contracts.states import ApplicationStatus
-from shared.database import alone_session, autocommit_read
+from shared.database import alone_session
 from shared.exceptions import Conflict, DomainError, Forbidden, Invalid, NotFound
 from shared.logging import get_logger
 
@@ -99,22 +99,23 @@ async def _first_try(ctx: SikiContext, lsp_code: str, application_id: str, repor
     for anything else (a retry, a refusal, a row moved meanwhile): the locked path decides."""
     if pdf is not None or report.forms or ctx.engine.dialect.name != "postgresql":
         return None
-    async with autocommit_read(ctx.engine) as conn:
-        head = await applications.report_seen(conn, application_id, report.report_id)
-    if head is None or head.done_answer is not None or head.lsp_code != lsp_code:
-        return None
-    try:
-        plan = plan_report(S(head.status), report.status, head.application_kind)
-    except DomainError:  # TransitionRefused and NotReportable among them
-        return None  # refused for good by the locked path, which keeps the refusal
-    documents = _documents(None, head, report, None)
-    timeline = _steps(head, plan, report, documents, ctx)
-    answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
-                                report_id=report.report_id)
-    record = {"report_id": report.report_id, "lsp_code": lsp_code, "application_id": head.id,
-              "answer": answer.model_dump(mode="json"), "processed_at": utcnow()}
     try:
         async with alone_session(ctx.sessions) as s:
+            # One connection for the read and the write, both sent on the driver's connection
+            # directly (shared/direct_sql.py).
+            head = await applications.report_seen(await s.connection(), application_id, report.report_id)
+            if head is None or head.done_answer is not None or head.lsp_code != lsp_code:
+                return None
+            try:
+                plan = plan_report(S(head.status), report.status, head.application_kind)
+            except DomainError:  # TransitionRefused and NotReportable among them
+                return None  # refused for good by the locked path, which keeps the refusal
+            documents = _documents(None, head, report, None)
+            timeline = _steps(head, plan, report, documents, ctx)
+            answer = StatusReportAnswer(application_id=head.id, status=plan.target, seq=timeline.seq,
+                                        report_id=report.report_id)
+            record = {"report_id": report.report_id, "lsp_code": lsp_code, "application_id": head.id,
+                      "answer": answer.model_dump(mode="json"), "processed_at": utcnow()}
             if not await timeline.write_if(s, ctx.emit, seen_last_seq=head.last_seq, seen_status=head.status,
                                            record=record, **documents.changes):
                 return None
