@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from shared.database import single_statement
+from shared.direct_sql import first_row
 
 GENESIS = "0" * 64
 HEAD_NAME = "main"
@@ -204,8 +205,8 @@ class Auditor:
         bind = sessions.kw.get("bind")
         if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
             entry = _entry(**fields)
-            async with single_statement(bind) as conn:
-                if (await conn.execute(self._one_statement(), _one_statement_params(entry))).first() is not None:
+            async with single_statement(bind) as conn:  # every audited view: on the driver's connection
+                if await first_row(conn, self._one_statement(), _one_statement_params(entry)) is not None:
                     return
         async with sessions() as session, session.begin():
             await self.record(session, **fields)

@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.crypto import EncryptedBytes
 from shared.database import session_class, single_statement
 from shared.dialects import conflict_insert
+from shared.direct_sql import first_row
 from shared.errors import Problem, problem_response
 from shared.idempotency_marks import (
     COMMITTED,
@@ -107,9 +108,12 @@ class IdempotencyStore:
         self.retention = retention
         # Built once (the row and the answer go as parameters): no statement construction or
         # cache-key walk of literal values on every keyed POST.
-        self._claim_new = self._insert().on_conflict_do_nothing(index_elements=["key"])
-        self._store_answer = sa.update(table).where(table.c.key == sa.bindparam("b_key"),
-                                                    table.c.claim == sa.bindparam("b_claim"))
+        # Each answers a row when it took effect; sent on the driver's connection directly
+        # where it can (shared/direct_sql.py): every keyed POST sends both.
+        self._claim_new = self._insert().on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+        self._store_answer = (sa.update(table).where(table.c.key == sa.bindparam("b_key"),
+                                                     table.c.claim == sa.bindparam("b_claim"))
+                              .returning(table.c.key))
 
     def _insert(self) -> Any:
         return conflict_insert(self.engine.dialect.name)(self.t)
@@ -124,8 +128,8 @@ class IdempotencyStore:
         # The usual case, a new key: the INSERT alone claims it, a statement atomic by itself
         # (on PostgreSQL without BEGIN and COMMIT: 1 round trip instead of 3).
         async with single_statement(self.engine) as conn:
-            inserted = await conn.execute(self._claim_new, {"key": key, **fresh})
-        if inserted.rowcount:
+            inserted = await first_row(conn, self._claim_new, {"key": key, **fresh})
+        if inserted is not None:
             return None
         # A known key: read it and decide in one transaction (the INSERT again, in case the row
         # was purged in between).
@@ -170,9 +174,9 @@ class IdempotencyStore:
     async def complete(self, key: str, claim: str, answer: Stored) -> None:
         headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer.headers]
         async with single_statement(self.engine) as conn:
-            done = await conn.execute(self._store_answer, {"b_key": key, "b_claim": claim, "status": answer.status,
-                                                           "headers": headers, "body": answer.body})
-        if not done.rowcount:
+            done = await first_row(conn, self._store_answer, {"b_key": key, "b_claim": claim, "status": answer.status,
+                                                              "headers": headers, "body": answer.body})
+        if done is None:
             log.warning("idempotency claim lost before the answer was stored")
 
     async def release(self, key: str, claim: str) -> None:

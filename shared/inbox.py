@@ -24,13 +24,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Row, Select, Table, bindparam, exists, select
+from sqlalchemy import CTE, Select, Table, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.dialects import conflict_insert
+from shared.direct_sql import first_row
 from shared.outbox import InboxMixin
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -105,7 +106,7 @@ def _carrying(query: AnySelect, table: Table) -> AnySelect:
     return found[1]
 
 
-async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[str, Any]) -> Row[Any] | None:
+async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[str, Any]) -> Any:
     """The first row of ``query``, the effect's first read, carrying the event's claim when the
     consumer subscribed with ``claims_in_effect`` (else just the read). Raises
     :class:`AlreadyHandled` when the event was processed already. None when the read finds no
@@ -118,7 +119,9 @@ async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[st
             raise AlreadyHandled()
         return (await session.execute(query, params)).first()
     claim.taken = True
-    row = (await session.execute(_carrying(query, claim.table), {**params, **claim.values})).first()
+    # On the driver's connection directly (shared/direct_sql.py): every event of a consumer
+    # with ``claims_in_effect`` sends it.
+    row = await first_row(await session.connection(), _carrying(query, claim.table), {**params, **claim.values})
     if row is not None and not row.inbox_claimed:
         raise AlreadyHandled()
     return row

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.lsp.db.models import StatusReportRow
 from shared.database import autocommit_read, single_statement
 from shared.dblocks import HeldKey
+from shared.direct_sql import all_rows
 
 # Still to be sent: not sent, not dropped, not refused.
 UNSENT = (StatusReportRow.sent_at.is_(None), StatusReportRow.dropped_at.is_(None),
@@ -76,7 +77,7 @@ async def unsent(engine: AsyncEngine, held: HeldKey | None, application_id: str)
     params = {"application_id": application_id}
     if held is None:
         async with autocommit_read(engine) as conn:
-            found = (await conn.execute(_READ, params)).all()
+            found = await all_rows(conn, _READ, params)
     else:
         taken = (await held.execute(_TAKE_AND_READ, params)).all()
         if taken[0].got:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.portal.db.models import Document, DocumentReference, User
 from shared.database import autocommit_read, single_statement
+from shared.direct_sql import first_row
 from shared.idempotency_marks import NotesWrite, notes_to_write, notes_update, notes_written
 
 _USERS = cast(Table, User.__table__)
@@ -39,11 +40,11 @@ async def usage_of(engine: AsyncEngine, user_id: str) -> Usage:
     """The account's documents and their bytes as counted now (one indexed read, no lock): what
     an upload checks before storing any bytes; :func:`insert_document` decides for good."""
     async with autocommit_read(engine) as conn:
-        row = (await conn.execute(select(_USERS.c.document_count, _USERS.c.document_bytes)
-                                  .where(_USERS.c.id == user_id))).first()
+        row = await first_row(conn, _USAGE, {"user_id": user_id})
     return Usage(0, 0) if row is None else Usage(int(row[0]), int(row[1]))
 
 
+_USAGE = select(_USERS.c.document_count, _USERS.c.document_bytes).where(_USERS.c.id == bindparam("user_id"))
 # The quota's UPDATE: the account's counters, only while the upload fits.
 _TAKE_PLACE = (
     sql_update(_USERS)
@@ -101,7 +102,9 @@ async def insert_document(engine: AsyncEngine, doc: Document, *, most: int, most
         params.update(notes.params())
     if engine.dialect.name == "postgresql":
         async with single_statement(engine) as conn:
-            kept = bool((await conn.execute(_one_statement(reference is not None, notes), params)).scalar())
+            # Every upload sends it: on the driver's connection directly (shared/direct_sql.py).
+            row = await first_row(conn, _one_statement(reference is not None, notes), params)
+            kept = bool(row is not None and row.kept)
     else:
         async with engine.begin() as conn:
             kept = await _one_by_one(conn, params, reference is not None, notes)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
 from shared.dialects import session_insert
+from shared.direct_sql import first_row
 
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
@@ -58,7 +59,7 @@ async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict
 
 
 async def to_send(conn: AsyncConnection, delivery_id: str) -> AnyRow | None:
-    return (await conn.execute(_TO_SEND, {"delivery_id": delivery_id})).first()
+    return await first_row(conn, _TO_SEND, {"delivery_id": delivery_id})  # type: ignore[no-any-return]
 
 
 async def locked_state(s: AsyncSession, delivery_id: str) -> AnyRow | None:

@@ -7,13 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import AnyRow
 from services.siki.db.models import Lsp
+from shared.direct_sql import first_row
 
 # An inactive LSP's key authenticates nothing.
 _BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindparam("digest"), Lsp.active.is_(True))
 
 
 async def by_api_key_digest(conn: AsyncConnection, digest: str) -> AnyRow | None:
-    return (await conn.execute(_BY_KEY, {"digest": digest})).first()
+    # Every call of an LSP looks its key up: on the driver's connection directly (shared/direct_sql.py).
+    return await first_row(conn, _BY_KEY, {"digest": digest})  # type: ignore[no-any-return]
 
 
 async def get(s: AsyncSession, code: str, *, lock: bool = False) -> Lsp | None:

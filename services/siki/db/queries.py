@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from services.siki.db.common import AnyRow
 from services.siki.db.models import Application, SkkHeld, StoredDocument, TimelineEntry, WebhookAttempt, WebhookDelivery
 from services.siki.db.register import IN_PROGRESS_VALUES
+from shared.direct_sql import first_row
 
 _APP_HEAD = select(Application.id, Application.status, Application.lsp_code).where(
     Application.id == bindparam("application_id"))
@@ -41,7 +42,7 @@ async def timeline(conn: AsyncConnection, application_id: str) -> tuple[AnyRow |
 async def certificate_pdf(conn: AsyncConnection, application_id: str) -> AnyRow | None:
     """``certificate_pdf_sha256`` and ``content`` (either None if there is no certificate yet),
     or None if the application is unknown."""
-    return (await conn.execute(_CERTIFICATE_PDF, {"application_id": application_id})).first()
+    return await first_row(conn, _CERTIFICATE_PDF, {"application_id": application_id})  # type: ignore[no-any-return]
 
 
 async def skk_of(s: AsyncSession, nik: str) -> tuple[list[SkkHeld], list[Application]]:
