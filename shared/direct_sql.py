@@ -11,8 +11,8 @@ the CPU of sending a statement.
 Only on a PostgreSQL (asyncpg) connection, in AUTOCOMMIT or in a transaction SQLAlchemy has
 begun: its driver adapter begins the driver's transaction lazily, at the first statement, so that
 is begun first (a statement sent past it would run outside it). Elsewhere (SQLite, a connection
-SQLAlchemy would first begin a transaction on, a statement with expanding or post-compile
-parameters or with defaults computed at execution) the statement goes through ``conn.execute``
+SQLAlchemy would first begin a transaction on, a ``text()`` statement, a statement with
+expanding or post-compile parameters or with defaults computed at execution) the statement goes through ``conn.execute``
 as usual. Either way the engine's
 ``before_cursor_execute`` listeners hear of it (the round-trip counters of ``shared.db_metrics``
 and tests that watch statements), and a database error surfaces as SQLAlchemy's exception
@@ -49,8 +49,8 @@ class _Form:
         self.results: tuple[Processor, ...] = tuple(
             entry.type._cached_result_processor(dialect, None) for entry in compiled._result_columns)
         # Rows read by name or by position, as SQLAlchemy's rows are.
-        self.row: Any = namedtuple("DirectRow", [entry.keyname for entry in compiled._result_columns],  # type: ignore[misc]
-                              rename=True)
+        names = [entry.keyname for entry in compiled._result_columns]
+        self.row: Any = namedtuple("DirectRow", names, rename=True)  # type: ignore[misc]
 
 
 # Per compiled statement (SQLAlchemy's compiled cache keeps those): its form, or None when it
@@ -63,19 +63,20 @@ def _form_of(compiled: compiler.SQLCompiler, dialect: Any) -> _Form | None:
         return _FORMS[compiled]
     except KeyError:
         pass
-    direct = (compiled.positional and not compiled.literal_execute_params and not compiled.post_compile_params
+    # A text() statement's result columns are unknown to SQLAlchemy until its cursor describes them.
+    direct = (compiled.positional and not compiled.isplaintext
+              and not compiled.literal_execute_params and not compiled.post_compile_params
               and not compiled.insert_prefetch and not compiled.update_prefetch
               and not compiled.schema_translate_map)
     form = _FORMS[compiled] = _Form(compiled, dialect) if direct else None
     return form
 
 
-async def _goes_direct(conn: AsyncConnection) -> bool:
+async def _goes_direct(sync: Connection) -> bool:
     """Whether a statement may go on the driver's connection: asyncpg, and either AUTOCOMMIT or
     a transaction SQLAlchemy has begun, whose driver transaction is then begun first if its
     adapter has not yet (it begins it lazily, at its first statement)."""
-    sync = conn.sync_connection
-    if conn.dialect.driver != "asyncpg" or sync is None:
+    if sync.dialect.driver != "asyncpg":
         return False
     if sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return True
@@ -106,7 +107,7 @@ async def all_rows(conn: AsyncConnection, statement: Executable,
 async def _run(conn: AsyncConnection, statement: Executable, params: Mapping[str, Any],
                *, first: bool) -> list[Any]:
     sync = conn.sync_connection
-    if sync is None or not await _goes_direct(conn):
+    if sync is None or not await _goes_direct(sync):
         return await _through_sqlalchemy(conn, statement, params, first=first)
     dialect = conn.dialect
     # As Connection.execute compiles: the engine's compiled cache, the parameters' names as
@@ -132,6 +133,11 @@ async def _run(conn: AsyncConnection, statement: Executable, params: Mapping[str
     except Exception as exc:
         await greenlet_spawn(_raise_as_sqlalchemy, sync, exc, form.sql, args)
         raise  # unreachable: the above raises
+    except BaseException:
+        # Cut short (cancelled): the driver's connection may still be busy with the statement.
+        # As SQLAlchemy does, it is invalidated, never handed to another use.
+        await greenlet_spawn(sync.invalidate)
+        raise
     results, make = form.results, form.row._make
     return [make([value if process is None else process(value) for value, process in zip(row, results, strict=True)])
             for row in rows]

@@ -5,6 +5,7 @@ errors, and goes through SQLAlchemy wherever it could not go direct."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -126,20 +128,22 @@ async def test_a_database_error_is_sqlalchemys_and_the_connection_goes_on(engine
 async def test_what_cannot_go_direct_goes_through_sqlalchemy(engine: AsyncEngine) -> None:
     executed = _heard(engine, "after_cursor_execute")
     async with autocommit_read(engine) as conn:
-        # An expanding IN and a default computed at execution: SQLAlchemy's own execution.
+        # An expanding IN, a default computed at execution: SQLAlchemy's own execution.
         rows = await all_rows(conn, select(ITEMS.c.id).where(ITEMS.c.id.in_(bindparam("ids", expanding=True))),
                               {"ids": [1, 2]})
         assert [r.id for r in rows] == [1, 2]
         made = await first_row(conn, insert(ITEMS).values(id=3, name="new").returning(ITEMS.c.tries), {})
         assert made.tries == 7
-    assert len(executed) == 2
+        # A text() statement: its columns known only from the cursor.
+        assert (await first_row(conn, text("SELECT 1 AS one, 'a' AS two"))).two == "a"
+    assert len(executed) == 3
     # In a transaction the driver's BEGIN is SQLAlchemy's to send: the statement goes through it,
     # and the transaction holds it.
     async with engine.connect() as conn:
         await first_row(conn, update(ITEMS).where(ITEMS.c.id == 1).values(name="undone").returning(ITEMS.c.id), {})
         await conn.rollback()
         assert (await first_row(conn, _BY_ID, {"id": 1})).name == "abc"
-    assert len(executed) == 4  # the update and the read in a transaction too
+    assert len(executed) == 5  # the update and the read in a transaction too
 
 
 class _Undo(Exception):
@@ -161,6 +165,20 @@ async def test_in_a_begun_transaction_it_goes_direct_and_the_transaction_holds_i
         assert [r.name for r in await all_rows(conn, _BY_ID.order_by(ITEMS.c.id), {"id": 1})] == ["abc"]
         assert (await first_row(conn, _BY_ID, {"id": 2})).name == "kept"
     assert executed == []
+
+
+@pytest.mark.postgres
+async def test_a_statement_cut_short_takes_its_connection_out_of_the_pool(engine: AsyncEngine) -> None:
+    async with autocommit_read(engine) as conn:
+        sleeping = asyncio.create_task(first_row(conn, select(func.pg_sleep(30)), {}))
+        await asyncio.sleep(0.2)
+        sleeping.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sleeping
+        assert conn.invalidated
+    for _ in range(3):  # the pool's connections answer at once
+        async with autocommit_read(engine) as conn:
+            assert (await asyncio.wait_for(first_row(conn, _BY_ID, {"id": 1}), 5)).name == "abc"
 
 
 async def test_on_sqlite_it_is_sqlalchemys_execution(sqlite_url: str) -> None:
