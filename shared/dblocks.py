@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from shared.begin_carrying import begin_carrying, closing_on_failure
 from shared.bus.keyed_lock import KeyedLock
+from shared.direct_sql import all_rows
 
 _XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _SESSION_LOCK = text("SELECT pg_advisory_lock(:key)")
@@ -143,11 +144,12 @@ class HeldKey:
         self.key = key
         self.held = False
 
-    async def execute(self, statement: Any, params: dict[str, Any]) -> Any:
-        """Run a statement on the key's connection; cut short (or failed), the connection is
-        closed, so a lock it may have taken or kept goes with it."""
+    async def execute(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """Run a statement on the key's connection (directly on the driver's: shared/direct_sql.py)
+        and give its rows; cut short (or failed), the connection is closed, so a lock it may have
+        taken or kept goes with it."""
         try:
-            return await closing_on_failure(self.conn, self.conn.execute(statement, {**params, "lock_key": self.key}))
+            return await closing_on_failure(self.conn, all_rows(self.conn, statement, {**params, "lock_key": self.key}))
         except BaseException:
             self.held = False  # the connection is closed: PostgreSQL released the lock with it
             raise

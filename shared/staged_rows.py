@@ -21,6 +21,8 @@ from sqlalchemy import CTE, Insert, Select, Table, Update, exists, insert, inspe
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
+from shared.direct_sql import all_rows
+
 
 def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
     """An insert of ``rows`` (one or more, the same keys in each) that SQLAlchemy can cache. A multi-row
@@ -78,7 +80,12 @@ async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequen
         return
     for n, insert_ in enumerate(also):
         statement = statement.add_cte(insert_.cte(f"also_{n}"))
-    await s.execute(statement, params)
+    if s.sync_session._is_clean():
+        # Nothing for an autoflush to write first: the step's statement on the driver's connection
+        # directly, in the session's transaction (shared/direct_sql.py).
+        await all_rows(await s.connection(), statement, params)
+    else:
+        await s.execute(statement, params)
 
 
 def _staged(s: AsyncSession, model: type[Any]) -> list[Any]:

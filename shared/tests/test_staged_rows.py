@@ -5,7 +5,7 @@ in in their order, in the CTE of an update as on their own."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, event, exists, insert, select, update
@@ -205,3 +205,26 @@ def test_no_conditional_insert_when_a_default_is_computed_from_the_row() -> None
                   Column("slug", String, default=lambda ctx: ctx.get_current_parameters()["name"].lower()))
     found = select(HEADS.c.id).cte("found")
     assert rows_insert_if(table, [{"name": "A"}], found) is None
+
+
+@pytest.mark.postgres
+async def test_a_step_statement_after_pending_changes_sees_them_written_first(pg_url: str) -> None:
+    """execute_with sends its statement on the driver's connection only when the session has
+    nothing to flush; with a pending change it autoflushes first, as session.execute does."""
+    engine = create_async_engine(pg_url.replace("postgresql://", "postgresql+asyncpg://", 1))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_Base.metadata.create_all)
+        parents = cast(Table, _Parent.__table__)
+        async with AsyncSession(engine) as s, s.begin():
+            s.add(_Parent(id="p", status="draft"))  # pending: the update below must find it
+            await execute_with(s, update(parents).where(parents.c.id == "p").values(status="moved"),
+                               [rows_insert(cast(Table, _Event.__table__), [{"name": "e"}])])
+            await execute_with(s, update(parents).where(parents.c.id == "p").values(version=parents.c.version + 1),
+                               [])  # a clean session: direct
+        async with engine.connect() as conn:
+            row = (await conn.execute(select(_Parent.status, _Parent.version))).one()
+            events = (await conn.execute(select(_Event.name))).scalars().all()
+        assert tuple(row) == ("moved", 2) and events == ["e"]
+    finally:
+        await engine.dispose()

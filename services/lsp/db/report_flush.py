@@ -79,13 +79,13 @@ async def unsent(engine: AsyncEngine, held: HeldKey | None, application_id: str)
         async with autocommit_read(engine) as conn:
             found = await all_rows(conn, _READ, params)
     else:
-        taken = (await held.execute(_TAKE_AND_READ, params)).all()
+        taken = await held.execute(_TAKE_AND_READ, params)
         if taken[0].got:
             held.held = not taken[0].released
             found = [r for r in taken if r.seq is not None]
         else:
             await held.wait()  # another process is flushing: after it, read what it left
-            found = (await held.execute(_READ_LOCKED, params)).all()
+            found = await held.execute(_READ_LOCKED, params)
     return [(int(r.seq), str(r.report_id), r.payload) for r in found]
 
 
@@ -99,7 +99,7 @@ async def mark(engine: AsyncEngine, held: HeldKey | None, row: ColumnElement[boo
         counted = select(func.count().label("marked")).select_from(marked).subquery()
         # The unlock is evaluated for the one row of the count: after the update ran to the end.
         releasing = select(counted.c.marked, func.pg_advisory_unlock(_LOCK_KEY)).select_from(counted)
-        result = (await held.execute(releasing, {})).one()
+        result = (await held.execute(releasing, {}))[0]
         held.held = False
         return int(result.marked)
     async with single_statement(engine) as conn:
