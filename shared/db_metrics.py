@@ -55,6 +55,7 @@ def _autocommits(conn: Connection) -> bool:
 class RoundTripCounters(NamedTuple):
     statements: Counter  # by ``verb``
     transactions: Counter  # by ``outcome``: commit, rollback
+    direct: Counter  # of ``statements``, those sent on the driver's connection directly, by ``verb``
 
 
 def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> RoundTripCounters:
@@ -65,7 +66,11 @@ def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> Round
     transactions = Counter("db_transactions_total",
                            "Transactions that sent statements, by how they ended (each also sent BEGIN)",
                            ["outcome"], registry=registry)
+    direct = Counter("db_statements_direct_total",
+                     "Of db_statements_total, those sent on the driver's connection directly (shared/direct_sql.py)",
+                     ["verb"], registry=registry)
     by_verb = {verb: statements.labels(verb) for verb in (*VERBS, OTHER)}
+    direct_by_verb = {verb: direct.labels(verb) for verb in (*VERBS, OTHER)}
     committed, rolled_back = transactions.labels("commit"), transactions.labels("rollback")
     # Connections that sent a statement since their transaction began (weak: a connection
     # dropped without an end leaves nothing behind).
@@ -73,7 +78,10 @@ def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> Round
 
     def sent(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any,
              executemany: bool) -> None:
-        by_verb[leading_keyword(statement)].inc()
+        verb = leading_keyword(statement)
+        by_verb[verb].inc()
+        if cursor is None:  # shared/direct_sql.py tells of its statements, which have no cursor
+            direct_by_verb[verb].inc()
         in_transaction.add(conn)
 
     def ended(counter: Any) -> Any:
@@ -89,4 +97,4 @@ def count_round_trips(engine: AsyncEngine, registry: CollectorRegistry) -> Round
     event.listen(sync_engine, "before_cursor_execute", sent)
     event.listen(sync_engine, "commit", ended(committed))
     event.listen(sync_engine, "rollback", ended(rolled_back))
-    return RoundTripCounters(statements, transactions)
+    return RoundTripCounters(statements, transactions, direct)

@@ -18,7 +18,7 @@ import httpx
 
 _SAMPLE = re.compile(  # a route may hold braces
     r"^(http_requests_total|events_handled_total|python_gc_cpu_seconds_total|db_statements_total"
-    r"|db_transactions_total)\{(.*)\} (\S+)$")
+    r"|db_statements_direct_total|db_transactions_total)\{(.*)\} (\S+)$")
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 # The bench's own reads of the services, not the chain's work.
 _NOT_WORK = frozenset({"GET /metrics", "GET /readyz", "GET /healthz"})
@@ -27,12 +27,13 @@ TOP = 8
 
 def parse_counts(text: str) -> dict[str, Counter[str]]:
     """``requests`` by ``METHOD route``, ``events`` by type, ``gc`` (CPU microseconds) by
-    generation, ``statements`` by leading keyword and ``transactions`` by outcome, from a
-    Prometheus text exposition."""
+    generation, ``statements`` by leading keyword (``direct``: those of them sent on the driver's
+    connection directly) and ``transactions`` by outcome, from a Prometheus text exposition."""
     requests: Counter[str] = Counter()
     events: Counter[str] = Counter()
     gc_us: Counter[str] = Counter()
     statements: Counter[str] = Counter()
+    direct: Counter[str] = Counter()
     transactions: Counter[str] = Counter()
     for line in text.splitlines():
         m = _SAMPLE.match(line)
@@ -45,6 +46,8 @@ def parse_counts(text: str) -> dict[str, Counter[str]]:
         value = int(float(m[3]))  # counters: whole numbers, written as floats
         if m[1] == "db_statements_total":
             statements[labels.get("verb", "?")] += value
+        elif m[1] == "db_statements_direct_total":
+            direct[labels.get("verb", "?")] += value
         elif m[1] == "db_transactions_total":
             transactions[labels.get("outcome", "?")] += value
         elif m[1] == "http_requests_total":
@@ -53,7 +56,7 @@ def parse_counts(text: str) -> dict[str, Counter[str]]:
                 requests[route] += value
         else:
             events[labels.get("type", "?")] += value
-    return {"requests": requests, "events": events, "gc": gc_us, "statements": statements,
+    return {"requests": requests, "events": events, "gc": gc_us, "statements": statements, "direct": direct,
             "transactions": transactions}
 
 
@@ -92,6 +95,7 @@ def work_per_application(before: dict[str, dict[str, Counter[str]] | None],
         cpu = cpu_ms.get(name)
         gc_ms = sum((end.get("gc", Counter()) - start.get("gc", Counter())).values()) / 1000 / completed
         statements = end.get("statements", Counter()) - start.get("statements", Counter())
+        direct = end.get("direct", Counter()) - start.get("direct", Counter())
         transactions = sum((end.get("transactions", Counter()) - start.get("transactions", Counter())).values())
         out[name] = {
             "requests_per_application": round(sum(requests.values()) / completed, 2),
@@ -101,6 +105,7 @@ def work_per_application(before: dict[str, dict[str, Counter[str]] | None],
             "gc_percent_of_cpu": round(100 * gc_ms / cpu, 1) if cpu else None,
             "db_statements_per_application": round(sum(statements.values()) / completed, 1),
             "db_statements_by_verb": _per_application(statements, completed),
+            "db_statements_direct_per_application": round(sum(direct.values()) / completed, 1),
             "db_transactions_per_application": round(transactions / completed, 1),
             # each transaction adds its BEGIN and its COMMIT or ROLLBACK
             "db_round_trips_per_application": round((sum(statements.values()) + 2 * transactions) / completed, 1),
@@ -132,7 +137,8 @@ def print_work(work: dict[str, dict[str, Any]]) -> None:
             print(f"      database: {w['db_round_trips_per_application']} round trips = "
                   f"{w['db_statements_per_application']} statements ("
                   + ", ".join(f"{k} {v}" for k, v in w["db_statements_by_verb"].items())
-                  + f") + {w['db_transactions_per_application']} transactions x 2 (BEGIN, COMMIT or ROLLBACK)")
+                  + f"; {w.get('db_statements_direct_per_application', 0)} of them sent directly) + "
+                  f"{w['db_transactions_per_application']} transactions x 2 (BEGIN, COMMIT or ROLLBACK)")
         if w["top_requests"]:
             print("      requests: " + ", ".join(f"{k} {v}" for k, v in w["top_requests"].items()))
         if w["top_events"]:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from prometheus_client import CollectorRegistry
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, column, func, insert, select, table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.begin_carrying import begin_carrying
 from shared.database import autocommit_read, create_engine, make_session_factory, read_session, single_statement
 from shared.db_metrics import count_round_trips, leading_keyword
 from shared.dblocks import DbKeyedLock
+from shared.direct_sql import first_row
 from shared.tests.round_trips import simple_queries
 
 
@@ -89,6 +90,33 @@ async def test_counts_match_what_asyncpg_sends(pg_url: str, monkeypatch: pytest.
     assert _value(registry, "db_statements_total", verb="select") == 3
     assert _value(registry, "db_statements_total", verb="update") == 1
     assert _value(registry, "db_statements_total", verb="with") == 1
+
+
+@pytest.mark.postgres
+async def test_direct_statements_are_counted_and_told_apart(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement sent on the driver's connection directly (shared/direct_sql.py) counts as any
+    statement, and also as a direct one; a transaction whose only statement went direct counts."""
+    engine = create_engine(pg_url, pool_size=1)
+    numbers = table("t", column("x", Integer))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (x int)"))
+        registry = CollectorRegistry()
+        count_round_trips(engine, registry)
+        sent = simple_queries(monkeypatch)
+        async with autocommit_read(engine) as conn:
+            await first_row(conn, select(func.count()).select_from(numbers))
+        async with engine.begin() as conn:
+            await first_row(conn, insert(numbers).values(x=bindparam("x")).returning(numbers.c.x), {"x": 5})
+            await conn.execute(text("SELECT 1"))  # through SQLAlchemy: not direct
+    finally:
+        await engine.dispose()
+    assert [q.split()[0].rstrip(";") for q in sent] == ["BEGIN", "COMMIT"]
+    assert _transactions(registry) == (1, 0)
+    assert (_value(registry, "db_statements_total", verb="select"),
+            _value(registry, "db_statements_total", verb="insert")) == (2, 1)
+    assert (_value(registry, "db_statements_direct_total", verb="select"),
+            _value(registry, "db_statements_direct_total", verb="insert")) == (1, 1)
 
 
 async def test_counts_on_sqlite(tmp_path: Path) -> None:

@@ -96,7 +96,7 @@ async def test_read_counts_asks_each_service_and_survives_one_that_does_not_answ
     respx.get("http://bnsp.test/metrics").mock(return_value=httpx.Response(401, text="no"))
     got = await read_counts({"siki": "http://siki.test/", "lpjk": "http://lpjk.test", "bnsp": "http://bnsp.test"})
     assert got["siki"] == {"requests": Counter({"POST /api/v1/reports": 7.0}), "events": Counter(), "gc": Counter(),
-                           "statements": Counter(), "transactions": Counter()}
+                           "statements": Counter(), "direct": Counter(), "transactions": Counter()}
     assert got["lpjk"] is None and got["bnsp"] is None
 
 
@@ -104,19 +104,22 @@ def test_database_round_trips_are_read_from_the_runtime_s_counters() -> None:
     """The names and labels shared/db_metrics.py registers; a transaction counts twice (BEGIN and
     its end) in the round trips."""
     registry = CollectorRegistry()
-    statements, transactions = count_round_trips(create_engine("sqlite+aiosqlite://"), registry)
+    statements, transactions, direct = count_round_trips(create_engine("sqlite+aiosqlite://"), registry)
     statements.labels("select").inc(30)
     statements.labels("with").inc(10)
+    direct.labels("select").inc(20)
     transactions.labels("commit").inc(8)
     transactions.labels("rollback").inc(2)
     after = parse_counts(generate_latest(registry).decode())
     assert after["statements"] == Counter({"select": 30, "with": 10})
+    assert after["direct"] == Counter({"select": 20})
     assert after["transactions"] == Counter({"commit": 8, "rollback": 2})
     before = parse_counts(_exposition({}, {}))
     work = work_per_application({"siki": before}, {"siki": after}, completed=10, cpu_ms={"siki": 50.0})
     siki = work["siki"]
     assert siki["db_statements_per_application"] == 4.0
     assert siki["db_statements_by_verb"] == {"select": 3.0, "with": 1.0}
+    assert siki["db_statements_direct_per_application"] == 2.0
     assert siki["db_transactions_per_application"] == 1.0
     assert siki["db_round_trips_per_application"] == 6.0
     both = work_per_application({"siki": before, "lpjk": before}, {"siki": after, "lpjk": after}, completed=10,
