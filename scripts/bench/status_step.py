@@ -4,11 +4,11 @@ outside any transaction), on PostgreSQL, in the portal's own process (its test h
 each event through ``shared.inbox.handle_once`` as the consumer runs it), in alternating blocks
 so that the machine's drift falls on both sides alike.
 
-A third side, ``driver only``, is the floor of the first try: its same two statements (compiled
-once by SQLAlchemy, their parameters and results converted by the same type processors) sent on
-the asyncpg connection directly, one pool checkout per step, none of the session, the execution
-context or the result objects around them. What separates the first try from it is what the
-data layer adds per step; no service runs that way.
+The first try sends its two statements on the asyncpg connection directly (shared/direct_sql.py).
+A third side, ``driver only``, is its floor: the same two statements compiled once by SQLAlchemy
+and converted by the same type processors, sent on the asyncpg connection of one pool checkout
+per step, with no session and no compiled-cache lookup (a statement's cache key walked on every
+use). What separates the first try from it is what the service's data layer still adds per step.
 
 ``python -m scripts.bench.status_step [--blocks 6] [--per-block 150]``: the CPU and the wall time
 per step (ms, the trimmed mean over the blocks), and the statements sent per step (with BEGIN
@@ -37,6 +37,7 @@ from services.portal.usecases.timeline import _SEEN
 from shared.bus import EventEnvelope, utcnow
 from shared.contracts.events import StatusChanged
 from shared.db_metrics import count_round_trips
+from shared.direct_sql import _Form
 from shared.inbox import Claim, handle_once
 
 SIDES = ("locked", "first try", "driver only")
@@ -45,24 +46,22 @@ _ADVANCED = ("last_seq", "status", "updated_at")
 
 
 class _Compiled:
-    """A statement compiled once for the driver: its SQL, its parameters in their order with
-    SQLAlchemy's bind processors, and its result columns' processors."""
+    """A statement compiled once for the driver, in the form ``shared.direct_sql`` sends it (its
+    SQL, its parameters' order and processors, its result columns' processors), without the
+    compiled-cache lookup a service's direct statement makes on every use."""
 
     def __init__(self, engine: Any, statement: Any) -> None:
-        compiled = statement.compile(dialect=engine.dialect)
-        self.compiled, self.sql = compiled, compiled.string
-        binds = compiled._bind_processors
-        self.order = [(name, binds.get(name)) for name in compiled.positiontup]
-        self.results = [(c.keyname, c.type._cached_result_processor(engine.dialect, None))
-                        for c in compiled._result_columns]
+        self.compiled = statement.compile(dialect=engine.dialect)
+        self.form = _Form(self.compiled, engine.dialect)
 
     def args(self, params: dict[str, Any]) -> list[Any]:
         full = self.compiled.construct_params(params, _check=False)
-        return [process(full[name]) if process else full[name] for name, process in self.order]
+        return [process(full[name]) if process else full[name] for name, process in self.form.binds]
 
     async def fetchrow(self, raw: Any, params: dict[str, Any]) -> dict[str, Any]:
-        row = await raw.fetchrow(self.sql, *self.args(params))
-        return {key: process(row[i]) if process else row[i] for i, (key, process) in enumerate(self.results)}
+        row = await raw.fetchrow(self.form.sql, *self.args(params))
+        return {key: process(value) if process else value
+                for key, process, value in zip(self.form.row._fields, self.form.results, row, strict=True)}
 
 
 def _cpu() -> float:
