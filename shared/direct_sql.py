@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement, Executable, compiler
 from sqlalchemy.util import greenlet_spawn
 
@@ -104,6 +104,27 @@ async def all_rows(conn: AsyncConnection, statement: Executable,
     return await _run(conn, statement, params or {}, first=False)
 
 
+async def first_row_in(session: AsyncSession, statement: Executable,
+                       params: Mapping[str, Any] | None = None) -> Any:
+    """:func:`first_row` in ``session``'s transaction (begun if need be), directly when the
+    session has nothing for an autoflush to write first; else ``session.execute``, which flushes."""
+    rows = await _in_session(session, statement, params or {}, first=True)
+    return rows[0] if rows else None
+
+
+async def all_rows_in(session: AsyncSession, statement: Executable,
+                      params: Mapping[str, Any] | None = None) -> list[Any]:
+    """:func:`all_rows` in ``session``'s transaction, as :func:`first_row_in`."""
+    return await _in_session(session, statement, params or {}, first=False)
+
+
+async def _in_session(session: AsyncSession, statement: Executable, params: Mapping[str, Any],
+                      *, first: bool) -> list[Any]:
+    if session.sync_session._is_clean():
+        return await _run(await session.connection(), statement, params, first=first)
+    return _rows_of(await session.execute(statement, dict(params)), first=first)
+
+
 async def _run(conn: AsyncConnection, statement: Executable, params: Mapping[str, Any],
                *, first: bool) -> list[Any]:
     sync = conn.sync_connection
@@ -156,8 +177,11 @@ def _raise_as_sqlalchemy(sync: Connection, exc: Exception, sql: str, args: list[
 
 async def _through_sqlalchemy(conn: AsyncConnection, statement: Executable, params: Mapping[str, Any],
                               *, first: bool) -> list[Any]:
-    result = await conn.execute(statement, dict(params))  # type: ignore[call-overload]
-    if not result.returns_rows:
+    return _rows_of(await conn.execute(statement, dict(params)), first=first)  # type: ignore[call-overload]
+
+
+def _rows_of(result: Any, *, first: bool) -> list[Any]:
+    if not result.returns_rows:  # an INSERT, UPDATE or DELETE without RETURNING
         return []
     if first:
         one = result.first()

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.begin_carrying import CLAIMED, NOW, begin_carrying, claim_text
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.dialects import conflict_insert
-from shared.direct_sql import first_row
+from shared.direct_sql import first_row_in
 from shared.outbox import InboxMixin
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -121,7 +121,7 @@ async def read_claiming(session: AsyncSession, query: AnySelect, params: dict[st
     claim.taken = True
     # On the driver's connection directly (shared/direct_sql.py): every event of a consumer
     # with ``claims_in_effect`` sends it.
-    row = await first_row(await session.connection(), _carrying(query, claim.table), {**params, **claim.values})
+    row = await first_row_in(session, _carrying(query, claim.table), {**params, **claim.values})
     if row is not None and not row.inbox_claimed:
         raise AlreadyHandled()
     return row

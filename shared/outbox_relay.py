@@ -19,7 +19,7 @@ from shared.bus.base import EventBus
 from shared.bus.envelope import EventEnvelope, utcnow
 from shared.database import autocommit_read, session_class
 from shared.dblocks import advisory_key
-from shared.direct_sql import all_rows
+from shared.direct_sql import all_rows_in
 from shared.logging import get_logger
 from shared.outbox import WAKE_KEY, OutboxMixin
 
@@ -228,7 +228,7 @@ class OutboxRelay:
                     query, mark = self._statements_for(session.get_bind().dialect.name)
                     # Every pass sends it: on the driver's connection directly (shared/direct_sql.py),
                     # in the session's transaction.
-                    result = await all_rows(await session.connection(), query, {"published_at": utcnow()})
+                    result = await all_rows_in(session, query, {"published_at": utcnow()})
                     if result and not result[0].got:
                         self.skipped = True
                         return published

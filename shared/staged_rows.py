@@ -21,7 +21,7 @@ from sqlalchemy import CTE, Insert, Select, Table, Update, exists, insert, inspe
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
-from shared.direct_sql import all_rows
+from shared.direct_sql import all_rows_in
 
 
 def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
@@ -80,12 +80,7 @@ async def execute_with(s: AsyncSession, statement: Insert | Update, also: Sequen
         return
     for n, insert_ in enumerate(also):
         statement = statement.add_cte(insert_.cte(f"also_{n}"))
-    if s.sync_session._is_clean():
-        # Nothing for an autoflush to write first: the step's statement on the driver's connection
-        # directly, in the session's transaction (shared/direct_sql.py).
-        await all_rows(await s.connection(), statement, params)
-    else:
-        await s.execute(statement, params)
+    await all_rows_in(s, statement, params)  # directly on the driver's connection where it can
 
 
 def _staged(s: AsyncSession, model: type[Any]) -> list[Any]:

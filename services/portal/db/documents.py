@@ -36,6 +36,9 @@ class Usage(NamedTuple):
     bytes: int
 
 
+_USAGE = select(_USERS.c.document_count, _USERS.c.document_bytes).where(_USERS.c.id == bindparam("user_id"))
+
+
 async def usage_of(engine: AsyncEngine, user_id: str) -> Usage:
     """The account's documents and their bytes as counted now (one indexed read, no lock): what
     an upload checks before storing any bytes; :func:`insert_document` decides for good."""
@@ -44,7 +47,6 @@ async def usage_of(engine: AsyncEngine, user_id: str) -> Usage:
     return Usage(0, 0) if row is None else Usage(int(row[0]), int(row[1]))
 
 
-_USAGE = select(_USERS.c.document_count, _USERS.c.document_bytes).where(_USERS.c.id == bindparam("user_id"))
 # The quota's UPDATE: the account's counters, only while the upload fits.
 _TAKE_PLACE = (
     sql_update(_USERS)

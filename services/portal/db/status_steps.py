@@ -25,7 +25,7 @@ from sqlalchemy import cast as sa_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.portal.db.models import Application, Notification, OutboxEvent, TimelineEntry
-from shared.direct_sql import first_row
+from shared.direct_sql import first_row_in
 from shared.inbox import Claim
 from shared.staged_rows import execute_with, take_staged_if
 
@@ -130,7 +130,7 @@ async def write_status_step_alone(session: AsyncSession, application_id: str, us
     statement = _alone_statement(columns, claimed)
     if also:
         statement = statement.add_cte(*(insert_.cte(f"also_{n}") for n, insert_ in enumerate(also)))
-    row = await first_row(await session.connection(), statement, params)
+    row = await first_row_in(session, statement, params)
     if row is None or not row.locked:
         return None
     return bool(row.claimed)

@@ -32,7 +32,7 @@ from shared.bus import utcnow
 from shared.contracts.events import StatusChanged
 from shared.contracts.states import ApplicationStatus
 from shared.database import alone_session, engine_of
-from shared.direct_sql import first_row
+from shared.direct_sql import first_row_in
 from shared.inbox import Claim, read_claiming
 from shared.logging import get_logger
 from shared.staged_rows import take_staged
@@ -136,8 +136,7 @@ class StatusMirror:
         async with alone_session(sessions) as session:
             # One connection for the read and the write, both sent on the driver's connection
             # directly (shared/direct_sql.py).
-            conn = await session.connection()
-            app = await first_row(conn, _SEEN, {"application_id": ev.application_id})
+            app = await first_row_in(session, _SEEN, {"application_id": ev.application_id})
             if app is None or not should_apply(app.last_seq, ev.seq):
                 return None
             certificate = None if app.certificate is None else json.loads(app.certificate)

@@ -21,7 +21,7 @@ from services.siki.db.common import (
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
-from shared.direct_sql import first_row
+from shared.direct_sql import first_row, first_row_in
 from shared.staged_rows import execute_with, rows_insert, rows_insert_if, take_last_staged, take_staged, take_staged_if
 
 # The columns a step needs of its application, locked for the transaction.
@@ -131,7 +131,7 @@ async def update_application_if(s: AsyncSession, application_id: str, values: di
     for n, insert_ in enumerate([entries, kept, *events]):
         statement = statement.add_cte(insert_.cte(f"also_{n}"))
     params = {"guard_application_id": application_id, "guard_last_seq": seen_last_seq, "guard_status": seen_status}
-    return await first_row(await s.connection(), statement, params) is not None
+    return await first_row_in(s, statement, params) is not None
 
 
 def timeline_insert(rows: list[dict[str, Any]]) -> Insert:

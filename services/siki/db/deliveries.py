@@ -59,7 +59,7 @@ async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict
 
 
 async def to_send(conn: AsyncConnection, delivery_id: str) -> AnyRow | None:
-    return await first_row(conn, _TO_SEND, {"delivery_id": delivery_id})  # type: ignore[no-any-return]
+    return await first_row(conn, _TO_SEND, {"delivery_id": delivery_id})
 
 
 async def locked_state(s: AsyncSession, delivery_id: str) -> AnyRow | None:

@@ -15,7 +15,7 @@ _BY_KEY = select(Lsp.code, Lsp.api_key_sha256).where(Lsp.api_key_sha256 == bindp
 
 async def by_api_key_digest(conn: AsyncConnection, digest: str) -> AnyRow | None:
     # Every call of an LSP looks its key up: on the driver's connection directly (shared/direct_sql.py).
-    return await first_row(conn, _BY_KEY, {"digest": digest})  # type: ignore[no-any-return]
+    return await first_row(conn, _BY_KEY, {"digest": digest})
 
 
 async def get(s: AsyncSession, code: str, *, lock: bool = False) -> Lsp | None:

@@ -42,7 +42,7 @@ async def timeline(conn: AsyncConnection, application_id: str) -> tuple[AnyRow |
 async def certificate_pdf(conn: AsyncConnection, application_id: str) -> AnyRow | None:
     """``certificate_pdf_sha256`` and ``content`` (either None if there is no certificate yet),
     or None if the application is unknown."""
-    return await first_row(conn, _CERTIFICATE_PDF, {"application_id": application_id})  # type: ignore[no-any-return]
+    return await first_row(conn, _CERTIFICATE_PDF, {"application_id": application_id})
 
 
 async def skk_of(s: AsyncSession, nik: str) -> tuple[list[SkkHeld], list[Application]]:
