@@ -27,6 +27,18 @@ def _transactions(registry: CollectorRegistry) -> tuple[float, float]:
             _value(registry, "db_transactions_total", outcome="rollback"))
 
 
+async def _counting(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch,
+                    first: str) -> tuple[CollectorRegistry, list[str]]:
+    """The registry counting ``engine`` and asyncpg's simple queries from now on, after ``first``:
+    the first connection's set-up (the dialect asks the server's version in a transaction of its
+    own) is not the service's work and is not counted."""
+    async with engine.begin() as conn:
+        await conn.execute(text(first))
+    registry = CollectorRegistry()
+    count_round_trips(engine, registry)
+    return registry, simple_queries(monkeypatch)
+
+
 async def _workload(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:  # a transaction: BEGIN, two statements, COMMIT
         await conn.execute(text("CREATE TABLE IF NOT EXISTS t (x int)"))
@@ -63,13 +75,7 @@ def test_leading_keyword() -> None:
 async def test_counts_match_what_asyncpg_sends(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = create_engine(pg_url, pool_size=1)
     try:
-        # The first connection's set-up (the dialect asks the server's version in a transaction
-        # of its own) is not the service's work and is not counted: connect before counting.
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        registry = CollectorRegistry()
-        count_round_trips(engine, registry)
-        sent = simple_queries(monkeypatch)
+        registry, sent = await _counting(engine, monkeypatch, "SELECT 1")
         await _workload(engine)
         # Begun by hand with a statement and nothing sent after it (an inbox claim whose effect
         # sent an email): a transaction all the same.
@@ -99,11 +105,7 @@ async def test_direct_statements_are_counted_and_told_apart(pg_url: str, monkeyp
     engine = create_engine(pg_url, pool_size=1)
     numbers = table("t", column("x", Integer))
     try:
-        async with engine.begin() as conn:
-            await conn.execute(text("CREATE TABLE t (x int)"))
-        registry = CollectorRegistry()
-        count_round_trips(engine, registry)
-        sent = simple_queries(monkeypatch)
+        registry, sent = await _counting(engine, monkeypatch, "CREATE TABLE t (x int)")
         async with autocommit_read(engine) as conn:
             await first_row(conn, select(func.count()).select_from(numbers))
         async with engine.begin() as conn:
