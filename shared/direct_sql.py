@@ -146,11 +146,9 @@ async def _run(conn: AsyncConnection, statement: Executable, params: Mapping[str
         sync.dispatch.before_cursor_execute(sync, None, form.sql, tuple(args), None, False)
     driver = (await conn.get_raw_connection()).driver_connection
     try:
-        if first:
-            one = await driver.fetchrow(form.sql, *args)  # type: ignore[union-attr]
-            rows = [] if one is None else [one]
-        else:
-            rows = await driver.fetch(form.sql, *args)  # type: ignore[union-attr]
+        # Every row read, as SQLAlchemy's first() reads them: a SELECT ... FOR UPDATE locks every
+        # row it selects, not only those a row limit would let through.
+        rows = await driver.fetch(form.sql, *args)  # type: ignore[union-attr]
     except Exception as exc:
         await greenlet_spawn(_raise_as_sqlalchemy, sync, exc, form.sql, args)
         raise  # unreachable: the above raises
@@ -161,7 +159,7 @@ async def _run(conn: AsyncConnection, statement: Executable, params: Mapping[str
         raise
     results, make = form.results, form.row._make
     return [make([value if process is None else process(value) for value, process in zip(row, results, strict=True)])
-            for row in rows]
+            for row in (rows[:1] if first else rows)]
 
 
 def _raise_as_sqlalchemy(sync: Connection, exc: Exception, sql: str, args: list[Any]) -> None:

@@ -168,6 +168,17 @@ async def test_in_a_begun_transaction_it_goes_direct_and_the_transaction_holds_i
 
 
 @pytest.mark.postgres
+async def test_first_row_reads_every_row_so_a_lock_takes_them_all(engine: AsyncEngine) -> None:
+    """As SQLAlchemy's first(): the statement is not cut at one row, so FOR UPDATE locks both."""
+    both = select(ITEMS.c.id).order_by(ITEMS.c.id).with_for_update()
+    async with engine.begin() as holder:
+        assert (await first_row(holder, both, {})).id == 1
+        async with autocommit_read(engine) as other:
+            with pytest.raises(exc.DBAPIError, match="could not obtain lock"):
+                await other.execute(select(ITEMS.c.id).where(ITEMS.c.id == 2).with_for_update(nowait=True))
+
+
+@pytest.mark.postgres
 async def test_a_statement_cut_short_takes_its_connection_out_of_the_pool(engine: AsyncEngine) -> None:
     async with autocommit_read(engine) as conn:
         sleeping = asyncio.create_task(first_row(conn, select(func.pg_sleep(30)), {}))
