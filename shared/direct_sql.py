@@ -17,6 +17,11 @@ as usual. Either way the engine's
 ``before_cursor_execute`` listeners hear of it (the round-trip counters of ``shared.db_metrics``
 and tests that watch statements), and a database error surfaces as SQLAlchemy's exception
 (``IntegrityError``...), a lost connection invalidated as SQLAlchemy would.
+
+It leans on SQLAlchemy's internals (the compiled cache, the compiler's bind and result
+processors, the asyncpg adapter's lazily begun transaction and its error translation): both
+libraries are pinned in ``constraints.txt``, and ``shared/tests/test_direct_sql.py`` fails if an
+upgrade changes what this relies on.
 """
 
 from __future__ import annotations
