@@ -11,7 +11,10 @@ key, ``COMMIT``: four round trips), timed by the process's own CPU clock (user a
   could do with no layer at all);
 - ``services``: the same transaction through the services' engine and session factory
   (``shared.database.create_engine`` / ``make_session_factory``), as their handlers write it:
-  an ORM session, ``session.begin()``, Core statements.
+  an ORM session, ``session.begin()``, Core statements;
+- ``direct``: the same session, its two statements sent as the services' hottest are
+  (``shared.direct_sql.first_row_in`` / ``all_rows_in``: compiled by SQLAlchemy, sent on the
+  driver's connection).
 
 ``python -m scripts.bench.db_floor --database-url postgresql://... [--transactions N]`` prints the
 figures as JSON; the bench runs it as its own process on a database of its own.
@@ -59,10 +62,11 @@ async def _through_asyncpg(url: str, transactions: int) -> float:
         await pool.close()
 
 
-async def _through_services_layer(url: str, transactions: int) -> float:
+async def _through_services_layer(url: str, transactions: int, *, direct: bool = False) -> float:
     import sqlalchemy as sa
 
     from shared.database import create_engine, make_session_factory
+    from shared.direct_sql import all_rows_in, first_row_in
 
     table = sa.Table("bench_db_floor", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
                      sa.Column("name", sa.String(40)), sa.Column("status", sa.String(20)))
@@ -73,12 +77,20 @@ async def _through_services_layer(url: str, transactions: int) -> float:
     try:
         async def one(i: int) -> None:
             async with sessions() as s, s.begin():
-                (await s.execute(read, {"i": i % ROWS})).first()
-                await s.execute(write, {"i": i % ROWS, "s": f"s{i % 7}"})
+                if direct:
+                    await first_row_in(s, read, {"i": i % ROWS})
+                    await all_rows_in(s, write, {"i": i % ROWS, "s": f"d{i % 7}"})
+                else:
+                    (await s.execute(read, {"i": i % ROWS})).first()
+                    await s.execute(write, {"i": i % ROWS, "s": f"s{i % 7}"})
 
         return await _cpu_us_per_call(one, transactions)
     finally:
         await engine.dispose()
+
+
+async def _through_direct_statements(url: str, transactions: int) -> float:
+    return await _through_services_layer(url, transactions, direct=True)
 
 
 async def measure(url: str, transactions: int = 3000) -> dict[str, Any]:
@@ -97,12 +109,14 @@ async def measure(url: str, transactions: int = 3000) -> dict[str, Any]:
     finally:
         await conn.close()
     result: dict[str, Any] = {"transactions": transactions, "round_trips_per_transaction": ROUND_TRIPS}
-    for name, way in (("asyncpg", _through_asyncpg), ("services", _through_services_layer)):
+    for name, way in (("asyncpg", _through_asyncpg), ("services", _through_services_layer),
+                      ("direct", _through_direct_statements)):
         per_tx = await way(url, transactions)
         result[name] = {"cpu_us_per_transaction": round(per_tx, 1),
                         "cpu_us_per_round_trip": round(per_tx / ROUND_TRIPS, 1)}
-    result["services_over_asyncpg"] = round(result["services"]["cpu_us_per_transaction"]
-                                            / result["asyncpg"]["cpu_us_per_transaction"], 2)
+    for name in ("services", "direct"):
+        result[f"{name}_over_asyncpg"] = round(result[name]["cpu_us_per_transaction"]
+                                               / result["asyncpg"]["cpu_us_per_transaction"], 2)
     return result
 
 

@@ -74,6 +74,10 @@ def db_floor_lines(results: dict[str, Any]) -> tuple[str | None, str | None]:
                 f"asyncpg {raw['cpu_us_per_transaction']} us per transaction ({raw['cpu_us_per_round_trip']} per "
                 f"round trip), the services' engine and session {layer['cpu_us_per_transaction']} "
                 f"({layer['cpu_us_per_round_trip']}), {floor.get('services_over_asyncpg')} x")
+    direct = floor.get("direct")
+    if direct:
+        measured += (f"; its statements sent directly (shared/direct_sql.py) {direct['cpu_us_per_transaction']} "
+                     f"({direct['cpu_us_per_round_trip']}), {floor.get('direct_over_asyncpg')} x")
     fl = _get(results, "chain", "full_load") or {}
     trips = chain_round_trips(fl.get("work_per_application") or {})
     if trips is None:

@@ -17,27 +17,29 @@ pytestmark = pytest.mark.postgres
 async def test_both_ways_commit_their_transactions_and_are_timed(pg_url: str) -> None:
     found = await measure(pg_url, transactions=60)
     assert found["round_trips_per_transaction"] == ROUND_TRIPS == 4
-    for way in ("asyncpg", "services"):
+    for way in ("asyncpg", "direct", "services"):
         per_tx = found[way]["cpu_us_per_transaction"]
         assert per_tx > 0
         assert found[way]["cpu_us_per_round_trip"] == pytest.approx(per_tx / ROUND_TRIPS, abs=0.1)
-    assert found["services_over_asyncpg"] == pytest.approx(
-        found["services"]["cpu_us_per_transaction"] / found["asyncpg"]["cpu_us_per_transaction"], abs=0.01)
+    for way in ("direct", "services"):
+        assert found[f"{way}_over_asyncpg"] == pytest.approx(
+            found[way]["cpu_us_per_transaction"] / found["asyncpg"]["cpu_us_per_transaction"], abs=0.01)
     conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         statuses = {r["status"] for r in await conn.fetch("SELECT status FROM bench_db_floor")}
         count = await conn.fetchval("SELECT count(*) FROM bench_db_floor")
     finally:
         await conn.close()
-    # Every row was updated and committed (the services' way ran last: its marks are what remain).
-    assert count == ROWS and statuses and all(s.startswith("s") for s in statuses)
+    # Every row was updated and committed (the direct statements ran last: their marks remain).
+    assert count == ROWS and statuses and all(s.startswith("d") for s in statuses)
 
 
 def _results(work: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "db_floor": {"asyncpg": {"cpu_us_per_transaction": 200.0, "cpu_us_per_round_trip": 50.0},
                      "services": {"cpu_us_per_transaction": 600.0, "cpu_us_per_round_trip": 150.0},
-                     "services_over_asyncpg": 3.0},
+                     "direct": {"cpu_us_per_transaction": 360.0, "cpu_us_per_round_trip": 90.0},
+                     "services_over_asyncpg": 3.0, "direct_over_asyncpg": 1.8},
         "chain": {"full_load": {"cpu_ms_per_application": {"portal": 150.0, "siki": 150.0, LOAD_GENERATOR: 90.0},
                                 "work_per_application": work or {}}},
     }
@@ -48,6 +50,7 @@ def test_the_report_prices_the_chains_round_trips_at_the_floor() -> None:
     measured, explained = db_floor_lines(_results(work))
     assert measured is not None and "asyncpg 200.0 us per transaction (50.0 per round trip)" in measured
     assert "3.0 x" in measured
+    assert "its statements sent directly (shared/direct_sql.py) 360.0 (90.0), 1.8 x" in measured
     # 400 round trips: 20 ms at 50 us, 60 ms at 150 us, of 300 ms (the load generator left out).
     assert explained == ("    the chain's 400.0 round trips per application at the database floor: 20.0 ms through "
                          "asyncpg alone, 60.0 ms through the services' data layer (of 300.0 ms, all services)")
