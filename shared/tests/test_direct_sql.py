@@ -179,6 +179,19 @@ async def test_first_row_reads_every_row_so_a_lock_takes_them_all(engine: AsyncE
 
 
 @pytest.mark.postgres
+async def test_a_connection_the_server_dropped_is_invalidated_as_sqlalchemy_would(engine: AsyncEngine) -> None:
+    async with autocommit_read(engine) as conn:
+        pid = (await first_row(conn, select(func.pg_backend_pid().label("pid")))).pid
+        async with engine.connect() as other:
+            await other.execute(select(func.pg_terminate_backend(pid)))
+        with pytest.raises(exc.DBAPIError) as raised:
+            await first_row(conn, _BY_ID, {"id": 1})
+        assert raised.value.connection_invalidated and conn.invalidated
+    async with autocommit_read(engine) as conn:  # the pool opens a new one
+        assert (await first_row(conn, _BY_ID, {"id": 1})).name == "abc"
+
+
+@pytest.mark.postgres
 async def test_a_statement_cut_short_takes_its_connection_out_of_the_pool(engine: AsyncEngine) -> None:
     async with autocommit_read(engine) as conn:
         sleeping = asyncio.create_task(first_row(conn, select(func.pg_sleep(30)), {}))
