@@ -11,12 +11,13 @@ the CPU of sending a statement.
 Only on a PostgreSQL (asyncpg) connection, in AUTOCOMMIT or in a transaction SQLAlchemy has
 begun: its driver adapter begins the driver's transaction lazily, at the first statement, so that
 is begun first (a statement sent past it would run outside it). Elsewhere (SQLite, a connection
-SQLAlchemy would first begin a transaction on, a ``text()`` statement, a statement with
-expanding or post-compile parameters or with defaults computed at execution) the statement goes through ``conn.execute``
-as usual. Either way the engine's
-``before_cursor_execute`` listeners hear of it (the round-trip counters of ``shared.db_metrics``
-and tests that watch statements), and a database error surfaces as SQLAlchemy's exception
-(``IntegrityError``...), a lost connection invalidated as SQLAlchemy would.
+SQLAlchemy would first begin a transaction on, a ``text()`` statement, a statement with expanding
+or post-compile parameters or with defaults computed at execution) the statement goes through
+``conn.execute`` as usual; in a session (``first_row_in``, ``all_rows_in``) through
+``session.execute`` too while the session holds changes an autoflush would write first. Either
+way the engine's ``before_cursor_execute`` listeners hear of it (the round-trip counters of
+``shared.db_metrics`` and tests that watch statements), and a database error surfaces as
+SQLAlchemy's exception (``IntegrityError``...), a lost connection invalidated as SQLAlchemy would.
 
 It leans on SQLAlchemy's internals (the compiled cache, the compiler's bind and result
 processors, the asyncpg adapter's lazily begun transaction and its error translation): both
