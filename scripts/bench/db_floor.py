@@ -24,27 +24,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from scripts.bench.clock import process_cpu_seconds
 
 ROUND_TRIPS = 4  # BEGIN, SELECT, UPDATE, COMMIT
 ROWS = 100
 WARM_UP = 200
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 async def _cpu_us_per_call(call: Callable[[int], Awaitable[None]], transactions: int) -> float:
     for i in range(WARM_UP):  # statements prepared, pools filled, caches warm
         await call(i)
-    start = _cpu_seconds()
+    start = process_cpu_seconds()
     for i in range(transactions):
         await call(i)
-    return (_cpu_seconds() - start) / transactions * 1e6
+    return (process_cpu_seconds() - start) / transactions * 1e6
 
 
 async def _through_asyncpg(url: str, transactions: int) -> float:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from typing import Any
 from sqlalchemy import Insert, Table, insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from scripts.bench.clock import process_cpu_seconds, trimmed_mean
 from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
 from services.siki.db.common import APPLICATIONS, OUTBOX, TIMELINE
@@ -36,11 +36,6 @@ Build = Callable[[Table, Sequence[dict[str, Any]]], Insert]
 def multi_row_values(table: Table, rows: Sequence[dict[str, Any]]) -> Insert:
     """The form ``rows_insert`` replaced."""
     return insert(table).values(list(rows))
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 async def _step(engine: AsyncEngine, build: Build, n: int, rows: int) -> None:
@@ -72,20 +67,15 @@ async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL)
         for _ in range(blocks):
             for side, build in sides.items():
                 for rows in (1, 2):
-                    start = _cpu()
+                    start = process_cpu_seconds()
                     for _ in range(per_block):
                         n += 1
                         await _step(engine, build, n, rows)
-                    spent[f"{side} {rows} row(s)"].append((_cpu() - start) / per_block * 1000)
-        return {k: round(_trimmed_mean(v), 3) for k, v in spent.items()}
+                    spent[f"{side} {rows} row(s)"].append((process_cpu_seconds() - start) / per_block * 1000)
+        return {k: round(trimmed_mean(v), 3) for k, v in spent.items()}
     finally:
         await engine.dispose()
         await drop_database(admin_url, name)
-
-
-def _trimmed_mean(values: list[float]) -> float:
-    kept = sorted(values)[1:-1] if len(values) > 2 else values
-    return sum(kept) / len(kept)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from scripts.bench.clock import process_cpu_seconds, trimmed_mean
 from scripts.bench.floors import drop_database, temp_database
 from scripts.simulator.chains import POSTGRES_URL
 from services.portal.db import status_steps
@@ -62,11 +62,6 @@ class _Compiled:
         row = await raw.fetchrow(self.form.sql, *self.args(params))
         return {key: process(value) if process else value
                 for key, process, value in zip(self.form.row._fields, self.form.results, row, strict=True)}
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 class _Steps:
@@ -138,12 +133,12 @@ async def measure(*, blocks: int, per_block: int, admin_url: str = POSTGRES_URL)
                 for _ in range(blocks):
                     for side in SIDES:
                         before = _round_trips(counters) + steps[side].sent
-                        started, clock = _cpu(), time.perf_counter()
+                        started, clock = process_cpu_seconds(), time.perf_counter()
                         await steps[side].run(side, per_block)
-                        cpu[side].append((_cpu() - started) / per_block * 1000)
+                        cpu[side].append((process_cpu_seconds() - started) / per_block * 1000)
                         wall[side].append((time.perf_counter() - clock) / per_block * 1000)
                         trips[side] += (_round_trips(counters) + steps[side].sent - before) / per_block / blocks
-        return {side: {"cpu_ms": round(_trimmed_mean(cpu[side]), 3), "wall_ms": round(_trimmed_mean(wall[side]), 3),
+        return {side: {"cpu_ms": round(trimmed_mean(cpu[side]), 3), "wall_ms": round(trimmed_mean(wall[side]), 3),
                        "round_trips": round(trips[side], 2)} for side in SIDES}
     finally:
         await drop_database(admin_url, name)
@@ -156,11 +151,6 @@ def _round_trips(counters: Any) -> float:
     transactions = sum(sample.value for metric in counters.transactions.collect() for sample in metric.samples
                        if sample.name.endswith("_total"))
     return float(statements + 2 * transactions)
-
-
-def _trimmed_mean(values: list[float]) -> float:
-    kept = sorted(values)[1:-1] if len(values) > 2 else values
-    return sum(kept) / len(kept)
 
 
 def main() -> None:
