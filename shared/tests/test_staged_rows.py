@@ -8,12 +8,27 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, event, exists, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Insert,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    event,
+    exists,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
-from shared.staged_rows import execute_with, flush_with_staged, rows_insert, rows_insert_if
+from shared.staged_rows import Shaped, combined, execute_with, flush_with_staged, rows_insert, rows_insert_if
 
 META = MetaData()
 HEADS = Table("heads", META, Column("id", String, primary_key=True), Column("n", Integer))
@@ -27,8 +42,8 @@ def _rows(*names: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("count", [1, 2, 5])
 def test_the_insert_has_a_cache_key_that_does_not_depend_on_the_values(count: int) -> None:
-    first = rows_insert(ROWS, _rows(*(f"a{i}" for i in range(count))))._generate_cache_key()
-    second = rows_insert(ROWS, _rows(*(f"b{i}" for i in range(count))))._generate_cache_key()
+    first = cast(Insert, rows_insert(ROWS, _rows(*(f"a{i}" for i in range(count)))).statement)._generate_cache_key()
+    second = cast(Insert, rows_insert(ROWS, _rows(*(f"b{i}" for i in range(count)))).statement)._generate_cache_key()
     assert first is not None and second is not None
     assert first.key == second.key
     # What it replaces had none: the reason it was compiled on every use.
@@ -55,7 +70,8 @@ async def _insert_in_a_step(url: str) -> None:
         async with engine.begin() as conn:
             async with AsyncSession(bind=conn) as s:
                 await execute_with(s, update(HEADS).where(HEADS.c.id == "h").values(n=4),
-                                   [rows_insert(ROWS, _rows(*names[:3])), rows_insert(ROWS, _rows(names[3]))])
+                                   # A second insert of the table built for the call, as SIKI's documents are.
+                                   [rows_insert(ROWS, _rows(*names[:3])), insert(ROWS).values(_rows(names[3])[0])])
         async with engine.connect() as conn:
             stored = (await conn.execute(select(ROWS.c.name, ROWS.c.attempts).order_by(ROWS.c.seq))).all()
             head = (await conn.execute(select(HEADS.c.n))).scalar()
@@ -192,7 +208,8 @@ async def test_rows_inserted_only_if_the_condition_yields_a_row(pg_url: str, cou
             guarded = rows_insert_if(ROWS, _rows(*names), found)
             assert guarded is not None
             async with engine.begin() as conn:
-                await conn.execute(select(exists(found.select())).add_cte(guarded.cte("guarded")))
+                into = cast(Insert, guarded.statement).cte("guarded")
+                await conn.execute(select(exists(found.select())).add_cte(into), dict(guarded.params))
         async with engine.connect() as conn:
             stored = (await conn.execute(select(ROWS.c.name, ROWS.c.attempts).order_by(ROWS.c.seq))).all()
         assert [(r.name, r.attempts) for r in stored] == [(f"yes{i}", 0) for i in range(count)]
@@ -228,3 +245,27 @@ async def test_a_step_statement_after_pending_changes_sees_them_written_first(pg
         assert tuple(row) == ("moved", 2) and events == ["e"]
     finally:
         await engine.dispose()
+
+
+def test_the_step_statement_is_kept_and_only_its_parameters_change() -> None:
+    """Built once per shape: a second step of the same shape reuses the statement (so SQLAlchemy's
+    memoised cache key), its values only in the parameters."""
+    head = Shaped(update(HEADS).where(HEADS.c.id == bindparam("head")).values(n=bindparam("n")), {"head": "h", "n": 1})
+    first, first_params = combined(head, [rows_insert(ROWS, _rows("a", "b"))])
+    again = Shaped(head.statement, {"head": "h", "n": 2})
+    second, second_params = combined(again, [rows_insert(ROWS, _rows("c", "d"))])
+    assert second is first
+    assert (first_params["rows_0_name"], first_params["rows_1_name"], first_params["n"]) == ("a", "b", 1)
+    assert (second_params["rows_0_name"], second_params["rows_1_name"], second_params["n"]) == ("c", "d", 2)
+    assert second_params["rows_0_attempts"] == 0  # the column's default, as a parameter
+    # A part built for the call is not kept (its identity says nothing of its values).
+    built, _ = combined(again, [insert(ROWS).values(_rows("e")[0])])
+    assert built is not first
+
+
+def test_two_kept_inserts_of_one_table_in_one_statement_are_refused() -> None:
+    """Rows of one table go in as one insert (PostgreSQL runs CTEs in no set order); two would
+    also share their parameters' names."""
+    head = Shaped(update(HEADS).where(HEADS.c.id == "h").values(n=1))
+    with pytest.raises(ValueError, match="share parameters"):
+        combined(head, [rows_insert(ROWS, _rows("a")), rows_insert(ROWS, _rows("b"))])

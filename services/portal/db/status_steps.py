@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.portal.db.models import Application, Notification, OutboxEvent, TimelineEntry
 from shared.direct_sql import first_row_in
 from shared.inbox import Claim
-from shared.staged_rows import execute_with, take_staged_if
+from shared.staged_rows import Shaped, combined, execute_with, take_staged_if
 
 _APPLICATIONS = cast(Table, Application.__table__)
 _TIMELINE = cast(Table, TimelineEntry.__table__)
@@ -127,9 +127,7 @@ async def write_status_step_alone(session: AsyncSession, application_id: str, us
         **{f"timeline_{c}": entry[c] for c in _TIMELINE_COLUMNS if c != "application_id"},
         "timeline_application_id": application_id}
     params.update(_notification(application_id, user_id, status, message, at))
-    statement = _alone_statement(columns, claimed)
-    if also:
-        statement = statement.add_cte(*(insert_.cte(f"also_{n}") for n, insert_ in enumerate(also)))
+    statement, params = combined(Shaped(_alone_statement(columns, claimed), params), also)
     row = await first_row_in(session, statement, params)
     if row is None or not row.locked:
         return None
@@ -145,7 +143,7 @@ def _notification(application_id: str, user_id: str, status: str, message: str, 
 async def write_status_step(session: AsyncSession, application_id: str, user_id: str, *,
                             advanced: dict[str, Any] | None, entry: dict[str, Any] | None,
                             confirmed: dict[str, Any] | None, status: str, message: str, at: datetime,
-                            also: Sequence[Insert] = ()) -> None:
+                            also: Sequence[Insert | Shaped] = ()) -> None:
     """Write one step in the session's transaction: ``advanced`` the application's new column
     values (None: an older step, the row stays); ``entry`` the new timeline entry's ``status``,
     ``at``, ``actor``, ``note`` and ``seq``, or ``confirmed`` the ``id`` of the entry the portal
@@ -166,4 +164,4 @@ async def write_status_step(session: AsyncSession, application_id: str, user_id:
     *first, last = _statements(columns, entry is not None, confirmed is not None, session.get_bind().dialect.name)
     for statement in first:  # (SQLite: one statement each)
         await session.execute(statement, params)
-    await execute_with(session, cast(Insert, last), also, params)
+    await execute_with(session, Shaped(last, params), also)

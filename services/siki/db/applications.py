@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, bindparam, exists, insert, select, update
+from sqlalchemy import Insert, Update, bindparam, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import (
@@ -22,7 +22,16 @@ from services.siki.db.common import (
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
 from shared.direct_sql import first_row, first_row_in
-from shared.staged_rows import execute_with, rows_insert, rows_insert_if, take_last_staged, take_staged, take_staged_if
+from shared.staged_rows import (
+    Shaped,
+    combined,
+    execute_with,
+    rows_insert,
+    rows_insert_if,
+    take_last_staged,
+    take_staged,
+    take_staged_if,
+)
 
 # The columns a step needs of its application, locked for the transaction.
 STEP_COLUMNS = (Application.id, Application.status, Application.last_seq, Application.submission_no,
@@ -98,18 +107,51 @@ async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
     return (await s.execute(_REPORT_DONE, {"report_id": report_id})).first()
 
 
+# (the columns set, guarded) -> the application's update; the columns set -> its insert. Built
+# once per shape, the values as parameters: a step builds no statement (shared/staged_rows.py).
+_UPDATES: dict[tuple[tuple[str, ...], bool], Update] = {}
+_INSERTS: dict[tuple[str, ...], Insert] = {}
+
+
+def _set(columns: tuple[str, ...]) -> dict[str, Any]:
+    return {c: bindparam(f"set_{c}", type_=APPLICATIONS.c[c].type) for c in columns}
+
+
+def _application_update(values: dict[str, Any], *, guarded: bool) -> tuple[Update, dict[str, Any]]:
+    """The update of ``values`` (by the application's id: ``guard_application_id``), kept per
+    shape, and its parameters; ``guarded``: only while :data:`STEP_GUARD` yields the row,
+    answering its id."""
+    indexed = _indexed(values)
+    columns = tuple(sorted(indexed))
+    found = _UPDATES.get((columns, guarded))
+    if found is None:
+        where = [APPLICATIONS.c.id == bindparam("guard_application_id")]
+        if guarded:
+            where.append(exists(STEP_GUARD.select()))
+        found = update(APPLICATIONS).where(*where).values(_set(columns))
+        if guarded:
+            found = found.returning(APPLICATIONS.c.id)
+        _UPDATES[(columns, guarded)] = found
+    return found, {f"set_{c}": indexed[c] for c in columns}
+
+
 async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime,
-                             *also: Insert) -> None:
+                             *also: Insert | Shaped) -> None:
     """Insert the application and ``also`` (its timeline entries, their events) together."""
-    await execute_with(s, insert(APPLICATIONS).values(id=application_id, last_proof_no=0, created_at=now,
-                                                      **_indexed(values)), also)
+    indexed = {**_indexed(values), "id": application_id, "last_proof_no": 0, "created_at": now}
+    columns = tuple(sorted(indexed))
+    found = _INSERTS.get(columns)
+    if found is None:
+        found = _INSERTS[columns] = insert(APPLICATIONS).values(_set(columns))
+    await execute_with(s, Shaped(found, {f"set_{c}": indexed[c] for c in columns}), also)
 
 
-async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any], *also: Insert) -> None:
+async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any],
+                             *also: Insert | Shaped) -> None:
     """Update the application and insert ``also`` (its new timeline entries, their events, the
     report's record) together."""
-    await execute_with(s, update(APPLICATIONS).where(APPLICATIONS.c.id == application_id).values(**_indexed(values)),
-                       also)
+    statement, params = _application_update(values, guarded=False)
+    await execute_with(s, Shaped(statement, {**params, "guard_application_id": application_id}), also)
 
 
 async def update_application_if(s: AsyncSession, application_id: str, values: dict[str, Any], *,
@@ -125,20 +167,18 @@ async def update_application_if(s: AsyncSession, application_id: str, values: di
     events = take_staged_if(s, STEP_GUARD, OutboxEvent)
     if entries is None or kept is None or events is None:
         return None
-    statement = (update(APPLICATIONS)
-                 .where(APPLICATIONS.c.id == bindparam("guard_application_id"), exists(STEP_GUARD.select()))
-                 .values(**_indexed(values)).returning(APPLICATIONS.c.id))
-    for n, insert_ in enumerate([entries, kept, *events]):
-        statement = statement.add_cte(insert_.cte(f"also_{n}"))
-    params = {"guard_application_id": application_id, "guard_last_seq": seen_last_seq, "guard_status": seen_status}
-    return await first_row_in(s, statement, params) is not None
+    statement, params = _application_update(values, guarded=True)
+    params.update({"guard_application_id": application_id, "guard_last_seq": seen_last_seq,
+                   "guard_status": seen_status})
+    one, merged = combined(Shaped(statement, params), [entries, kept, *events])
+    return await first_row_in(s, one, merged) is not None
 
 
-def timeline_insert(rows: list[dict[str, Any]]) -> Insert:
+def timeline_insert(rows: list[dict[str, Any]]) -> Shaped:
     return rows_insert(TIMELINE, rows)
 
 
-def staged_events(s: AsyncSession) -> Insert | None:
+def staged_events(s: AsyncSession) -> Shaped | None:
     """The events staged in ``s`` and not yet flushed (``shared.outbox.add_event`` adds them as
     ORM rows, inserted by the flush at commit: a round trip of its own), taken out of the unit
     of work as one insert, in the order they were staged, for the caller to send with its own
@@ -155,10 +195,10 @@ def take_last_staged_event(s: AsyncSession) -> dict[str, Any] | None:
 
 
 def report_record(report_id: str, lsp_code: str, application_id: str, answer: dict[str, Any],
-                  now: datetime) -> Insert:
+                  now: datetime) -> Shaped:
     """The record that makes a report idempotent by ``report_id``: a retry reads its answer."""
-    return insert(REPORTS).values(report_id=report_id, lsp_code=lsp_code, application_id=application_id,
-                                  answer=answer, processed_at=now)
+    return rows_insert(REPORTS, [{"report_id": report_id, "lsp_code": lsp_code, "application_id": application_id,
+                                  "answer": answer, "processed_at": now}])
 
 
 def _indexed(values: dict[str, Any]) -> dict[str, Any]:

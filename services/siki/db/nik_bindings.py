@@ -8,7 +8,7 @@ from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.siki.db.models import NikBinding, NikBindingAudit
-from shared.staged_rows import execute_with
+from shared.staged_rows import Shaped, execute_with
 
 # The NIK is bound to ``nik_index`` (shared/crypto.py BlindIndex): the database sees its keyed hash.
 _BOUND = select(NikBinding.account_id).where(NikBinding.nik_index == bindparam("nik"))
@@ -18,7 +18,7 @@ async def bound_account(s: AsyncSession, nik: str) -> str | None:
     return (await s.execute(_BOUND, {"nik": nik})).scalar_one_or_none()
 
 
-async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime, *also: Insert) -> None:
+async def bind(s: AsyncSession, nik: str, account_id: str, now: datetime, *also: Insert | Shaped) -> None:
     """Bind the NIK to ``account_id`` (and insert ``also`` in the same statement)."""
     await execute_with(s, insert(NikBinding).values(nik_index=nik, nik=nik, account_id=account_id, bound_at=now),
                        also)

@@ -18,6 +18,7 @@ from services.siki.usecases.context import Emit, utcnow
 from shared.contracts.events import StatusChanged
 from shared.contracts.siki import AssessmentInfo, Certificate, Invoice
 from shared.contracts.states import ApplicationStatus
+from shared.staged_rows import Shaped
 
 S = ApplicationStatus
 # The applicant reads times in Western Indonesian Time (no daylight saving: a fixed offset).
@@ -113,7 +114,8 @@ class Timeline:
         self.steps.append(step)
         return step
 
-    async def write(self, s: AsyncSession, emit: Emit, *, also: Sequence[Insert] = (), **changes: Any) -> None:
+    async def write(self, s: AsyncSession, emit: Emit, *, also: Sequence[Insert | Shaped] = (),
+                    **changes: Any) -> None:
         """Move the application to the last step (``changes``: its other columns that change
         with it), insert the entries and their events (and ``also``), in one statement."""
         assert self.status is not None and self.steps
@@ -134,7 +136,7 @@ class Timeline:
             seen_last_seq=seen_last_seq, seen_status=seen_status, timeline_rows=[step.row for step in self.steps],
             record=record)
 
-    def staged(self, s: AsyncSession, emit: Emit) -> list[Insert]:
+    def staged(self, s: AsyncSession, emit: Emit) -> list[Shaped]:
         """Stage the steps' events and give the inserts of the entries and of the events, for
         the caller's statement on the application: the events ride in it instead of a flush of
         their own at commit (``applications.staged_events``)."""
