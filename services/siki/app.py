@@ -12,6 +12,7 @@ from services.siki.api import documents as documents_api
 from services.siki.api import router
 from services.siki.api.auth import OPERATOR_ROLES
 from services.siki.api.deps import bind
+from services.siki.db.lsp_keys import listen
 from services.siki.db.models import AuditEntry, Base, IdempotencyKey, InboxEntry, Operator, OutboxEvent
 from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
@@ -54,6 +55,8 @@ def create_app(settings: SikiSettings | None = None, *, bus: EventBus | None = N
                                           timeout=settings.webhook_timeout_seconds, retries=0),
                            registry=runtime.registry)
     register_consumers(runtime, siki, sender, settings)
+    if runtime.engine.dialect.name == "postgresql":  # LSPs' api keys kept while the registry's changes are heard
+        runtime.background(lambda: listen(runtime.engine, siki.lsp_keys))
     if settings.is_dev and settings.seed_dev_lsps:
         urls = {code: settings.dev_webhook_url(code) for code in DEV_LSPS}
         runtime.on_startup(lambda: seed_dev_lsps(siki, urls))

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from services.siki.db.lsp_keys import KnownKeys
 from services.siki.db.models import AuditEntry
 from services.siki.domain.limits import AppealWindow
 from services.siki.domain.webhook_urls import WebhookUrlGuard
@@ -51,6 +52,9 @@ class SikiContext:
     webhook_urls: WebhookUrlGuard = field(default_factory=lambda: WebhookUrlGuard(strict=True, resolve=_no_dns))
     # Operators' actions and every NIK lookup are recorded here, in the action's transaction.
     auditor: Auditor = field(default_factory=lambda: Auditor(AuditEntry))
+    # The LSPs' api keys as last read, kept only while the registry's changes are heard
+    # (db/lsp_keys.py; app.py starts the listener on PostgreSQL): otherwise read every call.
+    lsp_keys: KnownKeys = field(default_factory=KnownKeys)
 
 
 async def _no_dns(host: str, port: int) -> list[str]:

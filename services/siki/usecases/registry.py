@@ -80,6 +80,7 @@ async def rotate_lsp_secret(ctx: SikiContext, code: str, *, grace_seconds: int, 
         row.rotated_at = now
         await ctx.auditor.record(s, actor=actor.name, action="lsp.secret_rotated", target_type="lsp", target_id=code,
                                  client=actor.client, detail={"grace_seconds": grace_seconds})
+    ctx.lsp_keys.forget_all()  # here at once; the other processes when the trigger's notification arrives
     log.info("LSP credentials rotated", lsp_code=code, grace_seconds=grace_seconds)
     return LspWithCredentials(**lsp_out(row).model_dump(), webhook_secret=secret, api_key=api_key)
 
@@ -92,14 +93,19 @@ async def list_lsps(ctx: SikiContext, *, limit: int, offset: int) -> tuple[list[
 
 
 async def lsp_code_by_api_key(ctx: SikiContext, api_key: str) -> str | None:
-    """The code of the active LSP this api key belongs to (read on every call: a rotated key,
-    or a deactivated LSP's, stops working at once), on a plain connection: an ORM session is
-    not needed for one value."""
+    """The code of the active LSP this api key belongs to: as kept since the registry last
+    changed (db/lsp_keys.py: a rotated key, or a deactivated LSP's, stops working once the change
+    is committed), else read, on a plain connection (an ORM session is not needed for one value)."""
     digest = sha256_hex(api_key)
+    known = ctx.lsp_keys.code_of(digest)
+    if known is not None:
+        return known
+    generation = ctx.lsp_keys.generation
     async with autocommit_read(ctx.engine) as conn:
         row = await lsps.by_api_key_digest(conn, digest)
     # The lookup is by hash already; compare again in constant time for good measure.
     if row is not None and hmac.compare_digest(row.api_key_sha256, digest):
+        ctx.lsp_keys.keep(digest, str(row.code), generation)
         return str(row.code)
     return None
 
