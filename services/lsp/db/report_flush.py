@@ -20,13 +20,17 @@ the lock and then reads, as before. Other databases (one process) need no lock: 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     BindParameter,
     ColumnElement,
+    Integer,
     and_,
+    any_,
     bindparam,
     case,
     exists,
@@ -89,18 +93,35 @@ async def unsent(engine: AsyncEngine, held: HeldKey | None, application_id: str)
     return [(int(r.seq), str(r.report_id), r.payload) for r in found]
 
 
-async def mark(engine: AsyncEngine, held: HeldKey | None, row: ColumnElement[bool], values: dict[str, object], *,
-               release: bool) -> int:
-    """Note a report as sent (one statement, atomic by itself); with ``release`` the same
-    statement releases the application's lock. Returns how many rows it marked (0: dropped)."""
-    statement = update(StatusReportRow).where(row).values(**values)
+def _mark_sent(seq: ColumnElement[bool], at: Any) -> Any:
+    # SIKI has the report now: its personal data (forms, certificate) is not kept here too.
+    return (update(StatusReportRow).where(seq)
+            .values(attempts=StatusReportRow.attempts + 1, last_error=None, sent_at=at, payload=None))
+
+
+# PostgreSQL: kept, the reports' seqs an array parameter (an IN list is a new statement per
+# length and goes through SQLAlchemy's execution), answering the rows marked; and the same with
+# the lock's release, evaluated for the one row of the count, after the update ran to the end.
+_SEQS = bindparam("seqs", type_=ARRAY(Integer))
+_MARKED_AT = bindparam("marked_at", type_=StatusReportRow.sent_at.type)
+_MARK_SENT = _mark_sent(StatusReportRow.seq == any_(_SEQS), _MARKED_AT).returning(StatusReportRow.seq)
+_counted = select(func.count().label("marked")).select_from(_MARK_SENT.cte("marked")).subquery()
+_MARK_SENT_RELEASING = select(_counted.c.marked, func.pg_advisory_unlock(_LOCK_KEY)).select_from(_counted)
+
+
+async def mark_sent(engine: AsyncEngine, held: HeldKey | None, seqs: list[int], at: datetime, *,
+                    release: bool) -> int:
+    """Note the reports ``seqs`` as sent at ``at`` (one statement, atomic by itself); with
+    ``release`` the same statement releases the application's lock. Returns how many rows it
+    marked (a dropped one stays dropped)."""
+    if engine.dialect.name != "postgresql":
+        async with single_statement(engine) as conn:
+            marked = await conn.execute(_mark_sent(StatusReportRow.seq.in_(seqs), at))
+            return int(getattr(marked, "rowcount", 1) or 0)
+    params = {"seqs": seqs, "marked_at": at}
     if held is not None and held.held and release:
-        marked = statement.returning(StatusReportRow.seq).cte("marked")
-        counted = select(func.count().label("marked")).select_from(marked).subquery()
-        # The unlock is evaluated for the one row of the count: after the update ran to the end.
-        releasing = select(counted.c.marked, func.pg_advisory_unlock(_LOCK_KEY)).select_from(counted)
-        result = (await held.execute(releasing, {}))[0]
+        result = (await held.execute(_MARK_SENT_RELEASING, params))[0]
         held.held = False
         return int(result.marked)
     async with single_statement(engine) as conn:
-        return int(getattr(await conn.execute(statement), "rowcount", 1) or 0)
+        return len(await all_rows(conn, _MARK_SENT, params))

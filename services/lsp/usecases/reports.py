@@ -126,11 +126,7 @@ async def _mark_sent(ctx: LspContext, held: HeldKey | None, seqs: list[int], *, 
     also releases the application's lock); returns how many it marked (a dropped one stays dropped)."""
     if not seqs:
         return 0
-    # SIKI has the report now: its personal data (forms, certificate) is not kept here too.
-    values: dict[str, object] = {"attempts": StatusReportRow.attempts + 1, "last_error": None, "sent_at": utcnow(),
-                                 "payload": None}
-    return await report_flush.mark(engine_of(ctx.sessions), held, StatusReportRow.seq.in_(seqs), values,
-                                   release=release)
+    return await report_flush.mark_sent(engine_of(ctx.sessions), held, seqs, utcnow(), release=release)
 
 
 async def drop_unsent(session: AsyncSession, application_id: str, why: str) -> int:

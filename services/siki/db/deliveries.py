@@ -6,13 +6,14 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, select, update
+from sqlalchemy import Insert, Update, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
-from shared.dialects import session_insert
-from shared.direct_sql import first_row
+from shared.dialects import conflict_insert, session_insert
+from shared.direct_sql import first_row, first_row_in
+from shared.staged_rows import Shaped, execute_with, rows_insert
 
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
@@ -38,24 +39,44 @@ _SUMMARY = (
 )
 
 
+# Kept per shape (the columns set), the values as parameters: a delivery builds no statement
+# (shared/staged_rows.py). (the delivery's columns, the request's columns) -> the insert.
+_REQUESTED: dict[tuple[tuple[str, ...], tuple[str, ...]], Insert] = {}
+_CHANGED: dict[tuple[str, ...], Update] = {}
+
+
+def _requested(delivery_columns: tuple[str, ...], request_columns: tuple[str, ...]) -> Insert:
+    """PostgreSQL: the delivery inserted unless its ``dedupe_key`` is known, and its outbox row
+    selected from that insert (a data-modifying CTE), so a known key inserts neither."""
+    key = (delivery_columns, request_columns)
+    found = _REQUESTED.get(key)
+    if found is None:
+        delivery = (conflict_insert("postgresql")(DELIVERIES)
+                    .values({c: bindparam(f"delivery_{c}", type_=DELIVERIES.c[c].type) for c in delivery_columns})
+                    .on_conflict_do_nothing().returning(DELIVERIES.c.id).cte("delivery"))
+        row = select(*(bindparam(f"request_{c}", type_=OUTBOX.c[c].type).label(c) for c in request_columns))
+        found = _REQUESTED[key] = (insert(OUTBOX).from_select(list(request_columns), row.select_from(delivery))
+                                   .add_cte(delivery).returning(OUTBOX.c.seq))
+    return found
+
+
 async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict[str, Any] | None = None) -> bool:
     """Insert a delivery unless one with its ``dedupe_key`` exists, and then only its outbox row
     ``request`` (the bus's request to deliver it); True if inserted. One statement on PostgreSQL:
     the outbox row is selected from the delivery's insert (a data-modifying CTE), so a known
     ``dedupe_key`` inserts neither; before, the request was flushed at commit, a round trip more."""
     postgres = s.get_bind().dialect.name == "postgresql"
-    delivery = (session_insert(s)(DELIVERIES).values(**values)
-                .on_conflict_do_nothing().returning(DELIVERIES.c.id))
     if not request or not postgres:  # (SQLite: two statements, the second only if inserted)
+        delivery = (session_insert(s)(DELIVERIES).values(**values)
+                    .on_conflict_do_nothing().returning(DELIVERIES.c.id))
         inserted = (await s.execute(delivery)).first() is not None
         if inserted and request is not None:
             await s.execute(insert(OUTBOX).values(**request))
         return inserted
-    inserted_delivery = delivery.cte("delivery")
-    row = select(*(literal(value, OUTBOX.c[key].type).label(key) for key, value in request.items()))
-    requested = (insert(OUTBOX).from_select(list(request), row.select_from(inserted_delivery))
-                 .add_cte(inserted_delivery).returning(OUTBOX.c.seq))
-    return (await s.execute(requested)).first() is not None
+    delivery_columns, request_columns = tuple(sorted(values)), tuple(sorted(request))
+    params = {**{f"delivery_{c}": values[c] for c in delivery_columns},
+              **{f"request_{c}": request[c] for c in request_columns}}
+    return await first_row_in(s, _requested(delivery_columns, request_columns), params) is not None
 
 
 async def to_send(conn: AsyncConnection, delivery_id: str) -> AnyRow | None:
@@ -75,15 +96,17 @@ async def record_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at:
                          duration_ms: int) -> None:
     """Log the attempt and apply ``changes`` to the delivery: one statement on PostgreSQL (a
     data-modifying CTE runs whether or not referenced), two round trips before."""
-    logged = insert(ATTEMPTS).values(
-        delivery_id=delivery_id, attempt_no=attempt_no, at=at, status_code=status_code, response_excerpt=excerpt,
-        error=error, duration_ms=duration_ms)
-    changed = update(DELIVERIES).where(DELIVERIES.c.id == delivery_id).values(**changes)
-    if s.get_bind().dialect.name != "postgresql":  # SQLite has no data-modifying CTE
-        await s.execute(logged)
-        await s.execute(changed)
-        return
-    await s.execute(changed.add_cte(logged.cte("attempt")))
+    logged = rows_insert(ATTEMPTS, [{"delivery_id": delivery_id, "attempt_no": attempt_no, "at": at,
+                                     "status_code": status_code, "response_excerpt": excerpt, "error": error,
+                                     "duration_ms": duration_ms}])
+    columns = tuple(sorted(changes))
+    changed = _CHANGED.get(columns)
+    if changed is None:
+        changed = _CHANGED[columns] = (
+            update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery_key"))
+            .values({c: bindparam(f"set_{c}", type_=DELIVERIES.c[c].type) for c in columns}))
+    params = {"delivery_key": delivery_id, **{f"set_{c}": changes[c] for c in columns}}
+    await execute_with(s, Shaped(changed, params), [logged])
 
 
 async def update_delivery(s: AsyncSession, delivery_id: str, changes: dict[str, Any], *,
