@@ -21,7 +21,8 @@ walk of its cache key cost about 0.4 ms of CPU for SIKI's report step (2026-12-0
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -58,26 +59,6 @@ class Shaped:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-class _Shapes:
-    """Statements by shape, bounded."""
-
-    def __init__(self) -> None:
-        self._found: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable) -> Any:
-        return self._found.get(key)
-
-    def put(self, key: Hashable, value: Any) -> Any:
-        if len(self._found) >= _MAX_SHAPES:
-            self._found.clear()
-        self._found[key] = value
-        return value
-
-
-_INSERTS = _Shapes()
-_COMBINED = _Shapes()
-
-
 def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Shaped:
     """An insert of ``rows`` (one or more, the same keys in each), in their order (an outbox's
     order is its events'): one row a VALUES, several an INSERT ... SELECT of one SELECT per row
@@ -87,15 +68,7 @@ def rows_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Shaped:
     if found is None:
         return Shaped(insert(table).values(list(rows)) if len(rows) > 1 else insert(table).values(rows[0]))
     keys, filled = found
-    shape = (table, keys, len(rows), None)
-    statement = _INSERTS.get(shape)
-    if statement is None:
-        if len(rows) == 1:
-            statement = insert(table).values({k: bindparam(_name(table, 0, k), type_=table.c[k].type) for k in keys})
-        else:
-            statement = insert(table).from_select(list(keys), union_all(*_selects(table, keys, len(rows))))
-        _INSERTS.put(shape, statement)
-    return Shaped(statement, _params(table, keys, filled))
+    return Shaped(_rows_statement(table, keys, len(rows), None), _params(table, keys, filled))
 
 
 def rows_insert_if(table: Table, rows: Sequence[dict[str, Any]], only_if: CTE) -> Shaped | None:
@@ -106,13 +79,18 @@ def rows_insert_if(table: Table, rows: Sequence[dict[str, Any]], only_if: CTE) -
     if found is None:
         return None
     keys, filled = found
-    shape = (table, keys, len(rows), only_if)
-    statement = _INSERTS.get(shape)
-    if statement is None:
-        each = [one.where(exists(only_if.select())) for one in _selects(table, keys, len(rows))]
-        statement = _INSERTS.put(shape, insert(table).from_select(list(keys), each[0] if len(each) == 1
-                                                                  else union_all(*each)))
-    return Shaped(statement, _params(table, keys, filled))
+    return Shaped(_rows_statement(table, keys, len(rows), only_if), _params(table, keys, filled))
+
+
+@functools.lru_cache(maxsize=_MAX_SHAPES)
+def _rows_statement(table: Table, keys: tuple[str, ...], count: int, only_if: CTE | None) -> Insert:
+    """The insert of ``count`` rows of ``keys`` (only if ``only_if`` yields a row), built once."""
+    if only_if is None and count == 1:
+        return insert(table).values({k: bindparam(_name(table, 0, k), type_=table.c[k].type) for k in keys})
+    each = _selects(table, keys, count)
+    if only_if is not None:
+        each = [one.where(exists(only_if.select())) for one in each]
+    return insert(table).from_select(list(keys), each[0] if len(each) == 1 else union_all(*each))
 
 
 def _name(table: Table, n: int, key: str) -> str:
@@ -166,17 +144,16 @@ def combined(statement: Executable | Shaped, also: Sequence[Insert | Shaped],
     if not parts:
         return main, merged
     if not (isinstance(statement, Shaped) and all(isinstance(a, Shaped) for a in also)):
-        return _with_ctes(main, parts), merged
-    key = (main, *parts)
-    found = _COMBINED.get(key)
-    if found is None:
-        found = _COMBINED.put(key, _with_ctes(main, parts))
-    return found, merged
+        return _with_ctes(main, tuple(parts)), merged
+    return _kept_with_ctes(main, tuple(parts)), merged
 
 
-def _with_ctes(main: Executable, parts: Sequence[Executable]) -> Executable:
+def _with_ctes(main: Executable, parts: tuple[Executable, ...]) -> Executable:
     ctes = [cast(Insert, part).cte(f"also_{n}") for n, part in enumerate(parts)]
     return cast(Select[Any], main).add_cte(*ctes)
+
+
+_kept_with_ctes = functools.lru_cache(maxsize=_MAX_SHAPES)(_with_ctes)  # for parts that are all kept
 
 
 async def execute_with(s: AsyncSession, statement: Insert | Update | Shaped, also: Sequence[Insert | Shaped],

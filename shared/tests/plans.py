@@ -35,13 +35,13 @@ _INDEX_READS = ("Index Scan", "Index Only Scan")
 
 
 @asynccontextmanager
-async def statements_of(engine: AsyncEngine) -> AsyncIterator[list[str]]:
+async def statements_of(engine: AsyncEngine, *, each_once: bool = True) -> AsyncIterator[list[str]]:
     """The SQL sent through ``engine`` while the block runs (the services' background loops'
-    included), each once, in the order first sent."""
+    included), in the order first sent: each once, or (``each_once=False``) as often as sent."""
     sent: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement not in sent:
+        if not each_once or statement not in sent:
             sent.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)

@@ -5,6 +5,7 @@ JSON that none of these paths reads)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -107,14 +108,24 @@ async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
     return (await s.execute(_REPORT_DONE, {"report_id": report_id})).first()
 
 
-# (the columns set, guarded) -> the application's update; the columns set -> its insert. Built
-# once per shape, the values as parameters: a step builds no statement (shared/staged_rows.py).
-_UPDATES: dict[tuple[tuple[str, ...], bool], Update] = {}
-_INSERTS: dict[tuple[str, ...], Insert] = {}
-
-
 def _set(columns: tuple[str, ...]) -> dict[str, Any]:
     return {c: bindparam(f"set_{c}", type_=APPLICATIONS.c[c].type) for c in columns}
+
+
+# Built once per shape (the columns set), the values as parameters: a step builds no statement
+# (shared/staged_rows.py).
+@functools.cache
+def _update_of(columns: tuple[str, ...], guarded: bool) -> Update:
+    where = [APPLICATIONS.c.id == bindparam("guard_application_id")]
+    if guarded:
+        where.append(exists(STEP_GUARD.select()))
+    statement = update(APPLICATIONS).where(*where).values(_set(columns))
+    return statement.returning(APPLICATIONS.c.id) if guarded else statement
+
+
+@functools.cache
+def _insert_of(columns: tuple[str, ...]) -> Insert:
+    return insert(APPLICATIONS).values(_set(columns))
 
 
 def _application_update(values: dict[str, Any], *, guarded: bool) -> tuple[Update, dict[str, Any]]:
@@ -123,16 +134,7 @@ def _application_update(values: dict[str, Any], *, guarded: bool) -> tuple[Updat
     answering its id."""
     indexed = _indexed(values)
     columns = tuple(sorted(indexed))
-    found = _UPDATES.get((columns, guarded))
-    if found is None:
-        where = [APPLICATIONS.c.id == bindparam("guard_application_id")]
-        if guarded:
-            where.append(exists(STEP_GUARD.select()))
-        found = update(APPLICATIONS).where(*where).values(_set(columns))
-        if guarded:
-            found = found.returning(APPLICATIONS.c.id)
-        _UPDATES[(columns, guarded)] = found
-    return found, {f"set_{c}": indexed[c] for c in columns}
+    return _update_of(columns, guarded), {f"set_{c}": indexed[c] for c in columns}
 
 
 async def insert_application(s: AsyncSession, application_id: str, values: dict[str, Any], now: datetime,
@@ -140,10 +142,7 @@ async def insert_application(s: AsyncSession, application_id: str, values: dict[
     """Insert the application and ``also`` (its timeline entries, their events) together."""
     indexed = {**_indexed(values), "id": application_id, "last_proof_no": 0, "created_at": now}
     columns = tuple(sorted(indexed))
-    found = _INSERTS.get(columns)
-    if found is None:
-        found = _INSERTS[columns] = insert(APPLICATIONS).values(_set(columns))
-    await execute_with(s, Shaped(found, {f"set_{c}": indexed[c] for c in columns}), also)
+    await execute_with(s, Shaped(_insert_of(columns), {f"set_{c}": indexed[c] for c in columns}), also)
 
 
 async def update_application(s: AsyncSession, application_id: str, values: dict[str, Any],

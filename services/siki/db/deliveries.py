@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -39,25 +40,24 @@ _SUMMARY = (
 )
 
 
-# Kept per shape (the columns set), the values as parameters: a delivery builds no statement
-# (shared/staged_rows.py). (the delivery's columns, the request's columns) -> the insert.
-_REQUESTED: dict[tuple[tuple[str, ...], tuple[str, ...]], Insert] = {}
-_CHANGED: dict[tuple[str, ...], Update] = {}
-
-
+# Built once per shape (the columns set), the values as parameters: a delivery builds no
+# statement (shared/staged_rows.py).
+@functools.cache
 def _requested(delivery_columns: tuple[str, ...], request_columns: tuple[str, ...]) -> Insert:
     """PostgreSQL: the delivery inserted unless its ``dedupe_key`` is known, and its outbox row
     selected from that insert (a data-modifying CTE), so a known key inserts neither."""
-    key = (delivery_columns, request_columns)
-    found = _REQUESTED.get(key)
-    if found is None:
-        delivery = (conflict_insert("postgresql")(DELIVERIES)
-                    .values({c: bindparam(f"delivery_{c}", type_=DELIVERIES.c[c].type) for c in delivery_columns})
-                    .on_conflict_do_nothing().returning(DELIVERIES.c.id).cte("delivery"))
-        row = select(*(bindparam(f"request_{c}", type_=OUTBOX.c[c].type).label(c) for c in request_columns))
-        found = _REQUESTED[key] = (insert(OUTBOX).from_select(list(request_columns), row.select_from(delivery))
-                                   .add_cte(delivery).returning(OUTBOX.c.seq))
-    return found
+    delivery = (conflict_insert("postgresql")(DELIVERIES)
+                .values({c: bindparam(f"delivery_{c}", type_=DELIVERIES.c[c].type) for c in delivery_columns})
+                .on_conflict_do_nothing().returning(DELIVERIES.c.id).cte("delivery"))
+    row = select(*(bindparam(f"request_{c}", type_=OUTBOX.c[c].type).label(c) for c in request_columns))
+    return (insert(OUTBOX).from_select(list(request_columns), row.select_from(delivery))
+            .add_cte(delivery).returning(OUTBOX.c.seq))
+
+
+@functools.cache
+def _changed(columns: tuple[str, ...]) -> Update:
+    return (update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery_key"))
+            .values({c: bindparam(f"set_{c}", type_=DELIVERIES.c[c].type) for c in columns}))
 
 
 async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict[str, Any] | None = None) -> bool:
@@ -100,13 +100,8 @@ async def record_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at:
                                      "status_code": status_code, "response_excerpt": excerpt, "error": error,
                                      "duration_ms": duration_ms}])
     columns = tuple(sorted(changes))
-    changed = _CHANGED.get(columns)
-    if changed is None:
-        changed = _CHANGED[columns] = (
-            update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery_key"))
-            .values({c: bindparam(f"set_{c}", type_=DELIVERIES.c[c].type) for c in columns}))
     params = {"delivery_key": delivery_id, **{f"set_{c}": changes[c] for c in columns}}
-    await execute_with(s, Shaped(changed, params), [logged])
+    await execute_with(s, Shaped(_changed(columns), params), [logged])
 
 
 async def update_delivery(s: AsyncSession, delivery_id: str, changes: dict[str, Any], *,

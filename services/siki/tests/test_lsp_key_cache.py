@@ -5,16 +5,13 @@ it is back; SQLite keeps nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.siki.db.lsp_keys import APPLICATION_NAME, KnownKeys
 from services.siki.tests.conftest import Harness, build_settings, eventually, running
+from shared.tests.plans import statements_of
 
 TIMELINE = "/api/v1/applications/none/timeline"  # any LSP call: 404 once the key is known, 401 if not
 
@@ -23,19 +20,8 @@ def _keys(h: Harness) -> KnownKeys:
     return h.app.state.siki_context.lsp_keys  # type: ignore[no-any-return]
 
 
-@contextmanager
-def _registry_reads(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "FROM lsps" in statement:
-            seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", before)
+def _registry_reads(sent: list[str]) -> list[str]:
+    return [q for q in sent if "FROM lsps" in q]
 
 
 async def _status(h: Harness, headers: dict[str, str]) -> int:
@@ -46,13 +32,13 @@ async def _status(h: Harness, headers: dict[str, str]) -> int:
 async def test_a_rotation_in_one_replica_refuses_the_old_key_in_the_other(pg_url: str) -> None:
     async with running(build_settings(pg_url)) as first, running(build_settings(pg_url)) as second:
         await eventually(lambda: _keys(first).trusted and _keys(second).trusted, what="both listening")
-        with _registry_reads(second.runtime.engine) as reads:
+        async with statements_of(second.runtime.engine, each_once=False) as sent:
             assert await _status(second, second.lsp_a) == 404
             assert await _status(second, second.lsp_a) == 404
             assert await _status(second, {"Authorization": "Bearer not-a-key"}) == 401
             assert await _status(second, {"Authorization": "Bearer not-a-key"}) == 401
         # The known key read once; an unknown one every time (never kept).
-        assert len(reads) == 3
+        assert len(_registry_reads(sent)) == 3
 
         rotated = await first.client.post("/api/v1/lsps/LSP-A/rotate-secret", params={"grace_seconds": 0},
                                           headers=first.operator)
@@ -82,9 +68,9 @@ async def test_a_lost_listener_keeps_nothing_and_an_operators_sql_is_heard_once_
                     {"name": APPLICATION_NAME})).scalars().all()
             assert ended == [True]
             await eventually(lambda: not keys.trusted, what="the lost listener noticed")
-            with _registry_reads(h.runtime.engine) as reads:
+            async with statements_of(h.runtime.engine, each_once=False) as sent:
                 assert await _status(h, h.lsp_b) == 404
-            assert len(reads) == 1  # nothing kept meanwhile: read
+            assert len(_registry_reads(sent)) == 1  # nothing kept meanwhile: read
             await eventually(lambda: keys.trusted, timeout=10, what="listening again")
 
             assert await _status(h, h.lsp_b) == 404  # kept again
@@ -101,10 +87,10 @@ async def test_a_lost_listener_keeps_nothing_and_an_operators_sql_is_heard_once_
 
 async def test_sqlite_keeps_no_key(sqlite_url: str) -> None:
     async with running(build_settings(sqlite_url)) as h:
-        with _registry_reads(h.runtime.engine) as reads:
+        async with statements_of(h.runtime.engine, each_once=False) as sent:
             assert await _status(h, h.lsp_a) == 404
             assert await _status(h, h.lsp_a) == 404
-        assert len(reads) == 2 and not _keys(h).trusted
+        assert len(_registry_reads(sent)) == 2 and not _keys(h).trusted
 
 
 def test_a_read_overtaken_by_a_change_is_not_kept() -> None:
