@@ -49,6 +49,11 @@ def test_frames_and_entry_points() -> None:
     inbox = parse_frame("handle_once (/w/shared/outbox.py:407)")
     assert entry_point([parse_frame(LOOP), inbox]) == "event consumer: inbox claim and transaction"
     assert entry_point([parse_frame(LOOP), parse_frame(RELAY)]) == "outbox relay"
+    # A subpackage's handlers are handlers too, not the bus that called them.
+    issuance = [parse_frame(LOOP), parse_frame("RabbitMqBus._attempt (/w/shared/bus/rabbitmq.py:364)"),
+                parse_frame("register_issuance.<locals>.on_issuance_requested (/w/services/lsp/issuance/events.py:62)")]
+    assert entry_point(issuance) == ("handler register_issuance.<locals>.on_issuance_requested "
+                                     "(services/lsp/issuance/events.py)")
 
 
 def test_the_main_thread_s_server_frames_do_not_make_everything_http() -> None:
