@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from shared.dialects import aware_sqlite_datetime
+from shared.kept_get import KeptGetSession
 from shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ def create_engine(url: str, *, pool_size: int = 20, echo: bool = False) -> Async
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # A Session subclass of its own, so that session events (the outbox relay's wake-up) fire
     # for this service's sessions only when several services share one process.
-    sync_cls = type("ServiceSession", (Session,), {})
+    # Its ``get`` sends a statement kept per entity (shared/kept_get.py).
+    sync_cls = type("ServiceSession", (KeptGetSession,), {})
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=sync_cls)
 
 
@@ -145,7 +147,7 @@ async def single_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection
             yield conn
 
 
-class ReadOnlySession(Session):
+class ReadOnlySession(KeptGetSession):
     """What :func:`read_session` opens: a flush of changes or a writing statement raises
     :class:`ReadOnlyViolation` (on PostgreSQL it would commit at once, statement by statement)."""
 
