@@ -116,7 +116,8 @@ def entry_point(frames: list[Frame]) -> str:
     is the loop's own work (polling, and callbacks in native code that py-spy does not see:
     asyncpg's, httptools', uvloop's protocols reading and parsing what arrived)."""
     for f in frames:
-        if _ENTRY.search(f.path):
+        # An ASGI wrapper's ``__call__`` (LPJK's QR redirect) passes every request on: not a handler.
+        if _ENTRY.search(f.path) and not f.func.endswith(".__call__"):
             return f"handler {f.func} ({_ENTRY.search(f.path).group(0)})"  # type: ignore[union-attr]
     if any(f.func == "handle_once" for f in frames):  # shared/outbox.py, but the consumer's side
         return "event consumer: inbox claim and transaction"

@@ -54,6 +54,10 @@ def test_frames_and_entry_points() -> None:
                 parse_frame("register_issuance.<locals>.on_issuance_requested (/w/services/lsp/issuance/events.py:62)")]
     assert entry_point(issuance) == ("handler register_issuance.<locals>.on_issuance_requested "
                                      "(services/lsp/issuance/events.py)")
+    # An ASGI wrapper in web/ (LPJK's QR redirect) is on every request's stack: the handler inside it counts.
+    wrapped = [parse_frame(LOOP), parse_frame("QrTargetRedirect.__call__ (/w/services/lpjk_mock/web/qr_target.py:58)"),
+               parse_frame("create_record (/w/services/lpjk_mock/api/records.py:40)")]
+    assert entry_point(wrapped) == "handler create_record (services/lpjk_mock/api/records.py)"
 
 
 def test_the_main_thread_s_server_frames_do_not_make_everything_http() -> None:
