@@ -138,7 +138,9 @@ def entry_point(frames: list[Frame]) -> str:
     for marker, label in (("asyncpg", "database driver (outside handlers)"), ("logging", "logging (outside handlers)")):
         if marker in paths:
             return label
-    if "sqlalchemy" in root or "greenlet" in root:
+    # A greenlet's stack starts at the sync function SQLAlchemy runs in it: its own, or the
+    # services' sessions' get (shared/kept_get.py).
+    if "sqlalchemy" in root or "greenlet" in root or root.endswith("shared/kept_get.py"):
         return "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
     if frames and frames[-1].func.rsplit(".", 1)[-1] in ("run", "run_forever", "run_until_complete", "_run_once") \
             and ("asyncio" in frames[-1].path or "uvloop" in frames[-1].path):

@@ -58,6 +58,10 @@ def test_frames_and_entry_points() -> None:
     wrapped = [parse_frame(LOOP), parse_frame("QrTargetRedirect.__call__ (/w/services/lpjk_mock/web/qr_target.py:58)"),
                parse_frame("create_record (/w/services/lpjk_mock/api/records.py:40)")]
     assert entry_point(wrapped) == "handler create_record (services/lpjk_mock/api/records.py)"
+    # The services' sessions' get runs in a greenlet of its own: the database's, as SQLAlchemy's get was.
+    kept = [parse_frame("KeptGetSession.get (/w/shared/kept_get.py:54)"),
+            parse_frame(f"Session.execute ({SITE}/sqlalchemy/orm/session.py:2555)")]
+    assert entry_point(kept).startswith("database (a greenlet")
 
 
 def test_the_main_thread_s_server_frames_do_not_make_everything_http() -> None:
