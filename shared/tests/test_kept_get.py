@@ -131,5 +131,6 @@ async def test_a_read_session_gets_the_same_way(sessions: async_sessionmaker[Any
 
     async with read_session(sessions) as s:
         event.listen(s.sync_session, "do_orm_execute", note)
-        assert (await s.get(Item, "dua")).name == "Dua"
+        found = await s.get(Item, "dua")
+        assert found is not None and found.name == "Dua"
     assert seen == [kept_select(inspect(Item), False)]
