@@ -2,8 +2,8 @@
 exactly as SQLAlchemy's does, without building the statement on every call.
 
 SQLAlchemy's ``get`` makes a new ``SELECT`` for each call (its ``WHERE`` annotated afresh), so
-the compiled-statement cache's key is walked again every time: some 70-100 µs of CPU of the
-270-360 a read of a row costs on PostgreSQL (``python -m scripts.bench.kept_get``). Here the
+the compiled-statement cache's key is walked again every time: some 60-80 µs of CPU of the
+270-330 a read of a row costs on PostgreSQL (``python -m scripts.bench.kept_get``). Here the
 statement is built once per entity and lock (its primary key as bind parameters) and its cache
 key is memoised on it. The answers are the same:
 
