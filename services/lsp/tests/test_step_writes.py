@@ -6,6 +6,7 @@ no event goes through the outbox and the bus for it (``usecases/report_sender.py
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -70,3 +71,34 @@ async def test_a_step_inserts_its_rows_with_one_statement_on_postgres_as_sqlite_
     assert left_pg["reports"] == ("payment_verified", True)
     assert all(published for _, published in left_pg["events"])
     assert not any(kind.endswith("report_pending") for kind, _ in left_pg["events"]), left_pg["events"]
+
+
+@pytest.mark.postgres
+async def test_the_verification_s_report_is_written_with_its_forms(pg_url: str, siki: respx.Route) -> None:
+    """The signed FR.APL.01 and the FR.APL.02 go into the report as it is staged: the step neither
+    reads its report back nor rewrites it (``forms.report_forms``), and the report carries them."""
+    async with running(settings_for(pg_url)) as lsp:
+        ctx: LspContext = lsp.app.state.lsp
+        aid = await drive(lsp, "forwarded")
+        sent: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            sent.append(" ".join(statement.split()))
+
+        engine = ctx.sessions.kw["bind"].sync_engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            r = await lsp.post(aid, "verification", {"decision": "accepted"}, "admin")
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert r.status_code == 200, r.text
+        await lsp.wait_reports_sent(aid)
+        async with ctx.sessions() as s:
+            accepted = (await s.execute(select(StatusReportRow).where(
+                StatusReportRow.application_id == aid, StatusReportRow.status == "accepted"))).scalar_one()
+    step = sent[:next(i for i, x in enumerate(sent) if "pg_try_advisory_lock" in x)]  # before the report's flush
+    assert not any(x.startswith(("UPDATE status_reports", "SELECT status_reports")) for x in step), step
+    payloads = [body for call in siki.calls if (body := json.loads(call.request.content)).get("status") == "accepted"]
+    assert [sorted(f["form"] for f in p["forms"]) for p in payloads] == [["apl01", "apl02"]]
+    assert {f["form"]: f["signed"] for f in payloads[0]["forms"]} == {"apl01": True, "apl02": False}
+    assert accepted.sent_at is not None

@@ -5,8 +5,8 @@ received) and its scheme; APL-01 signed by the LSP once the admin verified it.
   assigned to them), audited.
 - On receipt (``request_forms``, an outbox event): APL-02 and the unsigned APL-01 go to SIKI
   (``send_forms``, retried by the bus until SIKI takes them); SIKI keeps them for the applicant.
-- With the verification report (``attach_to_report``): the signed APL-01 and APL-02 travel in
-  the status report itself, so SIKI shows the step and the signed form together.
+- With the verification report (``report_forms``): the signed APL-01 and APL-02 travel in the
+  status report itself, so SIKI shows the step and the signed form together.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ import hashlib
 from collections import OrderedDict
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.lsp.db.models import Application, Scheme, Staff, StatusReportRow
+from services.lsp.db.models import Application, Scheme, Staff
 from services.lsp.gateways import SikiRefused
 from services.lsp.usecases.context import LspContext
 from services.lsp.usecases.queries import may_see
@@ -198,21 +197,16 @@ async def send_forms(ctx: LspContext, application_id: str) -> bool:
     return True
 
 
-async def attach_to_report(session: AsyncSession, ctx: LspContext, app: Application, status: S) -> None:
-    """Put the forms as they are now (APL-01 signed) into the report of ``status`` that this
-    transaction just staged (``steps.apply_step``): they travel with it to SIKI."""
-    row = (await session.execute(
-        select(StatusReportRow)
-        .where(StatusReportRow.application_id == app.id, StatusReportRow.status == status.value,
-               StatusReportRow.sent_at.is_(None))
-        .order_by(StatusReportRow.seq.desc()).limit(1)
-    )).scalar_one_or_none()
-    if row is None:
-        return
+async def report_forms(session: AsyncSession, ctx: LspContext, app: Application) -> list[dict[str, Any]] | None:
+    """The forms as the step about to be staged leaves them (APL-01 signed), for its report
+    (``steps.apply_step(..., forms=...)``): they travel with it to SIKI, written with the report
+    rather than into it afterwards. Read without autoflush, so that the application's changes
+    go in the step's one update. None (logged) when there is no scheme any more: the step goes
+    ahead without forms."""
     try:
-        files = await form_files(session, ctx, app)
-    except NotFound as exc:  # no scheme any more: the step still goes ahead, without forms
+        with session.no_autoflush:
+            files = await form_files(session, ctx, app)
+    except NotFound as exc:
         log.warning("forms not attached to the report", application_id=app.id, error=str(exc))
-        return
-    row.payload = {**(row.payload or {}), "forms": [f.model_dump(mode="json") for f in files]}
-    await session.flush()
+        return None
+    return [f.model_dump(mode="json") for f in files]

@@ -48,15 +48,19 @@ REFUSED_FOR_GOOD = frozenset({400, 404, 409, 410, 413, 422})
 def stage_report(session: AsyncSession, application_id: str, status: ApplicationStatus, *,
                  at: datetime, actor: str, note: str | None, reasons: list[str], invoice: Invoice | None,
                  assessment: AssessmentInfo | None, certificate: Certificate | None,
-                 certificate_pdf_base64: str | None) -> None:
-    """Add the report of a step to the outbox, to be sent when the step commits."""
+                 certificate_pdf_base64: str | None, forms: list[dict[str, Any]] | None = None) -> None:
+    """Add the report of a step to the outbox, to be sent when the step commits (with the
+    application's forms, when given: SIKI keeps them for the applicant)."""
     body = StatusReport(
         report_id=str(uuid.uuid4()), status=status, at=at, actor=actor, note=note, reasons=reasons,
         invoice=invoice, assessment=assessment, certificate=certificate,
         certificate_pdf_base64=certificate_pdf_base64,
     )
+    payload = body.model_dump(mode="json")
+    if forms:
+        payload["forms"] = forms
     session.add(StatusReportRow(report_id=body.report_id, application_id=application_id, status=status.value,
-                                payload=body.model_dump(mode="json"), created_at=at, attempts=0))
+                                payload=payload, created_at=at, attempts=0))
     # Sent by this process once the step commits (report_sender.py); two steps in one
     # transaction (accepted and invoiced) are one send of both, in order.
     report_sender.stage(session, application_id)

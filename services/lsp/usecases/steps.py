@@ -71,9 +71,11 @@ async def apply_step(
     extra: dict[str, Any] | None = None,
     report: bool = True,
     at: datetime | None = None,
+    forms: list[dict[str, Any]] | None = None,
 ) -> None:
     """Move ``app`` to ``status``. ``report=False`` for the steps SIKI itself has already taken
-    (webhooks); everything the LSP decides is reported."""
+    (webhooks); everything the LSP decides is reported, with ``forms`` (``forms.report_forms``)
+    when the step signs FR.APL.01."""
     current = ApplicationStatus(app.status)
     try:
         check_transition(current, status)
@@ -90,7 +92,7 @@ async def apply_step(
     if report:
         stage_report(session, app.id, status, at=now, actor=actor, note=note, reasons=list(reasons or []),
                      invoice=invoice, assessment=assessment, certificate=certificate,
-                     certificate_pdf_base64=certificate_pdf_base64)
+                     certificate_pdf_base64=certificate_pdf_base64, forms=forms)
     # The application's row (its version checked) first, then its timeline entry, its report
     # and any event the step staged (a Kompeten decision's issuance) with one statement (on
     # PostgreSQL; each was a round trip of the flush).

@@ -108,8 +108,9 @@ async def _accept(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal,
                                      "unmet": [s.as_dict() for s in unmet]}
         note = f"{note}. {override_note(unmet, override)}"
         extra["requirements_override"] = app.requirements_override
-    await apply_step(session, ctx, app, S.ACCEPTED, actor=actor, at=now, note=note, extra=extra)
-    await forms.attach_to_report(session, ctx, app, S.ACCEPTED)  # the signed FR.APL.01 travels with it
+    # The signed FR.APL.01 travels with the step's report.
+    await apply_step(session, ctx, app, S.ACCEPTED, actor=actor, at=now, note=note, extra=extra,
+                     forms=await forms.report_forms(session, ctx, app))
     if not change:  # a change costs nothing: it waits in ``accepted`` for the komite
         await issue_invoice(session, ctx, app, scheme, actor=actor, at=now)
     return unmet
@@ -135,8 +136,9 @@ async def _reject(session: AsyncSession, ctx: LspContext, staff: StaffPrincipal,
     now = utcnow()
     app.apl01_recommendation, app.apl01_signed_by, app.apl01_signed_at = "rejected", staff.username, now
     app.return_reasons = cleaned
+    # The signed FR.APL.01 travels with the step's report.
     await apply_step(session, ctx, app, S.RETURNED, actor=staff_actor(ctx, staff), at=now, reasons=cleaned,
                      note=f"FR.APL.01 direkomendasikan tidak diterima; ditandatangani oleh {staff.username}",
                      extra={"apl01": {"recommendation": "rejected", "signed_by": staff.username,
-                                      "signed_at": now.isoformat()}})
-    await forms.attach_to_report(session, ctx, app, S.RETURNED)  # the signed FR.APL.01 travels with it
+                                      "signed_at": now.isoformat()}},
+                     forms=await forms.report_forms(session, ctx, app))
