@@ -16,6 +16,8 @@ from sqlalchemy import event, select
 from services.lsp.db.models import OutboxEvent, StatusReportRow, TimelineEntry
 from services.lsp.tests.support import drive, running, settings_for
 from services.lsp.usecases.context import LspContext
+from shared.database import engine_of
+from shared.tests.plans import statements_of
 
 _TABLES = ("INTO timeline", "INTO status_reports")
 _WRITES = (*_TABLES, "INTO outbox")
@@ -80,18 +82,10 @@ async def test_the_verification_s_report_is_written_with_its_forms(pg_url: str, 
     async with running(settings_for(pg_url)) as lsp:
         ctx: LspContext = lsp.app.state.lsp
         aid = await drive(lsp, "forwarded")
-        sent: list[str] = []
-
-        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            sent.append(" ".join(statement.split()))
-
-        engine = ctx.sessions.kw["bind"].sync_engine
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
+        async with statements_of(engine_of(ctx.sessions), each_once=False) as raw:
             r = await lsp.post(aid, "verification", {"decision": "accepted"}, "admin")
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
         assert r.status_code == 200, r.text
+        sent = [" ".join(x.split()) for x in raw]
         await lsp.wait_reports_sent(aid)
         async with ctx.sessions() as s:
             accepted = (await s.execute(select(StatusReportRow).where(
