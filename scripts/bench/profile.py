@@ -33,6 +33,7 @@ _FRAME = re.compile(r"^(?P<func>.*) \((?P<path>[^():]*):?(?P<line>\d*)\)$")
 _SITE = re.compile(r"(?:site|dist)-packages/(?P<pkg>[A-Za-z0-9_]+)")
 _STDLIB = re.compile(r"/python3\.\d+/(?P<mod>[A-Za-z0-9_]+)")
 # A service's own event handlers may sit in a subpackage's events.py (the LSP's issuance/).
+GREENLET = "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
 _ENTRY = re.compile(r"(?P<svc>services/[a-z_]+)/(?:api/[a-z_]+\.py|(?:[a-z_]+/)?events\.py|web/[a-z_]+\.py)$")
 
 
@@ -79,6 +80,9 @@ class Profile:
     inclusive: Counter[str] = field(default_factory=Counter)
     packages: Counter[str] = field(default_factory=Counter)
     entries: Counter[str] = field(default_factory=Counter)
+    # The database's greenlets by the sync call they run (their caller is not visible): what
+    # kind of ORM work the largest unattributed entry point is (gets, flushes, commits...).
+    greenlets: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def parse(cls, text: str) -> Profile:
@@ -95,7 +99,10 @@ class Profile:
             p.packages[leaf.package] += n
             for name in {f.name for f in frames}:
                 p.inclusive[name] += n
-            p.entries[entry_point(frames)] += n
+            entry = entry_point(frames)
+            p.entries[entry] += n
+            if entry == GREENLET:
+                p.greenlets[frames[0].func] += n
         return p
 
     def tables(self, top: int = TOP) -> dict[str, list[tuple[str, float]]]:
@@ -103,7 +110,7 @@ class Profile:
             return [(k, round(100 * v / self.samples, 1)) for k, v in counter.most_common(top)] if self.samples else []
 
         return {"entry_points": pct(self.entries), "packages": pct(self.packages), "own": pct(self.own),
-                "inclusive": pct(self.inclusive)}
+                "inclusive": pct(self.inclusive), "greenlets": pct(self.greenlets)}
 
 
 def entry_point(frames: list[Frame]) -> str:
@@ -141,7 +148,7 @@ def entry_point(frames: list[Frame]) -> str:
     # A greenlet's stack starts at the sync function SQLAlchemy runs in it: its own, or the
     # services' sessions' get (shared/kept_get.py).
     if "sqlalchemy" in root or "greenlet" in root or root.endswith("shared/kept_get.py"):
-        return "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
+        return GREENLET
     if frames and frames[-1].func.rsplit(".", 1)[-1] in ("run", "run_forever", "run_until_complete", "_run_once") \
             and ("asyncio" in frames[-1].path or "uvloop" in frames[-1].path):
         return "event loop (its own work, native protocol callbacks)"
@@ -151,8 +158,10 @@ def entry_point(frames: list[Frame]) -> str:
 def write_report(name: str, profile: Profile, path: Path) -> None:
     t = profile.tables()
     lines = [f"# {name}: {profile.samples} samples at {RATE} Hz", ""]
-    for title, key in (("by entry point (inclusive)", "entry_points"), ("by package (own time)", "packages"),
-                       ("by function (own time)", "own"), ("by function (inclusive)", "inclusive")):
+    for title, key in (("by entry point (inclusive)", "entry_points"),
+                       ("the database's greenlets by the sync call they run (share of all samples)", "greenlets"),
+                       ("by package (own time)", "packages"), ("by function (own time)", "own"),
+                       ("by function (inclusive)", "inclusive")):
         lines += [f"## {title}", ""] + [f"{v:6.1f} %  {k}" for k, v in t[key]] + [""]
     path.write_text("\n".join(lines))
 
@@ -203,6 +212,7 @@ class Profiler:
             t = profile.tables(top=8)
             summary[name] = {"samples": profile.samples, "stacks": str(raw), "tables": str(table),
                              "entry_points": t["entry_points"], "packages": t["packages"], "own": t["own"],
+                             "greenlets": t["greenlets"],
                              "worker_threads_share": worker_share(profile.entries)}
         return summary
 

@@ -178,6 +178,8 @@ def print_table(results: dict[str, Any]) -> None:
         elif (ms := cpu.get(name)) is not None:  # a share of the samples as CPU ms per application
             print("  ms CPU per application: " + "; ".join(f"{k} {v * ms / 100:.1f}"
                                                          for k, v in prof["entry_points"][:8]))
+        if prof.get("greenlets"):  # what the database's greenlets ran, as shares of all samples
+            print("  database greenlets by sync call: " + "; ".join(f"{k} {v} %" for k, v in prof["greenlets"][:5]))
         print("  own time by package: " + "; ".join(f"{k} {v} %" for k, v in prof["packages"][:6]))
     print(f"\nerror lines in the services' logs: {c.get('log_error_count')}")
     for line in (c.get("log_errors") or [])[:5]:

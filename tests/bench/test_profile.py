@@ -39,6 +39,15 @@ def test_tables_by_entry_point_package_and_function() -> None:
     assert inclusive["_run_once (/usr/lib/python3.11/asyncio/base_events.py)"] == 100.0
 
 
+def test_the_database_s_greenlets_are_told_apart_by_the_sync_call_they_run() -> None:
+    flush = f"Session.flush ({SITE}/sqlalchemy/orm/session.py:4626);_emit ({SITE}/sqlalchemy/orm/persistence.py:929)"
+    get = f"KeptGetSession.get (/w/shared/kept_get.py:54);execute ({SITE}/sqlalchemy/orm/session.py:2555)"
+    p = Profile.parse(f"{flush} 3\n{get} 1\n{LOOP};{RELAY} 4\n")
+    t = p.tables()
+    assert dict(t["entry_points"])["database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"] == 50.0
+    assert t["greenlets"] == [("Session.flush", 37.5), ("KeptGetSession.get", 12.5)]
+
+
 def test_frames_and_entry_points() -> None:
     f = parse_frame(USECASE)
     assert (f.func, f.package) == ("decide_competence", "services/lsp")
