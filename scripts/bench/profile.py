@@ -32,8 +32,8 @@ TOP = 25
 _FRAME = re.compile(r"^(?P<func>.*) \((?P<path>[^():]*):?(?P<line>\d*)\)$")
 _SITE = re.compile(r"(?:site|dist)-packages/(?P<pkg>[A-Za-z0-9_]+)")
 _STDLIB = re.compile(r"/python3\.\d+/(?P<mod>[A-Za-z0-9_]+)")
-# A service's own event handlers may sit in a subpackage's events.py (the LSP's issuance/).
 GREENLET = "database (a greenlet: SQLAlchemy's sync layer, its caller not visible)"
+# A service's own event handlers may sit in a subpackage's events.py (the LSP's issuance/).
 _ENTRY = re.compile(r"(?P<svc>services/[a-z_]+)/(?:api/[a-z_]+\.py|(?:[a-z_]+/)?events\.py|web/[a-z_]+\.py)$")
 
 
