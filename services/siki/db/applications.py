@@ -19,6 +19,7 @@ from services.siki.db.common import (
     REPORTS,
     TIMELINE,
     AnyRow,
+    bound,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
@@ -108,10 +109,6 @@ async def report_done(s: AsyncSession, report_id: str) -> AnyRow | None:
     return (await s.execute(_REPORT_DONE, {"report_id": report_id})).first()
 
 
-def _set(columns: tuple[str, ...]) -> dict[str, Any]:
-    return {c: bindparam(f"set_{c}", type_=APPLICATIONS.c[c].type) for c in columns}
-
-
 # Built once per shape (the columns set), the values as parameters: a step builds no statement
 # (shared/staged_rows.py).
 @functools.cache
@@ -119,13 +116,13 @@ def _update_of(columns: tuple[str, ...], guarded: bool) -> Update:
     where = [APPLICATIONS.c.id == bindparam("guard_application_id")]
     if guarded:
         where.append(exists(STEP_GUARD.select()))
-    statement = update(APPLICATIONS).where(*where).values(_set(columns))
+    statement = update(APPLICATIONS).where(*where).values(bound(APPLICATIONS, columns, "set"))
     return statement.returning(APPLICATIONS.c.id) if guarded else statement
 
 
 @functools.cache
 def _insert_of(columns: tuple[str, ...]) -> Insert:
-    return insert(APPLICATIONS).values(_set(columns))
+    return insert(APPLICATIONS).values(bound(APPLICATIONS, columns, "set"))
 
 
 def _application_update(values: dict[str, Any], *, guarded: bool) -> tuple[Update, dict[str, Any]]:

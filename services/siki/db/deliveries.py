@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Insert, Update, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
+from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow, bound
 from services.siki.db.models import Lsp, WebhookDelivery
 from shared.dialects import conflict_insert, session_insert
 from shared.direct_sql import first_row, first_row_in
@@ -47,9 +47,9 @@ def _requested(delivery_columns: tuple[str, ...], request_columns: tuple[str, ..
     """PostgreSQL: the delivery inserted unless its ``dedupe_key`` is known, and its outbox row
     selected from that insert (a data-modifying CTE), so a known key inserts neither."""
     delivery = (conflict_insert("postgresql")(DELIVERIES)
-                .values({c: bindparam(f"delivery_{c}", type_=DELIVERIES.c[c].type) for c in delivery_columns})
+                .values(bound(DELIVERIES, delivery_columns, "delivery"))
                 .on_conflict_do_nothing().returning(DELIVERIES.c.id).cte("delivery"))
-    row = select(*(bindparam(f"request_{c}", type_=OUTBOX.c[c].type).label(c) for c in request_columns))
+    row = select(*(param.label(c) for c, param in bound(OUTBOX, request_columns, "request").items()))
     return (insert(OUTBOX).from_select(list(request_columns), row.select_from(delivery))
             .add_cte(delivery).returning(OUTBOX.c.seq))
 
@@ -57,7 +57,7 @@ def _requested(delivery_columns: tuple[str, ...], request_columns: tuple[str, ..
 @functools.cache
 def _changed(columns: tuple[str, ...]) -> Update:
     return (update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery_key"))
-            .values({c: bindparam(f"set_{c}", type_=DELIVERIES.c[c].type) for c in columns}))
+            .values(bound(DELIVERIES, columns, "set")))
 
 
 async def insert_delivery(s: AsyncSession, values: dict[str, Any], request: dict[str, Any] | None = None) -> bool:
