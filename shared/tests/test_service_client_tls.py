@@ -1,13 +1,14 @@
 """Every ServiceClient of a process shares one verifying TLS context (shared.service_client.tls_context):
-the CA bundle is loaded once, not once per client, and the shared context still refuses a
-certificate no trusted authority signed."""
+the CA bundle is loaded once, not once per client, only when the first ``https://`` request goes
+out (never for plain HTTP), and the shared context still refuses a certificate no trusted
+authority signed."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from shared import service_client
 from shared.service_client import ServiceCallError, ServiceClient
 
 
-def test_clients_load_the_ca_bundle_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    loads: list[object] = []
+@pytest.fixture
+def bundle_loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ssl.SSLContext]]:
+    """The contexts a CA bundle is loaded into from now on (a fresh shared context, too)."""
+    loads: list[ssl.SSLContext] = []
     original = ssl.SSLContext.load_verify_locations
 
     def counted(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
@@ -32,14 +35,61 @@ def test_clients_load_the_ca_bundle_once(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
     service_client.tls_context.cache_clear()
     try:
-        clients = [ServiceClient(f"http://127.0.0.1:{9000 + i}", name=f"c{i}") for i in range(4)]
-        assert len(loads) == 1
-        contexts = {id(c._client._transport._pool._ssl_context) for c in clients}  # type: ignore[attr-defined]
-        assert contexts == {id(service_client.tls_context())}
-        ctx = service_client.tls_context()
-        assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
+        yield loads
     finally:
         service_client.tls_context.cache_clear()
+
+
+async def test_plain_http_clients_load_no_ca_bundle(bundle_loads: list[ssl.SSLContext]) -> None:
+    async with http_server() as port:
+        clients = [ServiceClient(f"http://127.0.0.1:{port}", name=f"c{i}") for i in range(4)]
+        try:
+            for client in clients:
+                assert (await client.request("GET", "/")).status_code == 200
+            assert bundle_loads == []
+        finally:
+            for client in clients:
+                await client.aclose()
+
+
+async def test_https_clients_share_one_verifying_context(tmp_path: Path, bundle_loads: list[ssl.SSLContext],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    async with tls_server(tmp_path) as port:
+        # The server's own certificate as the trusted authority: httpx's SSL_CERT_FILE.
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "cert.pem"))
+        clients = [ServiceClient(f"https://localhost:{port}", name=f"c{i}", retries=0) for i in range(4)]
+        try:
+            assert bundle_loads == []  # built: nothing loaded yet
+            for client in clients:
+                assert (await client.request("GET", "/")).status_code == 200
+            shared = service_client.tls_context()
+            assert {id(ctx) for ctx in bundle_loads} == {id(shared)}
+            assert shared.verify_mode == ssl.CERT_REQUIRED and shared.check_hostname
+        finally:
+            for client in clients:
+                await client.aclose()
+
+
+async def _answer_ok(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+        await writer.drain()
+    except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        writer.close()
+
+
+@asynccontextmanager
+async def http_server() -> AsyncIterator[int]:
+    """A plain HTTP server that answers 200."""
+    server = await asyncio.start_server(_answer_ok, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
 
 
 def _self_signed(tmp: Path) -> tuple[Path, Path]:
@@ -65,17 +115,7 @@ async def tls_server(tmp: Path) -> AsyncIterator[int]:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert_file, key_file)
 
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await reader.readuntil(b"\r\n\r\n")
-            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
-            await writer.drain()
-        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0, ssl=ctx)
+    server = await asyncio.start_server(_answer_ok, "127.0.0.1", 0, ssl=ctx)
     try:
         yield server.sockets[0].getsockname()[1]
     finally:
