@@ -35,6 +35,9 @@ from shared.servicekeys import TrustedKeyEntry, private_pem, thumbprint
 from shared.settings import Mode, ServiceSettings
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+# The calls between services that the benchmark measures and the whole-chain tests run
+# (scripts/chain_processes.py): what a deployment runs too.
+MEASURED_BACKEND = "aiohttp"
 MIGRATE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "migrate.py"
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "services.portal": PortalSettings, "services.siki": SikiSettings, "services.lsp": LspSettings,
@@ -183,6 +186,7 @@ def test_compose_environment_starts_each_service_in_production(name: str, monkey
     built = build_production(SETTINGS[svc["command"][2]], env, monkeypatch)
     assert built.service_name == service and not built.migrate_on_startup
     assert built.metrics_token is not None and built.metrics_token.get_secret_value()
+    assert built.http_backend == MEASURED_BACKEND
 
 
 # --- Kubernetes -------------------------------------------------------------------------------
@@ -246,4 +250,5 @@ def test_k8s_environment_starts_each_service_in_production(name: str, monkeypatc
             env[setting] = placeholder(setting, service)
     built = build_production(SETTINGS[main["command"][2]], env, monkeypatch)
     assert built.service_name == service and not built.migrate_on_startup and built.host == "0.0.0.0"
+    assert built.http_backend == MEASURED_BACKEND
     assert str(built.port) == variables["SKK_PORT"]
