@@ -107,7 +107,7 @@ class ServiceClient:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
-            transport=transport or PoolPerScheme(limits),
+            transport=transport if transport is not None else PoolPerScheme(limits),
             limits=limits,
         )
 
