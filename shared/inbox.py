@@ -33,6 +33,7 @@ from shared.bus.envelope import EventEnvelope, utcnow
 from shared.dialects import conflict_insert
 from shared.direct_sql import first_row_in
 from shared.outbox import InboxMixin
+from shared.staged_rows import bound
 
 AnySelect = Select[*tuple[Any, ...]]
 _PENDING = "shared.inbox.pending"  # session.info: the claim an effect is to carry
@@ -59,7 +60,7 @@ class Claim:
         key = (self.table, id(guard))
         found = _AFTER.get(key)
         if found is None:
-            values = select(*(bindparam(f"inbox_{c}", type_=self.table.c[c].type) for c in _COLUMNS))
+            values = select(*(param.label(c) for c, param in bound(self.table, _COLUMNS, "inbox").items()))
             found = _AFTER[key] = (guard, conflict_insert("postgresql")(self.table)
                                    .from_select(list(_COLUMNS), values.select_from(guard))
                                    .on_conflict_do_nothing().returning(self.table.c.event_id).cte("inbox_claim"))

@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     CTE,
+    BindParameter,
     Executable,
     Insert,
     Select,
@@ -86,20 +87,30 @@ def rows_insert_if(table: Table, rows: Sequence[dict[str, Any]], only_if: CTE) -
 def _rows_statement(table: Table, keys: tuple[str, ...], count: int, only_if: CTE | None) -> Insert:
     """The insert of ``count`` rows of ``keys`` (only if ``only_if`` yields a row), built once."""
     if only_if is None and count == 1:
-        return insert(table).values({k: bindparam(_name(table, 0, k), type_=table.c[k].type) for k in keys})
+        return insert(table).values(bound(table, keys, _row_prefix(table, 0)))
     each = _selects(table, keys, count)
     if only_if is not None:
         each = [one.where(exists(only_if.select())) for one in each]
     return insert(table).from_select(list(keys), each[0] if len(each) == 1 else union_all(*each))
 
 
+def bound(table: Table, columns: tuple[str, ...], prefix: str) -> dict[str, BindParameter[Any]]:
+    """``{column: :<prefix>_<column>}`` typed as the column: the values of a statement kept per
+    shape (the columns it sets), given as parameters when it runs."""
+    return {c: bindparam(f"{prefix}_{c}", type_=table.c[c].type) for c in columns}
+
+
 def _name(table: Table, n: int, key: str) -> str:
+    return f"{_row_prefix(table, n)}_{key}"
+
+
+def _row_prefix(table: Table, n: int) -> str:
     # Named by table and row: the parts of one statement share one parameter dict.
-    return f"{table.name}_{n}_{key}"
+    return f"{table.name}_{n}"
 
 
 def _selects(table: Table, keys: tuple[str, ...], count: int) -> list[Select[Any]]:
-    return [select(*(bindparam(_name(table, n, k), type_=table.c[k].type).label(k) for k in keys))
+    return [select(*(param.label(k) for k, param in bound(table, keys, _row_prefix(table, n)).items()))
             for n in range(count)]
 
 

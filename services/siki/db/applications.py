@@ -19,13 +19,13 @@ from services.siki.db.common import (
     REPORTS,
     TIMELINE,
     AnyRow,
-    bound,
 )
 from services.siki.db.models import Application, ApplicationForm, OutboxEvent, StatusReportRecord, TimelineEntry
 from shared.dialects import session_insert
 from shared.direct_sql import first_row, first_row_in
 from shared.staged_rows import (
     Shaped,
+    bound,
     combined,
     execute_with,
     rows_insert,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, TypeAlias, cast
 
-from sqlalchemy import BindParameter, Row, Table, bindparam
+from sqlalchemy import Row, Table
 
 from services.siki.db.models import (
     Application,
@@ -40,9 +40,3 @@ def aware(value: datetime) -> datetime:
 
 def aware_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else aware(value)
-
-
-def bound(table: Table, columns: tuple[str, ...], prefix: str) -> dict[str, BindParameter[Any]]:
-    """``{column: :<prefix>_<column>}`` typed as the column: the values of a statement kept per
-    shape (the columns it sets), given as parameters when it runs."""
-    return {c: bindparam(f"{prefix}_{c}", type_=table.c[c].type) for c in columns}

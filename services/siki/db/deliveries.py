@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Insert, Update, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow, bound
+from services.siki.db.common import ATTEMPTS, DELIVERIES, OUTBOX, AnyRow
 from services.siki.db.models import Lsp, WebhookDelivery
 from shared.dialects import conflict_insert, session_insert
 from shared.direct_sql import first_row, first_row_in
-from shared.staged_rows import Shaped, execute_with, rows_insert
+from shared.staged_rows import Shaped, bound, execute_with, rows_insert
 
 # The delivery and its LSP's webhook credentials in one read.
 _TO_SEND = (
