@@ -4,7 +4,8 @@ count its effect (shared/idempotency.py)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,28 @@ async def check_two_replicas(send_first: Send_, send_second: Send_, count: Count
         assert len(firsts) == 1  # every 2xx is the same answer
 
 
+LEASE_AFTER_DEATH = 0.2  # the claim's lease while :func:`dying_after_commit` holds: wait a little longer
+
+
+@contextlib.contextmanager
+def dying_after_commit(app: FastAPI) -> Iterator[None]:
+    """Within: a keyed POST runs its handler (whose effects commit) and then its process "dies":
+    its answer is neither stored nor its claim released, and the claim's lease is
+    :data:`LEASE_AFTER_DEATH` s, so a retry ``LEASE_AFTER_DEATH`` later takes the claim over, as
+    after a real crash (the middleware stack must be built: one request first)."""
+    store = idempotency_layer(app).store
+
+    async def gone(*_: object) -> None:
+        raise ConnectionError("the process is gone")
+
+    saved = store.complete, store.release, store.lease
+    store.complete, store.release, store.lease = gone, gone, LEASE_AFTER_DEATH  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        store.complete, store.release, store.lease = saved  # type: ignore[method-assign]
+
+
 async def check_retry_after_death(app: FastAPI, client: httpx.AsyncClient, send: Send_, count: Count, *,
                                   created: int = 201) -> None:
     """The process dies once the handler committed, before the answer is stored (nothing stored,
@@ -106,20 +129,11 @@ async def check_retry_after_death(app: FastAPI, client: httpx.AsyncClient, send:
     (shared/idempotency_marks.py)."""
     if app.middleware_stack is None:
         await client.get("/healthz")
-    store = idempotency_layer(app).store
     before = await count()
-
-    async def gone(*_: object) -> None:
-        raise ConnectionError("the process is gone")
-
-    saved = store.complete, store.release, store.lease
-    store.complete, store.release, store.lease = gone, gone, 0.2  # type: ignore[method-assign,assignment]
-    try:
+    with dying_after_commit(app):
         first = await send("death-1", 7)
-    finally:
-        store.complete, store.release, store.lease = saved  # type: ignore[method-assign]
     assert first.status_code == created, first.text
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
     retried = await send("death-1", 7)
     assert retried.status_code == created, retried.text
     assert retried.json() == first.json()

@@ -13,10 +13,16 @@ import pytest
 from sqlalchemy import func, select
 
 from services.lsp.db.models import Staff
-from services.lsp.tests.support import Lsp, drive, running, settings_for
+from services.lsp.tests.support import Lsp, drive, running, settings_for, tomorrow_at
 from services.portal.tests.test_email_smtp import Sink, smtp_sink  # noqa: F401 (the fixture)
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import check_keyed_post, check_retry_after_death, check_two_replicas
+from shared.tests.idempotency_support import (
+    LEASE_AFTER_DEATH,
+    check_keyed_post,
+    check_retry_after_death,
+    check_two_replicas,
+    dying_after_commit,
+)
 
 pytestmark = pytest.mark.usefixtures("siki")
 
@@ -58,31 +64,42 @@ async def test_two_processes_on_postgres_make_one_account(pg_url: str, smtp_sink
         await check_two_replicas(sender(one, headers), sender(two, headers), counter(one))
 
 
-async def test_a_decision_retried_after_a_death_is_answered_not_refused(
-        lsp: Lsp, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The komite's decision committed and the process died before its answer was stored (the
-    chaos run's ``decide_kompeten is not allowed while ... 'certificate_issued'``): the retry with
-    the same key answers with the application as it is, and decides nothing twice."""
-    aid = await drive(lsp, "assessed")
-    store = lsp.app.state.idempotency
-    headers = {**await lsp.as_("komite"), HEADER: "decide-1"}
-    body = {"result": "belum_kompeten"}
+# Every staff step of the workflow: (the state to drive to, its path, body, who acts, the state after).
+STEPS = [
+    ("forwarded", "verification", {"decision": "accepted"}, "admin", "invoiced"),
+    ("forwarded", "verification", {"decision": "rejected", "reasons": ["KTP buram"]}, "admin", "returned"),
+    ("payment_uploaded", "payment-verification", {"decision": "valid"}, "admin", "payment_verified"),
+    ("payment_uploaded", "payment-verification", {"decision": "invalid", "reasons": ["buram"]}, "admin",
+     "payment_rejected"),
+    ("payment_verified", "start-certification", None, "admin", "in_certification"),
+    ("in_certification", "schedule", {"assessor_username": "asesor1", "tuk_code": "TUK-A-01",
+                                      "scheduled_at": tomorrow_at(days=3)}, "admin", "scheduled"),
+    ("scheduled", "assessment-report", {"recommendation": "BK", "notes": "kurang"}, "asesor1", "assessed"),
+    ("assessed", "decision", {"result": "belum_kompeten"}, "komite", "not_yet_competent"),
+    ("appealed", "appeal-decision", {"decision": "rejected"}, "komite2", "appeal_rejected"),
+]
 
-    async def gone(*_: object) -> None:
-        raise ConnectionError("the process is gone")
 
-    with monkeypatch.context() as m:
-        m.setattr(store, "complete", gone)
-        m.setattr(store, "release", gone)
-        m.setattr(store, "lease", 0.2)
-        first = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=headers)
+@pytest.mark.parametrize(("stage", "path", "body", "actor", "after"), STEPS, ids=[f"{s[1]}-{s[4]}" for s in STEPS])
+async def test_a_step_retried_after_a_death_is_answered_not_refused(
+        lsp: Lsp, stage: str, path: str, body: dict[str, Any] | None, actor: str,
+        after: str) -> None:
+    """The step committed and the process died before its answer was stored (the chaos runs'
+    ``decide_kompeten is not allowed while ... 'certificate_issued'`` and ``accept_application is
+    not allowed while ... 'invoiced'``, the latter refused by the acceptance's check before its
+    transaction): the retry with the same key answers with the application as it is, and acts
+    (and checks) nothing twice."""
+    aid = await drive(lsp, stage)
+    headers = {**await lsp.as_(actor), HEADER: f"{path}-1"}
+    with dying_after_commit(lsp.app):
+        first = await lsp.client.post(f"/api/v1/applications/{aid}/{path}", json=body, headers=headers)
     assert first.status_code == 200, first.text
-    await asyncio.sleep(0.3)
-    retried = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=headers)
+    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
+    retried = await lsp.client.post(f"/api/v1/applications/{aid}/{path}", json=body, headers=headers)
     assert retried.status_code == 200, retried.text
-    assert retried.json()["status"] == first.json()["status"] == "not_yet_competent"
+    assert retried.json()["status"] == first.json()["status"] == after
     view = await lsp.get(aid)
-    assert [t["status"] for t in view["timeline"]].count("not_yet_competent") == 1
+    assert [t["status"] for t in view["timeline"]].count(after) == 1
     # Without the key's note the same call is refused: the state has moved on.
-    again = await lsp.client.post(f"/api/v1/applications/{aid}/decision", json=body, headers=await lsp.as_("komite"))
-    assert again.status_code == 409
+    again = await lsp.client.post(f"/api/v1/applications/{aid}/{path}", json=body, headers=await lsp.as_(actor))
+    assert again.status_code == 409, again.text

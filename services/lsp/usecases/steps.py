@@ -100,22 +100,29 @@ async def apply_step(
 
 
 async def act(ctx: LspContext, staff: StaffPrincipal, application_id: str,
-              step: Callable[[AsyncSession, Application], Awaitable[None]]) -> dict[str, Any]:
+              step: Callable[[AsyncSession, Application], Awaitable[None]], *,
+              before: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
     """Run one staff action in one transaction and answer with the application as it is now.
 
     One session and one transaction throughout: the visibility check reads the application the
     step then uses, and the answer is read back from the database (what the step stored, as a
     fresh read would show) before the commit, in the same transaction: a second one only for
     the answer cost a BEGIN and a ROLLBACK more per action. If the commit fails the answer is
-    never sent."""
-    async with ctx.sessions() as session:
-        notes = replayed()
-        if notes is not None and notes.get("acted_on") == application_id:
-            # This very request (same Idempotency-Key) committed its step in an attempt that died
-            # before answering: answer as it would have, without acting twice.
+    never sent.
+
+    ``before``: what must hold or be done before the step's transaction (it may refuse). It is
+    part of acting, so a replay of a step that committed skips it: its checks are of the state
+    before the step, which the step has left behind."""
+    if (notes := replayed()) is not None and notes.get("acted_on") == application_id:
+        # This very request (same Idempotency-Key) committed its step in an attempt that died
+        # before answering: answer as it would have, without acting (or checking) twice.
+        async with ctx.sessions() as session:
             app, parts = await load_with_parts(session, application_id)
             await may_see(session, staff, app)
             return application_view(app, parts, ctx.settings.pkb_minimum_table)
+    if before is not None:
+        await before()
+    async with ctx.sessions() as session:
         try:
             async with session.begin():
                 app = await load_application(session, application_id)

@@ -60,10 +60,11 @@ async def verify_application(ctx: LspContext, staff: StaffPrincipal, application
         await audit(ctx, session, staff, "application.verified", application_id=app.id,
                     detail={**detail, "status": app.status})
 
-    if decision == "accepted":
+    async def before() -> None:
         # SIKI's re-check of the ownership limits must say yes (asked now if it was not answered yet).
         await eligibility.before_accepting(ctx, staff, application_id)
-    return await act(ctx, staff, application_id, step)
+
+    return await act(ctx, staff, application_id, step, before=before if decision == "accepted" else None)
 
 
 class RequirementsNotMet(Conflict):
