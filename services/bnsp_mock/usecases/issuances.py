@@ -1,5 +1,9 @@
 """``create_issuance``: check an LSP's issuance plan and give it its SKK and registration numbers,
-once per (lsp_code, application_id)."""
+once per (lsp_code, application_id); and (dev mode) ``backdate_issuance``.
+
+Both leave an idempotency note (shared/idempotency_marks.py) in the transaction that commits
+them: a retry of the same keyed request after its process died unanswered is answered from the
+note, before any check (a check of the state before the request would refuse what it did)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from shared.bus import utcnow
 from shared.contracts.issuance import IssuanceRequest, IssuanceResponse
 from shared.database import read_session
 from shared.exceptions import Conflict, Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.reference import ReferenceData, get_reference
 
 
@@ -49,6 +54,8 @@ class Issuances:
         nothing is stored then. Concurrent twins race on the unique (lsp_code, application_id)
         constraint; the loser rolls back (giving its sequence value back) and reads the winner's.
         """
+        if (made := await self._made_by_this_request(req)) is not None:
+            return made
         numbers.check_plan(self.reference(), req)
         numbers.check_kind(req)
         now = self.backdated.get((req.lsp_code, req.application_id)) or self.clock()
@@ -72,6 +79,7 @@ class Issuances:
                         decided_at=req.decided_at,
                         issued_at=now,
                     ))
+                    remember(issuance_id=row.id)  # commits with the issuance (see module)
         except repository.Duplicate:
             async with read_session(self.sessions) as s:
                 existing = await repository.find(s, req.lsp_code, req.application_id)
@@ -82,17 +90,41 @@ class Issuances:
             return Issued(_answer(existing), created=False)
         return Issued(_answer(row), created=True)
 
+    async def _made_by_this_request(self, req: IssuanceRequest) -> Issued | None:
+        """The issuance this very request (same Idempotency-Key, same body) made in an attempt
+        that died before answering: answered as that attempt would have (201, not a repeat's
+        200), without checking the plan again or drawing numbers."""
+        notes = replayed()
+        if notes is None or "issuance_id" not in notes:
+            return None
+        async with read_session(self.sessions) as s:
+            row = await s.get(Issuance, int(notes["issuance_id"]))
+        if row is None or (row.lsp_code, row.application_id) != (req.lsp_code, req.application_id):
+            return None  # not this request's: decide afresh
+        return Issued(_answer(row), created=True)
 
     async def backdate(self, lsp_code: str, application_id: str, issued_at: datetime) -> None:
         """Dev mode: issue ``application_id`` of ``lsp_code``, when its plan comes, as of ``issued_at``
         (in the past: :class:`Invalid` naming ``issued_at`` otherwise; :class:`Conflict` naming
         ``application_id`` if it was issued already: its numbers and date stand)."""
+        notes = replayed()
+        if notes is not None and (notes.get("backdated_lsp"), notes.get("backdated_application")) == (
+                lsp_code, application_id):
+            # This very request was accepted by an attempt that died before answering. Not
+            # refused now that the application may be issued (as of this instant: what it asked
+            # for); the instant is set again if not, for a real death lost the process's memory.
+            async with read_session(self.sessions) as s:
+                if await repository.find(s, lsp_code, application_id) is None:
+                    self.backdated[(lsp_code, application_id)] = issued_at
+            return
         if issued_at.tzinfo is None or issued_at > self.clock():
             raise Invalid.field("issued_at", "must be a past instant with its UTC offset")
-        async with read_session(self.sessions) as s:
+        # A writing transaction, though it writes nothing of its own: its commit carries the note.
+        async with self.sessions() as s, s.begin():
             if await repository.find(s, lsp_code, application_id) is not None:
                 raise Conflict(f"application {application_id} of {lsp_code} is issued already",
                                errors=[{"field": "application_id", "message": "already issued"}])
+            remember(backdated_lsp=lsp_code, backdated_application=application_id)
         self.backdated[(lsp_code, application_id)] = issued_at
 
 

@@ -1,6 +1,10 @@
 """``create_record`` (an LSP records an SKK: recording number, signed QR payload, status-list
 index, the ``skk.recorded`` event; a renewal or a change supersedes the certificate it replaces)
-and ``revoke_record`` (an LPJK operator; usecases/status.py)."""
+and ``revoke_record`` (an LPJK operator; usecases/status.py).
+
+A new record leaves an idempotency note (shared/idempotency_marks.py) in its transaction: a
+retry of the same keyed request after its process died unanswered is answered from it, as the
+request that made the record (201), before any check."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from shared.bus import utcnow
 from shared.contracts.events import Event, SkkRecorded
 from shared.contracts.issuance import RecordRequest
 from shared.database import read_session
+from shared.idempotency_marks import remember, replayed
 from shared.reference import ReferenceData, get_reference
 from shared.reference.identity import mask_name
 
@@ -76,6 +81,8 @@ class Records:
         facts; nothing is stored then. A concurrent twin loses on the unique SKK number, rolls
         back and answers with the winner's record.
         """
+        if (made := await self._made_by_this_request(req)) is not None:
+            return made
         records.check_record(self.reference(), req)
         for attempt in range(3):
             try:
@@ -109,6 +116,7 @@ class Records:
                                      superseded_by=number)
                         await s.flush()
                     row = await repository.add(s, self._new_record(req, number, index, now))
+                    remember(recorded=number)  # commits with the record (see module)
                     self.emit(s, _skk_recorded(req, number))
         except repository.Duplicate:
             async with read_session(self.sessions) as s:
@@ -118,6 +126,19 @@ class Records:
         if existing is not None:
             records.check_repeat(existing.facts, req, existing.recording_number, replaces=existing.replaces)
             return self._answer(existing, created=False)
+        return self._answer(row, created=True)
+
+    async def _made_by_this_request(self, req: RecordRequest) -> Recorded | None:
+        """The record this very request (same Idempotency-Key, same body) made in an attempt that
+        died before answering: answered as that attempt would have (created, not a repeat),
+        without checking the facts again or recording anything."""
+        notes = replayed()
+        if notes is None or "recorded" not in notes:
+            return None
+        async with read_session(self.sessions) as s:
+            row = await repository.get(s, str(notes["recorded"]))
+        if row is None or row.skk_number != req.skk_number:
+            return None  # not this request's: decide afresh
         return self._answer(row, created=True)
 
     @staticmethod

@@ -2,7 +2,12 @@
 ``reinstate_certificate`` and ``revoke_certificate`` (LPJK operators, audited), and the
 supersession a renewal or a change makes (from ``create_record``). Each change commits together
 with its ``certificate.status_changed`` event (seq = the certificate's ``status_seq``); a repeat
-of the same action changes nothing and publishes nothing."""
+of the same action changes nothing and publishes nothing.
+
+Each action leaves an idempotency note (shared/idempotency_marks.py) in its transaction: a retry
+of the same keyed request after its process died unanswered answers as that request did (not as
+a repeat: ``changed`` and the previous standing are the first attempt's) and is not audited
+again."""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from shared.audit import Auditor
 from shared.bus import utcnow
 from shared.contracts.events import CertificateStatusChanged, Event
 from shared.contracts.states import CertificateStatus
+from shared.database import read_session
+from shared.idempotency_marks import remember, replayed
 
 Emit = Callable[[AsyncSession, Event], Any]
 
@@ -85,6 +92,8 @@ class CertificateStatuses:
         """``action`` on the certificate: ``UnknownRecord`` (404) if there is none,
         ``TransitionRefused`` (409) if its standing does not allow it; a repeat keeps the first
         change (its reason too). Audited, the repeat too (``changed`` false)."""
+        if (done := await self._done_by_this_request(action, recording_number)) is not None:
+            return done
         now = self.clock()
         async with self.sessions() as s, s.begin():
             row = await repository.get_for_update(s, recording_number)
@@ -101,8 +110,29 @@ class CertificateStatuses:
             await self.auditor.record(s, actor=actor, action=AUDIT_ACTIONS[action], target_type="skk_record",
                                       target_id=recording_number, application_id=row.application_id,
                                       client=client, detail=detail, at=now)
+            # Commits with the change and its audit entry: what a retry of this request answers.
+            remember(status_action=action, status_of=recording_number, status_previous=change.previous.value,
+                     status_changed=int(change.changed))
             return StatusAnswer(
                 recording_number=row.recording_number, status=row.status, previous_status=change.previous.value,
                 changed=change.changed, reason=row.status_reason, changed_at=row.status_changed_at,
                 status_seq=row.status_seq, superseded_by=row.superseded_by,
             )
+
+    async def _done_by_this_request(self, action: str, recording_number: str) -> StatusAnswer | None:
+        """The answer of this very request (same Idempotency-Key, same body), whose action
+        committed in an attempt that died before answering: the certificate as it stands now,
+        with that attempt's previous standing and ``changed``. Checked before anything else: the
+        standing the action left would refuse it (or make it a repeat) now."""
+        notes = replayed()
+        if notes is None or (notes.get("status_action"), notes.get("status_of")) != (action, recording_number):
+            return None
+        async with read_session(self.sessions) as s:
+            row = await repository.get(s, recording_number)
+        if row is None:  # records are never deleted
+            return None
+        return StatusAnswer(
+            recording_number=row.recording_number, status=row.status, previous_status=str(notes["status_previous"]),
+            changed=bool(notes["status_changed"]), reason=row.status_reason, changed_at=row.status_changed_at,
+            status_seq=row.status_seq, superseded_by=row.superseded_by,
+        )

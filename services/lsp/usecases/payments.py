@@ -6,6 +6,7 @@ sweep that cancels applications unpaid past the due date and flags appeals not d
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from shared.contracts.states import ApplicationStatus as S
 from shared.database import read_session
 from shared.dblocks import try_session_lock
 from shared.exceptions import Conflict, Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -78,18 +80,38 @@ async def verify_payment(ctx: LspContext, staff: StaffPrincipal, application_id:
 
 
 async def sweep_deadlines(ctx: LspContext, as_of: date | None, staff: StaffPrincipal | None = None) -> dict[str, Any]:
-    """``run_deadline_sweep``: sweep today, or (dev mode only) ``as_of`` as if it were today."""
+    """``run_deadline_sweep``: sweep today, or (dev mode only) ``as_of`` as if it were today.
+
+    The sweep's result is the request's idempotency note, committed with its audit entry (the
+    sweep's last transaction): a retry of the same keyed request whose first attempt died after
+    it answers that result, before any check, and sweeps nothing (a second sweep would find
+    nothing left and answer empty lists: not what the sweep the client asked for did). A death
+    before that commit left no note: the retry sweeps again, and answers what is left to do
+    (each cancellation and flag before it committed on its own, and stands)."""
+    if (swept := _swept_by_this_request()) is not None:
+        return swept
     if as_of is not None and not ctx.settings.is_dev:
         raise Invalid.field("as_of", "as_of is accepted only in dev mode")
     today = as_of or ctx.local_date()
     cancelled = await cancel_unpaid(ctx, today)
     appeals_overdue = await flag_overdue_appeals(ctx, today)
-    if staff is not None:  # each cancellation committed alone: the sweep is recorded once, after them
-        async with ctx.sessions() as session, session.begin():
-            await audit(ctx, session, staff, "deadline_sweep.run", target_type=None,
-                        detail={"as_of": today.isoformat(), "cancelled": cancelled,
-                                "appeals_overdue": appeals_overdue})
-    return {"as_of": today, "cancelled": cancelled, "appeals_overdue": appeals_overdue}
+    result = {"as_of": today.isoformat(), "cancelled": cancelled, "appeals_overdue": appeals_overdue}
+    # Each cancellation committed alone: the sweep is recorded once, after them.
+    async with ctx.sessions() as session, session.begin():
+        if staff is not None:
+            await audit(ctx, session, staff, "deadline_sweep.run", target_type=None, detail=result)
+        remember(deadline_sweep=json.dumps(result))
+    return {**result, "as_of": today}
+
+
+def _swept_by_this_request() -> dict[str, Any] | None:
+    """The result of the sweep this very request (same Idempotency-Key) ran in an attempt that
+    died before answering, or None."""
+    notes = replayed()
+    if notes is None or "deadline_sweep" not in notes:
+        return None
+    result: dict[str, Any] = json.loads(str(notes["deadline_sweep"]))
+    return {**result, "as_of": date.fromisoformat(result["as_of"])}
 
 
 async def overdue_application_ids(session: AsyncSession, today: date) -> list[tuple[str, date]]:

@@ -220,7 +220,15 @@ async def update_staff(ctx: LspContext, manager: StaffPrincipal, username: str, 
 
 async def activate_staff(ctx: LspContext, token: str, password: str, password_repeat: str,
                          client: str = "unknown") -> dict[str, Any]:
-    """``activate_staff``: the emailed link sets the account's password, once; the username."""
+    """``activate_staff``: the emailed link sets the account's password, once; the username.
+
+    The account activated is the request's idempotency note, committed with the activation: a
+    retry of the same keyed request (same token, same password: the key's fingerprint) whose
+    first attempt died after it answers the account as it is, not 410 for the link it used
+    itself, before any check, and sets nothing again. The answer holds no secret, so answering
+    it again gives a retry nothing the first answer did not."""
+    if (done := await _activated_by_this_request(ctx, token)) is not None:
+        return done
     now = utcnow()
     async with ctx.sessions() as session, session.begin():
         link = await session.get(StaffActivation, rules.hash_token(token))
@@ -246,10 +254,26 @@ async def activate_staff(ctx: LspContext, token: str, password: str, password_re
         row.activated_at = row.updated_at = now
         principal = StaffPrincipal(row.username, frozenset(row.roles), ctx.code, client)
         await audit(ctx, session, principal, "staff.activated", target_type="staff", target_id=row.username)
+        remember(staff_activated=row.username)  # commits with the activation (see above)
         username = row.username
         answer = {"username": username, "roles": list(row.roles)}
     ctx.staff_sessions.forget(username)
     return answer
+
+
+async def _activated_by_this_request(ctx: LspContext, token: str) -> dict[str, Any] | None:
+    """The answer to this very request, whose activation committed in an attempt that died
+    before answering, or None."""
+    notes = replayed()
+    if notes is None or "staff_activated" not in notes:
+        return None
+    async with read_session(ctx.sessions) as session:
+        link = await session.get(StaffActivation, rules.hash_token(token))
+        row = await session.get(Staff, str(notes["staff_activated"]))
+    if link is None or row is None or link.username != row.username:
+        return None  # not this request's: decide afresh
+    ctx.staff_sessions.forget(row.username)  # the attempt that died may not have
+    return {"username": row.username, "roles": list(row.roles)}
 
 
 async def send_requested_email(settings: LspSettings, email: LspEmailRequested) -> None:
