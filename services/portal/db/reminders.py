@@ -30,6 +30,14 @@ async def sent_thresholds(session: AsyncSession, application_id: str) -> set[int
     return {int(r[0]) for r in rows.all()}
 
 
+async def sent_on(session: AsyncSession, as_of: date, since: datetime) -> list[ExpiryReminder]:
+    """The reminders of sweeps as of ``as_of`` written from ``since`` on, in the sweep's order."""
+    rows = await session.execute(
+        select(ExpiryReminder).where(ExpiryReminder.as_of == as_of, ExpiryReminder.sent_at >= since)
+        .order_by(ExpiryReminder.application_id, ExpiryReminder.threshold_days))
+    return list(rows.scalars().all())
+
+
 def add_reminder(session: AsyncSession, application_id: str, threshold_days: int, skk_number: str,
                  valid_until: date, as_of: date, at: datetime) -> None:
     session.add(ExpiryReminder(id=str(uuid.uuid4()), application_id=application_id, threshold_days=threshold_days,

@@ -28,8 +28,9 @@ from services.portal.usecases.account_ports import PUBLIC, AccountPorts, applica
 from services.portal.usecases.common import utc
 from shared.account_cache import AccountStanding
 from shared.bus import utcnow
-from shared.database import autocommit_read, engine_of
+from shared.database import autocommit_read, engine_of, read_session
 from shared.exceptions import Gone, Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -51,6 +52,11 @@ class Accounts:
 
     async def register(self, new: NewAccount, client: str) -> str:
         """``register``: the normalised address; what happened is told only to its mailbox."""
+        if (notes := replayed()) is not None and notes.get("registered"):
+            # This very request (same Idempotency-Key) was handled in an attempt that died before
+            # answering: the same answer, without a second email (it would be a "fresh link" mail
+            # for the account this request just created) or a second count on the throttles.
+            return normalize_email(new.email)
         details, errors = registration(first_name=new.first_name, last_name=new.last_name, phone=new.phone,
                                        is_individual=new.is_individual, data_truth_consent=new.data_truth_consent)
         if errors:
@@ -82,6 +88,7 @@ class Accounts:
                         ports.send(s, user, "already_registered", **ports.notice_urls())
                 await ports.audit.record(s, actor=PUBLIC, action=action, target_type="user", target_id=user.id,
                                          client=client, detail={"outcome": outcome, "emailed": may_mail})
+                remember(registered=user.id)
         except IntegrityError:
             # A concurrent registration of the same address created the account and mails its owner.
             log.info("concurrent registration of one address")
@@ -92,6 +99,8 @@ class Accounts:
     async def resend_activation(self, email: str, client: str) -> None:
         """``resend_activation``: a fresh link to an account waiting for activation; to an active
         one a note that it is active; to an unknown address nothing. Same answer for all."""
+        if (notes := replayed()) is not None and notes.get("activation_resent"):
+            return  # handled by an attempt of this very request that died before answering: no second email
         email = normalize_email(email)
         ports = self.ports
         may_mail = await ports.email_request(email, client)
@@ -106,12 +115,21 @@ class Accounts:
             await ports.audit.record(s, actor=PUBLIC, action="account.activation_resend_requested",
                                      target_type="user" if user else None, target_id=user.id if user else None,
                                      client=client, detail={"emailed": bool(user is not None and may_mail)})
+            remember(activation_resent=1)
 
     async def activate(self, token: str, password: str, password_repeat: str, client: str) -> str:
         """Set the password with an emailed link (usable once, until it expires): the account's email.
         Every other link of the account is void afterwards (none may set the password again)."""
         now = utcnow()
         ports = self.ports
+        if (notes := replayed()) is not None and notes.get("activated"):
+            # This very request (same Idempotency-Key and body: the link and the password) activated
+            # the account in an attempt that died before answering: its answer, not "link used".
+            # Nothing is set again: a password changed since stays.
+            async with read_session(ports.sessions) as s:
+                activated = await s.get(User, notes["activated"])
+            if activated is not None:
+                return activated.email
         async with ports.sessions() as s, s.begin():
             row = await link(s, ActivationToken, hash_token(token))
             user = await s.get(User, row.user_id) if row is not None else None
@@ -134,6 +152,7 @@ class Accounts:
             user.verified_at = now
             await ports.audit.record(s, actor=applicant_actor(user.id), action="account.activated",
                                      target_type="user", target_id=user.id, client=client)
+            remember(activated=user.id)
             return user.email
 
     async def standing(self, user_id: str) -> AccountStanding | None:

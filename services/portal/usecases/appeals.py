@@ -15,12 +15,13 @@ from services.portal.domain.applications import APPEAL_ALLOWED, APPLICANT_ACTOR,
 from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases import in_flight
 from services.portal.usecases.common import found
-from services.portal.usecases.views import ApplicationOut, application_view
+from services.portal.usecases.views import ApplicationOut, application_view, own_view
 from shared.bus import utcnow
 from shared.contracts.siki import AppealSubmission
 from shared.contracts.states import ApplicationStatus
 from shared.database import read_session
 from shared.deadlines import AppealWindowClosed, appeal_last_day, wib
+from shared.idempotency_marks import remember, replayed
 
 S = ApplicationStatus
 
@@ -46,6 +47,11 @@ class Appeals:
     async def file(self, user_id: str, application_id: str, reason: str) -> ApplicationOut:
         """``file_appeal``: sent to SIKI, then the application is ``appealed``. The same appeal again
         while it is in flight sends that one again (usecases/in_flight.py)."""
+        notes = replayed()
+        if notes is not None and notes.get("appeal_no"):
+            # This very request (same Idempotency-Key) recorded the appeal in an attempt that died
+            # before answering: the application as it is now, not "cannot appeal while appealed".
+            return await own_view(self.sessions, user_id, application_id)
         async with read_session(self.sessions) as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status,
                                                           Application.appeals_filed, Application.in_flight,
@@ -76,6 +82,7 @@ class Appeals:
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
             in_flight.settle(app, "appeal", appeal_no)
+            remember(appeal_no=appeal_no)  # committed with the appeal it records
             if app.appeals_filed < appeal_no:
                 app.appeals_filed = appeal_no
                 if app.status in {x.value for x in APPEAL_ALLOWED}:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db import bindings
-from services.portal.db.models import AuditEntry
+from services.portal.db.models import AuditEntry, NikBindingAudit, User
 from services.portal.db.repositories import user_by_email
 from services.portal.domain.accounts import normalize_email
 from services.portal.domain.nik import NikBoundElsewhere, nik_key
@@ -29,6 +29,7 @@ from shared.bus import utcnow
 from shared.contracts.siki import NikRebinding
 from shared.database import read_session
 from shared.exceptions import Invalid, NotFound
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 from shared.operators import OperatorPrincipal
 from shared.reference.identity import mask_nik, nik_errors
@@ -81,6 +82,14 @@ class NikBindings:
                      identity_check_reference: str) -> NikRebound:
         """``rebind_nik_binding``: move the NIK to the account (SIKI first), audited under the
         operator's account (the audit row's ``operator_name`` is the operator's email)."""
+        if (notes := replayed()) is not None and notes.get("nik_rebind"):
+            # This very request (same Idempotency-Key) rebound the NIK in an attempt that died
+            # before answering: that rebind's answer, from its audit row. Nothing is checked, sent
+            # to SIKI or moved again: a second rebind would record the new account as its own
+            # "previous" one, and undo a rebind another operator made since.
+            answer = await self._recorded(int(notes["nik_rebind"]))
+            if answer is not None:
+                return answer
         operator_name = operator.email[:100]
         errors = nik_errors(nik, None, None, field="nik")
         if errors:
@@ -107,8 +116,21 @@ class NikBindings:
                                       target_id=entry.nik_masked, client=operator.client,
                                       detail={"previous_user_id": previous, "user_id": user.id,
                                               "identity_check_reference": identity_check_reference})
+            await s.flush()  # the audit row's id, which the note names
+            remember(nik_rebind=entry.id)
         log.info("NIK rebound by an operator", operator_id=operator.id, previous_user_id=previous, user_id=user.id,
                  reference=identity_check_reference)
         return NikRebound(nik_masked=entry.nik_masked, account_id=user.id, account_email=user.email,
                           previous_account_id=previous, operator_name=operator_name,
                           identity_check_reference=identity_check_reference, rebound_at=utc(now))
+
+    async def _recorded(self, audit_id: int) -> NikRebound | None:
+        """The answer of the rebind recorded as ``audit_id`` (None if that row is gone)."""
+        async with read_session(self.sessions) as s:
+            entry = await s.get(NikBindingAudit, audit_id)
+            user = await s.get(User, entry.user_id) if entry is not None else None
+        if entry is None or user is None:
+            return None
+        return NikRebound(nik_masked=entry.nik_masked, account_id=entry.user_id, account_email=user.email,
+                          previous_account_id=entry.previous_user_id, operator_name=entry.operator_name,
+                          identity_check_reference=entry.identity_check_reference, rebound_at=utc(entry.at))

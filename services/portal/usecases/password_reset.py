@@ -19,6 +19,7 @@ from services.portal.usecases.common import utc
 from shared.bus import utcnow
 from shared.database import read_session
 from shared.exceptions import Gone, Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -30,6 +31,8 @@ class PasswordResets:
 
     async def request(self, email: str, client: str) -> None:
         """``request_password_reset``: always the same answer; the mailbox learns the rest."""
+        if (notes := replayed()) is not None and notes.get("reset_requested"):
+            return  # handled by an attempt of this very request that died before answering: no second link
         email = normalize_email(email)
         ports = self.ports
         may_mail = await ports.email_request(email, client)
@@ -48,11 +51,22 @@ class PasswordResets:
             await ports.audit.record(s, actor=PUBLIC, action="account.password_reset_requested",
                                      target_type="user" if user else None, target_id=user.id if user else None,
                                      client=client, detail={"emailed": emailed})
+            remember(reset_requested=1)
 
     async def reset(self, token: str, password: str, password_repeat: str, client: str) -> None:
         """``reset_password``: the new password, set with the emailed link (once); every session ends."""
         ports = self.ports
         now = utcnow()
+        if (notes := replayed()) is not None and notes.get("password_reset_for"):
+            # This very request (same Idempotency-Key and body: the link and the new password) set
+            # the password in an attempt that died before answering: answered, not "link used", and
+            # nothing set again (a password changed since stays). What follows the commit is
+            # finished, as the dead attempt may not have got to it (both are idempotent).
+            async with read_session(ports.sessions) as s:
+                account = await s.get(User, notes["password_reset_for"])
+            if account is not None:
+                await self._after_reset(account, client)
+            return
         async with read_session(ports.sessions) as s:
             row = await link(s, PasswordResetToken, hash_token(token))
             user = await s.get(User, row.user_id) if row is not None else None
@@ -81,7 +95,12 @@ class PasswordResets:
             ports.send(s, account, "password_changed", changed_at=local_time(now), **ports.notice_urls())
             await ports.audit.record(s, actor=applicant_actor(user.id), action="account.password_reset_done",
                                      target_type="user", target_id=user.id, client=client)
-        ports.revoked(user.id)
-        # Proving the mailbox is proof enough: this client's failed-login count starts afresh.
-        await ports.throttle.clear([ports.rules.login_account_client], user.email, client)
+            remember(password_reset_for=user.id)
+        await self._after_reset(user, client)
         log.info("password reset", user_id=user.id)
+
+    async def _after_reset(self, user: User, client: str) -> None:
+        """After the new password committed: this process forgets the ended sessions, and proving
+        the mailbox is proof enough: this client's failed-login count starts afresh."""
+        self.ports.revoked(user.id)
+        await self.ports.throttle.clear([self.ports.rules.login_account_client], user.email, client)

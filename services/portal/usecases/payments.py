@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.portal.db.models import Application
+from services.portal.db.models import Application, Document
 from services.portal.db.repositories import (
     PAYMENT_PROOF_REFERENCE,
     add_timeline,
@@ -19,7 +19,7 @@ from services.portal.gateways.siki import SikiGateway
 from services.portal.usecases import in_flight
 from services.portal.usecases.common import Upload, found
 from services.portal.usecases.documents import Documents
-from services.portal.usecases.views import DocumentOut, InvoiceOut, PaymentProofOut
+from services.portal.usecases.views import DocumentOut, InvoiceOut, PaymentProofOut, document_out
 from shared.bus import utcnow
 from shared.contracts.documents import DocumentRef
 from shared.contracts.siki import Invoice, PaymentProofSubmission
@@ -27,6 +27,7 @@ from shared.contracts.states import ApplicationStatus
 from shared.database import read_session
 from shared.deadlines import PaymentOverdue, payment_late
 from shared.exceptions import NotFound
+from shared.idempotency_marks import remember, replayed
 
 S = ApplicationStatus
 
@@ -52,6 +53,15 @@ class Payments:
     async def upload_proof(self, user_id: str, application_id: str, upload: Upload) -> PaymentProofOut:
         """``upload_payment_proof``: kept, sent to SIKI (proof number as idempotency key), recorded.
         The same file again while its proof is in flight sends that proof again (usecases/in_flight.py)."""
+        notes = replayed()
+        if notes is not None and notes.get("proof_no"):
+            # This very request (same Idempotency-Key) recorded SIKI's acceptance in an attempt that
+            # died before answering: that proof, before any check (the status has moved past the
+            # step). Notes with only the document (a death before SIKI's acceptance was recorded)
+            # go the usual way: the in-flight proof is sent again.
+            answer = await self._replayed(user_id, application_id, int(notes["proof_no"]), notes.get("document_id"))
+            if answer is not None:
+                return answer
         async with read_session(self.sessions) as s:
             current = found(await own_application_fields(s, user_id, application_id, Application.status,
                                                          Application.proofs_sent, Application.invoice,
@@ -82,6 +92,7 @@ class Payments:
         async with self.sessions() as s, s.begin():
             app = found(await own_application(s, user_id, application_id, for_update=True))
             in_flight.settle(app, "proof", proof.proof_no)
+            remember(proof_no=proof.proof_no)  # committed with the acceptance it records
             if app.proofs_sent < proof.proof_no:
                 app.proofs_sent = proof.proof_no
                 if app.status in {x.value for x in PROOF_ALLOWED}:
@@ -92,6 +103,17 @@ class Payments:
                                  f"bukti bayar ke-{proof.proof_no}")
             status = app.status
         return PaymentProofOut(application_id=application_id, status=status, proof_no=proof.proof_no, document=doc)
+
+    async def _replayed(self, user_id: str, application_id: str, proof_no: int,
+                        document_id: str | None) -> PaymentProofOut | None:
+        """The answer to a replayed proof from what is stored now (None: its document is gone)."""
+        async with read_session(self.sessions) as s:
+            current = found(await own_application_fields(s, user_id, application_id, Application.status))
+            doc = await s.get(Document, document_id) if document_id else None
+        if doc is None or doc.user_id != user_id:
+            return None
+        return PaymentProofOut(application_id=application_id, status=current.status, proof_no=proof_no,
+                               document=document_out(doc))
 
     @staticmethod
     def _check_allowed(status: str, invoice: dict[str, object] | None) -> None:

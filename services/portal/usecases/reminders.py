@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Application
-from services.portal.db.reminders import add_reminder, issued_certificates, sent_thresholds
+from services.portal.db.reminders import add_reminder, issued_certificates, sent_on, sent_thresholds
 from services.portal.db.renewals import naming_skk
 from services.portal.db.repositories import notify, user_by_id
 from services.portal.domain.applications import DOWNLOADABLE, WIB, wib_date
@@ -39,6 +39,7 @@ from shared.contracts.kinds import CHANGE, RENEWAL
 from shared.database import read_session
 from shared.dblocks import DbKeyedLock, try_session_lock
 from shared.exceptions import Invalid
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 from shared.reference import get_reference
 
@@ -124,18 +125,36 @@ class ExpiryReminders:
 
     async def trigger(self, as_of: date | None) -> ReminderSweep:
         """``run_expiry_reminders``: sweep today (WIB), or, in dev mode only, ``as_of`` as if it were today."""
+        if (notes := replayed()) is not None and notes.get("reminders_of"):
+            return await self._replayed(date.fromisoformat(notes["reminders_of"]),
+                                        datetime.fromisoformat(notes["reminders_since"]))
         if as_of is not None and not self.settings.is_dev:
             raise Invalid.field("as_of", "as_of is accepted only in dev mode")
         return await self.run(as_of or wib_today())
 
-    async def run(self, today: date) -> ReminderSweep:
-        """One pass over the issued certificates as of ``today``; skipped while another replica sweeps."""
+    async def run(self, today: date, *, began: datetime | None = None) -> ReminderSweep:
+        """One pass over the issued certificates as of ``today``; skipped while another replica sweeps.
+        ``began``: when the request this pass serves first began (a replay's), else now."""
         async with try_session_lock(self.sessions, ROLE) as mine:
             if not mine:
                 return ReminderSweep(as_of=today, skipped=True)
-            return await self._sweep(today)
+            return await self._sweep(today, began or utcnow())
 
-    async def _sweep(self, today: date) -> ReminderSweep:
+    async def _replayed(self, today: date, since: datetime) -> ReminderSweep:
+        """A sweep requested (same Idempotency-Key) by an attempt that died after sending some
+        reminders: the sweep of that same day is finished (the dead attempt may have stopped
+        half-way; each reminder still goes once, its row being unique), and the answer lists what
+        the request sent, as the first attempt would have: that day's reminders since it began."""
+        # Skipped if another replica sweeps: that one finishes it. Its notes keep the first
+        # attempt's start, so a death of this attempt too changes nothing of the answer.
+        await self.run(today, began=since)
+        async with read_session(self.sessions) as s:
+            rows = await sent_on(s, today, since)
+        return ReminderSweep(as_of=today, sent=[SentReminder(
+            application_id=r.application_id, skk_number=r.skk_number, threshold_days=r.threshold_days,
+            days_left=days_left(r.valid_until, today), valid_until=r.valid_until) for r in rows])
+
+    async def _sweep(self, today: date, began: datetime) -> ReminderSweep:
         outcome = ReminderSweep(as_of=today)
         after = ""
         statuses = sorted(s.value for s in DOWNLOADABLE)
@@ -146,7 +165,7 @@ class ExpiryReminders:
                 cert = held_certificate(certificate)
                 # The cheap check first: most certificates are nowhere near a threshold.
                 if cert is not None and reminder_due(cert.valid_until, today, self.thresholds, ()) is not None:
-                    sent = await self._remind(application_id, today)
+                    sent = await self._remind(application_id, today, began)
                     if sent is not None:
                         outcome.sent.append(sent)
             if len(page) < BATCH:
@@ -156,18 +175,20 @@ class ExpiryReminders:
             log.info("expiry reminders sent", as_of=today.isoformat(), count=len(outcome.sent))
         return outcome
 
-    async def _remind(self, application_id: str, today: date) -> SentReminder | None:
+    async def _remind(self, application_id: str, today: date,
+                      began: datetime | None = None) -> SentReminder | None:
         """The reminder due for one certificate, with its row, email and notification in one
         transaction; None when none is due (any more) or another sweep sent it meanwhile."""
         try:
             async with _CERTIFICATE_LOCK.transaction(self.sessions, application_id) as s:
-                return await self._remind_in(s, application_id, today)
+                return await self._remind_in(s, application_id, today, began)
         except IntegrityError:
             # The unique row: another sweep got there first (the lock makes this the last guard).
             log.info("expiry reminder already sent", application_id=application_id)
             return None
 
-    async def _remind_in(self, s: AsyncSession, application_id: str, today: date) -> SentReminder | None:
+    async def _remind_in(self, s: AsyncSession, application_id: str, today: date,
+                         began: datetime | None) -> SentReminder | None:
         app = await s.get(Application, application_id)
         cert = held_certificate(app.certificate) if app is not None else None
         if app is None or cert is None:
@@ -186,6 +207,9 @@ class ExpiryReminders:
         mail = reminder_email(user.first_name, cert, left, jabatan_kerja_of(app.sections), url)
         request_email(self.emit, s, user.email, mail.subject, mail.body, application_id=application_id)
         notify(s, app.user_id, application_id, NOTIFICATION_STATUS, reminder_message(cert, left, url), now)
+        # A keyed request's note (no-op for the scheduled job), committed with the reminder: a retry
+        # after a death answers with the reminders sent, not with an empty sweep.
+        remember(reminders_of=today.isoformat(), reminders_since=(began or now).isoformat())
         return SentReminder(application_id=application_id, skk_number=cert.skk_number, threshold_days=threshold,
                             days_left=left, valid_until=cert.valid_until)
 

@@ -24,12 +24,13 @@ from services.portal.usecases import in_flight, renewals
 from services.portal.usecases.applications import validation_context
 from services.portal.usecases.bindings import NikBindings
 from services.portal.usecases.common import UnknownUser, found, utc
-from services.portal.usecases.views import ApplicationOut, application_view
+from services.portal.usecases.views import ApplicationOut, application_view, own_view
 from shared.bus import utcnow
 from shared.contracts.siki import ApplicationSubmission
 from shared.contracts.states import ApplicationStatus
 from shared.database import read_session
 from shared.exceptions import Invalid
+from shared.idempotency_marks import remember, replayed
 
 S = ApplicationStatus
 
@@ -46,6 +47,12 @@ class Submission:
     async def submit(self, user_id: str, application_id: str) -> ApplicationOut:
         """``submit_application``: the first submission, or the next one after ``returned``. The same
         application again while its submission is in flight sends that one again (usecases/in_flight.py)."""
+        notes = replayed()
+        if notes is not None and notes.get("submitted_no"):
+            # This very request (same Idempotency-Key) recorded SIKI's acceptance in an attempt that
+            # died before answering: the application as it is now. Checked first: its status has
+            # moved past "submittable", so the checks below would refuse a step that did happen.
+            return await own_view(self.sessions, user_id, application_id)
         async with read_session(self.sessions) as s:
             app = found(await own_application(s, user_id, application_id))
             request = in_flight.fingerprint(app.submission_no, app.sections)
@@ -70,6 +77,7 @@ class Submission:
             await self.nik.fix(s, user_id, submission.nik)
             app = found(await own_application(s, user_id, application_id, for_update=True))
             in_flight.settle(app, "submit", submission_no)
+            remember(submitted_no=submission_no)  # committed with the acceptance it records
             # SIKI took this submission number: counted even if SIKI's own status events got here
             # first (then they already moved the status), so a resubmission never reuses the key.
             if app.submission_no < submission_no:

@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, PlainSerializer, WithJsonSchema
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.portal.db.models import Application, Document
-from services.portal.db.repositories import timeline
+from services.portal.db.repositories import own_application, timeline
 from services.portal.domain.certificate_status import is_issued
-from services.portal.usecases.common import utc
+from services.portal.usecases.common import found, utc
 from shared.contracts.siki import Certificate, Invoice
 from shared.contracts.states import ApplicationStatus, CertificateStatus
+from shared.database import read_session
 
 
 def _iso(dt: datetime) -> str:
@@ -121,6 +122,13 @@ def application_out(app: Any, entries: Sequence[Any]) -> ApplicationOut:
 async def application_view(session: AsyncSession, app: Application) -> ApplicationOut:
     """The application with its timeline read in ``session`` (which flushes pending entries first)."""
     return application_out(app, await timeline(session, app.id))
+
+
+async def own_view(sessions: async_sessionmaker[AsyncSession], user_id: str, application_id: str) -> ApplicationOut:
+    """The owner's application as it is now: the answer to a request replayed after its effects
+    committed (shared/idempotency_marks.py), read without acting or checking anything again."""
+    async with read_session(sessions) as s:
+        return await application_view(s, found(await own_application(s, user_id, application_id)))
 
 
 def document_out(d: Document) -> DocumentOut:
