@@ -32,12 +32,13 @@ _STATE = (
     .where(WebhookDelivery.id == bindparam("delivery_id")).with_for_update()
 )
 # What an operator's redelivery answers (the delivery without its body), locked.
-_SUMMARY = (
+_SEEN = (
     select(WebhookDelivery.id, WebhookDelivery.application_id, WebhookDelivery.lsp_code, WebhookDelivery.type,
            WebhookDelivery.status, WebhookDelivery.attempt_count, WebhookDelivery.redeliveries,
            WebhookDelivery.last_error, WebhookDelivery.created_at, WebhookDelivery.delivered_at)
-    .where(WebhookDelivery.id == bindparam("delivery_id")).with_for_update()
+    .where(WebhookDelivery.id == bindparam("delivery_id"))
 )
+_SUMMARY = _SEEN.with_for_update()
 
 
 # Built once per shape (the columns set), the values as parameters: a delivery builds no
@@ -89,6 +90,11 @@ async def locked_state(s: AsyncSession, delivery_id: str) -> AnyRow | None:
 
 async def locked_summary(s: AsyncSession, delivery_id: str) -> AnyRow | None:
     return (await s.execute(_SUMMARY, {"delivery_id": delivery_id})).first()
+
+
+async def summary(s: AsyncSession, delivery_id: str) -> AnyRow | None:
+    """As :func:`locked_summary`, not locked (a read that decides nothing)."""
+    return (await s.execute(_SEEN, {"delivery_id": delivery_id})).first()
 
 
 async def record_attempt(s: AsyncSession, delivery_id: str, attempt_no: int, at: datetime, changes: dict[str, Any],

@@ -27,8 +27,10 @@ from shared.contracts.siki import (
     SubmissionAccepted,
 )
 from shared.contracts.states import ApplicationStatus
+from shared.database import read_session
 from shared.deadlines import PaymentOverdue, payment_late
 from shared.exceptions import NotFound
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -73,6 +75,11 @@ def _check_payment_deadline(invoice: dict[str, Any] | None, now: datetime) -> No
 
 async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmission) -> SubmissionAccepted:
     """``appealed`` and the appeal's webhook; the same appeal again changes nothing."""
+    if (notes := replayed()) is not None and notes.get("appealed") == application_id:
+        # This very request (same Idempotency-Key) filed the appeal in an attempt that died before
+        # answering: the application as it is now, without checking again. The LSP may have
+        # decided the appeal meanwhile, and the state check would refuse an appeal that was filed.
+        return await _as_now(ctx, application_id)
     async with ctx.app_locks.transaction(ctx.sessions, application_id) as s:
         head = await _locked(s, application_id)
         if head.status == S.APPEALED and head.appeal_reason == appeal.reason:
@@ -86,7 +93,16 @@ async def file_appeal(ctx: SikiContext, application_id: str, appeal: AppealSubmi
         await request_delivery(s, ctx.emit, application_id=head.id, lsp_code=head.lsp_code, type_="appeal.filed",
                                data=data.model_dump(mode="json"), dedupe_key=appeal_key(head.id, timeline.seq),
                                now=utcnow())
+        remember(appealed=head.id)
         return SubmissionAccepted(id=head.id, status=S.APPEALED, lsp_code=head.lsp_code)
+
+
+async def _as_now(ctx: SikiContext, application_id: str) -> SubmissionAccepted:
+    async with read_session(ctx.sessions) as s:
+        head = await applications.ownership_head(s, application_id)
+    if head is None:
+        raise NotFound(f"application {application_id} not found")
+    return SubmissionAccepted(id=head.id, status=S(head.status), lsp_code=head.lsp_code)
 
 
 async def _check_appeal_window(ctx: SikiContext, s: AsyncSession, head: AnyRow) -> None:

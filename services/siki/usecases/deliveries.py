@@ -33,8 +33,9 @@ from services.siki.usecases.timeline import Timeline
 from shared.contracts.events import WebhookRequested
 from shared.contracts.siki import WebhookDeliveryOut, WebhookType, WithdrawalWebhookData
 from shared.contracts.states import ApplicationStatus
-from shared.database import autocommit_read
+from shared.database import autocommit_read, read_session
 from shared.exceptions import Conflict, NotFound
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -176,6 +177,15 @@ async def _mark_forwarded(ctx: SikiContext, s: AsyncSession, delivery: AnyRow) -
 
 async def redeliver(ctx: SikiContext, delivery_id: str, *, actor: Actor) -> WebhookDeliveryOut:
     """An operator sends a dead (or failing) delivery again: same ``webhook-id``, a fresh round. Audited."""
+    if (notes := replayed()) is not None and notes.get("redelivered") == delivery_id:
+        # This very request (same Idempotency-Key) asked for the redelivery in an attempt that died
+        # before answering: the delivery as it is now. Checked again, a delivery the redelivery
+        # delivered meanwhile would be refused (409), and one that died again redelivered twice.
+        async with read_session(ctx.sessions) as s:
+            now = await deliveries.summary(s, delivery_id)
+        if now is None:
+            raise NotFound(f"webhook delivery {delivery_id} not found")
+        return delivery_out(now, [])
     async with ctx.sessions() as s, s.begin():
         row = await deliveries.locked_summary(s, delivery_id)
         if row is None:
@@ -195,5 +205,6 @@ async def redeliver(ctx: SikiContext, delivery_id: str, *, actor: Actor) -> Webh
                                  target_id=row.id, application_id=row.application_id, client=actor.client,
                                  detail={"lsp_code": row.lsp_code, "previous_status": row.status,
                                          "redeliveries": redeliveries})
+        remember(redelivered=row.id)
     log.info("webhook redelivery requested", delivery_id=delivery_id, application_id=row.application_id)
     return delivery_out(row, [], status=DELIVERY_PENDING, redeliveries=redeliveries)

@@ -10,6 +10,7 @@ from services.siki.usecases.context import Actor, SikiContext, utcnow
 from shared.contracts.siki import EligibilityAnswer, NikBindingOut, NikRebinding
 from shared.database import read_session
 from shared.exceptions import Forbidden, NotFound
+from shared.idempotency_marks import remember, replayed
 from shared.logging import get_logger
 from shared.reference.identity import mask_nik
 
@@ -43,6 +44,13 @@ async def rebind_nik(ctx: SikiContext, actor: Actor, body: NikRebinding) -> NikB
     """Bind the NIK to ``account_id`` from now on (a NIK never bound is bound); audited with who,
     when and the old and new account, the NIK masked. Binding it to its own account changes nothing."""
     masked = mask_nik(body.nik)
+    if (notes := replayed()) is not None and notes.get("rebound_to") == body.account_id:
+        # This very request (same Idempotency-Key) rebound the NIK in an attempt that died before
+        # answering: the binding as it is now. Run again, it would undo a later rebinding (after
+        # another identity check) and audit a second one nobody asked for.
+        async with read_session(ctx.sessions) as s:
+            now_bound = await nik_bindings.bound_account(s, body.nik)
+        return NikBindingOut(nik_masked=masked, account_id=now_bound or body.account_id)
     who = (f"{actor.name}:{body.requested_by}" if body.requested_by else actor.name)[:200]  # the column's size
     async with ctx.nik_locks.transaction(ctx.sessions, body.nik) as s:
         old = await nik_bindings.bound_account(s, body.nik)
@@ -53,5 +61,6 @@ async def rebind_nik(ctx: SikiContext, actor: Actor, body: NikRebinding) -> NikB
         await ctx.auditor.record(s, actor=actor.name, action="nik.rebound", target_type="nik", target_id=masked,
                                  client=actor.client, detail={"old_account_id": old, "new_account_id": body.account_id,
                                                               "requested_by": body.requested_by})
+        remember(rebound_to=body.account_id)
     log.warning("NIK rebound", nik_masked=masked, old_account_id=old, new_account_id=body.account_id, actor=who)
     return NikBindingOut(nik_masked=masked, account_id=body.account_id)
