@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -41,6 +42,7 @@ async def _died_then_retried(app: FastAPI, client: httpx.AsyncClient, path: str,
     return first, await client.post(path, json=body, headers=headers)
 
 
+@pytest.mark.replays("create_issuance")
 async def test_an_issuance_retried_after_a_death_answers_its_numbers_once(sqlite_url: str) -> None:
     async with running(sqlite_url) as (app, client):
         first, retried = await _died_then_retried(app, client, ISSUANCES, plan("app-1"),
@@ -55,6 +57,7 @@ async def test_an_issuance_retried_after_a_death_answers_its_numbers_once(sqlite
         assert repeat.status_code == 200 and repeat.json() == first.json()
 
 
+@pytest.mark.replays("backdate_issuance")
 async def test_a_backdating_retried_after_a_death_is_answered_not_refused(sqlite_url: str) -> None:
     back = datetime.now(UTC) - timedelta(days=5 * 365 - 120)
     body = {"lsp_code": "LSP-A", "application_id": "app-1", "issued_at": back.isoformat()}
@@ -78,6 +81,7 @@ async def test_a_backdating_retried_after_a_death_is_answered_not_refused(sqlite
         assert again.status_code == 409 and again.json()["field"] == "application_id"
 
 
+@pytest.mark.replays("backdate_issuance")
 async def test_a_backdating_retried_before_its_issuance_sets_the_same_instant(sqlite_url: str) -> None:
     back = datetime.now(UTC) - timedelta(days=400)
     body = {"lsp_code": "LSP-A", "application_id": "app-2", "issued_at": back.isoformat()}

@@ -43,6 +43,7 @@ async def _died_then_retried(app: FastAPI, client: httpx.AsyncClient, path: str,
     return first, await client.post(path, json=body, headers=headers)
 
 
+@pytest.mark.replays("create_record")
 async def test_a_record_retried_after_a_death_answers_its_recording_once(sqlite_url: str) -> None:
     async with running(sqlite_url) as (app, client):
         first, retried = await _died_then_retried(app, client, "/api/v1/records", record_body(),
@@ -66,6 +67,7 @@ STATUS_ACTIONS = [
 ]
 
 
+@pytest.mark.replays("suspend_certificate", "reinstate_certificate", "revoke_certificate", "revoke_record")
 @pytest.mark.parametrize(("path", "before", "after"), STATUS_ACTIONS, ids=[a[0] for a in STATUS_ACTIONS])
 async def test_a_change_of_standing_retried_after_a_death_is_answered_once(
         sqlite_url: str, path: str, before: list[str], after: str) -> None:

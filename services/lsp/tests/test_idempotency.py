@@ -52,6 +52,7 @@ async def lsp(sqlite_url: str, smtp_sink: tuple[Sink, str]) -> AsyncIterator[Lsp
         yield instance
 
 
+@pytest.mark.replays("create_staff")
 async def test_a_keyed_new_staff_account_is_made_once(lsp: Lsp) -> None:
     await check_keyed_post(lsp.app, lsp.client, sender(lsp, await lsp.as_("manajer")), counter(lsp))
     await check_retry_after_death(lsp.app, lsp.client, sender(lsp, await lsp.as_("manajer")), counter(lsp))
@@ -80,6 +81,8 @@ STEPS = [
 ]
 
 
+@pytest.mark.replays("verify_application", "verify_payment", "start_certification", "schedule_assessment",
+                      "submit_assessment_report", "decide_competence", "decide_appeal")
 @pytest.mark.parametrize(("stage", "path", "body", "actor", "after"), STEPS, ids=[f"{s[1]}-{s[4]}" for s in STEPS])
 async def test_a_step_retried_after_a_death_is_answered_not_refused(
         lsp: Lsp, stage: str, path: str, body: dict[str, Any] | None, actor: str,

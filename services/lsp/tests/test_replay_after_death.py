@@ -47,6 +47,7 @@ async def _audited(lsp: Lsp, action: str) -> int:
                    or 0)
 
 
+@pytest.mark.replays("run_deadline_sweep")
 async def test_a_sweep_retried_after_a_death_answers_the_first_runs_result(lsp: Lsp) -> None:
     """The retry finds nothing left to do, yet answers what the sweep did (the idempotent
     meaning of "this sweep"), and neither sweeps nor audits again."""
@@ -73,6 +74,7 @@ async def test_a_sweep_retried_after_a_death_answers_the_first_runs_result(lsp: 
     assert again.status_code == 200 and again.json()["cancelled"] == again.json()["appeals_overdue"] == []
 
 
+@pytest.mark.replays("activate_staff")
 async def test_an_activation_retried_after_a_death_is_answered_not_gone(
         lsp: Lsp, smtp_sink: tuple[Sink, str]) -> None:  # noqa: F811
     """The link was used by this very request: the retry answers the account (no secret in the

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from scripts.simulator.files import tiny_pdf
@@ -33,6 +34,7 @@ def counter(p: Portal, model: Any) -> Any:
     return count
 
 
+@pytest.mark.replays("create_application")
 async def test_a_keyed_new_application_is_made_once(portal: Portal, applicant: dict[str, str]) -> None:
     await check_keyed_post(portal.app, portal.client, new_application(portal, applicant),
                            counter(portal, Application))
@@ -57,6 +59,7 @@ def keyed_upload(portal: Portal, headers: dict[str, str]) -> Any:
     return send
 
 
+@pytest.mark.replays("upload_document")
 async def test_a_keyed_upload_is_stored_once(portal: Portal, applicant: dict[str, str]) -> None:
     send = keyed_upload(portal, applicant)
     await check_keyed_post(portal.app, portal.client, send, counter(portal, Document))

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 import respx
 from sqlalchemy import func, select
 
@@ -63,6 +64,7 @@ async def timeline_count(portal: Portal, headers: dict[str, str], app_id: str, s
 # --- accounts -------------------------------------------------------------------------------
 
 
+@pytest.mark.replays("register")
 async def test_register(portal: Portal) -> None:
     address = "daftar@example.id"
     body = {"first_name": "Budi", "last_name": "Santoso", "email": address, "phone": "081234567890",
@@ -76,6 +78,7 @@ async def test_register(portal: Portal) -> None:
     assert await audited(portal, "account.registration_repeated") == 0
 
 
+@pytest.mark.replays("resend_activation")
 async def test_resend_activation(portal: Portal) -> None:
     address = "kirim-ulang@example.id"
     assert (await portal.register(address)).status_code == 202
@@ -86,6 +89,7 @@ async def test_resend_activation(portal: Portal) -> None:
     assert await audited(portal, "account.activation_resend_requested") == 1
 
 
+@pytest.mark.replays("activate_account")
 async def test_activate_account(portal: Portal) -> None:
     address = "aktif@example.id"
     assert (await portal.register(address)).status_code == 202
@@ -101,6 +105,7 @@ async def test_activate_account(portal: Portal) -> None:
     assert again.status_code == 410, again.text
 
 
+@pytest.mark.replays("request_password_reset")
 async def test_request_password_reset(portal: Portal) -> None:
     address = "lupa@example.id"
     await active_account(portal, address)
@@ -112,6 +117,7 @@ async def test_request_password_reset(portal: Portal) -> None:
     assert await audited(portal, "account.password_reset_requested") == 1
 
 
+@pytest.mark.replays("reset_password")
 async def test_reset_password(portal: Portal) -> None:
     address = "atur-ulang@example.id"
     await active_account(portal, address)
@@ -132,6 +138,7 @@ async def test_reset_password(portal: Portal) -> None:
 # --- applications ---------------------------------------------------------------------------
 
 
+@pytest.mark.replays("submit_application")
 async def test_submit_application(portal: Portal, applicant: dict[str, str]) -> None:
     app_id, _ = await portal.complete_draft(applicant)
     with respx.mock:
@@ -144,6 +151,7 @@ async def test_submit_application(portal: Portal, applicant: dict[str, str]) -> 
     assert await timeline_count(portal, applicant, app_id, "submitted") == 1
 
 
+@pytest.mark.replays("upload_payment_proof")
 async def test_upload_payment_proof(portal: Portal, applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
     await advance(portal, app_id, PATH_TO_INVOICED)
@@ -163,6 +171,7 @@ async def test_upload_payment_proof(portal: Portal, applicant: dict[str, str]) -
     assert await timeline_count(portal, applicant, app_id, "payment_uploaded") == 1
 
 
+@pytest.mark.replays("file_appeal")
 async def test_file_appeal(portal: Portal, applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
     await advance(portal, app_id, PATH_TO_INVOICED + PATH_TO_NYC)
@@ -177,6 +186,7 @@ async def test_file_appeal(portal: Portal, applicant: dict[str, str]) -> None:
     assert await timeline_count(portal, applicant, app_id, "appealed") == 1
 
 
+@pytest.mark.replays("withdraw_application")
 async def test_withdraw_application(portal: Portal, applicant: dict[str, str]) -> None:
     app_id = await submitted(portal, applicant)
     await portal.feed(status_event(app_id, 1, "submitted"), status_event(app_id, 2, "forwarded", lsp_code="LSP-A"))
@@ -194,6 +204,7 @@ async def test_withdraw_application(portal: Portal, applicant: dict[str, str]) -
 # --- operators ------------------------------------------------------------------------------
 
 
+@pytest.mark.replays("rebind_nik_binding")
 async def test_rebind_nik_binding(portal: Portal) -> None:
     squatter = await portal.applicant("squat@example.id")
     await portal.complete_draft(squatter)  # binds the NIK to the squatter
@@ -211,6 +222,7 @@ async def test_rebind_nik_binding(portal: Portal) -> None:
     assert await audited(portal, "nik.rebound") == 1
 
 
+@pytest.mark.replays("run_expiry_reminders")
 async def test_run_expiry_reminders(portal: Portal) -> None:
     address = "pemegang@example.id"
     app_id = await portal.draft(await portal.applicant(address))

@@ -89,6 +89,7 @@ async def audited(h: Harness, action: str) -> list[dict[str, Any]]:
     return list(r.json())
 
 
+@pytest.mark.replays("submit_application")
 async def test_a_submission_retried_after_a_death_is_routed_once(url: str, lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(200)
     async with running(build_settings(url)) as h:
@@ -103,6 +104,7 @@ async def test_a_submission_retried_after_a_death_is_routed_once(url: str, lsp_h
         assert [e["status"] for e in events] == await statuses(h, body["id"])
 
 
+@pytest.mark.replays("upload_payment_proof")
 async def test_a_payment_proof_retried_after_a_death_is_sent_once(make_settings: Any,
                                                                  lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
@@ -120,6 +122,7 @@ async def test_a_payment_proof_retried_after_a_death_is_sent_once(make_settings:
         assert await webhooks(h, app_id) == ["application.submitted", "payment.proof_uploaded"]
 
 
+@pytest.mark.replays("file_appeal")
 async def test_an_appeal_retried_after_a_death_is_answered_not_refused(url: str, lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
     async with running(build_settings(url)) as h:
@@ -142,6 +145,7 @@ async def test_an_appeal_retried_after_a_death_is_answered_not_refused(url: str,
         assert (await webhooks(h, app_id)).count("appeal.filed") == 1
 
 
+@pytest.mark.replays("withdraw_application")
 async def test_a_withdrawal_retried_after_a_death_is_told_once(make_settings: Any,
                                                               lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
@@ -172,6 +176,7 @@ async def _in_force(h: Harness, code: str, answer: dict[str, Any]) -> Lsp:
     return row
 
 
+@pytest.mark.replays("register_lsp")
 async def test_a_registration_retried_after_a_death_gives_its_credentials_again(url: str) -> None:
     async with running(build_settings(url)) as h:
         send = keyed(h, "/api/v1/lsps", h.operator, LSP_X)
@@ -195,6 +200,7 @@ async def test_a_registration_retried_after_a_death_gives_its_credentials_again(
         assert len(await audited(h, "lsp.registered")) == 1
 
 
+@pytest.mark.replays("rotate_lsp_secret")
 async def test_a_rotation_retried_after_a_death_gives_the_credentials_in_force(url: str) -> None:
     async with running(build_settings(url)) as h:
         registered = await h.client.post("/api/v1/lsps", json=LSP_X, headers=h.operator)
@@ -236,6 +242,7 @@ async def test_a_rotation_retried_after_a_later_rotation_is_refused_not_repeated
         assert len(await audited(h, "lsp.secret_rotated")) == 2
 
 
+@pytest.mark.replays("rebind_nik")
 async def test_a_rebinding_retried_after_a_death_is_not_done_again(make_settings: Any,
                                                                   lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(204)
@@ -257,6 +264,7 @@ async def test_a_rebinding_retried_after_a_death_is_not_done_again(make_settings
         assert [(a["old"], a["new"]) for a in audit] == [("squatter", "owner"), ("owner", "third")]
 
 
+@pytest.mark.replays("resolve_refused_report")
 async def test_a_resolution_retried_after_a_death_is_applied_once(make_settings: Any,
                                                                  lsp_http: respx.MockRouter) -> None:
     lsp_http.post(WEBHOOK_A).respond(200)
@@ -278,6 +286,7 @@ async def test_a_resolution_retried_after_a_death_is_applied_once(make_settings:
         assert len(await audited(h, "status_report.refusal_resolved")) == 1
 
 
+@pytest.mark.replays("redeliver_webhook")
 async def test_a_redelivery_retried_after_a_death_is_answered_not_refused(make_settings: Any,
                                                                          lsp_http: respx.MockRouter) -> None:
     lsp = FlakyLsp(3, refuse=True)
