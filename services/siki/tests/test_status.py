@@ -20,7 +20,9 @@ def _lsp_down(lsp_http: respx.MockRouter) -> None:
 
 async def test_forwarded_first_409_and_idempotent_report(make_settings: Any, lsp_http: respx.MockRouter) -> None:
     _lsp_down(lsp_http)  # the webhook never gets through: only the report proves delivery
-    async with running(make_settings(webhook_retry_base_seconds=30, webhook_max_attempts=2)) as h:
+    # The retry 5 s away (its cap too): the delivery stays "failed" until the redelivery below.
+    async with running(make_settings(webhook_retry_base_seconds=5, webhook_retry_max_seconds=5,
+                                     webhook_max_attempts=2)) as h:
         body = submission()
         app_id = body["id"]
         assert (await h.submit(body)).status_code == 202
