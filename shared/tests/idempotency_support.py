@@ -138,3 +138,21 @@ async def check_retry_after_death(app: FastAPI, client: httpx.AsyncClient, send:
     assert retried.status_code == created, retried.text
     assert retried.json() == first.json()
     assert await count() == before + 1
+
+
+async def died_then_retried(app: FastAPI, client: httpx.AsyncClient,
+                            send: Callable[[], Awaitable[httpx.Response]]) -> tuple[httpx.Response, httpx.Response]:
+    """``send`` (a keyed POST, the same key each time) once inside :func:`dying_after_commit`, then
+    again once the claim's lease lapsed, as a client's retry after the process died: both answers."""
+    if app.middleware_stack is None:
+        await client.get("/healthz")  # builds the middleware stack dying_after_commit reaches into
+    with dying_after_commit(app):
+        first = await send()
+    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
+    return first, await send()
+
+
+async def posted_died_then_retried(app: FastAPI, client: httpx.AsyncClient, path: str, body: dict[str, Any],
+                                   headers: dict[str, str]) -> tuple[httpx.Response, httpx.Response]:
+    """:func:`died_then_retried` for a JSON POST to ``path`` (``headers`` carrying its key)."""
+    return await died_then_retried(app, client, lambda: client.post(path, json=body, headers=headers))

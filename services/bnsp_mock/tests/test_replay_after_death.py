@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -17,7 +15,7 @@ from sqlalchemy import func, select
 from services.bnsp_mock.db.models import Issuance, NumberCounter
 from services.bnsp_mock.tests.helpers import auth, plan, running
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import LEASE_AFTER_DEATH, dying_after_commit
+from shared.tests.idempotency_support import LEASE_AFTER_DEATH, dying_after_commit, posted_died_then_retried
 from shared.tests.operators import create_operator_session
 
 ISSUANCES = "/api/v1/issuances"
@@ -32,20 +30,10 @@ async def _issuances(app: FastAPI) -> tuple[int, int]:
     return rows, drawn
 
 
-async def _died_then_retried(app: FastAPI, client: httpx.AsyncClient, path: str, body: dict[str, Any],
-                             headers: dict[str, str]) -> tuple[httpx.Response, httpx.Response]:
-    """The first attempt dies after its commit; the retry comes after the claim's lease."""
-    await client.get("/healthz")  # builds the middleware stack dying_after_commit reaches into
-    with dying_after_commit(app):
-        first = await client.post(path, json=body, headers=headers)
-    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
-    return first, await client.post(path, json=body, headers=headers)
-
-
 @pytest.mark.replays("create_issuance")
 async def test_an_issuance_retried_after_a_death_answers_its_numbers_once(sqlite_url: str) -> None:
     async with running(sqlite_url) as (app, client):
-        first, retried = await _died_then_retried(app, client, ISSUANCES, plan("app-1"),
+        first, retried = await posted_died_then_retried(app, client, ISSUANCES, plan("app-1"),
                                                   {**auth(), HEADER: "issue-1"})
         assert first.status_code == 201, first.text
         # Not the 200 of a repeat: this is the very request that made the issuance.
@@ -87,7 +75,7 @@ async def test_a_backdating_retried_before_its_issuance_sets_the_same_instant(sq
     body = {"lsp_code": "LSP-A", "application_id": "app-2", "issued_at": back.isoformat()}
     async with running(sqlite_url) as (app, client):
         admin = await create_operator_session(client, "bnsp")
-        first, retried = await _died_then_retried(app, client, BACKDATE, body, {**admin, HEADER: "back-2"})
+        first, retried = await posted_died_then_retried(app, client, BACKDATE, body, {**admin, HEADER: "back-2"})
         assert first.status_code == retried.status_code == 200, retried.text
         assert retried.json() == first.json()
         issued = await client.post(ISSUANCES, json=plan("app-2"), headers=auth())

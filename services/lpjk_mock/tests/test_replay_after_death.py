@@ -6,10 +6,8 @@ again. LPJK: ``create_record``, ``revoke_record`` and the certificate's standing
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -18,7 +16,7 @@ from services.lpjk_mock.db.models import AuditEntry, OutboxEvent, SkkRecord
 from services.lpjk_mock.tests.helpers import auth, record_body, running
 from shared.contracts.events import SKK_RECORDED, CertificateStatusChanged
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import LEASE_AFTER_DEATH, dying_after_commit
+from shared.tests.idempotency_support import posted_died_then_retried
 from shared.tests.operators import create_operator_session
 
 
@@ -33,20 +31,10 @@ async def _effects(app: FastAPI) -> dict[str, int]:
                 "audit": await count(AuditEntry, AuditEntry.target_type == "skk_record")}
 
 
-async def _died_then_retried(app: FastAPI, client: httpx.AsyncClient, path: str, body: dict[str, Any],
-                             headers: dict[str, str]) -> tuple[httpx.Response, httpx.Response]:
-    """The first attempt dies after its commit; the retry comes after the claim's lease."""
-    await client.get("/healthz")  # builds the middleware stack dying_after_commit reaches into
-    with dying_after_commit(app):
-        first = await client.post(path, json=body, headers=headers)
-    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
-    return first, await client.post(path, json=body, headers=headers)
-
-
 @pytest.mark.replays("create_record")
 async def test_a_record_retried_after_a_death_answers_its_recording_once(sqlite_url: str) -> None:
     async with running(sqlite_url) as (app, client):
-        first, retried = await _died_then_retried(app, client, "/api/v1/records", record_body(),
+        first, retried = await posted_died_then_retried(app, client, "/api/v1/records", record_body(),
                                                   {**auth(), HEADER: "record-1"})
         assert first.status_code == 201, first.text
         # Not the 200 of a repeat: this is the very request that made the record.
@@ -82,7 +70,7 @@ async def test_a_change_of_standing_retried_after_a_death_is_answered_once(
             r = await client.post(f"/api/v1/records/{rn}/{step}", json={"reason": "investigasi"}, headers=op)
             assert r.status_code == 200, r.text
         effects = await _effects(app)
-        first, retried = await _died_then_retried(app, client, f"/api/v1/records/{rn}/{path}",
+        first, retried = await posted_died_then_retried(app, client, f"/api/v1/records/{rn}/{path}",
                                                   {"reason": "dokumen palsu"}, {**op, HEADER: f"{path}-1"})
         assert first.status_code == 200, first.text
         assert retried.status_code == 200, retried.text

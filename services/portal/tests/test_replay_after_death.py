@@ -6,7 +6,6 @@ now) and takes no effect twice: no second row, timeline entry, email, audit entr
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -22,7 +21,7 @@ from services.portal.tests.factories import PASSWORD, PDF_BYTES, Portal, make_ni
 from services.portal.tests.test_after_submit import PATH_TO_INVOICED, PATH_TO_NYC, SIKI, advance, get_app, submitted
 from services.portal.tests.test_expiry_reminders import UNTIL, certificate
 from shared.idempotency import HEADER
-from shared.tests.idempotency_support import LEASE_AFTER_DEATH, dying_after_commit
+from shared.tests.idempotency_support import died_then_retried as retried_after_death
 from shared.tests.operators import create_operator_session
 
 Send = Callable[[], Awaitable[httpx.Response]]
@@ -32,13 +31,8 @@ NEW_PASSWORD = "Sandi-Baru-2025"
 async def died_then_retried(portal: Portal, send: Send) -> tuple[httpx.Response, httpx.Response]:
     """The first attempt commits and its process dies (no answer stored); the client retries the
     same request, with the same key, once the lease lapsed. Both answers, checked alike."""
-    if portal.app.middleware_stack is None:
-        await portal.client.get("/healthz")  # dying_after_commit needs the middleware stack
-    with dying_after_commit(portal.app):
-        first = await send()
+    first, retried = await retried_after_death(portal.app, portal.client, send)
     assert 200 <= first.status_code < 300, first.text
-    await asyncio.sleep(LEASE_AFTER_DEATH + 0.1)
-    retried = await send()
     assert retried.status_code == first.status_code, retried.text
     assert "idempotent-replayed" not in retried.headers  # answered again, not from a stored answer
     return first, retried
