@@ -116,7 +116,9 @@ def print_table(results: dict[str, Any]) -> None:
         _print_goals(results)
         return
     f, c = results.get("floors") or {}, results.get("chain") or {}
-    print(f"\n== floors (same run; {results['machine'].get('cpus')} CPUs, {results['machine'].get('cpu', '?')})")
+    machine = results["machine"]
+    print(f"\n== floors (same run; {machine.get('cpus')} CPUs, {machine.get('cpu', '?')};"
+          f" Python {machine.get('python', '?')}, {machine.get('python_build', '?')})")
     print(f"{'floor':<34}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for name, r in f.items():
         print(f"{name:<34}{r['rps']:>10}{r['p50_ms']!s:>10}{r['p99_ms']!s:>10}{r['errors']:>8}")
