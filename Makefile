@@ -1,8 +1,8 @@
 # The two commands: `make run` (whole chain, embedded) and `make test` (whole suite).
 SHELL := /bin/bash
-# The distribution's python3.11 where there is one (Debian's: built with PGO and LTO, libpython
-# linked in statically, as in the python:3.11 image deploy/Dockerfile ships), else the first on
-# PATH. A pyenv build is neither by default: 6-19 % more CPU per database transaction and 1 MiB more
+# The distribution's python3.11 where there is one (Debian's: built with PGO, libpython
+# linked in statically, like the optimised python:3.11 image deploy/Dockerfile ships), else the first on
+# PATH. A pyenv build is neither by default: 9-18 % more CPU per database transaction and 1 MiB more
 # idle RSS per service, measured side by side on 2026-12-07 (README, "Measured figures").
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
