@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # The distribution's python3.11 where it can build a venv (Debian's: built with PGO, libpython
 # linked in statically, like the optimised python:3.11 image deploy/Dockerfile ships), else the
 # first on PATH (scripts/ensure_infra.sh installs Debian's where there is none). A pyenv build is
-# neither by default: 9-18 % more CPU per database transaction and 1 MiB more idle RSS per
+# neither by default: 11-18 % more CPU per database transaction and 1 MiB more idle RSS per
 # service, measured side by side on 2026-12-07 (README, "Measured figures").
 DISTRIBUTION_PYTHON := /usr/bin/python3.11
 PYTHON ?= $(shell $(DISTRIBUTION_PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 \

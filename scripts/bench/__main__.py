@@ -119,7 +119,7 @@ def _machine() -> dict[str, Any]:
 def _python_build() -> str:
     """Which interpreter ran the services (they run ``sys.executable`` too), and whether it has
     libpython linked in: the CPU per application differs by build (pyenv's default, libpython
-    shared and no PGO, cost 9-18 % more than Debian's static PGO build on the database floor)."""
+    shared and no PGO, cost 11-18 % more than Debian's static PGO build on the database floor)."""
     interpreter, compiler = Path(sys.executable).resolve(), platform.python_compiler()
     try:
         shared = "libpython" in Path("/proc/self/maps").read_text()
