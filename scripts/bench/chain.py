@@ -48,17 +48,22 @@ WARMUP_APPLICANTS = 6
 
 
 def read_rss(pid: int) -> dict[str, float | None]:
-    """VmRSS and VmHWM (peak) in MiB, from /proc (psutil is not installed); and the PSS, the RSS
-    with each page shared with other processes counted as its share (``smaps_rollup``): the
-    services map the same libraries, whose pages RSS counts in full in every one of them."""
-    out: dict[str, float | None] = {"rss_mib": None, "peak_rss_mib": None, "pss_mib": None}
+    """VmRSS and VmHWM (peak) in MiB, from /proc (psutil is not installed); the RSS split into
+    the process's own anonymous pages (``RssAnon``: its heap, its objects) and the pages of files
+    it maps (``RssFile``: the interpreter and the libraries' code, shared with every process that
+    maps them and with the page cache, so the same code reads higher or lower with what the cache
+    holds); and the PSS, the RSS with each page shared with other processes counted as its share
+    (``smaps_rollup``): the services map the same libraries, whose pages RSS counts in full in
+    every one of them."""
+    out: dict[str, float | None] = {"rss_mib": None, "peak_rss_mib": None, "anon_mib": None, "file_mib": None,
+                                    "pss_mib": None}
+    fields = {"VmRSS": "rss_mib", "VmHWM": "peak_rss_mib", "RssAnon": "anon_mib", "RssFile": "file_mib"}
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    out["rss_mib"] = round(int(line.split()[1]) / 1024, 1)
-                elif line.startswith("VmHWM:"):
-                    out["peak_rss_mib"] = round(int(line.split()[1]) / 1024, 1)
+                name, _, value = line.partition(":")
+                if (key := fields.get(name)) is not None:
+                    out[key] = round(int(value.split()[0]) / 1024, 1)
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
             for line in f:
                 if line.startswith("Pss:"):

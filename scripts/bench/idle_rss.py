@@ -89,7 +89,7 @@ async def measure(*, contributors: bool, settle: float = 3.0) -> dict[str, Any]:
             result: dict[str, Any] = {}
             for n, pid in running.pids.items():
                 memory = read_rss(pid)
-                result[n] = {"rss_mib": memory["rss_mib"], "pss_mib": memory["pss_mib"]}
+                result[n] = {k: memory[k] for k in ("rss_mib", "anon_mib", "file_mib", "pss_mib")}
             if contributors:
                 for pid in running.pids.values():
                     os.kill(pid, signal.SIGUSR2)  # the recorder writes its report
@@ -101,7 +101,8 @@ async def measure(*, contributors: bool, settle: float = 3.0) -> dict[str, Any]:
 
 def _print(result: dict[str, Any], top: int, modules: bool) -> None:
     for name, row in result.items():
-        print(f"{name:8s} {row['rss_mib']:7.1f} MiB (PSS {row['pss_mib']} MiB)")
+        print(f"{name:8s} {row['rss_mib']:7.1f} MiB (anonymous {row['anon_mib']}, files {row['file_mib']};"
+              f" PSS {row['pss_mib']} MiB)")
     for name, row in result.items():
         report = row.get("contributors")
         if not report:

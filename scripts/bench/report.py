@@ -162,10 +162,13 @@ def print_table(results: dict[str, Any]) -> None:
         x = c.get(key)
         if x:
             print(f"{key}: {x['rps']} rps, p50 {x['p50_ms']} ms, p99 {x['p99_ms']} ms, errors {x['errors']}")
-    print(f"\n{'service':<10}{'idle RSS MiB':>14}{'idle PSS MiB':>14}{'peak RSS MiB':>14}")
+    # The idle RSS split: the process's own pages, and the mapped files' (the libraries' code,
+    # shared, and higher or lower with what the page cache holds: see read_rss).
+    print(f"\n{'service':<10}{'idle RSS MiB':>14}{'anonymous':>11}{'files':>8}{'idle PSS MiB':>14}{'peak RSS MiB':>14}")
     for name, v in (c.get("idle_rss") or {}).items():
         peak = (c.get("peak_rss") or {}).get(name, {})
-        print(f"{name:<10}{v.get('rss_mib')!s:>14}{v.get('pss_mib')!s:>14}{peak.get('peak_rss_mib')!s:>14}")
+        print(f"{name:<10}{v.get('rss_mib')!s:>14}{v.get('anon_mib')!s:>11}{v.get('file_mib')!s:>8}"
+              f"{v.get('pss_mib')!s:>14}{peak.get('peak_rss_mib')!s:>14}")
     for name, prof in (c.get("profiles") or {}).items():
         if "error" in prof:
             print(f"\nprofile of {name}: {prof['error']}")

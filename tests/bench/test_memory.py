@@ -1,5 +1,6 @@
-"""A service's memory as the bench reads it (scripts/bench/chain.py ``read_rss``): RSS, its peak
-and PSS, for a real process that maps a library another process maps too."""
+"""A service's memory as the bench reads it (scripts/bench/chain.py ``read_rss``): RSS, its peak,
+its anonymous and file-backed parts and PSS, for a real process that maps a library another
+process maps too."""
 
 from __future__ import annotations
 
@@ -31,8 +32,15 @@ def test_rss_peak_and_pss_of_a_process_holding_64_mib() -> None:
         # Its own 64 MiB count in full, the interpreter's and ssl's pages, mapped by both
         # processes, by half: the PSS lies between the block and the RSS.
         assert 64 < pss < rss
+        # The block is anonymous memory; the interpreter's and ssl's code, file pages; together
+        # the RSS (no shared memory here), each rounded to 0.1 MiB.
+        anon, files = memory["anon_mib"], memory["file_mib"]
+        assert anon is not None and files is not None
+        assert 64 < anon < rss and 0 < files < rss - 64
+        assert abs(anon + files - rss) <= 0.2
     finally:
         for proc in procs:
             proc.kill()
             proc.wait()
-    assert read_rss(procs[0].pid) == {"rss_mib": None, "peak_rss_mib": None, "pss_mib": None}
+    assert read_rss(procs[0].pid) == {"rss_mib": None, "peak_rss_mib": None, "anon_mib": None, "file_mib": None,
+                                      "pss_mib": None}
