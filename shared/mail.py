@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-import aiosmtplib
-
 from shared.durable_files import write_atomically
 
 if TYPE_CHECKING:
+    import aiosmtplib
     from jinja2 import Environment
 
 _BREAKING = ("Cc", "Cf", "Zl", "Zp")
@@ -65,6 +64,10 @@ async def deliver(msg: EmailMessage, *, smtp_url: str | None, mail_dir: str | Pa
 
 
 def _client(smtp_url: str, timeout: float) -> aiosmtplib.SMTP:
+    # aiosmtplib is imported by the first mail sent (0.3 MiB a service that has sent none does not
+    # hold, issue 17), as jinja2 is by the first template rendered.
+    import aiosmtplib
+
     url = urlparse(smtp_url)
     if url.scheme not in ("smtp", "smtps"):
         raise ValueError(f"unsupported SMTP URL scheme {url.scheme!r}")
@@ -93,6 +96,8 @@ class SmtpConnections:
     async def send(self, msg: EmailMessage, *, smtp_url: str, timeout: float) -> None:
         kept = self._take(smtp_url)
         if kept is not None:
+            import aiosmtplib  # imported with the kept connection's client (see _client)
+
             try:
                 await kept.send_message(msg)
             except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
@@ -141,6 +146,8 @@ class SmtpConnections:
 
 
 async def _quit(client: aiosmtplib.SMTP) -> None:
+    import aiosmtplib  # imported with the client (see _client)
+
     try:
         await client.quit()
     except (aiosmtplib.SMTPException, OSError):

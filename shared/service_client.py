@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import hashlib
 import json as jsonlib
 import random
-import ssl
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from shared.aiohttp_backend import AiohttpOnFirstCall, AiohttpRequests
+from shared.aiohttp_backend import AiohttpRequests, import_in_thread
 from shared.logging import get_correlation_id, get_logger
+
+if TYPE_CHECKING:
+    import httpx
 
 log = get_logger(__name__)
 
@@ -35,49 +34,12 @@ class ServiceCallError(Exception):
         self.body = body
 
 
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The process's one verifying TLS context (httpx's defaults: certifi, or ``SSL_CERT_FILE``),
-    shared by every client: httpx would load the CA bundle into a new context for each client,
-    about 0.9 MiB of each service's resident memory per client before it ever calls out."""
-    return httpx.create_ssl_context()
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """What a failed attempt raises: httpx's transport errors and timeouts (whichever backend).
+    Looked up when an attempt fails, by then httpx is imported (see :meth:`ServiceClient._send`)."""
+    import httpx
 
-
-@functools.cache
-def _no_tls_context() -> ssl.SSLContext:
-    """What the plain-HTTP pool is built with (httpx builds every pool with a context). Only
-    ``http://`` requests reach that pool, so it is never used; were it ever, it trusts no
-    certificate at all and every handshake fails."""
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-class PoolPerScheme(httpx.AsyncBaseTransport):
-    """httpx's own transport, one connection pool per scheme, each built at its first request:
-    ``https://`` with :func:`tls_context`, ``http://`` without loading any CA bundle.
-
-    The services call each other over plain HTTP inside their network (deploy/), so most
-    processes never verify a certificate; building httpx's transport at start-up loaded the CA
-    bundle anyway (the portal's ``create_app`` with this backend: 4.6 MiB of RSS before, 2.2
-    after, 2026-12-07). SIKI's webhook deliveries (``https://`` LSP URLs) get the verifying pool
-    when the first one goes out. Each pool has the client's limits."""
-
-    def __init__(self, limits: httpx.Limits) -> None:
-        self._limits = limits
-        self._pools: dict[str, httpx.AsyncHTTPTransport] = {}
-
-    def _pool(self, scheme: str) -> httpx.AsyncHTTPTransport:
-        pool = self._pools.get(scheme)
-        if pool is None:
-            verify = tls_context() if scheme == "https" else _no_tls_context()
-            pool = self._pools[scheme] = httpx.AsyncHTTPTransport(verify=verify, limits=self._limits)
-        return pool
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._pool(request.url.scheme).handle_async_request(request)
-
-    async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
+    return (httpx.TransportError, httpx.TimeoutException)
 
 
 class ServiceClient:
@@ -97,22 +59,36 @@ class ServiceClient:
         self.auth = auth
         self.retries = retries
         self.backoff = backoff_seconds
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._transport = transport
+        self._on_aiohttp = transport is None and backend == "aiohttp"
         # With the aiohttp backend, whole requests skip httpx's client (shared/aiohttp_backend.py);
-        # a transport given (a test's) and the streamed or multipart calls go through httpx's.
+        # a transport given (a test's) and the streamed or multipart calls go through httpx's,
+        # built with httpx imported at the first such call, not when the service starts.
         self._direct: AiohttpRequests | None = None
-        if transport is None and backend == "aiohttp":
-            transport = AiohttpOnFirstCall(limits)
+        if self._on_aiohttp:
             self._direct = AiohttpRequests(base_url, timeout=timeout, max_connections=100)
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout),
-            transport=transport if transport is not None else PoolPerScheme(limits),
-            limits=limits,
-        )
+        self._client: httpx.AsyncClient | None = None
+
+    async def _httpx_client(self) -> httpx.AsyncClient:
+        """httpx's client, built at the first call that goes through it."""
+        if self._client is None:
+            hx: Any = await import_in_thread("httpx")
+            transports: Any = await import_in_thread("shared.httpx_transports")
+            if self._client is None:  # not built by another call while this one waited
+                limits = hx.Limits(max_connections=100, max_keepalive_connections=50)
+                transport = self._transport
+                if transport is None:
+                    built_on = transports.AiohttpOnFirstCall if self._on_aiohttp else transports.PoolPerScheme
+                    transport = built_on(limits)
+                self._client = hx.AsyncClient(base_url=self._base_url, timeout=hx.Timeout(self._timeout),
+                                              transport=transport, limits=limits)
+        return self._client
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
         if self._direct is not None:
             await self._direct.aclose()
 
@@ -121,8 +97,9 @@ class ServiceClient:
         if self._direct is not None and files is None and data is None:
             return await self._direct.request(method, path, headers=headers, json=json, content=content,
                                               params=params)
-        return await self._client.request(method, path, json=json, params=params, content=content, files=files,
-                                          data=data, headers=headers)
+        client = self._client or await self._httpx_client()
+        return await client.request(method, path, json=json, params=params, content=content, files=files, data=data,
+                                    headers=headers)
 
     def _headers(self, extra: dict[str, str] | None, idempotency_key: str | None) -> dict[str, str]:
         headers = {"X-Correlation-ID": get_correlation_id()}
@@ -171,7 +148,7 @@ class ServiceClient:
                     last_exc = ServiceCallError(f"{self.name} answered {resp.status_code}", status=resp.status_code)
                 else:
                     return resp
-            except (httpx.TransportError, httpx.TimeoutException) as exc:
+            except _transport_errors() as exc:
                 last_exc = exc
                 if attempt >= attempts:
                     break
@@ -187,8 +164,9 @@ class ServiceClient:
                      extensions: dict[str, Any] | None = None) -> AsyncIterator[httpx.Response]:
         """One request, neither retried nor redirected, whose body the caller reads only as far as
         it wants (SIKI keeps the start of an LSP's answer to a webhook, never all of it)."""
-        async with self._client.stream(method.upper(), url, content=content, headers=self._headers(headers, None),
-                                       extensions=extensions, follow_redirects=False) as resp:
+        client = self._client or await self._httpx_client()
+        async with client.stream(method.upper(), url, content=content, headers=self._headers(headers, None),
+                                 extensions=extensions, follow_redirects=False) as resp:
             yield resp
 
     async def call_json(self, method: str, path: str, **kw: Any) -> Any:

@@ -4,14 +4,16 @@ the re-check of an application's ownership limits (``check_application_eligibili
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import ValidationError
 
 from shared.contracts.siki import EligibilityAnswer
 from shared.exceptions import NotFound, Unavailable, UpstreamRefused
 from shared.service_client import ServiceCallError, ServiceClient
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class SikiRefused(Exception):

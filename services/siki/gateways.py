@@ -9,19 +9,20 @@ import asyncio
 import socket
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from prometheus_client import CollectorRegistry, Counter
 
 from services.siki.usecases.deliveries import SendResult
+from shared.aiohttp_backend import import_in_thread
 from shared.service_client import ServiceCallError, ServiceClient
+
+if TYPE_CHECKING:
+    import httpx
 
 # The delivery log keeps the status code and at most this much of the answer, as text.
 EXCERPT_CHARS = 200
 ERROR_CHARS = 300
-# What a failed attempt may raise: httpx's errors (the client wraps its transport errors in
-# ServiceCallError; its aiohttp backend raises httpx's errors too, shared/service_client.py).
-_HTTP_ERRORS: tuple[type[Exception], ...] = (ServiceCallError, httpx.HTTPError, TimeoutError)
 RESOLVE_TIMEOUT_SECONDS = 5.0
 
 
@@ -52,12 +53,13 @@ def excerpt_of(head: bytes, truncated: bool) -> str | None:
     return text
 
 
-def _pinned(url: str, headers: dict[str, str], address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+def _pinned(hx: Any, url: str, headers: dict[str, str],
+            address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
     """Connect to an address the URL rule just checked rather than let the client resolve the
     name again (its DNS answer may change in between): the URL names the address; ``Host``
     and the TLS server name (SNI and certificate check) stay the host's. Such a connection is
     not kept for another request (the pool knows it by address, not by server name)."""
-    parsed = httpx.URL(url)
+    parsed = hx.URL(url)
     if address is None or parsed.host == address:
         return url, headers, {}
     pinned = str(parsed.copy_with(host=address))
@@ -79,13 +81,18 @@ class WebhookSender:
 
     async def post(self, url: str, body: str, headers: dict[str, str], addresses: Sequence[str] = ()) -> SendResult:
         """POST once (to each checked address in turn while the connection is refused)."""
+        # httpx is imported by the first webhook SIKI sends, not when it starts (issue 17).
+        hx: Any = await import_in_thread("httpx")
+        # What a failed attempt may raise: httpx's errors (the client wraps its transport errors
+        # in ServiceCallError; its aiohttp backend raises httpx's errors too).
+        http_errors: tuple[type[Exception], ...] = (ServiceCallError, hx.HTTPError, TimeoutError)
         started = time.monotonic()
         status_code: int | None = None
         excerpt: str | None = None
         error: str | None = None
         candidates: list[str | None] = [*addresses] or [None]
         for address in candidates:
-            target, sent_headers, extensions = _pinned(url, headers, address)
+            target, sent_headers, extensions = _pinned(hx, url, headers, address)
             try:
                 async with self.client.stream("POST", target, content=body.encode(), headers=sent_headers,
                                               extensions=extensions) as resp:
@@ -94,9 +101,9 @@ class WebhookSender:
                     excerpt = excerpt_of(head, truncated)
                 error = None
                 break
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing sent: the next address
+            except (hx.ConnectError, hx.ConnectTimeout) as exc:  # nothing sent: the next address
                 error = f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]
-            except _HTTP_ERRORS as exc:
+            except http_errors as exc:
                 cause = exc.__cause__ if isinstance(exc, ServiceCallError) and exc.__cause__ is not None else exc
                 error = f"{type(cause).__name__}: {cause}"[:ERROR_CHARS]
                 break

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from shared.aiohttp_backend import AiohttpOnFirstCall
+from shared.httpx_transports import AiohttpOnFirstCall
 from shared.logging import correlation_id_var
 from shared.service_client import ServiceCallError, ServiceClient
 

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
+import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -106,7 +107,7 @@ async def test_a_refused_message_raises_and_its_connection_is_not_kept(server: S
     connections = mail.SmtpConnections()
     await _send(connections, server, "pertama")
     server.sink.refuse_next = 1
-    with pytest.raises(mail.aiosmtplib.SMTPDataError):
+    with pytest.raises(aiosmtplib.SMTPDataError):
         await _send(connections, server, "ditolak")
     assert connections.idle == 0
     await _send(connections, server, "diulang")

@@ -171,10 +171,12 @@ async def test_aiohttp_backend_speaks_to_a_real_server() -> None:
     runtime = ServiceRuntime(settings, outbox_model=OutboxMixin, inbox_model=InboxMixin, migrations=".")
     client = runtime.client(f"http://127.0.0.1:{port}", audience="x")
     try:
-        from shared.aiohttp_backend import AiohttpOnFirstCall, AiohttpRequests
+        from shared.aiohttp_backend import AiohttpRequests
+        from shared.httpx_transports import AiohttpOnFirstCall
 
         direct = client._direct
-        assert isinstance(direct, AiohttpRequests) and isinstance(client._client._transport, AiohttpOnFirstCall)
+        assert isinstance(direct, AiohttpRequests) and client._client is None  # httpx's: at its first call
+        assert isinstance((await client._httpx_client())._transport, AiohttpOnFirstCall)
         assert await client.call_json("POST", "/echo", json={"n": 41}, idempotency_key="k") == {"n": 42}
         # Opened by the first call, on aiohttp's client, and kept for the next.
         opened = direct._session

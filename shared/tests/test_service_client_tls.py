@@ -1,4 +1,4 @@
-"""Every ServiceClient of a process shares one verifying TLS context (shared.service_client.tls_context):
+"""Every ServiceClient of a process shares one verifying TLS context (shared.httpx_transports.tls_context):
 the CA bundle is loaded once, not once per client, only when the first ``https://`` request goes
 out (never for plain HTTP), and the shared context still refuses a certificate no trusted
 authority signed."""
@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from shared import service_client
+from shared import httpx_transports
 from shared.service_client import ServiceCallError, ServiceClient
 
 
@@ -33,11 +33,11 @@ def bundle_loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ssl.SSLContex
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
-    service_client.tls_context.cache_clear()
+    httpx_transports.tls_context.cache_clear()
     try:
         yield loads
     finally:
-        service_client.tls_context.cache_clear()
+        httpx_transports.tls_context.cache_clear()
 
 
 async def test_plain_http_clients_load_no_ca_bundle(bundle_loads: list[ssl.SSLContext]) -> None:
@@ -62,7 +62,7 @@ async def test_https_clients_share_one_verifying_context(tmp_path: Path, bundle_
             assert bundle_loads == []  # built: nothing loaded yet
             for client in clients:
                 assert (await client.request("GET", "/")).status_code == 200
-            shared = service_client.tls_context()
+            shared = httpx_transports.tls_context()
             assert {id(ctx) for ctx in bundle_loads} == {id(shared)}
             assert shared.verify_mode == ssl.CERT_REQUIRED and shared.check_hostname
         finally:

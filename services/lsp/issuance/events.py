@@ -9,9 +9,8 @@ embedded bus loses queued events on a restart, the sweep finishes their issuance
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.lsp.issuance.gateways import Bnsp, Lpjk
@@ -23,6 +22,9 @@ from shared.bus import Delivery, EventEnvelope
 from shared.contracts.events import IssuanceRequested
 from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
+
+if TYPE_CHECKING:
+    import httpx
 
 log = get_logger(__name__)
 

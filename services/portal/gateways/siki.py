@@ -10,9 +10,7 @@ its answers translated into the shared errors (the applicant's problem, SIKI's r
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from shared.contracts.siki import (
     AppealSubmission,
@@ -24,6 +22,9 @@ from shared.contracts.siki import (
 from shared.exceptions import Conflict, DomainError, Invalid, Unavailable, UpstreamRefused
 from shared.logging import get_logger
 from shared.service_client import ServiceCallError, ServiceClient
+
+if TYPE_CHECKING:
+    import httpx
 
 log = get_logger(__name__)
 
