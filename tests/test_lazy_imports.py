@@ -27,7 +27,8 @@ NEVER_IMPORTED = ["pydantic.v1", "httpx._main"]
 # Only some requests need them (file type sniffing of uploads: 1 MiB; throttles, with what
 # `limits` imports: 1 MiB; templates of pages and mails, jinja2: 1 MiB; NIK and NPWP checks,
 # python-stdnum and the pydoc it imports: 1 MiB; aiohttp and httpx, the chain's HTTP client, on
-# the first call out: 7 and 1.3 MiB; aiosmtplib with the first mail: 0.3 MiB).
+# the first call out: 7 and 1.3 MiB; aiosmtplib with the first mail: 1.0 MiB with the parts of
+# `email` it brings).
 ON_FIRST_USE = ["puremagic", "limits", "deprecated", "wrapt", "jinja2", "stdnum", "pydoc", "aiohttp",
                 "httpx_aiohttp", "httpx", "aiosmtplib"]
 # The certificate's layout and its XMP metadata (with xml.etree): imported by the first certificate
@@ -137,6 +138,25 @@ def test_a_service_serves_without_websockets(service: str, monkeypatch: pytest.M
     monkeypatch.setattr(main.serving, "run", lambda app, **kwargs: served.update(kwargs))
     main.serve()
     assert served["ws"] == "none"
+
+
+HTTPX_LATER_PROBE = """
+import sys
+import services  # marks httpx's command line absent (shared/lean_imports.py)
+assert "httpx" not in sys.modules
+import httpx
+assert sys.modules["httpx._main"] is None  # httpx fell back to its stub ``main``
+print(sorted(name for name in ("rich", "pygments") if sys.modules.get(name) is not None))
+"""
+
+
+def test_httpx_imported_after_start_up_brings_no_command_line() -> None:
+    """httpx, imported by a service's first call out (after start-up, outside the block that
+    hides the extras), defines its stub ``main`` and imports neither rich nor pygments."""
+    done = subprocess.run([sys.executable, "-c", HTTPX_LATER_PROBE], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_console_logs_still_render_with_structlog_s_console_renderer() -> None:
