@@ -20,25 +20,13 @@ aiohttp error (an answer that is not HTTP, a body cut short) :class:`httpx.Remot
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json as jsonlib
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from shared.first_use import import_in_thread
 
 if TYPE_CHECKING:
     import httpx
-
-
-async def import_in_thread(name: str) -> ModuleType:
-    """``name`` imported, its first import run in a worker thread (its module code holds the
-    event loop no longer than the interpreter's switch interval at a time)."""
-    module = sys.modules.get(name)
-    # A module another call is importing right now is in sys.modules before its code has run.
-    if module is None or getattr(getattr(module, "__spec__", None), "_initializing", False):
-        await asyncio.to_thread(importlib.import_module, name)
-        module = importlib.import_module(name)
-    return module
 
 
 class AiohttpRequests:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from shared.aiohttp_backend import import_in_thread
+from shared.first_use import import_in_thread
 
 
 @functools.cache

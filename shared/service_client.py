@@ -15,7 +15,8 @@ import random
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from shared.aiohttp_backend import AiohttpRequests, import_in_thread
+from shared.aiohttp_backend import AiohttpRequests
+from shared.first_use import import_in_thread
 from shared.logging import get_correlation_id, get_logger
 
 if TYPE_CHECKING:

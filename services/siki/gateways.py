@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CollectorRegistry, Counter
 
 from services.siki.usecases.deliveries import SendResult
-from shared.aiohttp_backend import import_in_thread
+from shared.first_use import import_in_thread
 from shared.service_client import ServiceCallError, ServiceClient
 
 if TYPE_CHECKING:
