@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import ssl
 from collections.abc import AsyncIterator
 from typing import Any
@@ -115,7 +114,7 @@ class AiohttpOnFirstCall(httpx.AsyncBaseTransport):
         async with self._lock:
             if self._transport is None:
                 self._aiohttp = await import_in_thread("aiohttp")
-                module = await asyncio.to_thread(importlib.import_module, "httpx_aiohttp")
+                module = await import_in_thread("httpx_aiohttp")
                 self._transport = module.AiohttpTransport(limits=self._limits)
         return self._transport
 
